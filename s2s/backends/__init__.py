@@ -1,0 +1,1 @@
+"""Backends: compile a loaded generated module with Numba."""

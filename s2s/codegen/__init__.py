@@ -1,0 +1,1 @@
+"""Code generation: deterministic names, printing, loading generated modules."""

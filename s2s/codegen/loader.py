@@ -1,0 +1,90 @@
+"""Load generated source as a real module file, so tracebacks, pdb and Numba's cache see it.
+
+Modules live in the cache directory (``$S2S_CACHE_DIR``, default ``~/.cache/s2s``) under a name
+derived from a hash of their source and of the values bound into them: the same program always
+loads from the same file, which is what lets Numba's on-disk cache find its compiled code.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+import types
+from pathlib import Path
+from typing import Any
+
+import gast
+
+from ..errors import SourceLocation
+from ..program import Program
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("S2S_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "s2s")
+    path = Path(root)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "s2s-cache"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _fingerprint(value: Any) -> bytes:
+    try:
+        return pickle.dumps(value, protocol=4)
+    except Exception:
+        return repr(value).encode()
+
+
+def module_name(source: str, constants: dict[str, Any], stem: str) -> str:
+    digest = hashlib.sha256(source.encode())
+    for name in sorted(constants):
+        digest.update(name.encode())
+        digest.update(_fingerprint(constants[name]))
+    return f"s2s_{stem}_{digest.hexdigest()[:16]}"
+
+
+def write_module(source: str, bindings: dict[str, Any], stem: str) -> Path:
+    """The file holding ``source``, written once under a name derived from its content."""
+    name = module_name(source, bindings, stem)
+    path = cache_dir() / f"{name}.py"
+    if not path.exists() or path.read_text() != source:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source)
+        os.replace(tmp, path)
+    return path
+
+
+def load_module(path: Path, bindings: dict[str, Any], variant: str) -> types.ModuleType:
+    """A fresh module object executing ``path`` with ``bindings`` in its namespace."""
+    name = f"{path.stem}_{variant}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.__dict__.update(bindings)
+    spec.loader.exec_module(module)
+    sys.modules[name] = module
+    return module
+
+
+def source_map(program: Program, source: str, filename: str) -> dict[int, SourceLocation]:
+    """Generated line -> the user's location of the statement it came from."""
+    lines: dict[int, SourceLocation] = {}
+    generated = ast.parse(source)
+    by_name = {n.name: n for n in generated.body if isinstance(n, ast.FunctionDef)}
+    for unit in program:
+        new = by_name.get(unit.name)
+        if new is None:
+            continue
+        old = gast.gast_to_ast(unit.tree)
+        for a, b in zip(ast.walk(old), ast.walk(new)):
+            if isinstance(b, ast.stmt) and getattr(a, "lineno", None):
+                lines.setdefault(b.lineno, unit.parsed.location(a))
+    return lines

@@ -1,0 +1,1 @@
+"""Frontend passes: parse, resolve names, fence the subset, desugar, A-normal form."""

@@ -1,0 +1,366 @@
+"""A-normal form: every operation gets its own statement, on atoms.
+
+After this pass a function body holds only these statements, each operand an *atom* (a name,
+a constant, a ``np.``/``math.`` constant, or a tuple/list of atoms):
+
+    x = atom | atom op atom | op atom | atom cmp atom | f(atoms) | atom[index] | atom.attr
+    x = (atoms)                a, b = f(atoms)          a[index] = atom
+    if atom: ...               for i in range(atoms): ...     while atom: ...
+    return atom                break / continue / pass   f(atoms)  (a call for its effect)
+
+Augmented assignment, chained comparisons, ``and``/``or``, ternaries, tuple packing and
+unpacking, ``for`` over arrays, ``enumerate`` and ``zip`` are all lowered here. Evaluation
+order and short-circuiting are those of Python.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from ..codegen.naming import Namer, names_in
+from ..errors import UnsupportedSyntaxError
+from ..gastutil import assign, attr_path, call, const, load, located, store
+from .source import ParsedFunction
+
+_MODULE_ROOTS = ("np", "math", "_s2s")
+
+
+def is_atom(node: gast.AST) -> bool:
+    if isinstance(node, (gast.Name, gast.Constant)):
+        return True
+    path = attr_path(node)
+    if path is not None and path.split(".")[0] in _MODULE_ROOTS:
+        return True
+    if isinstance(node, (gast.Tuple, gast.List)):
+        return all(is_atom(e) for e in node.elts)
+    return False
+
+
+class _ANF:
+    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef):
+        self.parsed = parsed
+        self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
+        self.out: list[gast.stmt] = []
+
+    # -- expressions -------------------------------------------------------------------------
+    def temp(self) -> str:
+        return self.namer.numbered("_t")
+
+    def atom(self, node: gast.AST) -> gast.AST:
+        """An atom holding ``node``'s value, emitting what computes it."""
+        if (
+            isinstance(node, (gast.Name, gast.Constant))
+            or is_atom(node)
+            and not isinstance(node, (gast.Tuple, gast.List))
+        ):
+            return node
+        name = self.temp()
+        self.assign_to(store(name), node)
+        return located(load(name), node)
+
+    def operand(self, node: gast.AST) -> gast.AST:
+        """An atom, where tuple and list literals of atoms stay literal (call args, shapes)."""
+        if isinstance(node, (gast.Tuple, gast.List)):
+            return type(node)([self.operand(e) for e in node.elts], gast.Load())
+        return self.atom(node)
+
+    def index(self, node: gast.AST) -> gast.AST:
+        if isinstance(node, gast.Slice):
+            parts = [
+                None if p is None else self.atom(p) for p in (node.lower, node.upper, node.step)
+            ]
+            return gast.Slice(*parts)
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple([self.index(e) for e in node.elts], gast.Load())
+        return self.atom(node)
+
+    def emit(self, stmt: gast.stmt, like: gast.AST) -> None:
+        self.out.append(located(stmt, like))
+
+    def assign_to(self, target: gast.AST, node: gast.AST) -> None:
+        """Emit statements that leave ``node``'s value in the name ``target``."""
+        name = target.id
+        if isinstance(node, gast.BinOp):
+            left, right = self.atom(node.left), self.atom(node.right)
+            value = gast.BinOp(left, node.op, right)
+        elif isinstance(node, gast.UnaryOp):
+            value = gast.UnaryOp(node.op, self.atom(node.operand))
+        elif isinstance(node, gast.BoolOp):
+            self.bool_op(name, node)
+            return
+        elif isinstance(node, gast.Compare):
+            self.compare(name, node)
+            return
+        elif isinstance(node, gast.IfExp):
+            test = self.atom(node.test)
+            self.emit(
+                gast.If(
+                    test,
+                    self.nested(lambda: self.assign_to(store(name), node.body)),
+                    self.nested(lambda: self.assign_to(store(name), node.orelse)),
+                ),
+                node,
+            )
+            return
+        elif isinstance(node, gast.Call):
+            value = self.call(node)
+        elif isinstance(node, gast.Subscript):
+            value = gast.Subscript(self.atom(node.value), self.index(node.slice), gast.Load())
+        elif isinstance(node, gast.Attribute) and not is_atom(node):
+            value = gast.Attribute(self.atom(node.value), node.attr, gast.Load())
+        elif isinstance(node, (gast.Tuple, gast.List)):
+            value = type(node)([self.atom(e) for e in node.elts], gast.Load())
+        elif is_atom(node):
+            value = node
+        else:
+            raise UnsupportedSyntaxError(
+                f"{type(node).__name__} expressions are not supported by s2s",
+                self.parsed.location(node),
+            )
+        self.emit(assign(store(name), value), node)
+
+    def call(self, node: gast.Call) -> gast.Call:
+        func = node.func if is_atom(node.func) else self.atom(node.func)
+        args = [self.operand(a) for a in node.args]
+        keywords = [gast.keyword(k.arg, self.operand(k.value)) for k in node.keywords]
+        return gast.Call(func, args, keywords)
+
+    def bool_op(self, name: str, node: gast.BoolOp) -> None:
+        first, rest = node.values[0], node.values[1:]
+        self.assign_to(store(name), first)
+        if not rest:
+            return
+        remainder = rest[0] if len(rest) == 1 else gast.BoolOp(node.op, rest)
+        located(remainder, node)
+        evaluate = self.nested(lambda: self.assign_to(store(name), remainder))
+        if isinstance(node.op, gast.And):
+            self.emit(gast.If(load(name), evaluate, []), node)
+        else:
+            self.emit(gast.If(load(name), [gast.Pass()], evaluate), node)
+
+    def compare(self, name: str, node: gast.Compare) -> None:
+        left = self.atom(node.left)
+        right = self.atom(node.comparators[0])
+        self.emit(assign(store(name), gast.Compare(left, [node.ops[0]], [right])), node)
+        if len(node.ops) > 1:
+            rest = gast.Compare(right, node.ops[1:], node.comparators[1:])
+            located(rest, node)
+            evaluate = self.nested(lambda: self.compare(name, rest))
+            self.emit(gast.If(load(name), evaluate, []), node)
+
+    def nested(self, emit_fn) -> list[gast.stmt]:
+        """Run ``emit_fn`` collecting its statements into a separate block."""
+        saved, self.out = self.out, []
+        emit_fn()
+        block, self.out = self.out, saved
+        return block or [gast.Pass()]
+
+    # -- statements --------------------------------------------------------------------------
+    def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
+        return self.nested(lambda: [self.stmt(s) for s in stmts])
+
+    def stmt(self, node: gast.stmt) -> None:
+        method = getattr(self, "stmt_" + type(node).__name__, None)
+        if method is None:
+            raise UnsupportedSyntaxError(
+                f"`{type(node).__name__}` statements are not supported by s2s",
+                self.parsed.location(node),
+            )
+        method(node)
+
+    def stmt_Assign(self, node: gast.Assign) -> None:
+        if len(node.targets) > 1:
+            value = self.atom(node.value)
+            for target in node.targets:
+                self.assign_target(target, value, node)
+            return
+        self.assign_target(node.targets[0], node.value, node)
+
+    def stmt_AnnAssign(self, node: gast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assign_target(node.target, node.value, node)
+
+    def assign_target(self, target: gast.AST, value: gast.AST, node: gast.AST) -> None:
+        if isinstance(target, gast.Name):
+            self.assign_to(store(target.id), value)
+        elif isinstance(target, gast.Subscript):
+            rhs = self.atom(value)
+            base = self.atom(target.value)
+            index = self.index(target.slice)
+            self.emit(assign(gast.Subscript(base, index, gast.Store()), rhs), node)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.unpack(target, value, node)
+        else:
+            raise UnsupportedSyntaxError(
+                "this assignment target is not supported by s2s", self.parsed.location(target)
+            )
+
+    def unpack(self, target: gast.Tuple, value: gast.AST, node: gast.AST) -> None:
+        names = [e.id for e in target.elts]
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
+            # Evaluate the whole right-hand side before binding: `a, b = b, a` swaps.
+            parts = []
+            for elt in value.elts:
+                part = self.atom(elt)
+                if isinstance(part, gast.Name) and part.id in names:
+                    fresh = self.temp()
+                    self.emit(assign(store(fresh), part), node)
+                    part = load(fresh)
+                parts.append(part)
+            for name, part in zip(names, parts):
+                self.emit(assign(store(name), part), node)
+        elif isinstance(value, gast.Call):
+            targets = gast.Tuple([store(n) for n in names], gast.Store())
+            self.emit(assign(targets, self.call(value)), node)
+        else:
+            whole = self.atom(value)
+            for k, name in enumerate(names):
+                self.emit(assign(store(name), gast.Subscript(whole, const(k), gast.Load())), node)
+
+    def stmt_AugAssign(self, node: gast.AugAssign) -> None:
+        target = node.target
+        rhs = self.atom(node.value)
+        if isinstance(target, gast.Name):
+            self.emit(assign(store(target.id), gast.BinOp(load(target.id), node.op, rhs)), node)
+            return
+        base, index = self.atom(target.value), self.index(target.slice)
+        old, new = self.temp(), self.temp()
+        self.emit(assign(store(old), gast.Subscript(base, index, gast.Load())), node)
+        self.emit(assign(store(new), gast.BinOp(load(old), node.op, rhs)), node)
+        self.emit(
+            assign(
+                gast.Subscript(copy.deepcopy(base), copy.deepcopy(index), gast.Store()), load(new)
+            ),
+            node,
+        )
+
+    def stmt_Expr(self, node: gast.Expr) -> None:
+        if isinstance(node.value, gast.Constant):
+            return  # a stray string or number: no effect
+        if isinstance(node.value, gast.Call):
+            self.emit(gast.Expr(self.call(node.value)), node)
+        else:
+            self.atom(node.value)
+
+    def stmt_If(self, node: gast.If) -> None:
+        test = self.atom(node.test)
+        self.emit(
+            gast.If(test, self.block(node.body), self.block(node.orelse) if node.orelse else []),
+            node,
+        )
+
+    def stmt_For(self, node: gast.For) -> None:
+        iterable = node.iter
+        func = attr_path(iterable.func) if isinstance(iterable, gast.Call) else None
+        if func == "range":
+            if not isinstance(node.target, gast.Name):
+                raise UnsupportedSyntaxError(
+                    "unpacking a range in a `for` target is not supported",
+                    self.parsed.location(node.target),
+                )
+            args = [self.atom(a) for a in iterable.args]
+            self.emit(
+                gast.For(
+                    store(node.target.id), call("range", *args), self.block(node.body), [], None
+                ),
+                node,
+            )
+            return
+        if func == "enumerate" and isinstance(node.target, gast.Tuple):
+            index_name, item = node.target.elts
+            sequence = self.atom(iterable.args[0])
+            self.indexed_loop(node, sequence, [(item, sequence)], index_name.id)
+            return
+        if func == "zip":
+            sequences = [self.atom(a) for a in iterable.args]
+            targets = node.target.elts if isinstance(node.target, gast.Tuple) else None
+            if targets is None or len(targets) != len(sequences):
+                raise UnsupportedSyntaxError(
+                    "`for` over `zip` must unpack one name per sequence",
+                    self.parsed.location(node.target),
+                )
+            self.indexed_loop(
+                node, sequences[0], list(zip(targets, sequences)), None, extra_lengths=sequences[1:]
+            )
+            return
+        sequence = self.atom(iterable)
+        self.indexed_loop(node, sequence, [(node.target, sequence)], None)
+
+    def indexed_loop(self, node, sequence, items, index_name, extra_lengths=()) -> None:
+        """``for item in sequence`` as a loop over ``range(len(sequence))``."""
+        length = self.temp()
+        self.emit(assign(store(length), call("len", sequence)), node)
+        for other in extra_lengths:
+            other_length = self.temp()
+            self.emit(assign(store(other_length), call("len", other)), node)
+            self.emit(assign(store(length), call("min", load(length), load(other_length))), node)
+        index = index_name or self.namer.numbered("_i")
+        head = []
+        for target, seq in items:
+            if not isinstance(target, gast.Name):
+                raise UnsupportedSyntaxError(
+                    "unpacking in a `for` target is not supported here",
+                    self.parsed.location(target),
+                )
+            head.append(
+                located(
+                    assign(store(target.id), gast.Subscript(seq, load(index), gast.Load())), node
+                )
+            )
+        body = head + self.block(node.body)
+        self.emit(gast.For(store(index), call("range", load(length)), body, [], None), node)
+
+    def stmt_While(self, node: gast.While) -> None:
+        if isinstance(node.test, (gast.Name, gast.Constant)):
+            self.emit(gast.While(node.test, self.block(node.body), []), node)
+            return
+        cond = self.temp()
+        evaluate = self.nested(lambda: self.assign_to(store(cond), node.test))
+        if _has_own_continue(node.body):
+            # `continue` would skip a re-evaluation at the end: test at the top instead.
+            exit_test = self.temp()
+            check = evaluate + [
+                located(assign(store(exit_test), gast.UnaryOp(gast.Not(), load(cond))), node),
+                located(gast.If(load(exit_test), [gast.Break()], []), node),
+            ]
+            self.emit(gast.While(const(True), check + self.block(node.body), []), node)
+            return
+        self.out.extend(evaluate)
+        body = self.block(node.body) + copy.deepcopy(evaluate)
+        self.emit(gast.While(load(cond), body, []), node)
+
+    def stmt_Return(self, node: gast.Return) -> None:
+        value = None if node.value is None else self.operand(node.value)
+        self.emit(gast.Return(value), node)
+
+    def stmt_Assert(self, node: gast.Assert) -> None:
+        self.emit(gast.Assert(self.atom(node.test), node.msg), node)
+
+    def stmt_Raise(self, node: gast.Raise) -> None:
+        self.emit(node, node)
+
+    def stmt_Pass(self, node: gast.Pass) -> None:
+        self.emit(node, node)
+
+    stmt_Break = stmt_Continue = stmt_Pass
+
+
+def _has_own_continue(body: list[gast.stmt]) -> bool:
+    """Whether ``body`` contains a ``continue`` that belongs to this loop."""
+    for stmt in body:
+        if isinstance(stmt, gast.Continue):
+            return True
+        if isinstance(stmt, gast.If) and (
+            _has_own_continue(stmt.body) or _has_own_continue(stmt.orelse)
+        ):
+            return True
+    return False
+
+
+def to_anf(parsed: ParsedFunction, tree: gast.FunctionDef) -> gast.FunctionDef:
+    """The function in A-normal form (see the module docstring)."""
+    normaliser = _ANF(parsed, tree)
+    body = normaliser.block(tree.body)
+    return located(gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree)

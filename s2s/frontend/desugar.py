@@ -1,0 +1,78 @@
+"""Rewrite array methods and attributes into NumPy calls; drop the docstring.
+
+``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
+``x.reshape(a, b)`` becomes ``np.reshape(x, (a, b))``: after this pass the transforms see one
+spelling of each operation. Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``)
+stay as they are.
+"""
+
+from __future__ import annotations
+
+import gast
+
+# method name -> numpy function taking the array as first argument
+ARRAY_METHODS = {
+    name: name
+    for name in """sum mean prod max min cumsum cumprod var std copy transpose ravel dot
+    argmax argmin any all trace clip round""".split()
+}
+ARRAY_METHODS["flatten"] = "ravel"
+_NUMPY_ROOTS = ("np", "math", "_s2s")
+
+
+def _np(name: str, like: gast.AST) -> gast.AST:
+    node = gast.Attribute(gast.Name("np", gast.Load(), None, None), name, gast.Load())
+    gast.copy_location(node.value, like)
+    return gast.copy_location(node, like)
+
+
+def _is_module_ref(node: gast.AST) -> bool:
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return isinstance(node, gast.Name) and node.id in _NUMPY_ROOTS
+
+
+class _Desugar(gast.NodeTransformer):
+    def visit_Call(self, node: gast.Call) -> gast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if not isinstance(func, gast.Attribute) or _is_module_ref(func.value):
+            return node
+        if func.attr == "reshape":
+            args = node.args
+            shape = args[0] if len(args) == 1 else gast.Tuple(args, gast.Load())
+            gast.copy_location(shape, node)
+            return gast.copy_location(
+                gast.Call(_np("reshape", node), [func.value, shape], node.keywords), node
+            )
+        if func.attr == "astype":
+            return gast.copy_location(
+                gast.Call(_np("asarray", node), [func.value, *node.args], node.keywords), node
+            )
+        if func.attr in ARRAY_METHODS:
+            return gast.copy_location(
+                gast.Call(
+                    _np(ARRAY_METHODS[func.attr], node), [func.value, *node.args], node.keywords
+                ),
+                node,
+            )
+        return node
+
+    def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
+        self.generic_visit(node)
+        if node.attr == "T" and isinstance(node.ctx, gast.Load) and not _is_module_ref(node):
+            return gast.copy_location(gast.Call(_np("transpose", node), [node.value], []), node)
+        return node
+
+
+def desugar(tree: gast.FunctionDef) -> gast.FunctionDef:
+    """Method calls and ``.T`` to NumPy calls; no docstring."""
+    body = tree.body
+    if (
+        body
+        and isinstance(body[0], gast.Expr)
+        and isinstance(body[0].value, gast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        tree.body = body[1:] or [gast.Pass()]
+    return _Desugar().visit(tree)

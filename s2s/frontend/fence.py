@@ -1,0 +1,87 @@
+"""Reject constructs outside the accepted subset, pointing at the user's line and column."""
+
+from __future__ import annotations
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+from .source import ParsedFunction
+
+# node type -> (what it is called, how to fix it)
+_REJECTED: dict[type, tuple[str, str]] = {
+    gast.Yield: ("generators (`yield`)", "return an array instead"),
+    gast.YieldFrom: ("generators (`yield from`)", "return an array instead"),
+    gast.Await: ("`await`", ""),
+    gast.AsyncFunctionDef: ("async functions", ""),
+    gast.AsyncFor: ("`async for`", ""),
+    gast.AsyncWith: ("`async with`", ""),
+    gast.Try: ("`try` statements", "check conditions explicitly instead of catching errors"),
+    gast.With: ("`with` statements", ""),
+    gast.Global: ("`global` statements", "pass the value as an argument"),
+    gast.Nonlocal: ("`nonlocal` statements", "pass the value as an argument"),
+    gast.ClassDef: ("class definitions", "define classes outside the function"),
+    gast.FunctionDef: ("nested function definitions", "define the helper at module level"),
+    gast.Lambda: ("lambda expressions", "define the helper with `def` at module level"),
+    gast.Dict: ("dict literals", "use arrays or tuples"),
+    gast.Set: ("set literals", "use arrays or tuples"),
+    gast.DictComp: ("dict comprehensions", "use arrays or tuples"),
+    gast.SetComp: ("set comprehensions", "use arrays or tuples"),
+    gast.ListComp: ("list comprehensions", "write a loop that fills an array"),
+    gast.GeneratorExp: ("generator expressions", "write a loop"),
+    gast.Delete: ("`del` statements", ""),
+    gast.Import: ("imports inside the function", "import at module level"),
+    gast.ImportFrom: ("imports inside the function", "import at module level"),
+    gast.JoinedStr: ("f-strings", "use a plain string"),
+    gast.NamedExpr: ("assignment expressions (`:=`)", "assign on a separate line"),
+    gast.Starred: ("starred expressions (`*args`)", "pass arguments one by one"),
+}
+if hasattr(gast, "Match"):
+    _REJECTED[gast.Match] = ("`match` statements", "use `if`/`elif`")
+
+
+def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
+    """Raise :class:`UnsupportedSyntaxError` for the first construct s2s does not accept."""
+    args = tree.args
+    if args.vararg is not None or args.kwarg is not None:
+        node = args.vararg or args.kwarg
+        _reject(parsed, node, "variadic parameters (`*args`, `**kwargs`)", "list the parameters")
+    for stmt in tree.body:
+        for node in gast.walk(stmt):
+            _check(parsed, node)
+
+
+def _reject(parsed: ParsedFunction, node: gast.AST, what: str, hint: str = "") -> None:
+    raise UnsupportedSyntaxError(
+        f"{what} are not supported by s2s", parsed.location(node), hint or ""
+    )
+
+
+def _check(parsed: ParsedFunction, node: gast.AST) -> None:
+    kind = type(node)
+    if kind in _REJECTED:
+        what, hint = _REJECTED[kind]
+        _reject(parsed, node, what, hint)
+    if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
+        _reject(parsed, node, "`**kwargs` in calls", "pass keyword arguments by name")
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        _reject(parsed, node, "`else` clauses on loops", "use a flag variable")
+    if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+        targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+        for target in targets:
+            _check_target(parsed, target)
+    if isinstance(node, gast.For):
+        _check_target(parsed, node.target)
+
+
+def _check_target(parsed: ParsedFunction, target: gast.AST) -> None:
+    if isinstance(target, gast.Attribute):
+        _reject(parsed, target, "assignments to attributes", "assign to a variable or array")
+    if isinstance(target, (gast.Tuple, gast.List)):
+        for elt in target.elts:
+            if not isinstance(elt, gast.Name):
+                _reject(
+                    parsed,
+                    elt,
+                    "nested or subscripted targets in tuple unpacking",
+                    "unpack into plain names, then assign",
+                )

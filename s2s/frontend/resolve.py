@@ -1,0 +1,215 @@
+"""Resolve every free name a function uses; follow calls into the user's helpers.
+
+NumPy and ``math`` are rewritten to canonical ``np.name`` / ``math.name`` whatever alias the
+user imported them under; constants and closure cells become bindings of the generated module;
+calls to undecorated helpers (and Numba-jitted ones) pull the helper into the program.
+"""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import math
+import types
+from typing import Any
+
+import gast
+import numpy as np
+
+from ..errors import NameResolutionError
+from ..program import Program, Unit
+from .source import ParsedFunction, original_function, parse_function
+
+BUILTINS = frozenset(
+    """range len abs min max float int bool round enumerate zip print pow complex
+    True False None ValueError RuntimeError ZeroDivisionError IndexError AssertionError
+    Exception""".split()
+)
+
+RUNTIME_ALIAS = "_s2s"
+
+_CONSTANT_TYPES = (int, float, bool, complex, str, np.ndarray, np.generic, type(None))
+
+
+def _module_paths() -> dict[int, str]:
+    """Canonical dotted names of NumPy and math callables, by object id."""
+    paths: dict[int, str] = {}
+    for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math)):
+        for name in dir(module):
+            if not name.startswith("_"):
+                value = getattr(module, name)
+                if callable(value) and not isinstance(value, type):
+                    paths[id(value)] = f"{prefix}.{name}"
+    return paths
+
+
+_PATHS: dict[int, str] | None = None
+
+
+def canonical_path(value: Any) -> str | None:
+    """``'np.sin'`` for ``numpy.sin``, ``'np.linalg'`` for the module, and so on."""
+    global _PATHS
+    if isinstance(value, types.ModuleType):
+        name = value.__name__
+        if name == "numpy" or name.startswith("numpy."):
+            return "np" + name[len("numpy") :]
+        if name == "math":
+            return "math"
+        if name == "s2s.runtime":
+            return RUNTIME_ALIAS
+        return None
+    if _PATHS is None:
+        _PATHS = _module_paths()
+    return _PATHS.get(id(value))
+
+
+def _dotted(path: str, like: gast.AST) -> gast.AST:
+    parts = path.split(".")
+    node: gast.AST = gast.Name(parts[0], gast.Load(), None, None)
+    for part in parts[1:]:
+        node = gast.Attribute(node, part, gast.Load())
+    for n in gast.walk(node):
+        gast.copy_location(n, like)
+    return node
+
+
+def local_names(tree: gast.FunctionDef) -> set[str]:
+    """Names bound inside the function: parameters and assignment targets."""
+    names = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
+            names.add(node.id)
+    return names
+
+
+class _Resolver(gast.NodeTransformer):
+    def __init__(self, builder: _ProgramBuilder, parsed: ParsedFunction):
+        self.builder = builder
+        self.parsed = parsed
+        self.locals = local_names(parsed.tree)
+
+    def _lookup(self, name: str, node: gast.AST) -> tuple[bool, Any]:
+        if name in self.parsed.namespace:
+            return True, self.parsed.namespace[name]
+        if name in BUILTINS and hasattr(builtins, name) or name in ("True", "False", "None"):
+            return False, None
+        raise NameResolutionError(f"name '{name}' is not defined", self.parsed.location(node))
+
+    def visit_Name(self, node: gast.Name) -> gast.AST:
+        if not isinstance(node.ctx, gast.Load) or node.id in self.locals:
+            return node
+        found, value = self._lookup(node.id, node)
+        if not found:
+            return node
+        return self.builder.reference(value, node.id, node, self.parsed)
+
+    def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
+        # `mod.helper` for a user module `mod`: resolve the whole chain to its value.
+        chain, root = [], node
+        while isinstance(root, gast.Attribute):
+            chain.append(root.attr)
+            root = root.value
+        if (
+            isinstance(root, gast.Name)
+            and isinstance(root.ctx, gast.Load)
+            and root.id not in self.locals
+            and root.id in self.parsed.namespace
+        ):
+            value = self.parsed.namespace[root.id]
+            if isinstance(value, types.ModuleType) and canonical_path(value) is None:
+                for attr in reversed(chain):
+                    if not hasattr(value, attr):
+                        raise NameResolutionError(
+                            f"module '{value.__name__}' has no attribute '{attr}'",
+                            self.parsed.location(node),
+                        )
+                    value = getattr(value, attr)
+                return self.builder.reference(value, chain[0], node, self.parsed)
+        self.generic_visit(node)
+        return node
+
+
+class _ProgramBuilder:
+    def __init__(self) -> None:
+        self.units: dict[str, Unit] = {}
+        self.by_function: dict[Any, str] = {}
+        self.bindings: dict[str, Any] = {}
+
+    def reference(self, value: Any, name: str, node: gast.AST, parsed: ParsedFunction):
+        path = canonical_path(value)
+        if path is not None:
+            return _dotted(path, node)
+        if isinstance(value, types.ModuleType):
+            raise NameResolutionError(
+                f"module '{value.__name__}' cannot be used by s2s (only numpy and math)",
+                parsed.location(node),
+            )
+        if _is_function(value):
+            return gast.copy_location(
+                gast.Name(self.add_function(value), gast.Load(), None, None), node
+            )
+        if isinstance(value, _CONSTANT_TYPES) or _is_constant_tuple(value):
+            return gast.copy_location(
+                gast.Name(self.bind(name, value), gast.Load(), None, None), node
+            )
+        raise NameResolutionError(
+            f"name '{name}' refers to a {type(value).__name__}, which s2s cannot compile",
+            parsed.location(node),
+            hint="use numbers, NumPy arrays, tuples, numpy/math functions or Python functions",
+        )
+
+    def bind(self, name: str, value: Any) -> str:
+        candidate, k = name, 0
+        while candidate in self.bindings and not _same(self.bindings[candidate], value):
+            k += 1
+            candidate = f"{name}_{k}"
+        self.bindings[candidate] = value
+        return candidate
+
+    def add_function(self, value: Any) -> str:
+        fn = original_function(value)
+        if fn in self.by_function:
+            return self.by_function[fn]
+        parsed = parse_function(fn)
+        name, k = parsed.name, 0
+        while name in self.units or name in self.bindings or name in ("np", "math"):
+            k += 1
+            name = f"{parsed.name}_{k}"
+        self.by_function[fn] = name
+        self.units[name] = None  # reserve the name (and allow recursion) before resolving
+        tree = _Resolver(self, parsed).visit(copy.deepcopy(parsed.tree))
+        tree.name = name
+        self.units[name] = Unit(parsed, tree)
+        return name
+
+
+def _is_function(value: Any) -> bool:
+    try:
+        original_function(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _is_constant_tuple(value: Any) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, _CONSTANT_TYPES) for v in value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return False
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return False
+
+
+def resolve(fn: Any) -> Program:
+    """Parse ``fn`` and every helper it calls into one program with resolved names."""
+    builder = _ProgramBuilder()
+    entry = builder.add_function(fn)
+    # Entry first, helpers after, in discovery order: deterministic.
+    units = {entry: builder.units.pop(entry), **builder.units}
+    return Program(entry, units, builder.bindings)

@@ -1,0 +1,86 @@
+"""Parse a Python function into a gast tree that remembers where it came from."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import gast
+
+from ..errors import SourceLocation, UnsupportedSyntaxError
+
+
+@dataclasses.dataclass
+class ParsedFunction:
+    """A function's tree plus what is needed to map nodes back to the user's file."""
+
+    fn: Callable
+    tree: gast.FunctionDef
+    filename: str
+    line_offset: int  # file line = node line + line_offset
+    col_offset: int  # file column = node column + col_offset (the indentation removed)
+    namespace: dict[str, Any]  # closure cells over globals: what free names mean
+
+    @property
+    def name(self) -> str:
+        return self.tree.name
+
+    def location(self, node: gast.AST | None) -> SourceLocation:
+        lineno = getattr(node, "lineno", None) or self.tree.lineno
+        col = getattr(node, "col_offset", None)
+        col = self.tree.col_offset if col is None else col
+        return SourceLocation(
+            self.filename, lineno + self.line_offset, col + self.col_offset, self.fn.__name__
+        )
+
+
+def original_function(fn: Any) -> Callable:
+    """The plain Python function behind a Numba dispatcher or an s2s wrapper."""
+    for attr in ("__s2s_generated__", "py_func"):
+        inner = getattr(fn, attr, None)
+        if callable(inner):
+            return original_function(inner)
+    if inspect.isfunction(fn):
+        return fn
+    raise TypeError(f"s2s transforms Python functions, not {type(fn).__name__} objects")
+
+
+def parse_function(fn: Callable) -> ParsedFunction:
+    """Parse ``fn``'s source with gast, without its decorators."""
+    fn = original_function(fn)
+    filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    try:
+        lines, first_line = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as exc:
+        raise UnsupportedSyntaxError(
+            f"s2s cannot read the source of {fn.__qualname__}: {exc}",
+            hint="define the function in a file (not in an interactive session or via exec)",
+        ) from None
+    source = "".join(lines)
+    dedented = textwrap.dedent(source)
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    module = gast.parse(dedented)
+    tree = module.body[0]
+    if isinstance(tree, gast.Assign) and isinstance(tree.value, gast.Lambda):
+        raise UnsupportedSyntaxError(
+            "lambda functions are not supported by s2s",
+            SourceLocation(filename, first_line, indent, fn.__name__),
+            hint="define the function with `def`",
+        )
+    if not isinstance(tree, gast.FunctionDef):
+        raise UnsupportedSyntaxError(
+            f"s2s expected a function definition, found {type(tree).__name__}",
+            SourceLocation(filename, first_line, indent, fn.__name__),
+        )
+    tree.decorator_list = []
+    namespace = dict(fn.__globals__)
+    if fn.__closure__:
+        for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+            try:
+                namespace[name] = cell.cell_contents
+            except ValueError:  # an empty cell: the name is not bound yet
+                pass
+    return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)

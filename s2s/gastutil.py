@@ -1,0 +1,80 @@
+"""Small constructors and predicates for gast trees, shared by every pass."""
+
+from __future__ import annotations
+
+import copy
+
+import gast
+
+
+def load(name: str) -> gast.Name:
+    return gast.Name(name, gast.Load(), None, None)
+
+
+def store(name: str) -> gast.Name:
+    return gast.Name(name, gast.Store(), None, None)
+
+
+def const(value) -> gast.Constant:
+    return gast.Constant(value, None)
+
+
+def assign(target: str | gast.AST, value: gast.AST) -> gast.Assign:
+    if isinstance(target, str):
+        target = store(target)
+    return gast.Assign([target], value, None)
+
+
+def attr_path(node: gast.AST) -> str | None:
+    """``'np.linalg.solve'`` for that chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def dotted(path: str) -> gast.AST:
+    parts = path.split(".")
+    node: gast.AST = load(parts[0])
+    for part in parts[1:]:
+        node = gast.Attribute(node, part, gast.Load())
+    return node
+
+
+def call(func: str | gast.AST, *args: gast.AST, **keywords: gast.AST) -> gast.Call:
+    if isinstance(func, str):
+        func = dotted(func)
+    return gast.Call(func, list(args), [gast.keyword(k, v) for k, v in keywords.items()])
+
+
+def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
+    """Give ``node`` and its children ``like``'s position where they have none."""
+    if like is None or getattr(like, "lineno", None) is None:
+        return node
+    for child in gast.walk(node):
+        if "lineno" in child._attributes and getattr(child, "lineno", None) is None:
+            gast.copy_location(child, like)
+    return node
+
+
+def with_ctx(node: gast.AST, ctx: type) -> gast.AST:
+    """A copy of ``node`` (a name, subscript, or tuple of them) with context ``ctx``."""
+    node = copy.deepcopy(node)
+    if isinstance(node, (gast.Name, gast.Subscript, gast.Attribute)):
+        node.ctx = ctx()
+    elif isinstance(node, (gast.Tuple, gast.List)):
+        node.ctx = ctx()
+        node.elts = [with_ctx(e, ctx) for e in node.elts]
+    return node
+
+
+def parse_statements(source: str) -> list[gast.stmt]:
+    return gast.parse(source).body
+
+
+def parse_expr(source: str) -> gast.AST:
+    return gast.parse(source).body[0].value

@@ -1,0 +1,50 @@
+"""The frontend pipeline, one visible stage after another.
+
+    parse      the function and its helpers, names resolved (``np.``/``math.`` canonical)
+    normalize  fenced, desugared, in A-normal form
+    final      what the backend compiles (for ``jit``, the normalised program)
+
+Every stage is a :class:`~s2s.program.Program` whose source can be printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .frontend.anf import to_anf
+from .frontend.desugar import desugar
+from .frontend.fence import fence
+from .frontend.resolve import resolve
+from .program import Program, Unit
+
+STAGES = ("parse", "normalize", "final")
+
+
+def parse(fn: Callable) -> Program:
+    """Stage ``parse``: the function and every helper it calls, names resolved."""
+    program = resolve(fn)
+    for unit in program:
+        fence(unit.parsed, unit.tree)
+    return program
+
+
+def normalize(program: Program) -> Program:
+    """Stage ``normalize``: method calls desugared, A-normal form."""
+
+    def one(unit: Unit):
+        return to_anf(unit.parsed, desugar(unit.tree))
+
+    return program.map(one)
+
+
+def frontend(fn: Callable, stage: str = "normalize") -> Program:
+    """The program at ``stage`` ('parse' or 'normalize')."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+    program = parse(fn)
+    return program if stage == "parse" else normalize(program)
+
+
+def describe(fn: Any) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__

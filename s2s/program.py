@@ -1,0 +1,54 @@
+"""A program: the entry function and the helpers it calls, as trees in one namespace."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import gast
+
+from .frontend.source import ParsedFunction
+
+
+@dataclasses.dataclass
+class Unit:
+    """One function of a program: where it came from and its current tree."""
+
+    parsed: ParsedFunction
+    tree: gast.FunctionDef
+
+    @property
+    def name(self) -> str:
+        return self.tree.name
+
+
+@dataclasses.dataclass
+class Program:
+    """Functions that are generated into one module, plus the values their free names denote."""
+
+    entry: str
+    units: dict[str, Unit]
+    bindings: dict[str, Any]
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.units.values())
+
+    @property
+    def entry_unit(self) -> Unit:
+        return self.units[self.entry]
+
+    def map(self, transform: Callable[[Unit], gast.FunctionDef]) -> Program:
+        """A new program with ``transform`` applied to every function's tree."""
+        units = {}
+        for unit in self:
+            tree = transform(unit)
+            units[tree.name] = Unit(unit.parsed, tree)
+        entry_tree = transform_name(self, units)
+        return Program(entry_tree, units, dict(self.bindings))
+
+
+def transform_name(old: Program, units: dict[str, Unit]) -> str:
+    """The entry's name after a map (transforms keep the order of units)."""
+    index = list(old.units).index(old.entry)
+    return list(units)[index]

@@ -1,0 +1,9 @@
+"""Runtime helpers called by generated code, in Python and (through overloads) in Numba.
+
+Generated modules import this package as ``_s2s``. Every helper here is a plain Python
+function that works when the generated code runs uninterpreted (``jit=False``), paired with a
+``numba.extending.overload`` that picks the right implementation at Numba typing time, so one
+spelling serves scalars, arrays and tuples without a run-time ``if``.
+"""
+
+from .core import *  # noqa: F401,F403

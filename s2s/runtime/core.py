@@ -1,0 +1,157 @@
+"""Helpers that generated derivative code calls: zeros, broadcasting, saving, checks."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+__all__ = ["zeros_like", "unbroadcast", "save", "scalar_output", "cast_like", "ones_like"]
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, np.ndarray)
+
+
+# -- zeros_like: the zero adjoint of a value ---------------------------------------------------
+def zeros_like(x):
+    """0.0 for a scalar, a float array of zeros for an array."""
+    if _is_array(x):
+        return np.zeros(
+            x.shape, dtype=np.result_type(x.dtype, np.float64) if x.dtype.kind in "biu" else x.dtype
+        )
+    if isinstance(x, tuple):
+        return tuple(zeros_like(v) for v in x)
+    return 0.0
+
+
+@overload(zeros_like)
+def _zeros_like(x):
+    if isinstance(x, types.Array):
+        dtype = x.dtype if isinstance(x.dtype, types.Float) else types.float64
+        return lambda x: np.zeros(x.shape, dtype)
+    if isinstance(x, types.Number) or isinstance(x, types.Boolean):
+        return lambda x: 0.0
+
+
+def ones_like(x):
+    """1.0 for a scalar, an array of ones for an array."""
+    if _is_array(x):
+        return np.ones(x.shape)
+    return 1.0
+
+
+@overload(ones_like)
+def _ones_like(x):
+    if isinstance(x, types.Array):
+        return lambda x: np.ones(x.shape)
+    if isinstance(x, types.Number):
+        return lambda x: 1.0
+
+
+# -- unbroadcast: sum a contribution back to the shape of its operand --------------------------
+def unbroadcast(g, x):
+    """Sum ``g`` over the axes along which ``x`` was broadcast, giving ``x``'s shape."""
+    if not _is_array(x):
+        return float(np.sum(g)) if _is_array(g) else g
+    if not _is_array(g):
+        return np.full(x.shape, g, dtype=np.float64)
+    if g.shape == x.shape:
+        return g
+    lead = g.ndim - x.ndim
+    g = g.sum(axis=tuple(range(lead))) if lead else g
+    axes = tuple(k for k, n in enumerate(x.shape) if n == 1 and g.shape[k] != 1)
+    return g.sum(axis=axes, keepdims=True) if axes else g
+
+
+@register_jitable
+def _unbroadcast_array(g, x):
+    out = np.zeros(x.shape)
+    if g.shape == x.shape:
+        out[...] = g
+        return out
+    gshape = np.array(g.shape)
+    xshape = np.array(x.shape)
+    lead = g.ndim - x.ndim
+    ostride = np.zeros(g.ndim, dtype=np.int64)
+    stride = 1
+    for k in range(x.ndim - 1, -1, -1):
+        if xshape[k] != 1:
+            ostride[lead + k] = stride
+        stride *= xshape[k]
+    flat_g = np.ascontiguousarray(g).reshape(-1)
+    flat_out = out.reshape(-1)
+    for p in range(flat_g.size):
+        rest, q = p, 0
+        for k in range(g.ndim - 1, -1, -1):
+            digit = rest % gshape[k]
+            rest //= gshape[k]
+            q += digit * ostride[k]
+        flat_out[q] += flat_g[p]
+    return out
+
+
+@overload(unbroadcast)
+def _unbroadcast(g, x):
+    if isinstance(x, types.Array):
+        if isinstance(g, types.Array):
+            return lambda g, x: _unbroadcast_array(g, x)
+        return lambda g, x: np.full(x.shape, g)
+    if isinstance(g, types.Array):
+        return lambda g, x: np.sum(g)
+    return lambda g, x: g
+
+
+# -- save: a value as the adjoint will need it, safe from later in-place writes ------------------
+def save(x):
+    """A copy of an array (later writes must not change it); a scalar as it is."""
+    return x.copy() if _is_array(x) else x
+
+
+@overload(save)
+def _save(x):
+    if isinstance(x, types.Array):
+        return lambda x: x.copy()
+    return lambda x: x
+
+
+# -- checks and casts ------------------------------------------------------------------------
+def scalar_output(y):
+    """``y`` if it is a scalar; otherwise the error that ``grad`` needs a scalar output."""
+    if _is_array(y) and y.ndim > 0 or isinstance(y, tuple):
+        raise TypeError(
+            "grad requires a function with a scalar output; reduce the output to a scalar "
+            "(e.g. with .sum()) or use vjp/jacrev"
+        )
+    return float(y)
+
+
+@overload(scalar_output)
+def _scalar_output(y):
+    if isinstance(y, types.Number):
+        return lambda y: y
+    if isinstance(y, types.Array) and y.ndim == 0:
+        return lambda y: y[()]
+
+    def fail(y):
+        raise TypeError(
+            "grad requires a function with a scalar output; reduce the output to a scalar "
+            "(e.g. with .sum()) or use vjp/jacrev"
+        )
+
+    return fail
+
+
+def cast_like(g, x):
+    """The gradient ``g`` with the dtype of its argument ``x``."""
+    if _is_array(x):
+        return np.asarray(g, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(g)
+    return g
+
+
+@overload(cast_like)
+def _cast_like(g, x):
+    if isinstance(x, types.Array) and isinstance(x.dtype, types.Float):
+        dtype = x.dtype
+        return lambda g, x: np.asarray(g).astype(dtype)
+    return lambda g, x: g
