@@ -6,7 +6,10 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-__all__ = ["zeros_like", "unbroadcast", "save", "scalar_output", "cast_like", "ones_like"]
+__all__ = [
+    "zeros_like", "unbroadcast", "save", "scalar_output", "cast_like", "ones_like", "in_range",
+    "grad_seed",
+]
 
 
 def _is_array(x) -> bool:
@@ -15,11 +18,9 @@ def _is_array(x) -> bool:
 
 # -- zeros_like: the zero adjoint of a value ---------------------------------------------------
 def zeros_like(x):
-    """0.0 for a scalar, a float array of zeros for an array."""
+    """0.0 for a scalar, a float64 array of zeros for an array (adjoints are float64)."""
     if _is_array(x):
-        return np.zeros(
-            x.shape, dtype=np.result_type(x.dtype, np.float64) if x.dtype.kind in "biu" else x.dtype
-        )
+        return np.zeros(x.shape)
     if isinstance(x, tuple):
         return tuple(zeros_like(v) for v in x)
     return 0.0
@@ -28,8 +29,7 @@ def zeros_like(x):
 @overload(zeros_like)
 def _zeros_like(x):
     if isinstance(x, types.Array):
-        dtype = x.dtype if isinstance(x.dtype, types.Float) else types.float64
-        return lambda x: np.zeros(x.shape, dtype)
+        return lambda x: np.zeros(x.shape)
     if isinstance(x, types.Number) or isinstance(x, types.Boolean):
         return lambda x: 0.0
 
@@ -155,3 +155,34 @@ def _cast_like(g, x):
         dtype = x.dtype
         return lambda g, x: np.asarray(g).astype(dtype)
     return lambda g, x: g
+
+
+@register_jitable
+def in_range(k, stop, step):
+    """Whether counter ``k`` is still inside ``range(..., stop, step)``."""
+    return k < stop if step > 0 else k > stop
+
+
+_NOT_SCALAR = (
+    "grad requires a function with a scalar output; reduce the output to a scalar "
+    "(e.g. with .sum()) or use vjp or jacrev"
+)
+
+
+def grad_seed(y):
+    """1.0, the adjoint that starts ``grad``, once ``y`` is checked to be a scalar."""
+    if _is_array(y) and y.ndim > 0 or isinstance(y, tuple):
+        raise TypeError(_NOT_SCALAR)
+    return 1.0
+
+
+@overload(grad_seed)
+def _grad_seed(y):
+    if isinstance(y, (types.Number, types.Boolean)) or isinstance(y, types.Array) and y.ndim == 0:
+        return lambda y: 1.0
+
+    def fail(y):
+        raise TypeError(_NOT_SCALAR)
+        return 1.0
+
+    return fail

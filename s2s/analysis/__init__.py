@@ -1,0 +1,1 @@
+"""Static analyses of normalised functions, each in its own module."""

@@ -1,0 +1,89 @@
+"""Activity: which variables carry derivatives of the differentiated arguments.
+
+A flow-insensitive fixed point: a variable is active if some assignment to it reads an active
+variable through a differentiable operation; an array is active if an active value is written
+into it. Comparisons, integer operations such as ``len`` and functions registered with zero
+gradient end activity, so indices and counters never get adjoints.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..gastutil import attr_path
+from ..rules import ZERO_GRADIENT
+from .definitions import names_read
+
+
+def call_name(node: gast.Call) -> str:
+    """The canonical name of a call's function (``np.sin``, ``abs``, a helper's name)."""
+    path = attr_path(node.func) or ""
+    if path in ("max", "min", "sum") and len(node.args) == 1:
+        return {"max": "np.max", "min": "np.min", "sum": "np.sum"}[path]
+    return path
+
+
+def value_is_differentiable(value: gast.AST) -> bool:
+    """Whether an A-normal-form right-hand side can carry a derivative at all."""
+    if isinstance(value, gast.Compare):
+        return False
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.Not, gast.Invert)):
+        return False
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.FloorDiv, gast.BitAnd,
+                                                                 gast.BitOr, gast.BitXor,
+                                                                 gast.LShift, gast.RShift)):
+        return False
+    if isinstance(value, gast.Attribute):
+        return False  # .shape, .ndim, .size, .dtype
+    if isinstance(value, gast.Call):
+        return call_name(value) not in ZERO_GRADIENT
+    return True
+
+
+def active_variables(tree: gast.FunctionDef, wrt: list[str]) -> set[str]:
+    """Names that may hold values depending on the parameters ``wrt``."""
+    active = set(wrt)
+    statements = [s for s in _all_statements(tree.body)]
+    changed = True
+    while changed:
+        changed = False
+        for stmt in statements:
+            for name in _newly_active(stmt, active):
+                if name not in active:
+                    active.add(name)
+                    changed = True
+    return active
+
+
+def _all_statements(stmts):
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, gast.If):
+            yield from _all_statements(stmt.body)
+            yield from _all_statements(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield from _all_statements(stmt.body)
+
+
+def _newly_active(stmt: gast.stmt, active: set[str]) -> list[str]:
+    if not isinstance(stmt, gast.Assign):
+        return []
+    target, value = stmt.targets[0], stmt.value
+    if not value_is_differentiable(value):
+        return []
+    if isinstance(value, gast.Subscript):
+        reads = names_read(value.value)  # indices never carry derivatives
+    else:
+        reads = names_read(value)
+    if not any(name in active for name in reads):
+        return []
+    if isinstance(target, gast.Name):
+        names = [target.id]
+        if isinstance(value, gast.Name):
+            names.append(value.id)  # aliases: writes through one reach the other
+        return names
+    if isinstance(target, gast.Tuple):
+        return [e.id for e in target.elts]
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        return [target.value.id]
+    return []

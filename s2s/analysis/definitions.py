@@ -1,0 +1,87 @@
+"""Where each name is defined, used and mutated; which statements sit inside loops."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import gast
+
+
+def targets_of(stmt: gast.stmt) -> list[str]:
+    """Names a statement binds (not subscript stores)."""
+    if isinstance(stmt, gast.Assign):
+        target = stmt.targets[0]
+        if isinstance(target, gast.Name):
+            return [target.id]
+        if isinstance(target, gast.Tuple):
+            return [e.id for e in target.elts]
+    if isinstance(stmt, gast.For):
+        return [stmt.target.id]
+    return []
+
+
+def names_read(node: gast.AST) -> list[str]:
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+
+
+def statement_reads(stmt: gast.stmt) -> list[str]:
+    """Names a statement reads itself (for compound statements: only their header)."""
+    if isinstance(stmt, gast.If):
+        return names_read(stmt.test)
+    if isinstance(stmt, gast.While):
+        return names_read(stmt.test)
+    if isinstance(stmt, gast.For):
+        return names_read(stmt.iter)
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+        target = stmt.targets[0]
+        return names_read(target.value) + names_read(target.slice) + names_read(stmt.value)
+    return names_read(stmt)
+
+
+@dataclasses.dataclass
+class Definitions:
+    """Def and use counts, mutated arrays, and the loop depth and block of each statement."""
+
+    defs: Counter
+    uses: Counter
+    mutated: set[str]
+    in_loop_defs: set[str]
+    params: list[str]
+    block_of: dict[int, int]  # id(stmt) -> id of the statement list holding it
+
+    def defined_once_outside_loops(self, name: str) -> bool:
+        return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
+
+
+def analyse(tree: gast.FunctionDef) -> Definitions:
+    defs: Counter = Counter()
+    uses: Counter = Counter()
+    mutated: set[str] = set()
+    in_loop: set[str] = set()
+    block_of: dict[int, int] = {}
+    params = [a.id for a in tree.args.args]
+    for p in params:
+        defs[p] += 1
+
+    def visit(stmts: list[gast.stmt], depth: int) -> None:
+        for stmt in stmts:
+            block_of[id(stmt)] = id(stmts)
+            for name in targets_of(stmt):
+                defs[name] += 1
+                if depth or isinstance(stmt, gast.For):
+                    in_loop.add(name)
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+                base = stmt.targets[0].value
+                if isinstance(base, gast.Name):
+                    mutated.add(base.id)
+            for name in statement_reads(stmt):
+                uses[name] += 1
+            if isinstance(stmt, gast.If):
+                visit(stmt.body, depth)
+                visit(stmt.orelse, depth)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                visit(stmt.body, depth + 1)
+
+    visit(tree.body, 0)
+    return Definitions(defs, uses, mutated, in_loop, params, block_of)

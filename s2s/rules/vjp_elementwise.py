@@ -1,0 +1,96 @@
+"""Reverse-mode rules of elementwise functions and operators: one line each.
+
+``g`` is the output adjoint, ``y`` the output; the other names are the parameters.
+"""
+
+from .registry import defvjp, nondifferentiable
+
+
+def _both(name: str) -> list[str]:
+    """``np.name`` and the ``math`` spelling(s) of the same function."""
+    math_names = {
+        "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
+        "arccosh": "acosh", "arctanh": "atanh", "absolute": "fabs",
+    }
+    names = [f"np.{name}", f"math.{math_names.get(name, name)}"]
+    return names
+
+
+# -- unary: y = f(x) ---------------------------------------------------------------------------
+UNARY = {
+    "sin": "g * np.cos(x)",
+    "cos": "-g * np.sin(x)",
+    "tan": "g * (1.0 + y * y)",
+    "arcsin": "g / np.sqrt(1.0 - x * x)",
+    "arccos": "-g / np.sqrt(1.0 - x * x)",
+    "arctan": "g / (1.0 + x * x)",
+    "sinh": "g * np.cosh(x)",
+    "cosh": "g * np.sinh(x)",
+    "tanh": "g * (1.0 - y * y)",
+    "arcsinh": "g / np.sqrt(x * x + 1.0)",
+    "arccosh": "g / np.sqrt(x * x - 1.0)",
+    "arctanh": "g / (1.0 - x * x)",
+    "exp": "g * y",
+    "expm1": "g * (y + 1.0)",
+    "exp2": "g * y * 0.6931471805599453",
+    "log": "g / x",
+    "log1p": "g / (1.0 + x)",
+    "log2": "g / (x * 0.6931471805599453)",
+    "log10": "g / (x * 2.302585092994046)",
+    "sqrt": "g * 0.5 / y",
+    "cbrt": "g / (3.0 * y * y)",
+    "square": "g * 2.0 * x",
+    "absolute": "g * np.sign(x)",
+    "negative": "-g",
+    "positive": "g",
+    "reciprocal": "-g * y * y",
+    "deg2rad": "g * 0.017453292519943295",
+    "rad2deg": "g * 57.29577951308232",
+    "radians": "g * 0.017453292519943295",
+    "degrees": "g * 57.29577951308232",
+}
+for _name, _share in UNARY.items():
+    defvjp(_both(_name), "x", x=_share)
+defvjp(["np.abs", "abs"], "x", x="g * np.sign(x)")
+defvjp("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
+defvjp("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
+defvjp(["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"],
+       "x", x="g")
+defvjp("np.array", "x", x="_s2s.array_adjoint(g, x)")
+
+# -- binary, broadcasting: y = f(x1, x2) -----------------------------------------------------
+BINARY = {
+    "+ np.add": ("g", "g"),
+    "- np.subtract": ("g", "-g"),
+    "* np.multiply": ("g * x2", "g * x1"),
+    "/ np.divide np.true_divide": ("g / x2", "-g * y / x2"),
+    "** np.power pow math.pow": ("g * x2 * x1 ** (x2 - 1)", "g * y * _s2s.log_or_zero(x1)"),
+    "% np.mod np.remainder math.fmod": ("g", "-g * np.floor(x1 / x2)"),
+    "np.maximum np.fmax max": ("_s2s.where(x1 >= x2, g, 0.0)", "_s2s.where(x1 >= x2, 0.0, g)"),
+    "np.minimum np.fmin min": ("_s2s.where(x1 <= x2, g, 0.0)", "_s2s.where(x1 <= x2, 0.0, g)"),
+    "np.hypot math.hypot": ("g * x1 / y", "g * x2 / y"),
+    "np.arctan2 math.atan2": ("g * x2 / (x1 * x1 + x2 * x2)", "-g * x1 / (x1 * x1 + x2 * x2)"),
+    "np.logaddexp": ("g * np.exp(x1 - y)", "g * np.exp(x2 - y)"),
+}
+for _names, (_share1, _share2) in BINARY.items():
+    defvjp(_names.split(), "x1, x2", broadcast=True, x1=_share1, x2=_share2)
+defvjp("neg", "x", x="-g")
+defvjp("pos", "x", x="g")
+defvjp("math.log", "x, base=0.0", x="_s2s.log_adjoint(g, x, base)")
+defvjp("np.where", "condition, x, y", broadcast=True,
+       x="_s2s.where(condition, g, 0.0)", y="_s2s.where(condition, 0.0, g)")
+defvjp("np.clip", "a, a_min, a_max", a="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max), a)")
+
+# -- zero gradient ------------------------------------------------------------------------------
+nondifferentiable(
+    "//", "np.floor_divide", "np.sign", "np.floor", "np.ceil", "np.round", "np.around",
+    "np.rint", "np.trunc", "np.fix", "math.floor", "math.ceil", "math.trunc", "round", "int",
+    "bool", "len", "range", "np.isnan", "np.isinf", "np.isfinite", "math.isnan", "math.isinf",
+    "math.isfinite", "np.argmax", "np.argmin", "np.argsort", "np.zeros", "np.ones", "np.empty",
+    "np.zeros_like", "np.ones_like", "np.empty_like", "np.full_like", "np.eye", "np.identity",
+    "np.arange", "np.shape", "np.ndim", "np.size", "np.any", "np.all", "np.logical_and",
+    "np.logical_or", "np.logical_not", "np.logical_xor", "np.count_nonzero", "np.nonzero",
+    "np.int64", "np.int32", "np.bool_", "print", "np.heaviside", "np.sort_indices",
+    "np.searchsorted", "np.digitize", "np.histogram", "np.random.rand", "np.random.randn",
+    "np.random.normal", "np.random.uniform", "np.random.seed",
+)
