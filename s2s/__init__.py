@@ -7,13 +7,18 @@ from .errors import (
     S2SError,
     UnsupportedSyntaxError,
 )
+from .ad import grad, value_and_grad, vjp
 from .jit import jit
+from . import rules as _rules  # noqa: F401  (fills the rule registries)
 from .show import show
 
 __version__ = "0.1.0"
 
 __all__ = [
     "jit",
+    "grad",
+    "value_and_grad",
+    "vjp",
     "show",
     "S2SError",
     "UnsupportedSyntaxError",

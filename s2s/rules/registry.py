@@ -28,6 +28,7 @@ class VJPRule:
     defaults: dict[str, Any]
     adjoints: dict[str, gast.AST]
     broadcast: bool = False
+    size: gast.AST | None = None  # for sequence parameters: the extent of element `item`
 
     def bind(self, args: list, keywords: dict[str, Any]) -> dict[str, Any]:
         """Map parameter names to the call's arguments (then to defaults)."""
@@ -68,15 +69,28 @@ def _strip_locations(node: gast.AST) -> gast.AST:
     return node
 
 
-def defvjp(names: str | list[str], signature: str, broadcast: bool = False, **adjoints: str):
-    """Register the reverse-mode rule of the functions ``names`` (e.g. ``"np.sin"``)."""
+def defvjp(
+    names: str | list[str],
+    signature: str,
+    broadcast: bool = False,
+    size: str | None = None,
+    **adjoints: str,
+) -> None:
+    """Register the reverse-mode rule of the functions ``names`` (e.g. ``"np.sin"``).
+
+    ``signature`` lists the parameters as in a ``def`` (with defaults); each keyword names a
+    parameter and gives the expression of its share of the output adjoint ``g``.
+    """
     params, defaults = _parse_params(signature)
     unknown = set(adjoints) - set(params)
     if unknown:
         raise ValueError(f"rule for {names}: {sorted(unknown)} are not parameters")
     parsed = {p: _strip_locations(parse_expr(src)) for p, src in adjoints.items()}
     for name in [names] if isinstance(names, str) else names:
-        VJP_RULES[name] = VJPRule(name, params, defaults, parsed, broadcast)
+        VJP_RULES[name] = VJPRule(
+            name, params, defaults, parsed, broadcast,
+            _strip_locations(parse_expr(size)) if size else None,
+        )
 
 
 def nondifferentiable(*names: str) -> None:

@@ -12,5 +12,7 @@ defvjp("np.linalg.solve", "a, b",
        a="_s2s.solve_adjoint_a(g, a, y)", b="np.linalg.solve(a.T, g)")
 defvjp("np.linalg.inv", "a", a="-np.dot(np.dot(y.T, g), y.T)")
 defvjp("np.linalg.det", "a", a="g * y * np.linalg.inv(a).T")
-defvjp("np.linalg.norm", "x", x="g * x / y")
-defvjp("np.linalg.cholesky", "a", a="_s2s.cholesky_adjoint(g, y)")
+defvjp("np.linalg.norm", "x, ord=None", x="_s2s.norm_adjoint(g, x, y, ord)")
+# numpy reads only the lower triangle of `a`: the symmetric adjoint, folded onto it.
+defvjp("np.linalg.cholesky", "a", a="_s2s.lower_triangle_adjoint(_s2s.cholesky_adjoint(g, y))")
+defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")

@@ -2,15 +2,21 @@
 
 from .registry import defvjp
 
-defvjp(["np.reshape", "np.ravel", "np.squeeze", "np.expand_dims", "np.atleast_1d",
-        "np.atleast_2d"], "x, arg=None", x="_s2s.reshape_like(g, x)")
-defvjp("np.transpose", "x, axes=None", x="_s2s.transpose_adjoint(g, axes)")
-defvjp("np.broadcast_to", "x, shape", x="_s2s.unbroadcast(g, x)")
-defvjp("np.diag", "x", x="_s2s.diag_adjoint(g, x)")
-defvjp("np.flip", "x, axis=None", x="np.flip(g)")
-# Rules over sequences of arrays: `seq` is the tuple or list; the transform distributes the
-# share of element k, with `k` and the running offset `offset` along `axis` bound per element.
-defvjp("np.concatenate", "seq, axis=0", seq="_s2s.slice_along(g, axis, offset, k)")
-defvjp("np.stack", "seq, axis=0", seq="_s2s.take_along(g, axis, k)")
-defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, offset, k)")
-defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, offset, k)")
+defvjp("np.reshape", "a, newshape", a="_s2s.reshape_like(g, a)")
+defvjp(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a", a="_s2s.reshape_like(g, a)")
+defvjp("np.squeeze", "a, axis=None", a="_s2s.reshape_like(g, a)")
+defvjp("np.expand_dims", "a, axis", a="_s2s.reshape_like(g, a)")
+defvjp("np.transpose", "a, axes=None", a="_s2s.transpose_adjoint(g, axes)")
+defvjp("np.broadcast_to", "array, shape", array="_s2s.unbroadcast(g, array)")
+defvjp("np.diag", "v", v="_s2s.diag_adjoint(g, v)")
+defvjp("np.flip", "m, axis=None", m="np.flip(g)")
+
+# Rules over a tuple or list of arrays: the share of element `k` (`item`), which occupies
+# `start:stop` of the output along the joined axis; `size` says how much of it that is.
+defvjp("np.concatenate", "seq, axis=0", seq="_s2s.slice_along(g, axis, start, stop)",
+       size="_s2s.extent(item, axis)")
+defvjp("np.stack", "seq, axis=0", seq="_s2s.take_along(g, axis, k)", size="1")
+defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, start, stop, item)",
+       size="_s2s.rows(item)")
+defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, start, stop, item)",
+       size="_s2s.cols(item)")

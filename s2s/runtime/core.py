@@ -8,7 +8,8 @@ from numba.extending import overload, register_jitable
 
 __all__ = [
     "zeros_like", "unbroadcast", "save", "scalar_output", "cast_like", "ones_like", "in_range",
-    "grad_seed",
+    "grad_seed", "accumulate", "norm_adjoint", "scatter_add", "extent", "rows", "cols",
+    "lower_triangle_adjoint",
 ]
 
 
@@ -102,6 +103,22 @@ def _unbroadcast(g, x):
     return lambda g, x: g
 
 
+def accumulate(total, share):
+    """``total + share``, with ``share`` first summed to ``total``'s shape (broadcasting)."""
+    return total + unbroadcast(share, total)
+
+
+@overload(accumulate)
+def _accumulate(total, share):
+    if isinstance(total, types.Array):
+        if isinstance(share, types.Array):
+            return lambda total, share: total + _unbroadcast_array(share, total)
+        return lambda total, share: total + share
+    if isinstance(share, types.Array):
+        return lambda total, share: total + np.sum(share)
+    return lambda total, share: total + share
+
+
 # -- save: a value as the adjoint will need it, safe from later in-place writes ------------------
 def save(x):
     """A copy of an array (later writes must not change it); a scalar as it is."""
@@ -186,3 +203,101 @@ def _grad_seed(y):
         return 1.0
 
     return fail
+
+
+# -- norms -------------------------------------------------------------------------------------
+def norm_adjoint(g, x, y, ord):
+    """Share of ``x`` in ``np.linalg.norm(x, ord)``: 2-norm/Frobenius (None, 2) or 1-norm."""
+    if ord is None or ord == 2 and x.ndim == 1 or ord == "fro":
+        return g * x / y
+    if ord == 1 and x.ndim == 1:
+        return g * np.sign(x)
+    raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1 only")
+
+
+@overload(norm_adjoint)
+def _norm_adjoint(g, x, y, ord):
+    if ord is None or isinstance(ord, (types.NoneType, types.Omitted)):
+        return lambda g, x, y, ord: g * x / y
+
+    def impl(g, x, y, ord):
+        if ord == 2 and x.ndim == 1:
+            return g * x / y
+        if ord == 1 and x.ndim == 1:
+            return g * np.sign(x)
+        raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1")
+
+    return impl
+
+
+# -- scatter_add: the adjoint of reading x[index] --------------------------------------------
+def scatter_add(total, index, share):
+    """``total[index] += share``, adding up repeated entries of an integer-array index."""
+    if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
+        np.add.at(total, index, share)
+    else:
+        total[index] += share
+
+
+@overload(scatter_add)
+def _scatter_add(total, index, share):
+    if isinstance(index, types.Array) and isinstance(index.dtype, types.Integer):
+        if isinstance(share, types.Array):
+
+            def impl(total, index, share):
+                for k in range(index.shape[0]):
+                    total[index[k]] += share[k]
+
+            return impl
+
+        def impl_scalar(total, index, share):
+            for k in range(index.shape[0]):
+                total[index[k]] += share
+
+        return impl_scalar
+
+    def plain(total, index, share):
+        total[index] += share
+
+    return plain
+
+
+# -- extents of the parts of joined arrays -----------------------------------------------------
+def extent(item, axis):
+    """``item.shape[axis]``: how much of ``np.concatenate``'s output ``item`` fills."""
+    return item.shape[axis]
+
+
+@overload(extent)
+def _extent(item, axis):
+    return lambda item, axis: item.shape[axis]
+
+
+def rows(item):
+    """Rows ``item`` fills in ``np.vstack``'s output."""
+    return 1 if item.ndim == 1 else item.shape[0]
+
+
+@overload(rows)
+def _rows(item):
+    if item.ndim == 1:
+        return lambda item: 1
+    return lambda item: item.shape[0]
+
+
+def cols(item):
+    """Columns ``item`` fills in ``np.hstack``'s output."""
+    return item.shape[0] if item.ndim == 1 else item.shape[1]
+
+
+@overload(cols)
+def _cols(item):
+    if item.ndim == 1:
+        return lambda item: item.shape[0]
+    return lambda item: item.shape[1]
+
+
+@register_jitable
+def lower_triangle_adjoint(s):
+    """For a function of ``tril(a)`` whose symmetric adjoint is ``s``: the adjoint of ``a``."""
+    return np.tril(2.0 * s) - np.diag(np.diag(s))

@@ -21,14 +21,13 @@ import dataclasses
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
-from ..analysis.definitions import Definitions, analyse
+from ..analysis.definitions import Definitions, analyse, statement_reads, targets_of
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, const, load, located, store
 from ..rules import VJP_RULES
 from ..rules.registry import VJPRule
-from .reverse_calls import CallAdjoints
 
 _OPERATORS = {
     gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
@@ -51,7 +50,7 @@ class ReverseMode:
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str],
-                 helpers: CallAdjoints):
+                 request_vjp):
         self.parsed = parsed
         self.tree = tree
         self.defs: Definitions = analyse(tree)
@@ -63,7 +62,7 @@ class ReverseMode:
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.has_adjoint: set[str] = set()
-        self.calls = helpers
+        self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.single_use = self._single_use_temporaries()
         for name in self.defs.mutated & set(self.defs.params) & self.active:
             raise DifferentiationError(
@@ -75,8 +74,7 @@ class ReverseMode:
     # -- names -------------------------------------------------------------------------------
     def adj(self, name: str) -> str:
         if name not in self.adjoint_names:
-            base = "b" + name if not name.startswith("_") else "b" + name
-            self.adjoint_names[name] = self.namer.fresh(base)
+            self.adjoint_names[name] = self.namer.fresh("b" + name)
         return self.adjoint_names[name]
 
     def _single_use_temporaries(self) -> set[str]:
@@ -86,7 +84,16 @@ class ReverseMode:
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
                 subscripted.add(node.value.id)
         found = set()
+        broadcast_operands = set()
+        for node in gast.walk(self.tree):
+            if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
+                rule, args, keywords = self.rule_for(node.value, node)
+                if rule is not None and rule.broadcast:
+                    broadcast_operands |= {a.id for a in [*args, *keywords.values()]
+                                           if isinstance(a, gast.Name)}
         for name, count in self.defs.defs.items():
+            if name in broadcast_operands:
+                continue  # its share is summed to its shape: `_s2s.accumulate` needs its adjoint
             if (name.startswith("_t") and count == 1 and self.defs.uses[name] == 1
                     and name not in subscripted and name not in self.defs.params):
                 found.add(name)
@@ -98,8 +105,6 @@ class ReverseMode:
         def visit(stmts):
             defined_here = set()
             for stmt in stmts:
-                from ..analysis.definitions import statement_reads, targets_of
-
                 for name in statement_reads(stmt):
                     if name in defined_here:
                         ok.add(name)
@@ -161,13 +166,16 @@ class ReverseMode:
         return Replace().visit(atom)
 
     # -- adjoint accumulation ------------------------------------------------------------------
-    def contribute(self, name: str, share: gast.AST) -> list[gast.stmt]:
+    def contribute(self, name: str, share: gast.AST, broadcast: bool = False) -> list[gast.stmt]:
+        """Add ``share`` to ``name``'s adjoint (summed to its shape if ``broadcast``)."""
         if name not in self.active:
             return []
         adjoint = self.adj(name)
         if name in self.single_use:
             self.has_adjoint.add(name)
             return [assign(adjoint, share)]
+        if broadcast:
+            return [assign(adjoint, call("_s2s.accumulate", load(adjoint), share))]
         return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
 
     def zero(self, name: str) -> gast.stmt:
@@ -178,11 +186,17 @@ class ReverseMode:
 
     # -- blocks and statements --------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
-        forward, reverse = [], []
-        for stmt in stmts:
+        """Forward and reverse sweeps of a block.
+
+        Statements are visited last to first, as the reverse sweep runs: by the time a
+        definition is reversed, every use of the variable has been.
+        """
+        forward: list[gast.stmt] = []
+        reverse: list[gast.stmt] = []
+        for stmt in reversed(stmts):
             fwd, rev = self.statement(stmt)
-            forward.extend(fwd)
-            reverse[:0] = rev
+            forward[:0] = fwd
+            reverse.extend(rev)
         return forward, reverse
 
     def statement(self, stmt: gast.stmt) -> tuple[list[gast.stmt], list[gast.stmt]]:
@@ -214,8 +228,11 @@ class ReverseMode:
     def for_loop(self, stmt: gast.For, site: Site):
         index = stmt.target.id
         args = stmt.iter.args
-        start, step = (const(0), const(1)) if len(args) == 1 else (
-            args[0], args[2] if len(args) == 3 else const(1))
+        start, step = (
+            (const(0), const(1))
+            if len(args) == 1
+            else (args[0], args[2] if len(args) == 3 else const(1))
+        )
         trips = self.namer.numbered("_n")
         self.loop_depth += 1
         self.restored.append(index)
@@ -223,11 +240,11 @@ class ReverseMode:
         self.restored.pop()
         self.loop_depth -= 1
         count = assign(trips, call("len", copy.deepcopy(stmt.iter)))
-        primal = [count, gast.For(stmt.target, stmt.iter, body_fwd, [], None)]
+        primal = [gast.For(stmt.target, stmt.iter, body_fwd, [], None)]
         if not body_rev:
             return primal, []
-        stable_counter = self.loop_depth == 0
-        n = load(trips) if stable_counter else self._tape_value(trips, site)
+        primal.insert(0, count)
+        n = self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
         if len(args) == 1:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
@@ -244,41 +261,141 @@ class ReverseMode:
         self.loop_depth += 1
         body_fwd, body_rev = self.block(stmt.body)
         self.loop_depth -= 1
+        if not body_rev:
+            return [gast.While(stmt.test, body_fwd, [])], []
         increment = assign(trips, gast.BinOp(load(trips), gast.Add(), const(1)))
         primal = [assign(trips, const(0)), gast.While(stmt.test, body_fwd + [increment], [])]
-        if not body_rev:
-            return primal, []
-        n = load(trips) if self.loop_depth == 0 else self._tape_value(trips, site, after=True)
         k = self.namer.numbered("_r")
-        return primal, [gast.For(store(k), call("range", n), body_rev, [], None)]
+        return primal, [gast.For(store(k), call("range", self.counter(trips, site)), body_rev,
+                                 [], None)]
 
-    def _tape_value(self, name: str, site: Site, after: bool = False) -> gast.AST:
-        saved_flag = self.copy_saved
-        self.copy_saved = False
-        self.defs.defs[name] += 2  # a generated counter inside a loop: never stable
+    def counter(self, name: str, site: Site) -> gast.AST:
+        """A loop's trip count in the reverse sweep: kept on a tape inside other loops."""
+        if self.loop_depth == 0:
+            return load(name)
+        self.defs.defs[name] = 2  # redefined on every iteration of the enclosing loop
+        saved_flag, self.copy_saved = self.copy_saved, False
         try:
             return self.ref(name, site, after=True)
         finally:
             self.copy_saved = saved_flag
 
-    # -- assignments -----------------------------------------------------------------------------
+    # -- assignments ---------------------------------------------------------------------------
     def assignment(self, stmt: gast.Assign, site: Site):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript):
             return [stmt], self.subscript_store(target, value, site)
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
-        primal = [stmt]
+        primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
         if not any(n in self.active for n in names):
-            return primal, []
-        inits = [self.zero(n) for n in names if self.accumulating(n)]
-        if not value_is_differentiable(value):
-            return primal + inits, [self.reset(n) for n in names if self.accumulating(n)]
-        if len(names) == 1 and names[0] in self.single_use and names[0] not in self.has_adjoint:
-            # Its only use had no derivative to pass on: nothing to propagate. (The reverse
-            # sweep is built last statement first, so the use has been seen already.)
-            pass
-        self._pending = (names, value, stmt, site)
-        return primal + inits, None  # reverse part built in `finish_assignment`
+            return [stmt], []
+        resets = [self.reset(n) for n in names if self.accumulating(n)]
+        if len(names) == 1 and names[0] in self.single_use:
+            if names[0] not in self.has_adjoint:
+                return primal, []  # its one use passed no derivative back
+        if not value_is_differentiable(value) or isinstance(value, gast.Constant):
+            return primal, resets
+        if len(names) == 1:
+            g: gast.AST = load(self.adj(names[0]))
+        else:
+            g = gast.Tuple(
+                [load(self.adj(n)) if n in self.active else const(0.0) for n in names],
+                gast.Load(),
+            )
+        operands = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+        rev: list[gast.stmt] = []
+        if set(names) & operands and any(self.accumulating(n) for n in names):
+            # `x = x * 2`: the adjoint flowing out is read before `bx` restarts from zero.
+            held = self.namer.numbered("_g")
+            rev.append(assign(held, g))
+            g = load(held)
+            rev += resets
+            resets = []
+        rev += self.shares(names, value, g, stmt, site)
+        return primal, rev + resets
+
+    def shares(self, names, value, g, stmt, site) -> list[gast.stmt]:
+        """Statements adding the shares of ``value``'s operands to their adjoints."""
+        if isinstance(value, gast.Subscript):
+            base = value.value
+            if not (isinstance(base, gast.Name) and base.id in self.active):
+                return []
+            index = self.ref_atom(value.slice, site)
+            if isinstance(index, (gast.Tuple, gast.Slice)):
+                part = gast.Subscript(load(self.adj(base.id)), index, gast.Store())
+                return [gast.AugAssign(part, gast.Add(), g)]
+            # An integer or an integer array (whose repeated entries must all add up).
+            return [gast.Expr(call("_s2s.scatter_add", load(self.adj(base.id)), index, g))]
+        if isinstance(value, gast.Call) and call_name(value) in self.helper_names():
+            return self.helper_shares(value, g, site)
+        rule, args, keywords = self.rule_for(value, stmt)
+        if rule is None:
+            if isinstance(value, (gast.Tuple, gast.List)):
+                what = "building a tuple of values that carry derivatives"
+            else:
+                what = f"`{call_name(value)}`" if isinstance(value, gast.Call) else type(
+                    value).__name__
+                what = f"s2s has no derivative rule for {what}"
+            raise DifferentiationError(
+                what if what.startswith("s2s") else f"{what} is not supported by reverse mode",
+                self.parsed.location(stmt),
+                hint="register a rule with s2s.defvjp, or return values separately",
+            )
+        try:
+            bound = rule.bind(args, keywords)
+        except TypeError as exc:
+            raise DifferentiationError(str(exc), self.parsed.location(stmt)) from None
+        result = names[0] if len(names) == 1 else None
+        out: list[gast.stmt] = []
+        for param, template in rule.adjoints.items():
+            operand = bound[param]
+            if isinstance(operand, (gast.Tuple, gast.List)):
+                out += self.sequence_shares(rule, param, operand, bound, g, result, site)
+                continue
+            if not (isinstance(operand, gast.Name) and operand.id in self.active):
+                continue
+            share = self.instantiate(template, bound, g, result, site)
+            out += self.contribute(operand.id, share, rule.broadcast)
+        return out
+
+    def instantiate(self, template, bound, g, result, site, extra=None) -> gast.AST:
+        """The rule's expression with ``g``, ``y`` and the parameters filled in."""
+        mode = self
+
+        class Fill(gast.NodeTransformer):
+            def visit_Name(self, node):
+                if node.id == "g":
+                    return copy.deepcopy(g)
+                if node.id == "y" and result is not None:
+                    return mode.ref(result, site, after=True)
+                if extra and node.id in extra:
+                    return copy.deepcopy(extra[node.id])
+                if node.id in bound:
+                    return mode.ref_atom(bound[node.id], site)
+                return node
+
+        return Fill().visit(copy.deepcopy(template))
+
+    def sequence_shares(self, rule, param, sequence, bound, g, result, site):
+        """Shares for a tuple or list of operands (``np.array([a, b])``, ``np.concatenate``)."""
+        out = []
+        if rule.name == "np.array":
+            for k, item in enumerate(sequence.elts):
+                if isinstance(item, gast.Name) and item.id in self.active:
+                    share = gast.Subscript(copy.deepcopy(g), const(k), gast.Load())
+                    out += self.contribute(item.id, share)
+            return out
+        start: gast.AST = const(0)
+        for k, item in enumerate(sequence.elts):
+            item_ref = self.ref_atom(item, site)
+            size = self.instantiate(rule.size, bound, g, result, site, {"item": item_ref})
+            stop = gast.BinOp(copy.deepcopy(start), gast.Add(), size)
+            if isinstance(item, gast.Name) and item.id in self.active:
+                extra = {"k": const(k), "start": start, "stop": stop, "item": item_ref}
+                share = self.instantiate(rule.adjoints[param], bound, g, result, site, extra)
+                out += self.contribute(item.id, share)
+            start = stop
+        return out
 
     def subscript_store(self, target: gast.Subscript, value: gast.AST, site: Site):
         base = target.value.id
@@ -290,22 +407,58 @@ class ReverseMode:
         if isinstance(value, gast.Name) and value.id in self.active:
             share = call("_s2s.unbroadcast", call("_s2s.save", part), self.ref(value.id, site))
             rev += self.contribute(value.id, share)
-        rev.append(assign(gast.Subscript(load(self.adj(base)), copy.deepcopy(index),
-                                         gast.Store()), const(0.0)))
+        cleared = gast.Subscript(load(self.adj(base)), copy.deepcopy(index), gast.Store())
+        rev.append(assign(cleared, const(0.0)))
         return rev
+
+    # -- calls to the user's helpers -----------------------------------------------------------
+    def helper_names(self) -> set[str]:
+        return self.request_vjp.helpers
+
+    def helper_shares(self, value: gast.Call, g, site) -> list[gast.stmt]:
+        """``_adjoints = helper_vjp(args..., g)[1]``, then one share per active argument."""
+        helper = call_name(value)
+        ordered = self.request_vjp.bind(helper, value)
+        refs = [self.ref_atom(a, site) for a in ordered]
+        adjoints = self.namer.numbered("_adjoints")
+        vjp_call = call(self.request_vjp(helper), *refs, g)
+        out = [assign(adjoints, gast.Subscript(vjp_call, const(1), gast.Load()))]
+        for k, arg in enumerate(ordered):
+            if isinstance(arg, gast.Name) and arg.id in self.active:
+                out += self.contribute(arg.id, gast.Subscript(load(adjoints), const(k),
+                                                              gast.Load()))
+        return out
+
+    # -- the whole function ------------------------------------------------------------------
+    def function(self, seeds) -> tuple[list[gast.stmt], list[gast.AST]]:
+        """Forward sweep, seeding, reverse sweep; and the output atoms.
+
+        ``seeds(outputs)`` gives ``(checks, [(output index, seed expression)])``.
+        """
+        body = list(self.tree.body)
+        final = body.pop() if body and isinstance(body[-1], gast.Return) else None
+        value = final.value if final is not None and final.value is not None else const(None)
+        outputs = list(value.elts) if isinstance(value, gast.Tuple) else [value]
+        checks, seeded = seeds(outputs)
+        seeding = []
+        for k, expr in seeded:
+            out = outputs[k]
+            if isinstance(out, gast.Name):
+                seeding += self.contribute(out.id, expr)
+        forward, reverse = self.block(body)
+        prologue = [self.zero(p) for p in self.defs.params if self.accumulating(p)]
+        tapes = [assign(t, gast.List([], gast.Load())) for t in sorted(set(self.tapes))]
+        return prologue + tapes + forward + checks + seeding + reverse, outputs
 
     def rule_for(self, value: gast.AST, stmt: gast.stmt) -> tuple[VJPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""
         if isinstance(value, gast.Name):
             return VJP_RULES["pos"], [value], {}
         if isinstance(value, gast.BinOp):
-            return VJP_RULES[_OPERATORS[type(value.op)]], [value.left, value.right], {}
+            return VJP_RULES.get(_OPERATORS.get(type(value.op))), [value.left, value.right], {}
         if isinstance(value, gast.UnaryOp):
-            return VJP_RULES[_UNARY[type(value.op)]], [value.operand], {}
+            return VJP_RULES.get(_UNARY.get(type(value.op))), [value.operand], {}
         if isinstance(value, gast.Call):
-            name = call_name(value)
             keywords = {k.arg: k.value for k in value.keywords}
-            if name in VJP_RULES:
-                return VJP_RULES[name], list(value.args), keywords
-            return None, list(value.args), keywords
+            return VJP_RULES.get(call_name(value)), list(value.args), keywords
         return None, [], {}

@@ -1,0 +1,185 @@
+"""Reverse-mode public API: ``grad``, ``value_and_grad``, ``vjp`` (JAX's names and semantics)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import pipeline
+from .compile import generate
+from .errors import DifferentiationError
+from .program import Program
+from .transforms.vjp import Request, reverse_program
+
+
+def normalized_program(fn: Any) -> Program:
+    """``fn``'s program in A-normal form: plain functions and s2s transformations alike."""
+    own = getattr(fn, "__s2s_program__", None)
+    if own is not None:
+        return pipeline.normalize(own() if callable(own) else own)
+    return pipeline.frontend(fn, "normalize")
+
+
+class Transformed:
+    """A function s2s has transformed: callable, printable, transformable again."""
+
+    def __init__(self, fn: Callable, build: Callable[[], Program], jit: bool, label: str):
+        self.__s2s_original__ = getattr(fn, "__s2s_original__", fn)
+        self._fn = fn
+        self._build = build
+        self._jit = jit
+        self.__name__ = f"{label}({getattr(fn, '__name__', 'f')})"
+        self.__doc__ = getattr(fn, "__doc__", None)
+        functools.update_wrapper(self, fn, assigned=("__module__",), updated=())
+
+    @functools.cached_property
+    def _program(self) -> Program:
+        return self._build()
+
+    def __s2s_program__(self) -> Program:
+        return self._program
+
+    @functools.cached_property
+    def _generated(self):
+        return generate(self._program)
+
+    @functools.cached_property
+    def function(self) -> Callable:
+        """What a call runs: the Numba dispatcher, or the generated Python with ``jit=False``."""
+        return self._generated.compile() if self._jit else self._generated.py_func
+
+    @property
+    def __s2s_generated__(self) -> Callable:
+        return self._generated.py_func
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+    def __repr__(self) -> str:
+        return f"<s2s {self.__name__}>"
+
+
+class _Derivative(Transformed):
+    def __init__(self, fn, request: Request, jit: bool):
+        super().__init__(fn, lambda: reverse_program(normalized_program(fn), request), jit,
+                         request.kind)
+        self.request = request
+
+    def __call__(self, *args):
+        for k in self.request.argnums:
+            _check_differentiable(self._fn, args, k)
+        return self.function(*args)
+
+
+def _argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
+    if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
+        return (int(argnums),), False
+    if isinstance(argnums, (tuple, list)) and argnums and all(
+        isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in argnums
+    ):
+        return tuple(int(k) for k in argnums), True
+    raise TypeError(f"argnums must be an int or a non-empty tuple of ints, not {argnums!r}")
+
+
+def _check_differentiable(fn: Callable, args: tuple, k: int) -> None:
+    if k >= len(args) or k < -len(args):
+        raise DifferentiationError(
+            f"argnums={k} is out of range for a call with {len(args)} argument(s)"
+        )
+    value = args[k]
+    dtype = getattr(value, "dtype", None)
+    kind = np.dtype(dtype).kind if dtype is not None else None
+    if isinstance(value, (bool, int, np.integer, np.bool_)) or kind in ("i", "u", "b"):
+        raise DifferentiationError(
+            f"argument {k} of {getattr(fn, '__name__', 'the function')} is an integer "
+            f"({type(value).__name__}); only float arguments can be differentiated",
+            hint="pass a float (e.g. 3.0) or exclude it from argnums",
+        )
+    if not isinstance(value, (float, np.floating, np.ndarray)) and kind not in ("f",):
+        raise DifferentiationError(
+            f"argument {k} of {getattr(fn, '__name__', 'the function')} is a "
+            f"{type(value).__name__}; s2s differentiates floats and float arrays"
+        )
+
+
+def grad(
+    fn: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, *, jit: bool = True
+) -> Callable:
+    """The gradient of a scalar-valued ``fn`` with respect to argument(s) ``argnums``.
+
+    ``fn`` may use loops, branches, ``while``, ``break``, in-place writes to arrays it
+    allocates, helper functions, ``math`` and NumPy. The result has the shape and dtype of the
+    argument; with a tuple ``argnums``, a tuple of gradients. ``has_aux=True``: ``fn`` returns
+    ``(value, aux)`` and the gradient function returns ``(gradient, aux)``.
+    ``jit=False`` runs the generated Python instead of compiling it (for debugging).
+
+    >>> import s2s
+    >>> def f(x):
+    ...     y = 1.0
+    ...     for i in range(3):
+    ...         y = y * x + i
+    ...     return y
+    >>> s2s.grad(f)(2.0)  # d/dx (x**3 + x + 2) = 3x**2 + 1
+    13.0
+    """
+    nums, as_tuple = _argnums(argnums)
+    return _Derivative(fn, Request("grad", nums, has_aux, as_tuple), jit)
+
+
+def value_and_grad(
+    fn: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, *, jit: bool = True
+) -> Callable:
+    """Like :func:`grad`, returning ``(value, gradient)`` (``((value, aux), gradient)``)."""
+    nums, as_tuple = _argnums(argnums)
+    return _Derivative(fn, Request("value_and_grad", nums, has_aux, as_tuple), jit)
+
+
+def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
+    """``(fn(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` is one adjoint per primal, a tuple.
+
+    ``cotangent`` has the structure of the output: an array of its shape, or a tuple for a
+    tuple output.
+    """
+    request = Request("vjp", tuple(range(len(primals))), False, True)
+    derivative = _Derivative(fn, request, jit)
+    value, _ = derivative.function(*primals, _zero_cotangent_of(fn, primals, jit))
+
+    def vjp_fn(cotangent):
+        _check_cotangent(value, cotangent)
+        return derivative.function(*primals, cotangent)[1]
+
+    vjp_fn.__s2s_program__ = derivative.__s2s_program__
+    return value, vjp_fn
+
+
+def _zero_cotangent_of(fn, primals, jit):
+    from .jit import jit as compile_jit
+
+    out = (compile_jit(fn) if jit else fn)(*primals)
+    return _zeros_like(out)
+
+
+def _zeros_like(value):
+    if isinstance(value, tuple):
+        return tuple(_zeros_like(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return np.zeros(value.shape)
+    return 0.0
+
+
+def _check_cotangent(value, cotangent) -> None:
+    if isinstance(value, tuple):
+        if not isinstance(cotangent, tuple) or len(cotangent) != len(value):
+            raise DifferentiationError(
+                f"the cotangent must be a tuple of {len(value)} entries, like the output"
+            )
+        for v, c in zip(value, cotangent):
+            _check_cotangent(v, c)
+        return
+    if np.shape(value) != np.shape(cotangent):
+        raise DifferentiationError(
+            f"the cotangent has shape {np.shape(cotangent)}, the output {np.shape(value)}"
+        )

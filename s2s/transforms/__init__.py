@@ -1,0 +1,1 @@
+"""Transformations of normalised programs: reverse mode (and, later, forward mode and vmap)."""

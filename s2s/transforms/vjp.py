@@ -1,0 +1,162 @@
+"""Whole-program reverse mode: the entry's derivative function and its helpers' vjps.
+
+The entry becomes one function whose signature and result depend on what is asked for
+(``grad``, ``value_and_grad``, ``vjp``); every helper it calls with values that carry
+derivatives gets ``helper_vjp(args..., b_out) -> (out, (b_arg, ...))``, generated once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+
+from ..codegen.naming import Namer
+from ..errors import DifferentiationError
+from ..frontend.control import lower_control_flow
+from ..frontend.tuples import scalarize_tuples
+from ..gastutil import assign, call, const, load, located
+from ..program import Program, Unit
+from .reverse import ReverseMode
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """What the entry's derivative computes and returns."""
+
+    kind: str  # "grad", "value_and_grad" or "vjp"
+    argnums: tuple[int, ...]
+    has_aux: bool = False
+    tuple_result: bool = False  # argnums was given as a tuple
+
+
+class _Helpers:
+    """Hands out the names of helpers' vjp functions, generating each one once."""
+
+    def __init__(self, program: Program, namer: Namer):
+        self.program = program
+        self.namer = namer
+        self.helpers = {name for name in program.units if name != program.entry}
+        self.generated: dict[str, str] = {}
+        self.pending: list[str] = []
+
+    def __call__(self, helper: str) -> str:
+        if helper not in self.generated:
+            self.generated[helper] = self.namer.fresh(f"{helper}_vjp")
+            self.pending.append(helper)
+        return self.generated[helper]
+
+    def bind(self, helper: str, node: gast.Call) -> list[gast.AST]:
+        """The call's arguments in the order of the helper's parameters (defaults filled)."""
+        args = self.program.units[helper].tree.args
+        params = [a.id for a in args.args]
+        defaults = dict(zip(params[len(params) - len(args.defaults):], args.defaults))
+        bound = dict(zip(params, node.args))
+        bound.update({k.arg: k.value for k in node.keywords})
+        return [bound.get(p, defaults.get(p)) for p in params]
+
+
+def lowered(program: Program) -> Program:
+    return program.map(lambda unit: scalarize_tuples(lower_control_flow(unit.tree)))
+
+
+def reverse_program(program: Program, request: Request) -> Program:
+    """``program`` (normalised) differentiated as ``request`` says."""
+    program = lowered(program)
+    namer = Namer(set(program.units) | set(program.bindings) | {"np", "math", "_s2s"})
+    helpers = _Helpers(program, namer)
+    entry = program.entry_unit
+    params = [a.id for a in entry.tree.args.args]
+    for k in request.argnums:
+        if not -len(params) <= k < len(params):
+            raise DifferentiationError(
+                f"argnums={k} is out of range: {entry.parsed.fn.__name__} takes "
+                f"{len(params)} argument(s)",
+                entry.parsed.location(entry.tree),
+            )
+    wrt = [params[k] for k in request.argnums]
+    mode = ReverseMode(entry.parsed, entry.tree, wrt, helpers)
+    seed_name = mode.namer.fresh("b_out")
+
+    def seeds(outputs):
+        if request.has_aux and len(outputs) != 2:
+            raise DifferentiationError(
+                "has_aux=True needs the function to return a pair (value, aux)",
+                entry.parsed.location(entry.tree),
+            )
+        if request.kind == "vjp":
+            if len(outputs) == 1:
+                return [], [(0, load(seed_name))]
+            return [], [
+                (k, gast.Subscript(load(seed_name), const(k), gast.Load()))
+                for k in range(len(outputs))
+            ]
+        check = assign(mode.namer.fresh("_seed"), call("_s2s.grad_seed", outputs[0]))
+        return [check], [(0, load(check.targets[0].id))]
+
+    body, outputs = mode.function(seeds)
+    grads = [
+        call("_s2s.cast_like", load(mode.adj(p)) if p in mode.active else call(
+            "_s2s.zeros_like", load(p)), load(p))
+        for p in wrt
+    ]
+    body.append(gast.Return(_result(request, outputs, grads)))
+    args = entry.tree.args
+    if request.kind == "vjp":
+        args = gast.arguments(list(args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
+                              [], None, [], [], None, list(args.defaults) and [])
+    name = namer.fresh(f"{entry.name}_{request.kind}")
+    entry_tree = located(gast.FunctionDef(name, args, body, [], None, None, []), entry.tree)
+
+    units = {name: Unit(entry.parsed, entry_tree)}
+    units.update({n: u for n, u in program.units.items() if n != program.entry})
+    while helpers.pending:
+        helper = helpers.pending.pop(0)
+        units[helpers.generated[helper]] = _helper_vjp(program.units[helper], helpers)
+    return Program(name, units, dict(program.bindings))
+
+
+def _tuple(items):
+    return gast.Tuple(list(items), gast.Load())
+
+
+def _result(request: Request, outputs, grads) -> gast.AST:
+    value = outputs[0] if len(outputs) == 1 else _tuple(outputs)
+    gradients = _tuple(grads) if request.tuple_result else grads[0]
+    if request.kind == "vjp":
+        return _tuple([value, _tuple(grads)])
+    if request.has_aux:
+        aux = outputs[1]
+        if request.kind == "grad":
+            return _tuple([gradients, aux])
+        return _tuple([_tuple([outputs[0], aux]), gradients])
+    if request.kind == "grad":
+        return gradients
+    return _tuple([value, gradients])
+
+
+def _helper_vjp(unit: Unit, helpers: _Helpers) -> Unit:
+    """``helper_vjp(args..., b_out) -> (out, (b_arg, ...))`` over every argument."""
+    params = [a.id for a in unit.tree.args.args]
+    mode = ReverseMode(unit.parsed, unit.tree, params, helpers)
+    seed_name = mode.namer.fresh("b_out")
+
+    def seeds(outputs):
+        if len(outputs) == 1:
+            return [], [(0, load(seed_name))]
+        return [], [(k, gast.Subscript(load(seed_name), const(k), gast.Load()))
+                    for k in range(len(outputs))]
+
+    body, outputs = mode.function(seeds)
+    grads = [load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p))
+             for p in params]
+    value = outputs[0] if len(outputs) == 1 else _tuple(outputs)
+    body.append(gast.Return(_tuple([value, _tuple(grads)])))
+    args = gast.arguments(  # no defaults: callers pass every argument
+        list(unit.tree.args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
+        [], None, [], [], None, [],
+    )
+    name = helpers.generated[unit.name]
+    tree = located(gast.FunctionDef(name, args, body, [], None, None, []), unit.tree)
+    return Unit(unit.parsed, tree)
+
