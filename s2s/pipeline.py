@@ -23,10 +23,7 @@ STAGES = ("parse", "normalize", "final")
 
 def parse(fn: Callable) -> Program:
     """Stage ``parse``: the function and every helper it calls, names resolved."""
-    program = resolve(fn)
-    for unit in program:
-        fence(unit.parsed, unit.tree)
-    return program
+    return resolve(fn, check=fence)
 
 
 def normalize(program: Program) -> Program:

@@ -19,9 +19,10 @@ def show(fn: Any, stage: str = "final") -> str:
     ...     return (x * y + 1.0) ** 2
     >>> print(s2s.show(f))
     def f(x, y):
-        _t2 = x * y
-        _t1 = _t2 + 1.0
-        return _t1 ** 2
+        _t3 = x * y
+        _t2 = _t3 + 1.0
+        _t1 = _t2 ** 2
+        return _t1
     <BLANKLINE>
     """
     return program_source(program_of(fn, stage))

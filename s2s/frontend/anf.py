@@ -268,13 +268,27 @@ class _ANF:
                 node,
             )
             return
-        if func == "enumerate" and isinstance(node.target, gast.Tuple):
-            index_name, item = node.target.elts
-            sequence = self.atom(iterable.args[0])
-            self.indexed_loop(node, sequence, [(item, sequence)], index_name.id)
+        if func == "enumerate":
+            targets = node.target.elts if isinstance(node.target, (gast.Tuple, gast.List)) else []
+            inner = iterable.args[0] if iterable.args else None
+            inner_func = attr_path(inner.func) if isinstance(inner, gast.Call) else None
+            if len(targets) != 2 or inner_func in ("zip", "enumerate"):
+                raise UnsupportedSyntaxError(
+                    "`for` over `enumerate` must unpack an index and an item of one sequence, "
+                    "as in `for i, x in enumerate(a)`",
+                    self.parsed.location(node.target),
+                )
+            index_name, item = targets
+            sequence = self.loop_operand(inner, node)
+            start = iterable.args[1] if len(iterable.args) > 1 else None
+            for k in iterable.keywords:
+                if k.arg == "start":
+                    start = k.value
+            start = None if start is None else self.loop_operand(start, node)
+            self.indexed_loop(node, sequence, [(item, sequence)], index_name.id, start=start)
             return
         if func == "zip":
-            sequences = [self.atom(a) for a in iterable.args]
+            sequences = [self.loop_operand(a, node) for a in iterable.args]
             targets = node.target.elts if isinstance(node.target, gast.Tuple) else None
             if targets is None or len(targets) != len(sequences):
                 raise UnsupportedSyntaxError(
@@ -285,19 +299,35 @@ class _ANF:
                 node, sequences[0], list(zip(targets, sequences)), None, extra_lengths=sequences[1:]
             )
             return
-        sequence = self.atom(iterable)
+        sequence = self.loop_operand(iterable, node)
         self.indexed_loop(node, sequence, [(node.target, sequence)], None)
 
-    def indexed_loop(self, node, sequence, items, index_name, extra_lengths=()) -> None:
-        """``for item in sequence`` as a loop over ``range(len(sequence))``."""
+    def loop_operand(self, expr: gast.AST, loop: gast.For) -> gast.AST:
+        """An atom for what a ``for`` iterates over, evaluated once before the loop: a name
+        the loop rebinds is copied first, as Python iterates the object, not the name."""
+        value = self.atom(expr)
+        if isinstance(value, gast.Name) and value.id in _stored_names(loop):
+            fresh = self.temp()
+            self.emit(assign(store(fresh), value), loop)
+            value = located(load(fresh), expr)
+        return value
+
+    def indexed_loop(self, node, sequence, items, index_name, extra_lengths=(), start=None) -> None:
+        """``for item in sequence`` as a loop over ``range(len(sequence))``.
+
+        ``index_name`` (enumerate's index) counts from ``start`` when one is given.
+        """
         length = self.temp()
         self.emit(assign(store(length), call("len", sequence)), node)
         for other in extra_lengths:
             other_length = self.temp()
             self.emit(assign(store(other_length), call("len", other)), node)
             self.emit(assign(store(length), call("min", load(length), load(other_length))), node)
-        index = index_name or self.namer.numbered("_i")
+        index = index_name if index_name and start is None else self.namer.numbered("_i")
         head = []
+        if index_name and start is not None:
+            offset = gast.BinOp(load(index), gast.Add(), start)
+            head.append(located(assign(store(index_name), offset), node))
         for target, seq in items:
             if not isinstance(target, gast.Name):
                 raise UnsupportedSyntaxError(
@@ -345,6 +375,12 @@ class _ANF:
         self.emit(node, node)
 
     stmt_Break = stmt_Continue = stmt_Pass
+
+
+def _stored_names(node: gast.AST) -> set[str]:
+    return {
+        n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+    }
 
 
 def _has_own_continue(body: list[gast.stmt]) -> bool:

@@ -45,7 +45,15 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
     if args.vararg is not None or args.kwarg is not None:
         node = args.vararg or args.kwarg
         _reject(parsed, node, "variadic parameters (`*args`, `**kwargs`)", "list the parameters")
-    for stmt in tree.body:
+    if args.kwonlyargs:
+        _reject(
+            parsed,
+            args.kwonlyargs[0],
+            "keyword-only parameters (after `*`)",
+            "make them ordinary parameters (with a default if need be)",
+        )
+    defaults = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
+    for stmt in [*defaults, *tree.body]:
         for node in gast.walk(stmt):
             _check(parsed, node)
 
@@ -61,8 +69,19 @@ def _check(parsed: ParsedFunction, node: gast.AST) -> None:
     if kind in _REJECTED:
         what, hint = _REJECTED[kind]
         _reject(parsed, node, what, hint)
-    if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
-        _reject(parsed, node, "`**kwargs` in calls", "pass keyword arguments by name")
+    if isinstance(node, gast.Call):
+        for k in node.keywords:
+            if k.arg is None:
+                _reject(parsed, k, "`**kwargs` in calls", "pass keyword arguments by name")
+        if isinstance(node.func, gast.Name) and node.func.id == "print" and node.keywords:
+            _reject(
+                parsed,
+                node.keywords[0],
+                "keyword arguments to `print` (`sep`, `end`, `file`...)",
+                "print the values only",
+            )
+    if isinstance(node, gast.Raise) and node.cause is not None:
+        _reject(parsed, node, "`raise ... from` clauses", "raise the exception alone")
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         _reject(parsed, node, "`else` clauses on loops", "use a flag variable")
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
@@ -78,6 +97,8 @@ def _check_target(parsed: ParsedFunction, target: gast.AST) -> None:
         _reject(parsed, target, "assignments to attributes", "assign to a variable or array")
     if isinstance(target, (gast.Tuple, gast.List)):
         for elt in target.elts:
+            if isinstance(elt, gast.Starred):
+                _reject(parsed, elt, *_REJECTED[gast.Starred])
             if not isinstance(elt, gast.Name):
                 _reject(
                     parsed,

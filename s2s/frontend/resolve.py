@@ -11,6 +11,7 @@ import builtins
 import copy
 import math
 import types
+from collections.abc import Callable
 from typing import Any
 
 import gast
@@ -26,6 +27,8 @@ BUILTINS = frozenset(
     Exception""".split()
 )
 
+_SUPPORTED_FUNCTIONS = sorted(n for n in BUILTINS if n[0].islower())
+
 RUNTIME_ALIAS = "_s2s"
 
 _CONSTANT_TYPES = (int, float, bool, complex, str, np.ndarray, np.generic, type(None))
@@ -40,7 +43,14 @@ def _module_paths() -> dict[int, str]:
                 value = getattr(module, name)
                 if callable(value) and not isinstance(value, type):
                     paths[id(value)] = f"{prefix}.{name}"
+                elif _is_scalar_type(value) and getattr(np, value.__name__, None) is value:
+                    paths[id(value)] = f"np.{value.__name__}"  # np.float64, not np.double
     return paths
+
+
+def _is_scalar_type(value: Any) -> bool:
+    """NumPy's scalar types (``np.float64``...): usable as functions and as dtypes."""
+    return isinstance(value, type) and issubclass(value, np.generic)
 
 
 _PATHS: dict[int, str] | None = None
@@ -93,6 +103,14 @@ class _Resolver(gast.NodeTransformer):
             return True, self.parsed.namespace[name]
         if name in BUILTINS and hasattr(builtins, name) or name in ("True", "False", "None"):
             return False, None
+        if _is_exception_type(getattr(builtins, name, None)):
+            return False, None  # `raise KeyError(...)`
+        if hasattr(builtins, name):
+            raise NameResolutionError(
+                f"the builtin '{name}' is not supported by s2s",
+                self.parsed.location(node),
+                hint="supported builtins: " + ", ".join(_SUPPORTED_FUNCTIONS),
+            )
         raise NameResolutionError(f"name '{name}' is not defined", self.parsed.location(node))
 
     def visit_Name(self, node: gast.Name) -> gast.AST:
@@ -130,7 +148,8 @@ class _Resolver(gast.NodeTransformer):
 
 
 class _ProgramBuilder:
-    def __init__(self) -> None:
+    def __init__(self, check: Callable[[ParsedFunction, gast.FunctionDef], None] | None) -> None:
+        self.check = check
         self.units: dict[str, Unit] = {}
         self.by_function: dict[Any, str] = {}
         self.bindings: dict[str, Any] = {}
@@ -160,7 +179,12 @@ class _ProgramBuilder:
 
     def bind(self, name: str, value: Any) -> str:
         candidate, k = name, 0
-        while candidate in self.bindings and not _same(self.bindings[candidate], value):
+        while (
+            candidate in self.units
+            or candidate in ("np", "math", RUNTIME_ALIAS)
+            or candidate in self.bindings
+            and not _same(self.bindings[candidate], value)
+        ):
             k += 1
             candidate = f"{name}_{k}"
         self.bindings[candidate] = value
@@ -171,8 +195,10 @@ class _ProgramBuilder:
         if fn in self.by_function:
             return self.by_function[fn]
         parsed = parse_function(fn)
+        if self.check is not None:
+            self.check(parsed, parsed.tree)  # before resolving: report the construct, not a name
         name, k = parsed.name, 0
-        while name in self.units or name in self.bindings or name in ("np", "math"):
+        while name in self.units or name in self.bindings or name in ("np", "math", RUNTIME_ALIAS):
             k += 1
             name = f"{parsed.name}_{k}"
         self.by_function[fn] = name
@@ -191,6 +217,10 @@ def _is_function(value: Any) -> bool:
     return True
 
 
+def _is_exception_type(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, Exception)
+
+
 def _is_constant_tuple(value: Any) -> bool:
     return isinstance(value, tuple) and all(isinstance(v, _CONSTANT_TYPES) for v in value)
 
@@ -206,9 +236,14 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def resolve(fn: Any) -> Program:
-    """Parse ``fn`` and every helper it calls into one program with resolved names."""
-    builder = _ProgramBuilder()
+def resolve(
+    fn: Any, check: Callable[[ParsedFunction, gast.FunctionDef], None] | None = None
+) -> Program:
+    """Parse ``fn`` and every helper it calls into one program with resolved names.
+
+    ``check`` (the fence) sees each function as parsed, before its names are resolved.
+    """
+    builder = _ProgramBuilder(check)
     entry = builder.add_function(fn)
     # Entry first, helpers after, in discovery order: deterministic.
     units = {entry: builder.units.pop(entry), **builder.units}

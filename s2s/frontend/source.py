@@ -70,12 +70,19 @@ def parse_function(fn: Callable) -> ParsedFunction:
             SourceLocation(filename, first_line, indent, fn.__name__),
             hint="define the function with `def`",
         )
+    if isinstance(tree, gast.AsyncFunctionDef):
+        raise UnsupportedSyntaxError(
+            "async functions are not supported by s2s",
+            SourceLocation(filename, tree.lineno + first_line - 1, indent, fn.__name__),
+            hint="define the function with `def`",
+        )
     if not isinstance(tree, gast.FunctionDef):
         raise UnsupportedSyntaxError(
             f"s2s expected a function definition, found {type(tree).__name__}",
             SourceLocation(filename, first_line, indent, fn.__name__),
         )
     tree.decorator_list = []
+    _drop_annotations(tree)
     namespace = dict(fn.__globals__)
     if fn.__closure__:
         for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
@@ -84,3 +91,27 @@ def parse_function(fn: Callable) -> ParsedFunction:
             except ValueError:  # an empty cell: the name is not bound yet
                 pass
     return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)
+
+
+def _drop_annotations(tree: gast.FunctionDef) -> None:
+    """Remove type annotations: they mean nothing to s2s or Numba, and may name types
+    (``Optional[float]``, the user's classes) that the generated module cannot import."""
+    tree.returns = None
+    args = tree.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if arg is not None:
+            arg.annotation = None
+    for node in gast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(isinstance(s, gast.AnnAssign) for s in block):
+                setattr(node, field, [_unannotated(s) for s in block])
+
+
+def _unannotated(stmt: gast.stmt) -> gast.stmt:
+    """``x: T = v`` -> ``x = v``; a bare ``x: T`` -> ``pass``; other statements unchanged."""
+    if not isinstance(stmt, gast.AnnAssign):
+        return stmt
+    if stmt.value is None:
+        return gast.copy_location(gast.Pass(), stmt)
+    return gast.copy_location(gast.Assign([stmt.target], stmt.value, None), stmt)
