@@ -1,5 +1,7 @@
 """s2s: differentiate, batch and compile imperative NumPy code by source transformation."""
 
+from . import rules as _rules  # noqa: F401  (fills the rule registries)
+from .ad import grad, value_and_grad, vjp
 from .errors import (
     BatchingError,
     DifferentiationError,
@@ -7,9 +9,7 @@ from .errors import (
     S2SError,
     UnsupportedSyntaxError,
 )
-from .ad import grad, value_and_grad, vjp
 from .jit import jit
-from . import rules as _rules  # noqa: F401  (fills the rule registries)
 from .show import show
 
 __version__ = "0.1.0"

@@ -64,8 +64,9 @@ class Transformed:
 
 class _Derivative(Transformed):
     def __init__(self, fn, request: Request, jit: bool):
-        super().__init__(fn, lambda: reverse_program(normalized_program(fn), request), jit,
-                         request.kind)
+        super().__init__(
+            fn, lambda: reverse_program(normalized_program(fn), request), jit, request.kind
+        )
         self.request = request
 
     def __call__(self, *args):
@@ -77,8 +78,10 @@ class _Derivative(Transformed):
 def _argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
     if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
         return (int(argnums),), False
-    if isinstance(argnums, (tuple, list)) and argnums and all(
-        isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in argnums
+    if (
+        isinstance(argnums, (tuple, list))
+        and argnums
+        and all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in argnums)
     ):
         return tuple(int(k) for k in argnums), True
     raise TypeError(f"argnums must be an int or a non-empty tuple of ints, not {argnums!r}")

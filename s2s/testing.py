@@ -70,8 +70,10 @@ def check_grads(
     args = tuple(args)
     if argnums is None:
         argnums = tuple(
-            k for k, a in enumerate(args)
-            if isinstance(a, (float, np.floating)) or isinstance(a, np.ndarray)
+            k
+            for k, a in enumerate(args)
+            if isinstance(a, (float, np.floating))
+            or isinstance(a, np.ndarray)
             and a.dtype.kind == "f"
         )
     elif isinstance(argnums, int):
@@ -81,7 +83,8 @@ def check_grads(
     rng = np.random.default_rng(seed)
     out, vjp_fn = vjp(f, *args, jit=jit)
     cotangent = (
-        tuple(_tangent_like(o, rng) for o in out) if isinstance(out, tuple)
+        tuple(_tangent_like(o, rng) for o in out)
+        if isinstance(out, tuple)
         else _tangent_like(out, rng)
     )
     adjoints = vjp_fn(cotangent)

@@ -29,9 +29,9 @@ def value_is_differentiable(value: gast.AST) -> bool:
         return False
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.Not, gast.Invert)):
         return False
-    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.FloorDiv, gast.BitAnd,
-                                                                 gast.BitOr, gast.BitXor,
-                                                                 gast.LShift, gast.RShift)):
+    if isinstance(value, gast.BinOp) and isinstance(
+        value.op, (gast.FloorDiv, gast.BitAnd, gast.BitOr, gast.BitXor, gast.LShift, gast.RShift)
+    ):
         return False
     if isinstance(value, gast.Attribute):
         return False  # .shape, .ndim, .size, .dtype

@@ -22,7 +22,9 @@ def targets_of(stmt: gast.stmt) -> list[str]:
 
 
 def names_read(node: gast.AST) -> list[str]:
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+    return [
+        n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
+    ]
 
 
 def statement_reads(stmt: gast.stmt) -> list[str]:
@@ -49,6 +51,7 @@ class Definitions:
     in_loop_defs: set[str]
     params: list[str]
     block_of: dict[int, int]  # id(stmt) -> id of the statement list holding it
+    single_values: dict[str, gast.AST]  # right-hand side of names assigned exactly once
 
     def defined_once_outside_loops(self, name: str) -> bool:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
@@ -84,4 +87,24 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
-    return Definitions(defs, uses, mutated, in_loop, params, block_of)
+    values = {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            if defs[node.targets[0].id] == 1:
+                values[node.targets[0].id] = node.value
+    return Definitions(defs, uses, mutated, in_loop, params, block_of, values)
+
+
+def changed_by(stmt: gast.stmt) -> set[str]:
+    """Names a statement (with everything nested in it) rebinds or writes into."""
+    changed = set()
+    for node in gast.walk(stmt):
+        if isinstance(node, (gast.Assign, gast.For)):
+            changed.update(targets_of(node))
+            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
+                base = node.targets[0].value
+                if isinstance(base, gast.Name):
+                    changed.add(base.id)
+        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            changed.add(node.target.id)
+    return changed

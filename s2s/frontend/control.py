@@ -16,7 +16,7 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer, names_in
-from ..gastutil import assign, call, const, load, located, store
+from ..gastutil import assign, call, const, load, located
 
 
 def _contains(stmts: list[gast.stmt], kinds: tuple, own_loop_only: bool) -> bool:
@@ -55,8 +55,10 @@ class _Lowering:
         ]
         values = [r.value for r in returns]
         # Returns of tuple literals of one length become one variable per element.
-        if values and all(isinstance(v, gast.Tuple) for v in values) and (
-            len({len(v.elts) for v in values}) == 1
+        if (
+            values
+            and all(isinstance(v, gast.Tuple) for v in values)
+            and (len({len(v.elts) for v in values}) == 1)
         ):
             self.width = len(values[0].elts)
         else:
@@ -163,9 +165,7 @@ class _Lowering:
                 else load(self.ret_values[0])
             )
             body.append(gast.Return(value))
-        return located(
-            gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree
-        )
+        return located(gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree)
 
 
 def _fields(node):

@@ -88,7 +88,11 @@ def defvjp(
     parsed = {p: _strip_locations(parse_expr(src)) for p, src in adjoints.items()}
     for name in [names] if isinstance(names, str) else names:
         VJP_RULES[name] = VJPRule(
-            name, params, defaults, parsed, broadcast,
+            name,
+            params,
+            defaults,
+            parsed,
+            broadcast,
             _strip_locations(parse_expr(size)) if size else None,
         )
 

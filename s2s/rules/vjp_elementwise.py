@@ -9,8 +9,13 @@ from .registry import defvjp, nondifferentiable
 def _both(name: str) -> list[str]:
     """``np.name`` and the ``math`` spelling(s) of the same function."""
     math_names = {
-        "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
-        "arccosh": "acosh", "arctanh": "atanh", "absolute": "fabs",
+        "arcsin": "asin",
+        "arccos": "acos",
+        "arctan": "atan",
+        "arcsinh": "asinh",
+        "arccosh": "acosh",
+        "arctanh": "atanh",
+        "absolute": "fabs",
     }
     names = [f"np.{name}", f"math.{math_names.get(name, name)}"]
     return names
@@ -54,8 +59,11 @@ for _name, _share in UNARY.items():
 defvjp(["np.abs", "abs"], "x", x="g * np.sign(x)")
 defvjp("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 defvjp("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
-defvjp(["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"],
-       "x", x="g")
+defvjp(
+    ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"],
+    "x",
+    x="g",
+)
 defvjp("np.array", "x", x="_s2s.array_adjoint(g, x)")
 
 # -- binary, broadcasting: y = f(x1, x2) -----------------------------------------------------
@@ -77,20 +85,77 @@ for _names, (_share1, _share2) in BINARY.items():
 defvjp("neg", "x", x="-g")
 defvjp("pos", "x", x="g")
 defvjp("math.log", "x, base=0.0", x="_s2s.log_adjoint(g, x, base)")
-defvjp("np.where", "condition, x, y", broadcast=True,
-       x="_s2s.where(condition, g, 0.0)", y="_s2s.where(condition, 0.0, g)")
+defvjp(
+    "np.where",
+    "condition, x, y",
+    broadcast=True,
+    x="_s2s.where(condition, g, 0.0)",
+    y="_s2s.where(condition, 0.0, g)",
+)
 defvjp("np.clip", "a, a_min, a_max", a="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max), a)")
 
 # -- zero gradient ------------------------------------------------------------------------------
 nondifferentiable(
-    "//", "np.floor_divide", "np.sign", "np.floor", "np.ceil", "np.round", "np.around",
-    "np.rint", "np.trunc", "np.fix", "math.floor", "math.ceil", "math.trunc", "round", "int",
-    "bool", "len", "range", "np.isnan", "np.isinf", "np.isfinite", "math.isnan", "math.isinf",
-    "math.isfinite", "np.argmax", "np.argmin", "np.argsort", "np.zeros", "np.ones", "np.empty",
-    "np.zeros_like", "np.ones_like", "np.empty_like", "np.full_like", "np.eye", "np.identity",
-    "np.arange", "np.shape", "np.ndim", "np.size", "np.any", "np.all", "np.logical_and",
-    "np.logical_or", "np.logical_not", "np.logical_xor", "np.count_nonzero", "np.nonzero",
-    "np.int64", "np.int32", "np.bool_", "print", "np.heaviside", "np.sort_indices",
-    "np.searchsorted", "np.digitize", "np.histogram", "np.random.rand", "np.random.randn",
-    "np.random.normal", "np.random.uniform", "np.random.seed",
+    "//",
+    "np.floor_divide",
+    "np.sign",
+    "np.floor",
+    "np.ceil",
+    "np.round",
+    "np.around",
+    "np.rint",
+    "np.trunc",
+    "np.fix",
+    "math.floor",
+    "math.ceil",
+    "math.trunc",
+    "round",
+    "int",
+    "bool",
+    "len",
+    "range",
+    "np.isnan",
+    "np.isinf",
+    "np.isfinite",
+    "math.isnan",
+    "math.isinf",
+    "math.isfinite",
+    "np.argmax",
+    "np.argmin",
+    "np.argsort",
+    "np.zeros",
+    "np.ones",
+    "np.empty",
+    "np.zeros_like",
+    "np.ones_like",
+    "np.empty_like",
+    "np.full_like",
+    "np.eye",
+    "np.identity",
+    "np.arange",
+    "np.shape",
+    "np.ndim",
+    "np.size",
+    "np.any",
+    "np.all",
+    "np.logical_and",
+    "np.logical_or",
+    "np.logical_not",
+    "np.logical_xor",
+    "np.count_nonzero",
+    "np.nonzero",
+    "np.int64",
+    "np.int32",
+    "np.bool_",
+    "print",
+    "np.heaviside",
+    "np.sort_indices",
+    "np.searchsorted",
+    "np.digitize",
+    "np.histogram",
+    "np.random.rand",
+    "np.random.randn",
+    "np.random.normal",
+    "np.random.uniform",
+    "np.random.seed",
 )

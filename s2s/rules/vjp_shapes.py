@@ -13,10 +13,12 @@ defvjp("np.flip", "m, axis=None", m="np.flip(g)")
 
 # Rules over a tuple or list of arrays: the share of element `k` (`item`), which occupies
 # `start:stop` of the output along the joined axis; `size` says how much of it that is.
-defvjp("np.concatenate", "seq, axis=0", seq="_s2s.slice_along(g, axis, start, stop)",
-       size="_s2s.extent(item, axis)")
+defvjp(
+    "np.concatenate",
+    "seq, axis=0",
+    seq="_s2s.slice_along(g, axis, start, stop)",
+    size="_s2s.extent(item, axis)",
+)
 defvjp("np.stack", "seq, axis=0", seq="_s2s.take_along(g, axis, k)", size="1")
-defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, start, stop, item)",
-       size="_s2s.rows(item)")
-defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, start, stop, item)",
-       size="_s2s.cols(item)")
+defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, start, stop, item)", size="_s2s.rows(item)")
+defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, start, stop, item)", size="_s2s.cols(item)")

@@ -7,8 +7,20 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 __all__ = [
-    "zeros_like", "unbroadcast", "save", "scalar_output", "cast_like", "ones_like", "in_range",
-    "grad_seed", "accumulate", "norm_adjoint", "scatter_add", "extent", "rows", "cols",
+    "zeros_like",
+    "unbroadcast",
+    "save",
+    "scalar_output",
+    "cast_like",
+    "ones_like",
+    "in_range",
+    "grad_seed",
+    "accumulate",
+    "norm_adjoint",
+    "scatter_add",
+    "extent",
+    "rows",
+    "cols",
     "lower_triangle_adjoint",
 ]
 

@@ -21,7 +21,13 @@ import dataclasses
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
-from ..analysis.definitions import Definitions, analyse, statement_reads, targets_of
+from ..analysis.definitions import (
+    Definitions,
+    analyse,
+    changed_by,
+    statement_reads,
+    targets_of,
+)
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
@@ -30,8 +36,14 @@ from ..rules import VJP_RULES
 from ..rules.registry import VJPRule
 
 _OPERATORS = {
-    gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow: "**",
-    gast.Mod: "%", gast.MatMult: "@", gast.FloorDiv: "//",
+    gast.Add: "+",
+    gast.Sub: "-",
+    gast.Mult: "*",
+    gast.Div: "/",
+    gast.Pow: "**",
+    gast.Mod: "%",
+    gast.MatMult: "@",
+    gast.FloorDiv: "//",
 }
 _UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
 
@@ -49,8 +61,7 @@ class Site:
 class ReverseMode:
     """Builds the forward and reverse sweeps of one function."""
 
-    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str],
-                 request_vjp):
+    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
         self.parsed = parsed
         self.tree = tree
         self.defs: Definitions = analyse(tree)
@@ -62,6 +73,9 @@ class ReverseMode:
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.has_adjoint: set[str] = set()
+        self.block_refs: list[dict[str, gast.AST]] = [{}]
+        self.current_defs: set[str] = set()
+        self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.single_use = self._single_use_temporaries()
         for name in self.defs.mutated & set(self.defs.params) & self.active:
@@ -89,13 +103,22 @@ class ReverseMode:
             if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
                 rule, args, keywords = self.rule_for(node.value, node)
                 if rule is not None and rule.broadcast:
-                    broadcast_operands |= {a.id for a in [*args, *keywords.values()]
-                                           if isinstance(a, gast.Name)}
+                    broadcast_operands |= {
+                        a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
+                    }
+            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
+                if isinstance(node.value, gast.Name):
+                    broadcast_operands.add(node.value.id)  # its share: a part of the array
         for name, count in self.defs.defs.items():
             if name in broadcast_operands:
                 continue  # its share is summed to its shape: `_s2s.accumulate` needs its adjoint
-            if (name.startswith("_t") and count == 1 and self.defs.uses[name] == 1
-                    and name not in subscripted and name not in self.defs.params):
+            if (
+                name.startswith("_t")
+                and count == 1
+                and self.defs.uses[name] == 1
+                and name not in subscripted
+                and name not in self.defs.params
+            ):
                 found.add(name)
         return found & self._same_block_uses(found)
 
@@ -129,29 +152,68 @@ class ReverseMode:
         return self.defs.defined_once_outside_loops(name)
 
     def ref(self, name: str, site: Site, after: bool = False) -> gast.AST:
-        """An expression for ``name``'s value at this statement, usable in the reverse sweep."""
-        key = (name, after)
-        if key in site.refs:
-            return copy.deepcopy(site.refs[key])
+        """An expression for ``name``'s value at this statement, usable in the reverse sweep.
+
+        Uses of one value within a block share one save: statements are visited last to
+        first, so the save sits at the last use and earlier uses read what it restored.
+        """
+        shared = self.block_refs[-1]
+        pre_version = not after and name in self.current_defs
+        if not pre_version and name in shared:
+            return copy.deepcopy(shared[name])
         if self.stable(name) and not (after and name in self.defs.mutated):
-            expr = load(name)
-        else:
-            value = call("_s2s.save", load(name)) if self.copy_saved else load(name)
-            saved = self.namer.numbered("_v")
-            where = site.after if after else site.before
-            if self.loop_depth == 0:
-                where.append(assign(saved, value))
-            else:
-                tape = self.namer.numbered("_tape")
-                self.tapes.append(tape)
-                where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()),
-                                            value)))
-                site.restore.append(
-                    assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load())))
-                )
-            expr = load(saved)
-        site.refs[key] = expr
+            return load(name)
+        expr = self.recompute(name, site)
+        if expr is None:
+            expr = self.save(name, site, after)
+        (self.pending_refs if pre_version else shared)[name] = expr
         return copy.deepcopy(expr)
+
+    def recompute(self, name: str, site: Site, depth: int = 0) -> gast.AST | None:
+        """A cheap expression that recomputes ``name`` in the reverse sweep, if there is one.
+
+        A temporary defined once by arithmetic on values the reverse sweep has anyway (such
+        as ``i - 1`` for a restored loop index) is recomputed rather than saved.
+        """
+        value = self.defs.single_values.get(name)
+        if depth > 3 or value is None or name in self.defs.mutated:
+            return None
+        if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
+            return None
+        if isinstance(value, gast.Subscript):
+            base = value.value
+            if not isinstance(base, gast.Name) or not self.stable(base.id):
+                return None
+        replaced = {}
+        for node in gast.walk(value):
+            if isinstance(node, gast.Name) and node.id not in ("np", "math", "_s2s"):
+                if self.stable(node.id):
+                    replaced[node.id] = load(node.id)
+                    continue
+                inner = self.recompute(node.id, site, depth + 1)
+                if inner is None:
+                    return None
+                replaced[node.id] = inner
+
+        class Fill(gast.NodeTransformer):
+            def visit_Name(self, node):
+                return copy.deepcopy(replaced.get(node.id, node))
+
+        return Fill().visit(copy.deepcopy(value))
+
+    def save(self, name: str, site: Site, after: bool) -> gast.AST:
+        """Keep ``name``'s value for the reverse sweep: in a variable, or on a tape in loops."""
+        value = call("_s2s.save", load(name)) if self.copy_saved else load(name)
+        saved = self.namer.numbered("_v")
+        where = site.after if after else site.before
+        if self.loop_depth == 0:
+            where.append(assign(saved, value))
+            return load(saved)
+        tape = self.namer.numbered("_tape")
+        self.tapes.append(tape)
+        where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
+        site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
+        return load(saved)
 
     def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
         """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
@@ -193,28 +255,40 @@ class ReverseMode:
         """
         forward: list[gast.stmt] = []
         reverse: list[gast.stmt] = []
+        self.block_refs.append({})
         for stmt in reversed(stmts):
             fwd, rev = self.statement(stmt)
             forward[:0] = fwd
             reverse.extend(rev)
+        self.block_refs.pop()
         return forward, reverse
 
     def statement(self, stmt: gast.stmt) -> tuple[list[gast.stmt], list[gast.stmt]]:
         site = Site()
-        if isinstance(stmt, gast.Assign):
-            primal, rev = self.assignment(stmt, site)
-        elif isinstance(stmt, gast.If):
-            primal, rev = self.branch(stmt, site)
-        elif isinstance(stmt, gast.For):
-            primal, rev = self.for_loop(stmt, site)
-        elif isinstance(stmt, gast.While):
-            primal, rev = self.while_loop(stmt, site)
-        else:
-            primal, rev = [stmt], []  # print, assert, raise, pass: no adjoint
-        if rev:
-            rev = site.restore[::-1] + rev
+        outer = self.current_defs, self.pending_refs
+        self.current_defs, self.pending_refs = changed_by(stmt), {}
+        try:
+            primal, rev = self.dispatch(stmt, site)
+            shared = self.block_refs[-1]
+            for name in self.current_defs:
+                shared.pop(name, None)
+            shared.update(self.pending_refs)
+        finally:
+            self.current_defs, self.pending_refs = outer
+        rev = site.restore[::-1] + rev
         forward = site.before + primal + site.after
         return [located(s, stmt) for s in forward], [located(s, stmt) for s in rev]
+
+    def dispatch(self, stmt: gast.stmt, site: Site):
+        if isinstance(stmt, gast.Assign):
+            return self.assignment(stmt, site)
+        if isinstance(stmt, gast.If):
+            return self.branch(stmt, site)
+        if isinstance(stmt, gast.For):
+            return self.for_loop(stmt, site)
+        if isinstance(stmt, gast.While):
+            return self.while_loop(stmt, site)
+        return [stmt], []  # print, assert, raise, pass: no adjoint
 
     def branch(self, stmt: gast.If, site: Site):
         body_fwd, body_rev = self.block(stmt.body)
@@ -266,8 +340,9 @@ class ReverseMode:
         increment = assign(trips, gast.BinOp(load(trips), gast.Add(), const(1)))
         primal = [assign(trips, const(0)), gast.While(stmt.test, body_fwd + [increment], [])]
         k = self.namer.numbered("_r")
-        return primal, [gast.For(store(k), call("range", self.counter(trips, site)), body_rev,
-                                 [], None)]
+        return primal, [
+            gast.For(store(k), call("range", self.counter(trips, site)), body_rev, [], None)
+        ]
 
     def counter(self, name: str, site: Site) -> gast.AST:
         """A loop's trip count in the reverse sweep: kept on a tape inside other loops."""
@@ -333,8 +408,11 @@ class ReverseMode:
             if isinstance(value, (gast.Tuple, gast.List)):
                 what = "building a tuple of values that carry derivatives"
             else:
-                what = f"`{call_name(value)}`" if isinstance(value, gast.Call) else type(
-                    value).__name__
+                what = (
+                    f"`{call_name(value)}`"
+                    if isinstance(value, gast.Call)
+                    else type(value).__name__
+                )
                 what = f"s2s has no derivative rule for {what}"
             raise DifferentiationError(
                 what if what.startswith("s2s") else f"{what} is not supported by reverse mode",
@@ -405,8 +483,7 @@ class ReverseMode:
         part = gast.Subscript(load(self.adj(base)), index, gast.Load())
         rev = []
         if isinstance(value, gast.Name) and value.id in self.active:
-            share = call("_s2s.unbroadcast", call("_s2s.save", part), self.ref(value.id, site))
-            rev += self.contribute(value.id, share)
+            rev += self.contribute(value.id, call("_s2s.save", part), broadcast=True)
         cleared = gast.Subscript(load(self.adj(base)), copy.deepcopy(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))
         return rev
@@ -425,8 +502,9 @@ class ReverseMode:
         out = [assign(adjoints, gast.Subscript(vjp_call, const(1), gast.Load()))]
         for k, arg in enumerate(ordered):
             if isinstance(arg, gast.Name) and arg.id in self.active:
-                out += self.contribute(arg.id, gast.Subscript(load(adjoints), const(k),
-                                                              gast.Load()))
+                out += self.contribute(
+                    arg.id, gast.Subscript(load(adjoints), const(k), gast.Load())
+                )
         return out
 
     # -- the whole function ------------------------------------------------------------------

@@ -50,7 +50,7 @@ class _Helpers:
         """The call's arguments in the order of the helper's parameters (defaults filled)."""
         args = self.program.units[helper].tree.args
         params = [a.id for a in args.args]
-        defaults = dict(zip(params[len(params) - len(args.defaults):], args.defaults))
+        defaults = dict(zip(params[len(params) - len(args.defaults) :], args.defaults))
         bound = dict(zip(params, node.args))
         bound.update({k.arg: k.value for k in node.keywords})
         return [bound.get(p, defaults.get(p)) for p in params]
@@ -96,15 +96,25 @@ def reverse_program(program: Program, request: Request) -> Program:
 
     body, outputs = mode.function(seeds)
     grads = [
-        call("_s2s.cast_like", load(mode.adj(p)) if p in mode.active else call(
-            "_s2s.zeros_like", load(p)), load(p))
+        call(
+            "_s2s.cast_like",
+            load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p)),
+            load(p),
+        )
         for p in wrt
     ]
     body.append(gast.Return(_result(request, outputs, grads)))
     args = entry.tree.args
     if request.kind == "vjp":
-        args = gast.arguments(list(args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
-                              [], None, [], [], None, list(args.defaults) and [])
+        args = gast.arguments(
+            list(args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
+            [],
+            None,
+            [],
+            [],
+            None,
+            list(args.defaults) and [],
+        )
     name = namer.fresh(f"{entry.name}_{request.kind}")
     entry_tree = located(gast.FunctionDef(name, args, body, [], None, None, []), entry.tree)
 
@@ -144,19 +154,25 @@ def _helper_vjp(unit: Unit, helpers: _Helpers) -> Unit:
     def seeds(outputs):
         if len(outputs) == 1:
             return [], [(0, load(seed_name))]
-        return [], [(k, gast.Subscript(load(seed_name), const(k), gast.Load()))
-                    for k in range(len(outputs))]
+        return [], [
+            (k, gast.Subscript(load(seed_name), const(k), gast.Load())) for k in range(len(outputs))
+        ]
 
     body, outputs = mode.function(seeds)
-    grads = [load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p))
-             for p in params]
+    grads = [
+        load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p)) for p in params
+    ]
     value = outputs[0] if len(outputs) == 1 else _tuple(outputs)
     body.append(gast.Return(_tuple([value, _tuple(grads)])))
     args = gast.arguments(  # no defaults: callers pass every argument
         list(unit.tree.args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
-        [], None, [], [], None, [],
+        [],
+        None,
+        [],
+        [],
+        None,
+        [],
     )
     name = helpers.generated[unit.name]
     tree = located(gast.FunctionDef(name, args, body, [], None, None, []), unit.tree)
     return Unit(unit.parsed, tree)
-
