@@ -2,6 +2,7 @@
 
 from . import rules as _rules  # noqa: F401  (fills the rule registries)
 from .ad import grad, value_and_grad, vjp
+from .custom import custom_vjp
 from .errors import (
     BatchingError,
     DifferentiationError,
@@ -10,6 +11,7 @@ from .errors import (
     UnsupportedSyntaxError,
 )
 from .jit import jit
+from .rules.registry import defvjp
 from .show import show
 
 __version__ = "0.1.0"
@@ -19,6 +21,8 @@ __all__ = [
     "grad",
     "value_and_grad",
     "vjp",
+    "custom_vjp",
+    "defvjp",
     "show",
     "S2SError",
     "UnsupportedSyntaxError",

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .ad import grad
 from .errors import S2SError
 from .frontend.source import original_function
 from .pipeline import STAGES
@@ -106,7 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="syntax-highlight the output: 'auto' when writing to a terminal "
         "(and NO_COLOR is unset), 'always' or 'never' (default: %(default)s)",
     )
-    # Transformation flags (--grad, --vmap, ...) are added here and read by build_transform.
+    transforms = show_parser.add_argument_group("transformations (read by build_transform)")
+    transforms.add_argument(
+        "--grad", action="store_true", help="show the gradient (reverse mode) of the function"
+    )
+    transforms.add_argument(
+        "--argnums",
+        type=parse_argnums,
+        default=0,
+        metavar="K[,K...]",
+        help="with --grad: the argument(s) to differentiate, e.g. 0 or 0,1 (default: 0)",
+    )
     show_parser.set_defaults(handler=run_show)
     return parser
 
@@ -202,9 +213,11 @@ def run_show(args: argparse.Namespace) -> int:
 def build_transform(fn: Any, args: argparse.Namespace) -> Any:
     """The object to show for ``fn`` given the command-line options in ``args``.
 
-    This is where transformation flags apply (``--grad`` would return ``s2s.grad(fn, ...)``);
-    with none given, the function itself.
+    Transformation flags apply here (``--grad`` gives ``s2s.grad(fn, argnums)``); with none
+    given, the function itself.
     """
+    if args.grad:
+        return grad(fn, argnums=args.argnums, jit=False)
     return fn
 
 

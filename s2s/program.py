@@ -30,6 +30,8 @@ class Program:
     entry: str
     units: dict[str, Unit]
     bindings: dict[str, Any]
+    # helper name -> (fwd, bwd) helper names, for functions decorated with s2s.custom_vjp
+    custom_vjps: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units.values())
@@ -45,7 +47,7 @@ class Program:
             tree = transform(unit)
             units[tree.name] = Unit(unit.parsed, tree)
         entry_tree = transform_name(self, units)
-        return Program(entry_tree, units, dict(self.bindings))
+        return Program(entry_tree, units, dict(self.bindings), dict(self.custom_vjps))
 
 
 def transform_name(old: Program, units: dict[str, Unit]) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import gast
 import numpy as np
 
+from ..custom import custom_vjp
 from ..errors import NameResolutionError
 from ..program import Program, Unit
 from .source import ParsedFunction, original_function, parse_function
@@ -153,6 +154,15 @@ class _ProgramBuilder:
         self.units: dict[str, Unit] = {}
         self.by_function: dict[Any, str] = {}
         self.bindings: dict[str, Any] = {}
+        self.custom: dict[str, tuple[str, str]] = {}
+
+    def add_custom(self, value: custom_vjp) -> str:
+        """A ``custom_vjp`` function: the function, plus its fwd and bwd, as helpers."""
+        name = self.add_function(value.fn)
+        if value.fwd is not None and name not in self.custom:
+            self.custom[name] = ("", "")  # reserved: fwd may call the function itself
+            self.custom[name] = (self.add_function(value.fwd), self.add_function(value.bwd))
+        return name
 
     def reference(self, value: Any, name: str, node: gast.AST, parsed: ParsedFunction):
         path = canonical_path(value)
@@ -191,6 +201,8 @@ class _ProgramBuilder:
         return candidate
 
     def add_function(self, value: Any) -> str:
+        if isinstance(value, custom_vjp):
+            return self.add_custom(value)
         fn = original_function(value)
         if fn in self.by_function:
             return self.by_function[fn]
@@ -210,6 +222,8 @@ class _ProgramBuilder:
 
 
 def _is_function(value: Any) -> bool:
+    if isinstance(value, custom_vjp):
+        return True
     try:
         original_function(value)
     except TypeError:
@@ -247,4 +261,4 @@ def resolve(
     entry = builder.add_function(fn)
     # Entry first, helpers after, in discovery order: deterministic.
     units = {entry: builder.units.pop(entry), **builder.units}
-    return Program(entry, units, builder.bindings)
+    return Program(entry, units, builder.bindings, builder.custom)

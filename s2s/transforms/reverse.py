@@ -377,6 +377,14 @@ class ReverseMode:
                 [load(self.adj(n)) if n in self.active else const(0.0) for n in names],
                 gast.Load(),
             )
+        if self.is_running_update(names, value):
+            # `s = s + t`: the adjoint of `s` passes through unchanged; only `t` gets a share.
+            other = value.right
+            sign = gast.USub() if isinstance(value.op, gast.Sub) else gast.UAdd()
+            if isinstance(other, gast.Name) and other.id in self.active:
+                share = g if isinstance(sign, gast.UAdd) else gast.UnaryOp(sign, g)
+                return [stmt], self.contribute(other.id, share, broadcast=True)
+            return [stmt], []  # `bs` exists already: `s` was defined before
         operands = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
         rev: list[gast.stmt] = []
         if set(names) & operands and any(self.accumulating(n) for n in names):
@@ -388,6 +396,18 @@ class ReverseMode:
             resets = []
         rev += self.shares(names, value, g, stmt, site)
         return primal, rev + resets
+
+    def is_running_update(self, names: list[str], value: gast.AST) -> bool:
+        """Whether the statement is ``s = s + t`` or ``s = s - t`` for an accumulating ``s``."""
+        return (
+            len(names) == 1
+            and self.accumulating(names[0])
+            and isinstance(value, gast.BinOp)
+            and isinstance(value.op, (gast.Add, gast.Sub))
+            and isinstance(value.left, gast.Name)
+            and value.left.id == names[0]
+            and not (isinstance(value.right, gast.Name) and value.right.id == names[0])
+        )
 
     def shares(self, names, value, g, stmt, site) -> list[gast.stmt]:
         """Statements adding the shares of ``value``'s operands to their adjoints."""

@@ -122,7 +122,10 @@ def reverse_program(program: Program, request: Request) -> Program:
     units.update({n: u for n, u in program.units.items() if n != program.entry})
     while helpers.pending:
         helper = helpers.pending.pop(0)
-        units[helpers.generated[helper]] = _helper_vjp(program.units[helper], helpers)
+        if helper in program.custom_vjps:
+            units[helpers.generated[helper]] = _custom_vjp(program, helper, helpers)
+        else:
+            units[helpers.generated[helper]] = _helper_vjp(program.units[helper], helpers)
     return Program(name, units, dict(program.bindings))
 
 
@@ -175,4 +178,22 @@ def _helper_vjp(unit: Unit, helpers: _Helpers) -> Unit:
     )
     name = helpers.generated[unit.name]
     tree = located(gast.FunctionDef(name, args, body, [], None, None, []), unit.tree)
+    return Unit(unit.parsed, tree)
+
+
+def _custom_vjp(program: Program, helper: str, helpers: _Helpers) -> Unit:
+    """The vjp of a ``custom_vjp`` function: its ``fwd``, then its ``bwd``."""
+    fwd, bwd = program.custom_vjps[helper]
+    unit = program.units[helper]
+    params = ", ".join(a.id for a in unit.tree.args.args)
+    name = helpers.generated[helper]
+    source = (
+        f"def {name}({params}, b_out):\n"
+        f"    out, residuals = {fwd}({params})\n"
+        f"    return out, {bwd}(residuals, b_out)\n"
+    )
+    tree = located(gast.parse(source).body[0], unit.tree)
+    for node in gast.walk(tree):  # the user's line for every statement
+        if hasattr(node, "lineno"):
+            gast.copy_location(node, unit.tree)
     return Unit(unit.parsed, tree)
