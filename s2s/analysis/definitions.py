@@ -52,6 +52,7 @@ class Definitions:
     params: list[str]
     block_of: dict[int, int]  # id(stmt) -> id of the statement list holding it
     single_values: dict[str, gast.AST]  # right-hand side of names assigned exactly once
+    single_stmts: dict[str, gast.Assign]  # and the assignment itself
 
     def defined_once_outside_loops(self, name: str) -> bool:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
@@ -87,12 +88,13 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
-    values = {}
+    values, stmts = {}, {}
     for node in gast.walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             if defs[node.targets[0].id] == 1:
                 values[node.targets[0].id] = node.value
-    return Definitions(defs, uses, mutated, in_loop, params, block_of, values)
+                stmts[node.targets[0].id] = node
+    return Definitions(defs, uses, mutated, in_loop, params, block_of, values, stmts)
 
 
 def changed_by(stmt: gast.stmt) -> set[str]:

@@ -74,6 +74,7 @@ class ReverseMode:
         self.tapes: list[str] = []
         self.has_adjoint: set[str] = set()
         self.block_refs: list[dict[str, gast.AST]] = [{}]
+        self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
@@ -163,43 +164,66 @@ class ReverseMode:
             return copy.deepcopy(shared[name])
         if self.stable(name) and not (after and name in self.defs.mutated):
             return load(name)
-        expr = self.recompute(name, site)
+        expr = self.recompute(name, site, after)
         if expr is None:
             expr = self.save(name, site, after)
         (self.pending_refs if pre_version else shared)[name] = expr
         return copy.deepcopy(expr)
 
-    def recompute(self, name: str, site: Site, depth: int = 0) -> gast.AST | None:
+    def recompute(self, name: str, site: Site, after: bool = False) -> gast.AST | None:
         """A cheap expression that recomputes ``name`` in the reverse sweep, if there is one.
 
-        A temporary defined once by arithmetic on values the reverse sweep has anyway (such
-        as ``i - 1`` for a restored loop index) is recomputed rather than saved.
+        A temporary defined once by arithmetic (or by reading an array nothing writes to) is
+        recomputed from its operands rather than saved, when those operands are values the
+        reverse sweep has anyway: stable ones, such as a restored loop index, or ones still
+        unchanged since the definition in the same block (saved once, here, for both uses).
         """
-        value = self.defs.single_values.get(name)
-        if depth > 3 or value is None or name in self.defs.mutated:
+        if not self._recomputable(name, after, 0):
             return None
-        if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
-            return None
-        if isinstance(value, gast.Subscript):
-            base = value.value
-            if not isinstance(base, gast.Name) or not self.stable(base.id):
-                return None
+        value = self.defs.single_values[name]
         replaced = {}
-        for node in gast.walk(value):
-            if isinstance(node, gast.Name) and node.id not in ("np", "math", "_s2s"):
-                if self.stable(node.id):
-                    replaced[node.id] = load(node.id)
-                    continue
-                inner = self.recompute(node.id, site, depth + 1)
-                if inner is None:
-                    return None
-                replaced[node.id] = inner
+        for operand in _operand_names(value):
+            if self.stable(operand):
+                replaced[operand] = load(operand)
+            else:
+                replaced[operand] = self.recompute(operand, site, after) or self.ref(
+                    operand, site, after
+                )
 
         class Fill(gast.NodeTransformer):
             def visit_Name(self, node):
                 return copy.deepcopy(replaced.get(node.id, node))
 
         return Fill().visit(copy.deepcopy(value))
+
+    def _recomputable(self, name: str, after: bool, depth: int) -> bool:
+        value = self.defs.single_values.get(name)
+        if depth > 3 or value is None or name in self.defs.mutated:
+            return False
+        if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
+            return False
+        if isinstance(value, gast.Subscript):
+            base = value.value
+            if not isinstance(base, gast.Name) or not self.stable(base.id):
+                return False
+        unchanged = self._unchanged_since_definition(name, after)
+        for operand in _operand_names(value):
+            if self.stable(operand) or self._recomputable(operand, after, depth + 1):
+                continue
+            if operand not in unchanged:
+                return False
+        return True
+
+    def _unchanged_since_definition(self, name: str, after: bool) -> set[str]:
+        """Operands of ``name``'s definition that nothing changed between it and here."""
+        stmts, here = self.position[-1]
+        definition = self.defs.single_stmts[name]
+        for d, stmt in enumerate(stmts[:here]):
+            if stmt is definition:
+                between = stmts[d + 1 : here + 1 if after else here]
+                changed = set().union(*(changed_by(s) for s in between)) if between else set()
+                return set(_operand_names(definition.value)) - changed
+        return set()
 
     def save(self, name: str, site: Site, after: bool) -> gast.AST:
         """Keep ``name``'s value for the reverse sweep: in a variable, or on a tape in loops."""
@@ -256,10 +280,13 @@ class ReverseMode:
         forward: list[gast.stmt] = []
         reverse: list[gast.stmt] = []
         self.block_refs.append({})
-        for stmt in reversed(stmts):
-            fwd, rev = self.statement(stmt)
+        self.position.append((stmts, len(stmts)))
+        for k in range(len(stmts) - 1, -1, -1):
+            self.position[-1] = (stmts, k)
+            fwd, rev = self.statement(stmts[k])
             forward[:0] = fwd
             reverse.extend(rev)
+        self.position.pop()
         self.block_refs.pop()
         return forward, reverse
 
@@ -560,3 +587,11 @@ class ReverseMode:
             keywords = {k.arg: k.value for k in value.keywords}
             return VJP_RULES.get(call_name(value)), list(value.args), keywords
         return None, [], {}
+
+
+def _operand_names(value: gast.AST) -> list[str]:
+    return [
+        n.id
+        for n in gast.walk(value)
+        if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
+    ]
