@@ -10,6 +10,7 @@ from .errors import (
     S2SError,
     UnsupportedSyntaxError,
 )
+from .forward import hessian, jacfwd, jacrev, jvp, linearize
 from .jit import jit
 from .rules.registry import defvjp
 from .show import show
@@ -21,6 +22,11 @@ __all__ = [
     "grad",
     "value_and_grad",
     "vjp",
+    "jvp",
+    "linearize",
+    "jacfwd",
+    "jacrev",
+    "hessian",
     "custom_vjp",
     "defvjp",
     "show",

@@ -66,6 +66,8 @@ def _all_statements(stmts):
 
 
 def _newly_active(stmt: gast.stmt, active: set[str]) -> list[str]:
+    if isinstance(stmt, gast.Expr):
+        return _effects(stmt.value, active)
     if not isinstance(stmt, gast.Assign):
         return []
     target, value = stmt.targets[0], stmt.value
@@ -86,4 +88,23 @@ def _newly_active(stmt: gast.stmt, active: set[str]) -> list[str]:
         return [e.id for e in target.elts]
     if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
         return [target.value.id]
+    return []
+
+
+def _effects(value: gast.AST, active: set[str]) -> list[str]:
+    """Containers that calls for effect fill with active values (tapes, scatter-adds)."""
+    if not isinstance(value, gast.Call):
+        return []
+    func = value.func
+    if (
+        isinstance(func, gast.Attribute)
+        and func.attr == "append"
+        and isinstance(func.value, gast.Name)
+        and any(n in active for n in names_read(value.args[0]))
+    ):
+        return [func.value.id]
+    if call_name(value) == "_s2s.scatter_add":
+        total, _, share = value.args
+        if isinstance(total, gast.Name) and any(n in active for n in names_read(share)):
+            return [total.id]
     return []

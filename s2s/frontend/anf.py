@@ -122,7 +122,10 @@ class _ANF:
         self.emit(assign(store(name), value), node)
 
     def call(self, node: gast.Call) -> gast.Call:
-        func = node.func if is_atom(node.func) else self.atom(node.func)
+        func = node.func
+        method = isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+        if not (is_atom(func) or method):  # `lst.append(v)` stays a method call
+            func = self.atom(func)
         args = [self.operand(a) for a in node.args]
         keywords = [gast.keyword(k.arg, self.operand(k.value)) for k in node.keywords]
         return gast.Call(func, args, keywords)

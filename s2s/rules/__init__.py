@@ -3,7 +3,25 @@
 Importing this package fills the registries in :mod:`s2s.rules.registry`.
 """
 
-from . import vjp_elementwise, vjp_linalg, vjp_reductions, vjp_shapes  # noqa: F401
-from .registry import VJP_RULES, ZERO_GRADIENT, defvjp, nondifferentiable
+from . import elementwise, linalg, reductions, runtime_helpers, shapes  # noqa: F401
+from .registry import (
+    JVP_RULES,
+    VJP_RULES,
+    ZERO_GRADIENT,
+    deflinear,
+    defjvp,
+    defvjp,
+    elementwise as defelementwise,
+    nondifferentiable,
+)
 
-__all__ = ["VJP_RULES", "ZERO_GRADIENT", "defvjp", "nondifferentiable"]
+__all__ = [
+    "JVP_RULES",
+    "VJP_RULES",
+    "ZERO_GRADIENT",
+    "defelementwise",
+    "defjvp",
+    "deflinear",
+    "defvjp",
+    "nondifferentiable",
+]

@@ -17,6 +17,7 @@ from ..frontend.control import lower_control_flow
 from ..frontend.tuples import scalarize_tuples
 from ..gastutil import assign, call, const, load, located
 from ..program import Program, Unit
+from .helpers import HelperRequests
 from .reverse import ReverseMode
 
 
@@ -30,32 +31,6 @@ class Request:
     tuple_result: bool = False  # argnums was given as a tuple
 
 
-class _Helpers:
-    """Hands out the names of helpers' vjp functions, generating each one once."""
-
-    def __init__(self, program: Program, namer: Namer):
-        self.program = program
-        self.namer = namer
-        self.helpers = {name for name in program.units if name != program.entry}
-        self.generated: dict[str, str] = {}
-        self.pending: list[str] = []
-
-    def __call__(self, helper: str) -> str:
-        if helper not in self.generated:
-            self.generated[helper] = self.namer.fresh(f"{helper}_vjp")
-            self.pending.append(helper)
-        return self.generated[helper]
-
-    def bind(self, helper: str, node: gast.Call) -> list[gast.AST]:
-        """The call's arguments in the order of the helper's parameters (defaults filled)."""
-        args = self.program.units[helper].tree.args
-        params = [a.id for a in args.args]
-        defaults = dict(zip(params[len(params) - len(args.defaults) :], args.defaults))
-        bound = dict(zip(params, node.args))
-        bound.update({k.arg: k.value for k in node.keywords})
-        return [bound.get(p, defaults.get(p)) for p in params]
-
-
 def lowered(program: Program) -> Program:
     return program.map(lambda unit: scalarize_tuples(lower_control_flow(unit.tree)))
 
@@ -64,7 +39,7 @@ def reverse_program(program: Program, request: Request) -> Program:
     """``program`` (normalised) differentiated as ``request`` says."""
     program = lowered(program)
     namer = Namer(set(program.units) | set(program.bindings) | {"np", "math", "_s2s"})
-    helpers = _Helpers(program, namer)
+    helpers = HelperRequests(program, namer, "vjp")
     entry = program.entry_unit
     params = [a.id for a in entry.tree.args.args]
     for k in request.argnums:
@@ -148,7 +123,7 @@ def _result(request: Request, outputs, grads) -> gast.AST:
     return _tuple([value, gradients])
 
 
-def _helper_vjp(unit: Unit, helpers: _Helpers) -> Unit:
+def _helper_vjp(unit: Unit, helpers: HelperRequests) -> Unit:
     """``helper_vjp(args..., b_out) -> (out, (b_arg, ...))`` over every argument."""
     params = [a.id for a in unit.tree.args.args]
     mode = ReverseMode(unit.parsed, unit.tree, params, helpers)
@@ -181,7 +156,7 @@ def _helper_vjp(unit: Unit, helpers: _Helpers) -> Unit:
     return Unit(unit.parsed, tree)
 
 
-def _custom_vjp(program: Program, helper: str, helpers: _Helpers) -> Unit:
+def _custom_vjp(program: Program, helper: str, helpers: HelperRequests) -> Unit:
     """The vjp of a ``custom_vjp`` function: its ``fwd``, then its ``bwd``."""
     fwd, bwd = program.custom_vjps[helper]
     unit = program.units[helper]

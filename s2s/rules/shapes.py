@@ -1,6 +1,7 @@
-"""Reverse-mode rules of shape operations: the share is the adjoint, reshaped back."""
+"""Rules of shape operations: linear, so the tangent is the operation applied to tangents
+and the share is the adjoint, reshaped back."""
 
-from .registry import defvjp
+from .registry import deflinear, defvjp
 
 defvjp("np.reshape", "a, newshape", a="_s2s.reshape_like(g, a)")
 defvjp(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a", a="_s2s.reshape_like(g, a)")
@@ -22,3 +23,15 @@ defvjp(
 defvjp("np.stack", "seq, axis=0", seq="_s2s.take_along(g, axis, k)", size="1")
 defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, start, stop, item)", size="_s2s.rows(item)")
 defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, start, stop, item)", size="_s2s.cols(item)")
+
+deflinear("np.reshape", "a, newshape")
+deflinear(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a")
+deflinear("np.squeeze", "a, axis=None")
+deflinear("np.expand_dims", "a, axis")
+deflinear("np.transpose", "a, axes=None")
+deflinear("np.broadcast_to", "array, shape")
+deflinear("np.diag", "v")
+deflinear("np.flip", "m, axis=None")
+deflinear("np.concatenate", "seq, axis=0")
+deflinear("np.stack", "seq, axis=0")
+deflinear(["np.vstack", "np.hstack"], "seq")

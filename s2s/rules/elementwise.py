@@ -1,9 +1,10 @@
-"""Reverse-mode rules of elementwise functions and operators: one line each.
+"""Rules of elementwise functions and operators: one line each, for both modes.
 
-``g`` is the output adjoint, ``y`` the output; the other names are the parameters.
+``g`` is the output adjoint, ``y`` the output; the other names are the parameters. The
+forward-mode tangent of each line follows from it (``g`` replaced by the tangent ``dx``).
 """
 
-from .registry import defvjp, nondifferentiable
+from .registry import defjvp, deflinear, defvjp, elementwise, nondifferentiable
 
 
 def _both(name: str) -> list[str]:
@@ -55,16 +56,15 @@ UNARY = {
     "degrees": "g * 57.29577951308232",
 }
 for _name, _share in UNARY.items():
-    defvjp(_both(_name), "x", x=_share)
-defvjp(["np.abs", "abs"], "x", x="g * np.sign(x)")
-defvjp("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
-defvjp("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
-defvjp(
-    ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"],
-    "x",
-    x="g",
-)
+    elementwise(_both(_name), "x", x=_share)
+elementwise(["np.abs", "abs"], "x", x="g * np.sign(x)")
+elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
+elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
+_COPIES = ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"]
+defvjp(_COPIES, "x", x="g")
+deflinear(_COPIES, "x")
 defvjp("np.array", "x", x="_s2s.array_adjoint(g, x)")
+deflinear("np.array", "x")
 
 # -- binary, broadcasting: y = f(x1, x2) -----------------------------------------------------
 BINARY = {
@@ -73,7 +73,8 @@ BINARY = {
     "* np.multiply": ("g * x2", "g * x1"),
     "/ np.divide np.true_divide": ("g / x2", "-g * y / x2"),
     "** np.power pow math.pow": ("g * x2 * x1 ** (x2 - 1)", "g * y * _s2s.log_or_zero(x1)"),
-    "% np.mod np.remainder math.fmod": ("g", "-g * np.floor(x1 / x2)"),
+    "% np.mod np.remainder": ("g", "-g * np.floor(x1 / x2)"),
+    "math.fmod np.fmod": ("g", "-g * np.trunc(x1 / x2)"),  # fmod rounds the quotient to zero
     "np.maximum np.fmax max": ("_s2s.where(x1 >= x2, g, 0.0)", "_s2s.where(x1 >= x2, 0.0, g)"),
     "np.minimum np.fmin min": ("_s2s.where(x1 <= x2, g, 0.0)", "_s2s.where(x1 <= x2, 0.0, g)"),
     "np.hypot math.hypot": ("g * x1 / y", "g * x2 / y"),
@@ -81,18 +82,20 @@ BINARY = {
     "np.logaddexp": ("g * np.exp(x1 - y)", "g * np.exp(x2 - y)"),
 }
 for _names, (_share1, _share2) in BINARY.items():
-    defvjp(_names.split(), "x1, x2", broadcast=True, x1=_share1, x2=_share2)
-defvjp("neg", "x", x="-g")
-defvjp("pos", "x", x="g")
-defvjp("math.log", "x, base=0.0", x="_s2s.log_adjoint(g, x, base)")
+    elementwise(_names.split(), "x1, x2", broadcast=True, x1=_share1, x2=_share2)
+elementwise("neg", "x", x="-g")
+elementwise("pos", "x", x="g")
+elementwise("math.log", "x, base=0.0", x="_s2s.log_adjoint(g, x, base)")
 defvjp(
     "np.where",
-    "condition, x, y",
+    "condition, x1, x2",
     broadcast=True,
-    x="_s2s.where(condition, g, 0.0)",
-    y="_s2s.where(condition, 0.0, g)",
+    x1="_s2s.where(condition, g, 0.0)",
+    x2="_s2s.where(condition, 0.0, g)",
 )
+defjvp("np.where", "condition, x1, x2", tangent="_s2s.where(condition, dx1, dx2)")
 defvjp("np.clip", "a, a_min, a_max", a="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max), a)")
+defjvp("np.clip", "a, a_min, a_max", a="_s2s.clip_adjoint(da, a, a_min, a_max)")
 
 # -- zero gradient ------------------------------------------------------------------------------
 nondifferentiable(

@@ -1,0 +1,171 @@
+"""Forward mode and Jacobians: ``jvp``, ``linearize``, ``jacfwd``, ``jacrev``, ``hessian``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .ad import Transformed, _argnums, _check_differentiable, normalized_program
+from .errors import DifferentiationError
+from .program import Program
+from .transforms.jacobians import jacfwd_program, jacrev_program
+from .transforms.jvp import forward_program
+from .transforms.vjp import Request, reverse_program
+
+
+def _params(program: Program) -> list[str]:
+    return [a.id for a in program.entry_unit.tree.args.args]
+
+
+def jvp_program(fn: Any) -> Program:
+    return forward_program(normalized_program(fn))
+
+
+def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: bool = True):
+    """``(fn(*primals), tangent_out)``: the Jacobian of ``fn`` at ``primals`` times ``tangents``.
+
+    One tangent per primal, of the same shape (and a float dtype); the output tangent has
+    the structure of the output (a tuple for a tuple output).
+
+    >>> import s2s
+    >>> def f(x, y):
+    ...     for _ in range(3):
+    ...         x = x * y
+    ...     return x
+    >>> s2s.jvp(f, (2.0, 3.0), (1.0, 0.0))  # d/dx (x * y**3) = 27
+    (54.0, 27.0)
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    _check_tangents(primals, tangents)
+    return _cached_jvp(fn, jit)(*primals, *tangents)
+
+
+_JVPS: dict[tuple[int, bool], Transformed] = {}
+
+
+def _cached_jvp(fn: Callable, jit: bool) -> Transformed:
+    key = (id(fn), jit)
+    entry = _JVPS.get(key)
+    if entry is None or entry._fn is not fn:
+        entry = Transformed(fn, lambda: jvp_program(fn), jit, "jvp")
+        _JVPS[key] = entry
+    return entry
+
+
+def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
+    """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
+    derivative = _cached_jvp(fn, jit)
+    out, _ = derivative(*primals, *[_zeros(p) for p in primals])
+
+    def f_jvp(*tangents):
+        _check_tangents(primals, tangents)
+        return derivative(*primals, *tangents)[1]
+
+    return out, f_jvp
+
+
+def _zeros(x: Any) -> Any:
+    return np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0
+
+
+def _check_tangents(primals: tuple, tangents: tuple) -> None:
+    if len(primals) != len(tangents):
+        raise DifferentiationError(
+            f"jvp needs one tangent per primal: {len(primals)} primal(s), "
+            f"{len(tangents)} tangent(s)"
+        )
+    for k, (p, t) in enumerate(zip(primals, tangents)):
+        if np.shape(p) != np.shape(t):
+            raise DifferentiationError(
+                f"tangent {k} has shape {np.shape(t)}, but primal {k} has shape {np.shape(p)}"
+            )
+        kind = np.asarray(t).dtype.kind
+        primal_kind = np.asarray(p).dtype.kind
+        if kind not in "fiub" or (primal_kind == "f" and kind not in "fiu"):
+            raise DifferentiationError(
+                f"tangent {k} has dtype {np.asarray(t).dtype}, but primal {k} is "
+                f"{np.asarray(p).dtype}: tangents must be real numbers"
+            )
+        if primal_kind in "iub" and np.any(np.asarray(t) != 0):
+            raise DifferentiationError(
+                f"primal {k} is an integer; its tangent must be zero, not {t!r}"
+            )
+
+
+class _Jacobian(Transformed):
+    def __init__(self, fn, build, jit, label, argnums):
+        super().__init__(fn, build, jit, label)
+        self.argnums = argnums
+
+    def __call__(self, *args):
+        for k in self.argnums:
+            _check_differentiable(self._fn, args, k)
+        return self.function(*args)
+
+
+def jacfwd(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+    """The Jacobian of ``fn`` by forward mode: shape ``out.shape + in.shape``.
+
+    >>> import numpy as np, s2s
+    >>> def f(x):
+    ...     y = np.zeros(2)
+    ...     y[0] = x[0] * x[1]
+    ...     y[1] = np.sin(x[0])
+    ...     return y
+    >>> s2s.jacfwd(f)(np.array([0.0, 2.0]))
+    array([[2., 0.],
+           [1., 0.]])
+    """
+    nums, as_tuple = _argnums(argnums)
+
+    def build():
+        primal = normalized_program(fn)
+        program = forward_program(primal, nums)
+        return jacfwd_program(program, _params(primal), nums, f"{primal.entry}_jacfwd", as_tuple)
+
+    return _Jacobian(fn, build, jit, "jacfwd", nums)
+
+
+def jacrev(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+    """The Jacobian of ``fn`` by reverse mode (one vector-Jacobian product per output entry).
+
+    Agrees with :func:`jacfwd`; cheaper when the output is smaller than the input.
+    """
+    nums, as_tuple = _argnums(argnums)
+
+    def build():
+        primal = normalized_program(fn)
+        vjp = reverse_program(primal, Request("vjp", nums, False, True))
+        vjp.units[primal.entry] = primal.entry_unit
+        return jacrev_program(
+            vjp, primal.entry, _params(primal), nums, f"{primal.entry}_jacrev", as_tuple
+        )
+
+    return _Jacobian(fn, build, jit, "jacrev", nums)
+
+
+def hessian(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+    """The Hessian of a scalar-valued ``fn``: forward mode over reverse mode (symmetric).
+
+    >>> import numpy as np, s2s
+    >>> def f(x):
+    ...     return x[0] ** 2 * x[1] + np.sin(x[1])
+    >>> s2s.hessian(f)(np.array([1.0, 0.0]))
+    array([[0., 2.],
+           [2., 0.]])
+    """
+    nums, as_tuple = _argnums(argnums)
+    if as_tuple:
+        raise DifferentiationError("hessian takes one argument number (an int), not a tuple")
+
+    def build():
+        primal = normalized_program(fn)
+        gradient = reverse_program(primal, Request("grad", nums, False, False))
+        from . import pipeline
+
+        program = forward_program(pipeline.normalize(gradient), nums)
+        return jacfwd_program(program, _params(primal), nums, f"{primal.entry}_hessian", False)
+
+    return _Jacobian(fn, build, jit, "hessian", nums)

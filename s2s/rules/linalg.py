@@ -1,0 +1,41 @@
+"""Rules of linear algebra, both modes (matrix calculus, as in Giles' collection)."""
+
+from .registry import deflinear, defjvp, defvjp
+
+defvjp(
+    ["@", "np.dot", "np.matmul"],
+    "a, b",
+    a="_s2s.matmul_adjoint_a(g, a, b)",
+    b="_s2s.matmul_adjoint_b(g, a, b)",
+)
+defvjp("np.inner", "a, b", a="g * b", b="g * a")
+defvjp("np.vdot", "a, b", a="g * b", b="g * a")
+# np.outer flattens its operands: the shares are reshaped back to them.
+defvjp(
+    "np.outer",
+    "a, b",
+    a="_s2s.reshape_like(np.dot(g, np.ravel(b)), a)",
+    b="_s2s.reshape_like(np.dot(g.T, np.ravel(a)), b)",
+)
+defvjp("np.trace", "x", x="g * np.eye(x.shape[0], x.shape[1])")
+defvjp("np.linalg.solve", "a, b", a="_s2s.solve_adjoint_a(g, a, y)", b="np.linalg.solve(a.T, g)")
+defvjp("np.linalg.inv", "a", a="-np.dot(np.dot(y.T, g), y.T)")
+defvjp("np.linalg.det", "a", a="g * y * np.linalg.inv(a).T")
+defvjp("np.linalg.norm", "x, ord=None", x="_s2s.norm_adjoint(g, x, y, ord)")
+# numpy reads only the lower triangle of `a`: the symmetric adjoint, folded onto it.
+defvjp("np.linalg.cholesky", "a", a="_s2s.lower_triangle_adjoint(_s2s.cholesky_adjoint(g, y))")
+defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")
+
+defjvp(["@", "np.dot", "np.matmul"], "a, b", a="np.dot(da, b)", b="np.dot(a, db)")
+defjvp("np.inner", "a, b", a="np.inner(da, b)", b="np.inner(a, db)")
+defjvp("np.vdot", "a, b", a="np.vdot(da, b)", b="np.vdot(a, db)")
+defjvp("np.outer", "a, b", a="np.outer(da, b)", b="np.outer(a, db)")
+deflinear("np.trace", "x")
+defjvp(
+    "np.linalg.solve", "a, b", a="-np.linalg.solve(a, np.dot(da, y))", b="np.linalg.solve(a, db)"
+)
+defjvp("np.linalg.inv", "a", a="-np.dot(np.dot(y, da), y)")
+defjvp("np.linalg.det", "a", a="y * np.trace(np.linalg.solve(a, da))")
+defjvp("np.linalg.norm", "x, ord=None", x="np.sum(_s2s.norm_adjoint(1.0, x, y, ord) * dx)")
+defjvp("np.linalg.cholesky", "a", a="_s2s.cholesky_tangent(y, da)")
+defjvp("np.linalg.slogdet", "a", a="(0.0, np.trace(np.linalg.solve(a, da)))")

@@ -1,0 +1,77 @@
+"""Rules of s2s's own runtime helpers, so that derivative code can be differentiated again.
+
+The reverse sweep that ``grad`` generates calls these helpers; forward mode over it
+(``hessian``, ``jvp`` of ``grad``) needs their tangents. Almost all are linear in the adjoint
+they receive, ``g``.
+"""
+
+from .registry import deflinear, defjvp, nondifferentiable
+
+nondifferentiable(
+    "_s2s.zeros_like",
+    "_s2s.ones_like",
+    "_s2s.grad_seed",
+    "_s2s.in_range",
+    "_s2s.extent",
+    "_s2s.rows",
+    "_s2s.cols",
+)
+
+deflinear(["_s2s.save", "_s2s.lower_triangle_adjoint"], "x")
+deflinear("_s2s.unbroadcast", "g, x")
+deflinear("_s2s.cast_like", "g, x")
+deflinear("_s2s.array_adjoint", "g, x")
+deflinear("_s2s.accumulate", "total, share", linear="total, share")
+deflinear(["_s2s.sum_adjoint", "_s2s.mean_adjoint", "_s2s.cumsum_adjoint"], "g, x, axis")
+deflinear("_s2s.sum_along", "x, axis")
+deflinear("_s2s.mean_along", "x, axis")
+deflinear("_s2s.extremum_adjoint", "g, x, y, axis")
+deflinear("_s2s.reshape_like", "g, x")
+deflinear("_s2s.transpose_adjoint", "g, axes")
+deflinear("_s2s.diag_adjoint", "g, x")
+deflinear("_s2s.slice_along", "g, axis, start, stop")
+deflinear("_s2s.take_along", "g, axis, k")
+deflinear(["_s2s.vstack_part", "_s2s.hstack_part"], "g, start, stop, item")
+deflinear("_s2s.clip_adjoint", "g, a, lo, hi")
+deflinear("_s2s.where", "cond, a, b", linear="a, b")
+defjvp(
+    "_s2s.var_adjoint",
+    "g, x, axis, ddof",
+    g="_s2s.var_adjoint(dg, x, axis, ddof)",
+    x="_s2s.var_adjoint(g, dx, axis, ddof)",
+)
+defjvp("_s2s.half_over", "g, y", g="_s2s.half_over(dg, y)", y="-_s2s.half_over(g, y) * dy / y")
+defjvp(
+    "_s2s.matmul_adjoint_a",
+    "g, a, b",
+    g="_s2s.matmul_adjoint_a(dg, a, b)",
+    b="_s2s.matmul_adjoint_a(g, a, db)",
+)
+defjvp(
+    "_s2s.matmul_adjoint_b",
+    "g, a, b",
+    g="_s2s.matmul_adjoint_b(dg, a, b)",
+    a="_s2s.matmul_adjoint_b(g, da, b)",
+)
+defjvp(
+    "_s2s.solve_adjoint_a",
+    "g, a, y",
+    g="_s2s.solve_adjoint_a(dg, a, y)",
+    y="_s2s.solve_adjoint_a(g, a, dy)",
+    a="_s2s.solve_adjoint_a(-np.dot(da.T, np.linalg.solve(a.T, g)), a, y)",
+)
+defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
+defjvp(
+    "_s2s.log_adjoint",
+    "g, x, base",
+    g="_s2s.log_adjoint(dg, x, base)",
+    x="-_s2s.log_adjoint(g, x, base) * dx / x",
+)
+defjvp(
+    "_s2s.norm_adjoint",
+    "g, x, y, ord",
+    g="_s2s.norm_adjoint(dg, x, y, ord)",
+    x="_s2s.norm_adjoint_tangent(g, dx, y, ord)",
+    y="-_s2s.norm_adjoint(g, x, y, ord) * dy / y",
+)
+deflinear("_s2s.cumsum_along", "x, axis")

@@ -1,0 +1,313 @@
+"""Forward mode: from a normalised function, the source of its Jacobian-vector product.
+
+Each statement that computes a value carrying derivatives is followed by the statement
+computing its tangent (``dx`` for ``x``), from the rule of the operation; control flow is
+kept as it is, so no tape is needed. Loops, ``break``, early returns and in-place writes need
+nothing special: the tangent of an array is written in place where the array is.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from ..analysis.activity import active_variables, call_name, value_is_differentiable
+from ..analysis.definitions import analyse
+from ..codegen.naming import Namer, names_in
+from ..errors import DifferentiationError
+from ..frontend.source import ParsedFunction
+from ..gastutil import assign, call, const, load, located
+from ..rules import JVP_RULES
+from ..rules.registry import JVPRule
+
+_OPERATORS = {
+    gast.Add: "+",
+    gast.Sub: "-",
+    gast.Mult: "*",
+    gast.Div: "/",
+    gast.Pow: "**",
+    gast.Mod: "%",
+    gast.MatMult: "@",
+    gast.FloorDiv: "//",
+}
+_UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
+_MODULES = ("np", "math", "_s2s")
+
+
+def _method_call(value: gast.AST, method: str) -> str | None:
+    """``L`` for ``L.method(...)`` on a name, else None."""
+    if (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Attribute)
+        and value.func.attr == method
+        and isinstance(value.func.value, gast.Name)
+    ):
+        return value.func.value.id
+    return None
+
+
+class ForwardMode:
+    """Builds the tangent-carrying version of one function."""
+
+    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_jvp):
+        self.parsed = parsed
+        self.tree = tree
+        self.active = active_variables(tree, wrt)
+        self.copy_views = bool(analyse(tree).mutated)
+        self.namer = Namer(names_in(tree) | set(_MODULES))
+        self.tangent_names: dict[str, str] = {}
+        self.request_jvp = request_jvp
+
+    def tan(self, name: str) -> str:
+        if name not in self.tangent_names:
+            self.tangent_names[name] = self.namer.fresh("d" + name)
+        return self.tangent_names[name]
+
+    def tangent_of(self, atom: gast.AST) -> gast.AST:
+        """The tangent of an operand: ``dx`` for an active name, else a zero like it."""
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return load(self.tan(atom.id))
+        if isinstance(atom, (gast.Tuple, gast.List)):
+            return type(atom)([self.tangent_of(e) for e in atom.elts], gast.Load())
+        return call("_s2s.zeros_like", copy.deepcopy(atom))
+
+    def zero(self, name: str) -> gast.stmt:
+        return assign(self.tan(name), call("_s2s.zeros_like", load(name)))
+
+    # -- statements --------------------------------------------------------------------------
+    def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for stmt in stmts:
+            out.extend(located(s, stmt) for s in self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> list[gast.stmt]:
+        if isinstance(stmt, gast.Assign):
+            return self.assignment(stmt)
+        if isinstance(stmt, gast.If):
+            return [
+                gast.If(stmt.test, self.block(stmt.body) or [gast.Pass()], self.block(stmt.orelse))
+            ]
+        if isinstance(stmt, gast.For):
+            body = self.block(stmt.body)
+            if stmt.target.id in self.active:  # an index from `range`: no derivative
+                body.insert(0, self.zero(stmt.target.id))
+            return [gast.For(stmt.target, stmt.iter, body, [], None)]
+        if isinstance(stmt, gast.While):
+            return [gast.While(stmt.test, self.block(stmt.body), [])]
+        if isinstance(stmt, gast.Return):
+            return [gast.Return(self.returned(stmt.value))]
+        if isinstance(stmt, gast.Expr):
+            return [stmt] + self.effect(stmt.value)
+        return [stmt]
+
+    def returned(self, value: gast.AST | None) -> gast.AST:
+        value = value if value is not None else const(None)
+        outputs = value.elts if isinstance(value, gast.Tuple) else [value]
+        tangents = [self.tangent_of(o) for o in outputs]
+        tangent = (
+            gast.Tuple(tangents, gast.Load()) if isinstance(value, gast.Tuple) else (tangents[0])
+        )
+        return gast.Tuple([value, tangent], gast.Load())
+
+    def effect(self, value: gast.AST) -> list[gast.stmt]:
+        """Tangents of calls made for their effect: ``lst.append(v)``, ``_s2s.scatter_add``."""
+        target = _method_call(value, "append")
+        if target is not None and target in self.active:
+            return [
+                gast.Expr(
+                    call(
+                        gast.Attribute(load(self.tan(target)), "append", gast.Load()),
+                        self.tangent_of(value.args[0]),
+                    )
+                )
+            ]
+        if isinstance(value, gast.Call) and call_name(value) == "_s2s.scatter_add":
+            total, index, share = value.args
+            if isinstance(total, gast.Name) and total.id in self.active:
+                return [
+                    gast.Expr(
+                        call(
+                            "_s2s.scatter_add",
+                            load(self.tan(total.id)),
+                            copy.deepcopy(index),
+                            self.tangent_of(share),
+                        )
+                    )
+                ]
+        return []
+
+    def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, gast.Subscript):
+            base = target.value
+            if not (isinstance(base, gast.Name) and base.id in self.active):
+                return [stmt]
+            part = gast.Subscript(
+                load(self.tan(base.id)), copy.deepcopy(target.slice), gast.Store()
+            )
+            tangent = self.tangent_of(value) if isinstance(value, gast.Name) else const(0.0)
+            if isinstance(tangent, gast.Call):  # zeros_like of an inactive value
+                tangent = const(0.0)
+            return [stmt, assign(part, tangent)]
+        names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
+        if not any(n in self.active for n in names):
+            return [stmt]
+        if not value_is_differentiable(value) or isinstance(value, gast.Constant):
+            return [stmt] + [self.zero(n) for n in names if n in self.active]
+        listed = _method_call(value, "pop")
+        if listed is not None:
+            return [
+                stmt,
+                assign(
+                    self.tan(names[0]),
+                    call(gast.Attribute(load(self.tan(listed)), "pop", gast.Load())),
+                ),
+            ]
+        if isinstance(value, gast.Subscript):
+            return [stmt, assign(self.tan(names[0]), self.subscript_tangent(value))]
+        if isinstance(value, gast.Call) and call_name(value) in self.request_jvp.helpers:
+            return self.helper_call(names, value)
+        if isinstance(value, (gast.List, gast.Tuple)) and not value.elts:
+            return [stmt, assign(self.tan(names[0]), gast.List([], gast.Load()))]
+        if len(names) > 1:
+            return self.unpacked(names, value, stmt)
+        return self.with_tangent(names[0], value, stmt)
+
+    def unpacked(self, names: list[str], value: gast.AST, stmt: gast.stmt) -> list[gast.stmt]:
+        """``a, b = f(x)`` for a rule whose tangent is a tuple."""
+        whole = self.namer.numbered("_tuple")
+        out = self.with_tangent(whole, value, stmt)
+        out[out.index(stmt) if stmt in out else 0] = assign(whole, value)
+        for k, name in enumerate(names):
+            out.append(assign(name, gast.Subscript(load(whole), const(k), gast.Load())))
+            if name in self.active:
+                part = gast.Subscript(load(self.tan(whole)), const(k), gast.Load())
+                out.append(assign(self.tan(name), part))
+        return out
+
+    def subscript_tangent(self, value: gast.Subscript) -> gast.AST:
+        base = value.value
+        if not (isinstance(base, gast.Name) and base.id in self.active):
+            return call("_s2s.zeros_like", copy.deepcopy(value))
+        part = gast.Subscript(load(self.tan(base.id)), copy.deepcopy(value.slice), gast.Load())
+        return call("_s2s.save", part) if self.copy_views else part
+
+    def helper_call(self, names: list[str], value: gast.Call) -> list[gast.stmt]:
+        helper = call_name(value)
+        args = self.request_jvp.bind(helper, value)
+        result = self.namer.numbered("_jvp")
+        jvp_call = call(self.request_jvp(helper), *args, *[self.tangent_of(a) for a in args])
+        out = [assign(result, jvp_call)]
+        pair = [gast.Subscript(load(result), const(k), gast.Load()) for k in (0, 1)]
+        if len(names) == 1:
+            out += [assign(names[0], pair[0]), assign(self.tan(names[0]), pair[1])]
+            return out
+        for k, name in enumerate(names):
+            out.append(assign(name, gast.Subscript(copy.deepcopy(pair[0]), const(k), gast.Load())))
+            if name in self.active:
+                out.append(
+                    assign(
+                        self.tan(name),
+                        gast.Subscript(copy.deepcopy(pair[1]), const(k), gast.Load()),
+                    )
+                )
+        return out
+
+    def with_tangent(self, name: str, value: gast.AST, stmt: gast.stmt) -> list[gast.stmt]:
+        """The primal statement and its tangent, ordered so each reads the right values."""
+        rule, args, keywords = self.rule_for(value)
+        if rule is None:
+            what = f"`{call_name(value)}`" if isinstance(value, gast.Call) else type(value).__name__
+            raise DifferentiationError(
+                f"s2s has no forward-mode rule for {what}",
+                self.parsed.location(stmt),
+                hint="register one with s2s.defjvp",
+            )
+        try:
+            bound = rule.bind(args, keywords)
+        except TypeError as exc:
+            raise DifferentiationError(str(exc), self.parsed.location(stmt)) from None
+        operands = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+        reads_output = _uses_output(rule)
+        result: gast.AST = load(name)
+        prefix: list[gast.stmt] = []
+        if name in operands and reads_output:
+            fresh = self.namer.numbered("_new")
+            prefix = [assign(fresh, value)]
+            result = load(fresh)
+        tangent = self.tangent_expr(rule, bound, result)
+        tangent_stmt = assign(self.tan(name), tangent)
+        if prefix:
+            return prefix + [tangent_stmt, assign(name, load(prefix[0].targets[0].id))]
+        if name in operands:
+            return [tangent_stmt, stmt]  # `x = x * 2`: the tangent reads the old `x`
+        return [stmt, tangent_stmt]
+
+    def tangent_expr(self, rule: JVPRule, bound: dict, result: gast.AST) -> gast.AST:
+        if rule.tangent is not None:
+            return self.fill(rule.tangent, rule, bound, result)
+        total = None
+        for param, term in rule.terms.items():
+            operand = bound[param]
+            if not (isinstance(operand, gast.Name) and operand.id in self.active):
+                continue
+            expr = self.fill(term, rule, bound, result)
+            total = expr if total is None else gast.BinOp(total, gast.Add(), expr)
+        return total if total is not None else call("_s2s.zeros_like", result)
+
+    def fill(self, template, rule: JVPRule, bound: dict, result: gast.AST) -> gast.AST:
+        mode = self
+        tangents = {"d" + p: p for p in rule.params}
+
+        class Fill(gast.NodeTransformer):
+            def visit_Name(self, node):
+                if node.id in bound:
+                    return copy.deepcopy(bound[node.id])
+                if node.id in tangents:
+                    return mode.tangent_of(bound[tangents[node.id]])
+                if node.id == "y":
+                    return copy.deepcopy(result)
+                return node
+
+        return Fill().visit(copy.deepcopy(template))
+
+    def rule_for(self, value: gast.AST) -> tuple[JVPRule | None, list, dict]:
+        if isinstance(value, gast.Name):
+            return JVP_RULES["pos"], [value], {}
+        if isinstance(value, gast.BinOp):
+            return JVP_RULES.get(_OPERATORS.get(type(value.op))), [value.left, value.right], {}
+        if isinstance(value, gast.UnaryOp):
+            return JVP_RULES.get(_UNARY.get(type(value.op))), [value.operand], {}
+        if isinstance(value, gast.Call):
+            keywords = {k.arg: k.value for k in value.keywords}
+            return JVP_RULES.get(call_name(value)), list(value.args), keywords
+        return None, [], {}
+
+    def function(self, name: str, wrt: list[str]) -> gast.FunctionDef:
+        """``name(params..., dwrt...) -> (out, dout)``: tangents of the parameters ``wrt``."""
+        params = [a.id for a in self.tree.args.args]
+        body = self.block(self.tree.body)
+        args = gast.arguments(
+            [gast.Name(p, gast.Param(), None, None) for p in params]
+            + [gast.Name(self.tan(p), gast.Param(), None, None) for p in wrt],
+            [],
+            None,
+            [],
+            [],
+            None,
+            [],
+        )
+        # A parameter that is not differentiated but later receives values that are.
+        prologue = [self.zero(p) for p in params if p in self.active and p not in wrt]
+        return located(gast.FunctionDef(name, args, prologue + body, [], None, None, []), self.tree)
+
+
+def _uses_output(rule: JVPRule) -> bool:
+    templates = [rule.tangent] if rule.tangent is not None else list(rule.terms.values())
+    return any(
+        isinstance(n, gast.Name) and n.id == "y" and "y" not in rule.params
+        for t in templates
+        for n in gast.walk(t)
+    )
