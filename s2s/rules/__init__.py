@@ -8,11 +8,13 @@ from .registry import (
     JVP_RULES,
     VJP_RULES,
     ZERO_GRADIENT,
-    deflinear,
     defjvp,
+    deflinear,
     defvjp,
-    elementwise as defelementwise,
     nondifferentiable,
+)
+from .registry import (
+    elementwise as defelementwise,
 )
 
 __all__ = [

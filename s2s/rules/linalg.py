@@ -1,6 +1,6 @@
 """Rules of linear algebra, both modes (matrix calculus, as in Giles' collection)."""
 
-from .registry import deflinear, defjvp, defvjp
+from .registry import defjvp, deflinear, defvjp
 
 defvjp(
     ["@", "np.dot", "np.matmul"],

@@ -5,7 +5,7 @@ The reverse sweep that ``grad`` generates calls these helpers; forward mode over
 they receive, ``g``.
 """
 
-from .registry import deflinear, defjvp, nondifferentiable
+from .registry import defjvp, deflinear, nondifferentiable
 
 nondifferentiable(
     "_s2s.zeros_like",

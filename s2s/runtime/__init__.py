@@ -6,4 +6,5 @@ function that works when the generated code runs uninterpreted (``jit=False``), 
 spelling serves scalars, arrays and tuples without a run-time ``if``.
 """
 
+from .adjoints import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
