@@ -1,0 +1,221 @@
+"""Array indexing and in-place writes into arrays the function allocates."""
+
+import math
+
+import numpy as np
+
+from .registry import array, case, integer
+
+
+@case(array(6), tags={"index"})
+def index_read(a):
+    return a[0] * a[2] - a[-1] + a[-2] ** 2 + a[len(a) - 3]
+
+
+@case(array(7), tags={"slice", "reduction"})
+def slice_read(a):
+    return np.sum(a[1:4] * a[:3]) + np.sum(a[::2]) - np.sum(a[-3:] ** 2) + a[2:5].sum()
+
+
+@case(array(6), tags={"slice", "reduction"})
+def slice_negative_step(a):
+    b = a[::-1]
+    return np.sum(b[:3] * a[:3]) + np.sum(a[4:0:-2])
+
+
+@case(array(6), integer(2), tags={"index", "int_arg"})
+def index_by_int_arg(a, k):
+    return a[k] * a[k - 1] + a[-k] + np.sum(a[k:])
+
+
+@case(array(3, 4), tags={"index"})
+def index_2d(m):
+    return m[0, 1] * m[1, 2] + m[-1, -1] - m[2, 0] ** 2
+
+
+@case(array(3, 4), tags={"index", "slice", "reduction"})
+def row_col_slices(m):
+    return np.sum(m[1, :3] * m[:, 2]) + np.sum(m[0]) + np.sum(m[1:, 1:] ** 2)
+
+
+@case(array(5), output="array", tags={"fancy_index"})
+def fancy_index_read(a):
+    idx = np.array([3, 0, 2, 2])
+    return a[idx] * np.array([1.0, 2.0, 3.0, 4.0])
+
+
+@case(array(4, 3), tags={"fancy_index", "reduction"})
+def fancy_index_rows(m):
+    rows = np.array([2, 0])
+    return np.sum(m[rows, :] * m[:2, :])
+
+
+@case(array(6), tags={"fancy_index", "reduction", "piecewise"})
+def boolean_mask_sum(a):
+    return np.sum(a[a > 0.0] ** 2) + np.sum(a)
+
+
+@case(array(3), output="array", tags={"fancy_index", "inplace"})
+def fancy_index_write(a):
+    y = np.zeros(6)
+    idx = np.array([0, 2, 5])
+    y[idx] = a * a
+    return y
+
+
+@case(array(5), output="array", tags={"loop", "inplace"})
+def zeros_fill_loop(x):
+    y = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        y[i] = x[i] ** 2 + i
+    return y
+
+
+@case(array(5), tags={"loop", "inplace"})
+def ones_like_augmented(x):
+    y = np.ones_like(x)
+    for i in range(x.shape[0]):
+        y[i] += x[i]
+        y[i] *= x[i]
+        y[i] -= 0.5 * x[i]
+    return np.sum(y)
+
+
+@case(array(4), output="array", tags={"inplace", "slice"})
+def empty_then_fill(x):
+    y = np.empty(x.shape[0] + 1)
+    y[0] = 1.0
+    y[1:] = x * x
+    return y
+
+
+@case(array(6), tags={"inplace", "slice"})
+def copy_slice_write(x):
+    y = x.copy()
+    y[1:] = x[:-1] * 2.0
+    y[0] = 0.5
+    return np.sum(y * x)
+
+
+@case(array(5), output="array", tags={"inplace", "slice"})
+def slice_augmented_write(x):
+    y = np.zeros(x.shape[0] + 1)
+    y[1:] += x
+    y[:-1] -= 0.5 * x
+    y[2:4] *= 3.0
+    return y
+
+
+@case(array(6), tags={"inplace", "index"})
+def copy_then_modify(x):
+    y = x.copy()
+    y[2] = 10.0 * y[2]
+    y[-1] = y[0] * y[1]
+    y[0] = 1.0
+    return np.sum(y**2)
+
+
+@case(array(3, 4), output="array", tags={"loop", "inplace", "slice"})
+def row_writes(m):
+    out = np.zeros((m.shape[0], m.shape[1]))
+    for i in range(m.shape[0]):
+        out[i, :] = m[i, :] * (i + 1.0)
+    return out
+
+
+@case(array(3, 4), output="array", tags={"loop", "inplace", "slice", "recurrence"})
+def column_recurrence(m):
+    out = np.zeros_like(m)
+    out[:, 0] = m[:, 0]
+    for j in range(1, m.shape[1]):
+        out[:, j] = 0.5 * out[:, j - 1] + m[:, j]
+    return out
+
+
+@case(array(4, 4), output="array", tags={"loop", "nested", "inplace", "index"})
+def zeros_2d_accumulate(m):
+    out = np.zeros((2, 2))
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            out[i % 2, j % 2] += m[i, j] * m[j, i]
+    return out
+
+
+@case(array(6, low=0.5, high=1.5), output="array", tags={"loop", "inplace", "recurrence"})
+def recurrence_product(x):
+    y = np.empty_like(x)
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * x[i]
+    return y
+
+
+@case(array(6), tags={"loop", "inplace", "recurrence", "math"})
+def recurrence_to_scalar(x):
+    y = np.zeros(x.shape[0])
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = 0.5 * y[i - 1] + math.sin(x[i])
+    return np.sum(y * y)
+
+
+@case(array(6), tags={"loop", "inplace", "recurrence"})
+def overwrite_same_cell(x):
+    acc = np.zeros(1)
+    for i in range(x.shape[0]):
+        acc[0] = acc[0] * x[i] + 1.0
+    return acc[0]
+
+
+@case(array(5), tags={"loop", "inplace", "recurrence"})
+def shift_register(x):
+    buf = np.zeros(2)
+    for v in x:
+        buf[0] = buf[1]
+        buf[1] = v * buf[0] + v
+    return buf[0] + 2.0 * buf[1]
+
+
+@case(array(5), output="array", tags={"loop", "nested", "inplace", "recurrence"})
+def repeated_overwrite(x):
+    y = np.zeros(x.shape[0])
+    for _ in range(3):
+        for i in range(x.shape[0]):
+            y[i] = np.tanh(y[i] + x[i])
+    return y
+
+
+@case(array(7), output="array", tags={"loop", "inplace", "slice", "reduction"})
+def sliding_window_mean(x):
+    out = np.zeros(x.shape[0] - 2)
+    for i in range(x.shape[0] - 2):
+        out[i] = np.sum(x[i : i + 3]) / 3.0
+    return out
+
+
+@case(array(3, 4), tags={"method", "loop", "inplace", "tuple"})
+def shape_unpacking(m):
+    r, c = m.shape
+    w = np.ones((c,))
+    w[0] = 2.0
+    s = 0.0
+    for i in range(r):
+        s += np.sum(m[i] * w) ** 2
+    return s
+
+
+@case(array(4), output="array", tags={"inplace", "index"})
+def ones_2d_row_assign(x):
+    y = np.ones((2, x.shape[0]))
+    y[1] = x * 3.0
+    y[0, 1:] = x[:-1]
+    return y
+
+
+@case(array(5), output="tuple", tags={"loop", "inplace", "recurrence", "tuple"})
+def array_and_scalar_output(x):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] + x[i] * x[i]
+    return y, y[-1] * 0.5

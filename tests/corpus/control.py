@@ -1,0 +1,288 @@
+"""Control flow: branches, for/while loops, break/continue, nesting, early exits."""
+
+import math
+
+import numpy as np
+
+from .registry import array, case, integer, scalar
+
+
+@case(scalar(-1.5, 1.5), tags={"if", "data_dependent", "piecewise"})
+def if_elif_else(x):
+    if x < -0.5:
+        y = -x - 0.25
+    elif x < 0.5:
+        y = x * x
+    else:
+        y = x - 0.25
+    return 2.0 * y
+
+
+@case(scalar(), scalar(), tags={"if", "data_dependent", "piecewise"})
+def if_without_else(x, y):
+    r = x * y
+    if x > y:
+        r = r + (x - y) ** 2
+    return r
+
+
+@case(scalar(), integer(6), tags={"if", "int_arg"})
+def if_on_int(x, n):
+    if n % 2 == 0:
+        r = x * n
+    else:
+        r = x / n
+    if n > 10:
+        r = r * r
+    return r + math.sin(x)
+
+
+@case(scalar(), integer(7), tags={"loop", "int_arg"})
+def for_range_n(x, n):
+    s = 0.0
+    for i in range(n):
+        s += x**i / (i + 1)
+    return s
+
+
+@case(array(9), tags={"loop", "index"})
+def for_range_start_stop_step(a):
+    s = 0.0
+    for i in range(1, a.shape[0], 2):
+        s += a[i] * a[i - 1]
+    return s
+
+
+@case(array(7), tags={"loop", "index"})
+def for_negative_step(a):
+    acc = 0.0
+    for i in range(a.shape[0] - 1, -1, -1):
+        acc = 0.5 * acc + a[i]
+    return acc * acc
+
+
+@case(array(10), integer(2), tags={"loop", "index", "int_arg"})
+def for_runtime_bounds(a, k):
+    n = a.shape[0]
+    s = 0.0
+    for i in range(n // 3, n - k, k):
+        s += a[i] * a[i + 1] + a[i - 1]
+    return s
+
+
+@case(array(10), integer(3), tags={"loop", "index", "int_arg"})
+def for_negative_runtime_step(a, k):
+    s = 0.0
+    for i in range(len(a) - 1, k - 1, -k):
+        s = s * a[i] + math.cos(a[i - 1])
+    return s
+
+
+@case(array(6), tags={"loop"})
+def for_over_array(a):
+    s = 0.0
+    for v in a:
+        s += math.sin(v) * v
+    return s
+
+
+@case(array(4, 3), tags={"loop"})
+def for_over_rows(m):
+    s = 0.0
+    for row in m:
+        s += np.sum(row * row) ** 0.5
+    return s
+
+
+@case(array(5), output="array", tags={"loop", "index", "inplace"})
+def for_len_range(a):
+    out = np.zeros(len(a))
+    for i in range(len(a)):
+        out[i] = a[i] * (i + 1)
+    return out
+
+
+@case(scalar(0.5, 2.0), tags={"while", "data_dependent"})
+def while_newton_sqrt(a):
+    x = a
+    it = 0
+    while abs(x * x - a) > 1e-14 * a and it < 60:
+        x = 0.5 * (x + a / x)
+        it += 1
+    return x
+
+
+@case(scalar(-2.0, 2.0), tags={"while", "data_dependent", "math"})
+def while_series_exp(x):
+    s = 0.0
+    term = 1.0
+    k = 1
+    while abs(term) > 1e-17 * abs(s) + 1e-300:
+        s += term
+        term *= x / k
+        k += 1
+    return s
+
+
+@case(scalar(0.5, 4.0), tags={"while", "data_dependent", "piecewise"})
+def while_halving(x):
+    y = x
+    n = 0
+    while y > 1.0:
+        y = 0.5 * y
+        n += 1
+    return 2.0 * y + n
+
+
+@case(scalar(), tags={"while", "break"})
+def while_true_break(x):
+    i = 0
+    s = 0.0
+    while True:
+        s += x / (i + 1) ** 2
+        i += 1
+        if i >= 10:
+            break
+    return s * x
+
+
+@case(array(8), tags={"while", "index"})
+def while_countdown(a):
+    i = a.shape[0] - 1
+    s = 0.0
+    while i >= 0:
+        s = s * 0.7 + a[i] * a[i]
+        i -= 2
+    return s
+
+
+@case(array(8, low=0.0, high=1.0), tags={"loop", "break", "if", "data_dependent", "piecewise"})
+def for_break_on_value(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * a[i]
+        if s > 1.5:
+            break
+    return s
+
+
+@case(array(8), integer(5), tags={"loop", "break", "if", "int_arg"})
+def for_break_on_index(a, k):
+    s = 0.0
+    for i in range(a.shape[0]):
+        if i == k:
+            break
+        s += math.exp(a[i])
+    return s
+
+
+@case(array(8), tags={"loop", "continue", "if"})
+def for_continue_on_index(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        if i % 2 == 1:
+            continue
+        s += a[i] * a[i]
+    return s
+
+
+@case(array(8), tags={"loop", "continue", "if", "data_dependent", "piecewise"})
+def for_continue_on_value(a):
+    s = 0.0
+    for v in a:
+        if v < 0.0:
+            continue
+        s += v**3
+    return s
+
+
+@case(array(3, 4), tags={"loop", "nested", "index"})
+def nested_loops(m):
+    s = 0.0
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            s += m[i, j] * (i - j) + m[i, j] ** 2
+    return s
+
+
+@case(array(6), tags={"loop", "nested", "index"})
+def nested_triangular(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(i):
+            s += a[i] * a[j] / (1.0 + i - j)
+    return s
+
+
+@case(
+    array(8, low=0.0, high=1.0), tags={"loop", "early_return", "if", "data_dependent", "piecewise"}
+)
+def loop_return_on_value(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * a[i]
+        if s > 1.5:
+            return 2.0 * s
+    return s
+
+
+@case(array(6), integer(3), tags={"loop", "early_return", "if", "int_arg"})
+def loop_return_on_index(a, k):
+    s = 1.0
+    for i in range(a.shape[0]):
+        if i == k:
+            return s
+        s = s * math.cos(a[i]) + a[i]
+    return -s
+
+
+@case(array(8), tags={"loop", "if", "data_dependent", "piecewise"})
+def loop_with_branch(a):
+    s = 0.0
+    for v in a:
+        if v > 0.0:
+            s += v * v
+        else:
+            s -= 0.5 * v * v
+    return s
+
+
+@case(array(4), tags={"while", "loop", "nested", "index"})
+def while_around_for(a):
+    s = 0.0
+    k = 0
+    while k < 3:
+        for i in range(a.shape[0]):
+            s = math.tanh(s + a[i] * (k + 1))
+        k += 1
+    return s
+
+
+@case(scalar(), scalar(), integer(6), tags={"loop", "tuple", "math", "int_arg"})
+def loop_carried_tuple(x, y, n):
+    c = math.cos(0.3)
+    s = math.sin(0.3)
+    for _ in range(n):
+        x, y = c * x - s * y, s * x + c * y + 0.1 * x * y
+    return x * x + y
+
+
+@case(array(5), output="array", tags={"loop", "if", "data_dependent", "piecewise"})
+def loop_branch_array_out(a):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        if a[i] > 0.0:
+            out[i] = a[i] * a[i]
+        else:
+            out[i] = 0.0
+    return out
+
+
+@case(array(6), output="tuple", tags={"loop", "tuple"})
+def loop_tuple_output(a):
+    s = 0.0
+    p = 1.0
+    for v in a:
+        s += v
+        p *= 1.0 + 0.5 * v
+    return s, p, s * p

@@ -1,0 +1,152 @@
+"""Calls to module-level helper functions, module globals, closures, import styles."""
+
+import math
+from math import exp
+
+import numpy as np
+from numpy import sin
+
+from .registry import array, case, scalar
+
+SCALE = 0.75
+OFFSET = -0.125
+WEIGHTS = np.array([0.5, -0.25, 1.0])
+MIXING = np.array([[0.9, 0.1, 0.0], [-0.2, 0.8, 0.3], [0.0, 0.4, 0.6]])
+
+
+def _square(x):
+    return x * x
+
+
+def _sum_of_squares(x, y):
+    return _square(x) + _square(y)
+
+
+def _polar(x, y):
+    r = math.sqrt(x * x + y * y)
+    return r, math.atan2(y, x)
+
+
+def _affine(a, w, b):
+    return w * a + b
+
+
+def _smooth_abs(v):
+    return math.sqrt(v * v + 0.01)
+
+
+def _normalize(a):
+    return a / np.sqrt(np.sum(a * a) + 1.0)
+
+
+def _running_sum(a):
+    out = np.zeros_like(a)
+    acc = 0.0
+    for i in range(a.shape[0]):
+        acc = acc + a[i]
+        out[i] = acc
+    return out
+
+
+def _scaled(x):
+    return SCALE * x + OFFSET
+
+
+@case(array(5), tags={"helper", "reduction"})
+def call_helper(a):
+    return np.sum(_square(a)) + _square(a[0])
+
+
+@case(scalar(), scalar(), tags={"helper"})
+def helper_calls_helper(x, y):
+    return _sum_of_squares(x, y) * _square(x - y)
+
+
+@case(scalar(0.5, 1.5), scalar(), tags={"helper", "tuple", "math"})
+def helper_tuple_return(x, y):
+    r, t = _polar(x, y)
+    return r * math.cos(t) + r * r * t
+
+
+@case(scalar(0.5, 1.5), scalar(), output="tuple", tags={"helper", "tuple"})
+def helper_tuple_passthrough(x, y):
+    return _polar(x + y * y, y)
+
+
+@case(array(4), array(4), output="array", tags={"helper"})
+def helper_several_args(a, b):
+    return _affine(a, 2.0, b) * _affine(b, a, 1.0)
+
+
+@case(array(6), tags={"helper", "loop"})
+def helper_in_loop(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += _smooth_abs(a[i]) * _square(a[i])
+    return s
+
+
+@case(array(5), output="array", tags={"helper"})
+def helper_returns_array(a):
+    return _normalize(a) * 3.0 + _normalize(a * a)
+
+
+@case(array(5), tags={"helper", "loop", "inplace", "reduction"})
+def helper_with_inplace_loop(a):
+    c = _running_sum(a)
+    return np.sum(c * c)
+
+
+@case(scalar(), tags={"global"})
+def global_float_constants(x):
+    return SCALE * x * x + OFFSET * x + SCALE
+
+
+@case(array(3), tags={"global", "reduction"})
+def global_array(x):
+    return np.sum(WEIGHTS * x * x) + np.sum(x * WEIGHTS[::-1])
+
+
+@case(array(3), output="array", tags={"global", "loop", "nested", "inplace", "index"})
+def global_matrix_loops(x):
+    out = np.zeros(3)
+    for i in range(3):
+        for j in range(3):
+            out[i] += MIXING[i, j] * np.tanh(x[j])
+    return out
+
+
+@case(array(4), tags={"helper", "global", "reduction"})
+def helper_reading_global(x):
+    return np.sum(_scaled(x) ** 2) + _scaled(x[0])
+
+
+@case(scalar(), tags={"math", "ufunc"})
+def from_imports(x):
+    return sin(x) * exp(-x) + math.log(2.0 + sin(x))
+
+
+@case(array(5), tags={"ufunc", "reduction"})
+def from_import_on_array(a):
+    return np.sum(sin(a) * np.exp(-a))
+
+
+def _make_scaled_norm(c):
+    def closure_scaled_norm(x):
+        return c * np.sum(x * x) + c
+
+    return closure_scaled_norm
+
+
+def _make_decay(rate, steps):
+    def closure_decay(x):
+        y = x
+        for _ in range(steps):
+            y = y - rate * y * y
+        return y
+
+    return closure_decay
+
+
+closure_scaled_norm = case(array(4), tags={"closure", "reduction"})(_make_scaled_norm(1.5))
+closure_decay = case(scalar(), tags={"closure", "loop"})(_make_decay(0.25, 5))

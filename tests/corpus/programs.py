@@ -1,0 +1,322 @@
+"""Small realistic programs: integrators, recurrent nets, likelihoods, solvers."""
+
+import math
+
+import numpy as np
+
+from .registry import array, case, fixed, integer, scalar, spd
+
+LABELS = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+ONE_HOT = np.array(
+    [
+        [1.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 1.0],
+        [0.0, 1.0, 0.0, 0.0, 0.0],
+    ]
+)
+
+
+def _oscillator_rhs(y, p):
+    out = np.empty(2)
+    out[0] = y[1]
+    out[1] = -p[0] * y[0] - p[1] * y[1]
+    return out
+
+
+@case(scalar(), scalar(0.5, 1.5), integer(50), tags={"program", "loop", "math", "int_arg"})
+def euler_scalar_ode(y0, k, n):
+    dt = 1.0 / n
+    y = y0
+    t = 0.0
+    for _ in range(n):
+        y = y + dt * (-k * y + math.sin(3.0 * t))
+        t += dt
+    return y
+
+
+@case(
+    array(2, low=0.5, high=1.5),
+    array(4, low=0.5, high=1.0),
+    output="array",
+    tags={"program", "loop", "inplace", "index"},
+)
+def euler_lotka_volterra(x0, theta):
+    x = x0.copy()
+    dt = 0.05
+    for _ in range(40):
+        dx = theta[0] * x[0] - theta[1] * x[0] * x[1]
+        dy = theta[3] * x[0] * x[1] - theta[2] * x[1]
+        x[0] = x[0] + dt * dx
+        x[1] = x[1] + dt * dy
+    return x
+
+
+@case(scalar(0.1, 0.9), scalar(0.5, 2.0), tags={"program", "loop"})
+def rk4_logistic(y0, a):
+    h = 0.1
+    y = y0
+    for _ in range(20):
+        k1 = a * y * (1.0 - y)
+        y2 = y + 0.5 * h * k1
+        k2 = a * y2 * (1.0 - y2)
+        y3 = y + 0.5 * h * k2
+        k3 = a * y3 * (1.0 - y3)
+        y4 = y + h * k3
+        k4 = a * y4 * (1.0 - y4)
+        y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    return y
+
+
+@case(
+    array(2),
+    array(2, low=0.5, high=1.5),
+    output="array",
+    tags={"program", "loop", "helper", "inplace", "index"},
+)
+def rk4_oscillator(y0, p):
+    h = 0.1
+    y = y0.copy()
+    for _ in range(15):
+        k1 = _oscillator_rhs(y, p)
+        k2 = _oscillator_rhs(y + 0.5 * h * k1, p)
+        k3 = _oscillator_rhs(y + 0.5 * h * k2, p)
+        k4 = _oscillator_rhs(y + h * k3, p)
+        y = y + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    return y
+
+
+@case(
+    array(4, 4, low=-0.5, high=0.5),
+    array(4, 3, low=-0.5, high=0.5),
+    array(6, 3),
+    array(4),
+    tags={"program", "loop", "linalg", "blas", "ufunc"},
+)
+def rnn_loss(w, u, xs, h0):
+    h = h0.copy()
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(w @ h + u @ xs[t])
+        loss += np.sum(h * h) / (t + 1)
+    return loss
+
+
+@case(
+    array(8),
+    array(3),
+    array(3, low=-0.5, high=0.5),
+    array(3),
+    tags={"program", "loop", "nested", "math", "index"},
+)
+def gmm_nll_loops(x, mu, log_sigma, logit_w):
+    k = mu.shape[0]
+    m = np.max(logit_w)
+    log_norm = m + math.log(np.sum(np.exp(logit_w - m)))
+    nll = 0.0
+    for i in range(x.shape[0]):
+        z = np.empty(k)
+        for j in range(k):
+            d = (x[i] - mu[j]) / math.exp(log_sigma[j])
+            z[j] = logit_w[j] - log_norm - 0.5 * d * d - log_sigma[j] - 0.5 * math.log(2 * math.pi)
+        zmax = np.max(z)
+        nll -= zmax + math.log(np.sum(np.exp(z - zmax)))
+    return nll
+
+
+@case(
+    array(8),
+    array(3),
+    array(3, low=-0.5, high=0.5),
+    array(3),
+    tags={"program", "broadcast", "reduction", "ufunc"},
+)
+def gmm_nll_vectorised(x, mu, log_sigma, logit_w):
+    m = np.max(logit_w)
+    log_w = logit_w - m - np.log(np.sum(np.exp(logit_w - m)))
+    d = (x[:, None] - mu[None, :]) / np.exp(log_sigma)[None, :]
+    z = log_w[None, :] - 0.5 * d * d - log_sigma[None, :] - 0.5 * np.log(2 * np.pi)
+    zmax = np.max(z)
+    return -np.sum(zmax + np.log(np.sum(np.exp(z - zmax), axis=1)))
+
+
+@case(array(3), array(6, 3), fixed(LABELS), tags={"program", "linalg", "blas", "ufunc"})
+def logistic_regression_loss(w, x, y):
+    z = x @ w
+    return np.sum(np.log1p(np.exp(z)) - y * z) / y.shape[0] + 0.01 * np.sum(w * w)
+
+
+@case(
+    array(4, 5, low=-2.0, high=2.0),
+    fixed(ONE_HOT),
+    tags={"program", "loop", "reduction", "ufunc", "index"},
+)
+def softmax_cross_entropy(logits, labels):
+    loss = 0.0
+    for i in range(logits.shape[0]):
+        row = logits[i]
+        m = np.max(row)
+        lse = m + np.log(np.sum(np.exp(row - m)))
+        loss += lse - np.sum(labels[i] * row)
+    return loss / logits.shape[0]
+
+
+@case(array(5, low=-1.5, high=1.5), tags={"program", "loop", "index"})
+def rosenbrock(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        s += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+    return s
+
+
+@case(array(5, low=-1.5, high=1.5), tags={"program", "slice", "reduction"})
+def rosenbrock_vectorised(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+@case(scalar(-2.0, 2.0), tags={"program", "while", "data_dependent"})
+def newton_cubic_root(c):
+    z = 0.0
+    step = 1.0
+    it = 0
+    while abs(step) > 1e-13 and it < 50:
+        step = (z**3 + z - c) / (3.0 * z * z + 1.0)
+        z = z - step
+        it += 1
+    return z
+
+
+@case(
+    array(4, 3),
+    array(4),
+    array(2, 4),
+    array(2),
+    array(5, 3),
+    array(5, 2),
+    tags={"program", "linalg", "blas", "broadcast", "ufunc"},
+)
+def mlp_loss(w1, b1, w2, b2, x, y):
+    h = np.tanh(x @ w1.T + b1)
+    out = h @ w2.T + b2
+    return 0.5 * np.sum((out - y) ** 2) / x.shape[0]
+
+
+@case(array(6), scalar(), tags={"program", "loop", "index"})
+def horner(coeffs, x):
+    r = 0.0
+    for i in range(coeffs.shape[0] - 1, -1, -1):
+        r = r * x + coeffs[i]
+    return r
+
+
+@case(array(5), array(7), output="array", tags={"program", "loop", "index"})
+def horner_vectorised(coeffs, x):
+    r = np.zeros_like(x)
+    for c in coeffs[::-1]:
+        r = r * x + c
+    return r
+
+
+@case(
+    array(8),
+    scalar(-0.9, 0.9),
+    output="array",
+    tags={"program", "loop", "inplace", "recurrence", "index"},
+)
+def ar1_filter(x, a):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = a * y[i - 1] + x[i]
+    return y
+
+
+@case(
+    array(8),
+    scalar(0.5, 0.99),
+    output="array",
+    tags={"program", "loop", "inplace", "recurrence", "index"},
+)
+def discounted_returns(rewards, gamma):
+    g = np.zeros_like(rewards)
+    acc = 0.0
+    for t in range(rewards.shape[0] - 1, -1, -1):
+        acc = rewards[t] + gamma * acc
+        g[t] = acc
+    return g
+
+
+@case(
+    array(8),
+    scalar(0.1, 0.3),
+    output="array",
+    tags={"program", "loop", "nested", "inplace", "recurrence", "index"},
+)
+def heat_equation(u0, alpha):
+    u = u0.copy()
+    for _ in range(10):
+        new = u.copy()
+        for i in range(1, u.shape[0] - 1):
+            new[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        u = new
+    return u
+
+
+@case(spd(3), tags={"program", "loop", "linalg", "blas"})
+def power_iteration(s):
+    v = np.ones(s.shape[0])
+    for _ in range(30):
+        w = s @ v
+        v = w / np.linalg.norm(w)
+    return v @ (s @ v)
+
+
+@case(array(3), spd(3), tags={"program", "loop", "linalg", "blas"})
+def gradient_descent_quadratic(x0, a):
+    x = x0.copy()
+    lr = 0.05
+    for _ in range(10):
+        g = a @ x - 1.0
+        x = x - lr * g
+    return 0.5 * x @ (a @ x) - np.sum(x)
+
+
+@case(scalar(), scalar(), scalar(0.5, 1.5), tags={"program", "loop", "tuple"})
+def leapfrog(q0, p0, k):
+    q, p = q0, p0
+    dt = 0.1
+    for _ in range(20):
+        p = p - 0.5 * dt * k * q
+        q = q + dt * p
+        p = p - 0.5 * dt * k * q
+    return 0.5 * p * p + 0.5 * k * q * q + q
+
+
+@case(scalar(), scalar(), scalar(0.5, 1.5), output="tuple", tags={"program", "loop", "tuple"})
+def leapfrog_state(q0, p0, k):
+    q, p = q0, p0
+    for _ in range(20):
+        p, q = p - 0.05 * k * q, q + 0.1 * (p - 0.05 * k * q)
+        p = p - 0.05 * k * q
+    return q, p
+
+
+@case(
+    array(3),
+    array(3),
+    spd(3),
+    tags={"program", "loop", "nested", "linalg", "blas", "inplace", "index", "math"},
+)
+def gaussian_logpdf_cholesky(x, mu, s):
+    ell = np.linalg.cholesky(s)
+    n = x.shape[0]
+    z = np.zeros(n)
+    for i in range(n):
+        acc = x[i] - mu[i]
+        for j in range(i):
+            acc -= ell[i, j] * z[j]
+        z[i] = acc / ell[i, i]
+    logdet = 0.0
+    for i in range(n):
+        logdet += math.log(ell[i, i])
+    return -0.5 * np.sum(z * z) - logdet - 0.5 * n * math.log(2.0 * math.pi)
