@@ -14,6 +14,7 @@ from .forward import hessian, jacfwd, jacrev, jvp, linearize
 from .jit import jit
 from .rules.registry import defvjp
 from .show import show
+from .vmap import vmap
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "jacfwd",
     "jacrev",
     "hessian",
+    "vmap",
     "custom_vjp",
     "defvjp",
     "show",

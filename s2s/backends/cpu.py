@@ -5,6 +5,7 @@ from __future__ import annotations
 import types
 from collections.abc import Callable
 
+import gast
 import numba
 
 from ..program import Program
@@ -27,8 +28,18 @@ def compile_module(
     for unit in program:
         py_func = getattr(module, unit.name)
         dispatchers[unit.name] = numba.njit(
-            py_func, parallel=parallel, fastmath=fastmath, cache=cache
+            py_func,
+            parallel=parallel and _uses_prange(unit.tree),
+            fastmath=fastmath,
+            cache=cache,
         )
     for name, dispatcher in dispatchers.items():
         setattr(module, name, dispatcher)
     return dispatchers[program.entry]
+
+
+def _uses_prange(tree: gast.FunctionDef) -> bool:
+    """Whether a function has a parallel loop (Numba warns when asked to parallelise none)."""
+    return any(
+        isinstance(node, gast.Attribute) and node.attr == "prange" for node in gast.walk(tree)
+    )

@@ -257,7 +257,7 @@ class _ANF:
     def stmt_For(self, node: gast.For) -> None:
         iterable = node.iter
         func = attr_path(iterable.func) if isinstance(iterable, gast.Call) else None
-        if func == "range":
+        if func in ("range", "_s2s.prange"):
             if not isinstance(node.target, gast.Name):
                 raise UnsupportedSyntaxError(
                     "unpacking a range in a `for` target is not supported",

@@ -7,4 +7,5 @@ spelling serves scalars, arrays and tuples without a run-time ``if``.
 """
 
 from .adjoints import *  # noqa: F401,F403
+from .batching import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403

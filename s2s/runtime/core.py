@@ -21,9 +21,18 @@ __all__ = [
     "extent",
     "rows",
     "cols",
-    "lower_triangle_adjoint", "sum_along", "mean_along", "cholesky_tangent",
-    "norm_adjoint_tangent", "size", "basis", "jacobian_like", "set_column", "set_row",
-    "jacobian_result", "cumsum_along",
+    "lower_triangle_adjoint",
+    "sum_along",
+    "mean_along",
+    "cholesky_tangent",
+    "norm_adjoint_tangent",
+    "size",
+    "basis",
+    "jacobian_like",
+    "set_column",
+    "set_row",
+    "jacobian_result",
+    "cumsum_along",
 ]
 
 
@@ -82,9 +91,6 @@ def unbroadcast(g, x):
 @register_jitable
 def _unbroadcast_array(g, x):
     out = np.zeros(x.shape)
-    if g.shape == x.shape:
-        out[...] = g
-        return out
     gshape = np.array(g.shape)
     xshape = np.array(x.shape)
     lead = g.ndim - x.ndim
@@ -109,6 +115,14 @@ def _unbroadcast_array(g, x):
 @overload(unbroadcast)
 def _unbroadcast(g, x):
     if isinstance(x, types.Array):
+        if isinstance(g, types.Array) and g.ndim == x.ndim:
+
+            def same_rank(g, x):
+                if g.shape == x.shape:
+                    return np.ascontiguousarray(g) * 1.0
+                return _unbroadcast_array(g, x)
+
+            return same_rank
         if isinstance(g, types.Array):
             return lambda g, x: _unbroadcast_array(g, x)
         return lambda g, x: np.full(x.shape, g)
@@ -125,6 +139,14 @@ def accumulate(total, share):
 @overload(accumulate)
 def _accumulate(total, share):
     if isinstance(total, types.Array):
+        if isinstance(share, types.Array) and share.ndim == total.ndim:
+
+            def same_rank(total, share):
+                if share.shape == total.shape:
+                    return total + share
+                return total + _unbroadcast_array(share, total)
+
+            return same_rank
         if isinstance(share, types.Array):
             return lambda total, share: total + _unbroadcast_array(share, total)
         return lambda total, share: total + share
@@ -213,7 +235,8 @@ def _grad_seed(y):
         return lambda y: 1.0
 
     def fail(y):
-        raise TypeError(_NOT_SCALAR)
+        if len(y) >= 0:  # always: a raise the typer cannot see through keeps the float type
+            raise TypeError(_NOT_SCALAR)
         return 1.0
 
     return fail

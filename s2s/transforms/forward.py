@@ -93,7 +93,8 @@ class ForwardMode:
             body = self.block(stmt.body)
             if stmt.target.id in self.active:  # an index from `range`: no derivative
                 body.insert(0, self.zero(stmt.target.id))
-            return [gast.For(stmt.target, stmt.iter, body, [], None)]
+            iterator = call("range", *stmt.iter.args)  # tangents of a `prange` loop: in order
+            return [gast.For(stmt.target, iterator, body, [], None)]
         if isinstance(stmt, gast.While):
             return [gast.While(stmt.test, self.block(stmt.body), [])]
         if isinstance(stmt, gast.Return):

@@ -340,8 +340,9 @@ class ReverseMode:
         body_fwd, body_rev = self.block(stmt.body)
         self.restored.pop()
         self.loop_depth -= 1
-        count = assign(trips, call("len", copy.deepcopy(stmt.iter)))
-        primal = [gast.For(stmt.target, stmt.iter, body_fwd, [], None)]
+        iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
+        count = assign(trips, call("len", copy.deepcopy(iterator)))
+        primal = [gast.For(stmt.target, iterator, body_fwd, [], None)]
         if not body_rev:
             return primal, []
         primal.insert(0, count)

@@ -1,0 +1,95 @@
+"""Helpers of batched (``vmap``) code: slicing batch elements, allocating and moving axes.
+
+Axes arrive as integer literals in the generated source; the overloads read them at typing
+time (``prefer_literal``) so that every index tuple is built statically.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+__all__ = ["prange", "shape_of", "batch_empty", "element", "move_axis"]
+
+prange = numba.prange
+
+
+def shape_of(x):
+    """``x.shape``, and ``()`` for a scalar."""
+    return np.shape(x)
+
+
+@overload(shape_of)
+def _shape_of(x):
+    if isinstance(x, types.Array):
+        return lambda x: x.shape
+    return lambda x: ()
+
+
+_TUPLE_OUTPUT = (
+    "s2s.vmap: the function returns a tuple held in a variable; return a tuple literal "
+    "instead (`a, b = ...` then `return a, b`) so that each output is batched"
+)
+
+
+def batch_empty(like, shape):
+    """An uninitialised array of ``shape`` with the dtype of ``like`` (a batch element)."""
+    if isinstance(like, tuple):
+        from ..errors import BatchingError
+
+        raise BatchingError(_TUPLE_OUTPUT)
+    return np.empty(shape, dtype=np.asarray(like).dtype)
+
+
+@overload(batch_empty)
+def _batch_empty(like, shape):
+    if isinstance(like, types.BaseTuple):
+        raise numba.core.errors.TypingError(_TUPLE_OUTPUT)
+    dtype = like.dtype if isinstance(like, types.Array) else like
+    if isinstance(dtype, types.Boolean):
+        dtype = types.bool_
+    return lambda like, shape: np.empty(shape, dtype)
+
+
+def _literal(axis):
+    if isinstance(axis, types.IntegerLiteral):
+        return axis.literal_value
+    if isinstance(axis, int):
+        return axis
+    raise numba.core.errors.TypingError("s2s: batch axes must be integer constants")
+
+
+def element(x, b, axis):
+    """``x`` indexed by ``b`` along ``axis`` (the batch element ``b``)."""
+    axis = axis % x.ndim
+    return x[(slice(None),) * axis + (b,)]
+
+
+@overload(element, prefer_literal=True)
+def _element(x, b, axis):
+    k = _literal(axis) % x.ndim
+    if k == 0:
+        return lambda x, b, axis: x[b]
+    if k == 1:
+        return lambda x, b, axis: x[:, b]
+    if k == 2:
+        return lambda x, b, axis: x[:, :, b]
+    if k == 3:
+        return lambda x, b, axis: x[:, :, :, b]
+    raise numba.core.errors.TypingError("s2s: batch axes beyond the fourth are not supported")
+
+
+def move_axis(x, axis):
+    """``x`` with its first axis moved to position ``axis`` (a view)."""
+    return np.moveaxis(x, 0, axis)
+
+
+@overload(move_axis, prefer_literal=True)
+def _move_axis(x, axis):
+    k = _literal(axis) % x.ndim
+    order = list(range(1, x.ndim))
+    order.insert(k, 0)
+    perm = tuple(order)
+    return lambda x, axis: np.transpose(x, perm)

@@ -1,0 +1,149 @@
+"""Batching (``vmap``): the batched function as a loop over batch elements.
+
+Each element runs the whole per-element function, so every element may take its own branch
+and loop a different number of times (what a tracing ``vmap`` cannot do), in-place writes and
+helpers work as under ``jit``, and the batch loop runs on all cores (``prange``) when the
+batch is large enough. The first element is computed before the loop: it gives the output's
+shape and dtype, so the outputs are allocated once and no element is computed twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+
+from ..analysis.activity import call_name
+from ..codegen.naming import Namer
+from ..errors import BatchingError
+from ..program import Program, Unit
+
+PARALLEL_THRESHOLD = 1024  # batch size from which `parallel=None` runs the loop in parallel
+
+
+@dataclasses.dataclass(frozen=True)
+class Batching:
+    """What to batch: one axis (or None) per argument and per output."""
+
+    in_axes: tuple[int | None, ...]
+    out_axes: int | tuple[int, ...]
+    axis_size: int | None = None
+    parallel: bool | None = None
+
+
+# NumPy functions that return tuples, by the number of their outputs.
+TUPLE_RESULTS = {"np.linalg.slogdet": 2, "np.linalg.eigh": 2, "np.linalg.qr": 2, "np.linalg.svd": 3}
+
+
+def output_count(program: Program, name: str, seen: frozenset = frozenset()) -> int:
+    """How many outputs a function returns: the length of its returned tuple literals, or
+    of the tuple a returned variable got from a helper or a tuple-valued NumPy function."""
+    unit = program.units[name]
+    assigned = {
+        node.targets[0].id: node.value
+        for node in gast.walk(unit.tree)
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)
+    }
+    lengths = set()
+    for node in gast.walk(unit.tree):
+        if not isinstance(node, gast.Return):
+            continue
+        value = node.value
+        if isinstance(value, gast.Tuple):
+            lengths.add(len(value.elts))
+            continue
+        source = assigned.get(value.id) if isinstance(value, gast.Name) else None
+        callee = call_name(source) if isinstance(source, gast.Call) else None
+        if callee in program.units and callee not in seen:
+            lengths.add(output_count(program, callee, seen | {name}))
+        else:
+            lengths.add(TUPLE_RESULTS.get(callee, 1))
+    return lengths.pop() if len(lengths) == 1 else 1
+
+
+def batch_program(program: Program, batching: Batching) -> Program:
+    """``program`` (normalised) with a batched entry ``entry_vmap`` calling the entry."""
+    entry = program.entry_unit
+    params = [a.id for a in entry.tree.args.args]
+    namer = Namer(set(program.units) | set(program.bindings) | set(params) | {"np", "_s2s"})
+    name = namer.fresh(f"{entry.name}_vmap")
+    outputs = output_count(program, program.entry)
+    if isinstance(batching.out_axes, int):
+        batching = dataclasses.replace(batching, out_axes=(batching.out_axes,) * outputs)
+    elif len(batching.out_axes) != outputs:
+        raise BatchingError(
+            f"out_axes has {len(batching.out_axes)} entries but {entry.parsed.fn.__name__} "
+            f"returns {outputs} output(s)",
+            entry.parsed.location(entry.tree),
+        )
+    source = _source(name, entry.name, params, batching, outputs)
+    tree = gast.parse(source).body[0]
+    for node in gast.walk(tree):
+        if hasattr(node, "lineno"):
+            gast.copy_location(node, entry.tree)
+    units = {name: Unit(entry.parsed, tree), **program.units}
+    return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
+
+
+def _element(param: str, axis: int | None, index: str) -> str:
+    if axis is None:
+        return param
+    if axis == 0:
+        return f"{param}[{index}]"
+    return f"_s2s.element({param}, {index}, {axis})"
+
+
+def _source(name: str, callee: str, params: list[str], batching: Batching, outputs: int) -> str:
+    batched = [(p, a) for p, a in zip(params, batching.in_axes) if a is not None]
+    lines = [f"def {name}({', '.join(params)}):"]
+    if batched:
+        first, axis = batched[0]
+        lines.append(
+            f"    _n = {first}.shape[{axis}]"
+            if axis >= 0
+            else f"    _n = {first}.shape[{first}.ndim + ({axis})]"
+        )
+        for param, axis in batched[1:]:
+            size = (
+                f"{param}.shape[{axis}]" if axis >= 0 else f"{param}.shape[{param}.ndim + ({axis})]"
+            )
+            lines += [
+                f"    if {size} != _n:",
+                "        raise ValueError('vmap: the batched arguments have different batch sizes')",
+            ]
+    else:
+        lines.append(f"    _n = {batching.axis_size}")
+    call = lambda index: (
+        f"{callee}({', '.join(_element(p, a, index) for p, a in zip(params, batching.in_axes))})"
+    )  # noqa: E501
+    lines.append(f"    _first = {call('0')}")
+    parts = ["_first"] if outputs == 1 else [f"_first[{j}]" for j in range(outputs)]
+    for j, part in enumerate(parts):
+        lines += [
+            f"    _out{j} = _s2s.batch_empty({part}, (_n,) + _s2s.shape_of({part}))",
+            f"    _out{j}[0] = {part}",
+        ]
+
+    def loop(iterator: str, indent: str) -> list[str]:
+        body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
+        if outputs == 1:
+            body.append(f"{indent}    _out0[_b] = _r")
+        else:
+            body += [f"{indent}    _out{j}[_b] = _r[{j}]" for j in range(outputs)]
+        return body
+
+    if batching.parallel is None:
+        lines.append(f"    if _n >= {PARALLEL_THRESHOLD}:")
+        lines += loop("_s2s.prange", "        ")
+        lines.append("    else:")
+        lines += loop("range", "        ")
+    else:
+        lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
+    results = [
+        f"_out{j}"
+        if batching.out_axes[j] == 0
+        else f"_s2s.move_axis(_out{j}, {batching.out_axes[j]})"
+        for j in range(outputs)
+    ]
+    lines.append(f"    return {results[0] if outputs == 1 else '(' + ', '.join(results) + ',)'}")
+    return "\n".join(lines) + "\n"
