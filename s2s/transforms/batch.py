@@ -85,7 +85,11 @@ def batch_program(program: Program, batching: Batching) -> Program:
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 
 
+_SIZES_DISAGREE = "'vmap: the batched arguments have different batch sizes'"
+
+
 def _element(param: str, axis: int | None, index: str) -> str:
+    """Source for batch element ``index`` of ``param`` (the whole of it when unbatched)."""
     if axis is None:
         return param
     if axis == 0:
@@ -93,29 +97,28 @@ def _element(param: str, axis: int | None, index: str) -> str:
     return f"_s2s.element({param}, {index}, {axis})"
 
 
+def _extent(param: str, axis: int) -> str:
+    return f"{param}.shape[{axis}]" if axis >= 0 else f"{param}.shape[{param}.ndim + ({axis})]"
+
+
 def _source(name: str, callee: str, params: list[str], batching: Batching, outputs: int) -> str:
+    """The batched function: sizes checked, first element, outputs allocated, the loop."""
     batched = [(p, a) for p, a in zip(params, batching.in_axes) if a is not None]
     lines = [f"def {name}({', '.join(params)}):"]
     if batched:
-        first, axis = batched[0]
-        lines.append(
-            f"    _n = {first}.shape[{axis}]"
-            if axis >= 0
-            else f"    _n = {first}.shape[{first}.ndim + ({axis})]"
-        )
+        lines.append(f"    _n = {_extent(*batched[0])}")
         for param, axis in batched[1:]:
-            size = (
-                f"{param}.shape[{axis}]" if axis >= 0 else f"{param}.shape[{param}.ndim + ({axis})]"
-            )
             lines += [
-                f"    if {size} != _n:",
-                "        raise ValueError('vmap: the batched arguments have different batch sizes')",
+                f"    if {_extent(param, axis)} != _n:",
+                f"        raise ValueError({_SIZES_DISAGREE})",
             ]
     else:
         lines.append(f"    _n = {batching.axis_size}")
-    call = lambda index: (
-        f"{callee}({', '.join(_element(p, a, index) for p, a in zip(params, batching.in_axes))})"
-    )  # noqa: E501
+
+    def call(index: str) -> str:
+        args = ", ".join(_element(p, a, index) for p, a in zip(params, batching.in_axes))
+        return f"{callee}({args})"
+
     lines.append(f"    _first = {call('0')}")
     parts = ["_first"] if outputs == 1 else [f"_first[{j}]" for j in range(outputs)]
     for j, part in enumerate(parts):
@@ -127,10 +130,8 @@ def _source(name: str, callee: str, params: list[str], batching: Batching, outpu
     def loop(iterator: str, indent: str) -> list[str]:
         body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
         if outputs == 1:
-            body.append(f"{indent}    _out0[_b] = _r")
-        else:
-            body += [f"{indent}    _out{j}[_b] = _r[{j}]" for j in range(outputs)]
-        return body
+            return body + [f"{indent}    _out0[_b] = _r"]
+        return body + [f"{indent}    _out{j}[_b] = _r[{j}]" for j in range(outputs)]
 
     if batching.parallel is None:
         lines.append(f"    if _n >= {PARALLEL_THRESHOLD}:")
@@ -140,10 +141,9 @@ def _source(name: str, callee: str, params: list[str], batching: Batching, outpu
     else:
         lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
     results = [
-        f"_out{j}"
-        if batching.out_axes[j] == 0
-        else f"_s2s.move_axis(_out{j}, {batching.out_axes[j]})"
-        for j in range(outputs)
+        f"_out{j}" if axis == 0 else f"_s2s.move_axis(_out{j}, {axis})"
+        for j, axis in enumerate(batching.out_axes)
     ]
-    lines.append(f"    return {results[0] if outputs == 1 else '(' + ', '.join(results) + ',)'}")
+    packed = results[0] if outputs == 1 else "(" + ", ".join(results) + ",)"
+    lines.append(f"    return {packed}")
     return "\n".join(lines) + "\n"
