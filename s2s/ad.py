@@ -64,15 +64,53 @@ class Transformed:
 
 class _Derivative(Transformed):
     def __init__(self, fn, request: Request, jit: bool):
-        super().__init__(
-            fn, lambda: reverse_program(normalized_program(fn), request), jit, request.kind
-        )
+        super().__init__(fn, lambda: derivative_program(fn, request), jit, request.kind)
         self.request = request
 
     def __call__(self, *args):
         for k in self.request.argnums:
             _check_differentiable(self._fn, args, k)
         return self.function(*args)
+
+
+def derivative_program(fn: Any, request: Request) -> Program:
+    """Reverse mode of ``fn``; for derivative code (``grad(grad(f))``), forward mode over it.
+
+    The code s2s generates for a gradient keeps tapes for its reverse sweep; its own gradient
+    is computed one input direction at a time in forward mode, as ``hessian`` does.
+    """
+    program = normalized_program(fn)
+    try:
+        return reverse_program(program, request)
+    except DifferentiationError:
+        if not _is_generated(program) or request.has_aux or request.kind == "vjp":
+            raise
+    from .transforms.jacobians import jacfwd_program
+    from .transforms.jvp import forward_program
+
+    params = [a.id for a in program.entry_unit.tree.args.args]
+    return jacfwd_program(
+        forward_program(program, request.argnums),
+        params,
+        request.argnums,
+        f"{program.entry}_{request.kind}",
+        request.tuple_result,
+        gradient=True,
+        with_value=request.kind == "value_and_grad",
+    )
+
+
+def _is_generated(program: Program) -> bool:
+    """Whether the program holds derivative code s2s generated (calls to its runtime)."""
+    import gast
+
+    from .gastutil import attr_path
+
+    return any(
+        isinstance(node, gast.Call) and (attr_path(node.func) or "").startswith("_s2s.")
+        for unit in program
+        for node in gast.walk(unit.tree)
+    )
 
 
 def _argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:

@@ -38,7 +38,7 @@ def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: b
     (54.0, 27.0)
     """
     primals, tangents = tuple(primals), tuple(tangents)
-    _check_tangents(primals, tangents)
+    tangents = _check_tangents(primals, tangents)
     return _cached_jvp(fn, jit)(*primals, *tangents)
 
 
@@ -57,10 +57,10 @@ def _cached_jvp(fn: Callable, jit: bool) -> Transformed:
 def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
     derivative = _cached_jvp(fn, jit)
-    out, _ = derivative(*primals, *[_zeros(p) for p in primals])
+    out, _ = derivative(*primals, *[_as_tangent(p, _zeros(p)) for p in primals])
 
     def f_jvp(*tangents):
-        _check_tangents(primals, tangents)
+        tangents = _check_tangents(primals, tangents)
         return derivative(*primals, *tangents)[1]
 
     return out, f_jvp
@@ -70,7 +70,20 @@ def _zeros(x: Any) -> Any:
     return np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0
 
 
-def _check_tangents(primals: tuple, tangents: tuple) -> None:
+def _as_tangent(primal: Any, tangent: Any) -> Any:
+    """``tangent`` in the primal's float dtype (float64 for an integer primal), so that the
+    generated code computes tangents in floating point whatever number type was passed."""
+    kind = np.asarray(primal).dtype
+    dtype = kind if kind.kind == "f" else np.dtype(np.float64)
+    if isinstance(primal, np.ndarray):
+        return np.asarray(tangent, dtype=dtype)
+    if isinstance(primal, np.generic):
+        return dtype.type(tangent)
+    return float(tangent)
+
+
+def _check_tangents(primals: tuple, tangents: tuple) -> tuple:
+    """Check one tangent per primal, of its shape and a real type; return them as floats."""
     if len(primals) != len(tangents):
         raise DifferentiationError(
             f"jvp needs one tangent per primal: {len(primals)} primal(s), "
@@ -92,6 +105,7 @@ def _check_tangents(primals: tuple, tangents: tuple) -> None:
             raise DifferentiationError(
                 f"primal {k} is an integer; its tangent must be zero, not {t!r}"
             )
+    return tuple(_as_tangent(p, t) for p, t in zip(primals, tangents))
 
 
 class _Jacobian(Transformed):

@@ -86,7 +86,8 @@ def check_grads(
             k
             for k, a in enumerate(args)
             if isinstance(a, (float, np.floating))
-            or isinstance(a, np.ndarray) and a.dtype.kind == "f"
+            or isinstance(a, np.ndarray)
+            and a.dtype.kind == "f"
         )
     elif isinstance(argnums, int):
         argnums = (argnums,)
@@ -99,8 +100,18 @@ def check_grads(
         raise ValueError("check_grads supports order 1 and 2")
     if order == 2:
         for k in argnums:
-            check_grads(grad(f, k, jit=jit), args, argnums, order=1, modes=("fwd",),
-                        eps=eps, rtol=rtol * 10, atol=atol * 10, seed=seed, jit=jit)
+            check_grads(
+                grad(f, k, jit=jit),
+                args,
+                argnums,
+                order=1,
+                modes=("fwd",),
+                eps=eps,
+                rtol=rtol * 10,
+                atol=atol * 10,
+                seed=seed,
+                jit=jit,
+            )
         return
 
     rng = np.random.default_rng(seed)

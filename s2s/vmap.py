@@ -27,11 +27,13 @@ class _Batched(Transformed):
         self._in_axes = in_axes
         self._axis_size = axis_size
         self._arity = None
+        self._names: list[str] = []
 
         def build():
             program = normalized_program(fn)
             params = program.entry_unit.tree.args.args
             self._arity = len(params)
+            self._names = [a.id for a in params]
             axes = self._per_argument(len(params))
             return batch_program(program, Batching(axes, out_axes, axis_size, parallel))
 
@@ -49,6 +51,9 @@ class _Batched(Transformed):
             return axes
         return (axes,) * count
 
+    def _argument(self, k: int) -> str:
+        return f"argument {k} (`{self._names[k]}`)" if k < len(self._names) else f"argument {k}"
+
     @property
     def function(self) -> Callable:
         if "_compiled" not in self.__dict__:
@@ -60,6 +65,8 @@ class _Batched(Transformed):
 
     def __call__(self, *args):
         self._program  # noqa: B018  (builds, and checks in_axes against the signature)
+        if len(args) != self._arity:
+            raise TypeError(f"{self.__name__} takes {self._arity} argument(s), {len(args)} given")
         axes = self._per_argument(len(args))
         size = None
         for k, (arg, axis) in enumerate(zip(args, axes)):
@@ -68,20 +75,21 @@ class _Batched(Transformed):
             ndim = np.ndim(arg)
             if ndim == 0:
                 raise BatchingError(
-                    f"argument {k} is batched (in_axes={axis}) but is a scalar: "
+                    f"{self._argument(k)} is batched (in_axes={axis}) but is a scalar: "
                     "pass an array, or None in in_axes to broadcast it"
                 )
             if not -ndim <= axis < ndim:
                 raise BatchingError(
-                    f"in_axes={axis} is out of range for argument {k}, which has {ndim} axes"
+                    f"in_axes={axis} is out of range for {self._argument(k)}, "
+                    f"which has {ndim} axes"
                 )
             n = np.shape(arg)[axis]
             if size is None:
                 size, first = n, k
             elif n != size:
                 raise BatchingError(
-                    f"batch sizes disagree: argument {first} has {size} elements along its "
-                    f"batch axis, argument {k} has {n}"
+                    f"batch sizes disagree: {self._argument(first)} has {size} elements "
+                    f"along its batch axis, {self._argument(k)} has {n}"
                 )
         if size is None and self._axis_size is None:
             raise BatchingError("no argument is batched: give in_axes, or axis_size")

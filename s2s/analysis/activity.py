@@ -12,6 +12,7 @@ import gast
 
 from ..gastutil import attr_path
 from ..rules import ZERO_GRADIENT
+from ..rules.runtime_helpers import IN_PLACE
 from .definitions import names_read
 
 
@@ -103,8 +104,13 @@ def _effects(value: gast.AST, active: set[str]) -> list[str]:
         and any(n in active for n in names_read(value.args[0]))
     ):
         return [func.value.id]
-    if call_name(value) == "_s2s.scatter_add":
-        total, _, share = value.args
-        if isinstance(total, gast.Name) and any(n in active for n in names_read(share)):
-            return [total.id]
+    name = call_name(value)
+    if name in IN_PLACE:
+        written, linear = IN_PLACE[name]
+        target = value.args[written]
+        shares = [value.args[k] for k in linear]
+        if isinstance(target, gast.Name) and any(
+            n in active for share in shares for n in names_read(share)
+        ):
+            return [target.id]
     return []

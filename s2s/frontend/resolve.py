@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import inspect
 import math
 import types
 from collections.abc import Callable
@@ -172,6 +173,15 @@ class _ProgramBuilder:
             raise NameResolutionError(
                 f"module '{value.__name__}' cannot be used by s2s (only numpy and math)",
                 parsed.location(node),
+            )
+        module = getattr(value, "__module__", "") or ""
+        if (module == "s2s" or module.startswith("s2s.")) and inspect.isfunction(value):
+            raise NameResolutionError(
+                f"'{name}' is an s2s transformation: it cannot be applied inside a function "
+                "that s2s transforms",
+                parsed.location(node),
+                hint=f"apply it outside, e.g. `d{name} = s2s.{value.__name__}(f)` at module "
+                f"level, and call `d{name}` here",
             )
         if _is_function(value):
             return gast.copy_location(

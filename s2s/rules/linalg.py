@@ -8,8 +8,14 @@ defvjp(
     a="_s2s.matmul_adjoint_a(g, a, b)",
     b="_s2s.matmul_adjoint_b(g, a, b)",
 )
-defvjp("np.inner", "a, b", a="g * b", b="g * a")
-defvjp("np.vdot", "a, b", a="g * b", b="g * a")
+# np.inner contracts the last axes of arrays of any ndim; np.vdot flattens its operands.
+defvjp(
+    "np.inner",
+    "a, b",
+    a="_s2s.inner_adjoint_a(g, a, b)",
+    b="_s2s.inner_adjoint_b(g, a, b)",
+)
+defvjp("np.vdot", "a, b", a="_s2s.reshape_like(g * b, a)", b="_s2s.reshape_like(g * a, b)")
 # np.outer flattens its operands: the shares are reshaped back to them.
 defvjp(
     "np.outer",

@@ -15,7 +15,21 @@ nondifferentiable(
     "_s2s.extent",
     "_s2s.rows",
     "_s2s.cols",
+    "_s2s.size",
+    "_s2s.basis",
+    "_s2s.shape_of",
+    "_s2s.batch_empty",
 )
+
+# Writes into arrays, for their effect: the tangent is the same write into the tangents.
+# name -> (position of the array written, positions of the arguments it is linear in)
+IN_PLACE = {
+    "_s2s.scatter_add": (0, (2,)),
+    "_s2s.set_column": (0, (2,)),
+    "_s2s.set_row": (0, (2,)),
+}
+# A fresh zero Jacobian (2-D view, full array): its tangent is another one.
+defjvp("_s2s.jacobian_like", "out, x", tangent="_s2s.jacobian_like(out, x)")
 
 deflinear(["_s2s.save", "_s2s.lower_triangle_adjoint"], "x")
 deflinear("_s2s.unbroadcast", "g, x")
@@ -54,6 +68,18 @@ defjvp(
     a="_s2s.matmul_adjoint_b(g, da, b)",
 )
 defjvp(
+    "_s2s.inner_adjoint_a",
+    "g, a, b",
+    g="_s2s.inner_adjoint_a(dg, a, b)",
+    b="_s2s.inner_adjoint_a(g, a, db)",
+)
+defjvp(
+    "_s2s.inner_adjoint_b",
+    "g, a, b",
+    g="_s2s.inner_adjoint_b(dg, a, b)",
+    a="_s2s.inner_adjoint_b(g, da, b)",
+)
+defjvp(
     "_s2s.solve_adjoint_a",
     "g, a, y",
     g="_s2s.solve_adjoint_a(dg, a, y)",
@@ -75,3 +101,6 @@ defjvp(
     y="-_s2s.norm_adjoint(g, x, y, ord) * dy / y",
 )
 deflinear("_s2s.cumsum_along", "x, axis")
+deflinear("_s2s.element", "x, b, axis")
+deflinear("_s2s.move_axis", "x, axis")
+deflinear("_s2s.jacobian_result", "full")

@@ -38,6 +38,8 @@ __all__ = [
     "hstack_part",
     "matmul_adjoint_a",
     "matmul_adjoint_b",
+    "inner_adjoint_a",
+    "inner_adjoint_b",
     "solve_adjoint_a",
     "cholesky_adjoint",
 ]
@@ -148,6 +150,83 @@ def _spread(v, shape, axis):
     return out.reshape(shape)
 
 
+# -- broadcasting in Numba, by flat loops ----------------------------------------------------
+# Numba's own broadcasting np.where takes seconds to compile for each signature; these loops,
+# used by ``where`` and ``clip_adjoint``, compile in a fraction of that.
+def _operand(x, nd):
+    """Python stand-in; only the Numba version below is used."""
+    raise NotImplementedError
+
+
+@overload(_operand)
+def _operand_nb(x, nd):
+    """An operand of a broadcast to ``nd`` dimensions: its values flat in C order, its shape
+    right-aligned in ``nd`` extents, and the element strides that read it broadcast (0 along
+    the axes it is repeated on)."""
+    if _nb_array(x) and x.ndim > 0:
+
+        def array(x, nd):
+            shape = np.ones(nd, np.int64)
+            strides = np.zeros(nd, np.int64)
+            lead = nd - x.ndim
+            stride = 1
+            for k in range(x.ndim - 1, -1, -1):
+                n = x.shape[k]
+                shape[lead + k] = n
+                if n != 1:
+                    strides[lead + k] = stride
+                stride *= n
+            return np.ascontiguousarray(x).reshape(-1), shape, strides
+
+        return array
+    if _nb_array(x):
+        return lambda x, nd: (np.full(1, x[()]), np.ones(nd, np.int64), np.zeros(nd, np.int64))
+    if _nb_scalar(x):
+        return lambda x, nd: (np.full(1, x), np.ones(nd, np.int64), np.zeros(nd, np.int64))
+
+
+@register_jitable
+def _merge_dims(dims, shape):
+    """Broadcast the extents ``dims`` with ``shape`` (both of the output's length), in place."""
+    for k in range(dims.size):
+        n = shape[k]
+        if dims[k] == 1:
+            dims[k] = n
+        elif n != 1 and n != dims[k]:
+            raise ValueError("operands could not be broadcast together")
+
+
+_SHAPE_OF = {
+    0: register_jitable(lambda d: ()),
+    1: register_jitable(lambda d: (d[0],)),
+    2: register_jitable(lambda d: (d[0], d[1])),
+    3: register_jitable(lambda d: (d[0], d[1], d[2])),
+    4: register_jitable(lambda d: (d[0], d[1], d[2], d[3])),
+}
+
+
+def _broadcast_ndim(*tys):
+    """The number of dimensions of the broadcast of these Numba types (None: too many)."""
+    nd = max((t.ndim for t in tys if _nb_array(t)), default=0)
+    return nd if nd in _SHAPE_OF else None
+
+
+@register_jitable
+def _source_index(p, dims, strides):
+    """The flat index, in an operand with these read ``strides``, of output element ``p``."""
+    q = 0
+    for k in range(dims.size - 1, -1, -1):
+        q += (p % dims[k]) * strides[k]
+        p //= dims[k]
+    return q
+
+
+@register_jitable
+def _step(values, n):
+    """1 where an operand's flat values line up with the output's (same size), else 0."""
+    return 1 if values.size == n else 0
+
+
 # -- elementwise -----------------------------------------------------------------------------
 def where(cond, a, b):
     """``a if cond else b``: a float for scalars, else ``np.where`` broadcast, as float64."""
@@ -166,9 +245,33 @@ def _where_nb(cond, a, b):
             return float(b)
 
         return scalar
-    if _nb_f64(a) and _nb_f64(b):
-        return lambda cond, a, b: np.where(cond, a, b)
-    return lambda cond, a, b: np.where(cond, a, b).astype(np.float64)
+    nd = _broadcast_ndim(cond, a, b)
+    if nd is None:
+        return None
+    shape_of = _SHAPE_OF[nd]
+
+    def array(cond, a, b):
+        cv, dims, cs = _operand(cond, nd)
+        av, ashape, as_ = _operand(a, nd)
+        bv, bshape, bs = _operand(b, nd)
+        _merge_dims(dims, ashape)
+        _merge_dims(dims, bshape)
+        out = np.empty(shape_of(dims))
+        flat = out.reshape(-1)
+        n = flat.size
+        kc, ka, kb = _step(cv, n), _step(av, n), _step(bv, n)
+        if (kc or cv.size == 1) and (ka or av.size == 1) and (kb or bv.size == 1):
+            for p in range(n):
+                flat[p] = av[p * ka] if cv[p * kc] else bv[p * kb]
+            return out
+        for p in range(n):
+            if cv[_source_index(p, dims, cs)]:
+                flat[p] = av[_source_index(p, dims, as_)]
+            else:
+                flat[p] = bv[_source_index(p, dims, bs)]
+        return out
+
+    return array
 
 
 def log_or_zero(x):
@@ -249,9 +352,49 @@ def clip_adjoint(g, a, lo, hi):
     return where(np.logical_and(_above(a, lo), _below(a, hi)), g, 0.0)
 
 
+def _bound(v, default):
+    return default if v is None else v
+
+
+@overload(_bound)
+def _bound_nb(v, default):
+    if _nb_none(v):
+        return lambda v, default: default
+    return lambda v, default: v
+
+
 @overload(clip_adjoint)
 def _clip_adjoint_nb(g, a, lo, hi):
-    return lambda g, a, lo, hi: where(np.logical_and(_above(a, lo), _below(a, hi)), g, 0.0)
+    if not any(_nb_array(t) for t in (g, a, lo, hi)):
+
+        def scalar(g, a, lo, hi):
+            if a >= _bound(lo, -np.inf) and a <= _bound(hi, np.inf):
+                return float(g)
+            return 0.0
+
+        return scalar
+    nd = _broadcast_ndim(g, a, lo, hi)
+    if nd is None:
+        return None
+    shape_of = _SHAPE_OF[nd]
+
+    def array(g, a, lo, hi):
+        gv, dims, gs = _operand(g, nd)
+        av, ashape, as_ = _operand(a, nd)
+        lv, lshape, ls = _operand(_bound(lo, -np.inf), nd)
+        hv, hshape, hs = _operand(_bound(hi, np.inf), nd)
+        _merge_dims(dims, ashape)
+        _merge_dims(dims, lshape)
+        _merge_dims(dims, hshape)
+        out = np.empty(shape_of(dims))
+        flat = out.reshape(-1)
+        for p in range(flat.size):
+            x = av[_source_index(p, dims, as_)]
+            inside = lv[_source_index(p, dims, ls)] <= x <= hv[_source_index(p, dims, hs)]
+            flat[p] = gv[_source_index(p, dims, gs)] if inside else 0.0
+        return out
+
+    return array
 
 
 def array_adjoint(g, x):
@@ -512,31 +655,38 @@ def _inverse_perm(axes):
     return inv
 
 
-def _inverse_perm_nb(n):
-    if n == 1:
-        return lambda g, axes: g.copy()
-    if n == 2:
+@register_jitable
+def _permuted_dims(g, inv):
+    """The extents of ``np.transpose(g, inv)``."""
+    dims = np.empty(inv.size, np.int64)
+    for k in range(inv.size):
+        dims[k] = g.shape[inv[k]]
+    return dims
 
-        def impl2(g, axes):
-            p = _inverse_perm(axes)
-            return np.transpose(g, (p[0], p[1])).copy()
 
-        return impl2
-    if n == 3:
-
-        def impl3(g, axes):
-            p = _inverse_perm(axes)
-            return np.transpose(g, (p[0], p[1], p[2])).copy()
-
-        return impl3
-    if n == 4:
-
-        def impl4(g, axes):
-            p = _inverse_perm(axes)
-            return np.transpose(g, (p[0], p[1], p[2], p[3])).copy()
-
-        return impl4
-    return None
+@register_jitable
+def _transpose_into(g, inv, out):
+    """``out[...] = np.transpose(g, inv)`` for a fresh C-contiguous ``out``, by a flat loop."""
+    n = inv.size
+    src = np.ascontiguousarray(g).reshape(-1)
+    gstrides = np.empty(n, np.int64)
+    stride = 1
+    for k in range(n - 1, -1, -1):
+        gstrides[k] = stride
+        stride *= g.shape[k]
+    dims = np.empty(n, np.int64)
+    strides = np.empty(n, np.int64)
+    for k in range(n):
+        dims[k] = g.shape[inv[k]]
+        strides[k] = gstrides[inv[k]]
+    flat = out.reshape(-1)
+    for p in range(flat.size):
+        q = 0
+        r = p
+        for k in range(n - 1, -1, -1):
+            q += (r % dims[k]) * strides[k]
+            r //= dims[k]
+        flat[p] = src[q]
 
 
 @overload(transpose_adjoint)
@@ -545,14 +695,29 @@ def _transpose_adjoint_nb(g, axes):
         return None
     if _nb_none(axes):
         return lambda g, axes: np.transpose(g).copy()
-    if isinstance(axes, types.BaseTuple) and len(axes) == g.ndim:
-        if all(isinstance(t, types.IntegerLiteral) for t in axes):
-            n = len(axes)
-            perm = [t.literal_value % n for t in axes]
-            inv = tuple(int(k) for k in np.argsort(perm))
-            return lambda g, axes: np.transpose(g, inv).copy()
-        if isinstance(axes, types.UniTuple) and _nb_int(axes.dtype):
-            return _inverse_perm_nb(len(axes))
+    if not isinstance(axes, types.BaseTuple) or len(axes) != g.ndim or g.ndim not in _SHAPE_OF:
+        return None
+    shape_of = _SHAPE_OF[g.ndim]
+    if all(isinstance(t, types.IntegerLiteral) for t in axes):
+        # Literal axes: the inverse permutation is known now.
+        inv_const = tuple(int(k) for k in np.argsort([t.literal_value % len(axes) for t in axes]))
+
+        def literal(g, axes):
+            inv = np.array(inv_const)
+            out = np.empty(shape_of(_permuted_dims(g, inv)))
+            _transpose_into(g, inv, out)
+            return out
+
+        return literal
+    if isinstance(axes, types.UniTuple) and _nb_int(axes.dtype):
+
+        def runtime(g, axes):
+            inv = _inverse_perm(axes)
+            out = np.empty(shape_of(_permuted_dims(g, inv)))
+            _transpose_into(g, inv, out)
+            return out
+
+        return runtime
 
 
 def diag_adjoint(g, x):
@@ -808,6 +973,76 @@ def _matmul_adjoint_b_nb(g, a, b):
         return lambda g, a, b: _outer(a, g)
     if a.ndim == 2 and b.ndim == 2:
         return lambda g, a, b: _mm(a.T, g)
+
+
+def _inner_share(g, x, other, x_first):
+    """Share of ``x`` in ``np.inner`` of ``x`` and ``other`` (``x`` first if ``x_first``), for
+    arrays of at least one dimension: ``inner`` contracts their last axes, so with ``x`` seen as
+    ``(nx, k)`` and ``other`` as ``(no, k)`` the share is ``G @ other``, ``G`` the adjoint
+    ``g`` as an ``(nx, no)`` matrix."""
+    k = x.shape[-1]
+    nx, no = x.size // k, other.size // k
+    gm = np.asarray(g, dtype=np.float64).reshape((nx, no) if x_first else (no, nx))
+    gm = gm if x_first else gm.T
+    return np.ascontiguousarray((gm @ np.reshape(other, (no, k))).reshape(x.shape))
+
+
+@register_jitable
+def _inner_share_nb(g, x, other, x_first):
+    k = x.shape[x.ndim - 1]
+    nx = x.size // k
+    no = other.size // k
+    gf = _flat(g)
+    om = np.ascontiguousarray(other).reshape((no, k))
+    out = np.zeros((nx, k))
+    for i in range(nx):
+        for j in range(no):
+            t = gf[i * no + j] if x_first else gf[j * nx + i]
+            for c in range(k):
+                out[i, c] += t * om[j, c]
+    return out.reshape(x.shape)
+
+
+def inner_adjoint_a(g, a, b):
+    """Share of ``a`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
+    if np.ndim(a) == 0:
+        return float(np.sum(g * b))
+    if np.ndim(b) == 0:
+        return _f64(g * b)
+    return _inner_share(g, a, b, True)
+
+
+@overload(inner_adjoint_a)
+def _inner_adjoint_a_nb(g, a, b):
+    if _nb_scalar(a):
+        if _nb_scalar(b):
+            return lambda g, a, b: float(g * b)
+        return lambda g, a, b: float(np.sum(g * b))
+    if _nb_scalar(b):
+        return lambda g, a, b: (g * b).astype(np.float64)
+    if _nb_array(a) and _nb_array(b):
+        return lambda g, a, b: _inner_share_nb(g, a, b, True)
+
+
+def inner_adjoint_b(g, a, b):
+    """Share of ``b`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
+    if np.ndim(b) == 0:
+        return float(np.sum(g * a))
+    if np.ndim(a) == 0:
+        return _f64(g * a)
+    return _inner_share(g, b, a, False)
+
+
+@overload(inner_adjoint_b)
+def _inner_adjoint_b_nb(g, a, b):
+    if _nb_scalar(b):
+        if _nb_scalar(a):
+            return lambda g, a, b: float(g * a)
+        return lambda g, a, b: float(np.sum(g * a))
+    if _nb_scalar(a):
+        return lambda g, a, b: (g * a).astype(np.float64)
+    if _nb_array(a) and _nb_array(b):
+        return lambda g, a, b: _inner_share_nb(g, b, a, False)
 
 
 @register_jitable

@@ -18,8 +18,9 @@ from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, const, load, located
-from ..rules import JVP_RULES
+from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import JVPRule
+from ..rules.runtime_helpers import IN_PLACE
 
 _OPERATORS = {
     gast.Add: "+",
@@ -124,19 +125,29 @@ class ForwardMode:
                     )
                 )
             ]
-        if isinstance(value, gast.Call) and call_name(value) == "_s2s.scatter_add":
-            total, index, share = value.args
-            if isinstance(total, gast.Name) and total.id in self.active:
-                return [
-                    gast.Expr(
-                        call(
-                            "_s2s.scatter_add",
-                            load(self.tan(total.id)),
-                            copy.deepcopy(index),
-                            self.tangent_of(share),
-                        )
-                    )
-                ]
+        name = call_name(value) if isinstance(value, gast.Call) else None
+        if name in IN_PLACE:
+            written, linear = IN_PLACE[name]
+            target = value.args[written]
+            if not (isinstance(target, gast.Name) and target.id in self.active):
+                return []
+            args = [
+                self.tangent_of(a) if k == written or k in linear else copy.deepcopy(a)
+                for k, a in enumerate(value.args)
+            ]
+            return [gast.Expr(call(name, *args))]
+        touches_active = any(
+            n.id in self.active
+            for a in getattr(value, "args", [])
+            for n in gast.walk(a)
+            if isinstance(n, gast.Name)
+        )
+        if name and name not in ZERO_GRADIENT and name != "print" and touches_active:
+            raise DifferentiationError(
+                f"forward mode cannot differentiate `{name}` called for its effect on values "
+                "that carry derivatives",
+                self.parsed.location(value),
+            )
         return []
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:

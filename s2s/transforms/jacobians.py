@@ -21,10 +21,17 @@ def _parse(source: str, like: Unit) -> gast.FunctionDef:
 
 
 def jacfwd_program(
-    jvp: Program, params: list[str], argnums: tuple[int, ...], name: str, as_tuple: bool
+    jvp: Program,
+    params: list[str],
+    argnums: tuple[int, ...],
+    name: str,
+    as_tuple: bool,
+    gradient: bool = False,
+    with_value: bool = False,
 ) -> Program:
     """``name(params...)``: the Jacobian of the jvp program's function (with tangents for
-    ``argnums``), one column at a time."""
+    ``argnums``), one column at a time. ``gradient``: check the output is a scalar;
+    ``with_value``: return ``(value, jacobian)``."""
     entry = jvp.entry_unit
     namer = Namer(set(jvp.units) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
@@ -41,10 +48,13 @@ def jacfwd_program(
             f"        _out, _tangent = {jvp.entry}({', '.join(params)}, {tangents})",
             "        if _k == 0:",
             f"            _flat{k}, _jac{k} = _s2s.jacobian_like(_tangent, {x})",
-            f"        _s2s.set_column(_flat{k}, _k, _tangent)",
         ]
+        if gradient:  # a gradient: the function must be scalar-valued
+            lines.append("            _s2s.grad_seed(_out)")
+        lines.append(f"        _s2s.set_column(_flat{k}, _k, _tangent)")
         results.append(f"_s2s.jacobian_result(_jac{k})")
-    lines.append(f"    return {_pack(results, as_tuple)}")
+    packed = _pack(results, as_tuple)
+    lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
     return Program(name, {name: unit, **jvp.units}, dict(jvp.bindings), dict(jvp.custom_vjps))
 

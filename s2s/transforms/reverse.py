@@ -25,6 +25,7 @@ from ..analysis.definitions import (
     Definitions,
     analyse,
     changed_by,
+    names_read,
     statement_reads,
     targets_of,
 )
@@ -32,7 +33,7 @@ from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, const, load, located, store
-from ..rules import VJP_RULES
+from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 
 _OPERATORS = {
@@ -315,7 +316,23 @@ class ReverseMode:
             return self.for_loop(stmt, site)
         if isinstance(stmt, gast.While):
             return self.while_loop(stmt, site)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            self.reject_effects(stmt)
         return [stmt], []  # print, assert, raise, pass: no adjoint
+
+    def reject_effects(self, stmt: gast.Expr) -> None:
+        """A call made for its effect on values that carry derivatives: not differentiable."""
+        value = stmt.value
+        name = call_name(value)
+        if name == "print" or name in ZERO_GRADIENT:
+            return
+        if any(n in self.active for a in value.args for n in names_read(a)):
+            raise DifferentiationError(
+                f"reverse mode cannot differentiate `{name or 'this call'}` called for its "
+                "effect on values that carry derivatives",
+                self.parsed.location(stmt),
+                hint="return the result instead of writing it into an argument",
+            )
 
     def branch(self, stmt: gast.If, site: Site):
         body_fwd, body_rev = self.block(stmt.body)
