@@ -5,6 +5,7 @@ Python, so the command-line tool can show them too::
 
     s2s show examples/quickstart.py:energy
     s2s show examples/quickstart.py:energy --stage parse
+    s2s show examples/quickstart.py:smoothed_energy --grad
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ def energy(x, steps):
     return np.sum(y * y)
 
 
+def smoothed_energy(x):
+    """A recursive filter written into an array it allocates, then its energy."""
+    y = np.zeros(x.shape[0])
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = 0.5 * y[i - 1] + math.sin(x[i])  # in-place write, math on a scalar
+    return np.sum(y * y)
+
+
 # -- sections -------------------------------------------------------------------------------
 def section(title: str) -> None:
     print()
@@ -60,7 +70,35 @@ def compile_and_compare(x: np.ndarray, steps: int) -> None:
     assert math.isclose(compiled, reference, rel_tol=1e-12), (compiled, reference)
 
 
-SECTIONS = [show_source, compile_and_compare]
+def central_differences(f, x: np.ndarray, *args, eps: float = 1e-6) -> np.ndarray:
+    """The gradient of ``f`` at ``x`` by central differences, one entry at a time."""
+    out = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        step = np.zeros_like(x)
+        step[i] = eps
+        out[i] = (f(x + step, *args) - f(x - step, *args)) / (2 * eps)
+    return out
+
+
+def gradients(x: np.ndarray, steps: int) -> None:
+    section("The derivative code: s2s.show(s2s.grad(smoothed_energy))")
+    print(s2s.show(s2s.grad(smoothed_energy)))
+
+    section("s2s.grad against central differences")
+    z = np.linspace(0.0, 1.0, 5)
+    for name, f, args, at in [
+        ("smoothed_energy", smoothed_energy, (), z),
+        ("energy", energy, (steps,), x),
+    ]:
+        exact = s2s.grad(f)(at, *args)
+        approx = central_differences(f, at, *args)
+        print(f"{name}:  i   s2s.grad          central difference")
+        for i in range(at.shape[0]):
+            print(f"{'':{len(name)}}  {i:2d}  {exact[i]: .10f}      {approx[i]: .10f}")
+        assert np.allclose(exact, approx, rtol=1e-6, atol=1e-8), (exact, approx)
+
+
+SECTIONS = [show_source, compile_and_compare, gradients]
 
 
 def main() -> None:
