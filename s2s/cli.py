@@ -28,9 +28,12 @@ from typing import Any, TextIO
 from . import __version__
 from .ad import grad
 from .errors import S2SError
+from .forward import hessian, jvp_transform
 from .frontend.source import original_function
+from .jit import jit
 from .pipeline import STAGES
 from .show import show
+from .vmap import vmap
 
 PROG = "s2s"
 EXIT_OK = 0
@@ -110,6 +113,30 @@ def build_parser() -> argparse.ArgumentParser:
     transforms = show_parser.add_argument_group("transformations (read by build_transform)")
     transforms.add_argument(
         "--grad", action="store_true", help="show the gradient (reverse mode) of the function"
+    )
+    transforms.add_argument(
+        "--jvp", action="store_true", help="show the Jacobian-vector product (forward mode)"
+    )
+    transforms.add_argument(
+        "--hessian", action="store_true", help="show the Hessian (forward over reverse)"
+    )
+    transforms.add_argument(
+        "--vmap", action="store_true", help="show the batched function (after --grad etc.)"
+    )
+    transforms.add_argument(
+        "--in-axes",
+        dest="in_axes",
+        type=parse_in_axes,
+        default=0,
+        metavar="A[,A...]",
+        help="with --vmap: the batch axis of each argument, None to broadcast (default: 0)",
+    )
+    transforms.add_argument(
+        "--target",
+        dest="backend",
+        choices=("cpu", "cuda"),
+        default="cpu",
+        help="with --vmap: 'cuda' shows the CUDA kernel (default: %(default)s)",
     )
     transforms.add_argument(
         "--argnums",
@@ -216,8 +243,20 @@ def build_transform(fn: Any, args: argparse.Namespace) -> Any:
     Transformation flags apply here (``--grad`` gives ``s2s.grad(fn, argnums)``); with none
     given, the function itself.
     """
+    if sum((args.grad, args.jvp, args.hessian)) > 1:
+        raise S2SError("choose one of --grad, --jvp and --hessian")
     if args.grad:
-        return grad(fn, argnums=args.argnums, jit=False)
+        fn = grad(fn, argnums=args.argnums, jit=False)
+    elif args.hessian:
+        fn = hessian(fn, argnums=args.argnums, jit=False)
+    elif args.jvp:
+        fn = jvp_transform(fn)
+    if args.vmap:
+        fn = vmap(fn, in_axes=args.in_axes, jit=False)
+    if args.backend == "cuda":
+        if not args.vmap:
+            raise S2SError("--target cuda shows batched functions: add --vmap")
+        fn = jit(fn, target="cuda")
     return fn
 
 

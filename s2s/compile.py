@@ -33,6 +33,10 @@ class Generated:
         module = load_module(self.path, self.program.bindings, "py")
         return getattr(module, self.program.entry)
 
+    def load(self, variant: str):
+        """A fresh module object of the generated source (``variant`` names the copy)."""
+        return load_module(self.path, self.program.bindings, variant)
+
     def compile(self, *, parallel=False, fastmath=False, cache=True) -> Callable:
         """The entry as a Numba dispatcher (helpers compiled too)."""
         variant = f"nb{int(parallel)}{int(fastmath)}{int(cache)}"

@@ -54,6 +54,12 @@ def _cached_jvp(fn: Callable, jit: bool) -> Transformed:
     return entry
 
 
+def jvp_transform(fn: Callable, *, jit: bool = False) -> Transformed:
+    """``fn``'s Jacobian-vector product as a transformation object (to show or compose):
+    called as ``(*primals, *tangents) -> (out, tangent_out)``."""
+    return _cached_jvp(fn, jit)
+
+
 def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
     derivative = _cached_jvp(fn, jit)

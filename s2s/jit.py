@@ -7,7 +7,7 @@ from typing import Any
 
 from . import pipeline
 from .compile import Generated, generate
-from .errors import NameResolutionError, S2SError
+from .errors import NameResolutionError
 from .program import Program
 
 TARGETS = ("cpu", "cuda")
@@ -29,6 +29,7 @@ def jit(
     parallel: bool = False,
     fastmath: bool = False,
     cache: bool = True,
+    threads_per_block: int | None = None,
 ) -> Callable:
     """Compile ``fn`` with Numba after s2s has resolved and normalised it.
 
@@ -49,16 +50,26 @@ def jit(
     14.0
 
     Returns the Numba dispatcher itself, so calls cost what a Numba call costs.
+
+    ``target="cuda"`` compiles a batched function, ``s2s.jit(s2s.vmap(f), target="cuda")``,
+    to a CUDA kernel with one thread per batch element (``threads_per_block`` per block);
+    derivatives work too (``s2s.vmap(s2s.grad(f))``), computed in forward mode on the GPU.
     """
     if fn is None:
-        return lambda f: jit(f, target=target, parallel=parallel, fastmath=fastmath, cache=cache)
+        return lambda f: jit(
+            f,
+            target=target,
+            parallel=parallel,
+            fastmath=fastmath,
+            cache=cache,
+            threads_per_block=threads_per_block,
+        )
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
     if target == "cuda":
-        raise S2SError(
-            "target='cuda' is not available yet in this version of s2s",
-            hint="use target='cpu' (the default)",
-        )
+        from .backends.cuda import CudaFunction
+
+        return CudaFunction(fn, threads_per_block)
     options = dict(parallel=parallel, fastmath=fastmath, cache=cache)
     try:
         return _compile(fn, options)

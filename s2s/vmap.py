@@ -25,6 +25,7 @@ def _axes(value: Any, what: str) -> int | None | tuple:
 class _Batched(Transformed):
     def __init__(self, fn, in_axes, out_axes, axis_size, jit, parallel):
         self._in_axes = in_axes
+        self._out_axes = out_axes
         self._axis_size = axis_size
         self._arity = None
         self._names: list[str] = []
@@ -64,6 +65,11 @@ class _Batched(Transformed):
         return self._compiled
 
     def __call__(self, *args):
+        self.batch_size(args)
+        return self.function(*args)
+
+    def batch_size(self, args: tuple) -> int:
+        """The batch size of a call with ``args``, once they are checked against in_axes."""
         self._program  # noqa: B018  (builds, and checks in_axes against the signature)
         if len(args) != self._arity:
             raise TypeError(f"{self.__name__} takes {self._arity} argument(s), {len(args)} given")
@@ -80,8 +86,7 @@ class _Batched(Transformed):
                 )
             if not -ndim <= axis < ndim:
                 raise BatchingError(
-                    f"in_axes={axis} is out of range for {self._argument(k)}, "
-                    f"which has {ndim} axes"
+                    f"in_axes={axis} is out of range for {self._argument(k)}, which has {ndim} axes"
                 )
             n = np.shape(arg)[axis]
             if size is None:
@@ -93,9 +98,10 @@ class _Batched(Transformed):
                 )
         if size is None and self._axis_size is None:
             raise BatchingError("no argument is batched: give in_axes, or axis_size")
-        if (size if size is not None else self._axis_size) == 0:
+        size = size if size is not None else self._axis_size
+        if size == 0:
             raise BatchingError("vmap over an empty batch: the output shape is unknown")
-        return self.function(*args)
+        return size
 
 
 def vmap(

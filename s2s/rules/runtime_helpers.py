@@ -19,6 +19,7 @@ nondifferentiable(
     "_s2s.basis",
     "_s2s.shape_of",
     "_s2s.batch_empty",
+    "_s2s.unit_tangent",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.

@@ -325,34 +325,8 @@ def _log_adjoint_nb(g, x, base):
     return impl
 
 
-def _above(a, lo):
-    return True if lo is None else a >= lo
-
-
-@overload(_above)
-def _above_nb(a, lo):
-    if _nb_none(lo):
-        return lambda a, lo: True
-    return lambda a, lo: a >= lo
-
-
-def _below(a, hi):
-    return True if hi is None else a <= hi
-
-
-@overload(_below)
-def _below_nb(a, hi):
-    if _nb_none(hi):
-        return lambda a, hi: True
-    return lambda a, hi: a <= hi
-
-
-def clip_adjoint(g, a, lo, hi):
-    """Adjoint of ``np.clip(a, lo, hi)`` wrt ``a`` before unbroadcasting: g where inside."""
-    return where(np.logical_and(_above(a, lo), _below(a, hi)), g, 0.0)
-
-
 def _bound(v, default):
+    """A bound of ``np.clip``, with ``None`` (no bound) as ``default``."""
     return default if v is None else v
 
 
@@ -361,6 +335,13 @@ def _bound_nb(v, default):
     if _nb_none(v):
         return lambda v, default: default
     return lambda v, default: v
+
+
+def clip_adjoint(g, a, lo, hi):
+    """Adjoint of ``np.clip(a, lo, hi)`` wrt ``a``, before unbroadcasting: ``g`` where
+    ``lo <= a <= hi``, else 0."""
+    inside = np.logical_and(a >= _bound(lo, -np.inf), a <= _bound(hi, np.inf))
+    return where(inside, g, 0.0)
 
 
 @overload(clip_adjoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
@@ -33,6 +34,7 @@ __all__ = [
     "set_row",
     "jacobian_result",
     "cumsum_along",
+    "unit_tangent",
 ]
 
 
@@ -509,3 +511,19 @@ def _cumsum_along(x, axis):
     if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
         return lambda x, axis: np.cumsum(x)
     return lambda x, axis: np.cumsum(x, axis=axis)
+
+
+def unit_tangent(x):
+    """1.0: the tangent of a scalar argument in a forward-mode gradient (arrays: an error)."""
+    if _is_array(x):
+        raise TypeError("s2s: on the GPU, gradients are taken with respect to scalar arguments")
+    return 1.0
+
+
+@overload(unit_tangent)
+def _unit_tangent(x):
+    if isinstance(x, types.Array):
+        raise numba.core.errors.TypingError(
+            "s2s: on the GPU, gradients are taken with respect to scalar arguments"
+        )
+    return lambda x: 1.0

@@ -1,0 +1,113 @@
+"""Per-element programs for the GPU: tape-free derivatives, and the check that they fit.
+
+A GPU thread has no growing lists and no heap, so the reverse sweep's tapes cannot run there.
+On the GPU, gradients are computed in forward mode instead, one pass per differentiated
+scalar argument (cheap: per-element functions have few inputs), and Hessians in forward mode
+over forward mode. What cannot run in a thread (allocating arrays, lists) is rejected by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from .. import pipeline
+from ..analysis.activity import call_name
+from ..errors import S2SError
+from ..program import Program, Unit
+from .jvp import forward_program
+
+# Calls that allocate memory, which device code cannot do.
+ALLOCATING = {
+    "np.zeros",
+    "np.ones",
+    "np.empty",
+    "np.zeros_like",
+    "np.ones_like",
+    "np.empty_like",
+    "np.full",
+    "np.full_like",
+    "np.array",
+    "np.arange",
+    "np.linspace",
+    "np.copy",
+    "np.concatenate",
+    "np.stack",
+    "np.vstack",
+    "np.hstack",
+    "np.eye",
+    "np.identity",
+    "_s2s.save",
+    "_s2s.batch_empty",
+    "_s2s.jacobian_like",
+    "_s2s.basis",
+}
+
+
+def device_program(fn: Any) -> Program:
+    """The normalised per-element program of ``fn`` in a form a GPU thread can run."""
+    from ..ad import _Derivative, normalized_program
+    from ..forward import _Jacobian
+
+    if isinstance(fn, _Derivative) and fn.request.kind in ("grad", "value_and_grad"):
+        if fn.request.has_aux:
+            raise S2SError("on the GPU, grad with has_aux=True is not supported")
+        inner = device_program(fn._fn)
+        return forward_gradient(
+            inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
+        )
+    if isinstance(fn, _Jacobian) and fn.__name__.startswith("hessian"):
+        inner = device_program(fn._fn)
+        first = forward_gradient(inner, fn.argnums, False, False)
+        return forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
+    program = normalized_program(fn)
+    check_device(program)
+    return program
+
+
+def forward_gradient(
+    program: Program, argnums: tuple[int, ...], as_tuple: bool, with_value: bool
+) -> Program:
+    """``entry_grad(params...)`` by forward mode: one tangent pass per (scalar) argument."""
+    jvp = forward_program(program, argnums)
+    entry = program.entry_unit
+    params = [a.id for a in entry.tree.args.args]
+    name = f"{entry.name}_grad"
+    lines = [f"def {name}({', '.join(params)}):"]
+    for j, k in enumerate(argnums):
+        tangents = ", ".join(
+            f"_s2s.unit_tangent({params[k]})" if i == k else f"_s2s.zeros_like({params[i]})"
+            for i in argnums
+        )
+        lines.append(f"    _pass{j} = {jvp.entry}({', '.join(params)}, {tangents})")
+    grads = [f"_pass{j}[1]" for j in range(len(argnums))]
+    packed = "(" + ", ".join(grads) + ",)" if as_tuple else grads[0]
+    lines.append(f"    return {'(_pass0[0], ' + packed + ')' if with_value else packed}")
+    tree = gast.parse("\n".join(lines) + "\n").body[0]
+    for node in gast.walk(tree):
+        if hasattr(node, "lineno"):
+            gast.copy_location(node, entry.tree)
+    units = {name: Unit(entry.parsed, tree), **jvp.units}
+    return Program(name, units, dict(jvp.bindings), dict(jvp.custom_vjps))
+
+
+def check_device(program: Program) -> None:
+    """Reject what a GPU thread cannot run, naming the construct and the user's line."""
+    for unit in program:
+        for node in gast.walk(unit.tree):
+            what = None
+            if isinstance(node, gast.Call) and call_name(node) in ALLOCATING:
+                what = f"`{call_name(node)}` (allocating an array)"
+            elif isinstance(node, gast.List):
+                what = "lists"
+            elif isinstance(node, gast.Call) and call_name(node) == "_s2s.prange":
+                what = "a nested vmap"
+            if what:
+                raise S2SError(
+                    f"{what} cannot run on the GPU: each GPU thread runs one batch element "
+                    "without allocating memory",
+                    unit.parsed.location(node),
+                    hint="keep per-element bodies to scalars and reads of the inputs, or use "
+                    "target='cpu'",
+                )

@@ -1,0 +1,57 @@
+"""Per-element functions for the CUDA tests (module level, so s2s can read their source)."""
+
+import math
+
+import numpy as np
+
+RATE = 0.05
+
+
+def discount(t):
+    return math.exp(-RATE * t)
+
+
+def payoff(s, strike):
+    if s > strike:
+        return s - strike
+    return 0.0
+
+
+def square(x):
+    return x * x
+
+
+def looped(x, k):
+    y = 0.0
+    n = 0
+    while x > 0.1 and n < 50:
+        x = x * 0.7 + math.sin(x) * k
+        y += x
+        n += 1
+    if y > 2.0:
+        y = y * 0.5
+    return y
+
+
+def with_helpers(s, strike, t):
+    total = 0.0
+    for i in range(1, 4):
+        total += payoff(s * (1.0 + 0.01 * i), strike)
+    return total * discount(t)
+
+
+def two_outputs(x, y):
+    return x * y, x + np.sin(y)
+
+
+def reads_row(row, w):
+    acc = 0.0
+    for j in range(row.shape[0]):
+        acc += row[j] * w
+    return acc
+
+
+def allocates(x):
+    tmp = np.zeros(3)
+    tmp[0] = x
+    return tmp[0] * 2.0

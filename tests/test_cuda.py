@@ -1,0 +1,108 @@
+"""The CUDA target, checked against the CPU results (under the simulator without a GPU)."""
+
+import numpy as np
+import pytest
+from cuda_cases import allocates, looped, reads_row, square, two_outputs, with_helpers
+
+import s2s
+
+cuda = pytest.importorskip("numba.cuda")
+
+X = np.linspace(0.05, 3.0, 200)
+
+
+def gpu(fn, in_axes=0, **options):
+    return s2s.jit(s2s.vmap(fn, in_axes=in_axes), target="cuda", **options)
+
+
+def cpu(fn, in_axes=0):
+    return s2s.vmap(fn, in_axes=in_axes)
+
+
+def test_loops_branches_and_while_per_thread():
+    np.testing.assert_allclose(gpu(looped, (0, None))(X, 0.1), cpu(looped, (0, None))(X, 0.1))
+
+
+def test_helpers_become_device_functions():
+    s = np.linspace(80.0, 120.0, 64)
+    args = (s, 100.0, 1.0)
+    axes = (0, None, None)
+    np.testing.assert_allclose(gpu(with_helpers, axes)(*args), cpu(with_helpers, axes)(*args))
+
+
+def test_gradients_per_thread():
+    for transform in (s2s.grad, lambda f: s2s.grad(f, argnums=(0, 1))):
+        fn = transform(looped)
+        got = gpu(fn, (0, None))(X, 0.1)
+        expected = cpu(fn, (0, None))(X, 0.1)
+        for g, e in zip(got if isinstance(got, tuple) else (got,),
+                        expected if isinstance(expected, tuple) else (expected,)):
+            np.testing.assert_allclose(g, e, rtol=1e-12)
+
+
+def test_value_and_grad_and_hessian_per_thread():
+    value, grad = gpu(s2s.value_and_grad(looped), (0, None))(X, 0.1)
+    np.testing.assert_allclose(value, cpu(looped, (0, None))(X, 0.1))
+    np.testing.assert_allclose(grad, cpu(s2s.grad(looped), (0, None))(X, 0.1))
+    hess = gpu(s2s.hessian(looped), (0, None))(X, 0.1)
+    np.testing.assert_allclose(hess, cpu(s2s.hessian(looped), (0, None))(X, 0.1), rtol=1e-10)
+
+
+def test_gradient_of_helpers_with_branches():
+    s = np.linspace(80.0, 120.0, 64)
+    fn = s2s.grad(with_helpers)
+    axes = (0, None, None)
+    np.testing.assert_allclose(gpu(fn, axes)(s, 100.0, 1.0), cpu(fn, axes)(s, 100.0, 1.0))
+
+
+def test_tuple_outputs_and_rows():
+    y = np.linspace(-1.0, 1.0, X.size)
+    got = gpu(two_outputs)(X, y)
+    expected = cpu(two_outputs)(X, y)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e)
+    rows = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_allclose(gpu(reads_row, (0, None))(rows, 2.0),
+                               cpu(reads_row, (0, None))(rows, 2.0))
+
+
+def test_device_arrays_stay_on_the_device():
+    device_x = cuda.to_device(X)
+    out = gpu(looped, (0, None))(device_x, 0.1)
+    assert hasattr(out, "copy_to_host")
+    np.testing.assert_allclose(out.copy_to_host(), cpu(looped, (0, None))(X, 0.1))
+
+
+def test_launch_configuration():
+    f = gpu(looped, (0, None), threads_per_block=32)
+    assert f.launch_config(100) == (4, 32)
+    assert gpu(looped, (0, None)).launch_config(1) == (1, 128)
+    np.testing.assert_allclose(f(X, 0.1), cpu(looped, (0, None))(X, 0.1))
+
+
+def test_float32_inputs_give_float32_outputs():
+    x = X.astype(np.float32)
+    out = gpu(square)(x)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, x * x)
+
+
+def test_show_prints_the_kernel():
+    source = s2s.show(gpu(s2s.grad(looped), (0, None)))
+    assert "cuda.grid(1)" in source and "def looped_grad(" in source
+
+
+def test_allocation_in_the_body_is_rejected():
+    with pytest.raises(s2s.S2SError, match="np.zeros") as info:
+        gpu(allocates)(X)
+    assert info.value.location.filename.endswith("cuda_cases.py")
+
+
+def test_only_batched_functions_compile_for_cuda():
+    with pytest.raises(s2s.S2SError, match="batched functions"):
+        s2s.jit(looped, target="cuda")
+
+
+def test_batch_axis_must_come_first():
+    with pytest.raises(s2s.BatchingError, match="batch axis first"):
+        gpu(reads_row, (1, None))(np.ones((3, 4)), 2.0)
