@@ -486,6 +486,8 @@ def _extremum_adjoint_nb(g, x, y, axis):
         return lambda g, x, y, axis: _item(g)
     if not _nb_array(x):
         return None
+    if x.ndim == 0:  # comparing a 0-d array gives a bool in Numba: its one entry is the extremum
+        return lambda g, x, y, axis: np.full(x.shape, _item(g))
     if _nb_none(axis):
 
         def impl(g, x, y, axis):
