@@ -6,6 +6,10 @@ function that works when the generated code runs uninterpreted (``jit=False``), 
 spelling serves scalars, arrays and tuples without a run-time ``if``.
 """
 
-from .adjoints import *  # noqa: F401,F403
 from .batching import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
+from .elementwise import *  # noqa: F401,F403
+from .jacobians import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .reductions import *  # noqa: F401,F403
+from .shapes import *  # noqa: F401,F403

@@ -1,45 +1,27 @@
-"""Helpers that generated derivative code calls: zeros, broadcasting, saving, checks."""
+"""Generic helpers of generated derivative code: zeros and ones, unbroadcasting and
+accumulating, saving, scalar-output checks, casts, loop bounds and scatter-adds.
+"""
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
+from ._common import _is_array
+
 __all__ = [
     "zeros_like",
+    "ones_like",
     "unbroadcast",
+    "accumulate",
     "save",
     "scalar_output",
-    "cast_like",
-    "ones_like",
-    "in_range",
     "grad_seed",
-    "accumulate",
-    "norm_adjoint",
+    "cast_like",
+    "in_range",
     "scatter_add",
-    "extent",
-    "rows",
-    "cols",
-    "lower_triangle_adjoint",
-    "sum_along",
-    "mean_along",
-    "cholesky_tangent",
-    "norm_adjoint_tangent",
-    "size",
-    "basis",
-    "jacobian_like",
-    "set_column",
-    "set_row",
-    "jacobian_result",
-    "cumsum_along",
-    "unit_tangent",
 ]
-
-
-def _is_array(x) -> bool:
-    return isinstance(x, np.ndarray)
 
 
 # -- zeros_like: the zero adjoint of a value ---------------------------------------------------
@@ -244,31 +226,6 @@ def _grad_seed(y):
     return fail
 
 
-# -- norms -------------------------------------------------------------------------------------
-def norm_adjoint(g, x, y, ord):
-    """Share of ``x`` in ``np.linalg.norm(x, ord)``: 2-norm/Frobenius (None, 2) or 1-norm."""
-    if ord is None or ord == 2 and x.ndim == 1 or ord == "fro":
-        return g * x / y
-    if ord == 1 and x.ndim == 1:
-        return g * np.sign(x)
-    raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1 only")
-
-
-@overload(norm_adjoint)
-def _norm_adjoint(g, x, y, ord):
-    if ord is None or isinstance(ord, (types.NoneType, types.Omitted)):
-        return lambda g, x, y, ord: g * x / y
-
-    def impl(g, x, y, ord):
-        if ord == 2 and x.ndim == 1:
-            return g * x / y
-        if ord == 1 and x.ndim == 1:
-            return g * np.sign(x)
-        raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1")
-
-    return impl
-
-
 # -- scatter_add: the adjoint of reading x[index] --------------------------------------------
 def scatter_add(total, index, share):
     """``total[index] += share``, adding up repeated entries of an integer-array index."""
@@ -299,231 +256,3 @@ def _scatter_add(total, index, share):
         total[index] += share
 
     return plain
-
-
-# -- extents of the parts of joined arrays -----------------------------------------------------
-def extent(item, axis):
-    """``item.shape[axis]``: how much of ``np.concatenate``'s output ``item`` fills."""
-    return item.shape[axis]
-
-
-@overload(extent)
-def _extent(item, axis):
-    return lambda item, axis: item.shape[axis]
-
-
-def rows(item):
-    """Rows ``item`` fills in ``np.vstack``'s output."""
-    return 1 if item.ndim == 1 else item.shape[0]
-
-
-@overload(rows)
-def _rows(item):
-    if item.ndim == 1:
-        return lambda item: 1
-    return lambda item: item.shape[0]
-
-
-def cols(item):
-    """Columns ``item`` fills in ``np.hstack``'s output."""
-    return item.shape[0] if item.ndim == 1 else item.shape[1]
-
-
-@overload(cols)
-def _cols(item):
-    if item.ndim == 1:
-        return lambda item: item.shape[0]
-    return lambda item: item.shape[1]
-
-
-@register_jitable
-def lower_triangle_adjoint(s):
-    """For a function of ``tril(a)`` whose symmetric adjoint is ``s``: the adjoint of ``a``."""
-    return np.tril(2.0 * s) - np.diag(np.diag(s))
-
-
-# -- reductions that accept axis=None in compiled code too -------------------------------------
-def sum_along(x, axis):
-    """``np.sum(x, axis)``, with ``axis=None`` meaning all axes (for scalars too)."""
-    return np.sum(x) if axis is None else np.sum(x, axis=axis)
-
-
-@overload(sum_along)
-def _sum_along(x, axis):
-    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
-        return lambda x, axis: np.sum(x)
-    return lambda x, axis: np.sum(x, axis=axis)
-
-
-def mean_along(x, axis):
-    """``np.mean(x, axis)``, with ``axis=None`` meaning all axes."""
-    return np.mean(x) if axis is None else np.mean(x, axis=axis)
-
-
-@overload(mean_along)
-def _mean_along(x, axis):
-    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
-        return lambda x, axis: np.mean(x)
-    return lambda x, axis: np.sum(x, axis=axis) / x.shape[axis]
-
-
-@register_jitable
-def cholesky_tangent(L, dA):
-    """Tangent of ``L = cholesky(A)``: ``L * Phi(L^-1 dA L^-T)``, Phi the lower triangle with
-    the diagonal halved."""
-    inv_l = np.linalg.inv(L)
-    d_sym = np.tril(dA) + np.tril(dA, -1).T  # numpy reads only the lower triangle of A
-    inner = np.dot(np.dot(inv_l, d_sym), inv_l.T)
-    phi = np.tril(inner) - 0.5 * np.diag(np.diag(inner))
-    return np.dot(L, phi)
-
-
-def norm_adjoint_tangent(g, dx, y, ord):
-    """Tangent of ``norm_adjoint(g, x, y, ord)`` along ``dx`` (with ``x`` moving, ``y`` fixed)."""
-    if ord is None or ord == 2 or ord == "fro":
-        return g * dx / y
-    return 0.0 * dx  # ord == 1: g * sign(x) is piecewise constant
-
-
-@overload(norm_adjoint_tangent)
-def _norm_adjoint_tangent(g, dx, y, ord):
-    if ord is None or isinstance(ord, (types.NoneType, types.Omitted)):
-        return lambda g, dx, y, ord: g * dx / y
-
-    def impl(g, dx, y, ord):
-        if ord == 2:
-            return g * dx / y
-        return 0.0 * dx
-
-    return impl
-
-
-# -- Jacobians assembled from columns (forward mode) or rows (reverse mode) --------------------
-def size(x):
-    """Number of entries of ``x`` (1 for a scalar)."""
-    return int(np.size(x))
-
-
-@overload(size)
-def _size(x):
-    if isinstance(x, types.Array):
-        return lambda x: x.size
-    return lambda x: 1
-
-
-def basis(x, k):
-    """The ``k``-th unit vector shaped like ``x`` (1.0 for a scalar)."""
-    if _is_array(x):
-        e = np.zeros(x.shape)
-        e.reshape(-1)[k] = 1.0
-        return e
-    return 1.0
-
-
-@overload(basis)
-def _basis(x, k):
-    if isinstance(x, types.Array):
-
-        def impl(x, k):
-            e = np.zeros(x.shape)
-            e.reshape(-1)[k] = 1.0
-            return e
-
-        return impl
-    return lambda x, k: 1.0
-
-
-def jacobian_like(out, x):
-    """Zeros of shape ``out.shape + x.shape``, as a 2-D view ``(out.size, x.size)`` and the
-    full array."""
-    full = np.zeros(np.shape(out) + np.shape(x))
-    return full.reshape(size(out), size(x)), full
-
-
-@overload(jacobian_like)
-def _jacobian_like(out, x):
-    def impl(out, x):
-        full = np.zeros(np.shape(out) + np.shape(x))
-        return full.reshape((size(out), size(x))), full
-
-    return impl
-
-
-def set_column(flat, k, tangent):
-    """Column ``k`` of a Jacobian: the tangent along the ``k``-th input direction."""
-    flat[:, k] = np.ravel(tangent)
-
-
-@overload(set_column)
-def _set_column(flat, k, tangent):
-    if isinstance(tangent, types.Array):
-
-        def impl(flat, k, tangent):
-            flat[:, k] = np.ravel(tangent)
-
-        return impl
-
-    def scalar(flat, k, tangent):
-        flat[0, k] = tangent
-
-    return scalar
-
-
-def set_row(flat, k, adjoint):
-    """Row ``k`` of a Jacobian: the adjoint of the ``k``-th output."""
-    flat[k, :] = np.ravel(adjoint)
-
-
-@overload(set_row)
-def _set_row(flat, k, adjoint):
-    if isinstance(adjoint, types.Array):
-
-        def impl(flat, k, adjoint):
-            flat[k, :] = np.ravel(adjoint)
-
-        return impl
-
-    def scalar(flat, k, adjoint):
-        flat[k, 0] = adjoint
-
-    return scalar
-
-
-def jacobian_result(full):
-    """The Jacobian: a float when both the input and the output are scalars."""
-    return float(full[()]) if full.ndim == 0 else full
-
-
-@overload(jacobian_result)
-def _jacobian_result(full):
-    if full.ndim == 0:
-        return lambda full: full[()]
-    return lambda full: full
-
-
-def cumsum_along(x, axis):
-    """``np.cumsum(x, axis)``, with ``axis=None`` meaning the flattened array."""
-    return np.cumsum(x) if axis is None else np.cumsum(x, axis=axis)
-
-
-@overload(cumsum_along)
-def _cumsum_along(x, axis):
-    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
-        return lambda x, axis: np.cumsum(x)
-    return lambda x, axis: np.cumsum(x, axis=axis)
-
-
-def unit_tangent(x):
-    """1.0: the tangent of a scalar argument in a forward-mode gradient (arrays: an error)."""
-    if _is_array(x):
-        raise TypeError("s2s: on the GPU, gradients are taken with respect to scalar arguments")
-    return 1.0
-
-
-@overload(unit_tangent)
-def _unit_tangent(x):
-    if isinstance(x, types.Array):
-        raise numba.core.errors.TypingError(
-            "s2s: on the GPU, gradients are taken with respect to scalar arguments"
-        )
-    return lambda x: 1.0

@@ -1,0 +1,272 @@
+"""Elementwise helpers and their adjoints: ``where``, guarded logs, ``np.clip``, ``np.array``
+and ``sqrt``.
+
+``g`` is the adjoint (cotangent) of a function's output. Each adjoint helper returns the share
+of one input with exactly that input's shape: a float64 array for an array input, a float for
+a scalar one (before unbroadcasting, where the helper says so).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba.extending import overload, register_jitable
+
+from ._common import _SHAPE_OF, _f64, _is_array, _item, _nb_array, _nb_none, _nb_scalar
+
+__all__ = [
+    "where",
+    "log_or_zero",
+    "log_adjoint",
+    "clip_adjoint",
+    "array_adjoint",
+    "half_over",
+]
+
+
+# -- broadcasting in Numba, by flat loops ----------------------------------------------------
+# Numba's own broadcasting np.where takes seconds to compile for each signature; these loops,
+# used by ``where`` and ``clip_adjoint``, compile in a fraction of that.
+def _operand(x, nd):
+    """Python stand-in; only the Numba version below is used."""
+    raise NotImplementedError
+
+
+@overload(_operand)
+def _operand_nb(x, nd):
+    """An operand of a broadcast to ``nd`` dimensions: its values flat in C order, its shape
+    right-aligned in ``nd`` extents, and the element strides that read it broadcast (0 along
+    the axes it is repeated on)."""
+    if _nb_array(x) and x.ndim > 0:
+
+        def array(x, nd):
+            shape = np.ones(nd, np.int64)
+            strides = np.zeros(nd, np.int64)
+            lead = nd - x.ndim
+            stride = 1
+            for k in range(x.ndim - 1, -1, -1):
+                n = x.shape[k]
+                shape[lead + k] = n
+                if n != 1:
+                    strides[lead + k] = stride
+                stride *= n
+            return np.ascontiguousarray(x).reshape(-1), shape, strides
+
+        return array
+    if _nb_array(x):
+        return lambda x, nd: (np.full(1, x[()]), np.ones(nd, np.int64), np.zeros(nd, np.int64))
+    if _nb_scalar(x):
+        return lambda x, nd: (np.full(1, x), np.ones(nd, np.int64), np.zeros(nd, np.int64))
+
+
+@register_jitable
+def _merge_dims(dims, shape):
+    """Broadcast the extents ``dims`` with ``shape`` (both of the output's length), in place."""
+    for k in range(dims.size):
+        n = shape[k]
+        if dims[k] == 1:
+            dims[k] = n
+        elif n != 1 and n != dims[k]:
+            raise ValueError("operands could not be broadcast together")
+
+
+def _broadcast_ndim(*tys):
+    """The number of dimensions of the broadcast of these Numba types (None: too many)."""
+    nd = max((t.ndim for t in tys if _nb_array(t)), default=0)
+    return nd if nd in _SHAPE_OF else None
+
+
+@register_jitable
+def _source_index(p, dims, strides):
+    """The flat index, in an operand with these read ``strides``, of output element ``p``."""
+    q = 0
+    for k in range(dims.size - 1, -1, -1):
+        q += (p % dims[k]) * strides[k]
+        p //= dims[k]
+    return q
+
+
+@register_jitable
+def _step(values, n):
+    """1 where an operand's flat values line up with the output's (same size), else 0."""
+    return 1 if values.size == n else 0
+
+
+# -- elementwise -----------------------------------------------------------------------------
+def where(cond, a, b):
+    """``a if cond else b``: a float for scalars, else ``np.where`` broadcast, as float64."""
+    if not (_is_array(cond) or _is_array(a) or _is_array(b)):
+        return float(a if cond else b)
+    return np.where(cond, a, b).astype(np.float64, copy=False)
+
+
+@overload(where)
+def _where_nb(cond, a, b):
+    if not any(_nb_array(t) for t in (cond, a, b)):
+
+        def scalar(cond, a, b):
+            if cond:
+                return float(a)
+            return float(b)
+
+        return scalar
+    nd = _broadcast_ndim(cond, a, b)
+    if nd is None:
+        return None
+    shape_of = _SHAPE_OF[nd]
+
+    def array(cond, a, b):
+        cv, dims, cs = _operand(cond, nd)
+        av, ashape, as_ = _operand(a, nd)
+        bv, bshape, bs = _operand(b, nd)
+        _merge_dims(dims, ashape)
+        _merge_dims(dims, bshape)
+        out = np.empty(shape_of(dims))
+        flat = out.reshape(-1)
+        n = flat.size
+        kc, ka, kb = _step(cv, n), _step(av, n), _step(bv, n)
+        if (kc or cv.size == 1) and (ka or av.size == 1) and (kb or bv.size == 1):
+            for p in range(n):
+                flat[p] = av[p * ka] if cv[p * kc] else bv[p * kb]
+            return out
+        for p in range(n):
+            if cv[_source_index(p, dims, cs)]:
+                flat[p] = av[_source_index(p, dims, as_)]
+            else:
+                flat[p] = bv[_source_index(p, dims, bs)]
+        return out
+
+    return array
+
+
+def log_or_zero(x):
+    """``log(x)`` where ``x > 0``, else 0.0 (the log in the adjoint of ``x1 ** x2`` wrt ``x2``)."""
+    if not _is_array(x):
+        return math.log(x) if x > 0 else 0.0
+    out = np.zeros(x.shape)
+    pos = x > 0
+    out[pos] = np.log(x[pos])
+    return out
+
+
+@overload(log_or_zero)
+def _log_or_zero_nb(x):
+    if _nb_scalar(x):
+
+        def scalar(x):
+            if x > 0:
+                return math.log(x)
+            return 0.0
+
+        return scalar
+    if _nb_array(x):
+
+        def array(x):
+            out = np.zeros(x.shape)
+            xf = np.ascontiguousarray(x).reshape(-1)
+            of = out.reshape(-1)
+            for i in range(xf.size):
+                if xf[i] > 0:
+                    of[i] = math.log(xf[i])
+            return out
+
+        return array
+
+
+def log_adjoint(g, x, base):
+    """Adjoint of ``math.log(x, base)`` wrt ``x``; ``base == 0.0`` means the natural log."""
+    if base == 0.0:
+        return _f64(g / x)
+    return _f64(g / (x * math.log(base)))
+
+
+@overload(log_adjoint)
+def _log_adjoint_nb(g, x, base):
+    def impl(g, x, base):
+        if base == 0.0:
+            return g / x
+        return g / (x * math.log(base))
+
+    return impl
+
+
+def _bound(v, default):
+    """A bound of ``np.clip``, with ``None`` (no bound) as ``default``."""
+    return default if v is None else v
+
+
+@overload(_bound)
+def _bound_nb(v, default):
+    if _nb_none(v):
+        return lambda v, default: default
+    return lambda v, default: v
+
+
+def clip_adjoint(g, a, lo, hi):
+    """Adjoint of ``np.clip(a, lo, hi)`` wrt ``a``, before unbroadcasting: ``g`` where
+    ``lo <= a <= hi``, else 0."""
+    inside = np.logical_and(a >= _bound(lo, -np.inf), a <= _bound(hi, np.inf))
+    return where(inside, g, 0.0)
+
+
+@overload(clip_adjoint)
+def _clip_adjoint_nb(g, a, lo, hi):
+    if not any(_nb_array(t) for t in (g, a, lo, hi)):
+
+        def scalar(g, a, lo, hi):
+            if a >= _bound(lo, -np.inf) and a <= _bound(hi, np.inf):
+                return float(g)
+            return 0.0
+
+        return scalar
+    nd = _broadcast_ndim(g, a, lo, hi)
+    if nd is None:
+        return None
+    shape_of = _SHAPE_OF[nd]
+
+    def array(g, a, lo, hi):
+        gv, dims, gs = _operand(g, nd)
+        av, ashape, as_ = _operand(a, nd)
+        lv, lshape, ls = _operand(_bound(lo, -np.inf), nd)
+        hv, hshape, hs = _operand(_bound(hi, np.inf), nd)
+        _merge_dims(dims, ashape)
+        _merge_dims(dims, lshape)
+        _merge_dims(dims, hshape)
+        out = np.empty(shape_of(dims))
+        flat = out.reshape(-1)
+        for p in range(flat.size):
+            x = av[_source_index(p, dims, as_)]
+            inside = lv[_source_index(p, dims, ls)] <= x <= hv[_source_index(p, dims, hs)]
+            flat[p] = gv[_source_index(p, dims, gs)] if inside else 0.0
+        return out
+
+    return array
+
+
+def array_adjoint(g, x):
+    """Adjoint of ``np.array(x)`` for an array (or scalar) ``x``: a float copy of ``g``."""
+    if _is_array(x):
+        out = np.array(g, dtype=np.float64)
+        return out if out.shape == x.shape else np.broadcast_to(out, x.shape).copy()
+    return _item(g)
+
+
+@overload(array_adjoint)
+def _array_adjoint_nb(g, x):
+    if _nb_array(x):
+        if _nb_array(g):
+            return lambda g, x: g.astype(np.float64)
+        return lambda g, x: np.full(x.shape, float(g))
+    if _nb_scalar(x):
+        return lambda g, x: _item(g)
+
+
+def half_over(g, y):
+    """``g / (2 * y)``: the adjoint of ``sqrt`` given its output ``y``."""
+    return _f64(g / (2.0 * y))
+
+
+@overload(half_over)
+def _half_over_nb(g, y):
+    return lambda g, y: g / (2.0 * y)

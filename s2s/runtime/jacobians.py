@@ -1,0 +1,141 @@
+"""Helpers of Jacobians, assembled column by column (forward mode) or row by row (reverse
+mode), and the unit tangent that seeds a forward-mode gradient.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from ._common import _is_array
+
+__all__ = [
+    "size",
+    "basis",
+    "jacobian_like",
+    "set_column",
+    "set_row",
+    "jacobian_result",
+    "unit_tangent",
+]
+
+
+# -- Jacobians assembled from columns (forward mode) or rows (reverse mode) --------------------
+def size(x):
+    """Number of entries of ``x`` (1 for a scalar)."""
+    return int(np.size(x))
+
+
+@overload(size)
+def _size(x):
+    if isinstance(x, types.Array):
+        return lambda x: x.size
+    return lambda x: 1
+
+
+def basis(x, k):
+    """The ``k``-th unit vector shaped like ``x`` (1.0 for a scalar)."""
+    if _is_array(x):
+        e = np.zeros(x.shape)
+        e.reshape(-1)[k] = 1.0
+        return e
+    return 1.0
+
+
+@overload(basis)
+def _basis(x, k):
+    if isinstance(x, types.Array):
+
+        def impl(x, k):
+            e = np.zeros(x.shape)
+            e.reshape(-1)[k] = 1.0
+            return e
+
+        return impl
+    return lambda x, k: 1.0
+
+
+def jacobian_like(out, x):
+    """Zeros of shape ``out.shape + x.shape``, as a 2-D view ``(out.size, x.size)`` and the
+    full array."""
+    full = np.zeros(np.shape(out) + np.shape(x))
+    return full.reshape(size(out), size(x)), full
+
+
+@overload(jacobian_like)
+def _jacobian_like(out, x):
+    def impl(out, x):
+        full = np.zeros(np.shape(out) + np.shape(x))
+        return full.reshape((size(out), size(x))), full
+
+    return impl
+
+
+def set_column(flat, k, tangent):
+    """Column ``k`` of a Jacobian: the tangent along the ``k``-th input direction."""
+    flat[:, k] = np.ravel(tangent)
+
+
+@overload(set_column)
+def _set_column(flat, k, tangent):
+    if isinstance(tangent, types.Array):
+
+        def impl(flat, k, tangent):
+            flat[:, k] = np.ravel(tangent)
+
+        return impl
+
+    def scalar(flat, k, tangent):
+        flat[0, k] = tangent
+
+    return scalar
+
+
+def set_row(flat, k, adjoint):
+    """Row ``k`` of a Jacobian: the adjoint of the ``k``-th output."""
+    flat[k, :] = np.ravel(adjoint)
+
+
+@overload(set_row)
+def _set_row(flat, k, adjoint):
+    if isinstance(adjoint, types.Array):
+
+        def impl(flat, k, adjoint):
+            flat[k, :] = np.ravel(adjoint)
+
+        return impl
+
+    def scalar(flat, k, adjoint):
+        flat[k, 0] = adjoint
+
+    return scalar
+
+
+def jacobian_result(full):
+    """The Jacobian: a float when both the input and the output are scalars."""
+    return float(full[()]) if full.ndim == 0 else full
+
+
+@overload(jacobian_result)
+def _jacobian_result(full):
+    if full.ndim == 0:
+        return lambda full: full[()]
+    return lambda full: full
+
+
+def unit_tangent(x):
+    """1.0: the tangent of a scalar argument in a forward-mode gradient (arrays: an error)."""
+    if _is_array(x):
+        raise TypeError("s2s: on the GPU, gradients are taken with respect to scalar arguments")
+    return 1.0
+
+
+@overload(unit_tangent)
+def _unit_tangent(x):
+    if isinstance(x, types.Array):
+        raise numba.core.errors.TypingError(
+            "s2s: on the GPU, gradients are taken with respect to scalar arguments"
+        )
+    return lambda x: 1.0

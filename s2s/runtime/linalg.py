@@ -1,0 +1,381 @@
+"""Linear algebra: the adjoints of ``@``, ``np.dot``, ``np.inner``, ``np.linalg.solve``,
+``np.linalg.cholesky`` and ``np.linalg.norm``, and the tangents that forward mode over
+reverse mode needs of the Cholesky factor and of the norm's adjoint.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from ._common import _f64, _flat, _is_array, _nb_array, _nb_scalar
+
+__all__ = [
+    "matmul_adjoint_a",
+    "matmul_adjoint_b",
+    "inner_adjoint_a",
+    "inner_adjoint_b",
+    "solve_adjoint_a",
+    "cholesky_adjoint",
+    "cholesky_tangent",
+    "lower_triangle_adjoint",
+    "norm_adjoint",
+    "norm_adjoint_tangent",
+]
+
+
+# -- linear algebra --------------------------------------------------------------------------
+# Numba's own np.dot, @ and np.linalg need SciPy's BLAS and LAPACK; these loops do not.
+@register_jitable
+def _mm(a, b):
+    """``a @ b`` for 2-D arrays of any layout."""
+    m, p = a.shape
+    n = b.shape[1]
+    out = np.zeros((m, n))
+    for i in range(m):
+        for k in range(p):
+            t = a[i, k]
+            for j in range(n):
+                out[i, j] += t * b[k, j]
+    return out
+
+
+@register_jitable
+def _mv(a, v):
+    """``a @ v`` for a 2-D ``a`` and a 1-D ``v``."""
+    m, p = a.shape
+    out = np.zeros(m)
+    for i in range(m):
+        acc = 0.0
+        for k in range(p):
+            acc += a[i, k] * v[k]
+        out[i] = acc
+    return out
+
+
+@register_jitable
+def _outer(u, v):
+    out = np.empty((u.shape[0], v.shape[0]))
+    for i in range(u.shape[0]):
+        for j in range(v.shape[0]):
+            out[i, j] = u[i] * v[j]
+    return out
+
+
+def matmul_adjoint_a(g, a, b):
+    """Share of ``a`` in the adjoint of ``a @ b`` or ``np.dot(a, b)`` (1-D or 2-D, or scalar)."""
+    if not _is_array(a):
+        return float(np.sum(g * b))
+    if not _is_array(b):
+        return _f64(g * b)
+    if a.ndim == 1 and b.ndim == 1:
+        return _f64(g * b)
+    if a.ndim == 2 and b.ndim == 1:
+        return _f64(np.outer(g, b))
+    if a.ndim == 1:
+        return _f64(b @ g)
+    return _f64(g @ b.T)
+
+
+@overload(matmul_adjoint_a)
+def _matmul_adjoint_a_nb(g, a, b):
+    if _nb_scalar(a):
+        if _nb_scalar(b):
+            return lambda g, a, b: float(g * b)
+        return lambda g, a, b: float(np.sum(g * b))
+    if _nb_scalar(b):
+        return lambda g, a, b: (g * b).astype(np.float64)
+    if not (_nb_array(a) and _nb_array(b)):
+        return None
+    if a.ndim == 1 and b.ndim == 1:
+        return lambda g, a, b: (g * b).astype(np.float64)
+    if a.ndim == 2 and b.ndim == 1:
+        return lambda g, a, b: _outer(g, b)
+    if a.ndim == 1 and b.ndim == 2:
+        return lambda g, a, b: _mv(b, g)
+    if a.ndim == 2 and b.ndim == 2:
+        return lambda g, a, b: _mm(g, b.T)
+
+
+def matmul_adjoint_b(g, a, b):
+    """Share of ``b`` in the adjoint of ``a @ b`` or ``np.dot(a, b)`` (1-D or 2-D, or scalar)."""
+    if not _is_array(b):
+        return float(np.sum(g * a))
+    if not _is_array(a):
+        return _f64(g * a)
+    if a.ndim == 1 and b.ndim == 1:
+        return _f64(g * a)
+    if a.ndim == 2 and b.ndim == 1:
+        return _f64(a.T @ g)
+    if a.ndim == 1:
+        return _f64(np.outer(a, g))
+    return _f64(a.T @ g)
+
+
+@overload(matmul_adjoint_b)
+def _matmul_adjoint_b_nb(g, a, b):
+    if _nb_scalar(b):
+        if _nb_scalar(a):
+            return lambda g, a, b: float(g * a)
+        return lambda g, a, b: float(np.sum(g * a))
+    if _nb_scalar(a):
+        return lambda g, a, b: (g * a).astype(np.float64)
+    if not (_nb_array(a) and _nb_array(b)):
+        return None
+    if a.ndim == 1 and b.ndim == 1:
+        return lambda g, a, b: (g * a).astype(np.float64)
+    if a.ndim == 2 and b.ndim == 1:
+        return lambda g, a, b: _mv(a.T, g)
+    if a.ndim == 1 and b.ndim == 2:
+        return lambda g, a, b: _outer(a, g)
+    if a.ndim == 2 and b.ndim == 2:
+        return lambda g, a, b: _mm(a.T, g)
+
+
+def _inner_share(g, x, other, x_first):
+    """Share of ``x`` in ``np.inner`` of ``x`` and ``other`` (``x`` first if ``x_first``), for
+    arrays of at least one dimension: ``inner`` contracts their last axes, so with ``x`` seen as
+    ``(nx, k)`` and ``other`` as ``(no, k)`` the share is ``G @ other``, ``G`` the adjoint
+    ``g`` as an ``(nx, no)`` matrix."""
+    k = x.shape[-1]
+    nx, no = x.size // k, other.size // k
+    gm = np.asarray(g, dtype=np.float64).reshape((nx, no) if x_first else (no, nx))
+    gm = gm if x_first else gm.T
+    return np.ascontiguousarray((gm @ np.reshape(other, (no, k))).reshape(x.shape))
+
+
+@register_jitable
+def _inner_share_nb(g, x, other, x_first):
+    k = x.shape[x.ndim - 1]
+    nx = x.size // k
+    no = other.size // k
+    gf = _flat(g)
+    om = np.ascontiguousarray(other).reshape((no, k))
+    out = np.zeros((nx, k))
+    for i in range(nx):
+        for j in range(no):
+            t = gf[i * no + j] if x_first else gf[j * nx + i]
+            for c in range(k):
+                out[i, c] += t * om[j, c]
+    return out.reshape(x.shape)
+
+
+def inner_adjoint_a(g, a, b):
+    """Share of ``a`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
+    if np.ndim(a) == 0:
+        return float(np.sum(g * b))
+    if np.ndim(b) == 0:
+        return _f64(g * b)
+    return _inner_share(g, a, b, True)
+
+
+@overload(inner_adjoint_a)
+def _inner_adjoint_a_nb(g, a, b):
+    if _nb_scalar(a):
+        if _nb_scalar(b):
+            return lambda g, a, b: float(g * b)
+        return lambda g, a, b: float(np.sum(g * b))
+    if _nb_scalar(b):
+        return lambda g, a, b: (g * b).astype(np.float64)
+    if _nb_array(a) and _nb_array(b):
+        return lambda g, a, b: _inner_share_nb(g, a, b, True)
+
+
+def inner_adjoint_b(g, a, b):
+    """Share of ``b`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
+    if np.ndim(b) == 0:
+        return float(np.sum(g * a))
+    if np.ndim(a) == 0:
+        return _f64(g * a)
+    return _inner_share(g, b, a, False)
+
+
+@overload(inner_adjoint_b)
+def _inner_adjoint_b_nb(g, a, b):
+    if _nb_scalar(b):
+        if _nb_scalar(a):
+            return lambda g, a, b: float(g * a)
+        return lambda g, a, b: float(np.sum(g * a))
+    if _nb_scalar(a):
+        return lambda g, a, b: (g * a).astype(np.float64)
+    if _nb_array(a) and _nb_array(b):
+        return lambda g, a, b: _inner_share_nb(g, b, a, False)
+
+
+@register_jitable
+def _solve(a, b):
+    """``np.linalg.solve(a, b)`` for a 2-D ``b``: Gaussian elimination, partial pivoting."""
+    n = a.shape[0]
+    nr = b.shape[1]
+    m = np.empty((n, n))
+    r = np.empty((n, nr))
+    for i in range(n):
+        for j in range(n):
+            m[i, j] = a[i, j]
+        for j in range(nr):
+            r[i, j] = b[i, j]
+    for k in range(n):
+        p = k
+        best = abs(m[k, k])
+        for i in range(k + 1, n):
+            if abs(m[i, k]) > best:
+                p = i
+                best = abs(m[i, k])
+        if best == 0.0:
+            raise np.linalg.LinAlgError("Singular matrix")
+        if p != k:
+            for j in range(n):
+                m[k, j], m[p, j] = m[p, j], m[k, j]
+            for j in range(nr):
+                r[k, j], r[p, j] = r[p, j], r[k, j]
+        for i in range(k + 1, n):
+            f = m[i, k] / m[k, k]
+            if f != 0.0:
+                for j in range(k, n):
+                    m[i, j] -= f * m[k, j]
+                for j in range(nr):
+                    r[i, j] -= f * r[k, j]
+    for k in range(n - 1, -1, -1):
+        for j in range(nr):
+            s = r[k, j]
+            for i in range(k + 1, n):
+                s -= m[k, i] * r[i, j]
+            r[k, j] = s / m[k, k]
+    return r
+
+
+def solve_adjoint_a(g, a, y):
+    """Share of ``a`` in the adjoint of ``y = np.linalg.solve(a, b)``."""
+    gb = np.linalg.solve(a.T, g)
+    if np.ndim(y) == 1:
+        return _f64(-np.outer(gb, y))
+    return _f64(-(gb @ y.T))
+
+
+@overload(solve_adjoint_a)
+def _solve_adjoint_a_nb(g, a, y):
+    if not (_nb_array(g) and _nb_array(a) and _nb_array(y)):
+        return None
+    if y.ndim == 1:
+
+        def vector(g, a, y):
+            col = np.empty((g.shape[0], 1))
+            for i in range(g.shape[0]):
+                col[i, 0] = g[i]
+            gb = _solve(a.T, col)
+            return -_outer(gb[:, 0], y)
+
+        return vector
+    if y.ndim == 2:
+        return lambda g, a, y: -_mm(_solve(a.T, g), y.T)
+
+
+@register_jitable
+def _solve_lt(low, b):
+    """``X`` with ``low.T @ X == b``, for a lower-triangular ``low`` and a 2-D ``b``."""
+    n = low.shape[0]
+    nr = b.shape[1]
+    out = np.empty((n, nr))
+    for j in range(nr):
+        for i in range(n - 1, -1, -1):
+            s = b[i, j]
+            for k in range(i + 1, n):
+                s -= low[k, i] * out[k, j]
+            out[i, j] = s / low[i, i]
+    return out
+
+
+def _phi(m):
+    """The lower triangle of ``m`` with its diagonal halved."""
+    p = np.tril(m)
+    p[np.diag_indices_from(p)] *= 0.5
+    return p
+
+
+def cholesky_adjoint(g, L):  # noqa: N803 - the usual name of the factor
+    """Symmetric adjoint of ``A`` for ``L = np.linalg.cholesky(A)``:
+    ``S = L^{-T} phi(L^T g) L^{-1}``, returned as ``(S + S^T) / 2``."""
+    p = _phi(L.T @ g)
+    s = np.linalg.solve(L.T, np.linalg.solve(L.T, p.T).T)
+    return _f64(0.5 * (s + s.T))
+
+
+@overload(cholesky_adjoint)
+def _cholesky_adjoint_nb(g, L):  # noqa: N803
+    if not (_nb_array(g) and _nb_array(L) and g.ndim == 2 and L.ndim == 2):
+        return None
+
+    def impl(g, L):  # noqa: N803
+        n = L.shape[0]
+        p = _mm(L.T, g)
+        for i in range(n):
+            p[i, i] *= 0.5
+            for j in range(i + 1, n):
+                p[i, j] = 0.0
+        s = _solve_lt(L, _solve_lt(L, p.T).T)
+        return 0.5 * (s + s.T)
+
+    return impl
+
+
+@register_jitable
+def cholesky_tangent(L, dA):
+    """Tangent of ``L = cholesky(A)``: ``L * Phi(L^-1 dA L^-T)``, Phi the lower triangle with
+    the diagonal halved."""
+    inv_l = np.linalg.inv(L)
+    d_sym = np.tril(dA) + np.tril(dA, -1).T  # numpy reads only the lower triangle of A
+    inner = np.dot(np.dot(inv_l, d_sym), inv_l.T)
+    phi = np.tril(inner) - 0.5 * np.diag(np.diag(inner))
+    return np.dot(L, phi)
+
+
+@register_jitable
+def lower_triangle_adjoint(s):
+    """For a function of ``tril(a)`` whose symmetric adjoint is ``s``: the adjoint of ``a``."""
+    return np.tril(2.0 * s) - np.diag(np.diag(s))
+
+
+# -- norms -------------------------------------------------------------------------------------
+def norm_adjoint(g, x, y, ord):
+    """Share of ``x`` in ``np.linalg.norm(x, ord)``: 2-norm/Frobenius (None, 2) or 1-norm."""
+    if ord is None or ord == 2 and x.ndim == 1 or ord == "fro":
+        return g * x / y
+    if ord == 1 and x.ndim == 1:
+        return g * np.sign(x)
+    raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1 only")
+
+
+@overload(norm_adjoint)
+def _norm_adjoint(g, x, y, ord):
+    if ord is None or isinstance(ord, (types.NoneType, types.Omitted)):
+        return lambda g, x, y, ord: g * x / y
+
+    def impl(g, x, y, ord):
+        if ord == 2 and x.ndim == 1:
+            return g * x / y
+        if ord == 1 and x.ndim == 1:
+            return g * np.sign(x)
+        raise NotImplementedError("s2s differentiates np.linalg.norm for ord None, 2 and 1")
+
+    return impl
+
+
+def norm_adjoint_tangent(g, dx, y, ord):
+    """Tangent of ``norm_adjoint(g, x, y, ord)`` along ``dx`` (with ``x`` moving, ``y`` fixed)."""
+    if ord is None or ord == 2 or ord == "fro":
+        return g * dx / y
+    return 0.0 * dx  # ord == 1: g * sign(x) is piecewise constant
+
+
+@overload(norm_adjoint_tangent)
+def _norm_adjoint_tangent(g, dx, y, ord):
+    if ord is None or isinstance(ord, (types.NoneType, types.Omitted)):
+        return lambda g, dx, y, ord: g * dx / y
+
+    def impl(g, dx, y, ord):
+        if ord == 2:
+            return g * dx / y
+        return 0.0 * dx
+
+    return impl

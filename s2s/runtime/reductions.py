@@ -1,0 +1,289 @@
+"""Reductions and scans: the adjoints of ``np.sum``, ``np.mean``, ``np.max``/``np.min``,
+``np.cumsum`` and ``np.var``, and the reductions themselves with ``axis=None`` accepted in
+compiled code.
+
+The Numba implementations see an array as ``(before, along, after)`` around the reduced axis
+and loop over it, as Numba lacks the ``axis`` arguments these need.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from ._common import (
+    _flat,
+    _is_array,
+    _item,
+    _nb_array,
+    _nb_int,
+    _nb_none,
+    _nb_scalar,
+    _norm_axis,
+    _split3,
+)
+
+__all__ = [
+    "sum_adjoint",
+    "mean_adjoint",
+    "extremum_adjoint",
+    "cumsum_adjoint",
+    "var_adjoint",
+    "sum_along",
+    "mean_along",
+    "cumsum_along",
+]
+
+
+# -- a reduced value spread back along its axis --------------------------------------------
+def _py_spread(v, shape, axis):
+    """``v`` (the result of reducing along ``axis``) repeated along ``axis`` to ``shape``."""
+    axis = _norm_axis(axis, len(shape))
+    v = np.expand_dims(np.asarray(v, dtype=np.float64), axis)
+    return np.broadcast_to(v, shape).copy()
+
+
+@register_jitable
+def _spread(v, shape, axis):
+    """Numba twin of ``_py_spread``; ``axis`` is non-negative."""
+    pre, n, post = _split3(shape, axis)
+    vf = _flat(v)
+    out = np.empty((pre, n, post))
+    for i in range(pre):
+        for k in range(post):
+            t = vf[i * post + k]
+            for j in range(n):
+                out[i, j, k] = t
+    return out.reshape(shape)
+
+
+# -- reductions and scans --------------------------------------------------------------------
+def sum_adjoint(g, x, axis):
+    """Adjoint of ``np.sum(x, axis)``: ``g`` repeated over the summed positions."""
+    if not _is_array(x):
+        return _item(g)
+    if axis is None:
+        return np.full(x.shape, _item(g))
+    return _py_spread(g, x.shape, axis)
+
+
+@overload(sum_adjoint)
+def _sum_adjoint_nb(g, x, axis):
+    if _nb_scalar(x):
+        return lambda g, x, axis: _item(g)
+    if not _nb_array(x):
+        return None
+    if _nb_none(axis):
+        return lambda g, x, axis: np.full(x.shape, _item(g))
+    if _nb_int(axis):
+        return lambda g, x, axis: _spread(g, x.shape, _norm_axis(axis, x.ndim))
+
+
+def mean_adjoint(g, x, axis):
+    """Adjoint of ``np.mean(x, axis)``: the sum's, divided by the number of values averaged."""
+    if not _is_array(x):
+        return _item(g)
+    if axis is None:
+        return np.full(x.shape, _item(g) / x.size)
+    return _py_spread(g, x.shape, axis) / x.shape[axis]
+
+
+@overload(mean_adjoint)
+def _mean_adjoint_nb(g, x, axis):
+    if _nb_scalar(x):
+        return lambda g, x, axis: _item(g)
+    if not _nb_array(x):
+        return None
+    if _nb_none(axis):
+        return lambda g, x, axis: np.full(x.shape, _item(g) / x.size)
+    if _nb_int(axis):
+
+        def impl(g, x, axis):
+            ax = _norm_axis(axis, x.ndim)
+            return _spread(g, x.shape, ax) / x.shape[ax]
+
+        return impl
+
+
+def extremum_adjoint(g, x, y, axis):
+    """Adjoint of ``np.max``/``np.min`` (output ``y``): ``g`` shared equally among the ties."""
+    if not _is_array(x):
+        return _item(g)
+    if axis is None:
+        mask = x == _item(y)
+        return mask * (_item(g) / max(int(mask.sum()), 1))
+    ax = _norm_axis(axis, x.ndim)
+    mask = x == np.expand_dims(np.asarray(y), ax)
+    count = np.maximum(mask.sum(axis=ax, keepdims=True), 1)
+    out = np.expand_dims(np.asarray(g, dtype=np.float64), ax) * mask / count
+    return np.ascontiguousarray(out)
+
+
+@register_jitable
+def _extremum_axis(g, x, y, axis):
+    pre, n, post = _split3(x.shape, axis)
+    x3 = np.ascontiguousarray(x).reshape((pre, n, post))
+    gf = _flat(g)
+    yf = _flat(y)
+    out = np.zeros((pre, n, post))
+    for i in range(pre):
+        for k in range(post):
+            t = yf[i * post + k]
+            count = 0
+            for j in range(n):
+                if x3[i, j, k] == t:
+                    count += 1
+            if count:
+                share = gf[i * post + k] / count
+                for j in range(n):
+                    if x3[i, j, k] == t:
+                        out[i, j, k] = share
+    return out.reshape(x.shape)
+
+
+@overload(extremum_adjoint)
+def _extremum_adjoint_nb(g, x, y, axis):
+    if _nb_scalar(x):
+        return lambda g, x, y, axis: _item(g)
+    if not _nb_array(x):
+        return None
+    if x.ndim == 0:  # comparing a 0-d array gives a bool in Numba: its one entry is the extremum
+        return lambda g, x, y, axis: np.full(x.shape, _item(g))
+    if _nb_none(axis):
+
+        def impl(g, x, y, axis):
+            mask = (x == _item(y)).astype(np.float64)
+            return mask * (_item(g) / max(mask.sum(), 1.0))
+
+        return impl
+    if _nb_int(axis):
+        return lambda g, x, y, axis: _extremum_axis(g, x, y, _norm_axis(axis, x.ndim))
+
+
+def cumsum_adjoint(g, x, axis):
+    """Adjoint of ``np.cumsum(x, axis)``: the reversed cumulative sum of ``g`` (flattened for
+    ``axis=None``), in ``x``'s shape."""
+    if not _is_array(x):
+        return float(np.sum(g))
+    if axis is None:
+        out = np.flip(np.cumsum(np.flip(np.ravel(g))))
+        return np.ascontiguousarray(out.reshape(x.shape), dtype=np.float64)
+    out = np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
+    return np.ascontiguousarray(out, dtype=np.float64)
+
+
+@register_jitable
+def _cumsum_axis(g, shape, axis):
+    pre, n, post = _split3(shape, axis)
+    g3 = np.ascontiguousarray(g).reshape((pre, n, post))
+    out = np.empty((pre, n, post))
+    for i in range(pre):
+        for k in range(post):
+            acc = 0.0
+            for j in range(n - 1, -1, -1):
+                acc += g3[i, j, k]
+                out[i, j, k] = acc
+    return out.reshape(shape)
+
+
+@overload(cumsum_adjoint)
+def _cumsum_adjoint_nb(g, x, axis):
+    if _nb_scalar(x):
+        return lambda g, x, axis: float(np.sum(_flat(g)))
+    if not _nb_array(x):
+        return None
+    if _nb_none(axis):
+
+        def flat(g, x, axis):
+            gf = _flat(g)
+            out = np.empty(gf.size)
+            acc = 0.0
+            for i in range(gf.size - 1, -1, -1):
+                acc += gf[i]
+                out[i] = acc
+            return out.reshape(x.shape)
+
+        return flat
+    if _nb_int(axis):
+        return lambda g, x, axis: _cumsum_axis(g, x.shape, _norm_axis(axis, x.ndim))
+
+
+def var_adjoint(g, x, axis, ddof):
+    """Adjoint of ``np.var(x, axis, ddof)``: ``g * 2 * (x - mean) / (N - ddof)``."""
+    if not _is_array(x):
+        return 0.0
+    if axis is None:
+        return 2.0 * _item(g) / (x.size - ddof) * (x - np.mean(x))
+    ax = _norm_axis(axis, x.ndim)
+    gb = np.expand_dims(np.asarray(g, dtype=np.float64), ax)
+    out = gb * (2.0 / (x.shape[ax] - ddof)) * (x - np.mean(x, axis=ax, keepdims=True))
+    return np.ascontiguousarray(out, dtype=np.float64)
+
+
+@register_jitable
+def _var_axis(g, x, axis, ddof):
+    pre, n, post = _split3(x.shape, axis)
+    x3 = np.ascontiguousarray(x).reshape((pre, n, post))
+    gf = _flat(g)
+    scale = 2.0 / (n - ddof)
+    out = np.empty((pre, n, post))
+    for i in range(pre):
+        for k in range(post):
+            s = 0.0
+            for j in range(n):
+                s += x3[i, j, k]
+            mean = s / n
+            c = gf[i * post + k] * scale
+            for j in range(n):
+                out[i, j, k] = c * (x3[i, j, k] - mean)
+    return out.reshape(x.shape)
+
+
+@overload(var_adjoint)
+def _var_adjoint_nb(g, x, axis, ddof):
+    if _nb_scalar(x):
+        return lambda g, x, axis, ddof: 0.0
+    if not _nb_array(x):
+        return None
+    if _nb_none(axis):
+        return lambda g, x, axis, ddof: 2.0 * _item(g) / (x.size - ddof) * (x - np.mean(x))
+    if _nb_int(axis):
+        return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof)
+
+
+# -- reductions that accept axis=None in compiled code too -------------------------------------
+def sum_along(x, axis):
+    """``np.sum(x, axis)``, with ``axis=None`` meaning all axes (for scalars too)."""
+    return np.sum(x) if axis is None else np.sum(x, axis=axis)
+
+
+@overload(sum_along)
+def _sum_along(x, axis):
+    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
+        return lambda x, axis: np.sum(x)
+    return lambda x, axis: np.sum(x, axis=axis)
+
+
+def mean_along(x, axis):
+    """``np.mean(x, axis)``, with ``axis=None`` meaning all axes."""
+    return np.mean(x) if axis is None else np.mean(x, axis=axis)
+
+
+@overload(mean_along)
+def _mean_along(x, axis):
+    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
+        return lambda x, axis: np.mean(x)
+    return lambda x, axis: np.sum(x, axis=axis) / x.shape[axis]
+
+
+def cumsum_along(x, axis):
+    """``np.cumsum(x, axis)``, with ``axis=None`` meaning the flattened array."""
+    return np.cumsum(x) if axis is None else np.cumsum(x, axis=axis)
+
+
+@overload(cumsum_along)
+def _cumsum_along(x, axis):
+    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
+        return lambda x, axis: np.cumsum(x)
+    return lambda x, axis: np.cumsum(x, axis=axis)

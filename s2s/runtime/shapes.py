@@ -1,0 +1,321 @@
+"""Shape helpers: the adjoints of reshapes, ``np.transpose`` and ``np.diag``, and the parts of
+joined arrays (``np.concatenate``, ``np.stack``, ``np.vstack``, ``np.hstack``): each input's
+share of the adjoint and the extent it fills.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from ._common import (
+    _SHAPE_OF,
+    _f64,
+    _is_array,
+    _item,
+    _nb_array,
+    _nb_f64,
+    _nb_int,
+    _nb_none,
+    _nb_scalar,
+    _norm_axis,
+)
+
+__all__ = [
+    "reshape_like",
+    "transpose_adjoint",
+    "diag_adjoint",
+    "slice_along",
+    "take_along",
+    "vstack_part",
+    "hstack_part",
+    "extent",
+    "rows",
+    "cols",
+]
+
+
+# -- shapes ----------------------------------------------------------------------------------
+def reshape_like(g, x):
+    """``g`` reshaped to ``x``'s shape, as a fresh float array (a float for a scalar ``x``)."""
+    if not _is_array(x):
+        return _item(g)
+    return np.array(g, dtype=np.float64, order="C").reshape(x.shape)
+
+
+@overload(reshape_like)
+def _reshape_like_nb(g, x):
+    if _nb_scalar(x):
+        return lambda g, x: _item(g)
+    if not _nb_array(x):
+        return None
+    if _nb_scalar(g):
+        return lambda g, x: np.full(x.shape, float(g))
+    if _nb_f64(g):
+        return lambda g, x: g.copy().reshape(x.shape)
+    return lambda g, x: np.ascontiguousarray(g).astype(np.float64).reshape(x.shape)
+
+
+def transpose_adjoint(g, axes):
+    """Adjoint of ``np.transpose(x, axes)``: ``g`` transposed by the inverse permutation."""
+    if axes is None:
+        return np.transpose(g).astype(np.float64, order="C")
+    inv = np.argsort([a % len(axes) for a in axes])
+    return np.transpose(g, inv).astype(np.float64, order="C")
+
+
+@register_jitable
+def _inverse_perm(axes):
+    n = len(axes)
+    inv = np.empty(n, np.int64)
+    for k in range(n):
+        inv[axes[k] % n] = k
+    return inv
+
+
+@register_jitable
+def _permuted_dims(g, inv):
+    """The extents of ``np.transpose(g, inv)``."""
+    dims = np.empty(inv.size, np.int64)
+    for k in range(inv.size):
+        dims[k] = g.shape[inv[k]]
+    return dims
+
+
+@register_jitable
+def _transpose_into(g, inv, out):
+    """``out[...] = np.transpose(g, inv)`` for a fresh C-contiguous ``out``, by a flat loop."""
+    n = inv.size
+    src = np.ascontiguousarray(g).reshape(-1)
+    gstrides = np.empty(n, np.int64)
+    stride = 1
+    for k in range(n - 1, -1, -1):
+        gstrides[k] = stride
+        stride *= g.shape[k]
+    dims = np.empty(n, np.int64)
+    strides = np.empty(n, np.int64)
+    for k in range(n):
+        dims[k] = g.shape[inv[k]]
+        strides[k] = gstrides[inv[k]]
+    flat = out.reshape(-1)
+    for p in range(flat.size):
+        q = 0
+        r = p
+        for k in range(n - 1, -1, -1):
+            q += (r % dims[k]) * strides[k]
+            r //= dims[k]
+        flat[p] = src[q]
+
+
+@overload(transpose_adjoint)
+def _transpose_adjoint_nb(g, axes):
+    if not _nb_array(g):
+        return None
+    if _nb_none(axes):
+        return lambda g, axes: np.transpose(g).copy()
+    if not isinstance(axes, types.BaseTuple) or len(axes) != g.ndim or g.ndim not in _SHAPE_OF:
+        return None
+    shape_of = _SHAPE_OF[g.ndim]
+    if all(isinstance(t, types.IntegerLiteral) for t in axes):
+        # Literal axes: the inverse permutation is known now.
+        inv_const = tuple(int(k) for k in np.argsort([t.literal_value % len(axes) for t in axes]))
+
+        def literal(g, axes):
+            inv = np.array(inv_const)
+            out = np.empty(shape_of(_permuted_dims(g, inv)))
+            _transpose_into(g, inv, out)
+            return out
+
+        return literal
+    if isinstance(axes, types.UniTuple) and _nb_int(axes.dtype):
+
+        def runtime(g, axes):
+            inv = _inverse_perm(axes)
+            out = np.empty(shape_of(_permuted_dims(g, inv)))
+            _transpose_into(g, inv, out)
+            return out
+
+        return runtime
+
+
+def diag_adjoint(g, x):
+    """Adjoint of ``np.diag(x)``: the diagonal of ``g`` (1-D ``x``), or ``g`` placed on the
+    diagonal of a zero matrix of ``x``'s shape (2-D ``x``)."""
+    if x.ndim == 1:
+        return np.diag(g).astype(np.float64)
+    out = np.zeros(x.shape)
+    k = min(x.shape)
+    out[np.arange(k), np.arange(k)] = g
+    return out
+
+
+@overload(diag_adjoint)
+def _diag_adjoint_nb(g, x):
+    if not (_nb_array(x) and _nb_array(g)):
+        return None
+    if x.ndim == 1:
+
+        def take(g, x):
+            out = np.empty(x.shape[0])
+            for i in range(x.shape[0]):
+                out[i] = g[i, i]
+            return out
+
+        return take
+    if x.ndim == 2:
+
+        def place(g, x):
+            out = np.zeros(x.shape)
+            for i in range(min(x.shape[0], x.shape[1])):
+                out[i, i] = g[i]
+            return out
+
+        return place
+
+
+def slice_along(g, axis, start, stop):
+    """``g[start:stop]`` along ``axis``, as a copy: the share of one ``np.concatenate`` input."""
+    index = [slice(None)] * g.ndim
+    index[_norm_axis(axis, g.ndim)] = slice(start, stop)
+    return np.array(g[tuple(index)], dtype=np.float64, order="C")
+
+
+@overload(slice_along)
+def _slice_along_nb(g, axis, start, stop):
+    if not _nb_array(g):
+        return None
+    if g.ndim == 1:
+        return lambda g, axis, start, stop: g[start:stop].astype(np.float64)
+    if g.ndim == 2:
+
+        def along2(g, axis, start, stop):
+            if _norm_axis(axis, 2) == 0:
+                return g[start:stop, :].astype(np.float64)
+            return g[:, start:stop].astype(np.float64)
+
+        return along2
+    if g.ndim == 3:
+
+        def along3(g, axis, start, stop):
+            ax = _norm_axis(axis, 3)
+            if ax == 0:
+                return g[start:stop, :, :].astype(np.float64)
+            if ax == 1:
+                return g[:, start:stop, :].astype(np.float64)
+            return g[:, :, start:stop].astype(np.float64)
+
+        return along3
+
+
+def take_along(g, axis, k):
+    """``g`` at index ``k`` along ``axis`` (that axis removed): the share of one ``np.stack``
+    input."""
+    out = np.take(g, k, axis=_norm_axis(axis, g.ndim))
+    return _f64(out) if g.ndim == 1 else np.array(out, dtype=np.float64, order="C")
+
+
+@overload(take_along)
+def _take_along_nb(g, axis, k):
+    if not _nb_array(g):
+        return None
+    if g.ndim == 1:
+        return lambda g, axis, k: float(g[k])
+    if g.ndim == 2:
+
+        def take2(g, axis, k):
+            if _norm_axis(axis, 2) == 0:
+                return g[k, :].astype(np.float64)
+            return g[:, k].astype(np.float64)
+
+        return take2
+    if g.ndim == 3:
+
+        def take3(g, axis, k):
+            ax = _norm_axis(axis, 3)
+            if ax == 0:
+                return g[k, :, :].astype(np.float64)
+            if ax == 1:
+                return g[:, k, :].astype(np.float64)
+            return g[:, :, k].astype(np.float64)
+
+        return take3
+
+
+def vstack_part(g, start, stop, x):
+    """The share of input ``x`` of ``np.vstack``: row ``start`` for a 1-D ``x`` (whose row it
+    was), rows ``start:stop`` for a 2-D one."""
+    if not _is_array(x):
+        return float(g[start, 0])
+    if x.ndim == 1:
+        return np.array(g[start], dtype=np.float64)
+    return np.array(g[start:stop], dtype=np.float64, order="C")
+
+
+@overload(vstack_part)
+def _vstack_part_nb(g, start, stop, x):
+    if _nb_scalar(x):
+        return lambda g, start, stop, x: float(g[start, 0])
+    if not _nb_array(x):
+        return None
+    if x.ndim == 1:
+        return lambda g, start, stop, x: g[start].astype(np.float64)
+    if x.ndim == 2:
+        return lambda g, start, stop, x: g[start:stop].astype(np.float64)
+
+
+def hstack_part(g, start, stop, x):
+    """The share of input ``x`` of ``np.hstack``: ``g[start:stop]`` for 1-D inputs,
+    ``g[:, start:stop]`` for 2-D ones."""
+    if not _is_array(x):
+        return float(g[start])
+    if x.ndim == 1:
+        return np.array(g[start:stop], dtype=np.float64)
+    return np.array(g[:, start:stop], dtype=np.float64, order="C")
+
+
+@overload(hstack_part)
+def _hstack_part_nb(g, start, stop, x):
+    if _nb_scalar(x):
+        return lambda g, start, stop, x: float(g[start])
+    if not _nb_array(x):
+        return None
+    if x.ndim == 1:
+        return lambda g, start, stop, x: g[start:stop].astype(np.float64)
+    if x.ndim == 2:
+        return lambda g, start, stop, x: g[:, start:stop].astype(np.float64)
+
+
+# -- extents of the parts of joined arrays -----------------------------------------------------
+def extent(item, axis):
+    """``item.shape[axis]``: how much of ``np.concatenate``'s output ``item`` fills."""
+    return item.shape[axis]
+
+
+@overload(extent)
+def _extent(item, axis):
+    return lambda item, axis: item.shape[axis]
+
+
+def rows(item):
+    """Rows ``item`` fills in ``np.vstack``'s output."""
+    return 1 if item.ndim == 1 else item.shape[0]
+
+
+@overload(rows)
+def _rows(item):
+    if item.ndim == 1:
+        return lambda item: 1
+    return lambda item: item.shape[0]
+
+
+def cols(item):
+    """Columns ``item`` fills in ``np.hstack``'s output."""
+    return item.shape[0] if item.ndim == 1 else item.shape[1]
+
+
+@overload(cols)
+def _cols(item):
+    if item.ndim == 1:
+        return lambda item: item.shape[0]
+    return lambda item: item.shape[1]
