@@ -21,18 +21,8 @@ from ..gastutil import assign, call, const, load, located
 from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import JVPRule
 from ..rules.runtime_helpers import IN_PLACE
+from .operations import operation
 
-_OPERATORS = {
-    gast.Add: "+",
-    gast.Sub: "-",
-    gast.Mult: "*",
-    gast.Div: "/",
-    gast.Pow: "**",
-    gast.Mod: "%",
-    gast.MatMult: "@",
-    gast.FloorDiv: "//",
-}
-_UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
 _MODULES = ("np", "math", "_s2s")
 
 
@@ -286,16 +276,9 @@ class ForwardMode:
         return Fill().visit(copy.deepcopy(template))
 
     def rule_for(self, value: gast.AST) -> tuple[JVPRule | None, list, dict]:
-        if isinstance(value, gast.Name):
-            return JVP_RULES["pos"], [value], {}
-        if isinstance(value, gast.BinOp):
-            return JVP_RULES.get(_OPERATORS.get(type(value.op))), [value.left, value.right], {}
-        if isinstance(value, gast.UnaryOp):
-            return JVP_RULES.get(_UNARY.get(type(value.op))), [value.operand], {}
-        if isinstance(value, gast.Call):
-            keywords = {k.arg: k.value for k in value.keywords}
-            return JVP_RULES.get(call_name(value)), list(value.args), keywords
-        return None, [], {}
+        """The rule, positional operands and keyword operands of a right-hand side."""
+        key, args, keywords = operation(value)
+        return JVP_RULES.get(key) if key else None, args, keywords
 
     def function(self, name: str, wrt: list[str]) -> gast.FunctionDef:
         """``name(params..., dwrt...) -> (out, dout)``: tangents of the parameters ``wrt``."""

@@ -35,18 +35,7 @@ from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, const, load, located, store
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
-
-_OPERATORS = {
-    gast.Add: "+",
-    gast.Sub: "-",
-    gast.Mult: "*",
-    gast.Div: "/",
-    gast.Pow: "**",
-    gast.Mod: "%",
-    gast.MatMult: "@",
-    gast.FloorDiv: "//",
-}
-_UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
+from .operations import operation
 
 
 @dataclasses.dataclass
@@ -595,16 +584,8 @@ class ReverseMode:
 
     def rule_for(self, value: gast.AST, stmt: gast.stmt) -> tuple[VJPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""
-        if isinstance(value, gast.Name):
-            return VJP_RULES["pos"], [value], {}
-        if isinstance(value, gast.BinOp):
-            return VJP_RULES.get(_OPERATORS.get(type(value.op))), [value.left, value.right], {}
-        if isinstance(value, gast.UnaryOp):
-            return VJP_RULES.get(_UNARY.get(type(value.op))), [value.operand], {}
-        if isinstance(value, gast.Call):
-            keywords = {k.arg: k.value for k in value.keywords}
-            return VJP_RULES.get(call_name(value)), list(value.args), keywords
-        return None, [], {}
+        key, args, keywords = operation(value)
+        return VJP_RULES.get(key) if key else None, args, keywords
 
 
 def _operand_names(value: gast.AST) -> list[str]:
