@@ -16,7 +16,6 @@ assignment instead.
 from __future__ import annotations
 
 import copy
-import dataclasses
 
 import gast
 
@@ -36,19 +35,10 @@ from ..gastutil import assign, call, const, load, located, store
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
+from .reverse_values import SavedValues, Site
 
 
-@dataclasses.dataclass
-class Site:
-    """What one statement adds around itself: saves before/after it, and restores."""
-
-    before: list = dataclasses.field(default_factory=list)
-    after: list = dataclasses.field(default_factory=list)
-    restore: list = dataclasses.field(default_factory=list)
-    refs: dict = dataclasses.field(default_factory=dict)
-
-
-class ReverseMode:
+class ReverseMode(SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
@@ -134,112 +124,6 @@ class ReverseMode:
 
     def accumulating(self, name: str) -> bool:
         return name in self.active and name not in self.single_use
-
-    # -- values the reverse sweep needs ----------------------------------------------------
-    def stable(self, name: str) -> bool:
-        """Whether ``name`` still holds, during the reverse sweep, the value it has here."""
-        if name in self.restored:
-            return self.defs.defs[name] == 1
-        return self.defs.defined_once_outside_loops(name)
-
-    def ref(self, name: str, site: Site, after: bool = False) -> gast.AST:
-        """An expression for ``name``'s value at this statement, usable in the reverse sweep.
-
-        Uses of one value within a block share one save: statements are visited last to
-        first, so the save sits at the last use and earlier uses read what it restored.
-        """
-        shared = self.block_refs[-1]
-        pre_version = not after and name in self.current_defs
-        if not pre_version and name in shared:
-            return copy.deepcopy(shared[name])
-        if self.stable(name) and not (after and name in self.defs.mutated):
-            return load(name)
-        expr = self.recompute(name, site, after)
-        if expr is None:
-            expr = self.save(name, site, after)
-        (self.pending_refs if pre_version else shared)[name] = expr
-        return copy.deepcopy(expr)
-
-    def recompute(self, name: str, site: Site, after: bool = False) -> gast.AST | None:
-        """A cheap expression that recomputes ``name`` in the reverse sweep, if there is one.
-
-        A temporary defined once by arithmetic (or by reading an array nothing writes to) is
-        recomputed from its operands rather than saved, when those operands are values the
-        reverse sweep has anyway: stable ones, such as a restored loop index, or ones still
-        unchanged since the definition in the same block (saved once, here, for both uses).
-        """
-        if not self._recomputable(name, after, 0):
-            return None
-        value = self.defs.single_values[name]
-        replaced = {}
-        for operand in _operand_names(value):
-            if self.stable(operand):
-                replaced[operand] = load(operand)
-            else:
-                replaced[operand] = self.recompute(operand, site, after) or self.ref(
-                    operand, site, after
-                )
-
-        class Fill(gast.NodeTransformer):
-            def visit_Name(self, node):
-                return copy.deepcopy(replaced.get(node.id, node))
-
-        return Fill().visit(copy.deepcopy(value))
-
-    def _recomputable(self, name: str, after: bool, depth: int) -> bool:
-        value = self.defs.single_values.get(name)
-        if depth > 3 or value is None or name in self.defs.mutated:
-            return False
-        if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
-            return False
-        if isinstance(value, gast.Subscript):
-            base = value.value
-            if not isinstance(base, gast.Name) or not self.stable(base.id):
-                return False
-        unchanged = self._unchanged_since_definition(name, after)
-        for operand in _operand_names(value):
-            if self.stable(operand) or self._recomputable(operand, after, depth + 1):
-                continue
-            if operand not in unchanged:
-                return False
-        return True
-
-    def _unchanged_since_definition(self, name: str, after: bool) -> set[str]:
-        """Operands of ``name``'s definition that nothing changed between it and here."""
-        stmts, here = self.position[-1]
-        definition = self.defs.single_stmts[name]
-        for d, stmt in enumerate(stmts[:here]):
-            if stmt is definition:
-                between = stmts[d + 1 : here + 1 if after else here]
-                changed = set().union(*(changed_by(s) for s in between)) if between else set()
-                return set(_operand_names(definition.value)) - changed
-        return set()
-
-    def save(self, name: str, site: Site, after: bool) -> gast.AST:
-        """Keep ``name``'s value for the reverse sweep: in a variable, or on a tape in loops."""
-        value = call("_s2s.save", load(name)) if self.copy_saved else load(name)
-        saved = self.namer.numbered("_v")
-        where = site.after if after else site.before
-        if self.loop_depth == 0:
-            where.append(assign(saved, value))
-            return load(saved)
-        tape = self.namer.numbered("_tape")
-        self.tapes.append(tape)
-        where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
-        site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
-        return load(saved)
-
-    def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
-        """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
-        atom = copy.deepcopy(atom)
-
-        class Replace(gast.NodeTransformer):
-            def visit_Name(inner, node):
-                if isinstance(node.ctx, gast.Load) and node.id not in ("np", "math", "_s2s"):
-                    return self.ref(node.id, site)
-                return node
-
-        return Replace().visit(atom)
 
     # -- adjoint accumulation ------------------------------------------------------------------
     def contribute(self, name: str, share: gast.AST, broadcast: bool = False) -> list[gast.stmt]:
@@ -586,11 +470,3 @@ class ReverseMode:
         """The rule, positional operands and keyword operands of a right-hand side."""
         key, args, keywords = operation(value)
         return VJP_RULES.get(key) if key else None, args, keywords
-
-
-def _operand_names(value: gast.AST) -> list[str]:
-    return [
-        n.id
-        for n in gast.walk(value)
-        if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
-    ]
