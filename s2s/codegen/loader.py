@@ -8,6 +8,7 @@ loads from the same file, which is what lets Numba's on-disk cache find its comp
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import os
@@ -42,8 +43,21 @@ def _fingerprint(value: Any) -> bytes:
         return repr(value).encode()
 
 
+@functools.lru_cache(maxsize=1)
+def runtime_fingerprint() -> bytes:
+    """A hash of s2s's runtime helpers: compiled code cached with other helpers is stale."""
+    root = Path(__file__).resolve().parent.parent / "runtime"
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def module_name(source: str, constants: dict[str, Any], stem: str) -> str:
+    """``s2s_<stem>_<hash>``: the hash covers the source, the bound values and the runtime."""
     digest = hashlib.sha256(source.encode())
+    digest.update(runtime_fingerprint())
     for name in sorted(constants):
         digest.update(name.encode())
         digest.update(_fingerprint(constants[name]))
