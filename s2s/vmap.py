@@ -9,7 +9,7 @@ import numpy as np
 
 from .ad import Transformed, normalized_program
 from .errors import BatchingError
-from .transforms.batch import Batching, batch_program
+from .transforms.batch import PARALLEL_THRESHOLD, Batching, batch_program
 
 
 def _axes(value: Any, what: str) -> int | None | tuple:
@@ -36,7 +36,10 @@ class _Batched(Transformed):
             self._arity = len(params)
             self._names = [a.id for a in params]
             axes = self._per_argument(len(params))
-            return batch_program(program, Batching(axes, out_axes, axis_size, parallel))
+            mode = parallel
+            if mode is None and all(a is None for a in axes) and axis_size is not None:
+                mode = axis_size >= PARALLEL_THRESHOLD  # a constant size: choose the loop now
+            return batch_program(program, Batching(axes, out_axes, axis_size, mode))
 
         super().__init__(fn, build, jit, "vmap")
         self._parallel = bool(parallel) or parallel is None

@@ -3,7 +3,9 @@
 Inputs may be NumPy arrays (copied to the device and the results back) or device arrays:
 Numba's, or any object with ``__cuda_array_interface__`` (CuPy, PyTorch), used without a copy;
 the outputs then stay on the device. The launch configuration is computed from the batch size
-(``threads_per_block`` threads per block, 128 unless given).
+(``threads_per_block`` threads per block, 128 unless given). The outputs' shapes and dtypes
+come from the per-element function compiled for the CPU, run once on element 0 for each new
+signature of the arguments and remembered.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numba.np import numpy_support
 
 from ..compile import generate
 from ..errors import BatchingError, S2SError
 from ..program import Program
-from ..transforms.batch import output_count
 from ..transforms.device import device_program
 from ..transforms.kernel import kernel_program
+from ..transforms.outputs import leaf_paths, output_structure
 
 THREADS_PER_BLOCK = 128
 
@@ -44,30 +47,23 @@ class CudaFunction:
                 "target='cuda' compiles batched functions: one GPU thread per batch element",
                 hint="wrap the function first: s2s.jit(s2s.vmap(f, in_axes=...), target='cuda')",
             )
-        if batched._out_axes not in (0, (0,)) and not (
-            isinstance(batched._out_axes, tuple) and set(batched._out_axes) == {0}
-        ):
+        axes = batched._out_axes
+        if any(a != 0 for a in (axes if isinstance(axes, tuple) else (axes,))):
             raise BatchingError("on the GPU, outputs have their batch axis first (out_axes=0)")
         self.batched = batched
         self.threads_per_block = threads_per_block or THREADS_PER_BLOCK
         self.element = device_program(batched._fn)
         params = self.element.entry_unit.tree.args.args
         self.in_axes = batched._per_argument(len(params))
-        self.outputs = output_count(self.element, self.element.entry)
+        self.structure = output_structure(self.element, self.element.entry)
         self.__name__ = f"cuda({batched.__name__})"
         self._kernel = None
+        self._layouts: dict[tuple, list[tuple[tuple, np.dtype]]] = {}
 
     def __s2s_program__(self) -> Program:
-        program = kernel_program(self.element, self.in_axes, self.outputs)
+        program = kernel_program(self.element, self.in_axes, self.structure)
         program.bindings["cuda"] = cuda_module()
         return program
-
-    @property
-    def _element_on_host(self) -> Callable:
-        """The per-element function as plain Python: runs element 0 to size the outputs."""
-        if "_host" not in self.__dict__:
-            self._host = generate(self.element).py_func
-        return self._host
 
     @property
     def kernel(self) -> Callable:
@@ -85,20 +81,50 @@ class CudaFunction:
         """``(blocks, threads_per_block)`` covering ``n`` elements."""
         return max(1, math.ceil(n / self.threads_per_block)), self.threads_per_block
 
+    def output_layout(self, args: tuple, cuda) -> list[tuple[tuple, np.dtype]]:
+        """Shape and dtype of each output leaf for one element, per argument signature."""
+        key = tuple(_signature(a, axis) for a, axis in zip(args, self.in_axes))
+        if key not in self._layouts:
+            host = generate(self.element).compile()  # Numba's types, as in the kernel
+            elements = [_host_element(cuda, a, axis) for a, axis in zip(args, self.in_axes)]
+            first = host(*elements)
+            types = tuple(host.typeof_pyval(e) for e in elements)
+            returned = host.overloads[types].signature.return_type
+            leaves = []
+            for path in leaf_paths(self.structure):
+                value, kind = first, returned
+                for k in path:
+                    value, kind = value[k], kind.types[k] if hasattr(kind, "types") else kind
+                dtype = numpy_support.as_dtype(getattr(kind, "dtype", kind))
+                leaves.append((np.shape(value), dtype))
+            self._layouts[key] = leaves
+        return self._layouts[key]
+
     def __call__(self, *args):
         cuda = cuda_module()
         n = self.batched.batch_size(args)
         on_device = any(_is_device_array(a) for a in args)
+        layout = self.output_layout(args, cuda)
         device_args = [_to_device(cuda, a) for a in args]
-        first = self._element_on_host(
-            *[_host_element(a, axis) for a, axis in zip(args, self.in_axes)]
-        )
-        firsts = first if self.outputs > 1 else (first,)
-        outs = [cuda.device_array((n,) + np.shape(f), dtype=np.asarray(f).dtype) for f in firsts]
+        outs = [cuda.device_array((n,) + shape, dtype=dtype) for shape, dtype in layout]
         blocks, threads = self.launch_config(n)
         self.kernel[blocks, threads](*device_args, *outs, n)
-        results = outs if on_device else [o.copy_to_host() for o in outs]
-        return tuple(results) if self.outputs > 1 else results[0]
+        leaves = iter(outs if on_device else [o.copy_to_host() for o in outs])
+
+        def build(structure):
+            if structure is None:
+                return next(leaves)
+            return tuple(build(s) for s in structure)
+
+        return build(self.structure)
+
+
+def _signature(x: Any, axis: int | None) -> tuple:
+    """What the output layout may depend on: type, dtype and the shape of one element."""
+    shape = tuple(getattr(x, "shape", ()))
+    if axis is not None:
+        shape = shape[1:]
+    return type(x).__name__, str(getattr(x, "dtype", type(x).__name__)), shape
 
 
 def _is_device_array(x: Any) -> bool:
@@ -114,9 +140,11 @@ def _to_device(cuda, x: Any) -> Any:
     return x
 
 
-def _host_element(x: Any, axis: int | None) -> Any:
-    """Element 0 of a batched argument, on the host (or the whole unbatched argument)."""
+def _host_element(cuda, x: Any, axis: int | None) -> Any:
+    """Element 0 of a batched argument on the host (or the whole unbatched argument); of a
+    batched device array, only element 0 is copied."""
     if _is_device_array(x):
-        host = x.copy_to_host() if hasattr(x, "copy_to_host") else np.asarray(x)
-        return host[0] if axis is not None else host
+        device = x if hasattr(x, "copy_to_host") else cuda.as_cuda_array(x)
+        part = device[0] if axis is not None else device
+        return part.copy_to_host() if hasattr(part, "copy_to_host") else part
     return x[0] if axis is not None else x

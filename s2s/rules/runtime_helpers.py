@@ -20,6 +20,7 @@ nondifferentiable(
     "_s2s.shape_of",
     "_s2s.batch_empty",
     "_s2s.unit_tangent",
+    "_s2s.sign",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.

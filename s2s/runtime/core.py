@@ -21,6 +21,7 @@ __all__ = [
     "cast_like",
     "in_range",
     "scatter_add",
+    "sign",
 ]
 
 
@@ -31,13 +32,15 @@ def zeros_like(x):
         return np.zeros(x.shape)
     if isinstance(x, tuple):
         return tuple(zeros_like(v) for v in x)
-    return 0.0
+    return np.float32(0.0) if isinstance(x, np.float32) else 0.0
 
 
 @overload(zeros_like)
 def _zeros_like(x):
     if isinstance(x, types.Array):
         return lambda x: np.zeros(x.shape)
+    if x == types.float32:  # keep single precision single (GPU kernels)
+        return lambda x: np.float32(0.0)
     if isinstance(x, types.Number) or isinstance(x, types.Boolean):
         return lambda x: 0.0
 
@@ -66,6 +69,8 @@ def unbroadcast(g, x):
         return np.full(x.shape, g, dtype=np.float64)
     if g.shape == x.shape:
         return g
+    if g.ndim < x.ndim:
+        return np.broadcast_to(g, x.shape).astype(np.float64)
     lead = g.ndim - x.ndim
     g = g.sum(axis=tuple(range(lead))) if lead else g
     axes = tuple(k for k, n in enumerate(x.shape) if n == 1 and g.shape[k] != 1)
@@ -73,43 +78,49 @@ def unbroadcast(g, x):
 
 
 @register_jitable
-def _unbroadcast_array(g, x):
-    out = np.zeros(x.shape)
-    gshape = np.array(g.shape)
-    xshape = np.array(x.shape)
-    lead = g.ndim - x.ndim
-    ostride = np.zeros(g.ndim, dtype=np.int64)
-    stride = 1
-    for k in range(x.ndim - 1, -1, -1):
-        if xshape[k] != 1:
-            ostride[lead + k] = stride
-        stride *= xshape[k]
-    flat_g = np.ascontiguousarray(g).reshape(-1)
-    flat_out = out.reshape(-1)
-    for p in range(flat_g.size):
-        rest, q = p, 0
-        for k in range(g.ndim - 1, -1, -1):
-            digit = rest % gshape[k]
-            rest //= gshape[k]
-            q += digit * ostride[k]
-        flat_out[q] += flat_g[p]
-    return out
+def _add_unbroadcast(out, g):
+    """``out += g`` summed over the axes along which ``out``'s shape was broadcast to ``g``'s.
+
+    Written as loops over ``np.ndindex``: Numba compiles this several times faster than the
+    equivalent array expressions, and derivative code calls it for every shape it meets.
+    """
+    flat = out.reshape(-1)
+    lead = g.ndim - out.ndim
+    for idx in np.ndindex(g.shape):
+        q = 0
+        for k in range(out.ndim):
+            q *= out.shape[k]
+            if out.shape[k] != 1:
+                q += idx[lead + k]
+        flat[q] += g[idx]
 
 
 @overload(unbroadcast)
 def _unbroadcast(g, x):
     if isinstance(x, types.Array):
-        if isinstance(g, types.Array) and g.ndim == x.ndim:
+        if isinstance(g, types.Array) and g.ndim < x.ndim:
 
-            def same_rank(g, x):
-                if g.shape == x.shape:
-                    return np.ascontiguousarray(g) * 1.0
-                return _unbroadcast_array(g, x)
+            def spread(g, x):
+                out = np.zeros(x.shape)
+                _add_unbroadcast(out, np.broadcast_to(g, x.shape))
+                return out
 
-            return same_rank
+            return spread
         if isinstance(g, types.Array):
-            return lambda g, x: _unbroadcast_array(g, x)
-        return lambda g, x: np.full(x.shape, g)
+
+            def summed(g, x):
+                out = np.zeros(x.shape)
+                _add_unbroadcast(out, g)
+                return out
+
+            return summed
+
+        def filled(g, x):
+            out = np.empty(x.shape)
+            out.reshape(-1)[:] = g
+            return out
+
+        return filled
     if isinstance(g, types.Array):
         return lambda g, x: np.sum(g)
     return lambda g, x: g
@@ -123,17 +134,31 @@ def accumulate(total, share):
 @overload(accumulate)
 def _accumulate(total, share):
     if isinstance(total, types.Array):
-        if isinstance(share, types.Array) and share.ndim == total.ndim:
+        if isinstance(share, types.Array) and share.ndim < total.ndim:
 
-            def same_rank(total, share):
-                if share.shape == total.shape:
-                    return total + share
-                return total + _unbroadcast_array(share, total)
+            def spread(total, share):
+                out = total.copy()
+                _add_unbroadcast(out, np.broadcast_to(share, total.shape))
+                return out
 
-            return same_rank
+            return spread
         if isinstance(share, types.Array):
-            return lambda total, share: total + _unbroadcast_array(share, total)
-        return lambda total, share: total + share
+
+            def summed(total, share):
+                out = total.copy()
+                _add_unbroadcast(out, share)
+                return out
+
+            return summed
+
+        def shifted(total, share):
+            out = total.copy()
+            flat = out.reshape(-1)
+            for k in range(flat.size):
+                flat[k] += share
+            return out
+
+        return shifted
     if isinstance(share, types.Array):
         return lambda total, share: total + np.sum(share)
     return lambda total, share: total + share
@@ -256,3 +281,8 @@ def _scatter_add(total, index, share):
         total[index] += share
 
     return plain
+
+
+def sign(x):
+    """The sign of a scalar (-1.0, 0.0 or 1.0) without NumPy (for GPU device code)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)

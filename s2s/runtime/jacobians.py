@@ -129,7 +129,7 @@ def unit_tangent(x):
     """1.0: the tangent of a scalar argument in a forward-mode gradient (arrays: an error)."""
     if _is_array(x):
         raise TypeError("s2s: on the GPU, gradients are taken with respect to scalar arguments")
-    return 1.0
+    return np.float32(1.0) if isinstance(x, np.float32) else 1.0
 
 
 @overload(unit_tangent)
@@ -138,4 +138,6 @@ def _unit_tangent(x):
         raise numba.core.errors.TypingError(
             "s2s: on the GPU, gradients are taken with respect to scalar arguments"
         )
+    if x == types.float32:  # keep single precision single
+        return lambda x: np.float32(1.0)
     return lambda x: 1.0

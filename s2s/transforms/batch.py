@@ -13,10 +13,10 @@ import dataclasses
 
 import gast
 
-from ..analysis.activity import call_name
 from ..codegen.naming import Namer
 from ..errors import BatchingError
 from ..program import Program, Unit
+from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
 PARALLEL_THRESHOLD = 1024  # batch size from which `parallel=None` runs the loop in parallel
 
@@ -31,52 +31,23 @@ class Batching:
     parallel: bool | None = None
 
 
-# NumPy functions that return tuples, by the number of their outputs.
-TUPLE_RESULTS = {"np.linalg.slogdet": 2, "np.linalg.eigh": 2, "np.linalg.qr": 2, "np.linalg.svd": 3}
-
-
-def output_count(program: Program, name: str, seen: frozenset = frozenset()) -> int:
-    """How many outputs a function returns: the length of its returned tuple literals, or
-    of the tuple a returned variable got from a helper or a tuple-valued NumPy function."""
-    unit = program.units[name]
-    assigned = {
-        node.targets[0].id: node.value
-        for node in gast.walk(unit.tree)
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name)
-    }
-    lengths = set()
-    for node in gast.walk(unit.tree):
-        if not isinstance(node, gast.Return):
-            continue
-        value = node.value
-        if isinstance(value, gast.Tuple):
-            lengths.add(len(value.elts))
-            continue
-        source = assigned.get(value.id) if isinstance(value, gast.Name) else None
-        callee = call_name(source) if isinstance(source, gast.Call) else None
-        if callee in program.units and callee not in seen:
-            lengths.add(output_count(program, callee, seen | {name}))
-        else:
-            lengths.add(TUPLE_RESULTS.get(callee, 1))
-    return lengths.pop() if len(lengths) == 1 else 1
-
-
 def batch_program(program: Program, batching: Batching) -> Program:
     """``program`` (normalised) with a batched entry ``entry_vmap`` calling the entry."""
     entry = program.entry_unit
     params = [a.id for a in entry.tree.args.args]
     namer = Namer(set(program.units) | set(program.bindings) | set(params) | {"np", "_s2s"})
     name = namer.fresh(f"{entry.name}_vmap")
-    outputs = output_count(program, program.entry)
+    structure = output_structure(program, program.entry)
+    top = 1 if structure is None else len(structure)
     if isinstance(batching.out_axes, int):
-        batching = dataclasses.replace(batching, out_axes=(batching.out_axes,) * outputs)
-    elif len(batching.out_axes) != outputs:
+        batching = dataclasses.replace(batching, out_axes=(batching.out_axes,) * top)
+    elif len(batching.out_axes) != top:
         raise BatchingError(
             f"out_axes has {len(batching.out_axes)} entries but {entry.parsed.fn.__name__} "
-            f"returns {outputs} output(s)",
+            f"returns {top} output(s)",
             entry.parsed.location(entry.tree),
         )
-    source = _source(name, entry.name, params, batching, outputs)
+    source = _source(name, entry.name, params, batching, structure)
     tree = gast.parse(source).body[0]
     for node in gast.walk(tree):
         if hasattr(node, "lineno"):
@@ -101,7 +72,9 @@ def _extent(param: str, axis: int) -> str:
     return f"{param}.shape[{axis}]" if axis >= 0 else f"{param}.shape[{param}.ndim + ({axis})]"
 
 
-def _source(name: str, callee: str, params: list[str], batching: Batching, outputs: int) -> str:
+def _source(
+    name: str, callee: str, params: list[str], batching: Batching, structure: Structure
+) -> str:
     """The batched function: sizes checked, first element, outputs allocated, the loop."""
     batched = [(p, a) for p, a in zip(params, batching.in_axes) if a is not None]
     lines = [f"def {name}({', '.join(params)}):"]
@@ -119,9 +92,10 @@ def _source(name: str, callee: str, params: list[str], batching: Batching, outpu
         args = ", ".join(_element(p, a, index) for p, a in zip(params, batching.in_axes))
         return f"{callee}({args})"
 
+    paths = leaf_paths(structure)
     lines.append(f"    _first = {call('0')}")
-    parts = ["_first"] if outputs == 1 else [f"_first[{j}]" for j in range(outputs)]
-    for j, part in enumerate(parts):
+    for j, path in enumerate(paths):
+        part = index_source("_first", path)
         lines += [
             f"    _out{j} = _s2s.batch_empty({part}, (_n,) + _s2s.shape_of({part}))",
             f"    _out{j}[0] = {part}",
@@ -129,9 +103,9 @@ def _source(name: str, callee: str, params: list[str], batching: Batching, outpu
 
     def loop(iterator: str, indent: str) -> list[str]:
         body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
-        if outputs == 1:
-            return body + [f"{indent}    _out0[_b] = _r"]
-        return body + [f"{indent}    _out{j}[_b] = _r[{j}]" for j in range(outputs)]
+        return body + [
+            f"{indent}    _out{j}[_b] = {index_source('_r', path)}" for j, path in enumerate(paths)
+        ]
 
     if batching.parallel is None:
         lines.append(f"    if _n >= {PARALLEL_THRESHOLD}:")
@@ -140,10 +114,9 @@ def _source(name: str, callee: str, params: list[str], batching: Batching, outpu
         lines += loop("range", "        ")
     else:
         lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
-    results = [
-        f"_out{j}" if axis == 0 else f"_s2s.move_axis(_out{j}, {axis})"
-        for j, axis in enumerate(batching.out_axes)
-    ]
-    packed = results[0] if outputs == 1 else "(" + ", ".join(results) + ",)"
-    lines.append(f"    return {packed}")
+    leaves = []
+    for j, path in enumerate(paths):
+        axis = batching.out_axes[path[0]] if path else batching.out_axes[0]
+        leaves.append(f"_out{j}" if axis == 0 else f"_s2s.move_axis(_out{j}, {axis})")
+    lines.append(f"    return {rebuild(structure, leaves)}")
     return "\n".join(lines) + "\n"

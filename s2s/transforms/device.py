@@ -15,6 +15,7 @@ import gast
 from .. import pipeline
 from ..analysis.activity import call_name
 from ..errors import S2SError
+from ..gastutil import dotted
 from ..program import Program, Unit
 from .jvp import forward_program
 
@@ -63,7 +64,44 @@ def device_program(fn: Any) -> Program:
         return forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
     program = normalized_program(fn)
     check_device(program)
-    return program
+    return program.map(lambda unit: scalar_math(unit.tree))
+
+
+# NumPy functions on scalars that device code spells with `math` (CUDA compiles those).
+SCALAR_MATH = {
+    **{
+        f"np.{n}": f"math.{n}"
+        for n in """sin cos tan sinh cosh tanh exp expm1 log log1p
+    log2 log10 sqrt floor ceil trunc hypot fabs""".split()
+    },
+    "np.arcsin": "math.asin",
+    "np.arccos": "math.acos",
+    "np.arctan": "math.atan",
+    "np.arcsinh": "math.asinh",
+    "np.arccosh": "math.acosh",
+    "np.arctanh": "math.atanh",
+    "np.arctan2": "math.atan2",
+    "np.power": "math.pow",
+    "np.absolute": "math.fabs",
+    "np.abs": "math.fabs",
+    "np.sign": "_s2s.sign",
+    "np.maximum": "max",
+    "np.minimum": "min",
+}
+
+
+def scalar_math(tree: gast.FunctionDef) -> gast.FunctionDef:
+    """``np.sin(x)`` as ``math.sin(x)`` and so on: per-thread code works on scalars."""
+
+    class Rename(gast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            name = call_name(node)
+            if name in SCALAR_MATH:
+                node.func = gast.copy_location(dotted(SCALAR_MATH[name]), node.func)
+            return node
+
+    return Rename().visit(tree)
 
 
 def forward_gradient(

@@ -12,10 +12,14 @@ import gast
 from ..codegen.naming import Namer
 from ..errors import BatchingError
 from ..program import Program, Unit
+from .outputs import Structure, index_source, leaf_paths
 
 
-def kernel_program(program: Program, in_axes: tuple[int | None, ...], outputs: int) -> Program:
-    """``entry_kernel(args..., out0, ..., n)`` around the per-element ``program``."""
+def kernel_program(
+    program: Program, in_axes: tuple[int | None, ...], structure: Structure
+) -> Program:
+    """``entry_kernel(args..., out0, ..., n)`` around the per-element ``program``: one output
+    array per leaf of the returned ``structure``."""
     entry = program.entry_unit
     params = [a.id for a in entry.tree.args.args]
     for k, axis in enumerate(in_axes):
@@ -27,7 +31,8 @@ def kernel_program(program: Program, in_axes: tuple[int | None, ...], outputs: i
             )
     namer = Namer(set(program.units) | set(params) | {"np", "math", "_s2s", "cuda"})
     name = namer.fresh(f"{entry.name}_kernel")
-    outs = [f"_out{j}" for j in range(outputs)]
+    paths = leaf_paths(structure)
+    outs = [f"_out{j}" for j in range(len(paths))]
     elements = ", ".join(p if a is None else f"{p}[_b]" for p, a in zip(params, in_axes))
     lines = [
         f"def {name}({', '.join(params + outs)}, _n):",
@@ -35,10 +40,7 @@ def kernel_program(program: Program, in_axes: tuple[int | None, ...], outputs: i
         "    if _b < _n:",
         f"        _r = {entry.name}({elements})",
     ]
-    if outputs == 1:
-        lines.append("        _out0[_b] = _r")
-    else:
-        lines += [f"        _out{j}[_b] = _r[{j}]" for j in range(outputs)]
+    lines += [f"        _out{j}[_b] = {index_source('_r', p)}" for j, p in enumerate(paths)]
     tree = gast.parse("\n".join(lines) + "\n").body[0]
     for node in gast.walk(tree):
         if hasattr(node, "lineno"):
