@@ -1,0 +1,105 @@
+"""Functions that ``s2s.grad`` must refuse, with an error that points into them (test data for
+``test_grad_errors.py``).
+
+The line an error should point at ends with ``# error``; the tests find it there, so
+functions can be added or moved without editing line numbers in the tests.
+"""
+
+import numpy as np
+
+
+def sort_then_weight(x):
+    y = np.sort(x)  # error
+    return np.sum(y * np.arange(1.0, x.shape[0] + 1.0))
+
+
+def median_of(x):
+    return np.median(x)  # error
+
+
+def sorts_a_constant(x):
+    order = np.sort(np.array([3.0, 1.0, 2.0]))
+    return np.sum(x * order)
+
+
+def _sorted_helper(v):
+    return np.sort(v)  # error
+
+
+def calls_a_sorting_helper(x):
+    return np.sum(_sorted_helper(x) * 2.0)
+
+
+def try_statement(x):
+    try:  # error
+        y = np.log(x)
+    except ValueError:
+        y = x
+    return np.sum(y)
+
+
+def _fenced_helper(v):
+    return [e * 2.0 for e in v]  # error
+
+
+def calls_a_fenced_helper(x):
+    return np.sum(np.array(_fenced_helper(x)))
+
+
+def uses_an_undefined_name(x):
+    return np.sum(x * UNDEFINED_SCALE)  # error  # noqa: F821
+
+
+def product(x, n):
+    return x**n
+
+
+def vector_output(x):
+    return np.sin(x) * 2.0
+
+
+def tuple_output(x):
+    return np.sum(x), x * 2.0
+
+
+def two_args(x, y):
+    return np.sum(x * y)
+
+
+def scalar_output(x):
+    return np.sum(x * x)  # error
+
+
+def three_outputs(x):
+    return np.sum(x), x, 2.0 * x  # error
+
+
+def writes_into_its_argument(x):
+    y = np.sum(x * x)
+    x[0] = 0.0  # error
+    return y + np.sum(x)
+
+
+def writes_into_a_row_of_its_argument(a):
+    total = 0.0
+    for i in range(a.shape[0]):
+        a[i, 0] = a[i, 0] * 2.0  # error
+        total += np.sum(a[i])
+    return total
+
+
+def writes_into_a_copy(x):
+    y = x.copy()
+    y[0] = 0.0
+    return np.sum(y * x)
+
+
+def _fill_squares(out, v):
+    for i in range(out.shape[0]):
+        out[i] = v[i] * v[i]
+
+
+def helper_fills_an_array(x):
+    out = np.zeros(x.shape[0])
+    _fill_squares(out, x)  # error
+    return np.sum(out)

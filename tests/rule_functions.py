@@ -1,0 +1,829 @@
+"""One small function per derivative rule of reverse mode (test data for
+``test_rules_property.py``).
+
+s2s reads the source of what it differentiates, so each function is a module-level ``def``.
+Most return the rule's output as it is (an array or a scalar): the tests check them with
+``check_grads``, whose random cotangent weights every entry of the output. The ``w_*``
+functions reduce to a scalar with a weight array ``w`` instead, for ``s2s.grad``.
+Arguments that are not differentiated (axes, shapes, permutations, conditions) are passed in.
+"""
+
+import math
+
+import numpy as np
+
+# -- elementwise, unary ------------------------------------------------------------------------
+
+
+def f_sin(x):
+    return np.sin(x)
+
+
+def f_cos(x):
+    return np.cos(x)
+
+
+def f_tan(x):
+    return np.tan(x)
+
+
+def f_arcsin(x):
+    return np.arcsin(x)
+
+
+def f_arccos(x):
+    return np.arccos(x)
+
+
+def f_arctan(x):
+    return np.arctan(x)
+
+
+def f_sinh(x):
+    return np.sinh(x)
+
+
+def f_cosh(x):
+    return np.cosh(x)
+
+
+def f_tanh(x):
+    return np.tanh(x)
+
+
+def f_arcsinh(x):
+    return np.arcsinh(x)
+
+
+def f_arccosh(x):
+    return np.arccosh(x)
+
+
+def f_arctanh(x):
+    return np.arctanh(x)
+
+
+def f_exp(x):
+    return np.exp(x)
+
+
+def f_expm1(x):
+    return np.expm1(x)
+
+
+def f_exp2(x):
+    return np.exp2(x)
+
+
+def f_log(x):
+    return np.log(x)
+
+
+def f_log1p(x):
+    return np.log1p(x)
+
+
+def f_log2(x):
+    return np.log2(x)
+
+
+def f_log10(x):
+    return np.log10(x)
+
+
+def f_sqrt(x):
+    return np.sqrt(x)
+
+
+def f_cbrt(x):
+    return np.cbrt(x)
+
+
+def f_square(x):
+    return np.square(x)
+
+
+def f_absolute(x):
+    return np.absolute(x)
+
+
+def f_np_abs(x):
+    return np.abs(x)
+
+
+def f_builtin_abs(x):
+    return abs(x)
+
+
+def f_negative(x):
+    return np.negative(x)
+
+
+def f_positive(x):
+    return np.positive(x)
+
+
+def f_neg_operator(x):
+    return -x
+
+
+def f_pos_operator(x):
+    return +x
+
+
+def f_reciprocal(x):
+    return np.reciprocal(x)
+
+
+def f_deg2rad(x):
+    return np.deg2rad(x)
+
+
+def f_rad2deg(x):
+    return np.rad2deg(x)
+
+
+def f_radians(x):
+    return np.radians(x)
+
+
+def f_degrees(x):
+    return np.degrees(x)
+
+
+def f_asarray(x):
+    return np.asarray(x) * 2.0
+
+
+def f_copy(x):
+    return np.copy(x) * 2.0
+
+
+def f_copy_method(x):
+    return x.copy() * 2.0
+
+
+def f_array(x):
+    return np.array(x) * 2.0
+
+
+def f_array_of_scalars(a, b):
+    return np.array([a, b, a * b])
+
+
+# -- elementwise, binary (broadcasting) --------------------------------------------------------
+
+
+def f_add(a, b):
+    return a + b
+
+
+def f_np_add(a, b):
+    return np.add(a, b)
+
+
+def f_subtract(a, b):
+    return a - b
+
+
+def f_np_subtract(a, b):
+    return np.subtract(a, b)
+
+
+def f_multiply(a, b):
+    return a * b
+
+
+def f_np_multiply(a, b):
+    return np.multiply(a, b)
+
+
+def f_divide(a, b):
+    return a / b
+
+
+def f_np_divide(a, b):
+    return np.divide(a, b)
+
+
+def f_true_divide(a, b):
+    return np.true_divide(a, b)
+
+
+def f_power_operator(a, b):
+    return a**b
+
+
+def f_np_power(a, b):
+    return np.power(a, b)
+
+
+def f_square_operator(x):
+    return x**2
+
+
+def f_cube_negative_base(x):
+    return (x - 3.0) ** 3
+
+
+def f_real_exponent(x):
+    return x**2.5
+
+
+def f_exponential_base(x):
+    return 2.0**x
+
+
+def f_mod_operator(a, b):
+    return a % b
+
+
+def f_np_mod(a, b):
+    return np.mod(a, b)
+
+
+def f_np_remainder(a, b):
+    return np.remainder(a, b)
+
+
+def f_np_fmod(a, b):
+    return np.fmod(a, b)
+
+
+def f_maximum(a, b):
+    return np.maximum(a, b)
+
+
+def f_minimum(a, b):
+    return np.minimum(a, b)
+
+
+def f_fmax(a, b):
+    return np.fmax(a, b)
+
+
+def f_fmin(a, b):
+    return np.fmin(a, b)
+
+
+def f_hypot(a, b):
+    return np.hypot(a, b)
+
+
+def f_arctan2(a, b):
+    return np.arctan2(a, b)
+
+
+def f_logaddexp(a, b):
+    return np.logaddexp(a, b)
+
+
+def f_scalar_left(x):
+    return 3.0 - 2.0 * x
+
+
+def f_scalar_right(x):
+    return x / 4.0 + 1.0
+
+
+def f_where(condition, a, b):
+    return np.where(condition, a, b)
+
+
+def f_where_scalar_branch(condition, a):
+    return np.where(condition, a, 0.5)
+
+
+def f_clip(a, lo, hi):
+    return np.clip(a, lo, hi)
+
+
+def f_clip_method(a, lo, hi):
+    return a.clip(lo, hi)
+
+
+# -- zero gradient -----------------------------------------------------------------------------
+
+
+def f_sign(x):
+    return np.sign(x) * x
+
+
+def f_floor(x):
+    return np.floor(x) + x
+
+
+def f_ceil(x):
+    return np.ceil(x) * x
+
+
+def f_round(x):
+    return np.round(x) + x
+
+
+def f_round_method(x):
+    return x.round() + x
+
+
+def f_rint(x):
+    return np.rint(x) * x
+
+
+def f_trunc(x):
+    return np.trunc(x) + x
+
+
+def f_floor_divide(a, b):
+    return a // b + a
+
+
+def f_only_floor(x):
+    return np.floor(x)
+
+
+# -- reductions and scans ----------------------------------------------------------------------
+
+
+def f_sum(x):
+    return np.sum(x)
+
+
+def f_sum_axis(x, axis):
+    return np.sum(x, axis=axis)
+
+
+def f_sum_axis_positional(x, axis):
+    return np.sum(x, axis)
+
+
+def f_sum_method(x, axis):
+    return x.sum(axis=axis)
+
+
+def f_mean(x):
+    return np.mean(x)
+
+
+def f_mean_axis(x, axis):
+    return np.mean(x, axis=axis)
+
+
+def f_prod(x):
+    return np.prod(x)
+
+
+def f_prod_axis(x, axis):
+    return np.prod(x, axis=axis)
+
+
+def f_max(x):
+    return np.max(x)
+
+
+def f_max_axis(x, axis):
+    return np.max(x, axis=axis)
+
+
+def f_amax(x):
+    return np.amax(x)
+
+
+def f_max_method(x, axis):
+    return x.max(axis=axis)
+
+
+def f_min(x):
+    return np.min(x)
+
+
+def f_min_axis(x, axis):
+    return np.min(x, axis=axis)
+
+
+def f_amin(x):
+    return np.amin(x)
+
+
+def f_cumsum(x):
+    return np.cumsum(x)
+
+
+def f_cumsum_axis(x, axis):
+    return np.cumsum(x, axis=axis)
+
+
+def f_cumprod(x):
+    return np.cumprod(x)
+
+
+def f_cumprod_axis(x, axis):
+    return np.cumprod(x, axis=axis)
+
+
+def f_var(x):
+    return np.var(x)
+
+
+def f_var_axis(x, axis):
+    return np.var(x, axis=axis)
+
+
+def f_var_ddof(x, axis):
+    return np.var(x, axis=axis, ddof=1)
+
+
+def f_std(x):
+    return np.std(x)
+
+
+def f_std_axis(x, axis):
+    return np.std(x, axis=axis)
+
+
+def f_std_ddof(x, axis):
+    return np.std(x, axis=axis, ddof=1)
+
+
+def f_full(value, shape):
+    return np.full(shape, value) * 2.0
+
+
+# -- linear algebra ----------------------------------------------------------------------------
+
+
+def f_dot(a, b):
+    return np.dot(a, b)
+
+
+def f_matmul_operator(a, b):
+    return a @ b
+
+
+def f_matmul(a, b):
+    return np.matmul(a, b)
+
+
+def f_dot_method(a, b):
+    return a.dot(b)
+
+
+def f_outer(a, b):
+    return np.outer(a, b)
+
+
+def f_inner(a, b):
+    return np.inner(a, b)
+
+
+def f_vdot(a, b):
+    return np.vdot(a, b)
+
+
+def f_trace(x):
+    return np.trace(x)
+
+
+def f_trace_method(x):
+    return x.trace()
+
+
+def f_solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def f_inv(a):
+    return np.linalg.inv(a)
+
+
+def f_det(a):
+    return np.linalg.det(a)
+
+
+def f_slogdet(a):
+    sign, logdet = np.linalg.slogdet(a)
+    return sign * logdet
+
+
+def f_logabsdet(a):
+    return np.linalg.slogdet(a)[1]
+
+
+def f_norm(x):
+    return np.linalg.norm(x)
+
+
+def f_norm_fro(x):
+    return np.linalg.norm(x, "fro")
+
+
+def f_norm_2(x):
+    return np.linalg.norm(x, 2)
+
+
+def f_norm_1(x):
+    return np.linalg.norm(x, 1)
+
+
+def f_cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+# -- shapes ------------------------------------------------------------------------------------
+
+
+def f_reshape_flat(x):
+    return np.reshape(x, (-1,))
+
+
+def f_reshape_row(x):
+    return np.reshape(x, (1, x.size))
+
+
+def f_reshape_method(x):
+    return x.reshape(x.size, 1)
+
+
+def f_reshape_shape(x, shape):
+    return np.reshape(x, shape)
+
+
+def f_transpose(x):
+    return np.transpose(x)
+
+
+def f_transpose_axes(x, axes):
+    return np.transpose(x, axes)
+
+
+def f_transpose_attribute(x):
+    return x.T
+
+
+def f_transpose_method(x):
+    return x.transpose()
+
+
+def f_ravel(x):
+    return np.ravel(x)
+
+
+def f_ravel_method(x):
+    return x.ravel()
+
+
+def f_flatten(x):
+    return x.flatten()
+
+
+def f_atleast_1d(x):
+    return np.atleast_1d(x)
+
+
+def f_atleast_2d(x):
+    return np.atleast_2d(x)
+
+
+def f_concatenate(a, b, axis):
+    return np.concatenate((a, b), axis=axis)
+
+
+def f_concatenate_three(a, b, axis):
+    return np.concatenate((a, b, a), axis=axis)
+
+
+def f_concatenate_list(a, b):
+    return np.concatenate([a, b])
+
+
+def f_stack(a, b, axis):
+    return np.stack((a, b), axis=axis)
+
+
+def f_vstack(a, b):
+    return np.vstack((a, b))
+
+
+def f_hstack(a, b):
+    return np.hstack((a, b))
+
+
+def f_expand_dims(x, axis):
+    return np.expand_dims(x, axis)
+
+
+def f_squeeze(x):
+    return np.squeeze(x)
+
+
+def f_squeeze_axis(x, axis):
+    return np.squeeze(x, axis=axis)
+
+
+def f_broadcast_to(x, shape):
+    return np.broadcast_to(x, shape) * 1.0
+
+
+def f_diag(x):
+    return np.diag(x)
+
+
+def f_flip(x):
+    return np.flip(x)
+
+
+# -- math.* on scalars -------------------------------------------------------------------------
+
+
+def m_sin(x):
+    return math.sin(x)
+
+
+def m_cos(x):
+    return math.cos(x)
+
+
+def m_tan(x):
+    return math.tan(x)
+
+
+def m_asin(x):
+    return math.asin(x)
+
+
+def m_acos(x):
+    return math.acos(x)
+
+
+def m_atan(x):
+    return math.atan(x)
+
+
+def m_sinh(x):
+    return math.sinh(x)
+
+
+def m_cosh(x):
+    return math.cosh(x)
+
+
+def m_tanh(x):
+    return math.tanh(x)
+
+
+def m_asinh(x):
+    return math.asinh(x)
+
+
+def m_acosh(x):
+    return math.acosh(x)
+
+
+def m_atanh(x):
+    return math.atanh(x)
+
+
+def m_exp(x):
+    return math.exp(x)
+
+
+def m_expm1(x):
+    return math.expm1(x)
+
+
+def m_log(x):
+    return math.log(x)
+
+
+def m_log_base(x):
+    return math.log(x, 3.0)
+
+
+def m_log1p(x):
+    return math.log1p(x)
+
+
+def m_log2(x):
+    return math.log2(x)
+
+
+def m_log10(x):
+    return math.log10(x)
+
+
+def m_sqrt(x):
+    return math.sqrt(x)
+
+
+def m_fabs(x):
+    return math.fabs(x)
+
+
+def m_degrees(x):
+    return math.degrees(x)
+
+
+def m_radians(x):
+    return math.radians(x)
+
+
+def m_erf(x):
+    return math.erf(x)
+
+
+def m_erfc(x):
+    return math.erfc(x)
+
+
+def m_pow(a, b):
+    return math.pow(a, b)
+
+
+def m_builtin_pow(a, b):
+    return pow(a, b)
+
+
+def m_hypot(a, b):
+    return math.hypot(a, b)
+
+
+def m_atan2(a, b):
+    return math.atan2(a, b)
+
+
+def m_fmod(a, b):
+    return math.fmod(a, b)
+
+
+def m_builtin_max(a, b):
+    return max(a, b)
+
+
+def m_builtin_min(a, b):
+    return min(a, b)
+
+
+def m_float(x):
+    return float(x) * 2.0
+
+
+def m_floor(x):
+    return math.floor(x) * x
+
+
+def m_ceil(x):
+    return math.ceil(x) + x
+
+
+def m_trunc(x):
+    return math.trunc(x) * x
+
+
+def m_builtin_round(x):
+    return round(x) + x
+
+
+# -- scalar outputs for s2s.grad: the rule's output weighted by `w` -------------------------
+
+
+def w_sin(x, w):
+    return np.sum(np.sin(x) * w)
+
+
+def w_exp_log(x, w):
+    return np.sum(np.log(np.exp(x) + 1.0) * w)
+
+
+def w_multiply(a, b, w):
+    return np.sum(a * b * w)
+
+
+def w_divide(a, b, w):
+    return np.sum(a / b * w)
+
+
+def w_sum_axis(x, w):
+    return np.sum(np.sum(x, axis=0) * w)
+
+
+def w_max_axis(x, w):
+    return np.sum(np.max(x, axis=-1) * w)
+
+
+def w_matmul(a, b, w):
+    return np.sum((a @ b) * w)
+
+
+def w_solve(a, b, w):
+    return np.sum(np.linalg.solve(a, b) * w)
+
+
+def w_concatenate(a, b, w):
+    return np.sum(np.concatenate((a, b), axis=0) * w)
+
+
+def w_where(condition, a, b, w):
+    return np.sum(np.where(condition, a, b) * w)
+
+
+def w_math(x, y):
+    return math.sin(x) * math.exp(y) + math.hypot(x, y) + math.atan2(x, y)

@@ -1,0 +1,340 @@
+"""The semantics of ``s2s.grad``, ``s2s.value_and_grad`` and ``s2s.vjp``: ``argnums``,
+``has_aux``, the structure, shape and dtype of what they return, ``jit=False`` against
+``jit=True``, composing with ``s2s.jit`` and with ``s2s.grad`` itself, and ``s2s.show``."""
+
+import math
+
+import numpy as np
+import pytest
+
+import s2s
+
+# -- functions under test (module level: s2s reads their source) -------------------------------
+
+
+def poly(x):
+    return 3.0 * x**3 - 2.0 * x**2 + x - 5.0
+
+
+def two_args(x, y):
+    return np.sum(np.sin(x) * y) + np.sum(y * y)
+
+
+def three_args(x, y, z):
+    return x * y * y + math.sin(z)
+
+
+def weighted_norm(x, w):
+    return np.sum(w * x * x)
+
+
+def with_aux(x):
+    y = np.sum(x * x)
+    return y, np.cos(x)
+
+
+def with_scalar_aux(x, y):
+    value = x * y + math.exp(x)
+    return value, x - y
+
+
+def ignores_y(x, y):
+    return np.sum(x * x)
+
+
+def uses_y_only_in_branch_condition(x, y):
+    if y > 0.0:
+        return np.sum(x)
+    return np.sum(2.0 * x)
+
+
+def constant_output(x):
+    return 4.0
+
+
+def elementwise(x):
+    return np.exp(x) * x
+
+
+def pair_output(x, y):
+    return x * y, np.sum(x) + y
+
+
+def scalar_and_array(x):
+    return np.sum(x), 2.0 * x
+
+
+def loop_and_branch(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0.0:
+            total += x[i] ** 2
+        else:
+            total += math.sin(x[i])
+    return total
+
+
+def float32_sum(x):
+    return np.sum(x * x)
+
+
+def scalar_square(x):
+    return x * x
+
+
+X = np.array([0.3, -1.2, 2.0])
+Y = np.array([1.5, 0.5, -0.7])
+
+
+def _numeric(f, x, h=1e-6):
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[idx] += h
+        down[idx] -= h
+        out[idx] = (f(up) - f(down)) / (2 * h)
+    return out
+
+
+# -- argnums -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_int_argnums_gives_one_gradient(jit):
+    g = s2s.grad(two_args, jit=jit)(X, Y)
+    assert isinstance(g, np.ndarray) and g.shape == X.shape
+    np.testing.assert_allclose(g, np.cos(X) * Y)
+    gy = s2s.grad(two_args, 1, jit=jit)(X, Y)
+    np.testing.assert_allclose(gy, np.sin(X) + 2 * Y)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_tuple_argnums_gives_a_tuple_in_that_order(jit):
+    grads = s2s.grad(two_args, (1, 0), jit=jit)(X, Y)
+    assert isinstance(grads, tuple) and len(grads) == 2
+    np.testing.assert_allclose(grads[0], np.sin(X) + 2 * Y)
+    np.testing.assert_allclose(grads[1], np.cos(X) * Y)
+
+
+def test_one_element_tuple_argnums_gives_a_tuple():
+    grads = s2s.grad(two_args, (0,), jit=False)(X, Y)
+    assert isinstance(grads, tuple) and len(grads) == 1
+    np.testing.assert_allclose(grads[0], np.cos(X) * Y)
+    assert isinstance(s2s.grad(two_args, [1], jit=False)(X, Y), tuple)
+
+
+def test_negative_argnums_count_from_the_end():
+    np.testing.assert_allclose(
+        s2s.grad(two_args, -1, jit=False)(X, Y), s2s.grad(two_args, 1, jit=False)(X, Y)
+    )
+    gz, gx = s2s.grad(three_args, (-1, -3), jit=False)(2.0, 3.0, 0.5)
+    assert gz == pytest.approx(math.cos(0.5))
+    assert gx == pytest.approx(9.0)
+
+
+def test_scalar_arguments_give_float_gradients():
+    gx, gy, gz = s2s.grad(three_args, (0, 1, 2), jit=False)(2.0, 3.0, 0.5)
+    assert (gx, gy, gz) == pytest.approx((9.0, 12.0, math.cos(0.5)))
+    assert all(isinstance(g, float) for g in (gx, gy, gz))
+
+
+@pytest.mark.parametrize("argnums", [True, "0", (), [], 1.0, (0, "1"), None])
+def test_malformed_argnums_is_a_type_error(argnums):
+    with pytest.raises(TypeError, match="argnums"):
+        s2s.grad(two_args, argnums)
+
+
+# -- has_aux and value_and_grad ----------------------------------------------------------------
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_grad_has_aux_returns_gradient_and_aux(jit):
+    g, aux = s2s.grad(with_aux, has_aux=True, jit=jit)(X)
+    np.testing.assert_allclose(g, 2 * X)
+    np.testing.assert_allclose(aux, np.cos(X))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_value_and_grad_has_aux_returns_value_aux_and_gradient(jit):
+    (value, aux), g = s2s.value_and_grad(with_aux, has_aux=True, jit=jit)(X)
+    assert value == pytest.approx(np.sum(X * X))
+    np.testing.assert_allclose(aux, np.cos(X))
+    np.testing.assert_allclose(g, 2 * X)
+
+
+def test_has_aux_with_tuple_argnums():
+    (value, aux), (gx, gy) = s2s.value_and_grad(with_scalar_aux, (0, 1), has_aux=True, jit=False)(
+        0.5, 2.0
+    )
+    assert value == pytest.approx(0.5 * 2.0 + math.exp(0.5))
+    assert aux == pytest.approx(-1.5)
+    assert (gx, gy) == pytest.approx((2.0 + math.exp(0.5), 0.5))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_value_and_grad(jit):
+    value, g = s2s.value_and_grad(weighted_norm, jit=jit)(X, Y)
+    assert value == pytest.approx(weighted_norm(X, Y))
+    np.testing.assert_allclose(g, 2 * Y * X)
+    value, (gx, gw) = s2s.value_and_grad(weighted_norm, (0, 1), jit=jit)(X, Y)
+    assert value == pytest.approx(weighted_norm(X, Y))
+    np.testing.assert_allclose(gx, 2 * Y * X)
+    np.testing.assert_allclose(gw, X * X)
+
+
+def test_grad_through_loops_and_branches_matches_differences():
+    x = np.array([0.7, -0.4, 1.3, -2.1])
+    np.testing.assert_allclose(
+        s2s.grad(loop_and_branch, jit=False)(x), _numeric(loop_and_branch, x), rtol=1e-6
+    )
+
+
+# -- vjp ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_vjp_of_an_array_output(jit):
+    out, vjp_fn = s2s.vjp(elementwise, X, jit=jit)
+    np.testing.assert_allclose(out, np.exp(X) * X)
+    u = np.array([1.0, -2.0, 0.5])
+    (gx,) = vjp_fn(u)
+    np.testing.assert_allclose(gx, u * np.exp(X) * (1.0 + X))
+    (again,) = vjp_fn(2.0 * u)  # the same vjp_fn, another cotangent
+    np.testing.assert_allclose(again, 2.0 * gx)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_vjp_of_a_tuple_output(jit):
+    (a, b), vjp_fn = s2s.vjp(pair_output, X, 2.0, jit=jit)
+    np.testing.assert_allclose(a, 2.0 * X)
+    assert b == pytest.approx(np.sum(X) + 2.0)
+    u = np.array([1.0, 2.0, 3.0])
+    gx, gy = vjp_fn((u, 0.5))
+    np.testing.assert_allclose(gx, 2.0 * u + 0.5)
+    assert gy == pytest.approx(np.dot(u, X) + 0.5)
+
+
+def test_vjp_of_a_scalar_and_an_array():
+    (s, arr), vjp_fn = s2s.vjp(scalar_and_array, X, jit=False)
+    assert s == pytest.approx(np.sum(X))
+    (gx,) = vjp_fn((1.5, np.ones(3)))
+    np.testing.assert_allclose(gx, np.full(3, 3.5))
+
+
+def test_vjp_returns_one_adjoint_per_primal_even_for_one_primal():
+    _, vjp_fn = s2s.vjp(scalar_square, 3.0, jit=False)
+    result = vjp_fn(1.0)
+    assert isinstance(result, tuple) and len(result) == 1
+    assert result[0] == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(
+    "cotangent",
+    [np.ones(4), np.ones((3, 1)), 1.0],
+    ids=["longer", "two-dimensional", "scalar"],
+)
+def test_vjp_rejects_a_cotangent_of_the_wrong_shape(cotangent):
+    _, vjp_fn = s2s.vjp(elementwise, X, jit=False)
+    with pytest.raises(s2s.DifferentiationError, match="cotangent has shape"):
+        vjp_fn(cotangent)
+
+
+@pytest.mark.parametrize(
+    "cotangent",
+    [np.ones(3), (np.ones(3),), (np.ones(3), 1.0, 1.0), (np.ones(2), 1.0)],
+    ids=["not-a-tuple", "too-short", "too-long", "wrong-entry-shape"],
+)
+def test_vjp_rejects_a_cotangent_of_the_wrong_structure(cotangent):
+    _, vjp_fn = s2s.vjp(pair_output, X, 2.0, jit=False)
+    with pytest.raises(s2s.DifferentiationError, match="cotangent"):
+        vjp_fn(cotangent)
+
+
+# -- shapes, dtypes, zeros ----------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 1, 3)])
+def test_gradient_has_the_shape_of_its_argument(shape):
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+    g = s2s.grad(float32_sum, jit=False)(x)
+    assert isinstance(g, np.ndarray) and g.shape == shape and g.dtype == np.float64
+    np.testing.assert_allclose(g, 2 * x)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_float32_argument_gives_float32_gradient(jit):
+    x = np.array([1.0, -2.0, 0.5], dtype=np.float32)
+    g = s2s.grad(float32_sum, jit=jit)(x)
+    assert g.dtype == np.float32 and g.shape == x.shape
+    np.testing.assert_allclose(g, 2 * x, rtol=1e-6)
+    gx, gw = s2s.grad(weighted_norm, (0, 1), jit=jit)(x, Y)
+    assert gx.dtype == np.float32 and gw.dtype == np.float64
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_unused_argument_gets_zeros_of_its_shape(jit):
+    gx, gy = s2s.grad(ignores_y, (0, 1), jit=jit)(X, Y)
+    np.testing.assert_allclose(gx, 2 * X)
+    assert isinstance(gy, np.ndarray) and gy.shape == Y.shape and not gy.any()
+
+
+def test_argument_used_only_in_a_condition_gets_zero():
+    gx, gy = s2s.grad(uses_y_only_in_branch_condition, (0, 1), jit=False)(X, -1.0)
+    np.testing.assert_allclose(gx, np.full(3, 2.0))
+    assert gy == 0.0
+
+
+def test_constant_output_gives_zero_gradient():
+    assert s2s.grad(constant_output, jit=False)(1.5) == 0.0
+    g = s2s.grad(constant_output, jit=False)(X)
+    assert g.shape == X.shape and not g.any()
+
+
+# -- jit=False against jit=True, and composition ----------------------------------------------
+@pytest.mark.parametrize(
+    "fn, args, argnums",
+    [
+        (two_args, (X, Y), (0, 1)),
+        (loop_and_branch, (np.array([0.7, -0.4, 1.3]),), 0),
+        (three_args, (2.0, 3.0, 0.5), (0, 1, 2)),
+        (poly, (1.7,), 0),
+    ],
+    ids=["arrays", "loop", "scalars", "poly"],
+)
+def test_python_and_numba_agree(fn, args, argnums):
+    expected = s2s.value_and_grad(fn, argnums, jit=False)(*args)
+    actual = s2s.value_and_grad(fn, argnums, jit=True)(*args)
+    np.testing.assert_allclose(actual[0], expected[0], rtol=1e-12)
+    as_tuple = lambda g: g if isinstance(g, tuple) else (g,)
+    assert len(as_tuple(actual[1])) == len(as_tuple(expected[1]))
+    for a, e in zip(as_tuple(actual[1]), as_tuple(expected[1])):
+        assert np.shape(a) == np.shape(e)
+        np.testing.assert_allclose(a, e, rtol=1e-12, atol=1e-15)
+
+
+def test_jit_of_grad():
+    compiled = s2s.jit(s2s.grad(poly, jit=False))
+    assert compiled(2.0) == pytest.approx(9.0 * 4.0 - 4.0 * 2.0 + 1.0)
+    g = s2s.jit(s2s.grad(two_args, (0, 1)))(X, Y)
+    np.testing.assert_allclose(g[0], np.cos(X) * Y)
+
+
+def test_grad_of_grad_of_a_polynomial():
+    second = s2s.grad(s2s.grad(poly, jit=False), jit=False)
+    assert second(1.5) == pytest.approx(18.0 * 1.5 - 4.0)
+    assert s2s.grad(s2s.grad(poly))(1.5) == pytest.approx(18.0 * 1.5 - 4.0)
+
+
+def test_third_derivative_of_a_polynomial():
+    third = s2s.grad(s2s.grad(s2s.grad(poly, jit=False), jit=False), jit=False)
+    assert third(0.3) == pytest.approx(18.0)
+
+
+# -- show ------------------------------------------------------------------------------------------
+def test_show_of_grad_is_deterministic_and_names_adjoints_after_variables():
+    first = s2s.show(s2s.grad(weighted_norm))
+    assert first == s2s.show(s2s.grad(weighted_norm))
+    assert first == s2s.show(s2s.grad(weighted_norm, jit=False))
+    assert "def weighted_norm_grad(x, w):" in first
+    assert "bx = " in first
+    assert "return _s2s.cast_like(bx, x)" in first
+    assert "bw" not in first  # w is not differentiated: it needs no adjoint
+
+
+def test_show_of_value_and_grad_and_tuple_argnums():
+    text = s2s.show(s2s.value_and_grad(weighted_norm, (0, 1)))
+    assert "bx" in text and "bw" in text
+    assert "weighted_norm_value_and_grad" in text

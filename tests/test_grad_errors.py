@@ -1,0 +1,216 @@
+"""Bad input to ``s2s.grad`` gets an s2s error that names the problem and, when the problem is
+in the user's code, points at it (``exc.location``: file, line, function).
+
+The functions live in ``grad_error_cases.py``; the line each error should point at is marked
+there with ``# error``.
+"""
+
+import inspect
+import re
+
+import grad_error_cases as cases
+import numpy as np
+import pytest
+
+import s2s
+
+JIT = pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+X = np.array([0.5, 2.0, 1.5])
+
+
+def marked_line(fn) -> int:
+    """The line of ``fn`` (in ``grad_error_cases.py``) that ends with ``# error``."""
+    lines, first = inspect.getsourcelines(fn)
+    marked = [first + k for k, line in enumerate(lines) if "# error" in line]
+    assert len(marked) == 1, f"{fn.__name__} should have one line marked '# error'"
+    return marked[0]
+
+
+def function_lines(fn) -> range:
+    lines, first = inspect.getsourcelines(fn)
+    return range(first, first + len(lines))
+
+
+def assert_points_at(exc: s2s.S2SError, fn, exact: bool = True) -> None:
+    """``exc.location`` is in ``fn``'s file: on its marked line, or (``exact=False``) in it."""
+    location = exc.location
+    assert location is not None, f"no location in: {exc}"
+    assert location.filename == inspect.getsourcefile(cases)
+    assert location.function == fn.__name__
+    if exact:
+        assert location.lineno == marked_line(fn), str(exc)
+    else:
+        assert location.lineno in function_lines(fn), str(exc)
+    assert f'File "{location.filename}", line {location.lineno}' in str(exc)
+
+
+# -- functions without a derivative rule ---------------------------------------------------------
+@JIT
+@pytest.mark.parametrize(
+    "fn, name",
+    [(cases.sort_then_weight, "np.sort"), (cases.median_of, "np.median")],
+    ids=["sort", "median"],
+)
+def test_call_without_a_rule_is_named_and_located(fn, name, jit):
+    with pytest.raises(s2s.DifferentiationError, match=re.escape(f"`{name}`")) as info:
+        s2s.grad(fn, jit=jit)(X)
+    assert "no derivative rule" in info.value.message
+    assert "defvjp" in info.value.hint
+    assert_points_at(info.value, fn)
+
+
+def test_call_without_a_rule_in_a_helper_points_into_the_helper():
+    with pytest.raises(s2s.DifferentiationError, match="np.sort") as info:
+        s2s.grad(cases.calls_a_sorting_helper, jit=False)(X)
+    assert_points_at(info.value, cases._sorted_helper)
+
+
+@JIT
+def test_call_without_a_rule_on_constants_is_fine(jit):
+    g = s2s.grad(cases.sorts_a_constant, jit=jit)(X)
+    np.testing.assert_allclose(g, [1.0, 2.0, 3.0])
+
+
+# -- constructs outside the subset, unresolvable names --------------------------------------------
+@JIT
+def test_unsupported_construct_is_fenced(jit):
+    with pytest.raises(s2s.UnsupportedSyntaxError, match="`try` statements") as info:
+        s2s.grad(cases.try_statement, jit=jit)(X)
+    assert_points_at(info.value, cases.try_statement)
+
+
+def test_unsupported_construct_in_a_helper_points_into_the_helper():
+    with pytest.raises(s2s.UnsupportedSyntaxError, match="list comprehensions") as info:
+        s2s.grad(cases.calls_a_fenced_helper, jit=False)(X)
+    assert_points_at(info.value, cases._fenced_helper)
+
+
+def test_undefined_name_is_reported():
+    with pytest.raises(s2s.NameResolutionError, match="UNDEFINED_SCALE") as info:
+        s2s.grad(cases.uses_an_undefined_name, jit=False)(X)
+    assert_points_at(info.value, cases.uses_an_undefined_name)
+
+
+# -- arguments -----------------------------------------------------------------------------------
+@JIT
+@pytest.mark.parametrize(
+    "value, kind",
+    [(3, "int"), (np.int64(3), "int64"), (True, "bool"), (np.arange(3), "ndarray")],
+    ids=["int", "np.int64", "bool", "int-array"],
+)
+def test_integer_argument_in_argnums(value, kind, jit):
+    with pytest.raises(s2s.DifferentiationError, match=r"argument 1 of product is an integer") as e:
+        s2s.grad(cases.product, 1, jit=jit)(2.0, value)
+    assert f"({kind})" in e.value.message
+    assert "float" in e.value.hint
+
+
+@JIT
+def test_integer_argument_outside_argnums_is_fine(jit):
+    assert s2s.grad(cases.product, 0, jit=jit)(2.0, 3) == pytest.approx(12.0)
+
+
+def test_argument_that_is_not_a_number():
+    with pytest.raises(s2s.DifferentiationError, match="argument 0 of two_args is a list"):
+        s2s.grad(cases.two_args, jit=False)([1.0, 2.0], X[:2])
+
+
+@JIT
+@pytest.mark.parametrize("argnums", [2, -3, (0, 2), 5])
+def test_argnums_out_of_range(argnums, jit):
+    with pytest.raises(s2s.DifferentiationError, match="out of range"):
+        s2s.grad(cases.two_args, argnums, jit=jit)(X, X)
+
+
+def test_argnums_out_of_range_in_value_and_grad():
+    with pytest.raises(s2s.DifferentiationError, match=r"argnums=1 is out of range"):
+        s2s.value_and_grad(cases.vector_output, 1, jit=False)(X)
+
+
+# -- outputs -------------------------------------------------------------------------------------
+@JIT
+def test_array_output_asks_for_a_scalar(jit):
+    with pytest.raises((TypeError, s2s.S2SError), match="reduce the output to a scalar"):
+        s2s.grad(cases.vector_output, jit=jit)(X)
+
+
+@JIT
+def test_array_output_of_value_and_grad_asks_for_a_scalar(jit):
+    with pytest.raises((TypeError, s2s.S2SError), match="scalar output"):
+        s2s.value_and_grad(cases.vector_output, jit=jit)(X)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="grad of a function returning a tuple (without has_aux) returns the gradient of the "
+    "first entry: only that entry reaches _s2s.grad_seed, which would reject the tuple",
+)
+def test_tuple_output_without_has_aux_asks_for_a_scalar():
+    with pytest.raises((TypeError, s2s.S2SError), match="scalar"):
+        s2s.grad(cases.tuple_output, jit=False)(X)
+
+
+@JIT
+@pytest.mark.parametrize(
+    "fn", [cases.scalar_output, cases.three_outputs], ids=["scalar", "three-outputs"]
+)
+def test_has_aux_without_a_pair(fn, jit):
+    with pytest.raises(s2s.DifferentiationError, match=r"has_aux=True needs .* a pair") as info:
+        s2s.grad(fn, has_aux=True, jit=jit)(X)
+    assert_points_at(info.value, fn, exact=False)
+
+
+def test_has_aux_without_a_pair_in_value_and_grad():
+    with pytest.raises(s2s.DifferentiationError, match="pair"):
+        s2s.value_and_grad(cases.scalar_output, has_aux=True, jit=False)(X)
+
+
+# -- in-place writes -------------------------------------------------------------------------------
+@JIT
+@pytest.mark.parametrize(
+    "fn, arg",
+    [
+        (cases.writes_into_its_argument, X),
+        (cases.writes_into_a_row_of_its_argument, np.ones((2, 3))),
+    ],
+    ids=["element", "row-in-loop"],
+)
+def test_in_place_write_into_an_argument(fn, arg, jit):
+    name = next(iter(inspect.signature(fn).parameters))
+    message = f"in-place write to the argument '{name}'"
+    with pytest.raises(s2s.DifferentiationError, match=message) as info:
+        s2s.grad(fn, jit=jit)(arg.copy())
+    assert f"{name} = {name}.copy()" in info.value.hint
+    assert_points_at(info.value, fn, exact=False)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the in-place write error points at the `def` line, not at the write",
+)
+def test_in_place_write_error_points_at_the_write():
+    with pytest.raises(s2s.DifferentiationError) as info:
+        s2s.grad(cases.writes_into_its_argument, jit=False)(X.copy())
+    assert_points_at(info.value, cases.writes_into_its_argument)
+
+
+@JIT
+def test_in_place_write_into_a_copy_is_fine(jit):
+    x = X.copy()
+    g = s2s.grad(cases.writes_into_a_copy, jit=jit)(x)
+    np.testing.assert_allclose(g, [0.0, 2.0 * X[1], 2.0 * X[2]])
+    np.testing.assert_array_equal(x, X)  # the argument itself is left alone
+
+
+@JIT
+def test_helper_called_for_its_effect_on_an_array_is_refused(jit):
+    message = "`_fill_squares` called for its effect"
+    with pytest.raises(s2s.DifferentiationError, match=message) as info:
+        s2s.grad(cases.helper_fills_an_array, jit=jit)(X)
+    assert_points_at(info.value, cases.helper_fills_an_array)
+
+
+# -- every error is an S2SError ------------------------------------------------------------------
+def test_errors_are_s2s_errors():
+    for cls in (s2s.DifferentiationError, s2s.UnsupportedSyntaxError, s2s.NameResolutionError):
+        assert issubclass(cls, s2s.S2SError)

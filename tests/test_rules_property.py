@@ -1,0 +1,721 @@
+"""Every derivative rule of reverse mode, checked through the public API on random inputs.
+
+Each line of ``SPECS`` names a rule, the function of ``rule_functions.py`` that uses it and
+the strategies of its arguments: random shapes (0 to 3 dimensions of 1 to 4 entries), pairs
+of shapes that broadcast against each other, axes, and values in the domain of the function.
+``check_grads`` compares the vector-Jacobian product (random cotangent, random direction) with
+central differences. The table runs the generated Python (``jit=False``); a smaller set runs
+the same checks compiled by Numba, varying shapes within one number of dimensions so that
+each function compiles once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import rule_functions as rf
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import s2s
+from s2s.testing import check_grads
+
+RTOL = 1e-5
+ATOL = 1e-6
+
+PYTHON_SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    phases=(Phase.explicit, Phase.generate),  # inputs are small: a failure reads as drawn
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+NUMBA_SETTINGS = settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+
+
+# -- values ------------------------------------------------------------------------------------
+# A domain maps a random generator and a shape to values; shape () gives a Python float.
+def _domain(sample: Callable) -> Callable:
+    def make(rng: np.random.Generator, shape: tuple[int, ...]):
+        values = np.asarray(sample(rng, shape), dtype=np.float64)
+        return float(values) if shape == () else values
+
+    return make
+
+
+REAL = _domain(lambda rng, s: rng.uniform(-2.0, 2.0, s))
+POSITIVE = _domain(lambda rng, s: rng.uniform(0.5, 2.0, s))
+UNIT = _domain(lambda rng, s: rng.uniform(-0.9, 0.9, s))  # arcsin, arccos, arctanh
+ABOVE_ONE = _domain(lambda rng, s: rng.uniform(1.1, 3.0, s))  # arccosh
+NEAR_ZERO = _domain(lambda rng, s: rng.uniform(-1.2, 1.2, s))  # tan
+EXPONENT = _domain(lambda rng, s: rng.uniform(-1.5, 1.5, s))
+# Kinks (abs, sign, max) and zeros (prod, cumprod, hypot) stay out of reach of the differences.
+AWAY_FROM_ZERO = _domain(lambda rng, s: rng.choice([-1.0, 1.0], s) * rng.uniform(0.3, 2.0, s))
+
+SEEDS = st.integers(0, 2**32 - 1)
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+SIDES = st.integers(1, 4)
+
+
+def _fill(domain: Callable, shape, seed: int, salt: int = 0, zero_d: bool = False):
+    """Values of ``domain`` in ``shape``; ``salt`` keeps two arguments drawn with the same
+    seed apart (equal operands would sit on the kink of ``maximum``); ``zero_d`` makes shape
+    ``()`` a 0-d array instead of a float."""
+    out = domain(np.random.default_rng([seed, salt]), tuple(shape))
+    return np.asarray(out) if zero_d and shape == () else out
+
+
+def values(domain: Callable, shapes=SHAPES) -> st.SearchStrategy:
+    """One argument: an array (a float or a 0-d array for shape ``()``) of a drawn shape, with
+    values from ``domain``."""
+    return st.tuples(st.builds(_fill, st.just(domain), shapes, SEEDS, st.just(0), st.booleans()))
+
+
+def pair(domain1: Callable, domain2: Callable, min_dims: int = 0) -> st.SearchStrategy:
+    """Two arguments whose shapes broadcast against each other."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=2, min_dims=min_dims, max_dims=3, max_side=4
+    ).flatmap(
+        lambda shapes: st.tuples(
+            st.builds(_fill, st.just(domain1), st.just(shapes.input_shapes[0]), SEEDS),
+            st.builds(_fill, st.just(domain2), st.just(shapes.input_shapes[1]), SEEDS, st.just(1)),
+        )
+    )
+
+
+def scalars(*domains: Callable) -> st.SearchStrategy:
+    """Python floats, one per domain (for ``math.*``)."""
+    return st.tuples(
+        *(
+            st.builds(_fill, st.just(d), st.just(()), SEEDS, st.just(salt))
+            for salt, d in enumerate(domains)
+        )
+    )
+
+
+ELEM = values(REAL)
+POS = values(POSITIVE)
+BROADCAST_PAIR = pair(REAL, REAL)
+
+
+@st.composite
+def with_axis(draw, domain=REAL, allow_none=True, min_along=1, shapes=SHAPES_1D_UP):
+    """An array and an axis of it (negative axes too), or ``None``."""
+    shape = list(draw(shapes))
+    choices = st.integers(-len(shape), len(shape) - 1)
+    axis = draw(st.one_of(st.none(), choices) if allow_none else choices)
+    if axis is None:
+        if np.prod(shape) < min_along:
+            shape[-1] = min_along
+    else:
+        shape[axis] = max(shape[axis], min_along)
+    return (_fill(domain, shape, draw(SEEDS)), axis)
+
+
+@st.composite
+def matmul_pair(draw, allow_scalar=False):
+    """Operands of ``np.dot``/``@``: 1-D or 2-D with matching inner extents (or a scalar)."""
+    ndims = [1, 2] + ([0] if allow_scalar else [])
+    nd_a, nd_b = draw(st.sampled_from(ndims)), draw(st.sampled_from(ndims))
+    m, k, n = draw(SIDES), draw(SIDES), draw(SIDES)
+    shape_a = {0: (), 1: (k,), 2: (m, k)}[nd_a]
+    shape_b = {0: (), 1: (k,), 2: (k, n)}[nd_b]
+    return (_fill(REAL, shape_a, draw(SEEDS)), _fill(REAL, shape_b, draw(SEEDS), 1))
+
+
+def _well_conditioned(rng, n):
+    """A diagonally dominant matrix, with a random sign on its first row."""
+    a = rng.uniform(-1.0, 1.0, (n, n)) + (n + 1.0) * np.eye(n)
+    a[0] *= rng.choice([-1.0, 1.0])
+    return a
+
+
+@st.composite
+def square(draw, spd=False, rhs=False):
+    """A well-conditioned (or symmetric positive definite) matrix; with ``rhs``, a right-hand
+    side of ``solve`` too (a vector or a matrix)."""
+    n = draw(SIDES)
+    rng = np.random.default_rng(draw(SEEDS))
+    if spd:
+        b = rng.uniform(-1.0, 1.0, (n, n))
+        a = b @ b.T + n * np.eye(n)
+    else:
+        a = _well_conditioned(rng, n)
+    if not rhs:
+        return (a,)
+    shape = draw(st.sampled_from([(n,), (n, draw(SIDES))]))
+    return (a, rng.uniform(-2.0, 2.0, shape))
+
+
+@st.composite
+def same_length(draw, ndim=1):
+    shape = tuple(draw(SIDES) for _ in range(ndim))
+    return (_fill(REAL, shape, draw(SEEDS)), _fill(REAL, shape, draw(SEEDS), 1))
+
+
+@st.composite
+def inner_args(draw):
+    """Operands of ``np.inner``: scalars, or arrays of any shape ending in the same extent."""
+    k = draw(SIDES)
+
+    def operand(salt):
+        if draw(st.integers(0, 3)) == 0:
+            shape = ()
+        else:
+            shape = (*draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)), k)
+        return _fill(REAL, shape, draw(SEEDS), salt)
+
+    return (operand(0), operand(1))
+
+
+@st.composite
+def vdot_args(draw):
+    """Operands of ``np.vdot``: arrays of one size (it flattens them), shapes may differ."""
+    shape = draw(SHAPES_1D_UP)
+    other = draw(st.sampled_from([shape, (int(np.prod(shape)),), tuple(reversed(shape))]))
+    return (_fill(REAL, shape, draw(SEEDS)), _fill(REAL, other, draw(SEEDS), 1))
+
+
+@st.composite
+def joined(draw, kind):
+    """Two operands of ``np.concatenate``/``np.stack``/``np.vstack``/``np.hstack``, and the
+    axis for the first two."""
+    if kind == "concatenate":
+        shape = list(draw(SHAPES_1D_UP))
+        axis = draw(st.integers(-len(shape), len(shape) - 1))
+        other = list(shape)
+        other[axis] = draw(SIDES)
+        extra = (axis,)
+    elif kind == "stack":
+        shape = list(draw(SHAPES))
+        other = shape
+        extra = (draw(st.integers(-len(shape) - 1, len(shape))),)
+    elif kind == "vstack":  # the same trailing extents; 1-D rows
+        ndim = draw(st.integers(1, 3))
+        shape = [draw(SIDES) for _ in range(ndim)]
+        other = list(shape)
+        if ndim > 1:
+            other[0] = draw(SIDES)
+        extra = ()
+    else:  # hstack: 1-D any lengths; otherwise the same extents but along axis 1
+        ndim = draw(st.integers(1, 3))
+        shape = [draw(SIDES) for _ in range(ndim)]
+        other = list(shape)
+        other[0 if ndim == 1 else 1] = draw(SIDES)
+        extra = ()
+    a = _fill(REAL, shape, draw(SEEDS))
+    b = _fill(REAL, other, draw(SEEDS), 1)
+    return (a, b, *extra)
+
+
+@st.composite
+def where_args(draw, scalar_branch=False):
+    shapes = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=4)
+    ).input_shapes
+    rng = np.random.default_rng(draw(SEEDS))
+    condition = rng.uniform(size=shapes[0]) < 0.5
+    if shapes[0] == ():
+        condition = bool(condition)
+    a = _fill(REAL, shapes[1], draw(SEEDS))
+    if scalar_branch:
+        return (condition, a)
+    return (condition, a, _fill(REAL, shapes[2], draw(SEEDS), 1))
+
+
+@st.composite
+def clip_args(draw, array_bounds=False):
+    if not array_bounds:
+        lo, hi = draw(st.sampled_from([(-0.5, 0.7), (None, 0.3), (-0.4, None)]))
+        return (draw(values(REAL, SHAPES_1D_UP))[0], lo, hi)
+    shapes = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=4)
+    )
+    rng = np.random.default_rng(draw(SEEDS))
+    # `a` has the output's shape: the bounds broadcast against it.
+    a = _fill(REAL, shapes.result_shape, draw(SEEDS))
+    lo = -0.2 - np.abs(rng.uniform(0.0, 1.0, shapes.input_shapes[1]))
+    hi = 0.2 + np.abs(rng.uniform(0.0, 1.0, shapes.input_shapes[2]))
+    return (a, lo, hi)
+
+
+@st.composite
+def reshape_args(draw):
+    shape = draw(SHAPES_1D_UP)
+    size = int(np.prod(shape))
+    target = draw(st.sampled_from([tuple(reversed(shape)), (size,), (*shape, 1), (1, -1)]))
+    return (_fill(REAL, shape, draw(SEEDS)), target)
+
+
+@st.composite
+def transpose_args(draw):
+    shape = draw(SHAPES_1D_UP)
+    axes = tuple(draw(st.permutations(range(len(shape)))))
+    if draw(st.booleans()):
+        axes = tuple(a - len(shape) for a in axes)
+    return (_fill(REAL, shape, draw(SEEDS)), axes)
+
+
+@st.composite
+def expand_dims_args(draw):
+    shape = draw(SHAPES)
+    return (_fill(REAL, shape, draw(SEEDS)), draw(st.integers(-len(shape) - 1, len(shape))))
+
+
+@st.composite
+def squeeze_args(draw, with_axis=False):
+    shape = list(draw(SHAPES_1D_UP))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    shape[axis] = 1
+    x = _fill(REAL, shape, draw(SEEDS))
+    return (x, axis) if with_axis else (x,)
+
+
+@st.composite
+def broadcast_to_args(draw):
+    shapes = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4)
+    )
+    return (_fill(REAL, shapes.input_shapes[0], draw(SEEDS)), shapes.result_shape)
+
+
+@st.composite
+def full_args(draw):
+    return (draw(scalars(REAL))[0], draw(SHAPES_1D_UP))
+
+
+@st.composite
+def matrix(draw, domain=REAL, ndims=(2,)):
+    shape = tuple(draw(SIDES) for _ in range(draw(st.sampled_from(ndims))))
+    return (_fill(domain, shape, draw(SEEDS)),)
+
+
+# -- the table ---------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    name: str
+    fn: Callable
+    args: list  # strategies, each drawing a tuple of arguments
+    argnums: tuple[int, ...] | None = None  # None: every float argument
+    xfail: str = ""  # a known bug: why this rule fails
+
+    def strategy(self) -> st.SearchStrategy:
+        return st.tuples(*self.args).map(lambda parts: sum(parts, ()))
+
+
+def _specs(rows) -> list[Spec]:
+    return [Spec(*row) for row in rows]
+
+
+ELEMENTWISE = _specs(
+    [
+        ("np.sin", rf.f_sin, [ELEM]),
+        ("np.cos", rf.f_cos, [ELEM]),
+        ("np.tan", rf.f_tan, [values(NEAR_ZERO)]),
+        ("np.arcsin", rf.f_arcsin, [values(UNIT)]),
+        ("np.arccos", rf.f_arccos, [values(UNIT)]),
+        ("np.arctan", rf.f_arctan, [ELEM]),
+        ("np.sinh", rf.f_sinh, [ELEM]),
+        ("np.cosh", rf.f_cosh, [ELEM]),
+        ("np.tanh", rf.f_tanh, [ELEM]),
+        ("np.arcsinh", rf.f_arcsinh, [ELEM]),
+        ("np.arccosh", rf.f_arccosh, [values(ABOVE_ONE)]),
+        ("np.arctanh", rf.f_arctanh, [values(UNIT)]),
+        ("np.exp", rf.f_exp, [ELEM]),
+        ("np.expm1", rf.f_expm1, [ELEM]),
+        ("np.exp2", rf.f_exp2, [ELEM]),
+        ("np.log", rf.f_log, [POS]),
+        ("np.log1p", rf.f_log1p, [POS]),
+        ("np.log2", rf.f_log2, [POS]),
+        ("np.log10", rf.f_log10, [POS]),
+        ("np.sqrt", rf.f_sqrt, [POS]),
+        ("np.cbrt", rf.f_cbrt, [values(AWAY_FROM_ZERO)]),
+        ("np.square", rf.f_square, [ELEM]),
+        ("np.absolute", rf.f_absolute, [values(AWAY_FROM_ZERO)]),
+        ("np.abs", rf.f_np_abs, [values(AWAY_FROM_ZERO)]),
+        ("abs", rf.f_builtin_abs, [values(AWAY_FROM_ZERO)]),
+        ("np.negative", rf.f_negative, [ELEM]),
+        ("np.positive", rf.f_positive, [ELEM]),
+        ("-x", rf.f_neg_operator, [ELEM]),
+        ("+x", rf.f_pos_operator, [ELEM]),
+        ("np.reciprocal", rf.f_reciprocal, [values(AWAY_FROM_ZERO)]),
+        ("np.deg2rad", rf.f_deg2rad, [ELEM]),
+        ("np.rad2deg", rf.f_rad2deg, [ELEM]),
+        ("np.radians", rf.f_radians, [ELEM]),
+        ("np.degrees", rf.f_degrees, [ELEM]),
+        ("np.asarray", rf.f_asarray, [ELEM]),
+        ("np.copy", rf.f_copy, [ELEM]),
+        ("x.copy()", rf.f_copy_method, [values(REAL, SHAPES_1D_UP)]),
+        ("np.array", rf.f_array, [ELEM]),
+        ("np.array([...])", rf.f_array_of_scalars, [scalars(REAL, REAL)]),
+        # binary, broadcasting
+        ("+", rf.f_add, [BROADCAST_PAIR]),
+        ("np.add", rf.f_np_add, [BROADCAST_PAIR]),
+        ("-", rf.f_subtract, [BROADCAST_PAIR]),
+        ("np.subtract", rf.f_np_subtract, [BROADCAST_PAIR]),
+        ("*", rf.f_multiply, [BROADCAST_PAIR]),
+        ("np.multiply", rf.f_np_multiply, [BROADCAST_PAIR]),
+        ("/", rf.f_divide, [pair(REAL, AWAY_FROM_ZERO)]),
+        ("np.divide", rf.f_np_divide, [pair(REAL, AWAY_FROM_ZERO)]),
+        ("np.true_divide", rf.f_true_divide, [pair(REAL, AWAY_FROM_ZERO)]),
+        ("**", rf.f_power_operator, [pair(POSITIVE, EXPONENT)]),
+        ("np.power", rf.f_np_power, [pair(POSITIVE, EXPONENT)]),
+        ("x ** 2", rf.f_square_operator, [ELEM]),
+        ("(x - 3) ** 3", rf.f_cube_negative_base, [ELEM]),
+        ("x ** 2.5", rf.f_real_exponent, [POS]),
+        ("2.0 ** x", rf.f_exponential_base, [ELEM]),
+        ("%", rf.f_mod_operator, [pair(REAL, POSITIVE)]),
+        ("np.mod", rf.f_np_mod, [pair(REAL, AWAY_FROM_ZERO)]),
+        ("np.remainder", rf.f_np_remainder, [pair(REAL, POSITIVE)]),
+        ("np.fmod", rf.f_np_fmod, [pair(REAL, AWAY_FROM_ZERO)]),
+        ("np.maximum", rf.f_maximum, [BROADCAST_PAIR]),
+        ("np.minimum", rf.f_minimum, [BROADCAST_PAIR]),
+        ("np.fmax", rf.f_fmax, [BROADCAST_PAIR]),
+        ("np.fmin", rf.f_fmin, [BROADCAST_PAIR]),
+        ("np.hypot", rf.f_hypot, [pair(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+        ("np.arctan2", rf.f_arctan2, [pair(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+        ("np.logaddexp", rf.f_logaddexp, [BROADCAST_PAIR]),
+        ("scalar - scalar * x", rf.f_scalar_left, [ELEM]),
+        ("x / scalar + scalar", rf.f_scalar_right, [ELEM]),
+        ("np.where", rf.f_where, [where_args()], (1, 2)),
+        ("np.where(c, x, 0.5)", rf.f_where_scalar_branch, [where_args(True)], (1,)),
+        ("np.clip", rf.f_clip, [clip_args()], (0,)),
+        ("x.clip", rf.f_clip_method, [clip_args()], (0,)),
+        ("np.clip, array bounds", rf.f_clip, [clip_args(True)], (0,)),
+    ]
+)
+
+ZERO_GRADIENT = _specs(
+    [
+        ("np.sign", rf.f_sign, [values(AWAY_FROM_ZERO)]),
+        ("np.floor", rf.f_floor, [ELEM]),
+        ("np.ceil", rf.f_ceil, [ELEM]),
+        ("np.round", rf.f_round, [ELEM]),
+        ("x.round()", rf.f_round_method, [values(REAL, SHAPES_1D_UP)]),
+        ("np.rint", rf.f_rint, [ELEM]),
+        ("np.trunc", rf.f_trunc, [ELEM]),
+        ("//", rf.f_floor_divide, [pair(REAL, POSITIVE)]),
+        ("np.floor only", rf.f_only_floor, [ELEM]),
+        ("math.floor", rf.m_floor, [scalars(REAL)]),
+        ("math.ceil", rf.m_ceil, [scalars(REAL)]),
+        ("math.trunc", rf.m_trunc, [scalars(REAL)]),
+        ("round", rf.m_builtin_round, [scalars(REAL)]),
+    ]
+)
+
+REDUCTIONS = _specs(
+    [
+        ("np.sum", rf.f_sum, [ELEM]),
+        ("np.sum(axis=)", rf.f_sum_axis, [with_axis()]),
+        ("np.sum(x, axis)", rf.f_sum_axis_positional, [with_axis()]),
+        ("x.sum(axis=)", rf.f_sum_method, [with_axis()]),
+        ("np.mean", rf.f_mean, [ELEM]),
+        ("np.mean(axis=)", rf.f_mean_axis, [with_axis()]),
+        ("np.prod", rf.f_prod, [values(AWAY_FROM_ZERO)]),
+        ("np.prod(axis=)", rf.f_prod_axis, [with_axis(AWAY_FROM_ZERO)]),
+        ("np.max", rf.f_max, [ELEM]),
+        ("np.max(axis=)", rf.f_max_axis, [with_axis()]),
+        ("np.amax", rf.f_amax, [ELEM]),
+        ("x.max(axis=)", rf.f_max_method, [with_axis()]),
+        ("np.min", rf.f_min, [ELEM]),
+        ("np.min(axis=)", rf.f_min_axis, [with_axis()]),
+        ("np.amin", rf.f_amin, [ELEM]),
+        ("np.cumsum", rf.f_cumsum, [ELEM]),
+        ("np.cumsum(axis=)", rf.f_cumsum_axis, [with_axis(allow_none=False)]),
+        ("np.cumprod", rf.f_cumprod, [values(AWAY_FROM_ZERO)]),
+        ("np.cumprod(axis=)", rf.f_cumprod_axis, [with_axis(AWAY_FROM_ZERO, False)]),
+        ("np.var", rf.f_var, [ELEM]),
+        ("np.var(axis=)", rf.f_var_axis, [with_axis()]),
+        ("np.var(ddof=1)", rf.f_var_ddof, [with_axis(min_along=2)]),
+        ("np.std", rf.f_std, [values(REAL, SHAPES_1D_UP.filter(lambda s: np.prod(s) > 1))]),
+        ("np.std(axis=)", rf.f_std_axis, [with_axis(min_along=2)]),
+        ("np.std(ddof=1)", rf.f_std_ddof, [with_axis(min_along=2)]),
+        ("np.full", rf.f_full, [full_args()], (0,)),
+    ]
+)
+
+LINALG = _specs(
+    [
+        ("np.dot", rf.f_dot, [matmul_pair(allow_scalar=True)]),
+        ("@", rf.f_matmul_operator, [matmul_pair()]),
+        ("np.matmul", rf.f_matmul, [matmul_pair()]),
+        ("x.dot", rf.f_dot_method, [matmul_pair()]),
+        ("np.outer", rf.f_outer, [same_length(1).map(lambda ab: (ab[0], ab[1][::-1]))]),
+        ("np.outer, any shapes", rf.f_outer, [values(REAL, SHAPES_1D_UP), ELEM]),
+        ("np.inner", rf.f_inner, [same_length(1)]),
+        ("np.inner, any shapes", rf.f_inner, [inner_args()]),
+        ("np.vdot", rf.f_vdot, [same_length(1)]),
+        ("np.vdot, same size", rf.f_vdot, [vdot_args()]),
+        ("np.trace", rf.f_trace, [matrix()]),
+        ("x.trace()", rf.f_trace_method, [matrix()]),
+        ("np.linalg.solve", rf.f_solve, [square(rhs=True)]),
+        ("np.linalg.inv", rf.f_inv, [square()]),
+        ("np.linalg.det", rf.f_det, [square()]),
+        ("np.linalg.slogdet", rf.f_slogdet, [square()]),
+        (
+            "np.linalg.slogdet()[1]",
+            rf.f_logabsdet,
+            [square()],
+            None,
+            "indexing the tuple a call returns: the reverse sweep adds into the adjoint of the "
+            "tuple in place (_s2s.scatter_add on a tuple); unpacking it works",
+        ),
+        ("np.linalg.norm", rf.f_norm, [matrix(ndims=(1, 2))]),
+        ("np.linalg.norm 'fro'", rf.f_norm_fro, [matrix()]),
+        ("np.linalg.norm ord=2", rf.f_norm_2, [matrix(ndims=(1,))]),
+        ("np.linalg.norm ord=1", rf.f_norm_1, [matrix(AWAY_FROM_ZERO, ndims=(1,))]),
+        ("np.linalg.cholesky", rf.f_cholesky, [square(spd=True)]),
+    ]
+)
+
+SHAPE_OPS = _specs(
+    [
+        ("np.reshape (-1,)", rf.f_reshape_flat, [ELEM]),
+        ("np.reshape (1, size)", rf.f_reshape_row, [values(REAL, SHAPES_1D_UP)]),
+        ("x.reshape", rf.f_reshape_method, [values(REAL, SHAPES_1D_UP)]),
+        ("np.reshape", rf.f_reshape_shape, [reshape_args()]),
+        ("np.transpose", rf.f_transpose, [values(REAL, SHAPES_1D_UP)]),
+        ("np.transpose(axes)", rf.f_transpose_axes, [transpose_args()]),
+        ("x.T", rf.f_transpose_attribute, [values(REAL, SHAPES_1D_UP)]),
+        ("x.transpose()", rf.f_transpose_method, [values(REAL, SHAPES_1D_UP)]),
+        ("np.ravel", rf.f_ravel, [ELEM]),
+        ("x.ravel()", rf.f_ravel_method, [values(REAL, SHAPES_1D_UP)]),
+        ("x.flatten()", rf.f_flatten, [values(REAL, SHAPES_1D_UP)]),
+        ("np.atleast_1d", rf.f_atleast_1d, [ELEM]),
+        ("np.atleast_2d", rf.f_atleast_2d, [ELEM]),
+        ("np.concatenate", rf.f_concatenate, [joined("concatenate")]),
+        ("np.concatenate, three", rf.f_concatenate_three, [joined("concatenate")]),
+        ("np.concatenate([a, b])", rf.f_concatenate_list, [same_length(1)]),
+        ("np.stack", rf.f_stack, [joined("stack")]),
+        ("np.vstack", rf.f_vstack, [joined("vstack")]),
+        ("np.hstack", rf.f_hstack, [joined("hstack")]),
+        ("np.expand_dims", rf.f_expand_dims, [expand_dims_args()]),
+        ("np.squeeze", rf.f_squeeze, [squeeze_args()]),
+        ("np.squeeze(axis=)", rf.f_squeeze_axis, [squeeze_args(True)]),
+        ("np.broadcast_to", rf.f_broadcast_to, [broadcast_to_args()]),
+        ("np.diag", rf.f_diag, [matrix(ndims=(1, 2))]),
+        ("np.flip", rf.f_flip, [values(REAL, SHAPES_1D_UP)]),
+    ]
+)
+
+MATH = _specs(
+    [
+        ("math.sin", rf.m_sin, [scalars(REAL)]),
+        ("math.cos", rf.m_cos, [scalars(REAL)]),
+        ("math.tan", rf.m_tan, [scalars(NEAR_ZERO)]),
+        ("math.asin", rf.m_asin, [scalars(UNIT)]),
+        ("math.acos", rf.m_acos, [scalars(UNIT)]),
+        ("math.atan", rf.m_atan, [scalars(REAL)]),
+        ("math.sinh", rf.m_sinh, [scalars(REAL)]),
+        ("math.cosh", rf.m_cosh, [scalars(REAL)]),
+        ("math.tanh", rf.m_tanh, [scalars(REAL)]),
+        ("math.asinh", rf.m_asinh, [scalars(REAL)]),
+        ("math.acosh", rf.m_acosh, [scalars(ABOVE_ONE)]),
+        ("math.atanh", rf.m_atanh, [scalars(UNIT)]),
+        ("math.exp", rf.m_exp, [scalars(REAL)]),
+        ("math.expm1", rf.m_expm1, [scalars(REAL)]),
+        ("math.log", rf.m_log, [scalars(POSITIVE)]),
+        ("math.log(x, base)", rf.m_log_base, [scalars(POSITIVE)]),
+        ("math.log1p", rf.m_log1p, [scalars(POSITIVE)]),
+        ("math.log2", rf.m_log2, [scalars(POSITIVE)]),
+        ("math.log10", rf.m_log10, [scalars(POSITIVE)]),
+        ("math.sqrt", rf.m_sqrt, [scalars(POSITIVE)]),
+        ("math.fabs", rf.m_fabs, [scalars(AWAY_FROM_ZERO)]),
+        ("math.degrees", rf.m_degrees, [scalars(REAL)]),
+        ("math.radians", rf.m_radians, [scalars(REAL)]),
+        ("math.erf", rf.m_erf, [scalars(REAL)]),
+        ("math.erfc", rf.m_erfc, [scalars(REAL)]),
+        ("math.pow", rf.m_pow, [scalars(POSITIVE, EXPONENT)]),
+        ("pow", rf.m_builtin_pow, [scalars(POSITIVE, EXPONENT)]),
+        ("math.hypot", rf.m_hypot, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+        ("math.atan2", rf.m_atan2, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+        ("math.fmod", rf.m_fmod, [scalars(REAL, AWAY_FROM_ZERO)]),
+        ("max", rf.m_builtin_max, [scalars(REAL, REAL)]),
+        ("min", rf.m_builtin_min, [scalars(REAL, REAL)]),
+        ("float", rf.m_float, [scalars(REAL)]),
+    ]
+)
+
+SPECS = ELEMENTWISE + ZERO_GRADIENT + REDUCTIONS + LINALG + SHAPE_OPS + MATH
+
+
+def _ids(specs):
+    return [s.name for s in specs]
+
+
+def _params(specs):
+    return [
+        pytest.param(s, id=s.name, marks=[pytest.mark.xfail(reason=s.xfail, strict=True)])
+        if s.xfail
+        else pytest.param(s, id=s.name)
+        for s in specs
+    ]
+
+
+def test_names_are_unique():
+    assert len(set(_ids(SPECS))) == len(SPECS)
+
+
+def _check(spec: Spec, args: tuple, jit: bool) -> None:
+    check_grads(spec.fn, args, spec.argnums, modes=("rev",), rtol=RTOL, atol=ATOL, jit=jit)
+
+
+@pytest.mark.parametrize("spec", _params(SPECS))
+@PYTHON_SETTINGS
+@given(data=st.data())
+def test_rule_python(spec, data):
+    _check(spec, data.draw(spec.strategy(), label="args"), jit=False)
+
+
+# -- s2s.grad on scalar outputs: each entry weighted --------------------------------------------
+def _numeric_gradient(f, args, k, h=1e-6):
+    x = args[k]
+    if not isinstance(x, np.ndarray):
+        up, down = list(args), list(args)
+        up[k], down[k] = x + h, x - h
+        return (f(*up) - f(*down)) / (2 * h)
+    out = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        up, down = list(args), list(args)
+        up[k], down[k] = x.copy(), x.copy()
+        up[k][idx] += h
+        down[k][idx] -= h
+        out[idx] = (f(*up) - f(*down)) / (2 * h)
+    return out
+
+
+@st.composite
+def weighted(draw, name):
+    """Arguments of ``rule_functions.w_<name>``, the last one the weights of the output."""
+    rng = np.random.default_rng(draw(SEEDS))
+    if name in ("sin", "exp_log"):
+        (x,) = draw(ELEM)
+        return (x, _fill(REAL, np.shape(x), draw(SEEDS)))
+    if name in ("multiply", "divide"):
+        a, b = draw(pair(REAL, AWAY_FROM_ZERO))
+        return (a, b, rng.uniform(-1, 1, np.broadcast_shapes(np.shape(a), np.shape(b))))
+    if name == "sum_axis":
+        x = draw(values(REAL, SHAPES_1D_UP))[0]
+        return (x, rng.uniform(-1, 1, x.shape[1:]))
+    if name == "max_axis":
+        x = draw(values(REAL, SHAPES_1D_UP))[0]
+        return (x, rng.uniform(-1, 1, x.shape[:-1]))
+    if name == "matmul":
+        a, b = draw(matmul_pair())
+        return (a, b, rng.uniform(-1, 1, np.shape(a @ b)))
+    if name == "solve":
+        a, b = draw(square(rhs=True))
+        return (a, b, rng.uniform(-1, 1, b.shape))
+    if name == "concatenate":
+        a, b, _ = draw(joined("concatenate").filter(lambda t: t[2] in (0, -t[0].ndim)))
+        return (a, b, rng.uniform(-1, 1, np.concatenate((a, b), axis=0).shape))
+    if name == "where":
+        c, a, b = draw(where_args())
+        return (c, a, b, rng.uniform(-1, 1, np.broadcast_shapes(*map(np.shape, (c, a, b)))))
+    raise AssertionError(name)
+
+
+WEIGHTED = {
+    "sin": (rf.w_sin, (0,)),
+    "exp_log": (rf.w_exp_log, (0,)),
+    "multiply": (rf.w_multiply, (0, 1)),
+    "divide": (rf.w_divide, (0, 1)),
+    "sum_axis": (rf.w_sum_axis, (0,)),
+    "max_axis": (rf.w_max_axis, (0,)),
+    "matmul": (rf.w_matmul, (0, 1)),
+    "solve": (rf.w_solve, (0, 1)),
+    "concatenate": (rf.w_concatenate, (0, 1)),
+    "where": (rf.w_where, (1, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHTED))
+@PYTHON_SETTINGS
+@given(data=st.data())
+def test_grad_of_weighted_output(name, data):
+    fn, argnums = WEIGHTED[name]
+    args = data.draw(weighted(name), label="args")
+    grads = s2s.grad(fn, argnums, jit=False)(*args)
+    assert isinstance(grads, tuple) and len(grads) == len(argnums)
+    for k, g in zip(argnums, grads):
+        assert np.shape(g) == np.shape(args[k])
+        expected = _numeric_gradient(fn, args, k)
+        np.testing.assert_allclose(g, expected, rtol=1e-5, atol=1e-6, err_msg=f"argument {k}")
+
+
+@PYTHON_SETTINGS
+@given(args=scalars(REAL, POSITIVE))
+def test_grad_of_math_expression(args):
+    gx, gy = s2s.grad(rf.w_math, (0, 1), jit=False)(*args)
+    np.testing.assert_allclose(gx, _numeric_gradient(rf.w_math, args, 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gy, _numeric_gradient(rf.w_math, args, 1), rtol=1e-5, atol=1e-6)
+
+
+# -- compiled by Numba: one number of dimensions per function ---------------------------------
+def _dims(n):
+    return hnp.array_shapes(min_dims=n, max_dims=n, min_side=1, max_side=4)
+
+
+@st.composite
+def _two_d_pair(draw):
+    shape = draw(_dims(2))
+    return (_fill(REAL, shape, draw(SEEDS)), _fill(REAL, (1, shape[1]), draw(SEEDS), 1))
+
+
+@st.composite
+def _matrices(draw):
+    m, k, n = draw(SIDES), draw(SIDES), draw(SIDES)
+    return (_fill(REAL, (m, k), draw(SEEDS)), _fill(REAL, (k, n), draw(SEEDS), 1))
+
+
+@st.composite
+def _axis_of_2d(draw, domain=REAL):
+    return (_fill(domain, draw(_dims(2)), draw(SEEDS)), 1)
+
+
+@st.composite
+def _solve_vector(draw):
+    n = draw(SIDES)
+    rng = np.random.default_rng(draw(SEEDS))
+    return (_well_conditioned(rng, n), rng.uniform(-2.0, 2.0, n))
+
+
+@st.composite
+def _concatenate_2d(draw):
+    m, n, p = draw(SIDES), draw(SIDES), draw(SIDES)
+    return (_fill(REAL, (m, n), draw(SEEDS)), _fill(REAL, (p, n), draw(SEEDS), 1), 0)
+
+
+def _zero_d():
+    return st.tuples(st.builds(_fill, st.just(REAL), st.just(()), SEEDS, st.just(0), st.just(True)))
+
+
+NUMBA = [
+    Spec("np.sin", rf.f_sin, [values(REAL, _dims(2))]),
+    Spec("*", rf.f_multiply, [_two_d_pair()]),
+    Spec("np.sum(axis=)", rf.f_sum_axis, [_axis_of_2d()]),
+    Spec("np.max", rf.f_max, [values(REAL, _dims(2))]),
+    Spec("np.max of a 0-d array", rf.f_max, [_zero_d()]),
+    Spec("@", rf.f_matmul_operator, [_matrices()]),
+    Spec("np.linalg.solve", rf.f_solve, [_solve_vector()]),
+    Spec("np.concatenate", rf.f_concatenate, [_concatenate_2d()]),
+    Spec("math.atan2", rf.m_atan2, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+    Spec("math.erf", rf.m_erf, [scalars(REAL)]),
+]
+
+
+@pytest.mark.parametrize("spec", _params(NUMBA))
+@NUMBA_SETTINGS
+@given(data=st.data())
+def test_rule_numba(spec, data):
+    _check(spec, data.draw(spec.strategy(), label="args"), jit=True)
