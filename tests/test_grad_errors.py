@@ -140,11 +140,6 @@ def test_array_output_of_value_and_grad_asks_for_a_scalar(jit):
         s2s.value_and_grad(cases.vector_output, jit=jit)(X)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grad of a function returning a tuple (without has_aux) returns the gradient of the "
-    "first entry: only that entry reaches _s2s.grad_seed, which would reject the tuple",
-)
 def test_tuple_output_without_has_aux_asks_for_a_scalar():
     with pytest.raises((TypeError, s2s.S2SError), match="scalar"):
         s2s.grad(cases.tuple_output, jit=False)(X)
@@ -184,10 +179,6 @@ def test_in_place_write_into_an_argument(fn, arg, jit):
     assert_points_at(info.value, fn, exact=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the in-place write error points at the `def` line, not at the write",
-)
 def test_in_place_write_error_points_at_the_write():
     with pytest.raises(s2s.DifferentiationError) as info:
         s2s.grad(cases.writes_into_its_argument, jit=False)(X.copy())

@@ -1,8 +1,9 @@
 """Scalar replacement of tuples: ``p = (a, b); c = p[1]`` becomes ``p_0 = a; p_1 = b; c = p_1``.
 
-Applies to a variable that is only ever assigned tuple literals of one length and only read
-by constant indices, so each element becomes a variable of its own that the derivative
-transforms treat like any other.
+Applies to a variable that is only ever assigned tuple literals of one length, or assigned
+once the result of a call known to return a tuple (``s = np.linalg.slogdet(a)`` becomes
+``s_0, s_1 = np.linalg.slogdet(a)``), and only read by constant indices, so each element
+becomes a variable of its own that the derivative transforms treat like any other.
 """
 
 from __future__ import annotations
@@ -10,18 +11,22 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer, names_in
-from ..gastutil import assign, load
+from ..gastutil import assign, load, store
 
 
-def _candidates(tree: gast.FunctionDef) -> dict[str, int]:
+def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
     lengths: dict[str, set[int]] = {}
     rejected: set[str] = {a.id for a in tree.args.args}
     indexed: set[int] = set()
     for node in gast.walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             name = node.targets[0].id
+            returned = tuple_length(node.value) if isinstance(node.value, gast.Call) else None
             if isinstance(node.value, gast.Tuple):
                 lengths.setdefault(name, set()).add(len(node.value.elts))
+            elif returned:
+                lengths.setdefault(name, set()).add(returned)
+                lengths[name].add(-1)  # a call: one assignment at most (see below)
             else:
                 rejected.add(name)
         elif isinstance(node, (gast.For,)) and isinstance(node.target, gast.Name):
@@ -39,11 +44,28 @@ def _candidates(tree: gast.FunctionDef) -> dict[str, int]:
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             if id(node) not in indexed:
                 rejected.add(node.id)
-    return {
-        name: next(iter(sizes))
-        for name, sizes in lengths.items()
-        if len(sizes) == 1 and name not in rejected
-    }
+    found = {}
+    for name, sizes in lengths.items():
+        sizes = set(sizes)
+        from_call = -1 in sizes
+        sizes.discard(-1)
+        if (
+            len(sizes) == 1
+            and name not in rejected
+            and not (from_call and _assignments(tree, name) > 1)
+        ):
+            found[name] = next(iter(sizes))
+    return found
+
+
+def _assignments(tree: gast.FunctionDef, name: str) -> int:
+    return sum(
+        1
+        for node in gast.walk(tree)
+        if isinstance(node, gast.Assign)
+        and isinstance(node.targets[0], gast.Name)
+        and node.targets[0].id == name
+    )
 
 
 class _Replace(gast.NodeTransformer):
@@ -54,6 +76,10 @@ class _Replace(gast.NodeTransformer):
         target = node.targets[0]
         if isinstance(target, gast.Name) and target.id in self.parts:
             names = self.parts[target.id]
+            if isinstance(node.value, gast.Call):  # `s_0, s_1 = f(...)`
+                self.generic_visit(node)
+                unpacked = gast.Tuple([store(n) for n in names], gast.Store())
+                return gast.copy_location(assign(unpacked, node.value), node)
             return [
                 gast.copy_location(assign(n, elt), node) for n, elt in zip(names, node.value.elts)
             ]
@@ -68,9 +94,10 @@ class _Replace(gast.NodeTransformer):
         return node
 
 
-def scalarize_tuples(tree: gast.FunctionDef) -> gast.FunctionDef:
-    """The function with eligible tuple variables split into one variable per element."""
-    candidates = _candidates(tree)
+def scalarize_tuples(tree: gast.FunctionDef, tuple_length=lambda call: None) -> gast.FunctionDef:
+    """The function with eligible tuple variables split into one variable per element;
+    ``tuple_length(call)`` says how many values a call returns (None: not a tuple)."""
+    candidates = _candidates(tree, tuple_length)
     if not candidates:
         return tree
     namer = Namer(names_in(tree))

@@ -59,10 +59,10 @@ class ReverseMode(SavedValues):
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.single_use = self._single_use_temporaries()
-        for name in self.defs.mutated & set(self.defs.params) & self.active:
+        for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
-                parsed.location(tree),
+                parsed.location(_first_write(tree, name)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
 
@@ -470,3 +470,13 @@ class ReverseMode(SavedValues):
         """The rule, positional operands and keyword operands of a right-hand side."""
         key, args, keywords = operation(value)
         return VJP_RULES.get(key) if key else None, args, keywords
+
+
+def _first_write(tree: gast.FunctionDef, name: str) -> gast.AST:
+    """The first statement that writes into ``name`` (``name[...] = ...``)."""
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign):
+            target = node.targets[0]
+            if isinstance(target, gast.Subscript) and getattr(target.value, "id", None) == name:
+                return node
+    return tree

@@ -11,6 +11,7 @@ import dataclasses
 
 import gast
 
+from ..analysis.activity import call_name
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.control import lower_control_flow
@@ -18,6 +19,7 @@ from ..frontend.tuples import scalarize_tuples
 from ..gastutil import assign, call, const, load, located
 from ..program import Program, Unit
 from .helpers import HelperRequests
+from .outputs import TUPLE_RESULTS, output_structure
 from .reverse import ReverseMode
 
 
@@ -32,7 +34,20 @@ class Request:
 
 
 def lowered(program: Program) -> Program:
-    return program.map(lambda unit: scalarize_tuples(lower_control_flow(unit.tree)))
+    """Control flow lowered to flags, tuple variables split into their elements."""
+
+    def tuple_length(node: gast.Call) -> int | None:
+        name = call_name(node)
+        structure = (
+            output_structure(program, name)
+            if name in program.units
+            else (None,) * TUPLE_RESULTS[name]
+            if name in TUPLE_RESULTS
+            else None
+        )
+        return len(structure) if structure else None
+
+    return program.map(lambda unit: scalarize_tuples(lower_control_flow(unit.tree), tuple_length))
 
 
 def reverse_program(program: Program, request: Request) -> Program:
@@ -66,6 +81,13 @@ def reverse_program(program: Program, request: Request) -> Program:
                 (k, gast.Subscript(load(seed_name), const(k), gast.Load()))
                 for k in range(len(outputs))
             ]
+        if len(outputs) > 1 and not request.has_aux:
+            raise DifferentiationError(
+                f"{request.kind} requires a function with a scalar output, but "
+                f"{entry.parsed.fn.__name__} returns a tuple of {len(outputs)} values",
+                entry.parsed.location(entry.tree),
+                hint="return one scalar, pass has_aux=True to return (value, aux), or use vjp",
+            )
         check = assign(mode.namer.fresh("_seed"), call("_s2s.grad_seed", outputs[0]))
         return [check], [(0, load(check.targets[0].id))]
 
