@@ -1,0 +1,373 @@
+"""The forward-mode API: ``s2s.jvp`` and ``s2s.linearize`` (outputs, tangent checks),
+``s2s.jacfwd`` and ``s2s.jacrev`` (shapes, ``argnums``, agreement), ``s2s.hessian``
+(symmetry, ``jit=True`` against ``jit=False``, ``s2s.jit`` of it), Hessian-vector products as
+``jvp`` of ``grad``, ``check_grads(order=2)`` and ``s2s.show`` of the generated loops.
+
+Most tests run the generated Python (``jit=False``); a few compile, since a Numba compile
+takes seconds."""
+
+import math
+
+import numpy as np
+import pytest
+
+import s2s
+from s2s.testing import check_grads
+
+# -- functions under test (module level: s2s reads their source) -------------------------------
+
+
+def smooth(x, w):
+    out = x.copy()
+    for i in range(1, x.shape[0]):
+        out[i] = w * out[i - 1] + (1.0 - w) * x[i]
+    return out
+
+
+def stats(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += x[i]
+    mean = total / x.shape[0]
+    spread = 0.0
+    for i in range(x.shape[0]):
+        spread += (x[i] - mean) ** 2
+    return mean, spread / x.shape[0]
+
+
+def scaled_sum(x, n):
+    total = 0.0
+    for _ in range(n):
+        total += np.sum(x * x)
+    return total
+
+
+def layer(W, x):
+    out = np.zeros(W.shape[0])
+    for i in range(W.shape[0]):
+        s = 0.0
+        for j in range(W.shape[1]):
+            s += W[i, j] * x[j]
+        out[i] = math.tanh(s)
+    return out
+
+
+def rosen(x):
+    total = 0.0
+    for i in range(x.shape[0] - 1):
+        total += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+    return total
+
+
+def tilt(a, s):
+    y = a.copy()
+    for i in range(a.shape[0]):
+        if y[i] > 0.0:
+            y[i] = s * math.exp(y[i])
+        else:
+            y[i] = s * y[i] ** 3
+    return np.sum(y * y) * s
+
+
+def mixed(x, y):
+    return math.sin(x * y) + x**3 * math.exp(y)
+
+
+def kinked(x):
+    if x > 0.0:
+        return x * x
+    return 0.5 * x * x
+
+
+X4 = np.array([1.0, 2.0, 3.0, 4.0])
+
+
+def _numeric_jacobian(f, x, eps=1e-6):
+    """Central differences, shape ``out.shape + x.shape``."""
+    x = np.asarray(x, dtype=float)
+    columns = []
+    for k in range(x.size):
+        e = np.zeros(x.size)
+        e[k] = eps
+        e = e.reshape(x.shape)
+        columns.append((np.asarray(f(x + e)) - np.asarray(f(x - e))) / (2 * eps))
+    out_shape = np.shape(columns[0])
+    return np.stack(columns, axis=-1).reshape(out_shape + x.shape)
+
+
+# -- jvp ------------------------------------------------------------------------------------------
+
+
+def test_jvp_value_and_tangent():
+    out, tangent = s2s.jvp(smooth, (X4, 0.5), (np.zeros(4), 1.0), jit=False)
+    np.testing.assert_allclose(out, smooth(X4, 0.5))
+    np.testing.assert_allclose(tangent, [0.0, -1.0, -2.0, -2.75])
+    _, tangent = s2s.jvp(smooth, (X4, 0.5), (np.eye(4)[0], 0.0), jit=False)
+    np.testing.assert_allclose(tangent, [1.0, 0.5, 0.25, 0.125])
+
+
+def test_jvp_tuple_output_gives_tuple_tangent():
+    x = np.array([1.0, 2.0, 4.0])
+    v = np.array([1.0, 0.0, 0.0])
+    (mean, var), (d_mean, d_var) = s2s.jvp(stats, (x,), (v,), jit=False)
+    assert (mean, var) == pytest.approx(stats(x))
+    eps = 1e-6
+    plus, minus = stats(x + eps * v), stats(x - eps * v)
+    assert d_mean == pytest.approx((plus[0] - minus[0]) / (2 * eps), rel=1e-6)
+    assert d_var == pytest.approx((plus[1] - minus[1]) / (2 * eps), rel=1e-6)
+
+
+def test_jvp_compiled_matches_python():
+    x = np.array([0.3, -0.7, 1.1])
+    primals, tangents = (x, 0.5), (np.array([1.0, -2.0, 0.5]), 0.25)
+    out_py, t_py = s2s.jvp(tilt, primals, tangents, jit=False)
+    out_nb, t_nb = s2s.jvp(tilt, primals, tangents)
+    assert out_nb == pytest.approx(out_py, rel=1e-12)
+    assert t_nb == pytest.approx(t_py, rel=1e-12)
+
+
+def test_jvp_integer_argument_passes_through_with_zero_tangent():
+    out, tangent = s2s.jvp(scaled_sum, (X4, 3), (np.ones(4), 0), jit=False)
+    assert out == pytest.approx(3 * np.sum(X4 * X4))
+    assert tangent == pytest.approx(3 * np.sum(2 * X4))
+
+
+def test_jvp_integer_tangent_is_computed_in_floating_point():
+    # an int tangent for a float primal must not truncate the output tangent
+    _, tangent = s2s.jvp(smooth, (X4, 0.5), (np.zeros(4, dtype=int), 1), jit=False)
+    assert tangent.dtype == np.float64
+    np.testing.assert_allclose(tangent, [0.0, -1.0, -2.0, -2.75])
+
+
+def test_jvp_float32_tangent_takes_the_primal_dtype():
+    _, tangent = s2s.jvp(smooth, (X4, 0.5), (np.zeros(4, dtype=np.float32), 1.0), jit=False)
+    assert tangent.dtype == np.float64
+
+
+def test_jvp_tangent_may_be_a_list():
+    _, tangent = s2s.jvp(smooth, (X4, 0.5), ([1.0, 0.0, 0.0, 0.0], 0.0), jit=False)
+    np.testing.assert_allclose(tangent, [1.0, 0.5, 0.25, 0.125])
+
+
+def test_jvp_tangent_shape_mismatch():
+    with pytest.raises(s2s.DifferentiationError, match=r"tangent 0 has shape \(3,\), but primal 0"):
+        s2s.jvp(smooth, (X4, 0.5), (np.zeros(3), 1.0), jit=False)
+    with pytest.raises(s2s.DifferentiationError, match=r"tangent 1 has shape \(2,\)"):
+        s2s.jvp(smooth, (X4, 0.5), (np.zeros(4), np.zeros(2)), jit=False)
+
+
+@pytest.mark.parametrize(
+    "bad, which",
+    [
+        ((np.zeros(4), 1j), "tangent 1 has dtype complex128"),
+        ((np.zeros(4, dtype=complex), 1.0), "tangent 0 has dtype complex128"),
+        ((np.zeros(4, dtype=bool), 1.0), "tangent 0 has dtype bool"),
+        ((np.zeros(4), "1"), "tangent 1 has dtype <U1"),
+    ],
+    ids=["complex-scalar", "complex-array", "bool", "string"],
+)
+def test_jvp_tangent_dtype_mismatch(bad, which):
+    with pytest.raises(s2s.DifferentiationError, match=which) as info:
+        s2s.jvp(smooth, (X4, 0.5), bad, jit=False)
+    assert "real numbers" in str(info.value)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_jvp_wrong_number_of_tangents(count):
+    tangents = (np.zeros(4), 1.0, 0.0)[:count]
+    with pytest.raises(s2s.DifferentiationError, match=f"2 primal\\(s\\), {count} tangent\\(s\\)"):
+        s2s.jvp(smooth, (X4, 0.5), tangents, jit=False)
+
+
+def test_jvp_nonzero_tangent_for_integer_primal():
+    with pytest.raises(s2s.DifferentiationError, match="primal 1 is an integer"):
+        s2s.jvp(scaled_sum, (X4, 3), (np.ones(4), 1), jit=False)
+
+
+# -- linearize ----------------------------------------------------------------------------------
+
+
+def test_linearize_matches_jvp():
+    out, f_jvp = s2s.linearize(smooth, X4, 0.5, jit=False)
+    np.testing.assert_allclose(out, smooth(X4, 0.5))
+    for tangents in [(np.zeros(4), 1.0), (np.ones(4), 0.0), (np.arange(4.0), -0.5)]:
+        expected = s2s.jvp(smooth, (X4, 0.5), tangents, jit=False)[1]
+        np.testing.assert_allclose(f_jvp(*tangents), expected)
+    np.testing.assert_allclose(f_jvp(np.ones(4), 0.0), np.ones(4))
+
+
+def test_linearize_checks_tangents():
+    _, f_jvp = s2s.linearize(smooth, X4, 0.5, jit=False)
+    with pytest.raises(s2s.DifferentiationError, match="tangent 0 has shape"):
+        f_jvp(np.zeros(5), 0.0)
+    with pytest.raises(s2s.DifferentiationError, match="one tangent per primal"):
+        f_jvp(np.zeros(4))
+
+
+# -- jacfwd and jacrev --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev], ids=["jacfwd", "jacrev"])
+def test_jacobian_shape_is_out_shape_plus_in_shape(jac):
+    W = np.arange(6.0).reshape(2, 3) / 10.0
+    v = np.array([1.0, -1.0, 0.5])
+    dW = jac(layer, argnums=0, jit=False)(W, v)
+    dv = jac(layer, argnums=1, jit=False)(W, v)
+    assert dW.shape == (2, 2, 3)
+    assert dv.shape == (2, 3)
+    np.testing.assert_allclose(dW, _numeric_jacobian(lambda a: layer(a, v), W), atol=1e-8)
+    np.testing.assert_allclose(dv, _numeric_jacobian(lambda a: layer(W, a), v), atol=1e-8)
+    # scalar argument: shape out.shape + ()
+    dw = jac(smooth, argnums=1, jit=False)(X4, 0.5)
+    np.testing.assert_allclose(dw, [0.0, -1.0, -2.0, -2.75])
+
+
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev], ids=["jacfwd", "jacrev"])
+def test_jacobian_tuple_argnums(jac):
+    W = np.arange(6.0).reshape(2, 3) / 10.0
+    v = np.array([1.0, -1.0, 0.5])
+    result = jac(layer, argnums=(0, 1), jit=False)(W, v)
+    assert isinstance(result, tuple) and len(result) == 2
+    np.testing.assert_allclose(result[0], jac(layer, argnums=0, jit=False)(W, v))
+    np.testing.assert_allclose(result[1], jac(layer, argnums=1, jit=False)(W, v))
+    swapped = jac(layer, argnums=(1, 0), jit=False)(W, v)
+    np.testing.assert_allclose(swapped[0], result[1])
+    np.testing.assert_allclose(swapped[1], result[0])
+
+
+def test_jacfwd_and_jacrev_agree():
+    expected = np.tril(0.5 ** (np.subtract.outer(np.arange(4), np.arange(4)) + 1.0))
+    expected[:, 0] = 0.5 ** np.arange(4)
+    fwd = s2s.jacfwd(smooth, jit=False)(X4, 0.5)
+    rev = s2s.jacrev(smooth, jit=False)(X4, 0.5)
+    np.testing.assert_allclose(fwd, expected)
+    np.testing.assert_allclose(rev, fwd)
+
+
+def test_jacobian_of_integer_argument_is_an_error():
+    with pytest.raises(s2s.DifferentiationError, match="argument 0 of smooth is an integer"):
+        s2s.jacfwd(smooth, jit=False)(np.arange(4), 0.5)
+
+
+def test_jacfwd_compiled_matches_python():
+    W = np.arange(6.0).reshape(2, 3) / 10.0
+    v = np.array([1.0, -1.0, 0.5])
+    compiled = s2s.jacfwd(layer, argnums=(0, 1))(W, v)
+    python = s2s.jacfwd(layer, argnums=(0, 1), jit=False)(W, v)
+    for a, b in zip(compiled, python):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+# -- hessian ------------------------------------------------------------------------------------
+
+
+def _rosen_hessian(x):
+    n = x.shape[0]
+    H = np.zeros((n, n))
+    for i in range(n - 1):
+        H[i, i] += 1200.0 * x[i] ** 2 - 400.0 * x[i + 1] + 2.0
+        H[i + 1, i + 1] += 200.0
+        H[i, i + 1] = H[i + 1, i] = -400.0 * x[i]
+    return H
+
+
+HESSIAN_CASES = [
+    (rosen, (np.array([-1.2, 1.0, 1.0, 0.5]),), 0),
+    (tilt, (np.array([0.3, -0.7, 1.1]), 0.5), 0),
+    (tilt, (np.array([0.3, -0.7, 1.1]), 0.5), 1),
+    (mixed, (0.7, -0.3), 0),
+]
+
+
+@pytest.mark.parametrize(
+    "f, args, argnum", HESSIAN_CASES, ids=["rosen", "tilt-a", "tilt-s", "mixed-scalar"]
+)
+def test_hessian_is_symmetric_and_matches_differences(f, args, argnum):
+    H = s2s.hessian(f, argnums=argnum, jit=False)(*args)
+    x = args[argnum]
+    assert np.shape(H) == np.shape(x) + np.shape(x)
+    H = np.asarray(H)
+    np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=1e-12)
+
+    def gradient(value):
+        changed = list(args)
+        changed[argnum] = value
+        return s2s.grad(f, argnums=argnum, jit=False)(*changed)
+
+    np.testing.assert_allclose(H, _numeric_jacobian(gradient, x), rtol=1e-5, atol=1e-6)
+
+
+def test_rosen_hessian_exact():
+    x = np.array([-1.2, 1.0, 1.0, 0.5])
+    np.testing.assert_allclose(s2s.hessian(rosen, jit=False)(x), _rosen_hessian(x))
+
+
+def test_hessian_compiled_matches_python_and_jit_of_hessian():
+    x = np.array([0.3, -0.7, 1.1])
+    python = s2s.hessian(tilt, jit=False)(x, 0.5)
+    compiled = s2s.hessian(tilt)(x, 0.5)
+    jitted = s2s.jit(s2s.hessian(tilt))(x, 0.5)
+    np.testing.assert_allclose(compiled, python, rtol=1e-12)
+    np.testing.assert_allclose(jitted, python, rtol=1e-12)
+    y = np.array([-1.2, 1.0, 1.0, 0.5])
+    np.testing.assert_allclose(s2s.hessian(rosen)(y), _rosen_hessian(y))
+
+
+def test_hessian_takes_one_argnum():
+    with pytest.raises(s2s.DifferentiationError, match="one argument number"):
+        s2s.hessian(tilt, argnums=(0, 1))
+
+
+def test_hessian_needs_a_scalar_output():
+    with pytest.raises(TypeError, match="scalar output"):
+        s2s.hessian(smooth, jit=False)(X4, 0.5)
+
+
+def test_hessian_vector_product_is_jvp_of_grad():
+    x = np.array([-1.2, 1.0, 1.0, 0.5])
+    v = np.array([1.0, 2.0, 3.0, -1.0])
+    grad_rosen = s2s.grad(rosen, jit=False)
+    gradient, hv = s2s.jvp(grad_rosen, (x,), (v,), jit=False)
+    np.testing.assert_allclose(gradient, s2s.grad(rosen, jit=False)(x))
+    np.testing.assert_allclose(hv, _rosen_hessian(x) @ v)
+
+
+# -- check_grads of order 2 ---------------------------------------------------------------------
+
+
+def test_check_grads_order_two_passes():
+    check_grads(rosen, (np.array([-1.2, 1.0, 0.5]),), order=2, jit=False)
+    check_grads(tilt, (np.array([0.3, -0.7, 1.1]), 0.5), order=2, jit=False)
+    check_grads(mixed, (0.7, -0.3), order=2, jit=False)
+
+
+def test_check_grads_order_two_finds_a_jump_in_the_second_derivative():
+    check_grads(kinked, (0.5,), order=2, jit=False)
+    with pytest.raises(AssertionError, match="disagrees with central differences"):
+        check_grads(kinked, (0.0,), order=2, jit=False)
+
+
+# -- s2s.show -----------------------------------------------------------------------------------
+
+
+def test_show_hessian_is_a_loop_over_basis_directions_calling_jvp_of_grad():
+    source = s2s.show(s2s.hessian(rosen))
+    names = [line[4 : line.index("(")] for line in source.splitlines() if line.startswith("def ")]
+    assert names == ["rosen_hessian", "rosen_grad_jvp"]
+    assert "for _k in range(_s2s.size(x)):" in source
+    assert "rosen_grad_jvp(x, _s2s.basis(x, _k))" in source
+    assert "def rosen_grad_jvp(x, dx):" in source
+    assert s2s.show(s2s.hessian(rosen)) == source  # deterministic
+
+
+def test_show_jacfwd_and_jacrev():
+    fwd = s2s.show(s2s.jacfwd(smooth, argnums=1))
+    assert fwd.startswith("def smooth_jacfwd(x, w):")
+    assert "smooth_jvp(x, w, _s2s.basis(w, _k))" in fwd
+    assert "def smooth_jvp(x, w, dw):" in fwd
+    assert "dout[i] = " in fwd  # a write into the tangent array beside the write
+    assert "_tape" not in fwd  # forward mode keeps no tape
+    rev = s2s.show(s2s.jacrev(smooth))
+    assert rev.startswith("def smooth_jacrev(x, w):")
+    assert "for _k in range(_s2s.size(_out)):" in rev
+    assert "_s2s.basis(_out, _k)" in rev
