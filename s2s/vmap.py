@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from .ad import Transformed, normalized_program
+from .compile import generate
 from .errors import BatchingError
+from .program import Program
 from .transforms.batch import PARALLEL_THRESHOLD, Batching, batch_program
 
 
@@ -30,19 +32,17 @@ class _Batched(Transformed):
         self._arity = None
         self._names: list[str] = []
 
-        def build():
-            program = normalized_program(fn)
-            params = program.entry_unit.tree.args.args
-            self._arity = len(params)
-            self._names = [a.id for a in params]
-            axes = self._per_argument(len(params))
-            mode = parallel
-            if mode is None and all(a is None for a in axes) and axis_size is not None:
-                mode = axis_size >= PARALLEL_THRESHOLD  # a constant size: choose the loop now
-            return batch_program(program, Batching(axes, out_axes, axis_size, mode))
+        self._mode = parallel
+        super().__init__(fn, lambda: self._batched_program(bool(parallel)), jit, "vmap")
 
-        super().__init__(fn, build, jit, "vmap")
-        self._parallel = bool(parallel) or parallel is None
+    def _batched_program(self, parallel: bool) -> Program:
+        program = normalized_program(self._fn)
+        params = program.entry_unit.tree.args.args
+        self._arity = len(params)
+        self._names = [a.id for a in params]
+        axes = self._per_argument(len(params))
+        batching = Batching(axes, self._out_axes, self._axis_size, parallel)
+        return batch_program(program, batching)
 
     def _per_argument(self, count: int) -> tuple[int | None, ...]:
         axes = self._in_axes
@@ -60,15 +60,26 @@ class _Batched(Transformed):
 
     @property
     def function(self) -> Callable:
+        """The batched function with a serial loop (or a parallel one for parallel=True)."""
         if "_compiled" not in self.__dict__:
             generated = self._generated
             self._compiled = (
-                generated.compile(parallel=self._parallel) if self._jit else generated.py_func
+                generated.compile(parallel=bool(self._mode)) if self._jit else generated.py_func
             )
         return self._compiled
 
+    @property
+    def parallel_function(self) -> Callable:
+        """The batched function with a ``prange`` loop, compiled when a large batch comes."""
+        if "_parallel_compiled" not in self.__dict__:
+            generated = generate(self._batched_program(True))
+            self._parallel_compiled = generated.compile(parallel=True)
+        return self._parallel_compiled
+
     def __call__(self, *args):
-        self.batch_size(args)
+        size = self.batch_size(args)
+        if self._mode is None and self._jit and size >= PARALLEL_THRESHOLD:
+            return self.parallel_function(*args)
         return self.function(*args)
 
     def batch_size(self, args: tuple) -> int:

@@ -81,13 +81,26 @@ def _element(x, b, axis):
     raise numba.core.errors.TypingError("s2s: batch axes beyond the fourth are not supported")
 
 
+def _out_axis_error(axis, ndim):
+    return (
+        f"s2s.vmap: out_axes={axis} is out of range for an output with {ndim} axes "
+        f"(the batch axis included)"
+    )
+
+
 def move_axis(x, axis):
     """``x`` with its first axis moved to position ``axis`` (a view)."""
+    if not -x.ndim <= axis < x.ndim:
+        from ..errors import BatchingError
+
+        raise BatchingError(_out_axis_error(axis, x.ndim))
     return np.moveaxis(x, 0, axis)
 
 
 @overload(move_axis, prefer_literal=True)
 def _move_axis(x, axis):
+    if not -x.ndim <= _literal(axis) < x.ndim:
+        raise numba.core.errors.TypingError(_out_axis_error(_literal(axis), x.ndim))
     k = _literal(axis) % x.ndim
     order = list(range(1, x.ndim))
     order.insert(k, 0)

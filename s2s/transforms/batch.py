@@ -18,7 +18,7 @@ from ..errors import BatchingError
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
-PARALLEL_THRESHOLD = 1024  # batch size from which `parallel=None` runs the loop in parallel
+PARALLEL_THRESHOLD = 1024  # batch size from which `vmap(parallel=None)` runs in parallel
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Batching:
     in_axes: tuple[int | None, ...]
     out_axes: int | tuple[int, ...]
     axis_size: int | None = None
-    parallel: bool | None = None
+    parallel: bool = False  # the batch loop as `prange` (Numba's parallel loop)
 
 
 def batch_program(program: Program, batching: Batching) -> Program:
@@ -107,13 +107,7 @@ def _source(
             f"{indent}    _out{j}[_b] = {index_source('_r', path)}" for j, path in enumerate(paths)
         ]
 
-    if batching.parallel is None:
-        lines.append(f"    if _n >= {PARALLEL_THRESHOLD}:")
-        lines += loop("_s2s.prange", "        ")
-        lines.append("    else:")
-        lines += loop("range", "        ")
-    else:
-        lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
+    lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
     leaves = []
     for j, path in enumerate(paths):
         axis = batching.out_axes[path[0]] if path else batching.out_axes[0]
