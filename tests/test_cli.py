@@ -63,7 +63,11 @@ def isolated_imports(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))
     yield
     for name in set(sys.modules) - modules:
-        del sys.modules[name]
+        module = sys.modules[name]
+        origin = getattr(module, "__file__", None) or ""
+        # Only the test's own files: libraries imported on the way (SciPy, ...) stay loaded.
+        if "site-packages" not in origin and not name.startswith(("s2s", "numba", "scipy")):
+            del sys.modules[name]
 
 
 def write(path, source):
