@@ -11,6 +11,7 @@ import builtins
 import copy
 import inspect
 import math
+import os
 import types
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,7 @@ BUILTINS = frozenset(
 _SUPPORTED_FUNCTIONS = sorted(n for n in BUILTINS if n[0].islower())
 
 RUNTIME_ALIAS = "_s2s"
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # s2s's own code
 
 _CONSTANT_TYPES = (int, float, bool, complex, str, np.ndarray, np.generic, type(None))
 
@@ -174,8 +176,7 @@ class _ProgramBuilder:
                 f"module '{value.__name__}' cannot be used by s2s (only numpy and math)",
                 parsed.location(node),
             )
-        module = getattr(value, "__module__", "") or ""
-        if (module == "s2s" or module.startswith("s2s.")) and inspect.isfunction(value):
+        if inspect.isfunction(value) and value.__code__.co_filename.startswith(_PACKAGE_DIR):
             raise NameResolutionError(
                 f"'{name}' is an s2s transformation: it cannot be applied inside a function "
                 "that s2s transforms",
