@@ -29,7 +29,10 @@ IN_PLACE = {
     "_s2s.scatter_add": (0, (2,)),
     "_s2s.set_column": (0, (2,)),
     "_s2s.set_row": (0, (2,)),
+    "_s2s.tape_put": (0, (2,)),
 }
+# A tape of known length: its tangent is another tape of the same kind.
+defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
 # A fresh zero Jacobian (2-D view, full array): its tangent is another one.
 defjvp("_s2s.jacobian_like", "out, x", tangent="_s2s.jacobian_like(out, x)")
 

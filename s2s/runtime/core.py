@@ -22,6 +22,8 @@ __all__ = [
     "in_range",
     "scatter_add",
     "sign",
+    "tape_alloc",
+    "tape_put",
 ]
 
 
@@ -286,3 +288,48 @@ def _scatter_add(total, index, share):
 def sign(x):
     """The sign of a scalar (-1.0, 0.0 or 1.0) without NumPy (for GPU device code)."""
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+# -- tapes of known length (range loops) ------------------------------------------------------
+def tape_alloc(like, n):
+    """Room for ``n`` values like ``like``: an array for scalars, a list for arrays."""
+    if _is_array(like):
+        return []
+    return np.empty(n, dtype=np.asarray(like).dtype)
+
+
+@overload(tape_alloc)
+def _tape_alloc(like, n):
+    if isinstance(like, types.Array):
+
+        def listed(like, n):
+            values = [like.copy()]
+            values.pop()
+            return values
+
+        return listed
+    dtype = types.bool_ if isinstance(like, types.Boolean) else like
+    return lambda like, n: np.empty(n, dtype)
+
+
+def tape_put(tape, k, value):
+    """Value number ``k`` onto a tape from :func:`tape_alloc` (filled in order)."""
+    if isinstance(tape, list):
+        tape.append(value)
+    else:
+        tape[k] = value
+
+
+@overload(tape_put)
+def _tape_put(tape, k, value):
+    if isinstance(tape, types.List):
+
+        def appended(tape, k, value):
+            tape.append(value)
+
+        return appended
+
+    def stored(tape, k, value):
+        tape[k] = value
+
+    return stored

@@ -52,6 +52,7 @@ class ReverseMode(SavedValues):
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
+        self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.has_adjoint: set[str] = set()
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
@@ -225,22 +226,37 @@ class ReverseMode(SavedValues):
             else (args[0], args[2] if len(args) == 3 else const(1))
         )
         trips = self.namer.numbered("_n")
+        simple = len(args) == 1 and self.defs.defs[index] == 1  # `i` is the iteration number
+        k = index if simple else self.namer.numbered("_r")
+        loop = {
+            "body": stmt.body,
+            "trips": trips,
+            "counter": index if simple else self.namer.numbered("_k"),
+            "reverse": k,
+            "used": False,
+        }
         self.loop_depth += 1
         self.restored.append(index)
+        self.loops.append(loop)
         body_fwd, body_rev = self.block(stmt.body)
+        self.loops.pop()
         self.restored.pop()
         self.loop_depth -= 1
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
         count = assign(trips, call("len", copy.deepcopy(iterator)))
-        primal = [gast.For(stmt.target, iterator, body_fwd, [], None)]
+        before = []
+        if loop["used"] and not simple:  # the iteration number, for the tapes
+            before = [assign(loop["counter"], const(0))]
+            step_counter = gast.BinOp(load(loop["counter"]), gast.Add(), const(1))
+            body_fwd = body_fwd + [assign(loop["counter"], step_counter)]
+        primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
         if not body_rev:
             return primal, []
         primal.insert(0, count)
         n = self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
-        if len(args) == 1:
+        if simple:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
-        k = self.namer.numbered("_r")
         start, step = self.ref_atom(start, site), self.ref_atom(step, site)
         offset = gast.BinOp(load(k), gast.Mult(), step)
         if isinstance(step, gast.Constant) and step.value == 1:
@@ -251,7 +267,9 @@ class ReverseMode(SavedValues):
     def while_loop(self, stmt: gast.While, site: Site):
         trips = self.namer.numbered("_n")
         self.loop_depth += 1
+        self.loops.append(None)  # no preallocated tapes: the trip count is not known ahead
         body_fwd, body_rev = self.block(stmt.body)
+        self.loops.pop()
         self.loop_depth -= 1
         if not body_rev:
             return [gast.While(stmt.test, body_fwd, [])], []

@@ -14,7 +14,7 @@ import dataclasses
 import gast
 
 from ..analysis.definitions import changed_by
-from ..gastutil import assign, call, load
+from ..gastutil import assign, call, const, load
 
 
 @dataclasses.dataclass
@@ -121,11 +121,32 @@ class SavedValues:
         if self.loop_depth == 0:
             where.append(assign(saved, value))
             return load(saved)
+        loop = self.counted_loop()
+        if loop is not None:
+            # A `for` loop over a range, outermost, and a statement every iteration runs: a
+            # tape of known length, filled at the iteration's index (allocated at index 0).
+            tape = self.namer.numbered("_tape")
+            loop["used"] = True
+            first = gast.Compare(load(loop["counter"]), [gast.Eq()], [const(0)])
+            alloc = assign(tape, call("_s2s.tape_alloc", load(name), load(loop["trips"])))
+            where.append(gast.If(first, [alloc], []))
+            where.append(gast.Expr(call("_s2s.tape_put", load(tape), load(loop["counter"]), value)))
+            read = gast.Subscript(load(tape), load(loop["reverse"]), gast.Load())
+            site.restore.append(assign(saved, read))
+            return load(saved)
         tape = self.namer.numbered("_tape")
         self.tapes.append(tape)
         where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
         site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
         return load(saved)
+
+    def counted_loop(self) -> dict | None:
+        """The loop whose iterations index a preallocated tape here, if there is one: the only
+        enclosing loop, a ``for`` over a range, with the statement at the top of its body."""
+        if self.loop_depth != 1 or not self.loops or self.loops[-1] is None:
+            return None
+        loop = self.loops[-1]
+        return loop if self.position[-1][0] is loop["body"] else None
 
     def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
         """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
