@@ -226,7 +226,9 @@ class ReverseMode(SavedValues):
             else (args[0], args[2] if len(args) == 3 else const(1))
         )
         trips = self.namer.numbered("_n")
-        simple = len(args) == 1 and self.defs.defs[index] == 1  # `i` is the iteration number
+        # The reverse sweep recomputes the index, unless the body assigns it too.
+        kept = not any(index in changed_by(s) for s in stmt.body)
+        simple = len(args) == 1 and kept  # `i` is also the iteration number
         k = index if simple else self.namer.numbered("_r")
         loop = {
             "body": stmt.body,
@@ -236,7 +238,7 @@ class ReverseMode(SavedValues):
             "used": False,
         }
         self.loop_depth += 1
-        self.restored.append(index)
+        self.restored.append(index if kept else None)
         self.loops.append(loop)
         body_fwd, body_rev = self.block(stmt.body)
         self.loops.pop()

@@ -36,8 +36,8 @@ class SavedValues:
 
     def stable(self, name: str) -> bool:
         """Whether ``name`` still holds, during the reverse sweep, the value it has here."""
-        if name in self.restored:
-            return self.defs.defs[name] == 1
+        if name in self.restored:  # the index of an enclosing loop, recomputed in reverse
+            return True
         return self.defs.defined_once_outside_loops(name)
 
     def ref(self, name: str, site: Site, after: bool = False) -> gast.AST:
