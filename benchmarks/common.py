@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from collections.abc import Callable
@@ -30,11 +31,42 @@ def best_time(fn: Callable[[], object], repeat: int = 7, min_time: float = 0.05)
     return best
 
 
+def measure(fn: Callable[[], object], quick: bool = False, slow: float = 0.25) -> tuple[float, int]:
+    """``(seconds per call, calls timed)``: :func:`best_time`, or a few single calls for a
+    function slower than ``slow`` seconds (the first, already warm, call counts as one)."""
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    if first > slow:
+        rounds = 1 if quick or first > 5.0 else 3
+        best = first
+        for _ in range(rounds - 1):
+            start = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - start)
+        return best, rounds
+    if quick:
+        return best_time(fn, repeat=3, min_time=0.01), 3
+    return best_time(fn), 7
+
+
+def cpu_name() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux), else what ``platform`` says."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine() -> str:
     import numba
 
     return (
-        f"{platform.processor() or platform.machine()}, {platform.system()}, "
+        f"{cpu_name()} ({os.cpu_count()} cores), {platform.system()}, "
         f"Python {platform.python_version()}, NumPy {np.__version__}, Numba {numba.__version__}"
     )
 
