@@ -52,12 +52,22 @@ def call(func: str | gast.AST, *args: gast.AST, **keywords: gast.AST) -> gast.Ca
 
 
 def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
-    """Give ``node`` and its children ``like``'s position where they have none."""
+    """Give ``node`` and its children ``like``'s position where they have none.
+
+    Statements nested inside that already have a position keep it, and are not walked again:
+    passes locate each block as they build it, so this stays linear in the tree's size.
+    """
     if like is None or getattr(like, "lineno", None) is None:
         return node
-    for child in gast.walk(node):
+    stack = [node]
+    while stack:
+        child = stack.pop()
         if "lineno" in child._attributes and getattr(child, "lineno", None) is None:
             gast.copy_location(child, like)
+        for grandchild in gast.iter_child_nodes(child):
+            if isinstance(grandchild, gast.stmt) and getattr(grandchild, "lineno", None):
+                continue
+            stack.append(grandchild)
     return node
 
 

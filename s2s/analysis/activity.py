@@ -43,17 +43,36 @@ def value_is_differentiable(value: gast.AST) -> bool:
 
 def active_variables(tree: gast.FunctionDef, wrt: list[str]) -> set[str]:
     """Names that may hold values depending on the parameters ``wrt``."""
+    edges = []  # (names read, names that become active if any of them is)
+    for stmt in _all_statements(tree.body):
+        reads = _reads(stmt)
+        if reads:
+            edges.append((reads, _newly_active(stmt, reads)))
+    readers: dict[str, list[int]] = {}
+    for k, (reads, _) in enumerate(edges):
+        for name in reads:
+            readers.setdefault(name, []).append(k)
     active = set(wrt)
-    statements = [s for s in _all_statements(tree.body)]
-    changed = True
-    while changed:
-        changed = False
-        for stmt in statements:
-            for name in _newly_active(stmt, active):
+    work = list(active)
+    while work:
+        for k in readers.get(work.pop(), ()):
+            for name in edges[k][1]:
                 if name not in active:
                     active.add(name)
-                    changed = True
+                    work.append(name)
     return active
+
+
+def _reads(stmt: gast.stmt) -> set[str]:
+    """The names whose activity can spread through ``stmt`` (see ``_newly_active``)."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+        return set(names_read(stmt.value))
+    if not isinstance(stmt, gast.Assign):
+        return set()
+    value = stmt.value
+    if isinstance(value, gast.Subscript):
+        return set(names_read(value.value))  # indices never carry derivatives
+    return set(names_read(value))
 
 
 def _all_statements(stmts):
