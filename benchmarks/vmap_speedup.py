@@ -9,7 +9,6 @@ loop calling ``f``; with a large batch, the loop runs on every core.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
@@ -48,8 +47,7 @@ def main(n: int = 100_000) -> dict[str, float]:
         "s2s.vmap, prange loop": best_time(lambda: parallel(a, tol)),
         "s2s.vmap, parallel=None": best_time(lambda: automatic(a, tol)),
     }
-    print(f"vmap of a per-element Newton iteration, {n} elements; {machine()}; "
-          f"{os.cpu_count()} cores")
+    print(f"vmap of a per-element Newton iteration, {n} elements; {machine()}")
     for name, seconds in times.items():
         print(f"  {name:28s} {fmt(seconds)}")
     speedup = times["Python loop over f"] / times["s2s.vmap, parallel=None"]
