@@ -29,7 +29,7 @@ from . import __version__
 from .ad import grad
 from .errors import S2SError
 from .forward import hessian, jvp_transform
-from .frontend.source import original_function
+from .frontend.source import is_function
 from .jit import jit
 from .pipeline import STAGES
 from .show import show
@@ -293,13 +293,7 @@ def load_target(target: str) -> Any:
 
 def _is_showable(value: Any) -> bool:
     """A Python function, a jitted one, or the result of an s2s transformation."""
-    if getattr(value, "__s2s_program__", None) is not None:
-        return True
-    try:
-        original_function(value)
-    except TypeError:
-        return False
-    return True
+    return getattr(value, "__s2s_program__", None) is not None or is_function(value)
 
 
 def _looks_like_path(where: str) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
 from ..program import Program, Unit
-from .source import ParsedFunction, original_function, parse_function
+from .source import ParsedFunction, is_function, original_function, parse_function
 
 BUILTINS = frozenset(
     """range len abs min max float int bool round enumerate zip print pow complex
@@ -233,13 +233,7 @@ class _ProgramBuilder:
 
 
 def _is_function(value: Any) -> bool:
-    if isinstance(value, custom_vjp):
-        return True
-    try:
-        original_function(value)
-    except TypeError:
-        return False
-    return True
+    return isinstance(value, custom_vjp) or is_function(value)
 
 
 def _is_exception_type(value: Any) -> bool:

@@ -48,6 +48,15 @@ def original_function(fn: Any) -> Callable:
     raise TypeError(f"s2s transforms Python functions, not {type(fn).__name__} objects")
 
 
+def is_function(value: Any) -> bool:
+    """Whether s2s can read ``value`` as a Python function (plain, jitted or transformed)."""
+    try:
+        original_function(value)
+    except TypeError:
+        return False
+    return True
+
+
 def parse_function(fn: Callable) -> ParsedFunction:
     """Parse ``fn``'s source with gast, without its decorators."""
     fn = original_function(fn)
