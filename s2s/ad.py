@@ -56,7 +56,16 @@ class Transformed:
         return self._generated.py_func
 
     def __call__(self, *args):
-        return self.function(*args)
+        try:
+            return self.function(*args)
+        except Exception as exc:
+            raise self.annotated(exc) from None
+
+    def annotated(self, exc: BaseException) -> BaseException:
+        """``exc`` with notes pointing from generated lines back to the user's code."""
+        from .codegen.tracebacks import annotate
+
+        return annotate(exc, self._generated) if "_generated" in self.__dict__ else exc
 
     def __repr__(self) -> str:
         return f"<s2s {self.__name__}>"
@@ -74,7 +83,10 @@ class _Derivative(Transformed):
             # The common cases cost one type check; anything else gets the full check.
             if not (kind is float or kind is np.ndarray and value.dtype.kind == "f"):
                 _check_differentiable(self._fn, args, k)
-        return self.function(*args)
+        try:
+            return self.function(*args)
+        except Exception as exc:
+            raise self.annotated(exc) from None
 
 
 def derivative_program(fn: Any, request: Request) -> Program:

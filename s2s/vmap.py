@@ -78,9 +78,12 @@ class _Batched(Transformed):
 
     def __call__(self, *args):
         size = self.batch_size(args)
-        if self._mode is None and self._jit and size >= PARALLEL_THRESHOLD:
-            return self.parallel_function(*args)
-        return self.function(*args)
+        try:
+            if self._mode is None and self._jit and size >= PARALLEL_THRESHOLD:
+                return self.parallel_function(*args)
+            return self.function(*args)
+        except Exception as exc:
+            raise self.annotated(exc) from None
 
     def batch_size(self, args: tuple) -> int:
         """The batch size of a call with ``args``, once they are checked against in_axes."""

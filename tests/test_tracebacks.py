@@ -1,0 +1,32 @@
+"""Errors raised inside generated code point back at the user's line."""
+
+import numpy as np
+import pytest
+import traceback_cases
+
+import s2s
+
+
+def test_error_in_generated_python_names_the_user_line():
+    with pytest.raises(IndexError) as info:
+        s2s.grad(traceback_cases.out_of_bounds, jit=False)(np.ones(4))
+    notes = "\n".join(getattr(info.value, "__notes__", []))
+    assert "traceback_cases.py" in notes
+    assert "y[i] = x[i] * 2.0" in notes
+    assert "line 9" in notes
+
+
+def test_generated_source_is_a_real_file_for_tracebacks_and_pdb():
+    gradient = s2s.grad(traceback_cases.out_of_bounds, jit=False)
+    frames = []
+    try:
+        gradient(np.ones(4))
+    except IndexError as exc:
+        tb = exc.__traceback__
+        while tb is not None:
+            frames.append(tb.tb_frame.f_code.co_filename)
+            tb = tb.tb_next
+    generated = [f for f in frames if "s2s_out_of_bounds_grad" in f]
+    assert generated, frames
+    with open(generated[-1]) as handle:
+        assert "def out_of_bounds_grad(x):" in handle.read()
