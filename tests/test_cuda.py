@@ -35,8 +35,10 @@ def test_gradients_per_thread():
         fn = transform(looped)
         got = gpu(fn, (0, None))(X, 0.1)
         expected = cpu(fn, (0, None))(X, 0.1)
-        for g, e in zip(got if isinstance(got, tuple) else (got,),
-                        expected if isinstance(expected, tuple) else (expected,)):
+        for g, e in zip(
+            got if isinstance(got, tuple) else (got,),
+            expected if isinstance(expected, tuple) else (expected,),
+        ):
             np.testing.assert_allclose(g, e, rtol=1e-12)
 
 
@@ -62,8 +64,9 @@ def test_tuple_outputs_and_rows():
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g, e)
     rows = np.arange(12.0).reshape(4, 3)
-    np.testing.assert_allclose(gpu(reads_row, (0, None))(rows, 2.0),
-                               cpu(reads_row, (0, None))(rows, 2.0))
+    np.testing.assert_allclose(
+        gpu(reads_row, (0, None))(rows, 2.0), cpu(reads_row, (0, None))(rows, 2.0)
+    )
 
 
 def test_device_arrays_stay_on_the_device():

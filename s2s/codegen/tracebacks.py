@@ -26,7 +26,5 @@ def annotate(exc: BaseException, generated: Generated) -> BaseException:
         if location is None or lineno in seen:
             continue
         seen.add(lineno)
-        exc.add_note(
-            f"(s2s) line {lineno} of the generated code comes from:\n{location.render()}"
-        )
+        exc.add_note(f"(s2s) line {lineno} of the generated code comes from:\n{location.render()}")
     return exc
