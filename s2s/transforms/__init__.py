@@ -1,1 +1,2 @@
-"""Transformations of normalised programs: reverse mode (and, later, forward mode and vmap)."""
+"""Transformations of normalised programs: reverse mode, forward mode, Jacobians, batching
+and CUDA kernels."""
