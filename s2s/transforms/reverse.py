@@ -92,8 +92,10 @@ class ReverseMode(SavedValues):
                 if isinstance(node.value, gast.Name):
                     broadcast_operands.add(node.value.id)  # its share: a part of the array
         for name, count in self.defs.defs.items():
-            if name in broadcast_operands:
-                continue  # its share is summed to its shape: `_s2s.accumulate` needs its adjoint
+            if name in broadcast_operands and name in self.defs.in_loop_defs:
+                # Its share is summed to its shape, which the reverse sweep would have to keep
+                # per iteration: its adjoint accumulates instead (`_s2s.accumulate`).
+                continue
             if (
                 name.startswith("_t")
                 and count == 1
@@ -134,6 +136,8 @@ class ReverseMode(SavedValues):
         adjoint = self.adj(name)
         if name in self.single_use:
             self.has_adjoint.add(name)
+            if broadcast:  # defined once outside loops: its value is there to give the shape
+                share = call("_s2s.unbroadcast", share, load(name))
             return [assign(adjoint, share)]
         if broadcast:
             return [assign(adjoint, call("_s2s.accumulate", load(adjoint), share))]
@@ -142,8 +146,12 @@ class ReverseMode(SavedValues):
     def zero(self, name: str) -> gast.stmt:
         return assign(self.adj(name), call("_s2s.zeros_like", load(name)))
 
-    def reset(self, name: str) -> gast.stmt:
-        return assign(self.adj(name), call("_s2s.zeros_like", load(self.adj(name))))
+    def reset(self, name: str) -> list[gast.stmt]:
+        """The adjoint restarting from zero where its variable's definition is reversed; not
+        needed for a variable defined once outside loops (nothing reads it afterwards)."""
+        if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
+            return []
+        return [assign(self.adj(name), call("_s2s.zeros_like", load(self.adj(name))))]
 
     # -- blocks and statements --------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
@@ -302,7 +310,7 @@ class ReverseMode(SavedValues):
         primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
         if not any(n in self.active for n in names):
             return [stmt], []
-        resets = [self.reset(n) for n in names if self.accumulating(n)]
+        resets = [r for n in names if self.accumulating(n) for r in self.reset(n)]
         if len(names) == 1 and names[0] in self.single_use:
             if names[0] not in self.has_adjoint:
                 return primal, []  # its one use passed no derivative back
