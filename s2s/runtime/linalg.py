@@ -26,32 +26,53 @@ __all__ = [
 
 
 # -- linear algebra --------------------------------------------------------------------------
-# Numba's own np.dot, @ and np.linalg need SciPy's BLAS and LAPACK; these loops do not.
-@register_jitable
+# Products of float64 arrays go to BLAS (Numba's np.dot, through SciPy); others, such as
+# float32 operands, take plain loops.
 def _mm(a, b):
     """``a @ b`` for 2-D arrays of any layout."""
-    m, p = a.shape
-    n = b.shape[1]
-    out = np.zeros((m, n))
-    for i in range(m):
-        for k in range(p):
-            t = a[i, k]
-            for j in range(n):
-                out[i, j] += t * b[k, j]
-    return out
+    return np.dot(a, b).astype(np.float64)
 
 
-@register_jitable
+@overload(_mm)
+def _mm_nb(a, b):
+    if a.dtype == types.float64 and b.dtype == types.float64:
+        return lambda a, b: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(b))
+
+    def loops(a, b):
+        m, p = a.shape
+        n = b.shape[1]
+        out = np.zeros((m, n))
+        for i in range(m):
+            for k in range(p):
+                t = a[i, k]
+                for j in range(n):
+                    out[i, j] += t * b[k, j]
+        return out
+
+    return loops
+
+
 def _mv(a, v):
     """``a @ v`` for a 2-D ``a`` and a 1-D ``v``."""
-    m, p = a.shape
-    out = np.zeros(m)
-    for i in range(m):
-        acc = 0.0
-        for k in range(p):
-            acc += a[i, k] * v[k]
-        out[i] = acc
-    return out
+    return np.dot(a, v).astype(np.float64)
+
+
+@overload(_mv)
+def _mv_nb(a, v):
+    if a.dtype == types.float64 and v.dtype == types.float64:
+        return lambda a, v: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(v))
+
+    def loops(a, v):
+        m, p = a.shape
+        out = np.zeros(m)
+        for i in range(m):
+            acc = 0.0
+            for k in range(p):
+                acc += a[i, k] * v[k]
+            out[i] = acc
+        return out
+
+    return loops
 
 
 @register_jitable
