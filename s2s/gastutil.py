@@ -88,3 +88,18 @@ def parse_statements(source: str) -> list[gast.stmt]:
 
 def parse_expr(source: str) -> gast.AST:
     return gast.parse(source).body[0].value
+
+
+def clone(node):
+    """A deep copy of a gast tree (much faster than ``copy.deepcopy`` on these small nodes)."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node).__new__(type(node))
+    for field in node._fields:
+        setattr(new, field, clone(getattr(node, field, None)))
+    for attr in node._attributes:
+        if hasattr(node, attr):
+            setattr(new, attr, getattr(node, attr))
+    return new

@@ -8,8 +8,6 @@ nothing special: the tangent of an array is written in place where the array is.
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -17,7 +15,7 @@ from ..analysis.definitions import analyse
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, const, load, located
+from ..gastutil import assign, call, clone, const, load, located
 from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import JVPRule
 from ..rules.runtime_helpers import IN_PLACE
@@ -61,7 +59,7 @@ class ForwardMode:
             return load(self.tan(atom.id))
         if isinstance(atom, (gast.Tuple, gast.List)):
             return type(atom)([self.tangent_of(e) for e in atom.elts], gast.Load())
-        return call("_s2s.zeros_like", copy.deepcopy(atom))
+        return call("_s2s.zeros_like", clone(atom))
 
     def zero(self, name: str) -> gast.stmt:
         return assign(self.tan(name), call("_s2s.zeros_like", load(name)))
@@ -122,7 +120,7 @@ class ForwardMode:
             if not (isinstance(target, gast.Name) and target.id in self.active):
                 return []
             args = [
-                self.tangent_of(a) if k == written or k in linear else copy.deepcopy(a)
+                self.tangent_of(a) if k == written or k in linear else clone(a)
                 for k, a in enumerate(value.args)
             ]
             return [gast.Expr(call(name, *args))]
@@ -146,9 +144,7 @@ class ForwardMode:
             base = target.value
             if not (isinstance(base, gast.Name) and base.id in self.active):
                 return [stmt]
-            part = gast.Subscript(
-                load(self.tan(base.id)), copy.deepcopy(target.slice), gast.Store()
-            )
+            part = gast.Subscript(load(self.tan(base.id)), clone(target.slice), gast.Store())
             tangent = self.tangent_of(value) if isinstance(value, gast.Name) else const(0.0)
             if isinstance(tangent, gast.Call):  # zeros_like of an inactive value
                 tangent = const(0.0)
@@ -192,8 +188,8 @@ class ForwardMode:
     def subscript_tangent(self, value: gast.Subscript) -> gast.AST:
         base = value.value
         if not (isinstance(base, gast.Name) and base.id in self.active):
-            return call("_s2s.zeros_like", copy.deepcopy(value))
-        part = gast.Subscript(load(self.tan(base.id)), copy.deepcopy(value.slice), gast.Load())
+            return call("_s2s.zeros_like", clone(value))
+        part = gast.Subscript(load(self.tan(base.id)), clone(value.slice), gast.Load())
         return call("_s2s.save", part) if self.copy_views else part
 
     def helper_call(self, names: list[str], value: gast.Call) -> list[gast.stmt]:
@@ -207,12 +203,12 @@ class ForwardMode:
             out += [assign(names[0], pair[0]), assign(self.tan(names[0]), pair[1])]
             return out
         for k, name in enumerate(names):
-            out.append(assign(name, gast.Subscript(copy.deepcopy(pair[0]), const(k), gast.Load())))
+            out.append(assign(name, gast.Subscript(clone(pair[0]), const(k), gast.Load())))
             if name in self.active:
                 out.append(
                     assign(
                         self.tan(name),
-                        gast.Subscript(copy.deepcopy(pair[1]), const(k), gast.Load()),
+                        gast.Subscript(clone(pair[1]), const(k), gast.Load()),
                     )
                 )
         return out
@@ -266,14 +262,14 @@ class ForwardMode:
         class Fill(gast.NodeTransformer):
             def visit_Name(self, node):
                 if node.id in bound:
-                    return copy.deepcopy(bound[node.id])
+                    return clone(bound[node.id])
                 if node.id in tangents:
                     return mode.tangent_of(bound[tangents[node.id]])
                 if node.id == "y":
-                    return copy.deepcopy(result)
+                    return clone(result)
                 return node
 
-        return Fill().visit(copy.deepcopy(template))
+        return Fill().visit(clone(template))
 
     def rule_for(self, value: gast.AST) -> tuple[JVPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""

@@ -15,8 +15,6 @@ assignment instead.
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -31,7 +29,7 @@ from ..analysis.definitions import (
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, const, load, located, store
+from ..gastutil import assign, call, clone, const, load, located, store
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
@@ -53,6 +51,7 @@ class ReverseMode(SavedValues):
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
+        self._changed: dict[int, set[str]] = {}
         self.has_adjoint: set[str] = set()
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
@@ -66,6 +65,13 @@ class ReverseMode(SavedValues):
                 parsed.location(_first_write(tree, name)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
+
+    def changed(self, stmt: gast.stmt) -> set[str]:
+        """``changed_by(stmt)``, computed once per statement."""
+        key = id(stmt)
+        if key not in self._changed:
+            self._changed[key] = changed_by(stmt)
+        return self._changed[key]
 
     # -- names -------------------------------------------------------------------------------
     def adj(self, name: str) -> str:
@@ -176,7 +182,7 @@ class ReverseMode(SavedValues):
     def statement(self, stmt: gast.stmt) -> tuple[list[gast.stmt], list[gast.stmt]]:
         site = Site()
         outer = self.current_defs, self.pending_refs
-        self.current_defs, self.pending_refs = changed_by(stmt), {}
+        self.current_defs, self.pending_refs = self.changed(stmt), {}
         try:
             primal, rev = self.dispatch(stmt, site)
             shared = self.block_refs[-1]
@@ -235,7 +241,7 @@ class ReverseMode(SavedValues):
         )
         trips = self.namer.numbered("_n")
         # The reverse sweep recomputes the index, unless the body assigns it too.
-        kept = not any(index in changed_by(s) for s in stmt.body)
+        kept = not any(index in self.changed(s) for s in stmt.body)
         simple = len(args) == 1 and kept  # `i` is also the iteration number
         k = index if simple else self.namer.numbered("_r")
         loop = {
@@ -253,7 +259,7 @@ class ReverseMode(SavedValues):
         self.restored.pop()
         self.loop_depth -= 1
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
-        count = assign(trips, call("len", copy.deepcopy(iterator)))
+        count = assign(trips, call("len", clone(iterator)))
         before = []
         if loop["used"] and not simple:  # the iteration number, for the tapes
             before = [assign(loop["counter"], const(0))]
@@ -409,16 +415,16 @@ class ReverseMode(SavedValues):
         class Fill(gast.NodeTransformer):
             def visit_Name(self, node):
                 if node.id == "g":
-                    return copy.deepcopy(g)
+                    return clone(g)
                 if node.id == "y" and result is not None:
                     return mode.ref(result, site, after=True)
                 if extra and node.id in extra:
-                    return copy.deepcopy(extra[node.id])
+                    return clone(extra[node.id])
                 if node.id in bound:
                     return mode.ref_atom(bound[node.id], site)
                 return node
 
-        return Fill().visit(copy.deepcopy(template))
+        return Fill().visit(clone(template))
 
     def sequence_shares(self, rule, param, sequence, bound, g, result, site):
         """Shares for a tuple or list of operands (``np.array([a, b])``, ``np.concatenate``)."""
@@ -426,14 +432,14 @@ class ReverseMode(SavedValues):
         if rule.name == "np.array":
             for k, item in enumerate(sequence.elts):
                 if isinstance(item, gast.Name) and item.id in self.active:
-                    share = gast.Subscript(copy.deepcopy(g), const(k), gast.Load())
+                    share = gast.Subscript(clone(g), const(k), gast.Load())
                     out += self.contribute(item.id, share)
             return out
         start: gast.AST = const(0)
         for k, item in enumerate(sequence.elts):
             item_ref = self.ref_atom(item, site)
             size = self.instantiate(rule.size, bound, g, result, site, {"item": item_ref})
-            stop = gast.BinOp(copy.deepcopy(start), gast.Add(), size)
+            stop = gast.BinOp(clone(start), gast.Add(), size)
             if isinstance(item, gast.Name) and item.id in self.active:
                 extra = {"k": const(k), "start": start, "stop": stop, "item": item_ref}
                 share = self.instantiate(rule.adjoints[param], bound, g, result, site, extra)
@@ -450,7 +456,7 @@ class ReverseMode(SavedValues):
         rev = []
         if isinstance(value, gast.Name) and value.id in self.active:
             rev += self.contribute(value.id, call("_s2s.save", part), broadcast=True)
-        cleared = gast.Subscript(load(self.adj(base)), copy.deepcopy(index), gast.Store())
+        cleared = gast.Subscript(load(self.adj(base)), clone(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))
         return rev
 

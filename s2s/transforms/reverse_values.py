@@ -8,13 +8,11 @@ variable (``_v1 = x``) outside loops, on a per-site tape (``_tape1.append(x)`` /
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 import gast
 
-from ..analysis.definitions import changed_by
-from ..gastutil import assign, call, const, load
+from ..gastutil import assign, call, clone, const, load
 
 
 @dataclasses.dataclass
@@ -49,14 +47,14 @@ class SavedValues:
         shared = self.block_refs[-1]
         pre_version = not after and name in self.current_defs
         if not pre_version and name in shared:
-            return copy.deepcopy(shared[name])
+            return clone(shared[name])
         if self.stable(name) and not (after and name in self.defs.mutated):
             return load(name)
         expr = self.recompute(name, site, after)
         if expr is None:
             expr = self.save(name, site, after)
         (self.pending_refs if pre_version else shared)[name] = expr
-        return copy.deepcopy(expr)
+        return clone(expr)
 
     def recompute(self, name: str, site: Site, after: bool = False) -> gast.AST | None:
         """A cheap expression that recomputes ``name`` in the reverse sweep, if there is one.
@@ -80,9 +78,9 @@ class SavedValues:
 
         class Fill(gast.NodeTransformer):
             def visit_Name(self, node):
-                return copy.deepcopy(replaced.get(node.id, node))
+                return clone(replaced.get(node.id, node))
 
-        return Fill().visit(copy.deepcopy(value))
+        return Fill().visit(clone(value))
 
     def _recomputable(self, name: str, after: bool, depth: int) -> bool:
         value = self.defs.single_values.get(name)
@@ -109,7 +107,7 @@ class SavedValues:
         for d, stmt in enumerate(stmts[:here]):
             if stmt is definition:
                 between = stmts[d + 1 : here + 1 if after else here]
-                changed = set().union(*(changed_by(s) for s in between)) if between else set()
+                changed = set().union(*(self.changed(s) for s in between)) if between else set()
                 return set(_operand_names(definition.value)) - changed
         return set()
 
@@ -150,7 +148,7 @@ class SavedValues:
 
     def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
         """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
-        atom = copy.deepcopy(atom)
+        atom = clone(atom)
 
         class Replace(gast.NodeTransformer):
             def visit_Name(inner, node):
