@@ -109,3 +109,5 @@ deflinear("_s2s.cumsum_along", "x, axis")
 deflinear("_s2s.element", "x, b, axis")
 deflinear("_s2s.move_axis", "x, axis")
 deflinear("_s2s.jacobian_result", "full")
+# In place into an adjoint the code owns; its tangent is a fresh sum.
+defjvp("_s2s.accumulate_into", "total, share", tangent="_s2s.accumulate(dtotal, dshare)")

@@ -15,6 +15,7 @@ __all__ = [
     "ones_like",
     "unbroadcast",
     "accumulate",
+    "accumulate_into",
     "save",
     "scalar_output",
     "grad_seed",
@@ -159,6 +160,48 @@ def _accumulate(total, share):
             for k in range(flat.size):
                 flat[k] += share
             return out
+
+        return shifted
+    if isinstance(share, types.Array):
+        return lambda total, share: total + np.sum(share)
+    return lambda total, share: total + share
+
+
+def accumulate_into(total, share):
+    """:func:`accumulate`, adding into ``total`` in place when it is an array.
+
+    Derivative code calls it on the adjoints it owns (allocated by ``zeros_like`` and never
+    shared with another variable), so no other value sees the update.
+    """
+    if _is_array(total):
+        total += unbroadcast(share, total)
+        return total
+    return total + unbroadcast(share, total)
+
+
+@overload(accumulate_into)
+def _accumulate_into(total, share):
+    if isinstance(total, types.Array):
+        if isinstance(share, types.Array) and share.ndim < total.ndim:
+
+            def spread(total, share):
+                _add_unbroadcast(total, np.broadcast_to(share, total.shape))
+                return total
+
+            return spread
+        if isinstance(share, types.Array):
+
+            def summed(total, share):
+                _add_unbroadcast(total, share)
+                return total
+
+            return summed
+
+        def shifted(total, share):
+            flat = total.reshape(-1)
+            for k in range(flat.size):
+                flat[k] += share
+            return total
 
         return shifted
     if isinstance(share, types.Array):

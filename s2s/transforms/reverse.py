@@ -145,8 +145,8 @@ class ReverseMode(SavedValues):
             if broadcast:  # defined once outside loops: its value is there to give the shape
                 share = call("_s2s.unbroadcast", share, load(name))
             return [assign(adjoint, share)]
-        if broadcast:
-            return [assign(adjoint, call("_s2s.accumulate", load(adjoint), share))]
+        if broadcast:  # adjoints are never shared between variables: add in place
+            return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
         return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
 
     def zero(self, name: str) -> gast.stmt:
