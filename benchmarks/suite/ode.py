@@ -5,39 +5,16 @@ The function is ``euler`` from ``euler_adjoint.py``: dy/dt = a y - b y^2 + sin(c
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 from euler_adjoint import euler
+from euler_adjoint import euler_adjoint_by_hand as euler_grad_by_hand
 
 import s2s
 
 from . import Impl, Workload, jax, synced
 
 N_STEPS = 100_000
-
-
-@numba.njit(cache=True)
-def euler_grad_by_hand(theta, y0, h, n):
-    """(d/d theta, d/d y0) of ``euler``: store the states, sweep back."""
-    ys = np.empty(n + 1)
-    ys[0] = y0
-    y = y0
-    for i in range(n):
-        t = i * h
-        y = y + h * (theta[0] * y - theta[1] * y * y + math.sin(theta[2] * t))
-        ys[i + 1] = y
-    btheta = np.zeros(3)
-    by = 1.0
-    for i in range(n - 1, -1, -1):
-        t = i * h
-        yi = ys[i]
-        btheta[0] += by * h * yi
-        btheta[1] -= by * h * yi * yi
-        btheta[2] += by * h * math.cos(theta[2] * t) * t
-        by = by * (1.0 + h * (theta[0] - 2.0 * theta[1] * yi))
-    return btheta, by
 
 
 def make_args():
