@@ -10,7 +10,6 @@ Every stage is a :class:`~s2s.program.Program` whose source can be printed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from .frontend.anf import to_anf
 from .frontend.desugar import desugar
@@ -41,7 +40,3 @@ def frontend(fn: Callable, stage: str = "normalize") -> Program:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
     program = parse(fn)
     return program if stage == "parse" else normalize(program)
-
-
-def describe(fn: Any) -> str:
-    return getattr(fn, "__qualname__", None) or type(fn).__name__

@@ -50,7 +50,6 @@ class Definitions:
     mutated: set[str]
     in_loop_defs: set[str]
     params: list[str]
-    block_of: dict[int, int]  # id(stmt) -> id of the statement list holding it
     single_values: dict[str, gast.AST]  # right-hand side of names assigned exactly once
     single_stmts: dict[str, gast.Assign]  # and the assignment itself
 
@@ -63,14 +62,12 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
     uses: Counter = Counter()
     mutated: set[str] = set()
     in_loop: set[str] = set()
-    block_of: dict[int, int] = {}
     params = [a.id for a in tree.args.args]
     for p in params:
         defs[p] += 1
 
     def visit(stmts: list[gast.stmt], depth: int) -> None:
         for stmt in stmts:
-            block_of[id(stmt)] = id(stmts)
             for name in targets_of(stmt):
                 defs[name] += 1
                 if depth or isinstance(stmt, gast.For):
@@ -94,7 +91,7 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
             if defs[node.targets[0].id] == 1:
                 values[node.targets[0].id] = node.value
                 stmts[node.targets[0].id] = node
-    return Definitions(defs, uses, mutated, in_loop, params, block_of, values, stmts)
+    return Definitions(defs, uses, mutated, in_loop, params, values, stmts)
 
 
 def changed_by(stmt: gast.stmt) -> set[str]:

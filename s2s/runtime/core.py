@@ -17,7 +17,6 @@ __all__ = [
     "accumulate",
     "accumulate_into",
     "save",
-    "scalar_output",
     "grad_seed",
     "cast_like",
     "in_range",
@@ -223,32 +222,6 @@ def _save(x):
 
 
 # -- checks and casts ------------------------------------------------------------------------
-def scalar_output(y):
-    """``y`` if it is a scalar; otherwise the error that ``grad`` needs a scalar output."""
-    if _is_array(y) and y.ndim > 0 or isinstance(y, tuple):
-        raise TypeError(
-            "grad requires a function with a scalar output; reduce the output to a scalar "
-            "(e.g. with .sum()) or use vjp/jacrev"
-        )
-    return float(y)
-
-
-@overload(scalar_output)
-def _scalar_output(y):
-    if isinstance(y, types.Number):
-        return lambda y: y
-    if isinstance(y, types.Array) and y.ndim == 0:
-        return lambda y: y[()]
-
-    def fail(y):
-        raise TypeError(
-            "grad requires a function with a scalar output; reduce the output to a scalar "
-            "(e.g. with .sum()) or use vjp/jacrev"
-        )
-
-    return fail
-
-
 def cast_like(g, x):
     """The gradient ``g`` with the dtype of its argument ``x``."""
     if _is_array(x):
