@@ -43,7 +43,7 @@ def statement_reads(stmt: gast.stmt) -> list[str]:
 
 @dataclasses.dataclass
 class Definitions:
-    """Def and use counts, mutated arrays, and the loop depth and block of each statement."""
+    """Def and use counts, arrays written into, names assigned inside loops, single values."""
 
     defs: Counter
     uses: Counter
