@@ -117,6 +117,7 @@ def _check_tangents(primals: tuple, tangents: tuple) -> tuple:
 class _Jacobian(Transformed):
     def __init__(self, fn, build, jit, label, argnums):
         super().__init__(fn, build, jit, label)
+        self.kind = label  # "jacfwd", "jacrev" or "hessian"
         self.argnums = argnums
 
     def __call__(self, *args):

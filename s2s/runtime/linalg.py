@@ -182,46 +182,45 @@ def _inner_share_nb(g, x, other, x_first):
     return out.reshape(x.shape)
 
 
+def _inner_adjoint(g, x, other, x_first):
+    """Share of ``x`` in ``np.inner`` of ``x`` and ``other`` (``x`` first if ``x_first``)."""
+    if np.ndim(x) == 0:
+        return float(np.sum(g * other))
+    if np.ndim(other) == 0:
+        return _f64(g * other)
+    return _inner_share(g, x, other, x_first)
+
+
+@overload(_inner_adjoint)
+def _inner_adjoint_nb(g, x, other, x_first):
+    if _nb_scalar(x):
+        if _nb_scalar(other):
+            return lambda g, x, other, x_first: float(g * other)
+        return lambda g, x, other, x_first: float(np.sum(g * other))
+    if _nb_scalar(other):
+        return lambda g, x, other, x_first: (g * other).astype(np.float64)
+    if _nb_array(x) and _nb_array(other):
+        return lambda g, x, other, x_first: _inner_share_nb(g, x, other, x_first)
+
+
 def inner_adjoint_a(g, a, b):
     """Share of ``a`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
-    if np.ndim(a) == 0:
-        return float(np.sum(g * b))
-    if np.ndim(b) == 0:
-        return _f64(g * b)
-    return _inner_share(g, a, b, True)
+    return _inner_adjoint(g, a, b, True)
 
 
 @overload(inner_adjoint_a)
 def _inner_adjoint_a_nb(g, a, b):
-    if _nb_scalar(a):
-        if _nb_scalar(b):
-            return lambda g, a, b: float(g * b)
-        return lambda g, a, b: float(np.sum(g * b))
-    if _nb_scalar(b):
-        return lambda g, a, b: (g * b).astype(np.float64)
-    if _nb_array(a) and _nb_array(b):
-        return lambda g, a, b: _inner_share_nb(g, a, b, True)
+    return lambda g, a, b: _inner_adjoint(g, a, b, True)
 
 
 def inner_adjoint_b(g, a, b):
     """Share of ``b`` in the adjoint of ``np.inner(a, b)`` (scalars, or arrays of any ndim)."""
-    if np.ndim(b) == 0:
-        return float(np.sum(g * a))
-    if np.ndim(a) == 0:
-        return _f64(g * a)
-    return _inner_share(g, b, a, False)
+    return _inner_adjoint(g, b, a, False)
 
 
 @overload(inner_adjoint_b)
 def _inner_adjoint_b_nb(g, a, b):
-    if _nb_scalar(b):
-        if _nb_scalar(a):
-            return lambda g, a, b: float(g * a)
-        return lambda g, a, b: float(np.sum(g * a))
-    if _nb_scalar(a):
-        return lambda g, a, b: (g * a).astype(np.float64)
-    if _nb_array(a) and _nb_array(b):
-        return lambda g, a, b: _inner_share_nb(g, b, a, False)
+    return lambda g, a, b: _inner_adjoint(g, b, a, False)
 
 
 @register_jitable

@@ -58,7 +58,7 @@ def device_program(fn: Any) -> Program:
         return forward_gradient(
             inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
         )
-    if isinstance(fn, _Jacobian) and fn.__name__.startswith("hessian"):
+    if isinstance(fn, _Jacobian) and fn.kind == "hessian":
         inner = device_program(fn._fn)
         first = forward_gradient(inner, fn.argnums, False, False)
         return forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
