@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import astor
 import gast
 
@@ -19,13 +21,58 @@ import s2s.runtime as _s2s
 
 def to_source(tree: gast.AST) -> str:
     """Python source for a gast tree (a function or a statement)."""
-    source = astor.to_source(gast.gast_to_ast(tree), pretty_source=_join)
-    return source
+    return astor.to_source(to_ast(tree), pretty_source=_join)
 
 
 def _join(chunks: list[str]) -> str:
     # astor's default pretty printer re-wraps long lines; keep one statement per line.
     return "".join(chunks)
+
+
+def to_ast(node):
+    """The standard ``ast`` tree for a gast tree, for printing only (positions are dropped).
+
+    gast's own converter walks every node through a generic visitor; generated functions run
+    to thousands of lines, so this one maps each node class once and copies fields directly.
+    """
+    if isinstance(node, list):
+        return [to_ast(item) for item in node]
+    if not isinstance(node, gast.AST):
+        return node
+    kind = type(node)
+    special = _SPECIAL.get(kind)
+    if special is not None:
+        return special(node)
+    target = _TARGETS.get(kind)
+    if target is None:
+        cls = getattr(ast, kind.__name__)
+        target = _TARGETS[kind] = (cls, tuple(f for f in kind._fields if f in cls._fields))
+    cls, fields = target
+    return cls(**{field: to_ast(getattr(node, field, None)) for field in fields})
+
+
+def _name(node: gast.Name) -> ast.Name:
+    return ast.Name(node.id, to_ast(node.ctx))
+
+
+def _arg(node: gast.Name | None) -> ast.arg | None:
+    return None if node is None else ast.arg(node.id, to_ast(node.annotation))
+
+
+def _arguments(node: gast.arguments) -> ast.arguments:
+    return ast.arguments(
+        posonlyargs=[_arg(a) for a in node.posonlyargs],
+        args=[_arg(a) for a in node.args],
+        vararg=_arg(node.vararg),
+        kwonlyargs=[_arg(a) for a in node.kwonlyargs],
+        kw_defaults=to_ast(node.kw_defaults),
+        kwarg=_arg(node.kwarg),
+        defaults=to_ast(node.defaults),
+    )
+
+
+_SPECIAL = {gast.Name: _name, gast.arguments: _arguments}
+_TARGETS: dict = {}
 
 
 def program_source(program: Program) -> str:

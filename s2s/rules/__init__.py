@@ -5,6 +5,7 @@ Importing this package fills the registries in :mod:`s2s.rules.registry`.
 
 from . import elementwise, linalg, reductions, runtime_helpers, shapes  # noqa: F401
 from .registry import (
+    ACCUMULATE_INTO,
     JVP_RULES,
     VJP_RULES,
     ZERO_GRADIENT,
@@ -18,6 +19,7 @@ from .registry import (
 )
 
 __all__ = [
+    "ACCUMULATE_INTO",
     "JVP_RULES",
     "VJP_RULES",
     "ZERO_GRADIENT",

@@ -71,6 +71,8 @@ class JVPRule(Rule):
 VJP_RULES: dict[str, VJPRule] = {}
 JVP_RULES: dict[str, JVPRule] = {}
 ZERO_GRADIENT: set[str] = set()
+# share helper -> helper adding that share into an adjoint in place (``total`` first)
+ACCUMULATE_INTO: dict[str, str] = {}
 
 
 def _parse_params(signature: str) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -165,6 +167,12 @@ def _parse_terms(names, params, terms: dict[str, str]) -> dict[str, gast.AST]:
     if unknown:
         raise ValueError(f"rule for {names}: {sorted(unknown)} are not parameters")
     return {p: _strip_locations(parse_expr(src)) for p, src in terms.items()}
+
+
+def definto(share: str, into: str) -> None:
+    """``into(total, *args)`` adds ``share(*args)`` into ``total`` in place, without the
+    temporary: derivative code calls it where a share of ``share`` meets an adjoint it owns."""
+    ACCUMULATE_INTO[share] = into
 
 
 def nondifferentiable(*names: str) -> None:

@@ -5,10 +5,11 @@ The reverse sweep that ``grad`` generates calls these helpers; forward mode over
 they receive, ``g``.
 """
 
-from .registry import defjvp, deflinear, nondifferentiable
+from .registry import defjvp, definto, deflinear, nondifferentiable
 
 nondifferentiable(
     "_s2s.zeros_like",
+    "_s2s.cleared",
     "_s2s.ones_like",
     "_s2s.grad_seed",
     "_s2s.in_range",
@@ -69,6 +70,23 @@ defjvp(
 defjvp(
     "_s2s.matmul_adjoint_b",
     "g, a, b",
+    g="_s2s.matmul_adjoint_b(dg, a, b)",
+    a="_s2s.matmul_adjoint_b(g, da, b)",
+)
+# Products' shares added straight into an adjoint (a rank-one update, no outer product).
+definto("_s2s.matmul_adjoint_a", "_s2s.add_matmul_adjoint_a")
+definto("_s2s.matmul_adjoint_b", "_s2s.add_matmul_adjoint_b")
+defjvp(
+    "_s2s.add_matmul_adjoint_a",
+    "total, g, a, b",
+    total="dtotal",
+    g="_s2s.matmul_adjoint_a(dg, a, b)",
+    b="_s2s.matmul_adjoint_a(g, a, db)",
+)
+defjvp(
+    "_s2s.add_matmul_adjoint_b",
+    "total, g, a, b",
+    total="dtotal",
     g="_s2s.matmul_adjoint_b(dg, a, b)",
     a="_s2s.matmul_adjoint_b(g, da, b)",
 )

@@ -12,6 +12,7 @@ from ._common import _is_array
 
 __all__ = [
     "zeros_like",
+    "cleared",
     "ones_like",
     "unbroadcast",
     "accumulate",
@@ -42,6 +43,32 @@ def _zeros_like(x):
     if isinstance(x, types.Array):
         return lambda x: np.zeros(x.shape)
     if x == types.float32:  # keep single precision single (GPU kernels)
+        return lambda x: np.float32(0.0)
+    if isinstance(x, types.Number) or isinstance(x, types.Boolean):
+        return lambda x: 0.0
+
+
+def cleared(x):
+    """Zero again: an array adjoint the code owns is filled with zeros in place (no new
+    allocation per loop iteration); a scalar becomes 0.0."""
+    if _is_array(x):
+        x[...] = 0.0
+        return x
+    return np.float32(0.0) if isinstance(x, np.float32) else 0.0
+
+
+@overload(cleared)
+def _cleared(x):
+    if isinstance(x, types.Array):
+
+        def fill(x):
+            flat = x.reshape(-1)
+            for k in range(flat.size):
+                flat[k] = 0.0
+            return x
+
+        return fill
+    if x == types.float32:
         return lambda x: np.float32(0.0)
     if isinstance(x, types.Number) or isinstance(x, types.Boolean):
         return lambda x: 0.0
@@ -188,6 +215,18 @@ def _accumulate_into(total, share):
                 return total
 
             return spread
+        if isinstance(share, types.Array) and share.ndim == total.ndim and share.layout == "C":
+
+            def added(total, share):
+                if share.shape != total.shape:
+                    _add_unbroadcast(total, share)
+                    return total
+                flat, source = total.reshape(-1), share.reshape(-1)  # the common case
+                for k in range(flat.size):
+                    flat[k] += source[k]
+                return total
+
+            return added
         if isinstance(share, types.Array):
 
             def summed(total, share):
@@ -339,6 +378,12 @@ def tape_put(tape, k, value):
 @overload(tape_put)
 def _tape_put(tape, k, value):
     if isinstance(tape, types.List):
+        if tape.dtype != value:  # a view of another layout: the tape holds C-ordered copies
+
+            def appended_copy(tape, k, value):
+                tape.append(np.ascontiguousarray(value))
+
+            return appended_copy
 
         def appended(tape, k, value):
             tape.append(value)

@@ -10,10 +10,13 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from ._common import _f64, _flat, _is_array, _nb_array, _nb_scalar
+from .core import accumulate_into
 
 __all__ = [
     "matmul_adjoint_a",
     "matmul_adjoint_b",
+    "add_matmul_adjoint_a",
+    "add_matmul_adjoint_b",
     "inner_adjoint_a",
     "inner_adjoint_b",
     "solve_adjoint_a",
@@ -152,6 +155,63 @@ def _matmul_adjoint_b_nb(g, a, b):
         return lambda g, a, b: _outer(a, g)
     if a.ndim == 2 and b.ndim == 2:
         return lambda g, a, b: _mm(a.T, g)
+
+
+def add_matmul_adjoint_a(total, g, a, b):
+    """``total`` plus :func:`matmul_adjoint_a`, added in place into an array ``total``."""
+    return accumulate_into(total, matmul_adjoint_a(g, a, b))
+
+
+@overload(add_matmul_adjoint_a)
+def _add_matmul_adjoint_a_nb(total, g, a, b):
+    if _nb_array(total) and total.ndim == 2 and _nb_array(b) and b.ndim == 1:
+
+        def rank_one(total, g, a, b):  # a (m, n) matrix times a vector: g b^T
+            if total.shape != (g.shape[0], b.shape[0]):
+                return accumulate_into(total, _outer(g, b))
+            for i in range(g.shape[0]):
+                gi = g[i]
+                for j in range(b.shape[0]):
+                    total[i, j] += gi * b[j]
+            return total
+
+        return rank_one
+    return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_a(g, a, b))
+
+
+def add_matmul_adjoint_b(total, g, a, b):
+    """``total`` plus :func:`matmul_adjoint_b`, added in place into an array ``total``."""
+    return accumulate_into(total, matmul_adjoint_b(g, a, b))
+
+
+@overload(add_matmul_adjoint_b)
+def _add_matmul_adjoint_b_nb(total, g, a, b):
+    if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 2:
+        if _nb_array(b) and b.ndim == 1:
+
+            def transposed(total, g, a, b):  # a^T g, row by row
+                if total.shape[0] != a.shape[1]:
+                    return accumulate_into(total, _mv(a.T, g))
+                for i in range(a.shape[0]):
+                    gi = g[i]
+                    for j in range(a.shape[1]):
+                        total[j] += a[i, j] * gi
+                return total
+
+            return transposed
+    if _nb_array(total) and total.ndim == 2 and _nb_array(a) and a.ndim == 1:
+
+        def rank_one(total, g, a, b):  # a vector times a matrix: a g^T
+            if total.shape != (a.shape[0], g.shape[0]):
+                return accumulate_into(total, _outer(a, g))
+            for i in range(a.shape[0]):
+                ai = a[i]
+                for j in range(g.shape[0]):
+                    total[i, j] += ai * g[j]
+            return total
+
+        return rank_one
+    return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_b(g, a, b))
 
 
 def _inner_share(g, x, other, x_first):

@@ -30,7 +30,7 @@ from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, clone, const, load, located, store
-from ..rules import VJP_RULES, ZERO_GRADIENT
+from ..rules import ACCUMULATE_INTO, VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_values import SavedValues, Site
@@ -53,6 +53,7 @@ class ReverseMode(SavedValues):
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self._changed: dict[int, set[str]] = {}
         self.has_adjoint: set[str] = set()
+        self.declarations: set[int] = set()  # ids of `bx = _s2s.zeros_like(x)` statements
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
@@ -145,19 +146,35 @@ class ReverseMode(SavedValues):
             if broadcast:  # defined once outside loops: its value is there to give the shape
                 share = call("_s2s.unbroadcast", share, load(name))
             return [assign(adjoint, share)]
-        if broadcast:  # adjoints are never shared between variables: add in place
-            return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
-        return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
+        # Accumulating adjoints are never shared with another variable: add in place.
+        into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
+        if into is not None:  # the share's own in-place form: no temporary
+            return [assign(adjoint, call(into, load(adjoint), *share.args))]
+        return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
 
     def zero(self, name: str) -> gast.stmt:
-        return assign(self.adj(name), call("_s2s.zeros_like", load(name)))
+        declaration = assign(self.adj(name), call("_s2s.zeros_like", load(name)))
+        self.declarations.add(id(declaration))
+        return declaration
 
-    def reset(self, name: str) -> list[gast.stmt]:
+    def hoist_declarations(self, body: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
+        """The loop body without the adjoint declarations at its top level, and those.
+
+        Nothing reads an adjoint during the forward sweep, and the reverse sweep meets first
+        the values of the last iteration: declared once after the loop (from those values),
+        the adjoints are the same, without an allocation per iteration.
+        """
+        kept = [s for s in body if id(s) not in self.declarations]
+        return kept, [s for s in body if id(s) in self.declarations]
+
+    def reset(self, name: str, in_place: bool) -> list[gast.stmt]:
         """The adjoint restarting from zero where its variable's definition is reversed; not
-        needed for a variable defined once outside loops (nothing reads it afterwards)."""
+        needed for a variable defined once outside loops (nothing reads it afterwards).
+        Cleared in place unless a name bound just before may still see its array."""
         if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
             return []
-        return [assign(self.adj(name), call("_s2s.zeros_like", load(self.adj(name))))]
+        helper = "_s2s.cleared" if in_place else "_s2s.zeros_like"
+        return [assign(self.adj(name), call(helper, load(self.adj(name))))]
 
     # -- blocks and statements --------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
@@ -245,11 +262,13 @@ class ReverseMode(SavedValues):
         simple = len(args) == 1 and kept  # `i` is also the iteration number
         k = index if simple else self.namer.numbered("_r")
         loop = {
+            "stmt": stmt,
             "body": stmt.body,
             "trips": trips,
             "counter": index if simple else self.namer.numbered("_k"),
             "reverse": k,
             "used": False,
+            "rectangular": self.rectangular(stmt),
         }
         self.loop_depth += 1
         self.restored.append(index if kept else None)
@@ -258,6 +277,8 @@ class ReverseMode(SavedValues):
         self.loops.pop()
         self.restored.pop()
         self.loop_depth -= 1
+        if body_rev:
+            body_fwd, declared = self.hoist_declarations(body_fwd)
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
         count = assign(trips, call("len", clone(iterator)))
         before = []
@@ -268,8 +289,9 @@ class ReverseMode(SavedValues):
         primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
         if not body_rev:
             return primal, []
-        primal.insert(0, count)
-        n = self.counter(trips, site)
+        primal = [count] + primal + _after_some_trips(trips, declared)
+        # In a rectangular nest the trip count is the same on every outer iteration.
+        n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
         if simple:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
@@ -280,6 +302,22 @@ class ReverseMode(SavedValues):
         recompute = assign(index, gast.BinOp(start, gast.Add(), offset))
         return primal, [gast.For(store(k), backwards, [recompute] + body_rev, [], None)]
 
+    def rectangular(self, stmt: gast.For) -> bool:
+        """Whether this loop and those around it form a rectangular nest of ``range`` loops,
+        each at the top of its parent's body, whose bounds the enclosing loops never change:
+        then every iteration of the nest has a fixed place in one preallocated tape."""
+        if not self.loops:
+            return True
+        parent = self.loops[-1]
+        if (
+            parent is None
+            or not parent["rectangular"]
+            or self.position[-1][0] is not parent["body"]
+        ):
+            return False
+        bounds = {n for a in stmt.iter.args for n in names_read(a)}
+        return not any(bounds & self.changed(loop["stmt"]) for loop in self.loops)
+
     def while_loop(self, stmt: gast.While, site: Site):
         trips = self.namer.numbered("_n")
         self.loop_depth += 1
@@ -289,8 +327,10 @@ class ReverseMode(SavedValues):
         self.loop_depth -= 1
         if not body_rev:
             return [gast.While(stmt.test, body_fwd, [])], []
+        body_fwd, declared = self.hoist_declarations(body_fwd)
         increment = assign(trips, gast.BinOp(load(trips), gast.Add(), const(1)))
         primal = [assign(trips, const(0)), gast.While(stmt.test, body_fwd + [increment], [])]
+        primal += _after_some_trips(trips, declared)
         k = self.namer.numbered("_r")
         return primal, [
             gast.For(store(k), call("range", self.counter(trips, site)), body_rev, [], None)
@@ -316,12 +356,15 @@ class ReverseMode(SavedValues):
         primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
         if not any(n in self.active for n in names):
             return [stmt], []
-        resets = [r for n in names if self.accumulating(n) for r in self.reset(n)]
+
+        def resets(in_place: bool) -> list[gast.stmt]:
+            return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place)]
+
         if len(names) == 1 and names[0] in self.single_use:
             if names[0] not in self.has_adjoint:
                 return primal, []  # its one use passed no derivative back
         if not value_is_differentiable(value) or isinstance(value, gast.Constant):
-            return primal, resets
+            return primal, resets(True)
         if len(names) == 1:
             g: gast.AST = load(self.adj(names[0]))
         else:
@@ -344,10 +387,10 @@ class ReverseMode(SavedValues):
             held = self.namer.numbered("_g")
             rev.append(assign(held, g))
             g = load(held)
-            rev += resets
-            resets = []
+            rev += resets(False)
+            return primal, rev + self.shares(names, value, g, stmt, site)
         rev += self.shares(names, value, g, stmt, site)
-        return primal, rev + resets
+        return primal, rev + resets(not _may_keep_a_view(rev))
 
     def is_running_update(self, names: list[str], value: gast.AST) -> bool:
         """Whether the statement is ``s = s + t`` or ``s = s - t`` for an accumulating ``s``."""
@@ -504,6 +547,34 @@ class ReverseMode(SavedValues):
         """The rule, positional operands and keyword operands of a right-hand side."""
         key, args, keywords = operation(value)
         return VJP_RULES.get(key) if key else None, args, keywords
+
+
+def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
+    """``stmts`` guarded by ``if trips > 0:`` (the values they read exist only then)."""
+    if not stmts:
+        return []
+    test = gast.Compare(load(trips), [gast.Gt()], [const(0)])
+    return [gast.If(test, stmts, [])]
+
+
+def _may_keep_a_view(stmts: list[gast.stmt]) -> bool:
+    """Whether one of these statements binds a name to a value that may be a view of another
+    array (``b_t = bx``, ``b_t = bx.T``, a helper's result) rather than a fresh one."""
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            value = stmt.value
+            if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+                continue
+            if isinstance(value, gast.Call) and _adds_into(value, stmt.targets[0].id):
+                continue
+            return True
+    return False
+
+
+def _adds_into(value: gast.Call, name: str) -> bool:
+    """Whether ``value`` is ``helper(name, ...)``: an addition into ``name``'s own array."""
+    first = value.args[0] if value.args else None
+    return isinstance(first, gast.Name) and first.id == name
 
 
 def _first_write(tree: gast.FunctionDef, name: str) -> gast.AST:

@@ -119,17 +119,22 @@ class SavedValues:
         if self.loop_depth == 0:
             where.append(assign(saved, value))
             return load(saved)
-        loop = self.counted_loop()
-        if loop is not None:
-            # A `for` loop over a range, outermost, and a statement every iteration runs: a
-            # tape of known length, filled at the iteration's index (allocated at index 0).
+        nest = self.counted_nest()
+        if nest:
+            # `for` loops over ranges, a statement every iteration runs: a tape of known
+            # length, filled at the iteration's place in the nest (allocated at place 0).
             tape = self.namer.numbered("_tape")
-            loop["used"] = True
-            first = gast.Compare(load(loop["counter"]), [gast.Eq()], [const(0)])
-            alloc = assign(tape, call("_s2s.tape_alloc", load(name), load(loop["trips"])))
+            for loop in nest:
+                loop["used"] = True
+            place = _place(nest, "counter")
+            length = load(nest[0]["trips"])
+            for loop in nest[1:]:
+                length = gast.BinOp(length, gast.Mult(), load(loop["trips"]))
+            first = gast.Compare(place, [gast.Eq()], [const(0)])
+            alloc = assign(tape, call("_s2s.tape_alloc", load(name), length))
             where.append(gast.If(first, [alloc], []))
-            where.append(gast.Expr(call("_s2s.tape_put", load(tape), load(loop["counter"]), value)))
-            read = gast.Subscript(load(tape), load(loop["reverse"]), gast.Load())
+            where.append(gast.Expr(call("_s2s.tape_put", load(tape), clone(place), value)))
+            read = gast.Subscript(load(tape), _place(nest, "reverse"), gast.Load())
             site.restore.append(assign(saved, read))
             return load(saved)
         tape = self.namer.numbered("_tape")
@@ -138,13 +143,14 @@ class SavedValues:
         site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
         return load(saved)
 
-    def counted_loop(self) -> dict | None:
-        """The loop whose iterations index a preallocated tape here, if there is one: the only
-        enclosing loop, a ``for`` over a range, with the statement at the top of its body."""
-        if self.loop_depth != 1 or not self.loops or self.loops[-1] is None:
-            return None
-        loop = self.loops[-1]
-        return loop if self.position[-1][0] is loop["body"] else None
+    def counted_nest(self) -> list[dict]:
+        """The loops whose iterations index a preallocated tape here, outermost first, if
+        there are: a rectangular nest of ``for`` loops over ranges (see ``rectangular``), with
+        the statement at the top of the innermost body."""
+        loop = self.loops[-1] if self.loops else None
+        if loop is None or not loop["rectangular"] or self.position[-1][0] is not loop["body"]:
+            return []
+        return list(self.loops)
 
     def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
         """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
@@ -157,6 +163,17 @@ class SavedValues:
                 return node
 
         return Replace().visit(atom)
+
+
+def _place(nest: list[dict], counter: str) -> gast.AST:
+    """The iteration's place in the nest, ``(i * n2 + j) * n3 + k``, from each loop's
+    ``counter`` (the forward or the reverse iteration number)."""
+    place = load(nest[0][counter])
+    for loop in nest[1:]:
+        place = gast.BinOp(
+            gast.BinOp(place, gast.Mult(), load(loop["trips"])), gast.Add(), load(loop[counter])
+        )
+    return place
 
 
 def _operand_names(value: gast.AST) -> list[str]:

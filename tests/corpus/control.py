@@ -286,3 +286,75 @@ def loop_tuple_output(a):
         s += v
         p *= 1.0 + 0.5 * v
     return s, p, s * p
+
+
+# Nested loops whose values the reverse sweep keeps: rectangular nests fill one preallocated
+# tape at each iteration's place; other nests (bounds that change, triangles) use lists.
+@case(array(3, 4), tags={"loop", "nested", "index", "inplace", "recurrence", "math"})
+def nested_state_update(a):
+    h = np.zeros(a.shape[1])
+    s = 0.0
+    for t in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            h[j] = math.tanh(h[j] + a[t, j])
+            s += h[j] * h[j]
+    return s
+
+
+@case(array(6), tags={"loop", "nested", "index", "math"})
+def nested_growing_bound(a):
+    s = 0.0
+    n = 1
+    for i in range(3):
+        for j in range(n):
+            s = math.sin(s + a[j])
+        n += 1
+    return s
+
+
+@case(array(5), tags={"loop", "nested", "index", "math"})
+def nested_triangular_state(a):
+    s = 0.1
+    for i in range(a.shape[0]):
+        for j in range(i):
+            s = s * 0.9 + math.cos(s * a[j])
+    return s
+
+
+@case(array(3, 5), tags={"loop", "nested", "index", "math"})
+def nested_three_deep(m):
+    s = 0.0
+    for r in range(2):
+        for i in range(1, m.shape[0]):
+            for j in range(0, m.shape[1], 2):
+                s = math.sin(s) + m[i, j] * m[i - 1, j] * (r + 1)
+    return s
+
+
+@case(array(3, 3), tags={"loop", "shape", "method"})
+def loop_view_adjoints(m):
+    acc = m * 1.0
+    s = 0.0
+    for t in range(3):
+        y = (acc + m).T
+        acc = y * 0.5 + y * y
+        s += np.sum(y[0])
+    return s + np.sum(acc)
+
+
+@case(array(4, 4), array(4), tags={"loop", "linalg", "blas"})
+def loop_matrix_vector_recurrence(w, x):
+    h = x * 1.0
+    s = 0.0
+    for t in range(3):
+        h = np.tanh(w @ h + x)
+        s += np.dot(h, h) + np.sum(h @ w)
+    return s
+
+
+@case(array(3), tags={"ufunc"})
+def redefined_after_use(m):
+    x = m * 2.0
+    s = np.sum(x * x)
+    x = np.sin(m) + m  # the share of `np.sin(m)` is the adjoint of `x` itself
+    return s + np.sum(x * m)
