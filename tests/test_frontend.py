@@ -268,12 +268,12 @@ def test_chained_comparison_evaluates_middle_once(name, evaluations):
 
 
 def test_normal_form_shape():
-    text = s2s.show(fc.array_methods)
+    text = s2s.show(fc.array_methods, "normalize")
     assert "np.reshape(x, (2, 3))" in text
     assert "np.transpose(y)" in text
     assert "np.sum(y, axis=0)" in text
     assert "np.copy(x)" in text
-    text = s2s.show(fc.enumerate_loop)
+    text = s2s.show(fc.enumerate_loop, "normalize")
     assert "for i in range(_t1):" in text  # enumerate from 0: the loop index itself
     assert "i = _i1 + 1" in text and "i = _i2 + 10" in text
 

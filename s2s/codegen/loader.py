@@ -19,10 +19,9 @@ import types
 from pathlib import Path
 from typing import Any
 
-import gast
-
 from ..errors import SourceLocation
 from ..program import Program
+from .printer import printed_tree
 
 
 def cache_dir() -> Path:
@@ -97,7 +96,7 @@ def source_map(program: Program, source: str, filename: str) -> dict[int, Source
         new = by_name.get(unit.name)
         if new is None:
             continue
-        old = gast.gast_to_ast(unit.tree)
+        old = printed_tree(unit.tree)
         for a, b in zip(ast.walk(old), ast.walk(new)):
             if isinstance(b, ast.stmt) and getattr(a, "lineno", None):
                 lines.setdefault(b.lineno, unit.parsed.location(a))

@@ -5,7 +5,7 @@ The reverse sweep that ``grad`` generates calls these helpers; forward mode over
 they receive, ``g``.
 """
 
-from .registry import defjvp, definto, deflinear, nondifferentiable
+from .registry import definto, defjvp, deflinear, nondifferentiable
 
 nondifferentiable(
     "_s2s.zeros_like",

@@ -157,6 +157,16 @@ def _matmul_adjoint_b_nb(g, a, b):
         return lambda g, a, b: _mm(a.T, g)
 
 
+@register_jitable
+def _add_scaled(total, g, a, b):
+    """``total += g * b`` for vectors (the share of ``a`` in ``a @ b``), a scalar ``g``."""
+    if total.shape[0] != b.shape[0]:
+        return accumulate_into(total, g * b)
+    for i in range(b.shape[0]):
+        total[i] += g * b[i]
+    return total
+
+
 def add_matmul_adjoint_a(total, g, a, b):
     """``total`` plus :func:`matmul_adjoint_a`, added in place into an array ``total``."""
     return accumulate_into(total, matmul_adjoint_a(g, a, b))
@@ -176,6 +186,9 @@ def _add_matmul_adjoint_a_nb(total, g, a, b):
             return total
 
         return rank_one
+    if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 1:
+        if _nb_array(b) and b.ndim == 1:
+            return _add_scaled
     return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_a(g, a, b))
 
 
@@ -211,6 +224,9 @@ def _add_matmul_adjoint_b_nb(total, g, a, b):
             return total
 
         return rank_one
+    if _nb_array(total) and total.ndim == 1 and _nb_array(b) and b.ndim == 1:
+        if _nb_array(a) and a.ndim == 1:
+            return lambda total, g, a, b: _add_scaled(total, g, b, a)
     return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_b(g, a, b))
 
 

@@ -305,7 +305,7 @@ def nested_state_update(a):
 def nested_growing_bound(a):
     s = 0.0
     n = 1
-    for i in range(3):
+    for _round in range(3):
         for j in range(n):
             s = math.sin(s + a[j])
         n += 1
@@ -335,7 +335,7 @@ def nested_three_deep(m):
 def loop_view_adjoints(m):
     acc = m * 1.0
     s = 0.0
-    for t in range(3):
+    for _step in range(3):
         y = (acc + m).T
         acc = y * 0.5 + y * y
         s += np.sum(y[0])
@@ -346,7 +346,7 @@ def loop_view_adjoints(m):
 def loop_matrix_vector_recurrence(w, x):
     h = x * 1.0
     s = 0.0
-    for t in range(3):
+    for _step in range(3):
         h = np.tanh(w @ h + x)
         s += np.dot(h, h) + np.sum(h @ w)
     return s

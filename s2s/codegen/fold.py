@@ -1,0 +1,203 @@
+"""Fold the single-use temporaries of the A-normal form back into the expressions that read them.
+
+The passes work on A-normal form, one operation per statement (``_t2 = x @ w``,
+``_t1 = _t2 + b``, ``h = np.tanh(_t1)``). The code handed to Numba reads better, and runs
+faster, with those expressions whole again (``h = np.tanh(x @ w + b)``): Numba fuses a chain
+of elementwise array operations written as one expression into one loop without temporaries,
+but not when each intermediate result is a named variable.
+
+A temporary ``_tN`` assigned once and read once is folded into the statement that reads it when
+that statement comes later in the same block and nothing in between can change what its value
+reads: only plain assignments to other names may sit between; anything that writes into an
+array, a call made for its effect, or a compound statement stops the fold. Its value must be
+free of effects itself (NumPy, ``math`` and s2s's own pure helpers; no random numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import gast
+
+from ..gastutil import attr_path
+
+_TEMPORARY = re.compile(r"_t\d+$")
+_IMPURE = ("np.random.",)
+# Runtime helpers that write into their first argument.
+_WRITES_FIRST = frozenset(
+    {
+        "_s2s.accumulate_into",
+        "_s2s.cleared",
+        "_s2s.add_matmul_adjoint_a",
+        "_s2s.add_matmul_adjoint_b",
+        "_s2s.scatter_add",
+        "_s2s.set_row",
+        "_s2s.set_column",
+        "_s2s.tape_put",
+    }
+)
+_PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
+
+
+def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
+    """A copy of ``fn`` (sharing unchanged subtrees) with single-use temporaries folded in."""
+    loads: Counter = Counter()
+    stores: Counter = Counter()
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and _TEMPORARY.match(node.id):
+            (loads if isinstance(node.ctx, gast.Load) else stores)[node.id] += 1
+    foldable = {name for name, n in stores.items() if n == 1 and loads[name] == 1}
+    if not foldable:
+        return fn
+    body = _block(fn.body, foldable)
+    return gast.FunctionDef(
+        fn.name, fn.args, body, fn.decorator_list, fn.returns, fn.type_comment, []
+    )
+
+
+def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
+    out: list[gast.stmt | None] = []
+    pending: dict[str, tuple[int, gast.AST, set[str]]] = {}  # name -> (out index, value, reads)
+    for stmt in stmts:
+        stmt = _substitute(stmt, pending, out)
+        changed = _changes(stmt)
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            stmt = _with_bodies(stmt, foldable)
+        if changed is None:
+            pending.clear()
+        else:
+            for name in [n for n, (_, _, reads) in pending.items() if reads & changed]:
+                del pending[name]
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+        if isinstance(target, gast.Name) and target.id in foldable and _pure(stmt.value):
+            reads = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
+            pending[target.id] = (len(out), stmt.value, reads)
+        out.append(stmt)
+    return [s for s in out if s is not None]
+
+
+def _changes(stmt: gast.stmt) -> set[str] | None:
+    """The names ``stmt`` assigns or whose arrays it writes into (a tape), when that is all it
+    does; None when it may change more (an array write, a call for its effect, a loop)."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _pure(stmt.value):
+        target = stmt.targets[0]
+        elements = target.elts if isinstance(target, gast.Tuple) else [target]
+        if all(isinstance(e, gast.Name) for e in elements):
+            return {e.id for e in elements}
+        return None
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+        call = stmt.value
+        name = attr_path(call.func)
+        if name == "_s2s.tape_put" and isinstance(call.args[0], gast.Name):
+            return {call.args[0].id}  # writes into the tape only
+        if name is not None and name.startswith("_tape") and name.endswith(".append"):
+            return {name.split(".")[0]}
+        return None
+    if isinstance(stmt, gast.If) and _pure(stmt.test):  # such as a tape's allocation
+        changed: set[str] = set()
+        for inner in stmt.body + stmt.orelse:
+            more = _changes(inner)
+            if more is None:
+                return None
+            changed |= more
+        return changed
+    return None
+
+
+def _substitute(stmt: gast.stmt, pending: dict, out: list) -> gast.stmt:
+    """``stmt`` with the pending temporaries it reads (outside nested blocks) replaced by their
+    values, whose own statements are dropped from ``out``."""
+    if not pending:
+        return stmt
+    if isinstance(stmt, gast.If):
+        header = {"test": stmt.test}
+    elif isinstance(stmt, gast.For):
+        header = {"iter": stmt.iter}
+    elif isinstance(stmt, gast.While):
+        return stmt  # its test runs again on every iteration
+    else:
+        header = {field: getattr(stmt, field) for field in stmt._fields}
+    used = {
+        n.id
+        for value in header.values()
+        for n in _walk_values(value)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in pending
+    }
+    if not used:
+        return stmt
+    values = {}
+    for name in used:
+        index, value, _ = pending.pop(name)
+        out[index] = None
+        values[name] = value
+    replace = _Replace(values)
+    new = type(stmt).__new__(type(stmt))
+    for field in stmt._fields:
+        old = getattr(stmt, field, None)
+        setattr(new, field, replace.apply(old) if field in header else old)
+    for attr in stmt._attributes:
+        if hasattr(stmt, attr):
+            setattr(new, attr, getattr(stmt, attr))
+    return new
+
+
+def _walk_values(value):
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk_values(item)
+    elif isinstance(value, gast.AST):
+        yield from gast.walk(value)
+
+
+class _Replace:
+    """Copies of expressions with some names replaced (the originals are left untouched)."""
+
+    def __init__(self, values: dict[str, gast.AST]):
+        self.values = values
+
+    def apply(self, node):
+        if isinstance(node, list):
+            return [self.apply(item) for item in node]
+        if not isinstance(node, gast.AST):
+            return node
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            if node.id in self.values:
+                return self.values[node.id]
+            return node
+        if isinstance(node, gast.stmt):  # nested statements are not folded into
+            return node
+        new = type(node).__new__(type(node))
+        for field in node._fields:
+            setattr(new, field, self.apply(getattr(node, field, None)))
+        for attr in node._attributes:
+            if hasattr(node, attr):
+                setattr(new, attr, getattr(node, attr))
+        return new
+
+
+def _with_bodies(stmt: gast.stmt, foldable: set[str]) -> gast.stmt:
+    new = type(stmt).__new__(type(stmt))
+    for field in stmt._fields:
+        value = getattr(stmt, field, None)
+        if field in ("body", "orelse"):
+            value = _block(value, foldable)
+        setattr(new, field, value)
+    for attr in stmt._attributes:
+        if hasattr(stmt, attr):
+            setattr(new, attr, getattr(stmt, attr))
+    return new
+
+
+def _pure(value: gast.AST) -> bool:
+    """Whether evaluating ``value`` has no effect beyond its result."""
+    for node in gast.walk(value):
+        if isinstance(node, gast.Call):
+            name = attr_path(node.func)
+            if name is None or name in _WRITES_FIRST or name.startswith(_IMPURE):
+                return False
+            if not (name.startswith(("np.", "math.", "_s2s.")) or name in _PURE_BUILTINS):
+                return False
+        elif isinstance(node, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
+            return False
+    return True

@@ -1,0 +1,133 @@
+"""The fold pass: single-use temporaries go back into expressions, only where that is safe."""
+
+from __future__ import annotations
+
+import textwrap
+
+import gast
+import pytest
+
+from s2s.codegen.fold import fold_temporaries
+from s2s.codegen.printer import to_source
+
+
+def fold(source: str) -> str:
+    tree = gast.parse(textwrap.dedent(source)).body[0]
+    return to_source(fold_temporaries(tree)).strip()
+
+
+def body(source: str) -> list[str]:
+    return [line.strip() for line in fold(source).splitlines()[1:]]
+
+
+def test_chain_folds_into_one_expression():
+    assert body(
+        """
+        def f(x, w, b):
+            _t2 = x @ w
+            _t1 = _t2 + b
+            h = np.tanh(_t1)
+            return h
+        """
+    ) == ["h = np.tanh(x @ w + b)", "return h"]
+
+
+def test_precedence_is_kept():
+    assert body(
+        """
+        def f(a, b, c):
+            _t1 = a + b
+            _t2 = _t1 * c
+            return _t2
+        """
+    ) == ["return (a + b) * c"]
+
+
+def test_temporaries_read_twice_stay():
+    assert body(
+        """
+        def f(a):
+            _t1 = a * 2.0
+            return _t1 + _t1
+        """
+    ) == ["_t1 = a * 2.0", "return _t1 + _t1"]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "a[0] = 5.0",  # writes into the array the value reads
+        "_s2s.scatter_add(a, 0, 1.0)",  # a call for its effect
+        "a = _s2s.cleared(a)",  # a helper that writes into its argument
+        "a = a + 1.0",  # rebinds an operand
+        "for i in range(3):\n            pass",  # a loop
+    ],
+)
+def test_nothing_that_may_change_an_operand_is_crossed(between):
+    source = f"""
+    def f(a):
+        _t1 = a * 2.0
+        {between}
+        return _t1
+    """
+    assert "_t1 = a * 2.0" in fold(source)
+
+
+def test_unrelated_assignments_and_tapes_are_crossed():
+    assert body(
+        """
+        def f(a, b, tape, i):
+            _t1 = a * 2.0
+            c = b + 1.0
+            _s2s.tape_put(tape, i, c)
+            if i == 0:
+                tape2 = _s2s.tape_alloc(c, 3)
+            return _t1 + c
+        """
+    ) == [
+        "c = b + 1.0",
+        "_s2s.tape_put(tape, i, c)",
+        "if i == 0:",
+        "tape2 = _s2s.tape_alloc(c, 3)",
+        "return a * 2.0 + c",
+    ]
+
+
+def test_not_into_loop_bodies_or_while_tests():
+    source = """
+    def f(a, n):
+        _t1 = a * 2.0
+        for i in range(n):
+            a = _t1
+        _t2 = n > 0
+        while _t2:
+            _t2 = False
+        return a
+    """
+    text = fold(source)
+    assert "_t1 = a * 2.0" in text and "while _t2:" in text
+
+
+def test_effects_and_random_numbers_are_not_moved():
+    source = """
+    def f(a, n):
+        _t1 = np.random.normal()
+        _t2 = helper(a)
+        b = np.random.normal()
+        return _t1 + _t2 + b
+    """
+    text = fold(source)
+    assert "_t1 = np.random.normal()" in text and "_t2 = helper(a)" in text
+
+
+def test_folds_inside_nested_blocks_and_headers():
+    assert body(
+        """
+        def f(a, n):
+            _t1 = n - 1
+            for i in range(_t1):
+                _t2 = a[i] * 2.0
+                a[i] = _t2
+            return a
+        """
+    ) == ["for i in range(n - 1):", "a[i] = a[i] * 2.0", "return a"]
