@@ -32,8 +32,7 @@ def show(fn: Any, stage: str = "final") -> str:
         _t3 = x * y
         _t2 = _t3 + 1.0
         _seed = _s2s.grad_seed(_t2 ** 2)
-        b_t1 = _seed
-        b_t2 = _s2s.unbroadcast(b_t1 * 2 * _t2 ** (2 - 1), _t2)
+        b_t2 = _s2s.unbroadcast(_seed * 2 * _t2 ** (2 - 1), _t2)
         b_t3 = _s2s.unbroadcast(b_t2, _t3)
         bx = _s2s.accumulate_into(bx, b_t3 * y)
         return _s2s.cast_like(bx, x)

@@ -8,9 +8,10 @@ but not when each intermediate result is a named variable.
 
 A temporary ``_tN`` assigned once and read once is folded into the statement that reads it when
 that statement comes later in the same block and nothing in between can change what its value
-reads: only plain assignments to other names may sit between; anything that writes into an
-array, a call made for its effect, or a compound statement stops the fold. Its value must be
-free of effects itself (NumPy, ``math`` and s2s's own pure helpers; no random numbers).
+reads; so are the adjoints ``b_tN`` and tangents ``d_tN`` of temporaries whose value is
+arithmetic without calls. Only plain assignments to other names may sit between; anything that
+writes into an array, a call made for its effect, or a compound statement stops the fold. The
+value must be free of effects itself (NumPy, ``math`` and s2s's pure helpers; no random numbers).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import gast
 
 from ..gastutil import attr_path
 
-_TEMPORARY = re.compile(r"_t\d+$")
+# ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
+_TEMPORARY = re.compile(r"[bd]*_t\d+$")
 _IMPURE = ("np.random.",)
 # Runtime helpers that write into their first argument.
 _WRITES_FIRST = frozenset(
@@ -70,7 +72,11 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
             for name in [n for n, (_, _, reads) in pending.items() if reads & changed]:
                 del pending[name]
         target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
-        if isinstance(target, gast.Name) and target.id in foldable and _pure(stmt.value):
+        if (
+            isinstance(target, gast.Name)
+            and target.id in foldable
+            and _foldable(target.id, stmt.value)
+        ):
             reads = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
             pending[target.id] = (len(out), stmt.value, reads)
         out.append(stmt)
@@ -187,6 +193,17 @@ def _with_bodies(stmt: gast.stmt, foldable: set[str]) -> gast.stmt:
         if hasattr(stmt, attr):
             setattr(new, attr, getattr(stmt, attr))
     return new
+
+
+def _foldable(name: str, value: gast.AST) -> bool:
+    """Whether ``name = value`` may be folded: a pure value; for adjoints and tangents also one
+    without calls, so that folding them keeps arithmetic together and leaves helper calls on
+    lines of their own (where they stay readable)."""
+    if not _pure(value):
+        return False
+    if name.startswith("_t"):
+        return True
+    return not any(isinstance(n, gast.Call) for n in gast.walk(value))
 
 
 def _pure(value: gast.AST) -> bool:
