@@ -37,7 +37,8 @@ class Transformed:
 
     @functools.cached_property
     def _program(self) -> Program:
-        return self._build()
+        with pipeline.collection_paused():
+            return self._build()
 
     def __s2s_program__(self) -> Program:
         return self._program

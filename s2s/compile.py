@@ -11,6 +11,7 @@ from .backends import cpu
 from .codegen.loader import load_module, source_map, write_module
 from .codegen.printer import module_source
 from .errors import SourceLocation
+from .pipeline import collection_paused
 from .program import Program
 
 
@@ -50,6 +51,7 @@ class Generated:
 
 def generate(program: Program, stem: str | None = None) -> Generated:
     """Print ``program`` as a module file."""
-    source = module_source(program)
+    with collection_paused():
+        source = module_source(program)
     path = write_module(source, program.bindings, stem or program.entry)
     return Generated(program, source, path)

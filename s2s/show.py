@@ -6,6 +6,7 @@ from typing import Any
 
 from .codegen.printer import program_source
 from .jit import program_of
+from .pipeline import collection_paused
 
 
 def show(fn: Any, stage: str = "final") -> str:
@@ -38,4 +39,5 @@ def show(fn: Any, stage: str = "final") -> str:
         return _s2s.cast_like(bx, x)
     <BLANKLINE>
     """
-    return program_source(program_of(fn, stage), fold=stage == "final")
+    with collection_paused():
+        return program_source(program_of(fn, stage), fold=stage == "final")

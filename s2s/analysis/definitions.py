@@ -7,6 +7,8 @@ from collections import Counter
 
 import gast
 
+from ..gastutil import walk
+
 
 def targets_of(stmt: gast.stmt) -> list[str]:
     """Names a statement binds (not subscript stores)."""
@@ -22,9 +24,7 @@ def targets_of(stmt: gast.stmt) -> list[str]:
 
 
 def names_read(node: gast.AST) -> list[str]:
-    return [
-        n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)
-    ]
+    return [n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
 
 
 def statement_reads(stmt: gast.stmt) -> list[str]:
@@ -86,7 +86,7 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
 
     visit(tree.body, 0)
     values, stmts = {}, {}
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             if defs[node.targets[0].id] == 1:
                 values[node.targets[0].id] = node.value
@@ -97,7 +97,7 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
 def changed_by(stmt: gast.stmt) -> set[str]:
     """Names a statement (with everything nested in it) rebinds or writes into."""
     changed = set()
-    for node in gast.walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, (gast.Assign, gast.For)):
             changed.update(targets_of(node))
             if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):

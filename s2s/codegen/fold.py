@@ -21,7 +21,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import attr_path
+from ..gastutil import attr_path, walk
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
@@ -46,7 +46,7 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing unchanged subtrees) with single-use temporaries folded in."""
     loads: Counter = Counter()
     stores: Counter = Counter()
-    for node in gast.walk(fn):
+    for node in walk(fn):
         if isinstance(node, gast.Name) and _TEMPORARY.match(node.id):
             (loads if isinstance(node.ctx, gast.Load) else stores)[node.id] += 1
     foldable = {name for name, n in stores.items() if n == 1 and loads[name] == 1}
@@ -77,7 +77,7 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
             and target.id in foldable
             and _foldable(target.id, stmt.value)
         ):
-            reads = {n.id for n in gast.walk(stmt.value) if isinstance(n, gast.Name)}
+            reads = {n.id for n in walk(stmt.value) if isinstance(n, gast.Name)}
             pending[target.id] = (len(out), stmt.value, reads)
         out.append(stmt)
     return [s for s in out if s is not None]
@@ -153,7 +153,7 @@ def _walk_values(value):
         for item in value:
             yield from _walk_values(item)
     elif isinstance(value, gast.AST):
-        yield from gast.walk(value)
+        yield from walk(value)
 
 
 class _Replace:
@@ -203,12 +203,12 @@ def _foldable(name: str, value: gast.AST) -> bool:
         return False
     if name.startswith("_t"):
         return True
-    return not any(isinstance(n, gast.Call) for n in gast.walk(value))
+    return not any(isinstance(n, gast.Call) for n in walk(value))
 
 
 def _pure(value: gast.AST) -> bool:
     """Whether evaluating ``value`` has no effect beyond its result."""
-    for node in gast.walk(value):
+    for node in walk(value):
         if isinstance(node, gast.Call):
             name = attr_path(node.func)
             if name is None or name in _WRITES_FIRST or name.startswith(_IMPURE):

@@ -15,13 +15,11 @@ order and short-circuiting are those of Python.
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 from ..codegen.naming import Namer, names_in
 from ..errors import UnsupportedSyntaxError
-from ..gastutil import assign, attr_path, call, const, load, located, store
+from ..gastutil import assign, attr_path, call, clone, const, load, located, store, walk
 from .source import ParsedFunction
 
 _MODULE_ROOTS = ("np", "math", "_s2s")
@@ -233,9 +231,7 @@ class _ANF:
         self.emit(assign(store(old), gast.Subscript(base, index, gast.Load())), node)
         self.emit(assign(store(new), gast.BinOp(load(old), node.op, rhs)), node)
         self.emit(
-            assign(
-                gast.Subscript(copy.deepcopy(base), copy.deepcopy(index), gast.Store()), load(new)
-            ),
+            assign(gast.Subscript(clone(base), clone(index), gast.Store()), load(new)),
             node,
         )
 
@@ -361,7 +357,7 @@ class _ANF:
             self.emit(gast.While(const(True), check + self.block(node.body), []), node)
             return
         self.out.extend(evaluate)
-        body = self.block(node.body) + copy.deepcopy(evaluate)
+        body = self.block(node.body) + clone(evaluate)
         self.emit(gast.While(load(cond), body, []), node)
 
     def stmt_Return(self, node: gast.Return) -> None:
@@ -381,9 +377,7 @@ class _ANF:
 
 
 def _stored_names(node: gast.AST) -> set[str]:
-    return {
-        n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-    }
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
 def _has_own_continue(body: list[gast.stmt]) -> bool:

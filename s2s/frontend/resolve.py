@@ -8,7 +8,6 @@ calls to undecorated helpers (and Numba-jitted ones) pull the helper into the pr
 from __future__ import annotations
 
 import builtins
-import copy
 import inspect
 import math
 import os
@@ -21,6 +20,7 @@ import numpy as np
 
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
+from ..gastutil import clone
 from ..program import Program, Unit
 from .source import ParsedFunction, is_function, original_function, parse_function
 
@@ -226,7 +226,7 @@ class _ProgramBuilder:
             name = f"{parsed.name}_{k}"
         self.by_function[fn] = name
         self.units[name] = None  # reserve the name (and allow recursion) before resolving
-        tree = _Resolver(self, parsed).visit(copy.deepcopy(parsed.tree))
+        tree = _Resolver(self, parsed).visit(clone(parsed.tree))
         tree.name = name
         self.units[name] = Unit(parsed, tree)
         return name

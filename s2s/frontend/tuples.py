@@ -11,14 +11,14 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer, names_in
-from ..gastutil import assign, load, store
+from ..gastutil import assign, load, store, walk
 
 
 def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
     lengths: dict[str, set[int]] = {}
     rejected: set[str] = {a.id for a in tree.args.args}
     indexed: set[int] = set()
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             name = node.targets[0].id
             returned = tuple_length(node.value) if isinstance(node.value, gast.Call) else None
@@ -40,7 +40,7 @@ def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
             and isinstance(node.slice.value, int)
         ):
             indexed.add(id(node.value))
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             if id(node) not in indexed:
                 rejected.add(node.id)
@@ -61,7 +61,7 @@ def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
 def _assignments(tree: gast.FunctionDef, name: str) -> int:
     return sum(
         1
-        for node in gast.walk(tree)
+        for node in walk(tree)
         if isinstance(node, gast.Assign)
         and isinstance(node.targets[0], gast.Name)
         and node.targets[0].id == name

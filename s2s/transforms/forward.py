@@ -15,7 +15,7 @@ from ..analysis.definitions import analyse
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, clone, const, load, located
+from ..gastutil import assign, call, clone, const, load, located, substituted, walk
 from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import JVPRule
 from ..rules.runtime_helpers import IN_PLACE
@@ -127,7 +127,7 @@ class ForwardMode:
         touches_active = any(
             n.id in self.active
             for a in getattr(value, "args", [])
-            for n in gast.walk(a)
+            for n in walk(a)
             if isinstance(n, gast.Name)
         )
         if name and name not in ZERO_GRADIENT and name != "print" and touches_active:
@@ -227,7 +227,7 @@ class ForwardMode:
             bound = rule.bind(args, keywords)
         except TypeError as exc:
             raise DifferentiationError(str(exc), self.parsed.location(stmt)) from None
-        operands = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+        operands = {n.id for n in walk(value) if isinstance(n, gast.Name)}
         reads_output = _uses_output(rule)
         result: gast.AST = load(name)
         prefix: list[gast.stmt] = []
@@ -256,20 +256,18 @@ class ForwardMode:
         return total if total is not None else call("_s2s.zeros_like", result)
 
     def fill(self, template, rule: JVPRule, bound: dict, result: gast.AST) -> gast.AST:
-        mode = self
         tangents = {"d" + p: p for p in rule.params}
 
-        class Fill(gast.NodeTransformer):
-            def visit_Name(self, node):
-                if node.id in bound:
-                    return clone(bound[node.id])
-                if node.id in tangents:
-                    return mode.tangent_of(bound[tangents[node.id]])
-                if node.id == "y":
-                    return clone(result)
-                return node
+        def fill(node: gast.Name) -> gast.AST | None:
+            if node.id in bound:
+                return clone(bound[node.id])
+            if node.id in tangents:
+                return self.tangent_of(bound[tangents[node.id]])
+            if node.id == "y":
+                return clone(result)
+            return None
 
-        return Fill().visit(clone(template))
+        return substituted(template, fill)
 
     def rule_for(self, value: gast.AST) -> tuple[JVPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""
@@ -300,5 +298,5 @@ def _uses_output(rule: JVPRule) -> bool:
     return any(
         isinstance(n, gast.Name) and n.id == "y" and "y" not in rule.params
         for t in templates
-        for n in gast.walk(t)
+        for n in walk(t)
     )

@@ -29,7 +29,7 @@ from ..analysis.definitions import (
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, clone, const, load, located, store
+from ..gastutil import assign, call, clone, const, load, located, store, substituted, walk
 from ..rules import ACCUMULATE_INTO, VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
@@ -83,12 +83,12 @@ class ReverseMode(SavedValues):
     def _single_use_temporaries(self) -> set[str]:
         """ANF temporaries defined once and used once, in the same block, not subscripted."""
         subscripted = set()
-        for node in gast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
                 subscripted.add(node.value.id)
         found = set()
         broadcast_operands = set()
-        for node in gast.walk(self.tree):
+        for node in walk(self.tree):
             if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
                 rule, args, keywords = self.rule_for(node.value, node)
                 if rule is not None and rule.broadcast:
@@ -380,7 +380,7 @@ class ReverseMode(SavedValues):
                 share = g if isinstance(sign, gast.UAdd) else gast.UnaryOp(sign, g)
                 return [stmt], self.contribute(other.id, share, broadcast=True)
             return [stmt], []  # `bs` exists already: `s` was defined before
-        operands = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+        operands = {n.id for n in walk(value) if isinstance(n, gast.Name)}
         rev: list[gast.stmt] = []
         if set(names) & operands and any(self.accumulating(n) for n in names):
             # `x = x * 2`: the adjoint flowing out is read before `bx` restarts from zero.
@@ -453,21 +453,19 @@ class ReverseMode(SavedValues):
 
     def instantiate(self, template, bound, g, result, site, extra=None) -> gast.AST:
         """The rule's expression with ``g``, ``y`` and the parameters filled in."""
-        mode = self
 
-        class Fill(gast.NodeTransformer):
-            def visit_Name(self, node):
-                if node.id == "g":
-                    return clone(g)
-                if node.id == "y" and result is not None:
-                    return mode.ref(result, site, after=True)
-                if extra and node.id in extra:
-                    return clone(extra[node.id])
-                if node.id in bound:
-                    return mode.ref_atom(bound[node.id], site)
-                return node
+        def fill(node: gast.Name) -> gast.AST | None:
+            if node.id == "g":
+                return clone(g)
+            if node.id == "y" and result is not None:
+                return self.ref(result, site, after=True)
+            if extra and node.id in extra:
+                return clone(extra[node.id])
+            if node.id in bound:
+                return self.ref_atom(bound[node.id], site)
+            return None
 
-        return Fill().visit(clone(template))
+        return substituted(template, fill)
 
     def sequence_shares(self, rule, param, sequence, bound, g, result, site):
         """Shares for a tuple or list of operands (``np.array([a, b])``, ``np.concatenate``)."""
@@ -579,7 +577,7 @@ def _adds_into(value: gast.Call, name: str) -> bool:
 
 def _first_write(tree: gast.FunctionDef, name: str) -> gast.AST:
     """The first statement that writes into ``name`` (``name[...] = ...``)."""
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Assign):
             target = node.targets[0]
             if isinstance(target, gast.Subscript) and getattr(target.value, "id", None) == name:

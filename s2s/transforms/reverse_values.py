@@ -12,7 +12,7 @@ import dataclasses
 
 import gast
 
-from ..gastutil import assign, call, clone, const, load
+from ..gastutil import assign, call, clone, const, load, substituted, walk
 
 
 @dataclasses.dataclass
@@ -75,12 +75,7 @@ class SavedValues:
                 replaced[operand] = self.recompute(operand, site, after) or self.ref(
                     operand, site, after
                 )
-
-        class Fill(gast.NodeTransformer):
-            def visit_Name(self, node):
-                return clone(replaced.get(node.id, node))
-
-        return Fill().visit(clone(value))
+        return substituted(value, lambda n: clone(replaced[n.id]) if n.id in replaced else None)
 
     def _recomputable(self, name: str, after: bool, depth: int) -> bool:
         value = self.defs.single_values.get(name)
@@ -154,15 +149,13 @@ class SavedValues:
 
     def ref_atom(self, atom: gast.AST, site: Site) -> gast.AST:
         """``ref`` applied to every name inside an atom, slice or tuple of atoms."""
-        atom = clone(atom)
 
-        class Replace(gast.NodeTransformer):
-            def visit_Name(inner, node):
-                if isinstance(node.ctx, gast.Load) and node.id not in ("np", "math", "_s2s"):
-                    return self.ref(node.id, site)
-                return node
+        def replace(node: gast.Name) -> gast.AST | None:
+            if isinstance(node.ctx, gast.Load) and node.id not in ("np", "math", "_s2s"):
+                return self.ref(node.id, site)
+            return None
 
-        return Replace().visit(atom)
+        return substituted(atom, replace)
 
 
 def _place(nest: list[dict], counter: str) -> gast.AST:
@@ -178,7 +171,5 @@ def _place(nest: list[dict], counter: str) -> gast.AST:
 
 def _operand_names(value: gast.AST) -> list[str]:
     return [
-        n.id
-        for n in gast.walk(value)
-        if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
+        n.id for n in walk(value) if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
     ]
