@@ -59,7 +59,7 @@ class ReverseMode(SavedValues):
         self.current_defs: set[str] = set()
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
-        self.single_use = self._single_use_temporaries()
+        self.single_use, self.reassigned = self._single_use_temporaries()
         for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
@@ -80,8 +80,10 @@ class ReverseMode(SavedValues):
             self.adjoint_names[name] = self.namer.fresh("b" + name)
         return self.adjoint_names[name]
 
-    def _single_use_temporaries(self) -> set[str]:
-        """ANF temporaries defined once and used once, in the same block, not subscripted."""
+    def _single_use_temporaries(self) -> tuple[set[str], set[str]]:
+        """ANF temporaries defined once and used once, in the same block, not subscripted: those
+        whose adjoint is assigned from their one share, and those (broadcast operands inside
+        loops) whose share is summed to the shape of an adjoint declared after the loop."""
         subscripted = set()
         for node in walk(self.tree):
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
@@ -99,10 +101,6 @@ class ReverseMode(SavedValues):
                 if isinstance(node.value, gast.Name):
                     broadcast_operands.add(node.value.id)  # its share: a part of the array
         for name, count in self.defs.defs.items():
-            if name in broadcast_operands and name in self.defs.in_loop_defs:
-                # Its share is summed to its shape, which the reverse sweep would have to keep
-                # per iteration: its adjoint accumulates instead (`_s2s.accumulate`).
-                continue
             if (
                 name.startswith("_t")
                 and count == 1
@@ -111,7 +109,11 @@ class ReverseMode(SavedValues):
                 and name not in self.defs.params
             ):
                 found.add(name)
-        return found & self._same_block_uses(found)
+        found &= self._same_block_uses(found)
+        # Summed to its shape, which the reverse sweep does not keep per iteration: the adjoint
+        # declared after the loop (from the last iteration's value) gives the shape instead.
+        reassigned = found & broadcast_operands & self.defs.in_loop_defs
+        return found - reassigned, reassigned
 
     def _same_block_uses(self, candidates: set[str]) -> set[str]:
         ok = set()
@@ -146,11 +148,19 @@ class ReverseMode(SavedValues):
             if broadcast:  # defined once outside loops: its value is there to give the shape
                 share = call("_s2s.unbroadcast", share, load(name))
             return [assign(adjoint, share)]
+        if name in self.reassigned:  # the one share of this iteration
+            if broadcast:
+                share = call("_s2s.unbroadcast", share, load(adjoint))
+            return [assign(adjoint, share)]
         # Accumulating adjoints are never shared with another variable: add in place.
         into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
         if into is not None:  # the share's own in-place form: no temporary
             return [assign(adjoint, call(into, load(adjoint), *share.args))]
-        return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
+        if broadcast:
+            return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
+        # A share of the adjoint's own shape: plain arithmetic, which Numba compiles much faster
+        # than a helper call (derivative code of scalar loops has thousands of these).
+        return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
 
     def zero(self, name: str) -> gast.stmt:
         declaration = assign(self.adj(name), call("_s2s.zeros_like", load(name)))
@@ -172,6 +182,8 @@ class ReverseMode(SavedValues):
         needed for a variable defined once outside loops (nothing reads it afterwards).
         Cleared in place unless a name bound just before may still see its array."""
         if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
+            return []
+        if name in self.reassigned:  # assigned afresh on every iteration
             return []
         helper = "_s2s.cleared" if in_place else "_s2s.zeros_like"
         return [assign(self.adj(name), call(helper, load(self.adj(name))))]
