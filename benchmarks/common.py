@@ -31,6 +31,48 @@ def best_time(fn: Callable[[], object], repeat: int = 7, min_time: float = 0.05)
     return best
 
 
+def _calls_for(fn: Callable[[], object], min_time: float) -> int:
+    """How many calls of ``fn`` (already warm) last at least ``min_time``."""
+    calls = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        if time.perf_counter() - start >= min_time:
+            return calls
+        calls *= 2
+
+
+def measure_side_by_side(
+    fns: list[Callable[[], object]], quick: bool = False, slow: float = 0.25
+) -> list[tuple[float, int]]:
+    """:func:`measure` for several functions, their rounds interleaved (one round of each,
+    then the next): a slow spell of a shared machine then costs all of them alike, and the
+    best rounds compare like with like."""
+    results: list[tuple[float, int] | None] = [None] * len(fns)
+    fast = []
+    for k, fn in enumerate(fns):
+        start = time.perf_counter()
+        fn()
+        if time.perf_counter() - start > slow:
+            results[k] = measure(fn, quick, slow)
+        else:
+            fast.append(k)
+    repeat, min_time = (3, 0.01) if quick else (7, 0.05)
+    calls = {k: _calls_for(fns[k], min_time) for k in fast}
+    best = {k: float("inf") for k in fast}
+    for _ in range(repeat):
+        for k in fast:
+            fn, n = fns[k], calls[k]
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - start) / n)
+    for k in fast:
+        results[k] = (best[k], repeat)
+    return results  # type: ignore[return-value]
+
+
 def measure(fn: Callable[[], object], quick: bool = False, slow: float = 0.25) -> tuple[float, int]:
     """``(seconds per call, calls timed)``: :func:`best_time`, or a few single calls for a
     function slower than ``slow`` seconds (the first, already warm, call counts as one)."""

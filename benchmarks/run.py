@@ -169,7 +169,7 @@ def compare(reference: list, other: list, rtol: float) -> str | None:
 
 def run_workload(name: str, quick: bool, root: Path, shared_numba: Path, log) -> list[Row]:
     import suite
-    from common import fmt, measure
+    from common import fmt, measure_side_by_side
 
     wl = suite.load(name)
     args = wl.make_args()
@@ -236,12 +236,19 @@ def run_workload(name: str, quick: bool, root: Path, shared_numba: Path, log) ->
                 del built[index]
         log(f"  results agree (rtol {wl.rtol:g}): {', '.join(impls[i].name for i in built)}")
 
-    # 3. Time.
+    # 3. Time: every implementation's derivative and function, their rounds interleaved.
+    timed = []
     for index, (prepared, gradient, function, _, _) in built.items():
-        row = rows[index]
-        row.gradient, row.calls = measure(lambda g=gradient, a=prepared: g(*a), quick)
+        timed.append((index, "gradient", lambda g=gradient, a=prepared: g(*a)))
         if function is not None:
-            row.function, _ = measure(lambda f=function, a=prepared: f(*a), quick)
+            timed.append((index, "function", lambda f=function, a=prepared: f(*a)))
+    results = measure_side_by_side([fn for _, _, fn in timed], quick)
+    for (index, what, _), (seconds, calls) in zip(timed, results):
+        setattr(rows[index], what, seconds)
+        if what == "gradient":
+            rows[index].calls = calls
+    for index in built:
+        row = rows[index]
         if row.calls == 1:
             row.note = "; ".join(filter(None, [row.note, SLOW_NOTE]))
         ratio = f", {row.ratio:.2f}x the function" if row.ratio else ""
