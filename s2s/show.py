@@ -40,4 +40,4 @@ def show(fn: Any, stage: str = "final") -> str:
     <BLANKLINE>
     """
     with collection_paused():
-        return program_source(program_of(fn, stage), fold=stage == "final")
+        return program_source(program_of(fn, stage), final=stage == "final")

@@ -25,10 +25,18 @@ def to_source(tree: gast.AST) -> str:
     return astor.to_source(to_ast(tree), pretty_source=_join)
 
 
-def printed_tree(tree: gast.FunctionDef, fold: bool = True) -> ast.FunctionDef:
-    """The ``ast`` tree printed for a generated function: single-use temporaries folded back
-    into expressions (``fold``), statements keeping the line of the user's code they came from."""
-    return to_ast(fold_temporaries(tree) if fold else tree)
+# NumPy functions the final code calls in s2s's runtime instead, which has faster versions
+# (same results to a few units in the last place; see s2s/runtime/fastmath.py).
+RUNTIME_VERSIONS = frozenset({"tanh"})
+
+
+def printed_tree(tree: gast.FunctionDef, final: bool = True) -> ast.FunctionDef:
+    """The ``ast`` tree printed for a generated function, statements keeping the line of the
+    user's code they came from. The ``final`` code has its single-use temporaries folded back
+    into expressions, and calls the runtime's versions of ``RUNTIME_VERSIONS``."""
+    if not final:
+        return to_ast(tree)
+    return to_ast(fold_temporaries(tree), RUNTIME_VERSIONS)
 
 
 def _join(chunks: list[str]) -> str:
@@ -36,17 +44,21 @@ def _join(chunks: list[str]) -> str:
     return "".join(chunks)
 
 
-def to_ast(node):
-    """The standard ``ast`` tree for a gast tree, for printing only (positions are dropped).
+def to_ast(node, runtime: frozenset[str] = frozenset()):
+    """The standard ``ast`` tree for a gast tree, for printing only (positions are dropped but
+    for statements'); ``np.f`` is spelled ``_s2s.f`` for the names ``f`` in ``runtime``.
 
     gast's own converter walks every node through a generic visitor; generated functions run
     to thousands of lines, so this one maps each node class once and copies fields directly.
     """
     if isinstance(node, list):
-        return [to_ast(item) for item in node]
+        return [to_ast(item, runtime) for item in node]
     if not isinstance(node, gast.AST):
         return node
     kind = type(node)
+    if kind is gast.Attribute and node.attr in runtime:
+        if isinstance(node.value, gast.Name) and node.value.id == "np":
+            return ast.Attribute(ast.Name("_s2s", ast.Load()), node.attr, ast.Load())
     special = _SPECIAL.get(kind)
     if special is not None:
         return special(node)
@@ -55,7 +67,7 @@ def to_ast(node):
         cls = getattr(ast, kind.__name__)
         target = _TARGETS[kind] = (cls, tuple(f for f in kind._fields if f in cls._fields))
     cls, fields = target
-    new = cls(**{field: to_ast(getattr(node, field, None)) for field in fields})
+    new = cls(**{field: to_ast(getattr(node, field, None), runtime) for field in fields})
     if isinstance(node, gast.stmt):  # the user's position, for the source map
         for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
             setattr(new, attr, getattr(node, attr, None))
@@ -86,10 +98,11 @@ _SPECIAL = {gast.Name: _name, gast.arguments: _arguments}
 _TARGETS: dict = {}
 
 
-def program_source(program: Program, fold: bool = True) -> str:
-    """The functions of ``program``, entry first, as one block of source."""
+def program_source(program: Program, final: bool = True) -> str:
+    """The functions of ``program``, entry first, as one block of source (``final``: as
+    compiled, see ``printed_tree``)."""
     return "\n\n".join(
-        astor.to_source(printed_tree(unit.tree, fold), pretty_source=_join) for unit in program
+        astor.to_source(printed_tree(unit.tree, final), pretty_source=_join) for unit in program
     )
 
 

@@ -9,6 +9,7 @@ spelling serves scalars, arrays and tuples without a run-time ``if``.
 from .batching import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
+from .fastmath import *  # noqa: F401,F403
 from .jacobians import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
