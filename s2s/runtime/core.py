@@ -106,8 +106,36 @@ def unbroadcast(g, x):
     return g.sum(axis=axes, keepdims=True) if axes else g
 
 
-@register_jitable
 def _add_unbroadcast(out, g):
+    """Python stand-in; only the Numba version below is used."""
+    raise NotImplementedError
+
+
+@overload(_add_unbroadcast)
+def _add_unbroadcast_nb(out, g):
+    if out.ndim == 2 and g.ndim == 2:
+
+        def matrix(out, g):  # a row (1, n) or a column (m, 1) summed from (m, n): one pass
+            m, n = g.shape
+            if out.shape[0] == 1 and out.shape[1] == n:
+                for i in range(m):
+                    for j in range(n):
+                        out[0, j] += g[i, j]
+            elif out.shape[1] == 1 and out.shape[0] == m:
+                for i in range(m):
+                    total = 0.0
+                    for j in range(n):
+                        total += g[i, j]
+                    out[i, 0] += total
+            else:
+                _add_unbroadcast_any(out, g)
+
+        return matrix
+    return lambda out, g: _add_unbroadcast_any(out, g)
+
+
+@register_jitable
+def _add_unbroadcast_any(out, g):
     """``out += g`` summed over the axes along which ``out``'s shape was broadcast to ``g``'s.
 
     Written as loops over ``np.ndindex``: Numba compiles this several times faster than the
