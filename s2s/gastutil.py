@@ -139,14 +139,19 @@ def substituted(node, replace):
         new = replace(node)
         if new is not None:
             return new
+    return rebuilt(node, lambda field, value: substituted(value, replace))
+
+
+def rebuilt(node: gast.AST, change) -> gast.AST:
+    """A shallow copy of ``node`` whose fields are ``change(field, value)``, positions kept."""
     kind = type(node)
-    copy_ = kind.__new__(kind)
+    new = kind.__new__(kind)
     for field in node._fields:
-        setattr(copy_, field, substituted(getattr(node, field, None), replace))
+        setattr(new, field, change(field, getattr(node, field, None)))
     for attr in node._attributes:
         if hasattr(node, attr):
-            setattr(copy_, attr, getattr(node, attr))
-    return copy_
+            setattr(new, attr, getattr(node, attr))
+    return new
 
 
 def clone(node):

@@ -21,7 +21,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import attr_path, walk
+from ..gastutil import attr_path, rebuilt, substituted, walk
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
@@ -137,15 +137,14 @@ def _substitute(stmt: gast.stmt, pending: dict, out: list) -> gast.stmt:
         index, value, _ = pending.pop(name)
         out[index] = None
         values[name] = value
-    replace = _Replace(values)
-    new = type(stmt).__new__(type(stmt))
-    for field in stmt._fields:
-        old = getattr(stmt, field, None)
-        setattr(new, field, replace.apply(old) if field in header else old)
-    for attr in stmt._attributes:
-        if hasattr(stmt, attr):
-            setattr(new, attr, getattr(stmt, attr))
-    return new
+
+    def replace(node: gast.Name) -> gast.AST | None:
+        return values.get(node.id) if isinstance(node.ctx, gast.Load) else None
+
+    def change(field: str, value):
+        return substituted(value, replace) if field in header else value
+
+    return rebuilt(stmt, change)
 
 
 def _walk_values(value):
@@ -156,43 +155,11 @@ def _walk_values(value):
         yield from walk(value)
 
 
-class _Replace:
-    """Copies of expressions with some names replaced (the originals are left untouched)."""
-
-    def __init__(self, values: dict[str, gast.AST]):
-        self.values = values
-
-    def apply(self, node):
-        if isinstance(node, list):
-            return [self.apply(item) for item in node]
-        if not isinstance(node, gast.AST):
-            return node
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-            if node.id in self.values:
-                return self.values[node.id]
-            return node
-        if isinstance(node, gast.stmt):  # nested statements are not folded into
-            return node
-        new = type(node).__new__(type(node))
-        for field in node._fields:
-            setattr(new, field, self.apply(getattr(node, field, None)))
-        for attr in node._attributes:
-            if hasattr(node, attr):
-                setattr(new, attr, getattr(node, attr))
-        return new
-
-
 def _with_bodies(stmt: gast.stmt, foldable: set[str]) -> gast.stmt:
-    new = type(stmt).__new__(type(stmt))
-    for field in stmt._fields:
-        value = getattr(stmt, field, None)
-        if field in ("body", "orelse"):
-            value = _block(value, foldable)
-        setattr(new, field, value)
-    for attr in stmt._attributes:
-        if hasattr(stmt, attr):
-            setattr(new, attr, getattr(stmt, attr))
-    return new
+    def change(field: str, value):
+        return _block(value, foldable) if field in ("body", "orelse") else value
+
+    return rebuilt(stmt, change)
 
 
 def _foldable(name: str, value: gast.AST) -> bool:

@@ -167,6 +167,18 @@ def _add_scaled(total, g, a, b):
     return total
 
 
+@register_jitable
+def _add_outer(total, u, v):
+    """``total += u v^T``, a rank-one update in place (the outer product never built)."""
+    if total.shape != (u.shape[0], v.shape[0]):
+        return accumulate_into(total, _outer(u, v))
+    for i in range(u.shape[0]):
+        ui = u[i]
+        for j in range(v.shape[0]):
+            total[i, j] += ui * v[j]
+    return total
+
+
 def add_matmul_adjoint_a(total, g, a, b):
     """``total`` plus :func:`matmul_adjoint_a`, added in place into an array ``total``."""
     return accumulate_into(total, matmul_adjoint_a(g, a, b))
@@ -175,17 +187,7 @@ def add_matmul_adjoint_a(total, g, a, b):
 @overload(add_matmul_adjoint_a)
 def _add_matmul_adjoint_a_nb(total, g, a, b):
     if _nb_array(total) and total.ndim == 2 and _nb_array(b) and b.ndim == 1:
-
-        def rank_one(total, g, a, b):  # a (m, n) matrix times a vector: g b^T
-            if total.shape != (g.shape[0], b.shape[0]):
-                return accumulate_into(total, _outer(g, b))
-            for i in range(g.shape[0]):
-                gi = g[i]
-                for j in range(b.shape[0]):
-                    total[i, j] += gi * b[j]
-            return total
-
-        return rank_one
+        return lambda total, g, a, b: _add_outer(total, g, b)  # (m, n) matrix times a vector
     if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 1:
         if _nb_array(b) and b.ndim == 1:
             return _add_scaled
@@ -213,17 +215,7 @@ def _add_matmul_adjoint_b_nb(total, g, a, b):
 
             return transposed
     if _nb_array(total) and total.ndim == 2 and _nb_array(a) and a.ndim == 1:
-
-        def rank_one(total, g, a, b):  # a vector times a matrix: a g^T
-            if total.shape != (a.shape[0], g.shape[0]):
-                return accumulate_into(total, _outer(a, g))
-            for i in range(a.shape[0]):
-                ai = a[i]
-                for j in range(g.shape[0]):
-                    total[i, j] += ai * g[j]
-            return total
-
-        return rank_one
+        return lambda total, g, a, b: _add_outer(total, a, g)  # a vector times a matrix
     if _nb_array(total) and total.ndim == 1 and _nb_array(b) and b.ndim == 1:
         if _nb_array(a) and a.ndim == 1:
             return lambda total, g, a, b: _add_scaled(total, g, b, a)

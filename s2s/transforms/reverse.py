@@ -51,9 +51,11 @@ class ReverseMode(SavedValues):
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
-        self._changed: dict[int, set[str]] = {}
+        self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.has_adjoint: set[str] = set()
-        self.declarations: set[int] = set()  # ids of `bx = _s2s.zeros_like(x)` statements
+        # `bx = _s2s.zeros_like(x)` statements by id (some are dropped from the output: kept
+        # here, so that no other statement is ever given the same id)
+        self.declarations: dict[int, gast.stmt] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
@@ -70,9 +72,9 @@ class ReverseMode(SavedValues):
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""
         key = id(stmt)
-        if key not in self._changed:
-            self._changed[key] = changed_by(stmt)
-        return self._changed[key]
+        if key not in self._changed:  # the statement is kept too: its id stays its own
+            self._changed[key] = (stmt, changed_by(stmt))
+        return self._changed[key][1]
 
     # -- names -------------------------------------------------------------------------------
     def adj(self, name: str) -> str:
@@ -164,7 +166,7 @@ class ReverseMode(SavedValues):
 
     def zero(self, name: str) -> gast.stmt:
         declaration = assign(self.adj(name), call("_s2s.zeros_like", load(name)))
-        self.declarations.add(id(declaration))
+        self.declarations[id(declaration)] = declaration  # kept: its id stays its own
         return declaration
 
     def hoist_declarations(self, body: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
