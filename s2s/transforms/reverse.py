@@ -29,7 +29,7 @@ from ..analysis.definitions import (
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, clone, const, load, located, store, substituted, walk
+from ..gastutil import assign, call, children, clone, const, load, located, store, substituted, walk
 from ..rules import ACCUMULATE_INTO, VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
@@ -46,6 +46,9 @@ class ReverseMode(SavedValues):
         self.active = active_variables(tree, wrt)
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.adjoint_names: dict[str, str] = {}
+        self.adjoint_owner: dict[str, str] = {}  # adjoint name -> its variable
+        # generated name -> variables whose (accumulating) adjoint arrays it may be a view of
+        self.alias_roots: dict[str, set[str]] = {}
         self.copy_saved = bool(self.defs.mutated)
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
@@ -80,6 +83,7 @@ class ReverseMode(SavedValues):
     def adj(self, name: str) -> str:
         if name not in self.adjoint_names:
             self.adjoint_names[name] = self.namer.fresh("b" + name)
+            self.adjoint_owner[self.adjoint_names[name]] = name
         return self.adjoint_names[name]
 
     def _single_use_temporaries(self) -> tuple[set[str], set[str]]:
@@ -145,15 +149,15 @@ class ReverseMode(SavedValues):
         if name not in self.active:
             return []
         adjoint = self.adj(name)
-        if name in self.single_use:
-            self.has_adjoint.add(name)
-            if broadcast:  # defined once outside loops: its value is there to give the shape
-                share = call("_s2s.unbroadcast", share, load(name))
-            return [assign(adjoint, share)]
-        if name in self.reassigned:  # the one share of this iteration
+        if name in self.single_use or name in self.reassigned:
+            if name in self.single_use:
+                self.has_adjoint.add(name)
+                shape = load(name)  # defined once outside loops: its value gives the shape
+            else:
+                shape = load(adjoint)  # declared after the loop, from the last iteration
             if broadcast:
-                share = call("_s2s.unbroadcast", share, load(adjoint))
-            return [assign(adjoint, share)]
+                share = call("_s2s.unbroadcast", share, shape)
+            return [assign(adjoint, self.unshared(name, share))]
         # Accumulating adjoints are never shared with another variable: add in place.
         into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
         if into is not None:  # the share's own in-place form: no temporary
@@ -163,6 +167,52 @@ class ReverseMode(SavedValues):
         # A share of the adjoint's own shape: plain arithmetic, which Numba compiles much faster
         # than a helper call (derivative code of scalar loops has thousands of these).
         return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
+
+    def unshared(self, name: str, share: gast.AST) -> gast.AST:
+        """``share``, copied if it may be a view of an adjoint that changes in place before
+        ``name``'s adjoint is used (``s = s + s * a``: the share of ``s * a`` is ``bs`` itself,
+        and reversing ``s * a`` adds into ``bs`` before it reads that share)."""
+        roots = self.alias_roots_of(share)
+        if roots and self.touched_before_use(name, roots):
+            share, roots = call("_s2s.save", share), set()
+        self.alias_roots[self.adj(name)] = roots
+        return share
+
+    def alias_roots_of(self, expr: gast.AST) -> set[str]:
+        """The variables whose adjoint arrays ``expr`` may share memory with."""
+        if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+            return set()  # arithmetic makes a fresh array
+        if isinstance(expr, gast.Call) and call_name(expr) == "_s2s.save":
+            return set()  # a copy
+        if isinstance(expr, gast.Name):
+            if expr.id in self.alias_roots:
+                return self.alias_roots[expr.id]
+            owner = self.adjoint_owner.get(expr.id)
+            if owner is None or not self.accumulating(owner) or owner in self.reassigned:
+                return set()  # not an adjoint that is ever added into in place
+            return {owner}
+        roots: set[str] = set()
+        for child in children(expr):
+            roots |= self.alias_roots_of(child)
+        return roots
+
+    def touched_before_use(self, name: str, roots: set[str]) -> bool:
+        """Whether reversing the statements from ``name``'s definition up to here (the
+        statement that uses it) may read or redefine any of ``roots``, whose adjoints those
+        reversals change in place while ``name``'s adjoint is still to be read."""
+        stmts, here = self.position[-1]
+        definition = self.defs.single_stmts.get(name)
+        for d in range(here - 1, -1, -1):
+            if stmts[d] is definition:
+                break
+        else:
+            return True
+        for stmt in stmts[d:here]:
+            if not isinstance(stmt, gast.Assign):
+                return True
+            if roots & (set(statement_reads(stmt)) | self.changed(stmt)):
+                return True
+        return False
 
     def zero(self, name: str) -> gast.stmt:
         declaration = assign(self.adj(name), call("_s2s.zeros_like", load(name)))
@@ -525,6 +575,7 @@ class ReverseMode(SavedValues):
         ordered = self.request_vjp.bind(helper, value)
         refs = [self.ref_atom(a, site) for a in ordered]
         adjoints = self.namer.numbered("_adjoints")
+        self.alias_roots[adjoints] = self.alias_roots_of(g)  # a helper may hand `g` back
         vjp_call = call(self.request_vjp(helper), *refs, g)
         out = [assign(adjoints, gast.Subscript(vjp_call, const(1), gast.Load()))]
         for k, arg in enumerate(ordered):

@@ -358,3 +358,20 @@ def redefined_after_use(m):
     s = np.sum(x * x)
     x = np.sin(m) + m  # the share of `np.sin(m)` is the adjoint of `x` itself
     return s + np.sum(x * m)
+
+
+# `s = s + s * a` on arrays: the share of `s * a` is the adjoint of `s` itself, which reversing
+# `s * a` adds into before it reads that share: it must be a copy.
+@case(array(3), array(3), tags=set())
+def running_update_reads_itself(s0, a):
+    s = s0 * 1.0
+    s = s + s * a
+    return np.sum(s)
+
+
+@case(array(3), array(3), tags={"loop"})
+def loop_running_update_reads_itself(s0, a):
+    s = s0 * 1.0
+    for _step in range(3):
+        s = s + s * a
+    return np.sum(s)
