@@ -74,3 +74,23 @@ def test_views_other_dtypes_and_scalars():
 def test_python_version_is_numpys():
     values = np.linspace(-3.0, 3.0, 11)
     np.testing.assert_array_equal(_s2s.tanh(values), np.tanh(values))
+
+
+def into_positional(x):
+    y = np.empty_like(x)
+    np.tanh(x, y)
+    return y
+
+
+def into_keyword(x):
+    y = np.empty_like(x)
+    np.tanh(x, out=y)
+    return y
+
+
+@pytest.mark.parametrize("fn", [into_positional, into_keyword])
+def test_out_argument_through_jit(fn):
+    import s2s
+
+    x = np.linspace(-2.0, 2.0, 7)
+    np.testing.assert_allclose(s2s.jit(fn)(x), np.tanh(x), rtol=1e-15)

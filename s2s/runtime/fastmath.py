@@ -27,9 +27,9 @@ _LOG2_E = 1.4426950408889634
 _SATURATES = 19.0625  # tanh is 1.0 in float64 from here on; keeps exp(2 |x|) finite
 
 
-def tanh(x):
-    """``np.tanh(x)`` (in Python, NumPy's own)."""
-    return np.tanh(x)
+def tanh(x, out=None):
+    """``np.tanh(x)`` or ``np.tanh(x, out)`` (in Python, NumPy's own)."""
+    return np.tanh(x) if out is None else np.tanh(x, out)
 
 
 @register_jitable
@@ -64,14 +64,22 @@ def _tanh_f64(flat, out):
 
 
 @overload(tanh)
-def _tanh(x):
-    if isinstance(x, types.Array) and x.dtype == types.float64:
+def _tanh(x, out=None):
+    fast = isinstance(x, types.Array) and x.dtype == types.float64
+    if out is not None and not isinstance(out, types.NoneType):
 
-        def vectorised(x):
+        def into(x, out=None):  # np.tanh(x, out): the values, then written into `out`
+            out[...] = tanh(x)
+            return out
+
+        return into
+    if fast:
+
+        def vectorised(x, out=None):
             flat = np.ascontiguousarray(x).reshape(-1)
-            out = np.empty(flat.size)
-            _tanh_f64(flat, out)
-            return out.reshape(x.shape)
+            values = np.empty(flat.size)
+            _tanh_f64(flat, values)
+            return values.reshape(x.shape)
 
         return vectorised
-    return lambda x: np.tanh(x)
+    return lambda x, out=None: np.tanh(x)
