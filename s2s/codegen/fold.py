@@ -63,7 +63,8 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
     pending: dict[str, tuple[int, gast.AST, set[str]]] = {}  # name -> (out index, value, reads)
     for stmt in stmts:
         stmt = _substitute(stmt, pending, out)
-        changed = _changes(stmt)
+        value = _scan(stmt.value) if isinstance(stmt, gast.Assign) else None
+        changed = _changes(stmt, value)
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             stmt = _with_bodies(stmt, foldable)
         if changed is None:
@@ -72,21 +73,21 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
             for name in [n for n, (_, _, reads) in pending.items() if reads & changed]:
                 del pending[name]
         target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
-        if (
-            isinstance(target, gast.Name)
-            and target.id in foldable
-            and _foldable(target.id, stmt.value)
-        ):
-            reads = {n.id for n in walk(stmt.value) if isinstance(n, gast.Name)}
-            pending[target.id] = (len(out), stmt.value, reads)
+        if isinstance(target, gast.Name) and target.id in foldable:
+            pure, calls, reads = value
+            # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
+            # own, where they stay readable.
+            if pure and (target.id.startswith("_t") or not calls):
+                pending[target.id] = (len(out), stmt.value, reads)
         out.append(stmt)
     return [s for s in out if s is not None]
 
 
-def _changes(stmt: gast.stmt) -> set[str] | None:
+def _changes(stmt: gast.stmt, value: tuple | None = None) -> set[str] | None:
     """The names ``stmt`` assigns or whose arrays it writes into (a tape), when that is all it
-    does; None when it may change more (an array write, a call for its effect, a loop)."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _pure(stmt.value):
+    does; None when it may change more (an array write, a call for its effect, a loop).
+    ``value``: the ``_scan`` of an assignment's value, if already made."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and (value or _scan(stmt.value))[0]:
         target = stmt.targets[0]
         elements = target.elts if isinstance(target, gast.Tuple) else [target]
         if all(isinstance(e, gast.Name) for e in elements):
@@ -100,7 +101,7 @@ def _changes(stmt: gast.stmt) -> set[str] | None:
         if name is not None and name.startswith("_tape") and name.endswith(".append"):
             return {name.split(".")[0]}
         return None
-    if isinstance(stmt, gast.If) and _pure(stmt.test):  # such as a tape's allocation
+    if isinstance(stmt, gast.If) and _scan(stmt.test)[0]:  # such as a tape's allocation
         changed: set[str] = set()
         for inner in stmt.body + stmt.orelse:
             more = _changes(inner)
@@ -162,26 +163,20 @@ def _with_bodies(stmt: gast.stmt, foldable: set[str]) -> gast.stmt:
     return rebuilt(stmt, change)
 
 
-def _foldable(name: str, value: gast.AST) -> bool:
-    """Whether ``name = value`` may be folded: a pure value; for adjoints and tangents also one
-    without calls, so that folding them keeps arithmetic together and leaves helper calls on
-    lines of their own (where they stay readable)."""
-    if not _pure(value):
-        return False
-    if name.startswith("_t"):
-        return True
-    return not any(isinstance(n, gast.Call) for n in walk(value))
-
-
-def _pure(value: gast.AST) -> bool:
-    """Whether evaluating ``value`` has no effect beyond its result."""
+def _scan(value: gast.AST) -> tuple[bool, bool, set[str]]:
+    """One walk over an expression: whether evaluating it has no effect beyond its result,
+    whether it calls anything, and the names it reads."""
+    pure, calls, reads = True, False, set()
     for node in walk(value):
-        if isinstance(node, gast.Call):
+        if isinstance(node, gast.Name):
+            reads.add(node.id)
+        elif isinstance(node, gast.Call):
+            calls = True
             name = attr_path(node.func)
             if name is None or name in _WRITES_FIRST or name.startswith(_IMPURE):
-                return False
-            if not (name.startswith(("np.", "math.", "_s2s.")) or name in _PURE_BUILTINS):
-                return False
+                pure = False
+            elif not (name.startswith(("np.", "math.", "_s2s.")) or name in _PURE_BUILTINS):
+                pure = False
         elif isinstance(node, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
-            return False
-    return True
+            pure = False
+    return pure, calls, reads
