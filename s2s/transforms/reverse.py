@@ -8,9 +8,8 @@ variable (``_v1 = x``) outside loops, on a per-site tape (``_tape1.append(x)`` /
 inside loops. Branches keep their conditions, loops their trip counts; ``for`` loops over
 ``range`` recompute their index in the reverse sweep instead of storing it.
 
-Adjoints of variables are zeroed where the variable is defined and reset to zero where its
-definition is reversed; single-use temporaries of the A-normal form get their adjoint by plain
-assignment instead.
+How adjoints are declared, receive their shares and are cleared is in ``reverse_adjoints``;
+what the reverse sweep reads of the forward sweep's values, in ``reverse_values``.
 """
 
 from __future__ import annotations
@@ -23,20 +22,19 @@ from ..analysis.definitions import (
     analyse,
     changed_by,
     names_read,
-    statement_reads,
-    targets_of,
 )
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, children, clone, const, load, located, store, substituted, walk
-from ..rules import ACCUMULATE_INTO, VJP_RULES, ZERO_GRADIENT
+from ..gastutil import assign, call, clone, const, load, located, store, substituted, walk
+from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
+from .reverse_adjoints import Adjoints
 from .reverse_values import SavedValues, Site
 
 
-class ReverseMode(SavedValues):
+class ReverseMode(Adjoints, SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
@@ -45,26 +43,18 @@ class ReverseMode(SavedValues):
         self.defs: Definitions = analyse(tree)
         self.active = active_variables(tree, wrt)
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
-        self.adjoint_names: dict[str, str] = {}
-        self.adjoint_owner: dict[str, str] = {}  # adjoint name -> its variable
-        # generated name -> variables whose (accumulating) adjoint arrays it may be a view of
-        self.alias_roots: dict[str, set[str]] = {}
         self.copy_saved = bool(self.defs.mutated)
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
-        self.has_adjoint: set[str] = set()
-        # `bx = _s2s.zeros_like(x)` statements by id (some are dropped from the output: kept
-        # here, so that no other statement is ever given the same id)
-        self.declarations: dict[int, gast.stmt] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
-        self.single_use, self.reassigned = self._single_use_temporaries()
+        self.init_adjoints()
         for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
@@ -78,167 +68,6 @@ class ReverseMode(SavedValues):
         if key not in self._changed:  # the statement is kept too: its id stays its own
             self._changed[key] = (stmt, changed_by(stmt))
         return self._changed[key][1]
-
-    # -- names -------------------------------------------------------------------------------
-    def adj(self, name: str) -> str:
-        if name not in self.adjoint_names:
-            self.adjoint_names[name] = self.namer.fresh("b" + name)
-            self.adjoint_owner[self.adjoint_names[name]] = name
-        return self.adjoint_names[name]
-
-    def _single_use_temporaries(self) -> tuple[set[str], set[str]]:
-        """ANF temporaries defined once and used once, in the same block, not subscripted: those
-        whose adjoint is assigned from their one share, and those (broadcast operands inside
-        loops) whose share is summed to the shape of an adjoint declared after the loop."""
-        subscripted = set()
-        for node in walk(self.tree):
-            if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
-                subscripted.add(node.value.id)
-        found = set()
-        broadcast_operands = set()
-        for node in walk(self.tree):
-            if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
-                rule, args, keywords = self.rule_for(node.value, node)
-                if rule is not None and rule.broadcast:
-                    broadcast_operands |= {
-                        a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
-                    }
-            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
-                if isinstance(node.value, gast.Name):
-                    broadcast_operands.add(node.value.id)  # its share: a part of the array
-        for name, count in self.defs.defs.items():
-            if (
-                name.startswith("_t")
-                and count == 1
-                and self.defs.uses[name] == 1
-                and name not in subscripted
-                and name not in self.defs.params
-            ):
-                found.add(name)
-        found &= self._same_block_uses(found)
-        # Summed to its shape, which the reverse sweep does not keep per iteration: the adjoint
-        # declared after the loop (from the last iteration's value) gives the shape instead.
-        reassigned = found & broadcast_operands & self.defs.in_loop_defs
-        return found - reassigned, reassigned
-
-    def _same_block_uses(self, candidates: set[str]) -> set[str]:
-        ok = set()
-
-        def visit(stmts):
-            defined_here = set()
-            for stmt in stmts:
-                for name in statement_reads(stmt):
-                    if name in defined_here:
-                        ok.add(name)
-                defined_here.update(n for n in targets_of(stmt) if n in candidates)
-                if isinstance(stmt, gast.If):
-                    visit(stmt.body)
-                    visit(stmt.orelse)
-                elif isinstance(stmt, (gast.For, gast.While)):
-                    visit(stmt.body)
-
-        visit(self.tree.body)
-        return ok
-
-    def accumulating(self, name: str) -> bool:
-        return name in self.active and name not in self.single_use
-
-    # -- adjoint accumulation ------------------------------------------------------------------
-    def contribute(self, name: str, share: gast.AST, broadcast: bool = False) -> list[gast.stmt]:
-        """Add ``share`` to ``name``'s adjoint (summed to its shape if ``broadcast``)."""
-        if name not in self.active:
-            return []
-        adjoint = self.adj(name)
-        if name in self.single_use or name in self.reassigned:
-            if name in self.single_use:
-                self.has_adjoint.add(name)
-                shape = load(name)  # defined once outside loops: its value gives the shape
-            else:
-                shape = load(adjoint)  # declared after the loop, from the last iteration
-            if broadcast:
-                share = call("_s2s.unbroadcast", share, shape)
-            return [assign(adjoint, self.unshared(name, share))]
-        # Accumulating adjoints are never shared with another variable: add in place.
-        into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
-        if into is not None:  # the share's own in-place form: no temporary
-            return [assign(adjoint, call(into, load(adjoint), *share.args))]
-        if broadcast:
-            return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
-        # A share of the adjoint's own shape: plain arithmetic, which Numba compiles much faster
-        # than a helper call (derivative code of scalar loops has thousands of these).
-        return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
-
-    def unshared(self, name: str, share: gast.AST) -> gast.AST:
-        """``share``, copied if it may be a view of an adjoint that changes in place before
-        ``name``'s adjoint is used (``s = s + s * a``: the share of ``s * a`` is ``bs`` itself,
-        and reversing ``s * a`` adds into ``bs`` before it reads that share)."""
-        roots = self.alias_roots_of(share)
-        if roots and self.touched_before_use(name, roots):
-            share, roots = call("_s2s.save", share), set()
-        self.alias_roots[self.adj(name)] = roots
-        return share
-
-    def alias_roots_of(self, expr: gast.AST) -> set[str]:
-        """The variables whose adjoint arrays ``expr`` may share memory with."""
-        if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
-            return set()  # arithmetic makes a fresh array
-        if isinstance(expr, gast.Call) and call_name(expr) == "_s2s.save":
-            return set()  # a copy
-        if isinstance(expr, gast.Name):
-            if expr.id in self.alias_roots:
-                return self.alias_roots[expr.id]
-            owner = self.adjoint_owner.get(expr.id)
-            if owner is None or not self.accumulating(owner) or owner in self.reassigned:
-                return set()  # not an adjoint that is ever added into in place
-            return {owner}
-        roots: set[str] = set()
-        for child in children(expr):
-            roots |= self.alias_roots_of(child)
-        return roots
-
-    def touched_before_use(self, name: str, roots: set[str]) -> bool:
-        """Whether reversing the statements from ``name``'s definition up to here (the
-        statement that uses it) may read or redefine any of ``roots``, whose adjoints those
-        reversals change in place while ``name``'s adjoint is still to be read."""
-        stmts, here = self.position[-1]
-        definition = self.defs.single_stmts.get(name)
-        for d in range(here - 1, -1, -1):
-            if stmts[d] is definition:
-                break
-        else:
-            return True
-        for stmt in stmts[d:here]:
-            if not isinstance(stmt, gast.Assign):
-                return True
-            if roots & (set(statement_reads(stmt)) | self.changed(stmt)):
-                return True
-        return False
-
-    def zero(self, name: str) -> gast.stmt:
-        declaration = assign(self.adj(name), call("_s2s.zeros_like", load(name)))
-        self.declarations[id(declaration)] = declaration  # kept: its id stays its own
-        return declaration
-
-    def hoist_declarations(self, body: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
-        """The loop body without the adjoint declarations at its top level, and those.
-
-        Nothing reads an adjoint during the forward sweep, and the reverse sweep meets first
-        the values of the last iteration: declared once after the loop (from those values),
-        the adjoints are the same, without an allocation per iteration.
-        """
-        kept = [s for s in body if id(s) not in self.declarations]
-        return kept, [s for s in body if id(s) in self.declarations]
-
-    def reset(self, name: str, in_place: bool) -> list[gast.stmt]:
-        """The adjoint restarting from zero where its variable's definition is reversed; not
-        needed for a variable defined once outside loops (nothing reads it afterwards).
-        Cleared in place unless a name bound just before may still see its array."""
-        if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
-            return []
-        if name in self.reassigned:  # assigned afresh on every iteration
-            return []
-        helper = "_s2s.cleared" if in_place else "_s2s.zeros_like"
-        return [assign(self.adj(name), call(helper, load(self.adj(name))))]
 
     # -- blocks and statements --------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
@@ -454,7 +283,7 @@ class ReverseMode(SavedValues):
             rev += resets(False)
             return primal, rev + self.shares(names, value, g, stmt, site)
         rev += self.shares(names, value, g, stmt, site)
-        return primal, rev + resets(not _may_keep_a_view(rev))
+        return primal, rev + resets(not set(names) & self.viewed_by(rev))
 
     def is_running_update(self, names: list[str], value: gast.AST) -> bool:
         """Whether the statement is ``s = s + t`` or ``s = s - t`` for an accumulating ``s``."""
@@ -618,26 +447,6 @@ def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
         return []
     test = gast.Compare(load(trips), [gast.Gt()], [const(0)])
     return [gast.If(test, stmts, [])]
-
-
-def _may_keep_a_view(stmts: list[gast.stmt]) -> bool:
-    """Whether one of these statements binds a name to a value that may be a view of another
-    array (``b_t = bx``, ``b_t = bx.T``, a helper's result) rather than a fresh one."""
-    for stmt in stmts:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            value = stmt.value
-            if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-                continue
-            if isinstance(value, gast.Call) and _adds_into(value, stmt.targets[0].id):
-                continue
-            return True
-    return False
-
-
-def _adds_into(value: gast.Call, name: str) -> bool:
-    """Whether ``value`` is ``helper(name, ...)``: an addition into ``name``'s own array."""
-    first = value.args[0] if value.args else None
-    return isinstance(first, gast.Name) and first.id == name
 
 
 def _first_write(tree: gast.FunctionDef, name: str) -> gast.AST:
