@@ -13,17 +13,9 @@ import numpy as np
 def best_time(fn: Callable[[], object], repeat: int = 7, min_time: float = 0.05) -> float:
     """Seconds per call: best over ``repeat`` rounds of enough calls to last ``min_time``."""
     fn()
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            break
-        calls *= 2
-    best = elapsed / calls
-    for _ in range(repeat - 1):
+    calls = _calls_for(fn, min_time)
+    best = float("inf")
+    for _ in range(repeat):
         start = time.perf_counter()
         for _ in range(calls):
             fn()

@@ -94,3 +94,10 @@ def test_out_argument_through_jit(fn):
 
     x = np.linspace(-2.0, 2.0, 7)
     np.testing.assert_allclose(s2s.jit(fn)(x), np.tanh(x), rtol=1e-15)
+
+
+def test_printer_respells_exactly_the_runtime_versions():
+    from s2s.codegen.printer import RUNTIME_VERSIONS
+    from s2s.runtime import fastmath
+
+    assert RUNTIME_VERSIONS == set(fastmath.__all__)

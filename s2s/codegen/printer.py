@@ -26,7 +26,8 @@ def to_source(tree: gast.AST) -> str:
 
 
 # NumPy functions the final code calls in s2s's runtime instead, which has faster versions
-# (same results to a few units in the last place; see s2s/runtime/fastmath.py).
+# (same results to a few units in the last place; see s2s/runtime/fastmath.py, whose
+# __all__ a test keeps equal to this: importing it here would import the runtime with s2s).
 RUNTIME_VERSIONS = frozenset({"tanh"})
 
 
