@@ -246,14 +246,15 @@ class ReverseMode(Adjoints, SavedValues):
         if isinstance(target, gast.Subscript):
             return [stmt], self.subscript_store(target, value, site)
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
-        primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
+        declared = [n for n in names if self.accumulating(n) and n not in self.reassigned]
+        primal = [stmt] + [self.zero(n) for n in declared]
         if not any(n in self.active for n in names):
             return [stmt], []
 
         def resets(in_place: bool) -> list[gast.stmt]:
             return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place)]
 
-        if len(names) == 1 and names[0] in self.single_use:
+        if len(names) == 1 and names[0] in self.single_use | self.reassigned:
             if names[0] not in self.has_adjoint:
                 return primal, []  # its one use passed no derivative back
         if not value_is_differentiable(value) or isinstance(value, gast.Constant):

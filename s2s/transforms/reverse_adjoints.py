@@ -3,10 +3,11 @@
 An *accumulating* adjoint (``bx``) is declared as zeros where its variable is defined (after
 the loop, for variables defined in one), receives shares in place, and is cleared where the
 definition is reversed. A temporary of the A-normal form used once takes its one share by
-assignment instead (summed to the shape of the adjoint declared after the loop, for
-temporaries in loops that are broadcast operands). Such a share may be a view of another
-adjoint: the views are traced (``alias_roots``), so that an adjoint is never changed in place
-while a view of it is still to be read.
+assignment instead (for temporaries in loops that are broadcast operands, summed to the shape
+of the value the temporary holds after the loop: an adjoint declared outside the loop would be
+one more variable Numba's SSA pass must rewrite, at a cost that grows with the function's size).
+Such a share may be a view of another adjoint: the views are traced (``alias_roots``), so that
+an adjoint is never changed in place while a view of it is still to be read.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Adjoints:
     def _single_use_temporaries(self) -> tuple[set[str], set[str]]:
         """ANF temporaries defined once and used once, in the same block, not subscripted: those
         whose adjoint is assigned from their one share, and those (broadcast operands inside
-        loops) whose share is summed to the shape of an adjoint declared after the loop."""
+        loops) whose share is summed to the shape of the value they hold after the loop."""
         subscripted = set()
         for node in walk(self.tree):
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
@@ -74,8 +75,8 @@ class Adjoints:
             ):
                 found.add(name)
         found &= self._same_block_uses(found)
-        # Summed to its shape, which the reverse sweep does not keep per iteration: the adjoint
-        # declared after the loop (from the last iteration's value) gives the shape instead.
+        # Summed to its shape, which the reverse sweep does not keep per iteration: the value
+        # it holds after the loop (from the last iteration) gives the shape instead.
         reassigned = found & broadcast_operands & self.defs.in_loop_defs
         return found - reassigned, reassigned
 
@@ -108,13 +109,9 @@ class Adjoints:
             return []
         adjoint = self.adj(name)
         if name in self.single_use or name in self.reassigned:
-            if name in self.single_use:
-                self.has_adjoint.add(name)
-                shape = load(name)  # defined once outside loops: its value gives the shape
-            else:
-                shape = load(adjoint)  # declared after the loop, from the last iteration
-            if broadcast:
-                share = call("_s2s.unbroadcast", share, shape)
+            self.has_adjoint.add(name)
+            if broadcast:  # a temporary in a loop: its last iteration's value gives the shape
+                share = call("_s2s.unbroadcast", share, load(name))
             return [assign(adjoint, self.unshared(name, share))]
         # Accumulating adjoints are never shared with another variable: add in place.
         into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
