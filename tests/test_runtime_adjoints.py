@@ -687,3 +687,24 @@ def test_cholesky_adjoint(n, rng):
     share = _s2s.cholesky_adjoint(g, low)
     np.testing.assert_allclose(share, share.T)
     same(nb_cholesky_adjoint(g, low), share)
+
+
+# -- adjoints of variables whose shape changes ------------------------------------------------
+@numba.njit
+def nb_fitted_and_cleared(x, like):
+    return _s2s.fitted(x, like), _s2s.cleared_like(x.copy(), like)
+
+
+@pytest.mark.parametrize("like_shape", [(2, 3), (4, 3), (1, 3)])
+def test_fitted_and_cleared_like_take_the_shape_of_the_value(like_shape, rng):
+    adjoint = rng.standard_normal((2, 3))
+    like = rng.standard_normal(like_shape)[:, ::-1]  # only its shape counts: a view will do
+    same = like_shape == adjoint.shape
+    for fitted, cleared in [
+        (_s2s.fitted(adjoint, like), _s2s.cleared_like(adjoint.copy(), like)),
+        nb_fitted_and_cleared(adjoint, like),
+    ]:
+        assert fitted.shape == cleared.shape == like_shape
+        np.testing.assert_array_equal(fitted, adjoint if same else np.zeros(like_shape))
+        np.testing.assert_array_equal(cleared, np.zeros(like_shape))
+    assert _s2s.fitted(1.5, 2.0) == 1.5 and _s2s.cleared_like(1.5, 2.0) == 0.0

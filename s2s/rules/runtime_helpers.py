@@ -10,6 +10,7 @@ from .registry import definto, defjvp, deflinear, nondifferentiable
 nondifferentiable(
     "_s2s.zeros_like",
     "_s2s.cleared",
+    "_s2s.cleared_like",
     "_s2s.ones_like",
     "_s2s.grad_seed",
     "_s2s.in_range",
@@ -37,6 +38,8 @@ defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
 # A fresh zero Jacobian (2-D view, full array): its tangent is another one.
 defjvp("_s2s.jacobian_like", "out, x", tangent="_s2s.jacobian_like(out, x)")
 
+# An adjoint refitted to a variable's shape: as it is, or zeros; its tangent likewise.
+defjvp("_s2s.fitted", "x, like", tangent="_s2s.fitted(dx, like)")
 deflinear(["_s2s.save", "_s2s.lower_triangle_adjoint"], "x")
 deflinear("_s2s.unbroadcast", "g, x")
 deflinear("_s2s.cast_like", "g, x")

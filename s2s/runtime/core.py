@@ -13,6 +13,8 @@ from ._common import _is_array
 __all__ = [
     "zeros_like",
     "cleared",
+    "cleared_like",
+    "fitted",
     "ones_like",
     "unbroadcast",
     "accumulate",
@@ -72,6 +74,48 @@ def _cleared(x):
         return lambda x: np.float32(0.0)
     if isinstance(x, types.Number) or isinstance(x, types.Boolean):
         return lambda x: 0.0
+
+
+def cleared_like(x, like):
+    """:func:`cleared`, for an adjoint whose variable may change shape: zeros of ``like``'s
+    shape, in place when that is ``x``'s."""
+    if _is_array(x) and np.shape(x) != np.shape(like):
+        return np.zeros(np.shape(like))
+    return cleared(x)
+
+
+@overload(cleared_like)
+def _cleared_like(x, like):
+    if isinstance(x, types.Array):
+
+        def fill_or_fresh(x, like):
+            if x.shape != like.shape:
+                return np.zeros(like.shape)
+            return cleared(x)
+
+        return fill_or_fresh
+    return lambda x, like: cleared(x)
+
+
+def fitted(x, like):
+    """The adjoint ``x`` as it is if it has ``like``'s shape, else zeros of that shape (an
+    array variable's shape changed since the adjoint was last used)."""
+    if _is_array(x) and np.shape(x) != np.shape(like):
+        return np.zeros(np.shape(like))
+    return x
+
+
+@overload(fitted)
+def _fitted(x, like):
+    if isinstance(x, types.Array):
+
+        def same_or_fresh(x, like):
+            if x.shape != like.shape:
+                return np.zeros(like.shape)
+            return x
+
+        return same_or_fresh
+    return lambda x, like: x
 
 
 def ones_like(x):

@@ -170,6 +170,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.loops.pop()
         self.restored.pop()
         self.loop_depth -= 1
+        body_rev = self.prologues.pop(id(stmt.body), []) + body_rev
         if body_rev:
             body_fwd, declared = self.hoist_declarations(body_fwd)
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
@@ -218,6 +219,7 @@ class ReverseMode(Adjoints, SavedValues):
         body_fwd, body_rev = self.block(stmt.body)
         self.loops.pop()
         self.loop_depth -= 1
+        body_rev = self.prologues.pop(id(stmt.body), []) + body_rev
         if not body_rev:
             return [gast.While(stmt.test, body_fwd, [])], []
         body_fwd, declared = self.hoist_declarations(body_fwd)
@@ -252,7 +254,11 @@ class ReverseMode(Adjoints, SavedValues):
             return [stmt], []
 
         def resets(in_place: bool) -> list[gast.stmt]:
-            return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place)]
+            return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place, site)]
+
+        for n in names:
+            if n in self.shape_varying and self.accumulating(n):
+                self.refit_each_iteration(n, site)
 
         if len(names) == 1 and names[0] in self.single_use | self.reassigned:
             if names[0] not in self.has_adjoint:

@@ -7,7 +7,9 @@ assignment instead (for temporaries in loops that are broadcast operands, summed
 of the value the temporary holds after the loop: an adjoint declared outside the loop would be
 one more variable Numba's SSA pass must rewrite, at a cost that grows with the function's size).
 Such a share may be a view of another adjoint: the views are traced (``alias_roots``), so that
-an adjoint is never changed in place while a view of it is still to be read.
+an adjoint is never changed in place while a view of it is still to be read. A variable whose
+arrays may change shape (``analysis.shapes``) has its adjoint fitted to the value it belongs
+to: where a definition is reversed, and at the top of each reverse iteration of its loop.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import statement_reads, targets_of
+from ..analysis.definitions import changed_by, names_read, statement_reads, targets_of
+from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, walk
 from ..rules import ACCUMULATE_INTO
 
@@ -36,6 +39,9 @@ class Adjoints:
         # `bx = _s2s.zeros_like(x)` statements by id (some are dropped from the output: kept
         # here, so that no other statement is ever given the same id)
         self.declarations: dict[int, gast.stmt] = {}
+        self.shape_varying = shape_varying(self.tree, self.defs)
+        # id of a loop body -> statements opening each iteration of its reverse sweep
+        self.prologues: dict[int, list[gast.stmt]] = {}
         self.single_use, self.reassigned = self._single_use_temporaries()
 
     # -- names -------------------------------------------------------------------------------
@@ -77,8 +83,9 @@ class Adjoints:
         found &= self._same_block_uses(found)
         # Summed to its shape, which the reverse sweep does not keep per iteration: the value
         # it holds after the loop (from the last iteration) gives the shape instead.
-        reassigned = found & broadcast_operands & self.defs.in_loop_defs
-        return found - reassigned, reassigned
+        # (Those whose shape may change between iterations are accumulated like variables.)
+        in_loops = found & broadcast_operands & self.defs.in_loop_defs
+        return found - in_loops, in_loops - self.shape_varying
 
     def _same_block_uses(self, candidates: set[str]) -> set[str]:
         ok = set()
@@ -193,13 +200,87 @@ class Adjoints:
         kept = [s for s in body if id(s) not in self.declarations]
         return kept, [s for s in body if id(s) in self.declarations]
 
-    def reset(self, name: str, in_place: bool) -> list[gast.stmt]:
+    def reset(self, name: str, in_place: bool, site) -> list[gast.stmt]:
         """The adjoint restarting from zero where its variable's definition is reversed; not
         needed for a variable defined once outside loops (nothing reads it afterwards).
-        Cleared in place unless a name bound just before may still see its array."""
+        Cleared in place unless a name bound just before may still see its array; for a
+        variable whose shape may change, zeros of the shape of the value it held before."""
         if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
             return []
         if name in self.reassigned:  # assigned afresh on every iteration
             return []
+        adjoint = self.adj(name)
+        if name in self.shape_varying:
+            before = self.value_before(name, site)
+            if before is not None:
+                if in_place:
+                    return [assign(adjoint, call("_s2s.cleared_like", load(adjoint), before))]
+                return [assign(adjoint, call("_s2s.zeros_like", before))]
         helper = "_s2s.cleared" if in_place else "_s2s.zeros_like"
-        return [assign(self.adj(name), call(helper, load(self.adj(name))))]
+        return [assign(adjoint, call(helper, load(adjoint)))]
+
+    # -- variables whose shape may change ------------------------------------------------------
+    def value_before(self, name: str, site) -> gast.AST | None:
+        """``name``'s value just before the definition being reversed, where it surely has
+        one: from an earlier definition in the same block, or, in a loop whose iterations
+        read it before defining it, from the previous iteration (or from before the loop)."""
+        stmts, here = self.position[-1]
+        if any(name in targets_of(s) for s in stmts[:here] if isinstance(s, gast.Assign)):
+            return self.ref(name, site)
+        if self._carried(name) and self._defined_on_entry(name):
+            return self.ref(name, site)
+        return None
+
+    def refit_each_iteration(self, name: str, site) -> None:
+        """For a loop variable whose shape may change and whose value is new on every
+        iteration: the reverse sweep fits its adjoint, at the top of each iteration, to the
+        value it has at the end of that iteration (kept here, at its last definition)."""
+        loop = self._enclosing_loop()
+        stmts, here = self.position[-1]
+        if loop is None or self._carried(name):
+            return
+        if any(name in changed_by(s) for s in stmts[here + 1 :]):
+            return  # not the iteration's last definition
+        saved_flag, self.copy_saved = self.copy_saved, False  # only its shape is read
+        try:
+            value = self.save(name, site, after=True)
+        finally:
+            self.copy_saved = saved_flag
+        adjoint = self.adj(name)
+        fitted = assign(adjoint, call("_s2s.fitted", load(adjoint), value))
+        self.prologues.setdefault(id(stmts), []).extend([site.restore.pop(), fitted])
+
+    def _enclosing_loop(self) -> gast.For | gast.While | None:
+        """The loop whose body is the block being reversed, if it is one."""
+        if len(self.position) < 3:
+            return None
+        outer, at = self.position[-2]
+        loop = outer[at] if at < len(outer) else None
+        if isinstance(loop, (gast.For, gast.While)) and loop.body is self.position[-1][0]:
+            return loop
+        return None
+
+    def _carried(self, name: str) -> bool:
+        """Whether each iteration of the loop around this block reads ``name`` before
+        defining it: a value carried over from the previous iteration."""
+        loop = self._enclosing_loop()
+        if loop is None:
+            return False
+        if isinstance(loop, gast.While) and name in names_read(loop.test):
+            return True
+        for stmt in self.position[-1][0]:
+            if name in names_read(stmt):
+                return True
+            if name in changed_by(stmt):
+                return False
+        return False
+
+    def _defined_on_entry(self, name: str) -> bool:
+        """Whether ``name`` is an argument or defined (at the top of a block) before the
+        statement that holds the block being reversed."""
+        if name in self.defs.params:
+            return True
+        for stmts, at in self.position[1:-1]:
+            if any(name in targets_of(s) for s in stmts[:at] if isinstance(s, gast.Assign)):
+                return True
+        return False

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .registry import array, case, integer
+from .registry import array, case, integer, scalar
 
 
 @case(array(6), tags={"index"})
@@ -219,3 +219,52 @@ def array_and_scalar_output(x):
     for i in range(1, x.shape[0]):
         y[i] = y[i - 1] + x[i] * x[i]
     return y, y[-1] * 0.5
+
+
+# Arrays whose shape changes from one iteration, or one binding, to the next: reverse mode
+# must give each adjoint the shape of the value it belongs to (not the last one's).
+@case(array(5), scalar(0.5, 1.5), tags={"loop", "slice", "broadcast", "reduction"})
+def shrinking_slices(x, w):
+    s = 0.0
+    for i in range(4, 0, -1):
+        t = x[:i] * w
+        s = s + np.sum(t * t)
+    return s
+
+
+@case(array(5), tags={"loop", "slice", "reduction"})
+def growing_slices_squared(x):
+    s = 0.0
+    for i in range(1, 5):
+        t = x[:i] * x[:i]
+        s = s + np.sum(t * t)
+    return s
+
+
+@case(array(4), scalar(0.5, 1.5), tags={"slice", "reduction"})
+def rebound_to_smaller_slice(x, w):
+    t = x[:3] * w
+    s = np.sum(t * t)
+    t = x[:2] * w
+    s = s + np.sum(t * t)
+    return s
+
+
+@case(array(6), scalar(0.5, 1.5), tags={"loop", "slice", "broadcast", "reduction"})
+def shrinking_carried_array(x, w):
+    a = x * w
+    s = 0.0
+    for _ in range(3):
+        a = a[1:] * w
+        s = s + np.sum(a * a)
+    return s
+
+
+@case(array(6), tags={"loop", "slice", "reduction", "math"})
+def windows_of_changing_width(x):
+    s = 0.0
+    for i in range(1, 5):
+        window = x[i - 1 : 2 * i]
+        window = np.sin(window) * window
+        s = s + np.sum(window) / window.shape[0]
+    return s

@@ -1,0 +1,196 @@
+"""Variables whose arrays may change shape: from one loop iteration, or one definition, to the next.
+
+Reverse mode keeps one adjoint array per variable and clears it in place where a definition is
+reversed: right while the variable keeps its shape. Shapes change where they come from values
+rather than from other shapes: slices (``x[:i]``, ``x[1:]``), arrays built from numbers
+(``np.zeros(n)``, ``np.arange(i)``), reshaping, and whatever is computed from those. For such
+variables the reverse sweep takes each adjoint's shape from the value it belongs to.
+
+A syntactic over-approximation, flow-insensitive like activity analysis: a variable flagged
+here may well keep its shape (it then costs a saved value and a shape comparison where its
+adjoint restarts). Not caught: a variable given, at different places, arrays of different
+shapes that are all shapes of arguments (``t = x * w`` then ``t = y * w``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from ..gastutil import children, walk
+from .activity import call_name
+from .definitions import Definitions
+
+# Calls whose result has a shape given by their arguments' values.
+SHAPE_FROM_VALUES = frozenset(
+    {
+        "np.zeros",
+        "np.ones",
+        "np.empty",
+        "np.full",
+        "np.arange",
+        "np.linspace",
+        "np.eye",
+        "np.identity",
+        "np.reshape",
+        "np.append",
+        "np.concatenate",
+        "np.stack",
+        "np.hstack",
+        "np.vstack",
+        "np.repeat",
+        "np.tile",
+        "np.resize",
+        "np.delete",
+        "np.insert",
+        "np.nonzero",
+        "np.flatnonzero",
+        "np.argwhere",
+        "np.unique",
+        "np.diag",
+    }
+)
+SHAPE_METHODS = frozenset({"reshape", "repeat", "nonzero"})
+
+# Calls whose result is a number whatever the shapes of their arguments (reductions: when
+# given the array alone, no axis).
+NUMBER_RESULTS = frozenset(
+    {
+        "len",
+        "float",
+        "int",
+        "bool",
+        "np.sum",
+        "np.mean",
+        "np.prod",
+        "np.max",
+        "np.min",
+        "np.amax",
+        "np.amin",
+        "np.vdot",
+        "np.linalg.norm",
+        "np.linalg.det",
+        "np.trace",
+    }
+)
+
+
+def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
+    """The names that may be bound to arrays of different shapes during one call.
+
+    Two ways: a binding in a loop whose value's shape may change from one iteration to the
+    next (``t = x[:i]``, ``t = np.zeros(n)`` with ``n`` changing, or computed from such a
+    value); or bindings at several places, one of which has a shape set by values
+    (``t = x[:3] * w`` ... ``t = x[:2] * w``).
+    """
+    values: dict[str, list[gast.AST]] = {}
+    sites: Counter = Counter()
+    for node in walk(tree):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for name in _bound_names(target):
+                    values.setdefault(name, []).append(node.value)
+                    sites[name] += 1
+        elif isinstance(node, gast.For):
+            for name in _bound_names(node.target):
+                values.setdefault(name, []).append(node.iter)  # an element: the rows' shape
+                sites[name] += 1
+        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            values.setdefault(node.target.id, []).append(node.value)
+            sites[node.target.id] += 1
+    fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
+    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed))
+    set_by_values = _closure(values, set(values), _ShapeRule(None))
+    return per_iteration | {n for n in set_by_values if sites[n] > 1}
+
+
+def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> set[str]:
+    """The least set of ``candidates`` some of whose values ``rule`` finds may vary, given
+    that set."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(candidates - found):
+            if any(rule.may_vary(v, found) for v in values.get(name, ())):
+                found.add(name)
+                changed = True
+    return found
+
+
+class _ShapeRule:
+    """Whether an expression's shape may vary. With ``fixed`` names (bound once, outside
+    loops): between evaluations, so slices and array constructors vary only when their
+    bounds or sizes read other names. Without: at all, so any bounded slice or
+    constructor does."""
+
+    def __init__(self, fixed: set[str] | None):
+        self.fixed = fixed
+
+    def _reads_changing(self, node: gast.AST) -> bool:
+        if self.fixed is None:
+            return True
+        return any(
+            isinstance(n, gast.Name) and n.id not in self.fixed and n.id not in ("np", "math")
+            for n in walk(node)
+        )
+
+    def may_vary(self, node: gast.AST, varying: set[str]) -> bool:
+        if isinstance(node, gast.Name):
+            return node.id in varying
+        if isinstance(node, gast.Constant):
+            return False
+        if isinstance(node, gast.Attribute):
+            if node.attr in ("shape", "size", "ndim", "dtype"):
+                return False  # numbers, or a tuple of a fixed length
+            return self.may_vary(node.value, varying)
+        if isinstance(node, gast.Subscript):
+            if self.may_vary(node.value, varying):
+                return True
+            bounds = _slice_bounds(node.slice)
+            if bounds and (
+                self._reads_changing(node.value) or any(map(self._reads_changing, bounds))
+            ):
+                return True  # a slice of an array rebound (`a = a[1:]`), or with changing bounds
+            return self._index_may_vary(node.slice, varying)
+        if isinstance(node, gast.Call):
+            name = call_name(node)
+            if name.startswith("math.") or (
+                name in NUMBER_RESULTS and len(node.args) == 1 and not node.keywords
+            ):
+                return False
+            operands = [*node.args, *(k.value for k in node.keywords)]
+            if name in SHAPE_FROM_VALUES or (
+                isinstance(node.func, gast.Attribute) and node.func.attr in SHAPE_METHODS
+            ):
+                if any(self._reads_changing(a) for a in operands):
+                    return True
+            if isinstance(node.func, gast.Attribute):
+                operands.append(node.func.value)  # a method's array
+            return any(self.may_vary(a, varying) for a in operands)
+        return any(self.may_vary(child, varying) for child in children(node))
+
+    def _index_may_vary(self, index: gast.AST, varying: set[str]) -> bool:
+        if isinstance(index, gast.Tuple):
+            return any(self._index_may_vary(elt, varying) for elt in index.elts)
+        if isinstance(index, gast.Slice):
+            return False  # see `_slice_bounds`
+        return self.may_vary(index, varying)  # a number (no change of shape) or index array
+
+
+def _slice_bounds(index: gast.AST) -> list[gast.AST]:
+    """The bounds and steps of the slices in an index (``x[:]`` has none)."""
+    if isinstance(index, gast.Tuple):
+        return [b for elt in index.elts for b in _slice_bounds(elt)]
+    if isinstance(index, gast.Slice):
+        return [p for p in (index.lower, index.upper, index.step) if p is not None]
+    return []
+
+
+def _bound_names(target: gast.AST) -> list[str]:
+    if isinstance(target, gast.Name):
+        return [target.id]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [n for elt in target.elts for n in _bound_names(elt)]
+    return []

@@ -1,0 +1,89 @@
+"""Which variables may change shape: reverse mode refits their adjoints, and only theirs."""
+
+from __future__ import annotations
+
+import textwrap
+
+import gast
+import pytest
+
+from s2s.analysis.definitions import analyse
+from s2s.analysis.shapes import shape_varying
+
+
+def varying(source: str) -> set[str]:
+    tree = gast.parse(textwrap.dedent(source)).body[0]
+    return shape_varying(tree, analyse(tree))
+
+
+def test_scalar_loop_code_keeps_its_shapes():
+    # Rebinding in a loop is not enough: nothing here sets a shape from a value.
+    assert not varying(
+        """
+        def f(p, h, n):
+            a = p[0]
+            for _ in range(n):
+                d = a - p[1]
+                c = math.cos(d)
+                d = c * h
+                a = a + d
+            return a
+        """
+    )
+
+
+def test_arrays_sized_once_keep_their_shapes():
+    assert not varying(
+        """
+        def f(a):
+            h = np.zeros(a.shape[1])
+            for t in range(a.shape[0]):
+                for j in range(a.shape[1]):
+                    u = h[j] + a[t, j]
+                    row = a[t, 1:] * u
+                    h[j] = np.sum(row)
+            return h
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    "loop_body, expected",
+    [
+        ("t = x[:i] * w", {"t"}),
+        ("t = x[i - 1 : 2 * i]", {"t"}),
+        ("t = np.zeros(i) + w", {"t"}),
+        ("t = x.reshape((i, -1))", {"t"}),
+        ("u = x[:i]\n    t = np.exp(u) * w", {"t", "u"}),
+        ("t = x[1:] * w", set()),
+        ("t = x[i] * w", set()),
+        ("t = np.sum(x[:i]) * w", set()),
+    ],
+)
+def test_shapes_set_by_values_that_change_between_iterations(loop_body, expected):
+    source = f"def f(x, w):\n  for i in range(1, 4):\n    {loop_body}\n    w = w + 1.0\n  return w"
+    assert varying(source) == expected
+
+
+def test_an_array_sliced_from_itself_shrinks():
+    assert varying(
+        """
+        def f(x, w):
+            a = x * w
+            for _ in range(3):
+                a = a[1:] * w
+            return a
+        """
+    ) == {"a"}
+
+
+def test_rebinding_to_slices_of_other_sizes():
+    assert varying(
+        """
+        def f(x, w):
+            t = x[:3] * w
+            s = np.sum(t)
+            t = x[:2] * w
+            return s + np.sum(t)
+        """
+    ) == {"t"}
