@@ -87,3 +87,20 @@ def test_rebinding_to_slices_of_other_sizes():
             return s + np.sum(t)
         """
     ) == {"t"}
+
+
+def test_elements_of_an_array_sized_by_values_keep_their_shape():
+    # `s` is rebound at several places, from elements of `h` (sized by `n`): still numbers.
+    assert not varying(
+        """
+        def f(W, b, n):
+            h = np.zeros(n)
+            loss = 0.0
+            for i in range(n):
+                s = b[i]
+                for j in range(n):
+                    s = s + W[i, j] * h[j]
+                loss = loss + s
+            return loss
+        """
+    )

@@ -85,6 +85,9 @@ class ReverseMode(Adjoints, SavedValues):
             fwd, rev = self.statement(stmts[k])
             forward[:0] = fwd
             reverse.extend(rev)
+        if reverse:
+            self.position[-1] = (stmts, len(stmts))
+            reverse[:0] = self.refit_each_iteration(stmts, forward)
         self.position.pop()
         self.block_refs.pop()
         return forward, reverse
@@ -170,7 +173,6 @@ class ReverseMode(Adjoints, SavedValues):
         self.loops.pop()
         self.restored.pop()
         self.loop_depth -= 1
-        body_rev = self.prologues.pop(id(stmt.body), []) + body_rev
         if body_rev:
             body_fwd, declared = self.hoist_declarations(body_fwd)
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
@@ -219,7 +221,6 @@ class ReverseMode(Adjoints, SavedValues):
         body_fwd, body_rev = self.block(stmt.body)
         self.loops.pop()
         self.loop_depth -= 1
-        body_rev = self.prologues.pop(id(stmt.body), []) + body_rev
         if not body_rev:
             return [gast.While(stmt.test, body_fwd, [])], []
         body_fwd, declared = self.hoist_declarations(body_fwd)
@@ -256,10 +257,6 @@ class ReverseMode(Adjoints, SavedValues):
         def resets(in_place: bool) -> list[gast.stmt]:
             return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place, site)]
 
-        for n in names:
-            if n in self.shape_varying and self.accumulating(n):
-                self.refit_each_iteration(n, site)
-
         if len(names) == 1 and names[0] in self.single_use | self.reassigned:
             if names[0] not in self.has_adjoint:
                 return primal, []  # its one use passed no derivative back
@@ -278,7 +275,7 @@ class ReverseMode(Adjoints, SavedValues):
             sign = gast.USub() if isinstance(value.op, gast.Sub) else gast.UAdd()
             if isinstance(other, gast.Name) and other.id in self.active:
                 share = g if isinstance(sign, gast.UAdd) else gast.UnaryOp(sign, g)
-                return [stmt], self.contribute(other.id, share, broadcast=True)
+                return [stmt], self.contribute(other.id, share, True, site)
             return [stmt], []  # `bs` exists already: `s` was defined before
         operands = {n.id for n in walk(value) if isinstance(n, gast.Name)}
         rev: list[gast.stmt] = []
@@ -348,7 +345,7 @@ class ReverseMode(Adjoints, SavedValues):
             if not (isinstance(operand, gast.Name) and operand.id in self.active):
                 continue
             share = self.instantiate(template, bound, g, result, site)
-            out += self.contribute(operand.id, share, rule.broadcast)
+            out += self.contribute(operand.id, share, rule.broadcast, site)
         return out
 
     def instantiate(self, template, bound, g, result, site, extra=None) -> gast.AST:
@@ -396,7 +393,7 @@ class ReverseMode(Adjoints, SavedValues):
         part = gast.Subscript(load(self.adj(base)), index, gast.Load())
         rev = []
         if isinstance(value, gast.Name) and value.id in self.active:
-            rev += self.contribute(value.id, call("_s2s.save", part), broadcast=True)
+            rev += self.contribute(value.id, call("_s2s.save", part), True, site)
         cleared = gast.Subscript(load(self.adj(base)), clone(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))
         return rev

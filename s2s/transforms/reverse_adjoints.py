@@ -17,10 +17,11 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import changed_by, names_read, statement_reads, targets_of
+from ..analysis.definitions import statement_reads, targets_of
 from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, walk
 from ..rules import ACCUMULATE_INTO
+from .reverse_values import Site
 
 
 class Adjoints:
@@ -40,8 +41,6 @@ class Adjoints:
         # here, so that no other statement is ever given the same id)
         self.declarations: dict[int, gast.stmt] = {}
         self.shape_varying = shape_varying(self.tree, self.defs)
-        # id of a loop body -> statements opening each iteration of its reverse sweep
-        self.prologues: dict[int, list[gast.stmt]] = {}
         self.single_use, self.reassigned = self._single_use_temporaries()
 
     # -- names -------------------------------------------------------------------------------
@@ -83,9 +82,8 @@ class Adjoints:
         found &= self._same_block_uses(found)
         # Summed to its shape, which the reverse sweep does not keep per iteration: the value
         # it holds after the loop (from the last iteration) gives the shape instead.
-        # (Those whose shape may change between iterations are accumulated like variables.)
-        in_loops = found & broadcast_operands & self.defs.in_loop_defs
-        return found - in_loops, in_loops - self.shape_varying
+        reassigned = found & broadcast_operands & self.defs.in_loop_defs
+        return found - reassigned, reassigned
 
     def _same_block_uses(self, candidates: set[str]) -> set[str]:
         ok = set()
@@ -110,15 +108,21 @@ class Adjoints:
         return name in self.active and name not in self.single_use
 
     # -- adjoint accumulation ------------------------------------------------------------------
-    def contribute(self, name: str, share: gast.AST, broadcast: bool = False) -> list[gast.stmt]:
-        """Add ``share`` to ``name``'s adjoint (summed to its shape if ``broadcast``)."""
+    def contribute(
+        self, name: str, share: gast.AST, broadcast: bool = False, site=None
+    ) -> list[gast.stmt]:
+        """Add ``share`` to ``name``'s adjoint (summed to its shape if ``broadcast``; the
+        statement's ``site`` keeps the value that gives the shape, where it may change)."""
         if name not in self.active:
             return []
         adjoint = self.adj(name)
         if name in self.single_use or name in self.reassigned:
             self.has_adjoint.add(name)
-            if broadcast:  # a temporary in a loop: its last iteration's value gives the shape
-                share = call("_s2s.unbroadcast", share, load(name))
+            if broadcast:  # a loop's temporary: its last value gives the shape, if it is fixed
+                shape = load(name)
+                if name in self.shape_varying and site is not None:
+                    shape = self.ref(name, site)
+                share = call("_s2s.unbroadcast", share, shape)
             return [assign(adjoint, self.unshared(name, share))]
         # Accumulating adjoints are never shared with another variable: add in place.
         into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
@@ -222,33 +226,35 @@ class Adjoints:
     # -- variables whose shape may change ------------------------------------------------------
     def value_before(self, name: str, site) -> gast.AST | None:
         """``name``'s value just before the definition being reversed, where it surely has
-        one: from an earlier definition in the same block, or, in a loop whose iterations
-        read it before defining it, from the previous iteration (or from before the loop)."""
-        stmts, here = self.position[-1]
-        if any(name in targets_of(s) for s in stmts[:here] if isinstance(s, gast.Assign)):
-            return self.ref(name, site)
-        if self._carried(name) and self._defined_on_entry(name):
+        one: an argument, or defined earlier in this block or in a block around it (inside a
+        loop: on the previous iteration, or before the loop)."""
+        if self._defined_before(name, self.position[1:]):
             return self.ref(name, site)
         return None
 
-    def refit_each_iteration(self, name: str, site) -> None:
-        """For a loop variable whose shape may change and whose value is new on every
-        iteration: the reverse sweep fits its adjoint, at the top of each iteration, to the
-        value it has at the end of that iteration (kept here, at its last definition)."""
-        loop = self._enclosing_loop()
-        stmts, here = self.position[-1]
-        if loop is None or self._carried(name):
-            return
-        if any(name in changed_by(s) for s in stmts[here + 1 :]):
-            return  # not the iteration's last definition
-        saved_flag, self.copy_saved = self.copy_saved, False  # only its shape is read
-        try:
-            value = self.save(name, site, after=True)
-        finally:
-            self.copy_saved = saved_flag
-        adjoint = self.adj(name)
-        fitted = assign(adjoint, call("_s2s.fitted", load(adjoint), value))
-        self.prologues.setdefault(id(stmts), []).extend([site.restore.pop(), fitted])
+    def refit_each_iteration(self, body: list[gast.stmt], forward: list[gast.stmt]):
+        """The statements opening each reverse iteration of the loop whose body this is: the
+        variables it defines whose shape may change, and that have no value before the loop,
+        get their adjoints fitted to the value they have at the end of the iteration (kept
+        at the end of ``forward``, the forward iteration)."""
+        if self._enclosing_loop() is None:
+            return []
+        prologue: list[gast.stmt] = []
+        for name in sorted(_surely_assigned(body) & self.shape_varying):
+            if not self.accumulating(name) or name in self.reassigned:
+                continue  # no adjoint carried from one reverse iteration to the next
+            if self._defined_before(name, self.position[1:-1]):
+                continue  # its definitions reset it from the value they replace
+            site = Site()
+            saved_flag, self.copy_saved = self.copy_saved, False  # only its shape is read
+            try:
+                value = self.save(name, site, after=True)
+            finally:
+                self.copy_saved = saved_flag
+            forward.extend(site.after)
+            adjoint = self.adj(name)
+            prologue += site.restore + [assign(adjoint, call("_s2s.fitted", load(adjoint), value))]
+        return prologue
 
     def _enclosing_loop(self) -> gast.For | gast.While | None:
         """The loop whose body is the block being reversed, if it is one."""
@@ -260,27 +266,25 @@ class Adjoints:
             return loop
         return None
 
-    def _carried(self, name: str) -> bool:
-        """Whether each iteration of the loop around this block reads ``name`` before
-        defining it: a value carried over from the previous iteration."""
-        loop = self._enclosing_loop()
-        if loop is None:
-            return False
-        if isinstance(loop, gast.While) and name in names_read(loop.test):
-            return True
-        for stmt in self.position[-1][0]:
-            if name in names_read(stmt):
-                return True
-            if name in changed_by(stmt):
-                return False
-        return False
-
-    def _defined_on_entry(self, name: str) -> bool:
-        """Whether ``name`` is an argument or defined (at the top of a block) before the
-        statement that holds the block being reversed."""
+    def _defined_before(self, name: str, levels) -> bool:
+        """Whether ``name`` is an argument or assigned, at the top of one of the blocks in
+        ``levels`` (``(statements, index)``), before the statement at that index."""
         if name in self.defs.params:
             return True
-        for stmts, at in self.position[1:-1]:
-            if any(name in targets_of(s) for s in stmts[:at] if isinstance(s, gast.Assign)):
-                return True
-        return False
+        return any(
+            name in targets_of(stmt)
+            for stmts, at in levels
+            for stmt in stmts[:at]
+            if isinstance(stmt, gast.Assign)
+        )
+
+
+def _surely_assigned(stmts: list[gast.stmt]) -> set[str]:
+    """The names the statements assign whichever way their branches go."""
+    names: set[str] = set()
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign):
+            names.update(targets_of(stmt))
+        elif isinstance(stmt, gast.If):
+            names |= _surely_assigned(stmt.body) & _surely_assigned(stmt.orelse)
+    return names

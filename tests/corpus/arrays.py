@@ -268,3 +268,26 @@ def windows_of_changing_width(x):
         window = np.sin(window) * window
         s = s + np.sum(window) / window.shape[0]
     return s
+
+
+@case(array(5), scalar(0.5, 1.5), tags={"loop", "if", "slice", "broadcast", "reduction"})
+def branch_picks_slice_width(x, w):
+    s = 0.0
+    for i in range(1, 5):
+        if i % 2 == 0:
+            t = x[:i] * w
+        else:
+            t = x[:1] * w
+        s = s + np.sum(t * t)
+    return s
+
+
+@case(array(5), scalar(0.5, 1.5), tags={"while", "slice", "broadcast", "reduction"})
+def while_shrinking_slices(x, w):
+    s = 0.0
+    n = x.shape[0]
+    while n > 1:
+        t = x[:n] * w
+        s = s + np.sum(t * t)
+        n -= 1
+    return s
