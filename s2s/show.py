@@ -29,13 +29,12 @@ def show(fn: Any, stage: str = "final") -> str:
     <BLANKLINE>
     >>> print(s2s.show(s2s.grad(f)))
     def f_grad(x, y):
-        bx = _s2s.zeros_like(x)
         _t3 = x * y
         _t2 = _t3 + 1.0
         _seed = _s2s.grad_seed(_t2 ** 2)
         b_t2 = _s2s.unbroadcast(_seed * 2 * _t2 ** (2 - 1), _t2)
         b_t3 = _s2s.unbroadcast(b_t2, _t3)
-        bx = _s2s.accumulate_into(bx, b_t3 * y)
+        bx = _s2s.unbroadcast(b_t3 * y, x)
         return _s2s.cast_like(bx, x)
     <BLANKLINE>
     """

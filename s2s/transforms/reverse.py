@@ -437,7 +437,9 @@ class ReverseMode(Adjoints, SavedValues):
         forward, reverse = self.block(body)
         prologue = [self.zero(p) for p in self.defs.params if self.accumulating(p)]
         tapes = [assign(t, gast.List([], gast.Load())) for t in sorted(set(self.tapes))]
-        return prologue + tapes + forward + checks + seeding + reverse, outputs
+        head, tail = prologue + tapes + forward, checks + seeding + reverse
+        self.assign_first_shares(head, tail)
+        return head + tail, outputs
 
     def rule_for(self, value: gast.AST, stmt: gast.stmt) -> tuple[VJPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""

@@ -19,7 +19,7 @@ import gast
 from ..analysis.activity import call_name
 from ..analysis.definitions import statement_reads, targets_of
 from ..analysis.shapes import shape_varying
-from ..gastutil import assign, call, children, load, walk
+from ..gastutil import assign, call, children, load, located, walk
 from ..rules import ACCUMULATE_INTO
 from .reverse_values import Site
 
@@ -223,6 +223,51 @@ class Adjoints:
         helper = "_s2s.cleared" if in_place else "_s2s.zeros_like"
         return [assign(adjoint, call(helper, load(adjoint)))]
 
+    # -- first shares ----------------------------------------------------------------------
+    def assign_first_shares(self, head: list[gast.stmt], tail: list[gast.stmt]) -> None:
+        """Where the first thing the reverse sweep does with an adjoint declared at the top
+        level is to add an arithmetic share to it, assign the share instead and drop the
+        zeros (``bz = g * w``, not ``bz = zeros_like(z)`` then ``bz = bz + g * w``): one
+        array fewer to allocate, fill and add into. ``head``: the top-level statements
+        before the reverse sweep; ``tail``: the seeding and the reverse sweep, as they run.
+        Both are edited in place."""
+        declared = {
+            stmt.targets[0].id: stmt
+            for stmt in head
+            if id(stmt) in self.declarations
+            and self.defs.defined_once_outside_loops(self.adjoint_owner[stmt.targets[0].id])
+        }
+        seen: set[str] = set()
+        dropped: set[int] = set()
+        for k, stmt in enumerate(tail):
+            adjoint = stmt.targets[0].id if _assigns_a_name(stmt) else None
+            if adjoint in declared and adjoint not in seen:
+                share = self._first_share(adjoint, stmt.value)
+                if share is not None:
+                    tail[k] = located(assign(adjoint, share), stmt)
+                    dropped.add(id(declared[adjoint]))
+            seen.update(n.id for n in walk(stmt) if isinstance(n, gast.Name))
+        head[:] = [stmt for stmt in head if id(stmt) not in dropped]
+
+    def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
+        """The share ``value`` adds to ``adjoint`` (summed to the variable's shape), if it is
+        a fresh value of arithmetic that does not read the adjoint itself."""
+        if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+            total, share, broadcast = value.left, value.right, False
+        elif isinstance(value, gast.Call) and call_name(value) == "_s2s.accumulate_into":
+            total, share, broadcast = value.args[0], value.args[1], True
+        else:
+            return None
+        if not (isinstance(total, gast.Name) and total.id == adjoint):
+            return None
+        if not isinstance(share, (gast.BinOp, gast.UnaryOp)):
+            return None  # a name or a call may be a view: adding into it in place is unsafe
+        if any(isinstance(n, gast.Name) and n.id == adjoint for n in walk(share)):
+            return None
+        if broadcast:
+            share = call("_s2s.unbroadcast", share, load(self.adjoint_owner[adjoint]))
+        return share
+
     # -- variables whose shape may change ------------------------------------------------------
     def value_before(self, name: str, site) -> gast.AST | None:
         """``name``'s value just before the definition being reversed, where it surely has
@@ -288,3 +333,7 @@ def _surely_assigned(stmts: list[gast.stmt]) -> set[str]:
         elif isinstance(stmt, gast.If):
             names |= _surely_assigned(stmt.body) & _surely_assigned(stmt.orelse)
     return names
+
+
+def _assigns_a_name(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
