@@ -90,8 +90,9 @@ def walk(node: gast.AST):
 def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     """Give ``node`` and its children ``like``'s position where they have none.
 
-    Statements nested inside that already have a position keep it, and are not walked again:
-    passes locate each block as they build it, so this stays linear in the tree's size.
+    Nodes inside that already have a position keep it, and are not walked again (the user's
+    code comes positioned, and passes locate each block as they build it): this stays linear
+    in the size of what is new.
     """
     if like is None or getattr(like, "lineno", None) is None:
         return node
@@ -103,9 +104,8 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
             for attr, value in position:
                 setattr(child, attr, value)
         for grandchild in children(child):
-            if isinstance(grandchild, gast.stmt) and getattr(grandchild, "lineno", None):
-                continue
-            stack.append(grandchild)
+            if getattr(grandchild, "lineno", None) is None:
+                stack.append(grandchild)
     return node
 
 

@@ -86,7 +86,10 @@ def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
     """
     values: dict[str, list[gast.AST]] = {}
     sites: Counter = Counter()
+    sources = False  # anything at all that sets a shape from values
     for node in walk(tree):
+        if isinstance(node, (gast.Slice, gast.Call)) and not sources:
+            sources = _sets_a_shape(node)
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for name in _bound_names(target):
@@ -99,23 +102,39 @@ def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             values.setdefault(node.target.id, []).append(node.value)
             sites[node.target.id] += 1
+    if not sources:
+        return set()
     fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
     per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed))
     set_by_values = _closure(values, set(values), _ShapeRule(None))
     return per_iteration | {n for n in set_by_values if sites[n] > 1}
 
 
+def _sets_a_shape(node: gast.Slice | gast.Call) -> bool:
+    if isinstance(node, gast.Slice):
+        return any(part is not None for part in (node.lower, node.upper, node.step))
+    if isinstance(node.func, gast.Attribute) and node.func.attr in SHAPE_METHODS:
+        return True
+    return call_name(node) in SHAPE_FROM_VALUES
+
+
 def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> set[str]:
     """The least set of ``candidates`` some of whose values ``rule`` finds may vary, given
-    that set."""
+    that set (a worklist: a name is looked at again only when a name it reads joins)."""
+    readers: dict[str, set[str]] = {}
+    for name in candidates:
+        for value in values.get(name, ()):
+            for node in walk(value):
+                if isinstance(node, gast.Name):
+                    readers.setdefault(node.id, set()).add(name)
     found: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(candidates - found):
-            if any(rule.may_vary(v, found) for v in values.get(name, ())):
-                found.add(name)
-                changed = True
+    work = sorted(candidates)
+    while work:
+        name = work.pop()
+        if name in found or not any(rule.may_vary(v, found) for v in values.get(name, ())):
+            continue
+        found.add(name)
+        work.extend(sorted(readers.get(name, set()) - found))
     return found
 
 

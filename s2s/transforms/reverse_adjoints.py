@@ -237,16 +237,18 @@ class Adjoints:
             if id(stmt) in self.declarations
             and self.defs.defined_once_outside_loops(self.adjoint_owner[stmt.targets[0].id])
         }
-        seen: set[str] = set()
+        unseen = set(declared)
         dropped: set[int] = set()
         for k, stmt in enumerate(tail):
+            if not unseen:
+                break
             adjoint = stmt.targets[0].id if _assigns_a_name(stmt) else None
-            if adjoint in declared and adjoint not in seen:
+            if adjoint in unseen:
                 share = self._first_share(adjoint, stmt.value)
                 if share is not None:
                     tail[k] = located(assign(adjoint, share), stmt)
                     dropped.add(id(declared[adjoint]))
-            seen.update(n.id for n in walk(stmt) if isinstance(n, gast.Name))
+            unseen.difference_update(n.id for n in walk(stmt) if isinstance(n, gast.Name))
         head[:] = [stmt for stmt in head if id(stmt) not in dropped]
 
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
