@@ -50,33 +50,77 @@ def to_ast(node, runtime: frozenset[str] = frozenset()):
     for statements'); ``np.f`` is spelled ``_s2s.f`` for the names ``f`` in ``runtime``.
 
     gast's own converter walks every node through a generic visitor; generated functions run
-    to thousands of lines, so this one maps each node class once and copies fields directly.
+    to thousands of lines, so this one makes one converter per node class, on first use.
     """
     if isinstance(node, list):
         return [to_ast(item, runtime) for item in node]
     if not isinstance(node, gast.AST):
         return node
-    kind = type(node)
-    if kind is gast.Attribute and node.attr in runtime:
-        if isinstance(node.value, gast.Name) and node.value.id == "np":
-            return ast.Attribute(ast.Name("_s2s", ast.Load()), node.attr, ast.Load())
-    special = _SPECIAL.get(kind)
-    if special is not None:
-        return special(node)
-    target = _TARGETS.get(kind)
-    if target is None:
+    convert = _CONVERTERS.get(type(node)) or _converter(type(node))
+    return convert(node, runtime)
+
+
+_CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
+_POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+_CONVERTERS: dict = {}
+
+
+def _field(value, runtime):
+    if isinstance(value, list):
+        return [to_ast(item, runtime) for item in value]
+    if isinstance(value, gast.AST):
+        return (_CONVERTERS.get(type(value)) or _converter(type(value)))(value, runtime)
+    return value
+
+
+def _converter(kind: type):
+    """The function converting gast nodes of class ``kind`` (made once, kept)."""
+    if kind in _CONTEXTS:
+        context = _CONTEXTS[kind]
+
+        def convert(node, runtime):
+            return context  # shared: the printer only reads it
+
+    elif kind is gast.Name:
+
+        def convert(node, runtime):
+            return ast.Name(node.id, _CONTEXTS[type(node.ctx)])
+
+    elif kind is gast.Constant:
+
+        def convert(node, runtime):
+            return ast.Constant(node.value)
+
+    elif kind is gast.Attribute:
+
+        def convert(node, runtime):
+            value = node.value
+            if node.attr in runtime and isinstance(value, gast.Name) and value.id == "np":
+                value = gast.Name("_s2s", gast.Load(), None, None)
+            return ast.Attribute(_field(value, runtime), node.attr, _CONTEXTS[type(node.ctx)])
+
+    elif kind is gast.arguments:
+
+        def convert(node, runtime):
+            return _arguments(node)
+
+    else:
         cls = getattr(ast, kind.__name__)
-        target = _TARGETS[kind] = (cls, tuple(f for f in kind._fields if f in cls._fields))
-    cls, fields = target
-    new = cls(**{field: to_ast(getattr(node, field, None), runtime) for field in fields})
-    if isinstance(node, gast.stmt):  # the user's position, for the source map
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            setattr(new, attr, getattr(node, attr, None))
-    return new
+        fields = tuple(f for f in cls._fields if f in kind._fields)
+        positioned = issubclass(kind, gast.stmt)  # the user's position, for the source map
+        if fields != cls._fields[: len(fields)]:  # not positional: by keyword
+            make = cls
+            cls = lambda *values: make(**dict(zip(fields, values)))  # noqa: E731
 
+        def convert(node, runtime):
+            new = cls(*[_field(getattr(node, f, None), runtime) for f in fields])
+            if positioned:
+                for attr in _POSITION:
+                    setattr(new, attr, getattr(node, attr, None))
+            return new
 
-def _name(node: gast.Name) -> ast.Name:
-    return ast.Name(node.id, to_ast(node.ctx))
+    _CONVERTERS[kind] = convert
+    return convert
 
 
 def _arg(node: gast.Name | None) -> ast.arg | None:
@@ -93,10 +137,6 @@ def _arguments(node: gast.arguments) -> ast.arguments:
         kwarg=_arg(node.kwarg),
         defaults=to_ast(node.defaults),
     )
-
-
-_SPECIAL = {gast.Name: _name, gast.arguments: _arguments}
-_TARGETS: dict = {}
 
 
 def program_source(program: Program, final: bool = True) -> str:
