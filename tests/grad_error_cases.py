@@ -80,6 +80,40 @@ def writes_into_its_argument(x):
     return y + np.sum(x)
 
 
+def writes_through_another_name(x):
+    b = x * 2.0
+    c = b
+    c[0] = c[0] * 3.0  # error
+    return np.sum(b * b)
+
+
+def writes_through_a_slice(x):
+    b = x * 2.0
+    v = b[1:]
+    v[0] = v[0] * 3.0  # error
+    return np.sum(b * b)
+
+
+def writes_into_rows_it_iterates(m):
+    out = m * 1.0
+    for row in out:
+        row[0] = row[0] * row[1]  # error
+    return np.sum(out * out)
+
+
+def writes_through_a_transpose(m):
+    out = m * 1.0
+    t = out.T
+    t[0, 0] = 5.0  # error
+    return np.sum(out * m)
+
+
+def writes_through_an_alias_of_its_argument(x):
+    b = x
+    b[0] = 0.0  # error
+    return np.sum(b * b)
+
+
 def writes_into_a_row_of_its_argument(a):
     total = 0.0
     for i in range(a.shape[0]):

@@ -205,3 +205,37 @@ def test_helper_called_for_its_effect_on_an_array_is_refused(jit):
 def test_errors_are_s2s_errors():
     for cls in (s2s.DifferentiationError, s2s.UnsupportedSyntaxError, s2s.NameResolutionError):
         assert issubclass(cls, s2s.S2SError)
+
+
+# -- writes through views --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "fn, arg, viewed",
+    [
+        (cases.writes_through_another_name, X, "b"),
+        (cases.writes_through_a_slice, X, "b"),
+        (cases.writes_into_rows_it_iterates, np.ones((2, 3)), "out"),
+        (cases.writes_through_a_transpose, np.ones((2, 3)), "out"),
+        (cases.writes_through_an_alias_of_its_argument, X, "x"),
+    ],
+    ids=["alias", "slice", "rows", "transpose", "argument"],
+)
+@pytest.mark.parametrize("transform", ["grad", "jacfwd"])
+def test_writes_through_views_are_refused(fn, arg, viewed, transform):
+    # The derivative code follows writes by name: the viewed array's derivative would miss it.
+    with pytest.raises(s2s.DifferentiationError, match=f"may be a view of '{viewed}'") as info:
+        getattr(s2s, transform)(fn)(arg.copy())
+    assert ".copy()" in info.value.hint
+    assert_points_at(info.value, fn)
+
+
+def test_writes_into_fresh_arrays_and_copies_are_differentiated():
+    def fresh(x):
+        b = x.copy()
+        c = b[1:].copy()
+        c[0] = c[0] * 3.0
+        b[0] = b[0] * 2.0
+        return np.sum(b * b) + np.sum(c * c)
+
+    x = X.copy()
+    expected = 2 * x * np.array([4.0, 1.0, 1.0]) + 2 * x * np.array([0.0, 9.0, 1.0])
+    np.testing.assert_allclose(s2s.grad(fresh)(x), expected)

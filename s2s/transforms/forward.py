@@ -11,6 +11,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
+from ..analysis.aliases import reject_writes_through_views
 from ..analysis.definitions import analyse
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
@@ -43,6 +44,7 @@ class ForwardMode:
         self.parsed = parsed
         self.tree = tree
         self.active = active_variables(tree, wrt)
+        reject_writes_through_views(parsed, tree, self.active)
         self.copy_views = bool(analyse(tree).mutated)
         self.namer = Namer(names_in(tree) | set(_MODULES))
         self.tangent_names: dict[str, str] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
+from ..analysis.aliases import reject_writes_through_views
 from ..analysis.definitions import (
     Definitions,
     analyse,
@@ -61,6 +62,7 @@ class ReverseMode(Adjoints, SavedValues):
                 parsed.location(_first_write(tree, name)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
+        reject_writes_through_views(parsed, tree, self.active)
 
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""
