@@ -1,13 +1,17 @@
-"""Arrays that may be views of other variables' arrays, and writes through them.
+"""Arrays that may share memory with other names' arrays, and writes into them.
 
 ``c = b``, ``v = b[1:]``, ``r = m[i]``, ``t = b.T``, ``x = b.reshape(...)`` and
-``for row in m:`` bind a name to the memory of another variable's array: writing into it
-changes that array too. The derivative transformations follow writes by the name written
-into, so a write through a view would be lost on the way; they reject it instead
-(``views_written``). Flow-insensitive: a name is a possible view if any of its bindings is.
+``for row in m:`` bind a name to the memory of another variable's array: writing into either
+changes both. The normal form keeps such writes in place where it surely matters (``x += y``
+on a name sharing through a slice becomes ``x = _s2s.updated(x, x + y)``, not a new array).
+The derivative transformations follow writes by the name written into, so a write into
+shared memory would be lost on the way: they reject it instead (``views_written``).
+Flow-insensitive: a name shares if any of its bindings does.
 """
 
 from __future__ import annotations
+
+import re
 
 import gast
 
@@ -15,6 +19,7 @@ from ..errors import DifferentiationError
 from ..gastutil import walk
 from .activity import call_name
 
+_TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
 VIEW_CALLS = frozenset(
     {
         "np.reshape",
@@ -36,16 +41,17 @@ VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "swapaxes", "squeeze"
 VIEW_ATTRIBUTES = frozenset({"T", "real", "imag"})
 
 
-def views(tree: gast.FunctionDef) -> dict[str, set[str]]:
-    """Each name that may view another variable's array -> those variables (transitively)."""
+def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
+    """Each name that may view another variable's array -> those variables (transitively).
+    ``elements``: count ``r = m[i]`` (a row of a matrix, or a number) as a view too."""
     direct: dict[str, set[str]] = {}
     for node in walk(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
-                _bind(target, node.value, direct)
-        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+                _bind(target, node.value, direct, elements)
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and elements:
             # The rows of the array iterated over (an element, when it is one-dimensional).
-            direct.setdefault(node.target.id, set()).update(_viewed(node.iter))
+            direct.setdefault(node.target.id, set()).update(_viewed(node.iter, elements))
     roots: dict[str, set[str]] = {}
     for name in direct:
         seen, stack = set(), list(direct[name])
@@ -59,65 +65,102 @@ def views(tree: gast.FunctionDef) -> dict[str, set[str]]:
     return roots
 
 
+def sharing(tree: gast.FunctionDef) -> dict[str, set[str]]:
+    """Each name that may share its array with other names, through a slice, a transpose or
+    a reshape -> those names, both ways. (Not through ``c = b`` or ``m[i]``, most often
+    numbers: the normal form keeps ``s += ...`` on those a new binding.)"""
+    shared: dict[str, set[str]] = {}
+    for name, roots in views(tree, elements=False).items():
+        shared.setdefault(name, set()).update(roots)
+        for root in roots:
+            shared.setdefault(root, set()).add(name)
+    return shared
+
+
 def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]]]:
-    """The statements writing into a name that may view other variables' arrays: the
-    statement, the name, and those variables."""
-    possible = views(tree)
+    """Writes into memory other names may see: an element write into a name that may view
+    other variables' arrays, or an in-place update (``_s2s.updated``) of a shared name. The
+    statement, the name written into, and the other names."""
+    possible, shared = views(tree), sharing(tree)
     written = []
     for node in walk(tree):
-        if isinstance(node, gast.Assign):
-            target = node.targets[0]
-        elif isinstance(node, gast.AugAssign):
-            target = node.target
-        else:
-            continue
-        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-            name = target.value.id
-            if name in possible:
-                written.append((node, name, possible[name]))
+        name, in_place = _written_into(node)
+        others = shared.get(name) if in_place else possible.get(name)
+        if others:
+            written.append((node, name, others))
     return written
 
 
-def _bind(target: gast.AST, value: gast.AST, direct: dict[str, set[str]]) -> None:
+def _written_into(node: gast.AST) -> tuple[str | None, bool]:
+    """The name whose array ``node`` writes into, if it does, and whether it updates it
+    whole in place (``_s2s.updated``)."""
+    if isinstance(node, gast.Assign):
+        value = node.value
+        if isinstance(value, gast.Call) and call_name(value) == "_s2s.updated":
+            first = value.args[0]
+            return (first.id if isinstance(first, gast.Name) else None), True
+        target = node.targets[0]
+    elif isinstance(node, gast.AugAssign):
+        target = node.target
+    else:
+        return None, False
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        return target.value.id, False
+    return None, False
+
+
+def _bind(target: gast.AST, value: gast.AST, direct: dict[str, set[str]], elements: bool):
     if isinstance(target, gast.Name):
-        direct.setdefault(target.id, set()).update(_viewed(value))
+        direct.setdefault(target.id, set()).update(_viewed(value, elements))
     elif isinstance(target, (gast.Tuple, gast.List)):
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             for t, v in zip(target.elts, value.elts):
-                _bind(t, v, direct)
+                _bind(t, v, direct, elements)
         else:
             for t in target.elts:  # unpacked from one value: a tuple of its parts
-                _bind(t, value, direct)
+                _bind(t, value, direct, elements)
 
 
-def _viewed(value: gast.AST) -> list[str]:
-    """The variables whose arrays ``value`` may share memory with."""
+def _viewed(value: gast.AST, elements: bool, whole: bool = True) -> list[str]:
+    """The variables whose arrays ``value`` may share memory with (with ``elements`` false,
+    only those it surely views if it is an array: not through ``m[i]``, nor as a bare name,
+    ``whole`` being the value bound)."""
     if isinstance(value, gast.Name):
-        return [value.id]
+        return [value.id] if elements or not whole else []
     if isinstance(value, gast.Subscript):
-        return _viewed(value.value)  # basic indexing: a view (or an element)
+        if elements or _has_slice(value.slice):
+            return _viewed(value.value, elements, False)  # basic indexing: a view or element
+        return []
     if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
-        return _viewed(value.value)
+        return _viewed(value.value, elements, False)
     if isinstance(value, gast.Call):
         name = call_name(value)
         if name in VIEW_CALLS and value.args:
-            return _viewed(value.args[0])
+            return _viewed(value.args[0], elements, False)
         method = value.func.attr if isinstance(value.func, gast.Attribute) else None
         if method in VIEW_METHODS and not name.startswith(("np.", "math.")):
-            return _viewed(value.func.value)
+            return _viewed(value.func.value, elements, False)
     if isinstance(value, gast.IfExp):
-        return _viewed(value.body) + _viewed(value.orelse)
+        return _viewed(value.body, elements, whole) + _viewed(value.orelse, elements, whole)
     return []
+
+
+def _has_slice(index: gast.AST) -> bool:
+    if isinstance(index, gast.Tuple):
+        return any(_has_slice(elt) for elt in index.elts)
+    return isinstance(index, gast.Slice)
 
 
 def reject_writes_through_views(parsed, tree: gast.FunctionDef, active: set[str]) -> None:
     """Raise for the first write through a possible view where derivatives are involved."""
     for stmt, name, roots in views_written(tree):
         if ({name} | roots) & active:
-            others = ", ".join(f"'{r}'" for r in sorted(roots))
+            named = sorted(r for r in roots if not _TEMPORARY.match(r)) or sorted(roots)
+            others = ", ".join(f"'{r}'" for r in named)
             raise DifferentiationError(
-                f"writing into '{name}', which may be a view of {others}, cannot be "
-                "differentiated: the write would change that array too",
+                f"writing into '{name}', which may share its memory with {others}, cannot "
+                "be differentiated: the write would change that array too",
                 parsed.location(stmt),
-                hint=f"write into {others} itself, or make '{name}' a copy (.copy())",
+                hint=f"write into one name only, or make one a copy (.copy()); "
+                f"`{name} = {name} + ...` makes a new array where `+=` does not",
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gast
 
+from ..analysis.aliases import sharing
 from ..codegen.naming import Namer, names_in
 from ..errors import UnsupportedSyntaxError
 from ..gastutil import assign, attr_path, call, clone, const, load, located, store, walk
@@ -41,6 +42,7 @@ class _ANF:
         self.parsed = parsed
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.out: list[gast.stmt] = []
+        self.shared = set(sharing(tree))  # names whose arrays other names may see
 
     # -- expressions -------------------------------------------------------------------------
     def temp(self) -> str:
@@ -224,7 +226,12 @@ class _ANF:
         target = node.target
         rhs = self.atom(node.value)
         if isinstance(target, gast.Name):
-            self.emit(assign(store(target.id), gast.BinOp(load(target.id), node.op, rhs)), node)
+            result = gast.BinOp(load(target.id), node.op, rhs)
+            if target.id in self.shared:  # in place, as NumPy does: the other names see it
+                new = self.temp()
+                self.emit(assign(store(new), result), node)
+                result = call("_s2s.updated", load(target.id), load(new))
+            self.emit(assign(store(target.id), result), node)
             return
         base, index = self.atom(target.value), self.index(target.slice)
         old, new = self.temp(), self.temp()

@@ -15,6 +15,7 @@ __all__ = [
     "cleared",
     "cleared_like",
     "fitted",
+    "updated",
     "ones_like",
     "unbroadcast",
     "accumulate",
@@ -116,6 +117,28 @@ def _fitted(x, like):
 
         return same_or_fresh
     return lambda x, like: x
+
+
+# -- updated: an augmented assignment in place, as NumPy does it ------------------------------
+def updated(x, value):
+    """``x op= y`` where ``x`` may share its memory with another name: an array is
+    overwritten with ``value`` in place (the other name sees it), a number is replaced."""
+    if _is_array(x):
+        x[...] = value
+        return x
+    return value
+
+
+@overload(updated)
+def _updated(x, value):
+    if isinstance(x, types.Array):
+
+        def in_place(x, value):
+            x[...] = value
+            return x
+
+        return in_place
+    return lambda x, value: value
 
 
 def ones_like(x):
