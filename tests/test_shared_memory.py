@@ -1,4 +1,4 @@
-"""Arrays that share memory: ``x += y`` through a slice writes in place, as in NumPy and Numba."""
+"""Arrays that share memory: ``x += y`` writes in place, as in NumPy and Numba."""
 
 from __future__ import annotations
 
@@ -22,10 +22,39 @@ def scale_columns(m):
     return np.sum(out * m)
 
 
-@pytest.mark.parametrize(
-    "fn, arg", [(add_to_tail, np.arange(4.0)), (scale_columns, np.ones((2, 3)))]
-)
-def test_augmented_assignment_through_a_view_writes_in_place(fn, arg):
+def add_to_rows(m):
+    out = m * 1.0
+    for i in range(m.shape[0]):
+        row = out[i]
+        row += m[i]
+    return np.sum(out * out)
+
+
+def keep_the_old_name(x):
+    b = x * 1.0
+    old = b
+    b += x
+    return np.sum(old * old)
+
+
+def accumulate_from_an_element(x):
+    s = x[0]
+    for i in range(1, x.shape[0]):
+        s += x[i] * x[i]
+    return s
+
+
+FUNCTIONS = [
+    (add_to_tail, np.arange(4.0)),
+    (scale_columns, np.ones((2, 3))),
+    (add_to_rows, np.arange(6.0).reshape(2, 3)),
+    (keep_the_old_name, np.arange(3.0)),
+    (accumulate_from_an_element, np.arange(4.0)),
+]
+
+
+@pytest.mark.parametrize("fn, arg", FUNCTIONS, ids=[f.__name__ for f, _ in FUNCTIONS])
+def test_augmented_assignment_writes_in_place(fn, arg):
     expected = fn(arg.copy())
     np.testing.assert_allclose(s2s.jit(fn)(arg.copy()), expected)
     batch = np.stack([arg, 2.0 * arg])
@@ -35,3 +64,17 @@ def test_augmented_assignment_through_a_view_writes_in_place(fn, arg):
 def test_augmented_assignment_through_a_view_is_refused_by_derivatives():
     with pytest.raises(s2s.DifferentiationError, match="may share its memory with 'out'"):
         s2s.grad(scale_columns)(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("fn", [add_to_rows, keep_the_old_name])
+def test_augmented_assignment_of_an_array_another_name_may_see_stops_derivatives(fn):
+    # Statically these names may as well be numbers: the derivative code checks at run time.
+    arg = np.arange(6.0).reshape(2, 3) if fn is add_to_rows else np.arange(3.0)
+    with pytest.raises(ValueError, match="updates in place an array that another name"):
+        s2s.grad(fn)(arg)
+
+
+def test_augmented_assignment_of_a_number_is_differentiated():
+    x = np.arange(1.0, 5.0)
+    expected = np.concatenate([[1.0], 2.0 * x[1:]])
+    np.testing.assert_allclose(s2s.grad(accumulate_from_an_element)(x), expected)

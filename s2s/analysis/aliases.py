@@ -2,11 +2,12 @@
 
 ``c = b``, ``v = b[1:]``, ``r = m[i]``, ``t = b.T``, ``x = b.reshape(...)`` and
 ``for row in m:`` bind a name to the memory of another variable's array: writing into either
-changes both. The normal form keeps such writes in place where it surely matters (``x += y``
-on a name sharing through a slice becomes ``x = _s2s.updated(x, x + y)``, not a new array).
-The derivative transformations follow writes by the name written into, so a write into
-shared memory would be lost on the way: they reject it instead (``views_written``).
-Flow-insensitive: a name shares if any of its bindings does.
+changes both. The normal form keeps ``x op= y`` on such names (in place for an array, as in
+NumPy and Numba) instead of writing ``x = x op y``. The derivative transformations follow
+writes by the name written into, so a write into shared memory would be lost on the way: they
+reject it where the sharing is sure (``views_written``), and guard it where the name may as
+well be a number (``transforms/updates.py``). Flow-insensitive: a name shares if any of its
+bindings does.
 """
 
 from __future__ import annotations
@@ -65,12 +66,12 @@ def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
     return roots
 
 
-def sharing(tree: gast.FunctionDef) -> dict[str, set[str]]:
-    """Each name that may share its array with other names, through a slice, a transpose or
-    a reshape -> those names, both ways. (Not through ``c = b`` or ``m[i]``, most often
-    numbers: the normal form keeps ``s += ...`` on those a new binding.)"""
+def sharing(tree: gast.FunctionDef, elements: bool = False) -> dict[str, set[str]]:
+    """Each name that may share its array with other names -> those names, both ways. Without
+    ``elements``: only through a slice, a transpose or a reshape (then an array surely shares);
+    with it, also through ``c = b`` and ``r = m[i]`` (an array or a number)."""
     shared: dict[str, set[str]] = {}
-    for name, roots in views(tree, elements=False).items():
+    for name, roots in views(tree, elements).items():
         shared.setdefault(name, set()).update(roots)
         for root in roots:
             shared.setdefault(root, set()).add(name)
@@ -78,9 +79,9 @@ def sharing(tree: gast.FunctionDef) -> dict[str, set[str]]:
 
 
 def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]]]:
-    """Writes into memory other names may see: an element write into a name that may view
-    other variables' arrays, or an in-place update (``_s2s.updated``) of a shared name. The
-    statement, the name written into, and the other names."""
+    """Writes into memory other names see: an element write into a name that may view
+    other variables' arrays, or ``x op= y`` (in place) on a name that surely shares its
+    array. The statement, the name written into, and the other names."""
     possible, shared = views(tree), sharing(tree)
     written = []
     for node in walk(tree):
@@ -92,16 +93,14 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
 
 
 def _written_into(node: gast.AST) -> tuple[str | None, bool]:
-    """The name whose array ``node`` writes into, if it does, and whether it updates it
-    whole in place (``_s2s.updated``)."""
+    """The name whose array ``node`` writes into, if it does, and whether it is ``x op= y``
+    on the name itself (in place for an array)."""
     if isinstance(node, gast.Assign):
-        value = node.value
-        if isinstance(value, gast.Call) and call_name(value) == "_s2s.updated":
-            first = value.args[0]
-            return (first.id if isinstance(first, gast.Name) else None), True
         target = node.targets[0]
     elif isinstance(node, gast.AugAssign):
         target = node.target
+        if isinstance(target, gast.Name):
+            return target.id, True
     else:
         return None, False
     if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):

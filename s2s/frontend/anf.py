@@ -42,7 +42,7 @@ class _ANF:
         self.parsed = parsed
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.out: list[gast.stmt] = []
-        self.shared = set(sharing(tree))  # names whose arrays other names may see
+        self.shared = set(sharing(tree, elements=True))  # names whose arrays others may see
 
     # -- expressions -------------------------------------------------------------------------
     def temp(self) -> str:
@@ -226,12 +226,10 @@ class _ANF:
         target = node.target
         rhs = self.atom(node.value)
         if isinstance(target, gast.Name):
-            result = gast.BinOp(load(target.id), node.op, rhs)
-            if target.id in self.shared:  # in place, as NumPy does: the other names see it
-                new = self.temp()
-                self.emit(assign(store(new), result), node)
-                result = call("_s2s.updated", load(target.id), load(new))
-            self.emit(assign(store(target.id), result), node)
+            if target.id in self.shared:  # in place for an array: the other names see it
+                self.emit(gast.AugAssign(store(target.id), node.op, rhs), node)
+                return
+            self.emit(assign(store(target.id), gast.BinOp(load(target.id), node.op, rhs)), node)
             return
         base, index = self.atom(target.value), self.index(target.slice)
         old, new = self.temp(), self.temp()

@@ -15,7 +15,7 @@ __all__ = [
     "cleared",
     "cleared_like",
     "fitted",
-    "updated",
+    "number_only",
     "ones_like",
     "unbroadcast",
     "accumulate",
@@ -119,26 +119,29 @@ def _fitted(x, like):
     return lambda x, like: x
 
 
-# -- updated: an augmented assignment in place, as NumPy does it ------------------------------
-def updated(x, value):
-    """``x op= y`` where ``x`` may share its memory with another name: an array is
-    overwritten with ``value`` in place (the other name sees it), a number is replaced."""
+# -- number_only: the guard before an update derivative code makes a new binding -------------
+def number_only(x):
+    """Nothing, for a number; for an array, an error: ``x op= y`` wrote into memory another
+    name may see, which derivative code cannot follow."""
     if _is_array(x):
-        x[...] = value
-        return x
-    return value
+        raise ValueError(_SHARED_UPDATE)
 
 
-@overload(updated)
-def _updated(x, value):
+_SHARED_UPDATE = (
+    "s2s: an augmented assignment (+=, *=, ...) updates in place an array that another name "
+    "may see; derivatives cannot follow it: write `x = x + ...` or update a copy"
+)
+
+
+@overload(number_only)
+def _number_only(x):
     if isinstance(x, types.Array):
 
-        def in_place(x, value):
-            x[...] = value
-            return x
+        def refuse(x):
+            raise ValueError(_SHARED_UPDATE)
 
-        return in_place
-    return lambda x, value: value
+        return refuse
+    return lambda x: None
 
 
 def ones_like(x):

@@ -21,6 +21,7 @@ from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import JVPRule
 from ..rules.runtime_helpers import IN_PLACE
 from .operations import operation
+from .updates import plain_updates
 
 _MODULES = ("np", "math", "_s2s")
 
@@ -42,9 +43,10 @@ class ForwardMode:
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_jvp):
         self.parsed = parsed
+        kept_updates, tree = tree, plain_updates(tree)
         self.tree = tree
         self.active = active_variables(tree, wrt)
-        reject_writes_through_views(parsed, tree, self.active)
+        reject_writes_through_views(parsed, kept_updates, self.active)
         self.copy_views = bool(analyse(tree).mutated)
         self.namer = Namer(names_in(tree) | set(_MODULES))
         self.tangent_names: dict[str, str] = {}

@@ -33,6 +33,7 @@ from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
 from .reverse_values import SavedValues, Site
+from .updates import plain_updates
 
 
 class ReverseMode(Adjoints, SavedValues):
@@ -40,6 +41,7 @@ class ReverseMode(Adjoints, SavedValues):
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
         self.parsed = parsed
+        kept_updates, tree = tree, plain_updates(tree)
         self.tree = tree
         self.defs: Definitions = analyse(tree)
         self.active = active_variables(tree, wrt)
@@ -62,7 +64,7 @@ class ReverseMode(Adjoints, SavedValues):
                 parsed.location(_first_write(tree, name)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
-        reject_writes_through_views(parsed, tree, self.active)
+        reject_writes_through_views(parsed, kept_updates, self.active)
 
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""

@@ -1,0 +1,43 @@
+"""Augmented assignments to names, as derivative code needs them: new bindings, guarded.
+
+The normal form keeps ``x op= y`` on a name that may share its array with another name
+(``r = m[i]``, ``c = b``): for an array it writes in place, and the other name sees it. The
+derivative transformations follow values by name, so they take it as ``x = x op y``, which is
+right for a number; ``_s2s.number_only(x)`` after it makes an array there an error rather than
+a wrong derivative. (Where the sharing is sure, a slice or a transpose, they refuse the update
+outright: ``analysis.aliases``.)
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..gastutil import assign, call, load, located, rebuilt
+
+_BODIES = ("body", "orelse")
+
+
+def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
+    """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names."""
+    if not any(_updates_a_name(node) for node in gast.walk(fn)):
+        return fn
+    return rebuilt(fn, lambda field, value: _block(value) if field in _BODIES else value)
+
+
+def _block(stmts: list[gast.stmt]) -> list[gast.stmt]:
+    out: list[gast.stmt] = []
+    for stmt in stmts:
+        if _updates_a_name(stmt):
+            name = stmt.target.id
+            guard = gast.Expr(call("_s2s.number_only", load(name)))
+            update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
+            out += [located(update, stmt), located(guard, stmt)]
+        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
+            out.append(rebuilt(stmt, lambda f, v: _block(v) if f in _BODIES else v))
+        else:
+            out.append(stmt)
+    return out
+
+
+def _updates_a_name(node: gast.AST) -> bool:
+    return isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name)
