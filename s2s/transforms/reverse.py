@@ -253,8 +253,7 @@ class ReverseMode(Adjoints, SavedValues):
         if isinstance(target, gast.Subscript):
             return [stmt], self.subscript_store(target, value, site)
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
-        declared = [n for n in names if self.accumulating(n) and n not in self.reassigned]
-        primal = [stmt] + [self.zero(n) for n in declared]
+        primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
         if not any(n in self.active for n in names):
             return [stmt], []
 

@@ -105,7 +105,9 @@ class Adjoints:
         return ok
 
     def accumulating(self, name: str) -> bool:
-        return name in self.active and name not in self.single_use
+        """Whether ``name`` has an adjoint that receives shares in place: carrying derivatives,
+        and not a temporary whose adjoint is assigned its one share."""
+        return name in self.active and name not in self.single_use and name not in self.reassigned
 
     # -- adjoint accumulation ------------------------------------------------------------------
     def contribute(
@@ -154,7 +156,7 @@ class Adjoints:
             if expr.id in self.alias_roots:
                 return self.alias_roots[expr.id]
             owner = self.adjoint_owner.get(expr.id)
-            if owner is None or not self.accumulating(owner) or owner in self.reassigned:
+            if owner is None or not self.accumulating(owner):
                 return set()  # not an adjoint that is ever added into in place
             return {owner}
         roots: set[str] = set()
@@ -210,8 +212,6 @@ class Adjoints:
         Cleared in place unless a name bound just before may still see its array; for a
         variable whose shape may change, zeros of the shape of the value it held before."""
         if self.defs.defs[name] == 1 and name not in self.defs.in_loop_defs:
-            return []
-        if name in self.reassigned:  # assigned afresh on every iteration
             return []
         adjoint = self.adj(name)
         if name in self.shape_varying:
@@ -288,7 +288,7 @@ class Adjoints:
             return []
         prologue: list[gast.stmt] = []
         for name in sorted(_surely_assigned(body) & self.shape_varying):
-            if not self.accumulating(name) or name in self.reassigned:
+            if not self.accumulating(name):
                 continue  # no adjoint carried from one reverse iteration to the next
             if self._defined_before(name, self.position[1:-1]):
                 continue  # its definitions reset it from the value they replace
