@@ -77,27 +77,6 @@ def _cleared(x):
         return lambda x: 0.0
 
 
-def cleared_like(x, like):
-    """:func:`cleared`, for an adjoint whose variable may change shape: zeros of ``like``'s
-    shape, in place when that is ``x``'s."""
-    if _is_array(x) and np.shape(x) != np.shape(like):
-        return np.zeros(np.shape(like))
-    return cleared(x)
-
-
-@overload(cleared_like)
-def _cleared_like(x, like):
-    if isinstance(x, types.Array):
-
-        def fill_or_fresh(x, like):
-            if x.shape != like.shape:
-                return np.zeros(like.shape)
-            return cleared(x)
-
-        return fill_or_fresh
-    return lambda x, like: cleared(x)
-
-
 def fitted(x, like):
     """The adjoint ``x`` as it is if it has ``like``'s shape, else zeros of that shape (an
     array variable's shape changed since the adjoint was last used)."""
@@ -119,7 +98,18 @@ def _fitted(x, like):
     return lambda x, like: x
 
 
-# -- number_only: the guard before an update derivative code makes a new binding -------------
+def cleared_like(x, like):
+    """:func:`cleared`, for an adjoint whose variable may change shape: zeros of ``like``'s
+    shape, in place when that is ``x``'s."""
+    return cleared(fitted(x, like))
+
+
+@overload(cleared_like)
+def _cleared_like(x, like):
+    return lambda x, like: cleared(fitted(x, like))
+
+
+# -- number_only: after an update that derivative code takes as a new binding ----------------
 def number_only(x):
     """Nothing, for a number; for an array, an error: ``x op= y`` wrote into memory another
     name may see, which derivative code cannot follow."""

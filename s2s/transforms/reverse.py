@@ -241,11 +241,8 @@ class ReverseMode(Adjoints, SavedValues):
         if self.loop_depth == 0:
             return load(name)
         self.defs.defs[name] = 2  # redefined on every iteration of the enclosing loop
-        saved_flag, self.copy_saved = self.copy_saved, False
-        try:
+        with self.uncopied():
             return self.ref(name, site, after=True)
-        finally:
-            self.copy_saved = saved_flag
 
     # -- assignments ---------------------------------------------------------------------------
     def assignment(self, stmt: gast.Assign, site: Site):

@@ -293,11 +293,8 @@ class Adjoints:
             if self._defined_before(name, self.position[1:-1]):
                 continue  # its definitions reset it from the value they replace
             site = Site()
-            saved_flag, self.copy_saved = self.copy_saved, False  # only its shape is read
-            try:
+            with self.uncopied():  # only its shape is read
                 value = self.save(name, site, after=True)
-            finally:
-                self.copy_saved = saved_flag
             forward.extend(site.after)
             adjoint = self.adj(name)
             prologue += site.restore + [assign(adjoint, call("_s2s.fitted", load(adjoint), value))]

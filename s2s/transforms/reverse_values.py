@@ -8,6 +8,7 @@ variable (``_v1 = x``) outside loops, on a per-site tape (``_tape1.append(x)`` /
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import gast
@@ -105,6 +106,16 @@ class SavedValues:
                 changed = set().union(*(self.changed(s) for s in between)) if between else set()
                 return set(_operand_names(definition.value)) - changed
         return set()
+
+    @contextlib.contextmanager
+    def uncopied(self):
+        """Values saved meanwhile are kept as they are, not copied: what reads them needs no
+        array contents that later writes could change (a trip count, a shape)."""
+        copy_saved, self.copy_saved = self.copy_saved, False
+        try:
+            yield
+        finally:
+            self.copy_saved = copy_saved
 
     def save(self, name: str, site: Site, after: bool) -> gast.AST:
         """Keep ``name``'s value for the reverse sweep: in a variable, or on a tape in loops."""
