@@ -109,6 +109,14 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     return node
 
 
+def has_slice(index: gast.AST) -> bool:
+    """Whether a subscript's index takes a slice on some axis (``x[1:]``, ``m[:, 0]``): basic
+    indexing that gives a view, not an element."""
+    if isinstance(index, gast.Tuple):
+        return any(has_slice(elt) for elt in index.elts)
+    return isinstance(index, gast.Slice)
+
+
 def with_ctx(node: gast.AST, ctx: type) -> gast.AST:
     """A copy of ``node`` (a name, subscript, or tuple of them) with context ``ctx``."""
     node = clone(node)

@@ -17,7 +17,7 @@ import re
 import gast
 
 from ..errors import DifferentiationError
-from ..gastutil import walk
+from ..gastutil import has_slice, walk
 from .activity import call_name
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -127,7 +127,7 @@ def _viewed(value: gast.AST, elements: bool, whole: bool = True) -> list[str]:
     if isinstance(value, gast.Name):
         return [value.id] if elements or not whole else []
     if isinstance(value, gast.Subscript):
-        if elements or _has_slice(value.slice):
+        if elements or has_slice(value.slice):
             return _viewed(value.value, elements, False)  # basic indexing: a view or element
         return []
     if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
@@ -142,12 +142,6 @@ def _viewed(value: gast.AST, elements: bool, whole: bool = True) -> list[str]:
     if isinstance(value, gast.IfExp):
         return _viewed(value.body, elements, whole) + _viewed(value.orelse, elements, whole)
     return []
-
-
-def _has_slice(index: gast.AST) -> bool:
-    if isinstance(index, gast.Tuple):
-        return any(_has_slice(elt) for elt in index.elts)
-    return isinstance(index, gast.Slice)
 
 
 def reject_writes_through_views(parsed, tree: gast.FunctionDef, active: set[str]) -> None:

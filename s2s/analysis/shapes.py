@@ -18,7 +18,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import children, walk
+from ..gastutil import children, has_slice, walk
 from .activity import call_name
 from .definitions import Definitions
 
@@ -166,7 +166,7 @@ class _ShapeRule:
             return self.may_vary(node.value, varying)
         if isinstance(node, gast.Subscript):
             bounds = _slice_bounds(node.slice)
-            if self.fixed is None and not bounds and not _has_slice(node.slice):
+            if self.fixed is None and not bounds and not has_slice(node.slice):
                 # An element or row (`h[j]`): counted with its array only between evaluations.
                 return self._index_may_vary(node.slice, varying)
             if self.may_vary(node.value, varying):
@@ -199,12 +199,6 @@ class _ShapeRule:
         if isinstance(index, gast.Slice):
             return False  # see `_slice_bounds`
         return self.may_vary(index, varying)  # a number (no change of shape) or index array
-
-
-def _has_slice(index: gast.AST) -> bool:
-    if isinstance(index, gast.Tuple):
-        return any(_has_slice(elt) for elt in index.elts)
-    return isinstance(index, gast.Slice)
 
 
 def _slice_bounds(index: gast.AST) -> list[gast.AST]:

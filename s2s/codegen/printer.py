@@ -106,11 +106,8 @@ def _converter(kind: type):
 
     else:
         cls = getattr(ast, kind.__name__)
-        fields = tuple(f for f in cls._fields if f in kind._fields)
+        fields = cls._fields  # by position; a field gast lacks is None, the default
         positioned = issubclass(kind, gast.stmt)  # the user's position, for the source map
-        if fields != cls._fields[: len(fields)]:  # not positional: by keyword
-            make = cls
-            cls = lambda *values: make(**dict(zip(fields, values)))  # noqa: E731
 
         def convert(node, runtime):
             new = cls(*[_field(getattr(node, f, None), runtime) for f in fields])

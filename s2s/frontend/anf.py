@@ -15,6 +15,8 @@ order and short-circuiting are those of Python.
 
 from __future__ import annotations
 
+import functools
+
 import gast
 
 from ..analysis.aliases import sharing
@@ -42,7 +44,12 @@ class _ANF:
         self.parsed = parsed
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.out: list[gast.stmt] = []
-        self.shared = set(sharing(tree, elements=True))  # names whose arrays others may see
+        self.tree = tree
+
+    @functools.cached_property
+    def shared(self) -> set[str]:
+        """Names whose arrays other names may see (asked for by ``x op= y`` only)."""
+        return set(sharing(self.tree, elements=True))
 
     # -- expressions -------------------------------------------------------------------------
     def temp(self) -> str:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import assign, call, load, located, rebuilt
+from ..gastutil import assign, call, load, located, rebuilt, walk
 
 _BODIES = ("body", "orelse")
 
 
 def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names."""
-    if not any(_updates_a_name(node) for node in gast.walk(fn)):
+    if not any(_updates_a_name(node) for node in walk(fn)):
         return fn
     return rebuilt(fn, lambda field, value: _block(value) if field in _BODIES else value)
 
