@@ -130,6 +130,16 @@ def nb_extremum_adjoint(g, x, y, axis):
 
 
 @numba.njit
+def nb_add_extremum_adjoint(total, g, x, y, axis):
+    return _s2s.add_extremum_adjoint(total, g, x, y, axis)
+
+
+@numba.njit
+def nb_subtract_into(total, share):
+    return _s2s.subtract_into(total, share)
+
+
+@numba.njit
 def nb_cumsum_adjoint(g, x, axis):
     return _s2s.cumsum_adjoint(g, x, axis)
 
@@ -441,6 +451,48 @@ def test_extremum_adjoint_splits_ties():
     out = _s2s.extremum_adjoint(g, x, np.max(x, axis=-1), -1)
     np.testing.assert_array_equal(out, [[[0.0, 0.5, 0.5], [5.0, 5.0, 0.0]]])
     same(nb_extremum_adjoint(g, x, np.max(x, axis=-1), -1), out)
+
+
+@pytest.mark.parametrize(
+    "x, y, axis",
+    [
+        (np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), 3.0, None),  # a tie, contiguous
+        (np.array([[1.0, 3.0], [3.0, 2.0], [2.0, 0.0]]).T, 3.0, None),  # a transposed view
+        (np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]), np.array([3.0, 2.0]), 1),
+        (np.array([0.5, -1.0]), -1.0, None),
+    ],
+)
+def test_add_extremum_adjoint_adds_the_share_in_place(x, y, axis):
+    total = np.arange(x.size, dtype=np.float64).reshape(x.shape)
+    g = np.ones(np.shape(y)) * 4.0 if np.ndim(y) else 4.0
+    expected = total + _s2s.extremum_adjoint(g, x, y, axis)
+    for add in (_s2s.add_extremum_adjoint, nb_add_extremum_adjoint):
+        into = total.copy()
+        out = add(into, g, x, y, axis)
+        np.testing.assert_array_equal(out, expected)
+        np.testing.assert_array_equal(into, expected)  # the adjoint itself, not a copy
+    assert nb_add_extremum_adjoint(1.5, 4.0, 2.0, 2.0, None) == 5.5
+
+
+@pytest.mark.parametrize(
+    "total, share",
+    [
+        (np.ones((2, 3)), np.arange(6.0).reshape(2, 3)),
+        (np.ones((1, 3)), np.arange(6.0).reshape(2, 3)),  # summed over the broadcast axis
+        (np.ones((2, 3)), np.arange(6.0).reshape(3, 2).T),  # a view of another layout
+        (np.ones(3), 2.0),
+        (1.0, np.arange(6.0).reshape(2, 3)),
+        (1.0, 2.5),
+    ],
+)
+def test_subtract_into_is_accumulate_into_of_the_negation(total, share):
+    expected = _s2s.accumulate(total, -np.asarray(share) if np.ndim(share) else -share)
+    for subtract in (_s2s.subtract_into, nb_subtract_into):
+        into = total.copy() if isinstance(total, np.ndarray) else total
+        out = subtract(into, share)
+        np.testing.assert_array_equal(out, expected)
+        if isinstance(total, np.ndarray):
+            np.testing.assert_array_equal(into, expected)
 
 
 @pytest.mark.parametrize("shape, axis", AXES)

@@ -30,9 +30,11 @@ _IMPURE = ("np.random.",)
 _WRITES_FIRST = frozenset(
     {
         "_s2s.accumulate_into",
+        "_s2s.subtract_into",
         "_s2s.cleared",
         "_s2s.add_matmul_adjoint_a",
         "_s2s.add_matmul_adjoint_b",
+        "_s2s.add_extremum_adjoint",
         "_s2s.scatter_add",
         "_s2s.set_row",
         "_s2s.set_column",

@@ -80,6 +80,14 @@ defjvp(
 # Products' shares added straight into an adjoint (a rank-one update, no outer product).
 definto("_s2s.matmul_adjoint_a", "_s2s.add_matmul_adjoint_a")
 definto("_s2s.matmul_adjoint_b", "_s2s.add_matmul_adjoint_b")
+# The extremum's share added where the ties are, without a mask the size of ``x``.
+definto("_s2s.extremum_adjoint", "_s2s.add_extremum_adjoint")
+defjvp(
+    "_s2s.add_extremum_adjoint",
+    "total, g, x, y, axis",
+    total="dtotal",
+    g="_s2s.extremum_adjoint(dg, x, y, axis)",
+)
 defjvp(
     "_s2s.add_matmul_adjoint_a",
     "total, g, a, b",
@@ -133,3 +141,4 @@ deflinear("_s2s.move_axis", "x, axis")
 deflinear("_s2s.jacobian_result", "full")
 # In place into an adjoint the code owns; its tangent is a fresh sum.
 defjvp("_s2s.accumulate_into", "total, share", tangent="_s2s.accumulate(dtotal, dshare)")
+defjvp("_s2s.subtract_into", "total, share", tangent="_s2s.accumulate(dtotal, -dshare)")

@@ -20,6 +20,7 @@ __all__ = [
     "unbroadcast",
     "accumulate",
     "accumulate_into",
+    "subtract_into",
     "save",
     "grad_seed",
     "cast_like",
@@ -343,6 +344,35 @@ def _accumulate_into(total, share):
     if isinstance(share, types.Array):
         return lambda total, share: total + np.sum(share)
     return lambda total, share: total + share
+
+
+def subtract_into(total, share):
+    """``accumulate_into(total, -share)`` without the negated temporary: ``share`` is summed to
+    ``total``'s shape first, then subtracted (in place when ``total`` is an array)."""
+    if _is_array(total):
+        total -= unbroadcast(share, total)
+        return total
+    return total - unbroadcast(share, total)
+
+
+@overload(subtract_into)
+def _subtract_into(total, share):
+    if isinstance(total, types.Array):
+        if isinstance(share, types.Array) and share.ndim == total.ndim and share.layout == "C":
+
+            def subtracted(total, share):
+                if share.shape != total.shape:
+                    return accumulate_into(total, -share)
+                flat, source = total.reshape(-1), share.reshape(-1)
+                for k in range(flat.size):
+                    flat[k] -= source[k]
+                return total
+
+            return subtracted
+        return lambda total, share: accumulate_into(total, -share)
+    if isinstance(share, types.Array):
+        return lambda total, share: total - np.sum(share)
+    return lambda total, share: total - share
 
 
 # -- save: a value as the adjoint will need it, safe from later in-place writes ------------------

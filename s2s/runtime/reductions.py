@@ -23,11 +23,13 @@ from ._common import (
     _norm_axis,
     _split3,
 )
+from .core import accumulate_into
 
 __all__ = [
     "sum_adjoint",
     "mean_adjoint",
     "extremum_adjoint",
+    "add_extremum_adjoint",
     "cumsum_adjoint",
     "var_adjoint",
     "sum_along",
@@ -159,6 +161,50 @@ def _extremum_adjoint_nb(g, x, y, axis):
         return impl
     if _nb_int(axis):
         return lambda g, x, y, axis: _extremum_axis(g, x, y, _norm_axis(axis, x.ndim))
+
+
+def add_extremum_adjoint(total, g, x, y, axis):
+    """``total`` plus :func:`extremum_adjoint`, in place where ``total`` is an array (an
+    adjoint derivative code owns): with ``axis=None``, one pass to count the ties and one to
+    add, no mask or temporary of ``x``'s size."""
+    return accumulate_into(total, extremum_adjoint(g, x, y, axis))
+
+
+@register_jitable
+def _add_extremum_all(total, g, x, y):
+    flat, values = total.reshape(-1), x.reshape(-1)
+    t = _item(y)
+    count = 0
+    for k in range(values.size):
+        if values[k] == t:
+            count += 1
+    if count:
+        share = _item(g) / count
+        for k in range(values.size):
+            if values[k] == t:
+                flat[k] += share
+    return total
+
+
+@overload(add_extremum_adjoint)
+def _add_extremum_adjoint_nb(total, g, x, y, axis):
+    contiguous = (
+        isinstance(total, types.Array)
+        and _nb_array(x)
+        and total.layout == "C"
+        and x.layout == "C"
+        and total.ndim == x.ndim
+        and x.ndim > 0
+    )
+    if contiguous and _nb_none(axis):
+
+        def all_at_once(total, g, x, y, axis):
+            if total.shape != x.shape:  # never from derivative code; kept correct anyway
+                return accumulate_into(total, extremum_adjoint(g, x, y, axis))
+            return _add_extremum_all(total, g, x, y)
+
+        return all_at_once
+    return lambda total, g, x, y, axis: accumulate_into(total, extremum_adjoint(g, x, y, axis))
 
 
 def cumsum_adjoint(g, x, axis):

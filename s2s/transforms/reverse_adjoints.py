@@ -124,16 +124,20 @@ class Adjoints:
                 shape = load(name)
                 if name in self.shape_varying and site is not None:
                     shape = self.ref(name, site)
-                share = call("_s2s.unbroadcast", share, shape)
+                share = _reduced("_s2s.unbroadcast", share, shape)
             return [assign(adjoint, self.unshared(name, share))]
         # Accumulating adjoints are never shared with another variable: add in place.
         into = ACCUMULATE_INTO.get(call_name(share)) if isinstance(share, gast.Call) else None
         if into is not None:  # the share's own in-place form: no temporary
             return [assign(adjoint, call(into, load(adjoint), *share.args))]
         if broadcast:
+            if _is_negation(share):  # summed before it is negated, where it is summed
+                return [assign(adjoint, call("_s2s.subtract_into", load(adjoint), share.operand))]
             return [assign(adjoint, call("_s2s.accumulate_into", load(adjoint), share))]
         # A share of the adjoint's own shape: plain arithmetic, which Numba compiles much faster
         # than a helper call (derivative code of scalar loops has thousands of these).
+        if _is_negation(share):  # ``bx = bx - e``, not ``bx = bx + -e``: no negated temporary
+            return [assign(adjoint, gast.BinOp(load(adjoint), gast.Sub(), share.operand))]
         return [assign(adjoint, gast.BinOp(load(adjoint), gast.Add(), share))]
 
     def unshared(self, name: str, share: gast.AST) -> gast.AST:
@@ -254,10 +258,13 @@ class Adjoints:
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
         """The share ``value`` adds to ``adjoint`` (summed to the variable's shape), if it is
         a fresh value of arithmetic that does not read the adjoint itself."""
-        if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+        negated = False
+        if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
             total, share, broadcast = value.left, value.right, False
-        elif isinstance(value, gast.Call) and call_name(value) == "_s2s.accumulate_into":
+            negated = isinstance(value.op, gast.Sub)
+        elif isinstance(value, gast.Call) and call_name(value) in _INTO_SIGN:
             total, share, broadcast = value.args[0], value.args[1], True
+            negated = _INTO_SIGN[call_name(value)] < 0
         else:
             return None
         if not (isinstance(total, gast.Name) and total.id == adjoint):
@@ -268,7 +275,7 @@ class Adjoints:
             return None
         if broadcast:
             share = call("_s2s.unbroadcast", share, load(self.adjoint_owner[adjoint]))
-        return share
+        return gast.UnaryOp(gast.USub(), share) if negated else share
 
     # -- variables whose shape may change ------------------------------------------------------
     def value_before(self, name: str, site) -> gast.AST | None:
@@ -336,3 +343,19 @@ def _surely_assigned(stmts: list[gast.stmt]) -> set[str]:
 
 def _assigns_a_name(stmt: gast.stmt) -> bool:
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+
+
+# The helpers that add (or subtract) a share into an adjoint in place, summed to its shape.
+_INTO_SIGN = {"_s2s.accumulate_into": 1, "_s2s.subtract_into": -1}
+
+
+def _is_negation(expr: gast.AST) -> bool:
+    return isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub)
+
+
+def _reduced(helper: str, share: gast.AST, *args: gast.AST) -> gast.AST:
+    """``helper(share, *args)``, a negation moved outside (``-unbroadcast(g, x)``, not
+    ``unbroadcast(-g, x)``): it then applies to the reduced value, not to every term."""
+    if _is_negation(share):
+        return gast.UnaryOp(gast.USub(), call(helper, share.operand, *args))
+    return call(helper, share, *args)
