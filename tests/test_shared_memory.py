@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.testing import check_grads
 
 
 def add_to_tail(x):
@@ -44,16 +45,46 @@ def accumulate_from_an_element(x):
     return s
 
 
+def shares_later_in_the_loop(x):
+    b = x * 1.0
+    keep = x * 0.0
+    for i in range(2):
+        b += x  # in the second iteration `keep` is `b`: it sees this update
+        if i == 0:
+            keep = b
+    return np.sum(keep * keep)
+
+
+def update_then_read(x):
+    y = np.exp(-x * x)
+    y *= x[0]  # no other name sees `y` yet: `first` is bound after the update
+    first = y[0]
+    return first + np.sum(y * y)
+
+
+def update_after_taking_an_element(x):
+    y = np.tanh(x * x)
+    last = y[x.shape[0] - 1]  # a number if `y` is one-dimensional, else a row that sees `y *=`
+    y *= x[0]
+    return np.sum(last * last) + np.sum(y * y)
+
+
 FUNCTIONS = [
     (add_to_tail, np.arange(4.0)),
     (scale_columns, np.ones((2, 3))),
     (add_to_rows, np.arange(6.0).reshape(2, 3)),
     (keep_the_old_name, np.arange(3.0)),
     (accumulate_from_an_element, np.arange(4.0)),
+    (shares_later_in_the_loop, np.arange(3.0)),
+    (update_then_read, np.linspace(0.1, 1.0, 4)),
+    (update_after_taking_an_element, np.linspace(0.1, 1.0, 4)),
+    (update_after_taking_an_element, np.linspace(0.1, 1.0, 6).reshape(3, 2)),
 ]
 
 
-@pytest.mark.parametrize("fn, arg", FUNCTIONS, ids=[f.__name__ for f, _ in FUNCTIONS])
+@pytest.mark.parametrize(
+    "fn, arg", FUNCTIONS, ids=[f"{f.__name__}-{a.ndim}d" for f, a in FUNCTIONS]
+)
 def test_augmented_assignment_writes_in_place(fn, arg):
     expected = fn(arg.copy())
     np.testing.assert_allclose(s2s.jit(fn)(arg.copy()), expected)
@@ -78,3 +109,15 @@ def test_augmented_assignment_of_a_number_is_differentiated():
     x = np.arange(1.0, 5.0)
     expected = np.concatenate([[1.0], 2.0 * x[1:]])
     np.testing.assert_allclose(s2s.grad(accumulate_from_an_element)(x), expected)
+
+
+def test_augmented_assignment_before_any_sharing_is_differentiated():
+    x = np.linspace(0.1, 1.0, 4)
+    check_grads(update_then_read, (x,), jit=False)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_augmented_assignment_after_other_names_took_numbers_is_differentiated(jit):
+    check_grads(update_after_taking_an_element, (np.linspace(0.1, 1.0, 4),), jit=jit)
+    with pytest.raises(ValueError, match="updates in place an array that another name"):
+        s2s.grad(update_after_taking_an_element, jit=jit)(np.ones((3, 2)))  # `last` is a row

@@ -6,8 +6,9 @@ changes both. The normal form keeps ``x op= y`` on such names (in place for an a
 NumPy and Numba) instead of writing ``x = x op y``. The derivative transformations follow
 writes by the name written into, so a write into shared memory would be lost on the way: they
 reject it where the sharing is sure (``views_written``), and guard it where the name may as
-well be a number (``transforms/updates.py``). Flow-insensitive: a name shares if any of its
-bindings does.
+well be a number (``transforms/updates.py``). A name shares if any of its bindings does
+(flow-insensitive), except that ``SharingAt`` counts only the bindings that may run before a
+statement.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 import gast
 
 from ..errors import DifferentiationError
-from ..gastutil import has_slice, walk
+from ..gastutil import children, has_slice, walk
 from .activity import call_name
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -46,13 +47,89 @@ def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
     """Each name that may view another variable's array -> those variables (transitively).
     ``elements``: count ``r = m[i]`` (a row of a matrix, or a number) as a view too."""
     direct: dict[str, set[str]] = {}
+    for _, name, viewed in _bindings(tree, elements):
+        direct.setdefault(name, set()).update(viewed)
+    return _transitive(direct)
+
+
+def sharing(tree: gast.FunctionDef, elements: bool = False) -> dict[str, set[str]]:
+    """Each name that may share its array with other names -> those names, both ways. Without
+    ``elements``: only through a slice, a transpose or a reshape (then an array surely shares);
+    with it, also through ``c = b`` and ``r = m[i]`` (an array or a number)."""
+    return _both_ways(views(tree, elements))
+
+
+class SharingAt:
+    """The names that may share an array with another name at a given statement (``elements``
+    counted): from the bindings that may run before it, those above it in the source and
+    those in a loop around it. ``x *= 2`` is in place only where another name may see ``x``;
+    ``y = x[0]`` after it does not make it so."""
+
+    def __init__(self, tree: gast.FunctionDef):
+        self.bindings = [b for b in _bindings(tree, elements=True) if b[2]]
+        self.position: dict[int, int] = {}
+        self.loops: dict[int, frozenset[int]] = {}
+        stack = [(tree, frozenset())]
+        while stack:  # pre-order: a node's number is its place in the source
+            node, loops = stack.pop()
+            self.position[id(node)] = len(self.position)
+            self.loops[id(node)] = loops
+            inner = loops | {id(node)} if isinstance(node, (gast.For, gast.While)) else loops
+            stack.extend((child, inner) for child in reversed(list(children(node))))
+
+    def names(self, stmt: gast.stmt) -> set[str]:
+        direct: dict[str, set[str]] = {}
+        for node, name, viewed in self.bindings:
+            if self._may_precede(node, stmt):
+                direct.setdefault(name, set()).update(viewed)
+        return set(_both_ways(_transitive(direct)))
+
+    def elements_taken(self, stmt: gast.stmt, name: str) -> int:
+        """How many dimensions ``name``'s array may have at ``stmt`` and still share no memory
+        with another name: ``k`` where the others only took elements of it with ``k`` integer
+        indices (``a = y[0]``, ``for v in y``: numbers if ``y`` is one-dimensional), else 0."""
+        taken = None
+        for node, target, viewed in self.bindings:
+            if (target == name or name in viewed) and self._may_precede(node, stmt):
+                k = 0 if target == name else _indices_taken(node, name)
+                taken = k if taken is None else min(taken, k)
+        return taken or 0
+
+    def _may_precede(self, node: gast.AST, stmt: gast.stmt) -> bool:
+        if self.position[id(node)] < self.position[id(stmt)]:
+            return True
+        return bool(self.loops[id(node)] & self.loops[id(stmt)])
+
+
+def _indices_taken(binding: gast.AST, name: str) -> int:
+    """The integer indices ``binding`` takes of ``name`` (``r = name[i, j]``: 2, ``for r in
+    name``: 1); 0 for any other way of sharing its memory."""
+    if isinstance(binding, gast.For):
+        return 1 if isinstance(binding.iter, gast.Name) and binding.iter.id == name else 0
+    value = binding.value
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+        return 0
+    if value.value.id != name or has_slice(value.slice):
+        return 0
+    return len(value.slice.elts) if isinstance(value.slice, gast.Tuple) else 1
+
+
+def _bindings(tree: gast.FunctionDef, elements: bool) -> list[tuple[gast.AST, str, set[str]]]:
+    """Each binding of a name in ``tree``: the node, the name, what it may view."""
+    found = []
     for node in walk(tree):
         if isinstance(node, gast.Assign):
+            direct: dict[str, set[str]] = {}
             for target in node.targets:
                 _bind(target, node.value, direct, elements)
+            found += [(node, name, viewed) for name, viewed in direct.items()]
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and elements:
             # The rows of the array iterated over (an element, when it is one-dimensional).
-            direct.setdefault(node.target.id, set()).update(_viewed(node.iter, elements))
+            found.append((node, node.target.id, set(_viewed(node.iter, elements))))
+    return found
+
+
+def _transitive(direct: dict[str, set[str]]) -> dict[str, set[str]]:
     roots: dict[str, set[str]] = {}
     for name in direct:
         seen, stack = set(), list(direct[name])
@@ -66,14 +143,11 @@ def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
     return roots
 
 
-def sharing(tree: gast.FunctionDef, elements: bool = False) -> dict[str, set[str]]:
-    """Each name that may share its array with other names -> those names, both ways. Without
-    ``elements``: only through a slice, a transpose or a reshape (then an array surely shares);
-    with it, also through ``c = b`` and ``r = m[i]`` (an array or a number)."""
+def _both_ways(roots: dict[str, set[str]]) -> dict[str, set[str]]:
     shared: dict[str, set[str]] = {}
-    for name, roots in views(tree, elements).items():
-        shared.setdefault(name, set()).update(roots)
-        for root in roots:
+    for name, viewed in roots.items():
+        shared.setdefault(name, set()).update(viewed)
+        for root in viewed:
             shared.setdefault(root, set()).add(name)
     return shared
 

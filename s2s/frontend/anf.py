@@ -19,7 +19,7 @@ import functools
 
 import gast
 
-from ..analysis.aliases import sharing
+from ..analysis.aliases import SharingAt
 from ..codegen.naming import Namer, names_in
 from ..errors import UnsupportedSyntaxError
 from ..gastutil import assign, attr_path, call, clone, const, load, located, store, walk
@@ -47,9 +47,9 @@ class _ANF:
         self.tree = tree
 
     @functools.cached_property
-    def shared(self) -> set[str]:
+    def sharing(self) -> SharingAt:
         """Names whose arrays other names may see (asked for by ``x op= y`` only)."""
-        return set(sharing(self.tree, elements=True))
+        return SharingAt(self.tree)
 
     # -- expressions -------------------------------------------------------------------------
     def temp(self) -> str:
@@ -233,7 +233,7 @@ class _ANF:
         target = node.target
         rhs = self.atom(node.value)
         if isinstance(target, gast.Name):
-            if target.id in self.shared:  # in place for an array: the other names see it
+            if target.id in self.sharing.names(node):  # in place: others see it
                 self.emit(gast.AugAssign(store(target.id), node.op, rhs), node)
                 return
             self.emit(assign(store(target.id), gast.BinOp(load(target.id), node.op, rhs)), node)

@@ -11,7 +11,7 @@ nondifferentiable(
     "_s2s.zeros_like",
     "_s2s.cleared",
     "_s2s.cleared_like",
-    "_s2s.number_only",
+    "_s2s.updated_alone",
     "_s2s.ones_like",
     "_s2s.grad_seed",
     "_s2s.in_range",

@@ -15,7 +15,7 @@ __all__ = [
     "cleared",
     "cleared_like",
     "fitted",
-    "number_only",
+    "updated_alone",
     "ones_like",
     "unbroadcast",
     "accumulate",
@@ -110,11 +110,13 @@ def _cleared_like(x, like):
     return lambda x, like: cleared(fitted(x, like))
 
 
-# -- number_only: after an update that derivative code takes as a new binding ----------------
-def number_only(x):
-    """Nothing, for a number; for an array, an error: ``x op= y`` wrote into memory another
-    name may see, which derivative code cannot follow."""
-    if _is_array(x):
+# -- updated_alone: after an update that derivative code takes as a new binding ---------------
+def updated_alone(x, ndim):
+    """Nothing if no other name saw ``x op= y`` update ``x``: ``x`` is a number, or an array of
+    at most ``ndim`` dimensions whose elements (numbers) were all other names took of it.
+    Otherwise an error: the update wrote into memory another name sees, which derivative code
+    cannot follow."""
+    if _is_array(x) and x.ndim > ndim:
         raise ValueError(_SHARED_UPDATE)
 
 
@@ -124,15 +126,16 @@ _SHARED_UPDATE = (
 )
 
 
-@overload(number_only)
-def _number_only(x):
+@overload(updated_alone)
+def _updated_alone(x, ndim):
     if isinstance(x, types.Array):
 
-        def refuse(x):
-            raise ValueError(_SHARED_UPDATE)
+        def checked(x, ndim):
+            if x.ndim > ndim:
+                raise ValueError(_SHARED_UPDATE)
 
-        return refuse
-    return lambda x: None
+        return checked
+    return lambda x, ndim: None
 
 
 def ones_like(x):

@@ -3,16 +3,18 @@
 The normal form keeps ``x op= y`` on a name that may share its array with another name
 (``r = m[i]``, ``c = b``): for an array it writes in place, and the other name sees it. The
 derivative transformations follow values by name, so they take it as ``x = x op y``, which is
-right for a number; ``_s2s.number_only(x)`` after it makes an array there an error rather than
-a wrong derivative. (Where the sharing is sure, a slice or a transpose, they refuse the update
-outright: ``analysis.aliases``.)
+right for a number, and for an array whose elements (numbers) were all the other names took
+(``a = x[0]``); ``_s2s.updated_alone(x, k)`` after it makes any other array there an error
+rather than a wrong derivative. (Where the sharing is sure, a slice or a transpose, they refuse
+the update outright: ``analysis.aliases``.)
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..gastutil import assign, call, load, located, rebuilt, walk
+from ..analysis.aliases import SharingAt
+from ..gastutil import assign, call, const, load, located, rebuilt, walk
 
 _BODIES = ("body", "orelse")
 
@@ -21,22 +23,24 @@ def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names."""
     if not any(_updates_a_name(node) for node in walk(fn)):
         return fn
-    return rebuilt(fn, lambda field, value: _block(value) if field in _BODIES else value)
+    sharing = SharingAt(fn)
 
+    def block(stmts: list[gast.stmt]) -> list[gast.stmt]:
+        out: list[gast.stmt] = []
+        for stmt in stmts:
+            if _updates_a_name(stmt):
+                name = stmt.target.id
+                ndim = const(sharing.elements_taken(stmt, name))
+                guard = gast.Expr(call("_s2s.updated_alone", load(name), ndim))
+                update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
+                out += [located(update, stmt), located(guard, stmt)]
+            elif isinstance(stmt, (gast.If, gast.For, gast.While)):
+                out.append(rebuilt(stmt, lambda f, v: block(v) if f in _BODIES else v))
+            else:
+                out.append(stmt)
+        return out
 
-def _block(stmts: list[gast.stmt]) -> list[gast.stmt]:
-    out: list[gast.stmt] = []
-    for stmt in stmts:
-        if _updates_a_name(stmt):
-            name = stmt.target.id
-            guard = gast.Expr(call("_s2s.number_only", load(name)))
-            update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
-            out += [located(update, stmt), located(guard, stmt)]
-        elif isinstance(stmt, (gast.If, gast.For, gast.While)):
-            out.append(rebuilt(stmt, lambda f, v: _block(v) if f in _BODIES else v))
-        else:
-            out.append(stmt)
-    return out
+    return rebuilt(fn, lambda field, value: block(value) if field in _BODIES else value)
 
 
 def _updates_a_name(node: gast.AST) -> bool:

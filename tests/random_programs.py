@@ -1,0 +1,255 @@
+"""Random programs in the accepted language, for differential tests of every transformation.
+
+A program is a function ``f(x, s)`` of an array ``x`` (length 5) and a float ``s`` that mixes
+what the corpus has one at a time: scalar and array arithmetic, NumPy and ``math`` calls,
+arrays created and written in place (elements, slices, ``y *= ...``), ``for`` loops with
+recurrences, data-dependent ``if``s inside and outside loops, ``while`` loops, and reductions.
+Every value is bounded (``tanh``, ``sin``, ``x / (1 + x * x)``, ``exp(-x * x)``), so that
+derivatives can be compared with central differences, and every variable reaches the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+SIZE = 5
+_HEADER = """import math
+
+import numpy as np
+
+
+def helper(v, w):
+    return v * np.tanh(w) + 0.5 * w
+
+
+"""
+_CONSTANTS = ("0.5", "1.5", "-0.3", "2.0")
+
+
+class _Builder:
+    """Draws statements with ``draw``, keeping track of the variables in scope."""
+
+    def __init__(self, draw):
+        self.draw = draw
+        self.scalars = ["s"]
+        self.arrays = ["x"]
+        self.owned: list[str] = []  # arrays the program made: it may write into them
+        self.lines: list[str] = ["n = x.shape[0]"]
+        self.count = 0
+
+    def fresh(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(list(options)))
+
+    def chance(self, p: float) -> bool:
+        return self.draw(st.floats(0.0, 1.0)) < p
+
+    # -- expressions -------------------------------------------------------------------------
+    def leaf(self, index: str | None) -> str:
+        kinds = ["scalar", "constant", "element"]
+        kind = self.pick(kinds)
+        if kind == "scalar":
+            return self.pick(self.scalars)
+        if kind == "constant":
+            return self.pick(_CONSTANTS)
+        where = index if index is not None and self.chance(0.7) else self.pick(["0", "n - 1"])
+        return f"{self.pick(self.arrays)}[{where}]"
+
+    def scalar(self, depth: int = 2, index: str | None = None) -> str:
+        """A bounded-growth scalar expression (``index``: the loop variable, if in a loop)."""
+        if depth == 0 or self.chance(0.25):
+            return self.leaf(index)
+        a, b = self.scalar(depth - 1, index), self.scalar(depth - 1, index)
+        forms = [
+            f"({a} + {b})",
+            f"({a} - {b})",
+            f"({a} * {b})",
+            f"{a} / (1.0 + {b} * {b})",
+            f"math.sin({a})",
+            f"np.tanh({a})",
+            f"math.exp(-{a} * {a})",
+            f"max({a}, {b})",
+            f"math.sqrt(1.0 + {a} * {a})",
+            f"{a} ** 2",
+            f"helper({a}, {b})",
+        ]
+        if index is None:
+            array = self.pick(self.arrays)
+            forms += [
+                f"np.sum({array}) * 0.2",
+                f"np.dot({array}, {self.pick(self.arrays)}) * 0.1",
+                f"np.max({array})",
+                f"np.mean(np.sin({array}))",
+            ]
+        return self.pick(forms)
+
+    def array(self) -> str:
+        a, b = self.pick(self.arrays), self.pick(self.arrays)
+        return self.pick(
+            [
+                f"{a} * {self.scalar(1)}",
+                f"np.sin({a}) + {b}",
+                f"np.tanh({a} * {b})",
+                f"{a} / (1.0 + {b} * {b})",
+                f"np.cumsum({a}) * 0.2",
+                f"np.exp(-{a} * {a})",
+                f"{a}.copy()",
+                f"np.where({a} > 0.0, {a}, {b} * 0.5)",
+                f"helper({a}, {b})",
+            ]
+        )
+
+    # -- statements --------------------------------------------------------------------------
+    def statement(self) -> None:
+        kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
+        if self.owned:
+            kinds += ["element write", "array update", "slice write", "while"]
+        getattr(self, "_" + self.pick(kinds).replace(" ", "_"))()
+
+    def _new_scalar(self):
+        name = self.fresh("a")
+        self.lines.append(f"{name} = {self.scalar()}")
+        self.scalars.append(name)
+
+    def _new_array(self):
+        name = self.fresh("y")
+        if self.chance(0.3):
+            self.lines.append(f"{name} = np.zeros(n)")
+        else:
+            self.lines.append(f"{name} = {self.array()}")
+        self.arrays.append(name)
+        self.owned.append(name)
+
+    def _scalar_update(self):
+        name = self.pick(self.scalars)
+        op = self.pick(["+=", "-=", "*="])
+        value = self.scalar(1) if op != "*=" else f"np.tanh({self.scalar(1)})"
+        self.lines.append(f"{name} {op} {value}")
+
+    def _swap(self):
+        if len(self.scalars) < 2:
+            return self._new_scalar()
+        a, b = self.draw(st.permutations(self.scalars))[:2]
+        self.lines.append(f"{a}, {b} = {b}, {a} * 0.5")
+
+    def _early_return(self):
+        self.lines += [f"if {self.scalar(1)} > 1.5:", f"    return {self.scalar()}"]
+
+    def _element_write(self):
+        target = self.pick(self.owned)
+        where = self.pick(["0", "n - 1", "2"])
+        op = self.pick(["=", "+="])
+        self.lines.append(f"{target}[{where}] {op} {self.scalar()}")
+
+    def _array_update(self):
+        target = self.pick(self.owned)
+        if self.chance(0.5):
+            self.lines.append(f"{target} *= {self.scalar(1)} / (1.0 + {self.scalar(1)} ** 2)")
+        else:
+            self.lines.append(f"{target} += np.sin({self.pick(self.arrays)})")
+
+    def _slice_write(self):
+        target = self.pick(self.owned)
+        source = self.pick([a for a in self.arrays if a != target] or ["x"])
+        self.lines.append(f"{target}[1:] = {source}[:-1] * {self.scalar(1)}")
+
+    def _loop(self):
+        recurrence = self.owned and self.chance(0.5)
+        if recurrence:
+            header = "range(1, n)"
+        else:
+            header = self.pick(["range(n)", "range(n - 1, -1, -1)", "range(0, n, 2)"])
+        body = []
+        for _ in range(self.draw(st.integers(1, 3))):
+            body.extend(self._loop_statement(recurrence))
+        if self.chance(0.2):  # leave early, or skip an iteration, on a value
+            exit = self.pick(["break", "continue"])
+            body = [f"if {self.scalar(1, 'i')} > 1.0:", f"    {exit}"] + body
+        if self.chance(0.15):  # an inner loop
+            name = self.pick(self.scalars)
+            body += [
+                "for j in range(2):",
+                f"    {name} = 0.5 * {name} + np.tanh({self.scalar(1, 'i')} * (j + 1))",
+            ]
+        self.lines.append(f"for i in {header}:")
+        self.lines.extend("    " + line for line in body)
+
+    def _loop_statement(self, recurrence: bool) -> list[str]:
+        kinds = ["carry"]
+        if self.owned:
+            kinds += ["write", "branch"]
+        kind = self.pick(kinds)
+        if kind == "carry":
+            name = self.pick(self.scalars)
+            return [f"{name} = 0.5 * {name} + np.tanh({self.scalar(2, 'i')})"]
+        if kind == "write":
+            target = self.pick(self.owned)
+            previous = f"{target}[i - 1] * 0.7 + " if recurrence else ""
+            op = self.pick(["=", "+="])
+            return [f"{target}[i] {op} {previous}{self.scalar(2, 'i')}"]
+        test = f"{self.pick(self.arrays)}[i] > {self.pick(['0.0', '0.3'])}"
+        target = self.pick(self.owned)
+        return [
+            f"if {test}:",
+            f"    {target}[i] = {self.scalar(1, 'i')}",
+            "else:",
+            f"    {self.pick(self.scalars)} += {self.scalar(1, 'i')}",
+        ]
+
+    def _if(self):
+        name = self.fresh("a")
+        self.lines += [
+            f"if {self.scalar(1)} > 0.0:",
+            f"    {name} = {self.scalar()}",
+            "else:",
+            f"    {name} = {self.scalar()}",
+        ]
+        self.scalars.append(name)
+
+    def _while(self):
+        counter, name = self.fresh("k"), self.pick(self.scalars)
+        array = self.pick(self.arrays)
+        self.lines += [
+            f"{counter} = 0",
+            f"while {counter} < n and {array}[{counter}] < 1.0:",
+            f"    {name} = {name} * 0.5 + np.tanh({array}[{counter}])",
+            f"    {counter} += 1",
+        ]
+
+    def source(self, name: str) -> str:
+        terms = [f"{a} * 0.3" for a in self.scalars]
+        terms += [f"np.sum({a} * {a}) * 0.1" for a in self.arrays]
+        body = self.lines + ["return " + " + ".join(terms)]
+        return f"def {name}(x, s):\n" + "".join(f"    {line}\n" for line in body)
+
+
+@st.composite
+def program_sources(draw, name: str = "f") -> str:
+    """The source of a random ``def f(x, s)``: 2 to 7 statements, bounded values."""
+    builder = _Builder(draw)
+    for _ in range(draw(st.integers(2, 7))):
+        builder.statement()
+    return builder.source(name)
+
+
+def load(source: str, directory: Path, name: str = "f"):
+    """The function ``name`` of ``source``, from a module file (s2s reads the source back)."""
+    digest = hashlib.sha1(source.encode()).hexdigest()[:16]
+    module_name = f"random_program_{digest}"
+    if module_name in sys.modules:
+        return getattr(sys.modules[module_name], name)
+    path = directory / f"{module_name}.py"
+    path.write_text(_HEADER + source)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return getattr(module, name)
