@@ -121,3 +121,29 @@ def test_augmented_assignment_after_other_names_took_numbers_is_differentiated(j
     check_grads(update_after_taking_an_element, (np.linspace(0.1, 1.0, 4),), jit=jit)
     with pytest.raises(ValueError, match="updates in place an array that another name"):
         s2s.grad(update_after_taking_an_element, jit=jit)(np.ones((3, 2)))  # `last` is a row
+
+
+def scale_in_place(x, s):
+    x *= s  # the caller's array: Python and Numba write into it
+    s += 1.0  # a number: a new binding
+    return np.sum(x) * s
+
+
+def test_augmented_assignment_of_an_argument_writes_into_the_callers_array():
+    expected_x = np.arange(3.0)
+    expected = scale_in_place(expected_x, 2.0)
+    x = np.arange(3.0)
+    assert s2s.jit(scale_in_place)(x, 2.0) == expected
+    np.testing.assert_array_equal(x, expected_x)
+    batch = np.arange(6.0).reshape(2, 3)
+    out = s2s.vmap(scale_in_place, in_axes=(0, None))(batch, 2.0)
+    np.testing.assert_array_equal(out, [3.0 * 6.0, 3.0 * 24.0])
+    np.testing.assert_array_equal(batch, 2.0 * np.arange(6.0).reshape(2, 3))
+
+
+def test_derivatives_of_an_update_of_an_argument_leave_the_callers_array_alone():
+    x = np.arange(3.0)
+    gx, gs = s2s.grad(scale_in_place, argnums=(0, 1))(x, 2.0)
+    np.testing.assert_array_equal(x, np.arange(3.0))
+    np.testing.assert_allclose(gx, [6.0, 6.0, 6.0])  # d/dx of sum(x * s) * (s + 1)
+    assert gs == 3.0 * 3.0 + 3.0 * 2.0  # sum(x) * (s + 1) + sum(x * s)

@@ -47,6 +47,11 @@ class _ANF:
         self.tree = tree
 
     @functools.cached_property
+    def parameters(self) -> set[str]:
+        args = self.tree.args
+        return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+
+    @functools.cached_property
     def sharing(self) -> SharingAt:
         """Names whose arrays other names may see (asked for by ``x op= y`` only)."""
         return SharingAt(self.tree)
@@ -233,7 +238,8 @@ class _ANF:
         target = node.target
         rhs = self.atom(node.value)
         if isinstance(target, gast.Name):
-            if target.id in self.sharing.names(node):  # in place: others see it
+            if target.id in self.parameters or target.id in self.sharing.names(node):
+                # In place for an array: the caller's array, or another name's, sees it.
                 self.emit(gast.AugAssign(store(target.id), node.op, rhs), node)
                 return
             self.emit(assign(store(target.id), gast.BinOp(load(target.id), node.op, rhs)), node)

@@ -1,12 +1,13 @@
 """Augmented assignments to names, as derivative code needs them: new bindings, guarded.
 
-The normal form keeps ``x op= y`` on a name that may share its array with another name
-(``r = m[i]``, ``c = b``): for an array it writes in place, and the other name sees it. The
-derivative transformations follow values by name, so they take it as ``x = x op y``, which is
-right for a number, and for an array whose elements (numbers) were all the other names took
-(``a = x[0]``); ``_s2s.updated_alone(x, k)`` after it makes any other array there an error
-rather than a wrong derivative. (Where the sharing is sure, a slice or a transpose, they refuse
-the update outright: ``analysis.aliases``.)
+The normal form keeps ``x op= y`` where another name may see the update: on a name that may
+share its array with another name (``r = m[i]``, ``c = b``), and on an argument (the caller's
+array); for an array it writes in place. The derivative transformations follow values by name,
+so they take it as ``x = x op y``: right for a number, for an argument (derivative code leaves
+the caller's arrays as they were), and for an array whose elements (numbers) were all the other
+names took (``a = x[0]``). ``_s2s.updated_alone(x, k)`` after it makes any other array there an
+error rather than a wrong derivative. (Where the sharing is sure, a slice or a transpose, they
+refuse the update outright: ``analysis.aliases``.)
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
         for stmt in stmts:
             if _updates_a_name(stmt):
                 name = stmt.target.id
-                ndim = const(sharing.elements_taken(stmt, name))
-                guard = gast.Expr(call("_s2s.updated_alone", load(name), ndim))
                 update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
-                out += [located(update, stmt), located(guard, stmt)]
+                out.append(located(update, stmt))
+                if name in sharing.names(stmt):  # not an argument only the caller sees
+                    ndim = const(sharing.elements_taken(stmt, name))
+                    guard = gast.Expr(call("_s2s.updated_alone", load(name), ndim))
+                    out.append(located(guard, stmt))
             elif isinstance(stmt, (gast.If, gast.For, gast.While)):
                 out.append(rebuilt(stmt, lambda f, v: block(v) if f in _BODIES else v))
             else:
