@@ -1,7 +1,7 @@
 """The frontend pipeline, one visible stage after another.
 
     parse      the function and its helpers, names resolved (``np.``/``math.`` canonical)
-    normalize  fenced, desugared, in A-normal form
+    normalize  fenced, code that never runs dropped, desugared, in A-normal form
     final      what the backend compiles (for ``jit``, the normalised program)
 
 Every stage is a :class:`~s2s.program.Program` whose source can be printed.
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from .frontend.anf import to_anf
 from .frontend.desugar import desugar
 from .frontend.fence import fence
+from .frontend.prune import prune
 from .frontend.resolve import resolve
 from .program import Program, Unit
 
@@ -44,10 +45,10 @@ def parse(fn: Callable) -> Program:
 
 
 def normalize(program: Program) -> Program:
-    """Stage ``normalize``: method calls desugared, A-normal form."""
+    """Stage ``normalize``: dead branches dropped, method calls desugared, A-normal form."""
 
     def one(unit: Unit):
-        return to_anf(unit.parsed, desugar(unit.tree))
+        return to_anf(unit.parsed, desugar(prune(unit.tree)))
 
     return program.map(one)
 
