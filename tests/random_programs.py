@@ -1,7 +1,7 @@
 """Random programs in the accepted language, for differential tests of every transformation.
 
 A program is a function ``f(x, s)`` of an array ``x`` (length 5) and a float ``s`` that mixes
-what the corpus has one at a time: scalar and array arithmetic, NumPy and ``math`` calls,
+what the corpus has one at a time: scalar, array and matrix arithmetic, NumPy and ``math`` calls,
 arrays created and written in place (elements, slices, ``y *= ...``), ``for`` loops with
 recurrences, data-dependent ``if``s inside and outside loops, ``while`` loops, and reductions.
 Every value is bounded (``tanh``, ``sin``, ``x / (1 + x * x)``, ``exp(-x * x)``), so that
@@ -39,6 +39,7 @@ class _Builder:
         self.scalars = ["s"]
         self.arrays = ["x"]
         self.owned: list[str] = []  # arrays the program made: it may write into them
+        self.matrices: list[str] = []  # n x n, made by the program
         self.lines: list[str] = ["n = x.shape[0]"]
         self.count = 0
 
@@ -81,6 +82,9 @@ class _Builder:
             f"{a} ** 2",
             f"helper({a}, {b})",
         ]
+        if self.matrices:
+            where = f"{index}, n - 1 - {index}" if index is not None else "0, n - 1"
+            forms.append(f"{self.pick(self.matrices)}[{where}]")
         if index is None:
             array = self.pick(self.arrays)
             forms += [
@@ -93,8 +97,19 @@ class _Builder:
 
     def array(self) -> str:
         a, b = self.pick(self.arrays), self.pick(self.arrays)
-        return self.pick(
+        matrix = (
             [
+                f"{m} @ {a}",
+                f"{m}.T @ np.tanh({b})",
+                f"np.sum({m}, axis={self.pick(['0', '1'])}) * 0.5",
+                f"np.dot({a}, {m})",
+            ]
+            if (m := self.pick(self.matrices) if self.matrices else None)
+            else []
+        )
+        return self.pick(
+            matrix
+            + [
                 f"{a} * {self.scalar(1)}",
                 f"np.sin({a}) + {b}",
                 f"np.tanh({a} * {b})",
@@ -107,11 +122,22 @@ class _Builder:
             ]
         )
 
+    def matrix(self) -> str:
+        a, b = self.pick(self.arrays), self.pick(self.arrays)
+        forms = [f"np.outer({a}, np.tanh({b})) * 0.3", f"np.tanh(np.outer({a}, {b}))"]
+        if self.matrices:
+            m = self.pick(self.matrices)
+            forms += [f"{m} @ {m} * 0.2", f"np.sin({m}.T) * {self.scalar(1)}", f"{m}.copy()"]
+        return self.pick(forms)
+
     # -- statements --------------------------------------------------------------------------
     def statement(self) -> None:
         kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
         if self.owned:
             kinds += ["element write", "array update", "slice write", "while"]
+        kinds.append("new matrix")
+        if self.matrices:
+            kinds.append("matrix write")
         getattr(self, "_" + self.pick(kinds).replace(" ", "_"))()
 
     def _new_scalar(self):
@@ -133,6 +159,18 @@ class _Builder:
         op = self.pick(["+=", "-=", "*="])
         value = self.scalar(1) if op != "*=" else f"np.tanh({self.scalar(1)})"
         self.lines.append(f"{name} {op} {value}")
+
+    def _new_matrix(self):
+        name = self.fresh("m")
+        self.lines.append(f"{name} = {self.matrix()}")
+        self.matrices.append(name)
+
+    def _matrix_write(self):
+        m = self.pick(self.matrices)
+        if self.chance(0.5):
+            self.lines += ["for i in range(n):", f"    {m}[i, i] += {self.scalar(1, 'i')}"]
+        else:
+            self.lines.append(f"{m}[0, :] = {self.pick(self.arrays)} * {self.scalar(1)}")
 
     def _swap(self):
         if len(self.scalars) < 2:
@@ -226,7 +264,7 @@ class _Builder:
 
     def source(self, name: str) -> str:
         terms = [f"{a} * 0.3" for a in self.scalars]
-        terms += [f"np.sum({a} * {a}) * 0.1" for a in self.arrays]
+        terms += [f"np.sum({a} * {a}) * 0.1" for a in self.arrays + self.matrices]
         body = self.lines + ["return " + " + ".join(terms)]
         return f"def {name}(x, s):\n" + "".join(f"    {line}\n" for line in body)
 

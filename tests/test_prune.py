@@ -12,7 +12,7 @@ from s2s.frontend.prune import _UNKNOWN, constant_value
 
 def leaves_at_once(x, s):
     a = s
-    for i in range(3):
+    for _ in range(3):
         if 2.0 > 1.0:  # always: Numba never types the rest of the body
             break
         a = 0.5 * a + np.tanh(s)
