@@ -34,8 +34,9 @@ _CONSTANTS = ("0.5", "1.5", "-0.3", "2.0")
 class _Builder:
     """Draws statements with ``draw``, keeping track of the variables in scope."""
 
-    def __init__(self, draw):
+    def __init__(self, draw, output: str):
         self.draw = draw
+        self.output = output  # "scalar" or "array": what ``f`` returns
         self.scalars = ["s"]
         self.arrays = ["x"]
         self.owned: list[str] = []  # arrays the program made: it may write into them
@@ -179,7 +180,8 @@ class _Builder:
         self.lines.append(f"{a}, {b} = {b}, {a} * 0.5")
 
     def _early_return(self):
-        self.lines += [f"if {self.scalar(1)} > 1.5:", f"    return {self.scalar()}"]
+        value = self.scalar() if self.output == "scalar" else f"{self.array()} * {self.scalar(1)}"
+        self.lines += [f"if {self.scalar(1)} > 1.5:", f"    return {value}"]
 
     def _element_write(self):
         target = self.pick(self.owned)
@@ -264,15 +266,20 @@ class _Builder:
 
     def source(self, name: str) -> str:
         terms = [f"{a} * 0.3" for a in self.scalars]
-        terms += [f"np.sum({a} * {a}) * 0.1" for a in self.arrays + self.matrices]
+        if self.output == "scalar":
+            terms += [f"np.sum({a} * {a}) * 0.1" for a in self.arrays + self.matrices]
+        else:  # every array and matrix, elementwise (a matrix by its column sums)
+            terms += [f"np.tanh({a})" for a in self.arrays]
+            terms += [f"np.sum({m}, axis=0) * 0.1" for m in self.matrices]
         body = self.lines + ["return " + " + ".join(terms)]
         return f"def {name}(x, s):\n" + "".join(f"    {line}\n" for line in body)
 
 
 @st.composite
-def program_sources(draw, name: str = "f") -> str:
-    """The source of a random ``def f(x, s)``: 2 to 7 statements, bounded values."""
-    builder = _Builder(draw)
+def program_sources(draw, name: str = "f", output: str = "scalar") -> str:
+    """The source of a random ``def f(x, s)``: 2 to 7 statements, bounded values; it returns
+    a float, or with ``output="array"`` an array shaped like ``x``."""
+    builder = _Builder(draw, output)
     for _ in range(draw(st.integers(2, 7))):
         builder.statement()
     return builder.source(name)

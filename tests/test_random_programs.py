@@ -68,6 +68,21 @@ def test_hessian_is_symmetric_and_matches_differences_of_the_gradient(directory,
 
 
 @SETTINGS
+@given(source=program_sources(output="array"), seed=st.integers(0, 2**16))
+def test_jacobians_of_array_functions_agree(directory, source, seed):
+    f = load(source, directory)
+    x, s = arguments(seed)
+    if not finite(f(x.copy(), s)):
+        return
+    check_grads(f, (x, s), (0, 1), rtol=1e-4, atol=1e-6, seed=seed, jit=False)
+    forward = s2s.jacfwd(f, argnums=(0, 1), jit=False)(x.copy(), s)
+    reverse = s2s.jacrev(f, argnums=(0, 1), jit=False)(x.copy(), s)
+    assert forward[0].shape == (SIZE, SIZE) and forward[1].shape == (SIZE,)
+    for a, b in zip(forward, reverse):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+@SETTINGS
 @given(source=program_sources(), seed=st.integers(0, 2**16))
 def test_vmap_matches_a_loop(directory, source, seed):
     f = load(source, directory)
@@ -78,6 +93,8 @@ def test_vmap_matches_a_loop(directory, source, seed):
     by_example = s2s.vmap(s2s.grad(f, jit=False), in_axes=(0, None), jit=False)(xs, 0.5)
     for b in range(3):
         np.testing.assert_allclose(by_example[b], s2s.grad(f, jit=False)(xs[b].copy(), 0.5))
+    columns = s2s.vmap(f, in_axes=(1, 0), jit=False)(xs.T.copy(), ss)  # the batch along axis 1
+    np.testing.assert_allclose(columns, expected, rtol=1e-12)
 
 
 @settings(SETTINGS, max_examples=3)
