@@ -29,12 +29,9 @@ def show(fn: Any, stage: str = "final") -> str:
     <BLANKLINE>
     >>> print(s2s.show(s2s.grad(f)))
     def f_grad(x, y):
-        _t3 = x * y
-        _t2 = _t3 + 1.0
+        _t2 = x * y + 1.0
         _seed = _s2s.grad_seed(_t2 ** 2)
-        b_t2 = _s2s.unbroadcast(_seed * 2 * _t2 ** (2 - 1), _t2)
-        b_t3 = _s2s.unbroadcast(b_t2, _t3)
-        bx = _s2s.unbroadcast(b_t3 * y, x)
+        bx = _s2s.unbroadcast(_seed * 2 * _t2 ** (2 - 1) * y, x)
         return _s2s.cast_like(bx, x)
     <BLANKLINE>
     """

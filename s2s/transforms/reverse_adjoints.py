@@ -42,6 +42,7 @@ class Adjoints:
         self.declarations: dict[int, gast.stmt] = {}
         self.shape_varying = shape_varying(self.tree, self.defs)
         self.single_use, self.reassigned = self._single_use_temporaries()
+        self.summed_later = self._summed_by_their_rules()
 
     # -- names -------------------------------------------------------------------------------
     def adj(self, name: str) -> str:
@@ -85,6 +86,25 @@ class Adjoints:
         reassigned = found & broadcast_operands & self.defs.in_loop_defs
         return found - reassigned, reassigned
 
+    def _summed_by_their_rules(self) -> set[str]:
+        """Single-use temporaries of a broadcasting elementwise operation (``_t1 = a * b``):
+        their adjoint may keep the shape of the value that read them (``_t1 + c``), because
+        the reverse of their own operation sums each share to its operand's shape anyway
+        (``unbroadcast(g * b, a)``: ``b`` is constant along the axes summed). Without that
+        ``unbroadcast`` call in between, the elementwise work on both sides folds into one
+        expression, which Numba compiles to one loop."""
+        found = set()
+        for node in walk(self.tree):
+            if (
+                isinstance(node, gast.Assign)
+                and isinstance(node.targets[0], gast.Name)
+                and node.targets[0].id in self.single_use
+            ):
+                rule, _, _ = self.rule_for(node.value, node)
+                if rule is not None and rule.broadcast:
+                    found.add(node.targets[0].id)
+        return found
+
     def _same_block_uses(self, candidates: set[str]) -> set[str]:
         ok = set()
 
@@ -120,7 +140,8 @@ class Adjoints:
         adjoint = self.adj(name)
         if name in self.single_use or name in self.reassigned:
             self.has_adjoint.add(name)
-            if broadcast:  # a loop's temporary: its last value gives the shape, if it is fixed
+            if broadcast and name not in self.summed_later:
+                # To the temporary's shape (a loop's: its last value's, if that is fixed).
                 shape = load(name)
                 if name in self.shape_varying and site is not None:
                     shape = self.ref(name, site)
