@@ -122,6 +122,20 @@ def writes_into_a_row_of_its_argument(a):
     return total
 
 
+def writes_into_an_array_an_alias_reads_later(x):
+    b = x * 2.0
+    c = b
+    b[0] = 3.0 * x[1]  # error
+    return np.sum(c * x)
+
+
+def writes_into_an_array_a_slice_reads_later(x):
+    y = x * 1.0
+    first = y[:2]
+    y[0] = x[2] * x[2]  # error
+    return np.sum(first * x[:2])
+
+
 def writes_into_a_copy(x):
     y = x.copy()
     y[0] = 0.0

@@ -27,6 +27,10 @@ def helper(v, w):
     return v * np.tanh(w) + 0.5 * w
 
 
+def pair(v, w):
+    return v * w, np.sin(v) - w
+
+
 """
 _CONSTANTS = ("0.5", "1.5", "-0.3", "2.0")
 
@@ -134,9 +138,12 @@ class _Builder:
     # -- statements --------------------------------------------------------------------------
     def statement(self) -> None:
         kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
+        kinds += ["pair", "for each", "settle", "pieces"]
         if self.owned:
             kinds += ["element write", "array update", "slice write", "while"]
         kinds.append("new matrix")
+        if self.owned:
+            kinds.append("alias")
         if self.matrices:
             kinds.append("matrix write")
         getattr(self, "_" + self.pick(kinds).replace(" ", "_"))()
@@ -253,6 +260,44 @@ class _Builder:
             f"    {name} = {self.scalar()}",
         ]
         self.scalars.append(name)
+
+    def _alias(self):  # another name for an array the program may write into later
+        name, target = self.fresh("v"), self.pick(self.owned)
+        self.lines.append(f"{name} = {self.pick([target, target + '[::-1]'])}")
+        self.arrays.append(name)
+
+    def _pair(self):
+        a, b = self.fresh("a"), self.fresh("a")
+        self.lines.append(f"{a}, {b} = pair({self.scalar(1)}, {self.scalar(1)})")
+        self.scalars += [a, b]
+
+    def _for_each(self):
+        name, array = self.pick(self.scalars), self.pick(self.arrays)
+        self.lines += [f"for v in {array}:", f"    {name} = 0.5 * {name} + np.tanh(v * {name})"]
+
+    def _settle(self):  # a while loop whose count depends on the values
+        counter, name = self.fresh("k"), self.fresh("a")
+        self.lines += [
+            f"{name} = np.tanh({self.scalar(1)})",
+            f"{counter} = 0",
+            f"while {name} < 2.0 and {counter} < 10:",
+            f"    {name} = {name} + 0.3 + 0.1 * np.tanh({self.scalar(1)})",
+            f"    {counter} += 1",
+        ]
+        self.scalars.append(name)
+
+    def _pieces(self):  # an array put together from slices of others
+        name, a, b = self.fresh("y"), self.pick(self.arrays), self.pick(self.arrays)
+        value = self.pick(
+            [
+                f"np.concatenate(({a}[:2], {b}[2:] * {self.scalar(1)}))",
+                f"np.concatenate(({a}[::2], {b}[1::2]))",
+                f"{a}[::-1] * {self.scalar(1)}",
+            ]
+        )
+        self.lines.append(f"{name} = {value}")
+        self.arrays.append(name)
+        self.owned.append(name)
 
     def _while(self):
         counter, name = self.fresh("k"), self.pick(self.scalars)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.testing import check_grads
 
 JIT = pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
 X = np.array([0.5, 2.0, 1.5])
@@ -216,8 +217,10 @@ def test_errors_are_s2s_errors():
         (cases.writes_into_rows_it_iterates, np.ones((2, 3)), "out"),
         (cases.writes_through_a_transpose, np.ones((2, 3)), "out"),
         (cases.writes_through_an_alias_of_its_argument, X, "x"),
+        (cases.writes_into_an_array_an_alias_reads_later, X, "c"),
+        (cases.writes_into_an_array_a_slice_reads_later, X, "first"),
     ],
-    ids=["alias", "slice", "rows", "transpose", "argument"],
+    ids=["alias", "slice", "rows", "transpose", "argument", "read-alias", "read-slice"],
 )
 @pytest.mark.parametrize("transform", ["grad", "jacfwd"])
 def test_writes_through_views_are_refused(fn, arg, viewed, transform):
@@ -228,6 +231,32 @@ def test_writes_through_views_are_refused(fn, arg, viewed, transform):
         getattr(s2s, transform)(fn)(arg.copy())
     assert ".copy()" in info.value.hint
     assert_points_at(info.value, fn)
+
+
+def test_views_read_before_a_write_into_their_array_are_differentiated():
+    # The reverse sweep reads `y[2:]` and `r` as they were, not after the writes.
+    def slice_then_write(x):
+        y = x * 1.0
+        z = y[1:] * np.sum(x)
+        y[2] = x[0] * x[0]
+        return np.sum(z * z) + np.sum(y)
+
+    def row_then_write(m):
+        a = m * 1.0
+        r = a[0]
+        t = r * np.sum(m)
+        a[0, 1] = m[1, 1] * m[1, 1]
+        return np.sum(t * t) + np.sum(a * a)
+
+    def shift_in_a_loop(x):
+        y = x * 1.0
+        for _ in range(3):
+            y[1:] = y[:-1] * 0.5  # the slice is taken again after each write
+        return np.sum(y * x)
+
+    check_grads(slice_then_write, (X.copy(),), jit=False)
+    check_grads(row_then_write, (np.arange(1.0, 7.0).reshape(2, 3) / 4.0,), jit=False)
+    check_grads(shift_in_a_loop, (X.copy(),), jit=False)
 
 
 def test_writes_into_fresh_arrays_and_copies_are_differentiated():

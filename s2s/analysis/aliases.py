@@ -67,6 +67,32 @@ class SharingAt:
 
     def __init__(self, tree: gast.FunctionDef):
         self.bindings = [b for b in _bindings(tree, elements=True) if b[2]]
+        self.order = _Order(tree)
+
+    def names(self, stmt: gast.stmt) -> set[str]:
+        direct: dict[str, set[str]] = {}
+        for node, name, viewed in self.bindings:
+            if self.order.may_precede(node, stmt):
+                direct.setdefault(name, set()).update(viewed)
+        return set(_both_ways(_transitive(direct)))
+
+    def elements_taken(self, stmt: gast.stmt, name: str) -> int:
+        """How many dimensions ``name``'s array may have at ``stmt`` and still share no memory
+        with another name: ``k`` where the others only took elements of it with ``k`` integer
+        indices (``a = y[0]``, ``for v in y``: numbers if ``y`` is one-dimensional), else 0."""
+        taken = None
+        for node, target, viewed in self.bindings:
+            if (target == name or name in viewed) and self.order.may_precede(node, stmt):
+                k = 0 if target == name else _indices_taken(node, name)
+                taken = k if taken is None else min(taken, k)
+        return taken or 0
+
+
+class _Order:
+    """Which nodes may run before which: those above in the source, and any two in a common
+    loop (an earlier iteration). Structured code has no other way back."""
+
+    def __init__(self, tree: gast.FunctionDef):
         self.position: dict[int, int] = {}
         self.loops: dict[int, frozenset[int]] = {}
         stack = [(tree, frozenset())]
@@ -77,28 +103,10 @@ class SharingAt:
             inner = loops | {id(node)} if isinstance(node, (gast.For, gast.While)) else loops
             stack.extend((child, inner) for child in reversed(list(children(node))))
 
-    def names(self, stmt: gast.stmt) -> set[str]:
-        direct: dict[str, set[str]] = {}
-        for node, name, viewed in self.bindings:
-            if self._may_precede(node, stmt):
-                direct.setdefault(name, set()).update(viewed)
-        return set(_both_ways(_transitive(direct)))
-
-    def elements_taken(self, stmt: gast.stmt, name: str) -> int:
-        """How many dimensions ``name``'s array may have at ``stmt`` and still share no memory
-        with another name: ``k`` where the others only took elements of it with ``k`` integer
-        indices (``a = y[0]``, ``for v in y``: numbers if ``y`` is one-dimensional), else 0."""
-        taken = None
-        for node, target, viewed in self.bindings:
-            if (target == name or name in viewed) and self._may_precede(node, stmt):
-                k = 0 if target == name else _indices_taken(node, name)
-                taken = k if taken is None else min(taken, k)
-        return taken or 0
-
-    def _may_precede(self, node: gast.AST, stmt: gast.stmt) -> bool:
-        if self.position[id(node)] < self.position[id(stmt)]:
+    def may_precede(self, node: gast.AST, other: gast.AST) -> bool:
+        if self.position[id(node)] < self.position[id(other)]:
             return True
-        return bool(self.loops[id(node)] & self.loops[id(stmt)])
+        return bool(self.loops[id(node)] & self.loops[id(other)])
 
 
 def _indices_taken(binding: gast.AST, name: str) -> int:
@@ -154,16 +162,136 @@ def _both_ways(roots: dict[str, set[str]]) -> dict[str, set[str]]:
 
 def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]]]:
     """Writes into memory other names see: an element write into a name that may view
-    other variables' arrays, or ``x op= y`` (in place) on a name that surely shares its
-    array. The statement, the name written into, and the other names."""
+    other variables' arrays, or into an array that another name surely views and reads
+    after the write (``c = b``, ``v = b[1:]``, then ``b[0] = ...``, then ``c`` or ``v``
+    read), or ``x op= y`` (in place) on a name that surely shares its array. The
+    statement, the name written into, and the other names."""
     possible, shared = views(tree), sharing(tree)
+    viewers = _both_ways(_sure_views(tree))
+    stale = _StaleReads(tree) if viewers else None
     written = []
     for node in walk(tree):
         name, in_place = _written_into(node)
-        others = shared.get(name) if in_place else possible.get(name)
+        if in_place:
+            others = shared.get(name)
+        else:
+            others = set(possible.get(name, ()))
+            others |= {v for v in viewers.get(name, set()) - others if stale.after(node, name, v)}
         if others:
             written.append((node, name, others))
     return written
+
+
+class _StaleReads:
+    """Reads of a view that may see a write into the array it views. The write must run
+    while the two share (after a binding ``c = b`` or ``v = b[1:]``, no rebinding of either
+    on the way: ``new = u.copy()`` at the top of a loop ends ``u = new``'s sharing), and the
+    read after the write, not right after a binding of the view (in the same block, no write
+    into the array in between), as the normal form's temporaries are (``_t1 = y[:-1]``, then
+    ``_t2 = _t1 * 0.5``). The derivative code follows such a read back to the array as it
+    was at the binding, before the write."""
+
+    def __init__(self, tree: gast.FunctionDef):
+        self.order = _Order(tree)
+        self.reads: dict[str, list[gast.AST]] = {}
+        self.bindings: list[tuple[gast.Assign, str, set[str]]] = []
+        for node in walk(tree):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                self.reads.setdefault(node.id, []).append(node)
+            elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+                viewed = set(_viewed(node.value, elements=False, whole=False))
+                if viewed:
+                    self.bindings.append((node, node.targets[0].id, viewed))
+        # node -> the innermost statement holding it, as (its block, its index): outer blocks
+        # are placed first, and the blocks nested in them place their own nodes again
+        self.place: dict[int, tuple[list[gast.stmt], int]] = {}
+        self.owner: dict[int, gast.stmt] = {}  # block -> the statement it belongs to
+        blocks = [tree.body]
+        while blocks:
+            block = blocks.pop()
+            for k, stmt in enumerate(block):
+                for node in walk(stmt):
+                    self.place[id(node)] = (block, k)
+                for field in ("body", "orelse"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        self.owner[id(getattr(stmt, field))] = stmt
+                        blocks.append(getattr(stmt, field))
+
+    def after(self, write: gast.stmt, name: str, view: str) -> bool:
+        return self._shared_at(write, name, view) and any(
+            self.order.may_precede(write, read) and not self._fresh(read, name, view)
+            for read in self.reads.get(view, ())
+        )
+
+    def _shared_at(self, write: gast.stmt, name: str, view: str) -> bool:
+        pair = {name, view}
+        direct = [b for b, target, viewed in self.bindings if {target} | viewed >= pair]
+        if not direct:
+            return True  # shared through other names: taken as shared
+        return any(
+            self.order.may_precede(b, write) and not self._rebound(b, write, pair) for b in direct
+        )
+
+    def _rebound(self, binding: gast.Assign, write: gast.stmt, names: set[str]) -> bool:
+        """Whether every way from ``binding`` to ``write`` rebinds one of ``names``: a
+        rebinding that runs before ``write`` in each of its enclosing blocks, after
+        ``binding`` (or in a loop holding both, which the way back goes through)."""
+        common = self.order.loops[id(binding)] & self.order.loops[id(write)]
+        block, k = self.place[id(write)]
+        while True:
+            for stmt in block[:k]:
+                if stmt is not binding and names & set(_bound_by(stmt)):
+                    position = self.order.position
+                    if position[id(binding)] < position[id(stmt)]:
+                        return True
+                    if common & self.order.loops[id(stmt)]:
+                        return True
+            owner = self.owner.get(id(block))
+            if owner is None:
+                return False
+            block, k = self.place[id(owner)]
+
+    def _fresh(self, read: gast.AST, name: str, view: str) -> bool:
+        block, k = self.place[id(read)]
+        for stmt in reversed(block[:k]):
+            if isinstance(stmt, gast.Assign) and _binds(stmt, view):
+                return True
+            if any(_written_into(node)[0] == name for node in walk(stmt)):
+                return False
+        return False
+
+
+def _bound_by(stmt: gast.stmt) -> list[str]:
+    """The names ``stmt`` itself binds (not subscripts written into)."""
+    if isinstance(stmt, gast.Assign):
+        targets = stmt.targets
+    elif isinstance(stmt, gast.For):
+        targets = [stmt.target]
+    else:
+        return []
+    return [
+        n.id
+        for t in targets
+        for n in walk(t)
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+    ]
+
+
+def _binds(stmt: gast.Assign, name: str) -> bool:
+    return any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)
+
+
+def _sure_views(tree: gast.FunctionDef) -> dict[str, set[str]]:
+    """Each name that surely shares its array with another when that one is an array (one
+    written into is): ``c = b``, ``v = b[1:]``, ``t = b.T``; not ``r = b[i]``, a number if
+    ``b`` is one-dimensional."""
+    direct: dict[str, set[str]] = {}
+    for node in walk(tree):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            viewed = _viewed(node.value, elements=False, whole=False)
+            if viewed:
+                direct.setdefault(node.targets[0].id, set()).update(viewed)
+    return _transitive(direct)
 
 
 def _written_into(node: gast.AST) -> tuple[str | None, bool]:
