@@ -182,6 +182,38 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     return written
 
 
+def element_writes(tree: gast.FunctionDef) -> dict[int, tuple[str, int]]:
+    """Writes into an array that a name bound to an element of it (``r = m[i]``, ``for r in
+    m``) reads afterwards: a number if the array has no more dimensions than the name took
+    indices, else a row that sees the write, which derivative code cannot follow. By the
+    write statement's id: the array's name and that number of indices (the derivative code
+    checks the array's dimensions there, at run time)."""
+    taken: dict[str, list[tuple[gast.AST, str, int]]] = {}
+    for node in walk(tree):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            value = node.value
+            if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+                root = value.value.id
+                k = _indices_taken(node, root)
+                if k:
+                    taken.setdefault(root, []).append((node, node.targets[0].id, k))
+        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            if isinstance(node.iter, gast.Name):
+                taken.setdefault(node.iter.id, []).append((node, node.target.id, 1))
+    if not taken:
+        return {}
+    stale = _StaleReads(tree)
+    guarded = {}
+    for node in walk(tree):
+        name, in_place = _written_into(node)
+        if name is None or in_place or name not in taken:
+            continue
+        ks = [k for binding, v, k in taken[name] if stale.element_after(binding, node, name, v)]
+        if ks:
+            guarded[id(node)] = (name, min(ks))
+    return guarded
+
+
 class _StaleReads:
     """Reads of a view that may see a write into the array it views. The write must run
     while the two share (after a binding ``c = b`` or ``v = b[1:]``, no rebinding of either
@@ -219,6 +251,18 @@ class _StaleReads:
 
     def after(self, write: gast.stmt, name: str, view: str) -> bool:
         return self._shared_at(write, name, view) and any(
+            self.order.may_precede(write, read) and not self._fresh(read, name, view)
+            for read in self.reads.get(view, ())
+        )
+
+    def element_after(self, binding: gast.AST, write: gast.stmt, name: str, view: str) -> bool:
+        """Whether ``view``, bound to an element of ``name`` by ``binding``, may be read after
+        ``write`` into ``name`` while it holds that element."""
+        if not self.order.may_precede(binding, write):
+            return False
+        if self._rebound(binding, write, {name, view}):
+            return False
+        return any(
             self.order.may_precede(write, read) and not self._fresh(read, name, view)
             for read in self.reads.get(view, ())
         )

@@ -121,8 +121,9 @@ def updated_alone(x, ndim):
 
 
 _SHARED_UPDATE = (
-    "s2s: an augmented assignment (+=, *=, ...) updates in place an array that another name "
-    "may see; derivatives cannot follow it: write `x = x + ...` or update a copy"
+    "s2s: an update writes into an array that another name also sees (x += ... on an array "
+    "another name holds, or a write into a matrix whose row another name holds); derivatives "
+    "cannot follow it: write `x = x + ...`, update a copy, or take the row after the write"
 )
 
 

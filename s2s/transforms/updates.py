@@ -6,30 +6,39 @@ array); for an array it writes in place. The derivative transformations follow v
 so they take it as ``x = x op y``: right for a number, for an argument (derivative code leaves
 the caller's arrays as they were), and for an array whose elements (numbers) were all the other
 names took (``a = x[0]``). ``_s2s.updated_alone(x, k)`` after it makes any other array there an
-error rather than a wrong derivative. (Where the sharing is sure, a slice or a transpose, they
-refuse the update outright: ``analysis.aliases``.)
+error rather than a wrong derivative; so does the same guard after a write into an array whose
+elements another name took and reads afterwards (``r = m[0]; m[0, 1] = s; ... r``: a number,
+or a row that saw the write). (Where the sharing is sure, a slice or a transpose, they refuse
+the update outright: ``analysis.aliases``.)
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..analysis.aliases import SharingAt
+from ..analysis.aliases import SharingAt, element_writes
 from ..gastutil import assign, call, const, load, located, rebuilt, walk
 
 _BODIES = ("body", "orelse")
 
 
 def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
-    """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names."""
-    if not any(_updates_a_name(node) for node in walk(fn)):
+    """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names,
+    and with a guard after each write into an array whose elements another name took and
+    reads afterwards (a row, if the array has more dimensions: it sees the write)."""
+    guarded = element_writes(fn)
+    if not guarded and not any(_updates_a_name(node) for node in walk(fn)):
         return fn
     sharing = SharingAt(fn)
 
     def block(stmts: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []
         for stmt in stmts:
-            if _updates_a_name(stmt):
+            if id(stmt) in guarded:
+                name, ndim = guarded[id(stmt)]
+                guard = gast.Expr(call("_s2s.updated_alone", load(name), const(ndim)))
+                out += [stmt, located(guard, stmt)]
+            elif _updates_a_name(stmt):
                 name = stmt.target.id
                 update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
                 out.append(located(update, stmt))
