@@ -145,7 +145,7 @@ class _Builder:
         if self.owned:
             kinds.append("alias")
         if self.matrices:
-            kinds.append("matrix write")
+            kinds += ["matrix write", "row"]
         getattr(self, "_" + self.pick(kinds).replace(" ", "_"))()
 
     def _new_scalar(self):
@@ -264,6 +264,11 @@ class _Builder:
     def _alias(self):  # another name for an array the program may write into later
         name, target = self.fresh("v"), self.pick(self.owned)
         self.lines.append(f"{name} = {self.pick([target, target + '[::-1]'])}")
+        self.arrays.append(name)
+
+    def _row(self):  # a row of a matrix the program may write into later
+        name = self.fresh("r")
+        self.lines.append(f"{name} = {self.pick(self.matrices)}[{self.pick(['0', 'n - 1'])}]")
         self.arrays.append(name)
 
     def _pair(self):
