@@ -168,7 +168,8 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     statement, the name written into, and the other names."""
     possible, shared = views(tree), sharing(tree)
     viewers = _both_ways(_sure_views(tree))
-    stale = _StaleReads(tree) if viewers else None
+    written_into = {_written_into(node)[0] for node in walk(tree)}
+    stale = _StaleReads(tree) if written_into & set(viewers) else None
     written = []
     for node in walk(tree):
         name, in_place = _written_into(node)
@@ -200,7 +201,8 @@ def element_writes(tree: gast.FunctionDef) -> dict[int, tuple[str, int]]:
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             if isinstance(node.iter, gast.Name):
                 taken.setdefault(node.iter.id, []).append((node, node.target.id, 1))
-    if not taken:
+    written = {_written_into(node)[0] for node in walk(tree)}
+    if not written & set(taken):
         return {}
     stale = _StaleReads(tree)
     guarded = {}
