@@ -18,8 +18,9 @@ import re
 import gast
 
 from ..errors import DifferentiationError
-from ..gastutil import children, has_slice, walk
+from ..gastutil import has_slice, walk
 from .activity import call_name
+from .order import Order
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
 VIEW_CALLS = frozenset(
@@ -67,7 +68,7 @@ class SharingAt:
 
     def __init__(self, tree: gast.FunctionDef):
         self.bindings = [b for b in _bindings(tree, elements=True) if b[2]]
-        self.order = _Order(tree)
+        self.order = Order(tree)
 
     def names(self, stmt: gast.stmt) -> set[str]:
         direct: dict[str, set[str]] = {}
@@ -86,27 +87,6 @@ class SharingAt:
                 k = 0 if target == name else _indices_taken(node, name)
                 taken = k if taken is None else min(taken, k)
         return taken or 0
-
-
-class _Order:
-    """Which nodes may run before which: those above in the source, and any two in a common
-    loop (an earlier iteration). Structured code has no other way back."""
-
-    def __init__(self, tree: gast.FunctionDef):
-        self.position: dict[int, int] = {}
-        self.loops: dict[int, frozenset[int]] = {}
-        stack = [(tree, frozenset())]
-        while stack:  # pre-order: a node's number is its place in the source
-            node, loops = stack.pop()
-            self.position[id(node)] = len(self.position)
-            self.loops[id(node)] = loops
-            inner = loops | {id(node)} if isinstance(node, (gast.For, gast.While)) else loops
-            stack.extend((child, inner) for child in reversed(list(children(node))))
-
-    def may_precede(self, node: gast.AST, other: gast.AST) -> bool:
-        if self.position[id(node)] < self.position[id(other)]:
-            return True
-        return bool(self.loops[id(node)] & self.loops[id(other)])
 
 
 def _indices_taken(binding: gast.AST, name: str) -> int:
@@ -226,7 +206,7 @@ class _StaleReads:
     was at the binding, before the write."""
 
     def __init__(self, tree: gast.FunctionDef):
-        self.order = _Order(tree)
+        self.order = Order(tree)
         self.reads: dict[str, list[gast.AST]] = {}
         self.bindings: list[tuple[gast.Assign, str, set[str]]] = []
         for node in walk(tree):
@@ -236,20 +216,6 @@ class _StaleReads:
                 viewed = set(_viewed(node.value, elements=False, whole=False))
                 if viewed:
                     self.bindings.append((node, node.targets[0].id, viewed))
-        # node -> the innermost statement holding it, as (its block, its index): outer blocks
-        # are placed first, and the blocks nested in them place their own nodes again
-        self.place: dict[int, tuple[list[gast.stmt], int]] = {}
-        self.owner: dict[int, gast.stmt] = {}  # block -> the statement it belongs to
-        blocks = [tree.body]
-        while blocks:
-            block = blocks.pop()
-            for k, stmt in enumerate(block):
-                for node in walk(stmt):
-                    self.place[id(node)] = (block, k)
-                for field in ("body", "orelse"):
-                    if isinstance(getattr(stmt, field, None), list):
-                        self.owner[id(getattr(stmt, field))] = stmt
-                        blocks.append(getattr(stmt, field))
 
     def after(self, write: gast.stmt, name: str, view: str) -> bool:
         return self._shared_at(write, name, view) and any(
@@ -283,22 +249,17 @@ class _StaleReads:
         rebinding that runs before ``write`` in each of its enclosing blocks, after
         ``binding`` (or in a loop holding both, which the way back goes through)."""
         common = self.order.loops[id(binding)] & self.order.loops[id(write)]
-        block, k = self.place[id(write)]
-        while True:
-            for stmt in block[:k]:
-                if stmt is not binding and names & set(_bound_by(stmt)):
-                    position = self.order.position
-                    if position[id(binding)] < position[id(stmt)]:
-                        return True
-                    if common & self.order.loops[id(stmt)]:
-                        return True
-            owner = self.owner.get(id(block))
-            if owner is None:
-                return False
-            block, k = self.place[id(owner)]
+        position = self.order.position
+        for stmt in self.order.runs_before(write):
+            if stmt is not binding and names & set(_bound_by(stmt)):
+                if position[id(binding)] < position[id(stmt)]:
+                    return True
+                if common & self.order.loops[id(stmt)]:
+                    return True
+        return False
 
     def _fresh(self, read: gast.AST, name: str, view: str) -> bool:
-        block, k = self.place[id(read)]
+        block, k = self.order.place(read)
         for stmt in reversed(block[:k]):
             if isinstance(stmt, gast.Assign) and _binds(stmt, view):
                 return True
