@@ -47,10 +47,7 @@ VIEW_ATTRIBUTES = frozenset({"T", "real", "imag"})
 def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
     """Each name that may view another variable's array -> those variables (transitively).
     ``elements``: count ``r = m[i]`` (a row of a matrix, or a number) as a view too."""
-    direct: dict[str, set[str]] = {}
-    for _, name, viewed in _bindings(tree, elements):
-        direct.setdefault(name, set()).update(viewed)
-    return _transitive(direct)
+    return _transitive(_merged(_bindings(tree, elements)))
 
 
 def sharing(tree: gast.FunctionDef, elements: bool = False) -> dict[str, set[str]]:
@@ -71,11 +68,8 @@ class SharingAt:
         self.order = Order(tree)
 
     def names(self, stmt: gast.stmt) -> set[str]:
-        direct: dict[str, set[str]] = {}
-        for node, name, viewed in self.bindings:
-            if self.order.may_precede(node, stmt):
-                direct.setdefault(name, set()).update(viewed)
-        return set(_both_ways(_transitive(direct)))
+        before = [b for b in self.bindings if self.order.may_precede(b[0], stmt)]
+        return set(_both_ways(_transitive(_merged(before))))
 
     def elements_taken(self, stmt: gast.stmt, name: str) -> int:
         """How many dimensions ``name``'s array may have at ``stmt`` and still share no memory
@@ -147,12 +141,13 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     read), or ``x op= y`` (in place) on a name that surely shares its array. The
     statement, the name written into, and the other names."""
     possible, shared = views(tree), sharing(tree)
-    viewers = _both_ways(_sure_views(tree))
-    written_into = {_written_into(node)[0] for node in walk(tree)}
-    stale = _StaleReads(tree) if written_into & set(viewers) else None
+    sure = _sure_bindings(tree)
+    viewers = _both_ways(_transitive(_merged(sure)))
+    writes = [(node, *_written_into(node)) for node in walk(tree)]
+    writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
+    stale = _StaleReads(tree, sure) if {w[1] for w in writes} & set(viewers) else None
     written = []
-    for node in walk(tree):
-        name, in_place = _written_into(node)
+    for node, name, in_place in writes:
         if in_place:
             others = shared.get(name)
         else:
@@ -170,26 +165,18 @@ def element_writes(tree: gast.FunctionDef) -> dict[int, tuple[str, int]]:
     write statement's id: the array's name and that number of indices (the derivative code
     checks the array's dimensions there, at run time)."""
     taken: dict[str, list[tuple[gast.AST, str, int]]] = {}
-    for node in walk(tree):
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            value = node.value
-            if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-                root = value.value.id
-                k = _indices_taken(node, root)
-                if k:
-                    taken.setdefault(root, []).append((node, node.targets[0].id, k))
-        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
-            if isinstance(node.iter, gast.Name):
-                taken.setdefault(node.iter.id, []).append((node, node.target.id, 1))
-    written = {_written_into(node)[0] for node in walk(tree)}
-    if not written & set(taken):
+    for node, target, viewed in _bindings(tree, elements=True):
+        for root in viewed:
+            k = _indices_taken(node, root)
+            if k:
+                taken.setdefault(root, []).append((node, target, k))
+    writes = [(node, _written_into(node)) for node in walk(tree)]
+    writes = [(node, name) for node, (name, in_place) in writes if name in taken and not in_place]
+    if not writes:
         return {}
-    stale = _StaleReads(tree)
+    stale = _StaleReads(tree, _sure_bindings(tree))
     guarded = {}
-    for node in walk(tree):
-        name, in_place = _written_into(node)
-        if name is None or in_place or name not in taken:
-            continue
+    for node, name in writes:
         ks = [k for binding, v, k in taken[name] if stale.element_after(binding, node, name, v)]
         if ks:
             guarded[id(node)] = (name, min(ks))
@@ -205,31 +192,27 @@ class _StaleReads:
     ``_t2 = _t1 * 0.5``). The derivative code follows such a read back to the array as it
     was at the binding, before the write."""
 
-    def __init__(self, tree: gast.FunctionDef):
+    def __init__(self, tree: gast.FunctionDef, bindings: list[tuple[gast.AST, str, set[str]]]):
         self.order = Order(tree)
+        self.bindings = bindings  # the sure ones: ``c = b``, ``v = b[1:]``
         self.reads: dict[str, list[gast.AST]] = {}
-        self.bindings: list[tuple[gast.Assign, str, set[str]]] = []
         for node in walk(tree):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                 self.reads.setdefault(node.id, []).append(node)
-            elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-                viewed = set(_viewed(node.value, elements=False, whole=False))
-                if viewed:
-                    self.bindings.append((node, node.targets[0].id, viewed))
 
     def after(self, write: gast.stmt, name: str, view: str) -> bool:
-        return self._shared_at(write, name, view) and any(
-            self.order.may_precede(write, read) and not self._fresh(read, name, view)
-            for read in self.reads.get(view, ())
-        )
+        return self._shared_at(write, name, view) and self._read_after(write, name, view)
 
     def element_after(self, binding: gast.AST, write: gast.stmt, name: str, view: str) -> bool:
         """Whether ``view``, bound to an element of ``name`` by ``binding``, may be read after
         ``write`` into ``name`` while it holds that element."""
-        if not self.order.may_precede(binding, write):
-            return False
-        if self._rebound(binding, write, {name, view}):
-            return False
+        return (
+            self.order.may_precede(binding, write)
+            and not self._rebound(binding, write, {name, view})
+            and self._read_after(write, name, view)
+        )
+
+    def _read_after(self, write: gast.stmt, name: str, view: str) -> bool:
         return any(
             self.order.may_precede(write, read) and not self._fresh(read, name, view)
             for read in self.reads.get(view, ())
@@ -261,7 +244,7 @@ class _StaleReads:
     def _fresh(self, read: gast.AST, name: str, view: str) -> bool:
         block, k = self.order.place(read)
         for stmt in reversed(block[:k]):
-            if isinstance(stmt, gast.Assign) and _binds(stmt, view):
+            if isinstance(stmt, gast.Assign) and view in _bound_by(stmt):
                 return True
             if any(_written_into(node)[0] == name for node in walk(stmt)):
                 return False
@@ -284,21 +267,24 @@ def _bound_by(stmt: gast.stmt) -> list[str]:
     ]
 
 
-def _binds(stmt: gast.Assign, name: str) -> bool:
-    return any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)
-
-
-def _sure_views(tree: gast.FunctionDef) -> dict[str, set[str]]:
-    """Each name that surely shares its array with another when that one is an array (one
-    written into is): ``c = b``, ``v = b[1:]``, ``t = b.T``; not ``r = b[i]``, a number if
-    ``b`` is one-dimensional."""
-    direct: dict[str, set[str]] = {}
+def _sure_bindings(tree: gast.FunctionDef) -> list[tuple[gast.AST, str, set[str]]]:
+    """The bindings that surely share an array when the value is one (one written into is):
+    ``c = b``, ``v = b[1:]``, ``t = b.T``; not ``r = b[i]``, a number if ``b`` is
+    one-dimensional. The node, the name bound, the names viewed."""
+    found = []
     for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            viewed = _viewed(node.value, elements=False, whole=False)
+            viewed = set(_viewed(node.value, elements=False, whole=False))
             if viewed:
-                direct.setdefault(node.targets[0].id, set()).update(viewed)
-    return _transitive(direct)
+                found.append((node, node.targets[0].id, viewed))
+    return found
+
+
+def _merged(bindings) -> dict[str, set[str]]:
+    direct: dict[str, set[str]] = {}
+    for _, name, viewed in bindings:
+        direct.setdefault(name, set()).update(viewed)
+    return direct
 
 
 def _written_into(node: gast.AST) -> tuple[str | None, bool]:

@@ -85,11 +85,12 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
-    # A name that views an array written into (``t = y[2:]``, ``c = y``, then ``y[4] = s``)
-    # holds changed memory too: its value must be kept for the reverse sweep like ``y``'s.
-    from .aliases import views
+    if mutated:
+        # A name that views an array written into (``t = y[2:]``, ``c = y``, then ``y[4] = s``)
+        # holds changed memory too: its value must be kept for the reverse sweep like ``y``'s.
+        from .aliases import views  # aliases reads names through .activity, which needs us
 
-    mutated |= {name for name, roots in views(tree).items() if roots & mutated}
+        mutated |= {name for name, roots in views(tree).items() if roots & mutated}
     values, stmts = {}, {}
     for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):

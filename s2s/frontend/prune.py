@@ -16,7 +16,7 @@ import gast
 from ..gastutil import rebuilt
 
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Raise)
-_BODIES = ("body", "orelse", "finalbody")
+_BODIES = ("body", "orelse")
 _UNARY = {gast.Not: operator.not_, gast.USub: operator.neg, gast.UAdd: operator.pos}
 _BINARY = {
     gast.Add: operator.add,

@@ -41,8 +41,7 @@ class Adjoints:
         # here, so that no other statement is ever given the same id)
         self.declarations: dict[int, gast.stmt] = {}
         self.shape_varying = shape_varying(self.tree, self.defs)
-        self.single_use, self.reassigned = self._single_use_temporaries()
-        self.summed_later = self._summed_by_their_rules()
+        self.single_use, self.reassigned, self.summed_later = self._single_use_temporaries()
 
     # -- names -------------------------------------------------------------------------------
     def adj(self, name: str) -> str:
@@ -51,16 +50,24 @@ class Adjoints:
             self.adjoint_owner[self.adjoint_names[name]] = name
         return self.adjoint_names[name]
 
-    def _single_use_temporaries(self) -> tuple[set[str], set[str]]:
+    def _single_use_temporaries(self) -> tuple[set[str], set[str], set[str]]:
         """ANF temporaries defined once and used once, in the same block, not subscripted: those
         whose adjoint is assigned from their one share, and those (broadcast operands inside
-        loops) whose share is summed to the shape of the value they hold after the loop."""
+        loops) whose share is summed to the shape of the value they hold after the loop; and,
+        of the first, those made by a broadcasting elementwise operation (``_t1 = a * b``).
+
+        The adjoint of the last may keep the shape of the value that read them (``_t1 + c``):
+        the reverse of their own operation sums each share to its operand's shape anyway
+        (``unbroadcast(g * b, a)``: ``b`` is constant along the axes summed). Without that
+        ``unbroadcast`` call in between, the elementwise work on both sides folds into one
+        expression, which Numba compiles to one loop."""
         subscripted = set()
         for node in walk(self.tree):
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
                 subscripted.add(node.value.id)
         found = set()
         broadcast_operands = set()
+        broadcast_results = set()
         for node in walk(self.tree):
             if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
                 rule, args, keywords = self.rule_for(node.value, node)
@@ -68,6 +75,8 @@ class Adjoints:
                     broadcast_operands |= {
                         a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
                     }
+                    if isinstance(node.targets[0], gast.Name):
+                        broadcast_results.add(node.targets[0].id)
             if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
                 if isinstance(node.value, gast.Name):
                     broadcast_operands.add(node.value.id)  # its share: a part of the array
@@ -84,26 +93,8 @@ class Adjoints:
         # Summed to its shape, which the reverse sweep does not keep per iteration: the value
         # it holds after the loop (from the last iteration) gives the shape instead.
         reassigned = found & broadcast_operands & self.defs.in_loop_defs
-        return found - reassigned, reassigned
-
-    def _summed_by_their_rules(self) -> set[str]:
-        """Single-use temporaries of a broadcasting elementwise operation (``_t1 = a * b``):
-        their adjoint may keep the shape of the value that read them (``_t1 + c``), because
-        the reverse of their own operation sums each share to its operand's shape anyway
-        (``unbroadcast(g * b, a)``: ``b`` is constant along the axes summed). Without that
-        ``unbroadcast`` call in between, the elementwise work on both sides folds into one
-        expression, which Numba compiles to one loop."""
-        found = set()
-        for node in walk(self.tree):
-            if (
-                isinstance(node, gast.Assign)
-                and isinstance(node.targets[0], gast.Name)
-                and node.targets[0].id in self.single_use
-            ):
-                rule, _, _ = self.rule_for(node.value, node)
-                if rule is not None and rule.broadcast:
-                    found.add(node.targets[0].id)
-        return found
+        single = found - reassigned
+        return single, reassigned, single & broadcast_results
 
     def _same_block_uses(self, candidates: set[str]) -> set[str]:
         ok = set()

@@ -35,17 +35,13 @@ def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
         out: list[gast.stmt] = []
         for stmt in stmts:
             if id(stmt) in guarded:
-                name, ndim = guarded[id(stmt)]
-                guard = gast.Expr(call("_s2s.updated_alone", load(name), const(ndim)))
-                out += [stmt, located(guard, stmt)]
+                out += [stmt, _guard(*guarded[id(stmt)], stmt)]
             elif _updates_a_name(stmt):
                 name = stmt.target.id
                 update = assign(name, gast.BinOp(load(name), stmt.op, stmt.value))
                 out.append(located(update, stmt))
                 if name in sharing.names(stmt):  # not an argument only the caller sees
-                    ndim = const(sharing.elements_taken(stmt, name))
-                    guard = gast.Expr(call("_s2s.updated_alone", load(name), ndim))
-                    out.append(located(guard, stmt))
+                    out.append(_guard(name, sharing.elements_taken(stmt, name), stmt))
             elif isinstance(stmt, (gast.If, gast.For, gast.While)):
                 out.append(rebuilt(stmt, lambda f, v: block(v) if f in _BODIES else v))
             else:
@@ -57,3 +53,7 @@ def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
 
 def _updates_a_name(node: gast.AST) -> bool:
     return isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name)
+
+
+def _guard(name: str, ndim: int, like: gast.stmt) -> gast.stmt:
+    return located(gast.Expr(call("_s2s.updated_alone", load(name), const(ndim))), like)
