@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from random_programs import SIZE, load, program_sources
 
@@ -27,6 +27,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
 )
+TOLERANCES = {"rtol": 1e-4, "atol": 1e-6}  # against central differences
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,13 @@ def arguments(seed: int) -> tuple[np.ndarray, float]:
     return rng.standard_normal(SIZE), float(rng.standard_normal())
 
 
-def finite(value) -> bool:
-    return bool(np.all(np.isfinite(value)))
+def sampled(directory, source: str, seed: int):
+    """The program's function and arguments where its value is finite (else the example is
+    skipped: differences of an overflowing program mean nothing)."""
+    f = load(source, directory)
+    x, s = arguments(seed)
+    assume(bool(np.all(np.isfinite(f(x.copy(), s)))))
+    return f, x, s
 
 
 @contextlib.contextmanager
@@ -61,12 +67,9 @@ def refusing_shared_writes():
 @SETTINGS
 @given(source=program_sources(), seed=st.integers(0, 2**16))
 def test_derivatives_agree_with_differences_and_each_other(directory, source, seed):
-    f = load(source, directory)
-    x, s = arguments(seed)
-    if not finite(f(x.copy(), s)):
-        return
+    f, x, s = sampled(directory, source, seed)
     with refusing_shared_writes():
-        check_grads(f, (x, s), (0, 1), rtol=1e-4, atol=1e-6, seed=seed, jit=False)
+        check_grads(f, (x, s), (0, 1), **TOLERANCES, seed=seed, jit=False)
         value, (gx, gs) = s2s.value_and_grad(f, argnums=(0, 1), jit=False)(x.copy(), s)
         assert value == pytest.approx(f(x.copy(), s), rel=1e-12, abs=1e-12)
         assert gx.shape == x.shape and isinstance(gs, float)
@@ -75,12 +78,9 @@ def test_derivatives_agree_with_differences_and_each_other(directory, source, se
 @SETTINGS
 @given(source=program_sources(), seed=st.integers(0, 2**16))
 def test_hessian_is_symmetric_and_matches_differences_of_the_gradient(directory, source, seed):
-    f = load(source, directory)
-    x, s = arguments(seed)
-    if not finite(f(x.copy(), s)):
-        return
+    f, x, s = sampled(directory, source, seed)
     with refusing_shared_writes():
-        check_grads(f, (x, s), (0,), order=2, rtol=1e-4, atol=1e-6, seed=seed, jit=False)
+        check_grads(f, (x, s), (0,), order=2, **TOLERANCES, seed=seed, jit=False)
         h = s2s.hessian(f, jit=False)(x.copy(), s)
         np.testing.assert_allclose(h, h.T, rtol=1e-9, atol=1e-9)
 
@@ -88,12 +88,9 @@ def test_hessian_is_symmetric_and_matches_differences_of_the_gradient(directory,
 @SETTINGS
 @given(source=program_sources(output="array"), seed=st.integers(0, 2**16))
 def test_jacobians_of_array_functions_agree(directory, source, seed):
-    f = load(source, directory)
-    x, s = arguments(seed)
-    if not finite(f(x.copy(), s)):
-        return
+    f, x, s = sampled(directory, source, seed)
     with refusing_shared_writes():
-        check_grads(f, (x, s), (0, 1), rtol=1e-4, atol=1e-6, seed=seed, jit=False)
+        check_grads(f, (x, s), (0, 1), **TOLERANCES, seed=seed, jit=False)
         forward = s2s.jacfwd(f, argnums=(0, 1), jit=False)(x.copy(), s)
         reverse = s2s.jacrev(f, argnums=(0, 1), jit=False)(x.copy(), s)
         assert forward[0].shape == (SIZE, SIZE) and forward[1].shape == (SIZE,)
