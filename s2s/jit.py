@@ -52,7 +52,8 @@ def jit(
     Returns the Numba dispatcher itself, so calls cost what a Numba call costs.
 
     ``target="cuda"`` compiles a batched function, ``s2s.jit(s2s.vmap(f), target="cuda")``,
-    to a CUDA kernel with one thread per batch element (``threads_per_block`` per block);
+    to a CUDA kernel that runs each batch element in a GPU thread (``threads_per_block`` per
+    block; threads stride through batches larger than a few device-fulls);
     derivatives work too (``s2s.vmap(s2s.grad(f))``), computed in forward mode on the GPU.
     """
     if fn is None:

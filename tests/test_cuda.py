@@ -83,6 +83,34 @@ def test_launch_configuration():
     np.testing.assert_allclose(f(X, 0.1), cpu(looped, (0, None))(X, 0.1))
 
 
+def test_the_grid_is_capped_at_max_blocks():
+    f = gpu(looped, (0, None), threads_per_block=32)
+    f.max_blocks = 3
+    assert f.launch_config(10**6) == (3, 32)
+    assert f.launch_config(40) == (2, 32)
+
+
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 128, 129, 200])
+def test_batches_larger_than_the_grid_are_strided(n):
+    """64 threads over n elements: two per pass, then the odd one out, every element once."""
+    x, k = X[:n], np.linspace(0.0, 0.2, n)
+    for fn in (two_outputs, s2s.value_and_grad(looped, argnums=(0, 1))):
+        f = gpu(fn, threads_per_block=32)
+        f.max_blocks = 2
+        for g, e in zip(_leaves(f(x, k)), _leaves(cpu(fn)(x, k))):
+            np.testing.assert_allclose(g, e)
+    rows = np.arange(3.0 * n).reshape(n, 3)
+    by_rows = gpu(reads_row, (0, None), threads_per_block=32)
+    by_rows.max_blocks = 1
+    np.testing.assert_allclose(by_rows(rows, 2.0), cpu(reads_row, (0, None))(rows, 2.0))
+
+
+def _leaves(tree):
+    if isinstance(tree, tuple):
+        return [leaf for t in tree for leaf in _leaves(t)]
+    return [tree]
+
+
 def test_float32_inputs_give_float32_outputs():
     x = X.astype(np.float32)
     out = gpu(square)(x)

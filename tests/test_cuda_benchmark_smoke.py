@@ -81,6 +81,8 @@ class FakeCupy(types.ModuleType):
 
 def test_cupy_reference_path(bench, monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", FakeCupy())
+    # The fake holds host arrays: no device pointers for CuPy's copy of device memory.
+    monkeypatch.setattr(bench.CupyReference, "copy", bench.Reference.copy)
     results = bench.run(sizes=(130,), small=8, calls=2, smoke=True)
     assert results.reference.startswith("CuPy 0.0-fake")
     assert all(row.ref_kernel is not None and row.ref_call is not None for row in results.rows)

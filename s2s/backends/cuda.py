@@ -2,14 +2,17 @@
 
 Inputs may be NumPy arrays (copied to the device and the results back) or device arrays:
 Numba's, or any object with ``__cuda_array_interface__`` (CuPy, PyTorch), used without a copy;
-the outputs then stay on the device. The launch configuration is computed from the batch size
-(``threads_per_block`` threads per block, 128 unless given). The outputs' shapes and dtypes
+the outputs then stay on the device. The launch configuration is computed from the batch size:
+``threads_per_block`` threads per block (128 unless given), one thread per element up to
+``WAVES`` times the threads the device holds at once, past which the kernel's threads stride
+through the batch (``transforms/kernel.py``). The outputs' shapes and dtypes
 come from the per-element function compiled for the CPU, run once on element 0 for each new
 signature of the arguments and remembered.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +28,7 @@ from ..transforms.kernel import kernel_program
 from ..transforms.outputs import leaf_paths, output_structure
 
 THREADS_PER_BLOCK = 128
+WAVES = 4  # grid cap, in device-fulls of resident threads: enough to hide the tail of a launch
 
 
 def cuda_module():
@@ -58,6 +62,7 @@ class CudaFunction:
         self.structure = output_structure(self.element, self.element.entry)
         self.__name__ = f"cuda({batched.__name__})"
         self._kernel = None
+        self._max_blocks: int | None = None
         self._layouts: dict[tuple, list[tuple[tuple, np.dtype]]] = {}
 
     def __s2s_program__(self) -> Program:
@@ -71,15 +76,35 @@ class CudaFunction:
             cuda = cuda_module()
             program = self.__s2s_program__()
             module = generate(program).load("cuda")
+            element = self.element.entry
             for unit in program:
                 if unit.name != program.entry:
-                    setattr(module, unit.name, cuda.jit(device=True)(getattr(module, unit.name)))
+                    # The element function is inlined into the kernel, so that the reads of a
+                    # thread's two elements are issued before either is computed on.
+                    inline = unit.name == element and _can_force_inline(cuda)
+                    device = cuda.jit(device=True, **({"forceinline": True} if inline else {}))
+                    setattr(module, unit.name, device(getattr(module, unit.name)))
             self._kernel = cuda.jit(getattr(module, program.entry))
         return self._kernel
 
+    @property
+    def max_blocks(self) -> int:
+        """The most blocks a launch gets: ``WAVES`` times what the device holds at once (a
+        batch larger than that many threads is strided through). Settable, for tests."""
+        if self._max_blocks is None:
+            resident = _resident_threads(cuda_module().get_current_device())
+            self._max_blocks = max(1, WAVES * resident // self.threads_per_block)
+        return self._max_blocks
+
+    @max_blocks.setter
+    def max_blocks(self, blocks: int) -> None:
+        self._max_blocks = blocks
+
     def launch_config(self, n: int) -> tuple[int, int]:
-        """``(blocks, threads_per_block)`` covering ``n`` elements."""
-        return max(1, math.ceil(n / self.threads_per_block)), self.threads_per_block
+        """``(blocks, threads_per_block)`` for ``n`` elements: a thread per element, up to
+        ``max_blocks`` blocks."""
+        blocks = min(math.ceil(n / self.threads_per_block), self.max_blocks)
+        return max(1, blocks), self.threads_per_block
 
     def output_layout(self, args: tuple, cuda) -> list[tuple[tuple, np.dtype]]:
         """Shape and dtype of each output leaf for one element, per argument signature."""
@@ -104,8 +129,8 @@ class CudaFunction:
         cuda = cuda_module()
         n = self.batched.batch_size(args)
         on_device = any(_is_device_array(a) for a in args)
-        layout = self.output_layout(args, cuda)
         device_args = [_to_device(cuda, a) for a in args]
+        layout = self.output_layout(args, cuda)
         outs = [cuda.device_array((n,) + shape, dtype=dtype) for shape, dtype in layout]
         blocks, threads = self.launch_config(n)
         self.kernel[blocks, threads](*device_args, *outs, n)
@@ -119,24 +144,41 @@ class CudaFunction:
         return build(self.structure)
 
 
+def _can_force_inline(cuda) -> bool:
+    """Whether ``cuda.jit`` takes ``forceinline`` (numba-cuda does; the simulator does not)."""
+    return "forceinline" in inspect.signature(cuda.jit).parameters
+
+
+def _resident_threads(device: Any) -> int:
+    """Threads the device runs at once: its multiprocessors times the threads each holds (the
+    simulator, which has neither attribute, counts as one multiprocessor)."""
+    multiprocessors = getattr(device, "MULTIPROCESSOR_COUNT", 1)
+    per_multiprocessor = getattr(device, "MAX_THREADS_PER_MULTI_PROCESSOR", 2048)
+    return multiprocessors * per_multiprocessor
+
+
 def _signature(x: Any, axis: int | None) -> tuple:
     """What the output layout may depend on: type, dtype and the shape of one element."""
     shape = tuple(getattr(x, "shape", ()))
     if axis is not None:
         shape = shape[1:]
-    return type(x).__name__, str(getattr(x, "dtype", type(x).__name__)), shape
+    return type(x), getattr(x, "dtype", None), shape
 
 
 def _is_device_array(x: Any) -> bool:
     """A Numba device array, or any array exporting ``__cuda_array_interface__``."""
-    return hasattr(x, "__cuda_array_interface__") or hasattr(x, "copy_to_host")
+    return hasattr(x, "copy_to_host") or hasattr(x, "__cuda_array_interface__")
 
 
 def _to_device(cuda, x: Any) -> Any:
-    if _is_device_array(x):
-        return x if hasattr(x, "copy_to_host") else cuda.as_cuda_array(x)
+    """A device array as it is, another GPU array viewed as one, a NumPy array copied over;
+    numbers as they are."""
+    if hasattr(x, "copy_to_host"):
+        return x
     if isinstance(x, np.ndarray):
         return cuda.to_device(np.ascontiguousarray(x))
+    if hasattr(x, "__cuda_array_interface__"):
+        return cuda.as_cuda_array(x)
     return x
 
 
