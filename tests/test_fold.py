@@ -53,6 +53,34 @@ def test_temporaries_read_twice_stay():
     ) == ["_t1 = a * 2.0", "return _t1 + _t1"]
 
 
+def test_negated_adjoints_fold_into_each_arithmetic_read():
+    assert body(
+        """
+        def f(b_t1, z, w):
+            b_t3 = -b_t1
+            bz = b_t3 * w
+            bw = b_t3 * z + b_t3
+            return bz, bw
+        """
+    ) == ["bz = -b_t1 * w", "bw = -b_t1 * z + -b_t1", "return bz, bw"]
+
+
+@pytest.mark.parametrize(
+    ("reads", "kept"),
+    [
+        # a read that is no operand of arithmetic
+        ("bz = b_t3 * w\n    bw = np.dot(b_t3, z)", "bw = np.dot(b_t3, z)"),
+        # the negated name changes before the second read
+        ("bz = b_t3 * w\n    b_t1 = w\n    bw = b_t3 * z", "bw = b_t3 * z"),
+        # a read in a loop
+        ("bz = b_t3 * w\n    for i in range(3):\n        bw = b_t3 * z", "bw = b_t3 * z"),
+    ],
+)
+def test_negated_adjoints_stay_where_a_read_cannot_take_them(reads, kept):
+    text = fold(f"def f(b_t1, z, w):\n    b_t3 = -b_t1\n    {reads}\n    return bz, bw\n")
+    assert "b_t3 = -b_t1" in text and kept in text
+
+
 @pytest.mark.parametrize(
     "between",
     [

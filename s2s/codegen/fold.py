@@ -12,6 +12,11 @@ reads; so are the adjoints ``b_tN`` and tangents ``d_tN`` of temporaries whose v
 arithmetic without calls. Only plain assignments to other names may sit between; anything that
 writes into an array, a call made for its effect, or a compound statement stops the fold. The
 value must be free of effects itself (NumPy, ``math`` and s2s's pure helpers; no random numbers).
+
+A negated adjoint read several times (``b_t3 = -b_t1``, where the sum rule hands ``-g`` to an
+operand whose own rule reads its adjoint twice) folds into every read when each is an operand of
+arithmetic: ``-b_t1 * z`` costs nothing over ``b_t3 * z`` inside a fused expression, while
+``b_t3`` on a line of its own is a pass over an array and an allocation.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import attr_path, rebuilt, substituted, walk
+from ..gastutil import attr_path, clone, rebuilt, substituted, walk
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
@@ -51,7 +56,10 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     for node in walk(fn):
         if isinstance(node, gast.Name) and _TEMPORARY.match(node.id):
             (loads if isinstance(node.ctx, gast.Load) else stores)[node.id] += 1
-    foldable = {name for name, n in stores.items() if n == 1 and loads[name] == 1}
+    foldable = {name: 1 for name, n in stores.items() if n == 1 and loads[name] == 1}
+    foldable.update(
+        (name, loads[name]) for name in _negations_read_in_arithmetic(fn, stores, loads)
+    )
     if not foldable:
         return fn
     body = _block(fn.body, foldable)
@@ -60,9 +68,44 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     )
 
 
-def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
+def _negations_read_in_arithmetic(fn: gast.FunctionDef, stores: Counter, loads: Counter):
+    """Adjoint temporaries assigned once as ``-name`` and read more than once, each read an
+    operand of arithmetic (``+ - * /`` or a unary sign)."""
+    negations = set()
+    in_arithmetic: Counter = Counter()
+    for node in walk(fn):
+        if (
+            isinstance(node, gast.Assign)
+            and isinstance(node.targets[0], gast.Name)
+            and node.targets[0].id.startswith("b_t")
+            and isinstance(node.value, gast.UnaryOp)
+            and isinstance(node.value.op, gast.USub)
+            and isinstance(node.value.operand, gast.Name)
+        ):
+            negations.add(node.targets[0].id)
+        elif isinstance(node, gast.BinOp) and isinstance(node.op, _ARITHMETIC):
+            operands = (node.left, node.right)
+        elif isinstance(node, gast.UnaryOp):
+            operands = (node.operand,)
+        else:
+            continue
+        if not isinstance(node, gast.Assign):
+            in_arithmetic.update(o.id for o in operands if isinstance(o, gast.Name))
+    return [
+        name
+        for name in negations
+        if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
+    ]
+
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
+
+
+def _block(stmts: list[gast.stmt], foldable: dict[str, int]) -> list[gast.stmt]:
+    """``stmts`` with the ``foldable`` temporaries (name -> reads) folded into their reads."""
     out: list[gast.stmt | None] = []
-    pending: dict[str, tuple[int, gast.AST, set[str]]] = {}  # name -> (out index, value, reads)
+    # name -> (out index, value, names it reads, reads of it still to come)
+    pending: dict[str, tuple[int, gast.AST, set[str], int]] = {}
     for stmt in stmts:
         stmt = _substitute(stmt, pending, out)
         value = _scan(stmt.value) if isinstance(stmt, gast.Assign) else None
@@ -72,7 +115,7 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
         if changed is None:
             pending.clear()
         else:
-            for name in [n for n, (_, _, reads) in pending.items() if reads & changed]:
+            for name in [n for n, (_, _, reads, _) in pending.items() if reads & changed]:
                 del pending[name]
         target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
         if isinstance(target, gast.Name) and target.id in foldable:
@@ -80,7 +123,7 @@ def _block(stmts: list[gast.stmt], foldable: set[str]) -> list[gast.stmt]:
             # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
             # own, where they stay readable.
             if pure and (target.id.startswith("_t") or not calls):
-                pending[target.id] = (len(out), stmt.value, reads)
+                pending[target.id] = (len(out), stmt.value, reads, foldable[target.id])
         out.append(stmt)
     return [s for s in out if s is not None]
 
@@ -116,7 +159,7 @@ def _changes(stmt: gast.stmt, value: tuple | None = None) -> set[str] | None:
 
 def _substitute(stmt: gast.stmt, pending: dict, out: list) -> gast.stmt:
     """``stmt`` with the pending temporaries it reads (outside nested blocks) replaced by their
-    values, whose own statements are dropped from ``out``."""
+    values; the statement of a temporary whose last read this is is dropped from ``out``."""
     if not pending:
         return stmt
     if isinstance(stmt, gast.If):
@@ -127,22 +170,30 @@ def _substitute(stmt: gast.stmt, pending: dict, out: list) -> gast.stmt:
         return stmt  # its test runs again on every iteration
     else:
         header = {field: getattr(stmt, field) for field in stmt._fields}
-    used = {
+    used = Counter(
         n.id
         for value in header.values()
         for n in _walk_values(value)
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in pending
-    }
+    )
     if not used:
         return stmt
-    values = {}
-    for name in used:
-        index, value, _ = pending.pop(name)
-        out[index] = None
+    values, shared = {}, set()
+    for name, reads_here in used.items():
+        index, value, reads, remaining = pending[name]
+        if remaining > reads_here:
+            pending[name] = (index, value, reads, remaining - reads_here)
+        else:
+            del pending[name]
+            out[index] = None
         values[name] = value
+        if remaining > 1:
+            shared.add(name)
 
     def replace(node: gast.Name) -> gast.AST | None:
-        return values.get(node.id) if isinstance(node.ctx, gast.Load) else None
+        if not isinstance(node.ctx, gast.Load) or node.id not in values:
+            return None
+        return clone(values[node.id]) if node.id in shared else values[node.id]
 
     def change(field: str, value):
         return substituted(value, replace) if field in header else value
@@ -158,7 +209,7 @@ def _walk_values(value):
         yield from walk(value)
 
 
-def _with_bodies(stmt: gast.stmt, foldable: set[str]) -> gast.stmt:
+def _with_bodies(stmt: gast.stmt, foldable: dict[str, int]) -> gast.stmt:
     def change(field: str, value):
         return _block(value, foldable) if field in ("body", "orelse") else value
 

@@ -183,9 +183,17 @@ def _add_unbroadcast_nb(out, g):
         def matrix(out, g):  # a row (1, n) or a column (m, 1) summed from (m, n): one pass
             m, n = g.shape
             if out.shape[0] == 1 and out.shape[1] == n:
-                for i in range(m):
+                # Four rows at a time: a quarter of the dependent updates of the row, which
+                # bound the loop when n is small (1000 x 5: 5.1 -> 2.8 us).
+                row = out[0]
+                i = 0
+                while i + 4 <= m:
                     for j in range(n):
-                        out[0, j] += g[i, j]
+                        row[j] += (g[i, j] + g[i + 1, j]) + (g[i + 2, j] + g[i + 3, j])
+                    i += 4
+                for i in range(i, m):
+                    for j in range(n):
+                        row[j] += g[i, j]
             elif out.shape[1] == 1 and out.shape[0] == m:
                 for i in range(m):
                     total = 0.0
