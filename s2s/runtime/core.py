@@ -191,9 +191,9 @@ def _add_unbroadcast_nb(out, g):
                     for j in range(n):
                         row[j] += (g[i, j] + g[i + 1, j]) + (g[i + 2, j] + g[i + 3, j])
                     i += 4
-                for i in range(i, m):
+                for rest in range(i, m):
                     for j in range(n):
-                        row[j] += g[i, j]
+                        row[j] += g[rest, j]
             elif out.shape[1] == 1 and out.shape[0] == m:
                 for i in range(m):
                     total = 0.0
