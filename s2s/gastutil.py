@@ -51,12 +51,26 @@ def call(func: str | gast.AST, *args: gast.AST, **keywords: gast.AST) -> gast.Ca
 
 _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that never hold a node (names, flags, comments), besides the load/store context.
+_LEAF_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "kind", "type_comment", "level", "module", "is_async"}
+    | {"conversion"}
+)
+_NAMED_BY_STRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.alias)
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node of type ``kind`` that may hold child nodes."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
+        leaves = set(_LEAF_FIELDS)
+        if kind is gast.Constant:
+            leaves.add("value")
+        if issubclass(kind, _NAMED_BY_STRING):
+            leaves.add("name")
+        if kind in (gast.Global, gast.Nonlocal):
+            leaves.add("names")
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in leaves)
     return fields
 
 
@@ -76,15 +90,21 @@ def walk(node: gast.AST):
     """Every node of the tree under ``node``, ``node`` first (like ``gast.walk``, faster: the
     passes walk trees of thousands of nodes many times)."""
     stack = [node]
+    pop, push, fields_of, node_type = stack.pop, stack.append, _CHILD_FIELDS, gast.AST
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        for field in _child_fields(type(node)):
+        fields = fields_of.get(type(node))
+        if fields is None:
+            fields = _child_fields(type(node))
+        for field in fields:
             value = getattr(node, field, None)
-            if isinstance(value, list):
-                stack.extend(item for item in reversed(value) if isinstance(item, gast.AST))
-            elif isinstance(value, gast.AST):
-                stack.append(value)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, node_type):
+                        push(item)
+            elif isinstance(value, node_type):
+                push(value)
 
 
 def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
@@ -98,14 +118,20 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
         return node
     position = [(attr, getattr(like, attr, None)) for attr in _POSITION]
     stack = [node]
+    pop, push, fields_of, node_type = stack.pop, stack.append, _CHILD_FIELDS, gast.AST
     while stack:
-        child = stack.pop()
+        child = pop()
         if "lineno" in child._attributes and getattr(child, "lineno", None) is None:
             for attr, value in position:
                 setattr(child, attr, value)
-        for grandchild in children(child):
-            if getattr(grandchild, "lineno", None) is None:
-                stack.append(grandchild)
+        fields = fields_of.get(type(child))
+        if fields is None:
+            fields = _child_fields(type(child))
+        for field in fields:
+            value = getattr(child, field, None)
+            for item in value if type(value) is list else (value,):
+                if isinstance(item, node_type) and getattr(item, "lineno", None) is None:
+                    push(item)
     return node
 
 

@@ -53,12 +53,27 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing unchanged subtrees) with single-use temporaries folded in."""
     loads: Counter = Counter()
     stores: Counter = Counter()
+    negations = set()  # adjoint temporaries assigned `-name`
+    in_arithmetic: Counter = Counter()  # reads as an operand of arithmetic, by name
     for node in walk(fn):
-        if isinstance(node, gast.Name) and _TEMPORARY.match(node.id):
-            (loads if isinstance(node.ctx, gast.Load) else stores)[node.id] += 1
+        kind = type(node)
+        if kind is gast.Name:
+            if _TEMPORARY.match(node.id):
+                (loads if type(node.ctx) is gast.Load else stores)[node.id] += 1
+        elif kind is gast.BinOp:
+            if isinstance(node.op, _ARITHMETIC):
+                in_arithmetic.update(o.id for o in (node.left, node.right) if type(o) is gast.Name)
+        elif kind is gast.UnaryOp:
+            if type(node.operand) is gast.Name:
+                in_arithmetic[node.operand.id] += 1
+        elif kind is gast.Assign and _is_negation(node):
+            negations.add(node.targets[0].id)
     foldable = {name: 1 for name, n in stores.items() if n == 1 and loads[name] == 1}
+    # Negated adjoints read more than once, every read an operand of arithmetic.
     foldable.update(
-        (name, loads[name]) for name in _negations_read_in_arithmetic(fn, stores, loads)
+        (name, loads[name])
+        for name in negations
+        if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
     )
     if not foldable:
         return fn
@@ -68,34 +83,16 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     )
 
 
-def _negations_read_in_arithmetic(fn: gast.FunctionDef, stores: Counter, loads: Counter):
-    """Adjoint temporaries assigned once as ``-name`` and read more than once, each read an
-    operand of arithmetic (``+ - * /`` or a unary sign)."""
-    negations = set()
-    in_arithmetic: Counter = Counter()
-    for node in walk(fn):
-        if (
-            isinstance(node, gast.Assign)
-            and isinstance(node.targets[0], gast.Name)
-            and node.targets[0].id.startswith("b_t")
-            and isinstance(node.value, gast.UnaryOp)
-            and isinstance(node.value.op, gast.USub)
-            and isinstance(node.value.operand, gast.Name)
-        ):
-            negations.add(node.targets[0].id)
-        elif isinstance(node, gast.BinOp) and isinstance(node.op, _ARITHMETIC):
-            operands = (node.left, node.right)
-        elif isinstance(node, gast.UnaryOp):
-            operands = (node.operand,)
-        else:
-            continue
-        if not isinstance(node, gast.Assign):
-            in_arithmetic.update(o.id for o in operands if isinstance(o, gast.Name))
-    return [
-        name
-        for name in negations
-        if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
-    ]
+def _is_negation(stmt: gast.Assign) -> bool:
+    """``b_tN = -name``."""
+    target, value = stmt.targets[0], stmt.value
+    return (
+        isinstance(target, gast.Name)
+        and target.id.startswith("b_t")
+        and isinstance(value, gast.UnaryOp)
+        and isinstance(value.op, gast.USub)
+        and isinstance(value.operand, gast.Name)
+    )
 
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)

@@ -1,0 +1,55 @@
+"""The tree walk every pass relies on sees every node ``gast.walk`` sees (but load/store
+contexts), and positions are given only to nodes without one."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+import gast
+
+import s2s.frontend.resolve
+import s2s.transforms.reverse
+from s2s.gastutil import located, walk
+
+SAMPLE = textwrap.dedent(
+    """
+    def f(x, *args, k=1.0, **kw):
+        global g
+        y: float = x[1:, None] @ w
+        for i, (a, b) in enumerate(zip(x, y)):
+            if a > b or not (a < -b):
+                continue
+            while i < 3:
+                i += 1
+        z = [v * 2 for v in x if v] + {1: 2}.get(k, lambda q: q)(3)
+        try:
+            pass
+        except ValueError as err:
+            raise RuntimeError(f"{err!r:>10}") from err
+        with open("p") as fh:
+            del fh
+        return (yield from g) if k else np.sum(x, axis=0)
+    """
+)
+
+
+def test_walk_sees_what_gast_walk_sees():
+    for source in (
+        SAMPLE,
+        inspect.getsource(s2s.transforms.reverse),
+        inspect.getsource(s2s.frontend.resolve),
+    ):
+        tree = gast.parse(source)
+        nodes = [n for n in gast.walk(tree) if not isinstance(n, gast.expr_context)]
+        walked = list(walk(tree))
+        assert len(walked) == len(nodes) and {id(n) for n in walked} == {id(n) for n in nodes}
+
+
+def test_located_positions_only_what_has_no_position():
+    tree = gast.parse("x = y + 1\n").body[0]
+    new = gast.Assign([gast.Name("z", gast.Store(), None, None)], tree.value, None)
+    like = gast.parse("\n\nq = 2\n").body[0]
+    located(new, like)
+    assert new.lineno == 3 and new.targets[0].lineno == 3
+    assert tree.value.lineno == 1  # already positioned: kept, and not walked
