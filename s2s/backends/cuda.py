@@ -48,7 +48,7 @@ class CudaFunction:
 
         if not isinstance(batched, _Batched):
             raise S2SError(
-                "target='cuda' compiles batched functions: one GPU thread per batch element",
+                "target='cuda' compiles batched functions: each batch element in a GPU thread",
                 hint="wrap the function first: s2s.jit(s2s.vmap(f, in_axes=...), target='cuda')",
             )
         axes = batched._out_axes
