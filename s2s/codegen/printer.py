@@ -28,7 +28,7 @@ def to_source(tree: gast.AST) -> str:
 # NumPy functions the final code calls in s2s's runtime instead, which has faster versions
 # (same results to a few units in the last place; see s2s/runtime/fastmath.py, whose
 # __all__ a test keeps equal to this: importing it here would import the runtime with s2s).
-RUNTIME_VERSIONS = frozenset({"tanh"})
+RUNTIME_VERSIONS = frozenset({"exp", "tanh"})
 
 
 def printed_tree(tree: gast.FunctionDef, final: bool = True) -> ast.FunctionDef:

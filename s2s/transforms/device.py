@@ -55,15 +55,21 @@ def device_program(fn: Any) -> Program:
         if fn.request.has_aux:
             raise S2SError("on the GPU, grad with has_aux=True is not supported")
         inner = device_program(fn._fn)
-        return forward_gradient(
+        gradient = forward_gradient(
             inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
         )
+        return _with_scalar_math(gradient)  # the tangent rules' NumPy calls too
     if isinstance(fn, _Jacobian) and fn.kind == "hessian":
         inner = device_program(fn._fn)
         first = forward_gradient(inner, fn.argnums, False, False)
-        return forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
+        second = forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
+        return _with_scalar_math(second)
     program = normalized_program(fn)
     check_device(program)
+    return _with_scalar_math(program)
+
+
+def _with_scalar_math(program: Program) -> Program:
     return program.map(lambda unit: scalar_math(unit.tree))
 
 
