@@ -62,7 +62,7 @@ def test_negated_adjoints_fold_into_each_arithmetic_read():
             bw = b_t3 * z + b_t3
             return bz, bw
         """
-    ) == ["bz = -b_t1 * w", "bw = -b_t1 * z + -b_t1", "return bz, bw"]
+    ) == ["bz = -b_t1 * w", "bw = -b_t1 * z - b_t1", "return bz, bw"]
 
 
 @pytest.mark.parametrize(

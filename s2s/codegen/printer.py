@@ -104,6 +104,25 @@ def _converter(kind: type):
         def convert(node, runtime):
             return _arguments(node)
 
+    elif kind is gast.BinOp:
+
+        def convert(node, runtime):
+            op, right = node.op, node.right
+            if isinstance(op, (gast.Add, gast.Sub)):
+                negated = _negated(right)
+                if negated is not None:  # a + -b is a - b, a - -b is a + b: the same numbers
+                    op, right = gast.Sub() if isinstance(op, gast.Add) else gast.Add(), negated
+            left = _field(node.left, runtime)
+            return ast.BinOp(left, _field(op, runtime), _field(right, runtime))
+
+    elif kind is gast.UnaryOp:
+
+        def convert(node, runtime):
+            operand = node.operand
+            if _is_negation(node) and _is_negation(operand):
+                return _field(operand.operand, runtime)  # --x is x
+            return ast.UnaryOp(_field(node.op, runtime), _field(operand, runtime))
+
     else:
         cls = getattr(ast, kind.__name__)
         fields = cls._fields  # by position; a field gast lacks is None, the default
@@ -118,6 +137,21 @@ def _converter(kind: type):
 
     _CONVERTERS[kind] = convert
     return convert
+
+
+def _negated(node: gast.AST) -> gast.AST | None:
+    """``b`` for ``-b``, and ``b * c`` for ``-b * c`` (or ``/``): what ``node`` is the negation
+    of, exactly (rounding is symmetric in sign); None for anything else."""
+    if _is_negation(node):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        if _is_negation(node.left):
+            return gast.BinOp(node.left.operand, node.op, node.right)
+    return None
+
+
+def _is_negation(node: gast.AST) -> bool:
+    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
 
 
 def _arg(node: gast.Name | None) -> ast.arg | None:
