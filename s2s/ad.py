@@ -121,12 +121,12 @@ def _is_generated(program: Program) -> bool:
     """Whether the program holds derivative code s2s generated (calls to its runtime)."""
     import gast
 
-    from .gastutil import attr_path
+    from .gastutil import attr_path, walk
 
     return any(
         isinstance(node, gast.Call) and (attr_path(node.func) or "").startswith("_s2s.")
         for unit in program
-        for node in gast.walk(unit.tree)
+        for node in walk(unit.tree)
     )
 
 

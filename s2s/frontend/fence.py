@@ -5,6 +5,7 @@ from __future__ import annotations
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from ..gastutil import walk
 from .source import ParsedFunction
 
 # node type -> (what it is called, how to fix it)
@@ -54,7 +55,7 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
         )
     defaults = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
     for stmt in [*defaults, *tree.body]:
-        for node in gast.walk(stmt):
+        for node in walk(stmt):
             _check(parsed, node)
 
 

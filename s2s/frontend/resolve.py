@@ -20,7 +20,7 @@ import numpy as np
 
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
-from ..gastutil import clone
+from ..gastutil import clone, walk
 from ..program import Program, Unit
 from .source import ParsedFunction, is_function, original_function, parse_function
 
@@ -82,7 +82,7 @@ def _dotted(path: str, like: gast.AST) -> gast.AST:
     node: gast.AST = gast.Name(parts[0], gast.Load(), None, None)
     for part in parts[1:]:
         node = gast.Attribute(node, part, gast.Load())
-    for n in gast.walk(node):
+    for n in walk(node):
         gast.copy_location(n, like)
     return node
 
@@ -90,7 +90,7 @@ def _dotted(path: str, like: gast.AST) -> gast.AST:
 def local_names(tree: gast.FunctionDef) -> set[str]:
     """Names bound inside the function: parameters and assignment targets."""
     names = set()
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
             names.add(node.id)
     return names

@@ -11,6 +11,7 @@ from typing import Any
 import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
+from ..gastutil import walk
 
 
 @dataclasses.dataclass
@@ -110,7 +111,7 @@ def _drop_annotations(tree: gast.FunctionDef) -> None:
     for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
         if arg is not None:
             arg.annotation = None
-    for node in gast.walk(tree):
+    for node in walk(tree):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and any(isinstance(s, gast.AnnAssign) for s in block):

@@ -15,6 +15,7 @@ import gast
 
 from ..codegen.naming import Namer
 from ..errors import BatchingError
+from ..gastutil import walk
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
@@ -49,7 +50,7 @@ def batch_program(program: Program, batching: Batching) -> Program:
         )
     source = _source(name, entry.name, params, batching, structure)
     tree = gast.parse(source).body[0]
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno"):
             gast.copy_location(node, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}

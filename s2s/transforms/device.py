@@ -15,7 +15,7 @@ import gast
 from .. import pipeline
 from ..analysis.activity import call_name
 from ..errors import S2SError
-from ..gastutil import dotted
+from ..gastutil import dotted, walk
 from ..program import Program, Unit
 from .jvp import forward_program
 
@@ -129,7 +129,7 @@ def forward_gradient(
     packed = "(" + ", ".join(grads) + ",)" if as_tuple else grads[0]
     lines.append(f"    return {'(_pass0[0], ' + packed + ')' if with_value else packed}")
     tree = gast.parse("\n".join(lines) + "\n").body[0]
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno"):
             gast.copy_location(node, entry.tree)
     units = {name: Unit(entry.parsed, tree), **jvp.units}
@@ -139,7 +139,7 @@ def forward_gradient(
 def check_device(program: Program) -> None:
     """Reject what a GPU thread cannot run, naming the construct and the user's line."""
     for unit in program:
-        for node in gast.walk(unit.tree):
+        for node in walk(unit.tree):
             what = None
             if isinstance(node, gast.Call) and call_name(node) in ALLOCATING:
                 what = f"`{call_name(node)}` (allocating an array)"

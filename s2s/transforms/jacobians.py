@@ -9,12 +9,13 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer
+from ..gastutil import walk
 from ..program import Program, Unit
 
 
 def _parse(source: str, like: Unit) -> gast.FunctionDef:
     tree = gast.parse(source).body[0]
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno"):
             gast.copy_location(node, like.tree)
     return tree

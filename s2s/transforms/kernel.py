@@ -14,6 +14,7 @@ import gast
 
 from ..codegen.naming import Namer
 from ..errors import BatchingError
+from ..gastutil import walk
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths
 
@@ -58,7 +59,7 @@ def kernel_program(
         *writes("_r", "_b"),
     ]
     tree = gast.parse("\n".join(lines) + "\n").body[0]
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if hasattr(node, "lineno"):
             gast.copy_location(node, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}

@@ -11,6 +11,7 @@ from typing import Union
 import gast
 
 from ..analysis.activity import call_name
+from ..gastutil import walk
 from ..program import Program
 
 Structure = Union[None, tuple["Structure", ...]]  # noqa: UP007  (None: a single value, a leaf)
@@ -23,7 +24,7 @@ def output_structure(program: Program, name: str, seen: frozenset = frozenset())
     """The structure of ``name``'s returned values (None where it cannot be told apart)."""
     tree = program.units[name].tree
     assigned = {}
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
 
@@ -41,7 +42,7 @@ def output_structure(program: Program, name: str, seen: frozenset = frozenset())
                 return (None,) * TUPLE_RESULTS[callee]
         return None
 
-    found = {of(node.value) for node in gast.walk(tree) if isinstance(node, gast.Return)}
+    found = {of(node.value) for node in walk(tree) if isinstance(node, gast.Return)}
     return found.pop() if len(found) == 1 else None
 
 
