@@ -41,9 +41,71 @@ _OVERFLOWS = 709.782712893384  # np.exp is inf above this
 _UNDERFLOWS = -745.1332191019412  # and 0.0 below this
 
 
-def tanh(x, out=None):
-    """``np.tanh(x)`` or ``np.tanh(x, out)`` (in Python, NumPy's own)."""
-    return np.tanh(x) if out is None else np.tanh(x, out)
+@register_jitable(fastmath={"contract"})
+def _reduced(y):
+    """``(y + _ROUNDER, r)`` with ``y = k ln 2 + r``, ``k`` rounded, ``|r| <= ln 2 / 2``: ``k``
+    is in the low bits of the first (read by ``_exponent``), with no float-to-integer
+    conversion."""
+    shifted = y * _LOG2_E + _ROUNDER
+    k = shifted - _ROUNDER
+    return shifted, (y - k * _LN2_HI) - k * _LN2_LO
+
+
+@register_jitable
+def _exponent(shifted_bits):
+    """``k`` from the bits of ``k + _ROUNDER``."""
+    return shifted_bits - _ROUNDER_BITS
+
+
+@register_jitable(fastmath={"contract"})
+def _expm1_tail(r):
+    """``q`` with ``expm1(r) = r + r^2 q``: ``1/2! + r/3! + ... + r^12/14!``, |r| <= ln 2 / 2."""
+    q = 1.0 / 87178291200.0
+    q = q * r + 1.0 / 6227020800.0
+    q = q * r + 1.0 / 479001600.0
+    q = q * r + 1.0 / 39916800.0
+    q = q * r + 1.0 / 3628800.0
+    q = q * r + 1.0 / 362880.0
+    q = q * r + 1.0 / 40320.0
+    q = q * r + 1.0 / 5040.0
+    q = q * r + 1.0 / 720.0
+    q = q * r + 1.0 / 120.0
+    q = q * r + 1.0 / 24.0
+    q = q * r + 1.0 / 6.0
+    return q * r + 0.5
+
+
+def _runtime_version(numpy_function, kernel):
+    """``f(x, out=None)``, NumPy's ``numpy_function`` in Python; compiled, ``kernel(flat, out)``
+    on float64 arrays and NumPy's function on anything else."""
+
+    def function(x, out=None):
+        return numpy_function(x) if out is None else numpy_function(x, out)
+
+    function.__name__ = function.__qualname__ = numpy_function.__name__
+    function.__doc__ = f"``np.{numpy_function.__name__}(x)``, or into ``out`` (in Python, NumPy's)."
+
+    @overload(function)
+    def _compiled(x, out=None):
+        if out is not None and not isinstance(out, types.NoneType):
+
+            def into(x, out=None):  # the values, then written into `out`
+                out[...] = function(x)
+                return out
+
+            return into
+        if isinstance(x, types.Array) and x.dtype == types.float64:
+
+            def vectorised(x, out=None):
+                flat = np.ascontiguousarray(x).reshape(-1)
+                values = np.empty(flat.size)
+                kernel(flat, values)
+                return values.reshape(x.shape)
+
+            return vectorised
+        return lambda x, out=None: numpy_function(x)
+
+    return function
 
 
 @register_jitable(fastmath={"contract"})
@@ -51,60 +113,15 @@ def _tanh_f64(flat, out):
     n = flat.size
     powers = np.empty(n)
     for i in range(n):
-        y = 2.0 * min(abs(flat[i]), _SATURATES)
-        shifted = y * _LOG2_E + _ROUNDER
-        k = shifted - _ROUNDER
-        r = (y - k * _LN2_HI) - k * _LN2_LO
-        # expm1(r) = r + r^2 (1/2! + r/3! + ... + r^12/14!), |r| <= ln 2 / 2
-        q = 1.0 / 87178291200.0
-        q = q * r + 1.0 / 6227020800.0
-        q = q * r + 1.0 / 479001600.0
-        q = q * r + 1.0 / 39916800.0
-        q = q * r + 1.0 / 3628800.0
-        q = q * r + 1.0 / 362880.0
-        q = q * r + 1.0 / 40320.0
-        q = q * r + 1.0 / 5040.0
-        q = q * r + 1.0 / 720.0
-        q = q * r + 1.0 / 120.0
-        q = q * r + 1.0 / 24.0
-        q = q * r + 1.0 / 6.0
-        q = q * r + 0.5
-        out[i] = r + r * r * q
-        powers[i] = shifted
+        powers[i], r = _reduced(2.0 * min(abs(flat[i]), _SATURATES))
+        out[i] = r + r * r * _expm1_tail(r)
     bits = powers.view(np.int64)
     for i in range(n):
-        bits[i] = (bits[i] - _ROUNDER_BITS + 1023) << 52  # 2**k, 0 <= k <= 55
+        bits[i] = (_exponent(bits[i]) + 1023) << 52  # 2**k, 0 <= k <= 55
     for i in range(n):
         s = powers[i]
         e = s * out[i] + (s - 1.0)  # expm1(2 |x|) = 2**k expm1(r) + (2**k - 1)
         out[i] = math.copysign(e / (e + 2.0), flat[i])
-
-
-@overload(tanh)
-def _tanh(x, out=None):
-    fast = isinstance(x, types.Array) and x.dtype == types.float64
-    if out is not None and not isinstance(out, types.NoneType):
-
-        def into(x, out=None):  # np.tanh(x, out): the values, then written into `out`
-            out[...] = tanh(x)
-            return out
-
-        return into
-    if fast:
-
-        def vectorised(x, out=None):
-            flat = np.ascontiguousarray(x).reshape(-1)
-            values = np.empty(flat.size)
-            _tanh_f64(flat, values)
-            return values.reshape(x.shape)
-
-        return vectorised
-    return lambda x, out=None: np.tanh(x)
-
-
-def exp(x, out=None):
-    """``np.exp(x)`` or ``np.exp(x, out)`` (in Python, NumPy's own)."""
-    return np.exp(x) if out is None else np.exp(x, out)
 
 
 @register_jitable(fastmath={"contract"})
@@ -116,28 +133,12 @@ def _exp_f64(flat, out):
         y = flat[i]
         y = y if y > -746.0 else -746.0  # keeps 2**k two normal numbers; NaN: set below
         y = y if y < 710.0 else 710.0
-        shifted = y * _LOG2_E + _ROUNDER
-        k = shifted - _ROUNDER
-        r = (y - k * _LN2_HI) - k * _LN2_LO
-        # exp(r) = 1 + r + r^2 (1/2! + r/3! + ... + r^11/13!), |r| <= ln 2 / 2
-        q = 1.0 / 6227020800.0
-        q = q * r + 1.0 / 479001600.0
-        q = q * r + 1.0 / 39916800.0
-        q = q * r + 1.0 / 3628800.0
-        q = q * r + 1.0 / 362880.0
-        q = q * r + 1.0 / 40320.0
-        q = q * r + 1.0 / 5040.0
-        q = q * r + 1.0 / 720.0
-        q = q * r + 1.0 / 120.0
-        q = q * r + 1.0 / 24.0
-        q = q * r + 1.0 / 6.0
-        q = q * r + 0.5
-        out[i] = 1.0 + (r + r * r * q)
-        low[i] = shifted
+        low[i], r = _reduced(y)
+        out[i] = 1.0 + (r + r * r * _expm1_tail(r))
     low_bits = low.view(np.int64)
     high_bits = high.view(np.int64)
     for i in range(n):  # 2**k = 2**h 2**(k - h), both normal for -1075 <= k <= 1024
-        k = low_bits[i] - _ROUNDER_BITS
+        k = _exponent(low_bits[i])
         h = k >> 1
         low_bits[i] = (h + 1023) << 52
         high_bits[i] = (k - h + 1023) << 52
@@ -153,22 +154,5 @@ def _exp_f64(flat, out):
         out[i] = e
 
 
-@overload(exp)
-def _exp(x, out=None):
-    if out is not None and not isinstance(out, types.NoneType):
-
-        def into(x, out=None):  # np.exp(x, out): the values, then written into `out`
-            out[...] = exp(x)
-            return out
-
-        return into
-    if isinstance(x, types.Array) and x.dtype == types.float64:
-
-        def vectorised(x, out=None):
-            flat = np.ascontiguousarray(x).reshape(-1)
-            values = np.empty(flat.size)
-            _exp_f64(flat, values)
-            return values.reshape(x.shape)
-
-        return vectorised
-    return lambda x, out=None: np.exp(x)
+tanh = _runtime_version(np.tanh, _tanh_f64)
+exp = _runtime_version(np.exp, _exp_f64)
