@@ -47,30 +47,30 @@ ALLOCATING = {
 
 
 def device_program(fn: Any) -> Program:
-    """The normalised per-element program of ``fn`` in a form a GPU thread can run."""
+    """The normalised per-element program of ``fn`` in a form a GPU thread can run: its
+    NumPy calls on scalars, the tangent rules' too, spelled with ``math``."""
+    program = _per_element(fn)
+    return program.map(lambda unit: scalar_math(unit.tree))
+
+
+def _per_element(fn: Any) -> Program:
     from ..ad import _Derivative, normalized_program
     from ..forward import _Jacobian
 
     if isinstance(fn, _Derivative) and fn.request.kind in ("grad", "value_and_grad"):
         if fn.request.has_aux:
             raise S2SError("on the GPU, grad with has_aux=True is not supported")
-        inner = device_program(fn._fn)
-        gradient = forward_gradient(
+        inner = _per_element(fn._fn)
+        return forward_gradient(
             inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
         )
-        return _with_scalar_math(gradient)  # the tangent rules' NumPy calls too
     if isinstance(fn, _Jacobian) and fn.kind == "hessian":
-        inner = device_program(fn._fn)
+        inner = _per_element(fn._fn)
         first = forward_gradient(inner, fn.argnums, False, False)
-        second = forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
-        return _with_scalar_math(second)
+        return forward_gradient(pipeline.normalize(first), fn.argnums, False, False)
     program = normalized_program(fn)
     check_device(program)
-    return _with_scalar_math(program)
-
-
-def _with_scalar_math(program: Program) -> Program:
-    return program.map(lambda unit: scalar_math(unit.tree))
+    return program
 
 
 # NumPy functions on scalars that device code spells with `math` (CUDA compiles those).
