@@ -107,6 +107,14 @@ def walk(node: gast.AST):
                 push(value)
 
 
+def placed_at(node: gast.AST, like: gast.AST) -> gast.AST:
+    """``node`` with every node under it given ``like``'s position: code built from text for
+    one of the user's functions or statements reports that place in errors and tracebacks."""
+    for child in walk(node):
+        gast.copy_location(child, like)
+    return node
+
+
 def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     """Give ``node`` and its children ``like``'s position where they have none.
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gast
 
+from ..gastutil import placed_at
+
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {
     name: name
@@ -21,9 +23,9 @@ _NUMPY_ROOTS = ("np", "math", "_s2s")
 
 
 def _np(name: str, like: gast.AST) -> gast.AST:
-    node = gast.Attribute(gast.Name("np", gast.Load(), None, None), name, gast.Load())
-    gast.copy_location(node.value, like)
-    return gast.copy_location(node, like)
+    return placed_at(
+        gast.Attribute(gast.Name("np", gast.Load(), None, None), name, gast.Load()), like
+    )
 
 
 def _is_module_ref(node: gast.AST) -> bool:

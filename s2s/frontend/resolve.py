@@ -20,7 +20,7 @@ import numpy as np
 
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
-from ..gastutil import clone, walk
+from ..gastutil import clone, placed_at, walk
 from ..program import Program, Unit
 from .source import ParsedFunction, is_function, original_function, parse_function
 
@@ -82,9 +82,7 @@ def _dotted(path: str, like: gast.AST) -> gast.AST:
     node: gast.AST = gast.Name(parts[0], gast.Load(), None, None)
     for part in parts[1:]:
         node = gast.Attribute(node, part, gast.Load())
-    for n in walk(node):
-        gast.copy_location(n, like)
-    return node
+    return placed_at(node, like)
 
 
 def local_names(tree: gast.FunctionDef) -> set[str]:

@@ -15,7 +15,7 @@ import gast
 
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import walk
+from ..gastutil import placed_at
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
@@ -50,9 +50,7 @@ def batch_program(program: Program, batching: Batching) -> Program:
         )
     source = _source(name, entry.name, params, batching, structure)
     tree = gast.parse(source).body[0]
-    for node in walk(tree):
-        if hasattr(node, "lineno"):
-            gast.copy_location(node, entry.tree)
+    placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 

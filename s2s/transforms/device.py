@@ -15,7 +15,7 @@ import gast
 from .. import pipeline
 from ..analysis.activity import call_name
 from ..errors import S2SError
-from ..gastutil import dotted, walk
+from ..gastutil import dotted, placed_at, walk
 from ..program import Program, Unit
 from .jvp import forward_program
 
@@ -104,7 +104,7 @@ def scalar_math(tree: gast.FunctionDef) -> gast.FunctionDef:
             self.generic_visit(node)
             name = call_name(node)
             if name in SCALAR_MATH:
-                node.func = gast.copy_location(dotted(SCALAR_MATH[name]), node.func)
+                node.func = placed_at(dotted(SCALAR_MATH[name]), node.func)
             return node
 
     return Rename().visit(tree)
@@ -129,9 +129,7 @@ def forward_gradient(
     packed = "(" + ", ".join(grads) + ",)" if as_tuple else grads[0]
     lines.append(f"    return {'(_pass0[0], ' + packed + ')' if with_value else packed}")
     tree = gast.parse("\n".join(lines) + "\n").body[0]
-    for node in walk(tree):
-        if hasattr(node, "lineno"):
-            gast.copy_location(node, entry.tree)
+    placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **jvp.units}
     return Program(name, units, dict(jvp.bindings), dict(jvp.custom_vjps))
 

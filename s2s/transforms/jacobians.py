@@ -9,15 +9,13 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer
-from ..gastutil import walk
+from ..gastutil import placed_at
 from ..program import Program, Unit
 
 
 def _parse(source: str, like: Unit) -> gast.FunctionDef:
     tree = gast.parse(source).body[0]
-    for node in walk(tree):
-        if hasattr(node, "lineno"):
-            gast.copy_location(node, like.tree)
+    placed_at(tree, like.tree)
     return tree
 
 

@@ -14,7 +14,7 @@ import gast
 
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import walk
+from ..gastutil import placed_at
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths
 
@@ -59,9 +59,7 @@ def kernel_program(
         *writes("_r", "_b"),
     ]
     tree = gast.parse("\n".join(lines) + "\n").body[0]
-    for node in walk(tree):
-        if hasattr(node, "lineno"):
-            gast.copy_location(node, entry.tree)
+    placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 
