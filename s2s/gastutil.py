@@ -53,8 +53,7 @@ _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields that never hold a node (names, flags, comments), besides the load/store context.
 _LEAF_FIELDS = frozenset(
-    {"ctx", "id", "attr", "arg", "kind", "type_comment", "level", "module", "is_async"}
-    | {"conversion"}
+    "ctx id attr arg kind type_comment level module is_async conversion".split()
 )
 _NAMED_BY_STRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.alias)
 
@@ -105,6 +104,11 @@ def walk(node: gast.AST):
                         push(item)
             elif isinstance(value, node_type):
                 push(value)
+
+
+def is_negation(node: gast.AST) -> bool:
+    """Whether ``node`` is ``-operand``."""
+    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
 
 
 def placed_at(node: gast.AST, like: gast.AST) -> gast.AST:

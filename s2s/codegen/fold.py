@@ -26,7 +26,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import attr_path, clone, rebuilt, substituted, walk
+from ..gastutil import attr_path, clone, is_negation, rebuilt, substituted, walk
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
@@ -66,7 +66,7 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
         elif kind is gast.UnaryOp:
             if type(node.operand) is gast.Name:
                 in_arithmetic[node.operand.id] += 1
-        elif kind is gast.Assign and _is_negation(node):
+        elif kind is gast.Assign and _negates_a_name(node):
             negations.add(node.targets[0].id)
     foldable = {name: 1 for name, n in stores.items() if n == 1 and loads[name] == 1}
     # Negated adjoints read more than once, every read an operand of arithmetic.
@@ -83,14 +83,13 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     )
 
 
-def _is_negation(stmt: gast.Assign) -> bool:
+def _negates_a_name(stmt: gast.Assign) -> bool:
     """``b_tN = -name``."""
     target, value = stmt.targets[0], stmt.value
     return (
         isinstance(target, gast.Name)
         and target.id.startswith("b_t")
-        and isinstance(value, gast.UnaryOp)
-        and isinstance(value.op, gast.USub)
+        and is_negation(value)
         and isinstance(value.operand, gast.Name)
     )
 

@@ -7,6 +7,7 @@ import ast
 import astor
 import gast
 
+from ..gastutil import is_negation
 from ..program import Program
 from .fold import fold_temporaries
 
@@ -119,7 +120,7 @@ def _converter(kind: type):
 
         def convert(node, runtime):
             operand = node.operand
-            if _is_negation(node) and _is_negation(operand):
+            if is_negation(node) and is_negation(operand):
                 return _field(operand.operand, runtime)  # --x is x
             return ast.UnaryOp(_field(node.op, runtime), _field(operand, runtime))
 
@@ -142,16 +143,12 @@ def _converter(kind: type):
 def _negated(node: gast.AST) -> gast.AST | None:
     """``b`` for ``-b``, and ``b * c`` for ``-b * c`` (or ``/``): what ``node`` is the negation
     of, exactly (rounding is symmetric in sign); None for anything else."""
-    if _is_negation(node):
+    if is_negation(node):
         return node.operand
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
-        if _is_negation(node.left):
+        if is_negation(node.left):
             return gast.BinOp(node.left.operand, node.op, node.right)
     return None
-
-
-def _is_negation(node: gast.AST) -> bool:
-    return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
 
 
 def _arg(node: gast.Name | None) -> ast.arg | None:
