@@ -76,13 +76,13 @@ class CudaFunction:
             cuda = cuda_module()
             program = self.__s2s_program__()
             module = generate(program).load("cuda")
-            element = self.element.entry
+            # The element function is inlined into the kernel, so that the reads of a thread's
+            # two elements are issued before either is computed on.
+            inlined = self.element.entry if _can_force_inline(cuda) else None
             for unit in program:
                 if unit.name != program.entry:
-                    # The element function is inlined into the kernel, so that the reads of a
-                    # thread's two elements are issued before either is computed on.
-                    inline = unit.name == element and _can_force_inline(cuda)
-                    device = cuda.jit(device=True, **({"forceinline": True} if inline else {}))
+                    options = {"forceinline": True} if unit.name == inlined else {}
+                    device = cuda.jit(device=True, **options)
                     setattr(module, unit.name, device(getattr(module, unit.name)))
             self._kernel = cuda.jit(getattr(module, program.entry))
         return self._kernel
