@@ -217,10 +217,15 @@ class Adjoints:
 
         Nothing reads an adjoint during the forward sweep, and the reverse sweep meets first
         the values of the last iteration: declared once after the loop (from those values),
-        the adjoints are the same, without an allocation per iteration.
+        the adjoints are the same, without an allocation per iteration. A variable assigned
+        several times in the body is declared once.
         """
         kept = [s for s in body if id(s) not in self.declarations]
-        return kept, [s for s in body if id(s) in self.declarations]
+        declared = {}
+        for s in body:
+            if id(s) in self.declarations:
+                declared.setdefault(s.targets[0].id, s)
+        return kept, list(declared.values())
 
     def reset(self, name: str, in_place: bool, site) -> list[gast.stmt]:
         """The adjoint restarting from zero where its variable's definition is reversed; not
