@@ -147,3 +147,60 @@ def test_printer_respells_exactly_the_runtime_versions():
     from s2s.runtime import fastmath
 
     assert RUNTIME_VERSIONS == set(fastmath.__all__)
+
+
+_CACHED_USER = """
+import numba
+import s2s.runtime as rt
+
+
+@numba.njit(cache=True)
+def f(x):
+    s = 0.0
+    for i in range(3):
+        s += rt.{name}(x + i).sum()
+    return s
+"""
+
+_RUN_WITH_COUNTER = """
+import itertools, sys
+import numpy as np
+from numba.core import bytecode
+
+# Each process starts Numba's function counter at the same place, as sibling processes do.
+bytecode.FunctionIdentity._unique_ids = itertools.count(5000)
+x = np.linspace(-1.0, 1.0, 5)
+for name in sys.argv[1:]:
+    module = __import__("uses_" + name)
+    want = sum(getattr(np, name)(x + i).sum() for i in range(3))
+    print(name, abs(module.f(x) - want) < 1e-12 * abs(want))
+"""
+
+
+def test_cached_code_using_tanh_and_exp_keeps_each_function(tmp_path):
+    """Compiled in two processes and loaded from the cache by a third, a function calling
+    ``tanh`` and one calling ``exp`` each get the function they call (their implementations
+    once shared a name, and the loaded code of one ran the other's: numba/numba#10486)."""
+    import os
+    import subprocess
+    import sys
+
+    for name in ("tanh", "exp"):
+        (tmp_path / f"uses_{name}.py").write_text(_CACHED_USER.format(name=name))
+    (tmp_path / "run.py").write_text(_RUN_WITH_COUNTER)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(*names):
+        done = subprocess.run(
+            [sys.executable, "run.py", *names],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.split()
+
+    assert run("exp") == ["exp", "True"]
+    assert run("tanh") == ["tanh", "True"]
+    assert run("exp", "tanh") == ["exp", "True", "tanh", "True"]

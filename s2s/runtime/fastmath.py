@@ -77,33 +77,44 @@ def _expm1_tail(r):
 
 def _runtime_version(numpy_function, kernel):
     """``f(x, out=None)``, NumPy's ``numpy_function`` in Python; compiled, ``kernel(flat, out)``
-    on float64 arrays and NumPy's function on anything else."""
+    on float64 arrays and NumPy's function on anything else.
+
+    Each compiled implementation is named after the function (``tanh.vectorised``): Numba names
+    a compiled function by its qualified name, a counter and its argument types, and code loaded
+    from its on-disk cache keeps the counter of the process that compiled it. Under one shared
+    name, ``tanh``'s and ``exp``'s implementations could meet under one symbol in a process that
+    loads both, and calls of one would run the other (numba/numba#10486)."""
+    name = numpy_function.__name__
 
     def function(x, out=None):
         return numpy_function(x) if out is None else numpy_function(x, out)
 
-    function.__name__ = function.__qualname__ = numpy_function.__name__
-    function.__doc__ = f"``np.{numpy_function.__name__}(x)``, or into ``out`` (in Python, NumPy's)."
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``np.{name}(x)``, or into ``out`` (in Python, NumPy's)."
+
+    def into(x, out=None):  # the values, then written into `out`
+        out[...] = function(x)
+        return out
+
+    def vectorised(x, out=None):
+        flat = np.ascontiguousarray(x).reshape(-1)
+        values = np.empty(flat.size)
+        kernel(flat, values)
+        return values.reshape(x.shape)
+
+    def numpy_version(x, out=None):
+        return numpy_function(x)
+
+    for implementation in (into, vectorised, numpy_version):
+        implementation.__qualname__ = f"{name}.{implementation.__name__}"
 
     @overload(function)
     def _compiled(x, out=None):
         if out is not None and not isinstance(out, types.NoneType):
-
-            def into(x, out=None):  # the values, then written into `out`
-                out[...] = function(x)
-                return out
-
             return into
         if isinstance(x, types.Array) and x.dtype == types.float64:
-
-            def vectorised(x, out=None):
-                flat = np.ascontiguousarray(x).reshape(-1)
-                values = np.empty(flat.size)
-                kernel(flat, values)
-                return values.reshape(x.shape)
-
             return vectorised
-        return lambda x, out=None: numpy_function(x)
+        return numpy_version
 
     return function
 
