@@ -177,6 +177,8 @@ class ReverseMode(Adjoints, SavedValues):
         self.loops.pop()
         self.restored.pop()
         self.loop_depth -= 1
+        if len(loop.get("tapes", ())) > 1:
+            body_fwd = self.taped_at_end(body_fwd, loop["tapes"])
         if body_rev:
             body_fwd, declared = self.hoist_declarations(body_fwd)
         iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
@@ -235,6 +237,47 @@ class ReverseMode(Adjoints, SavedValues):
         return primal, [
             gast.For(store(k), call("range", self.counter(trips, site)), body_rev, [], None)
         ]
+
+    def taped_at_end(self, body: list[gast.stmt], tapes: list) -> list[gast.stmt]:
+        """``body`` with its tapes of known length allocated together and filled at its end.
+
+        Each value was put on its tape where it was computed, after a test of its own for the
+        first iteration: with many tapes, dozens of branches in a long loop body, which cost
+        Numba more to compile than the arithmetic around them. At the end of the body every
+        value is still there (control flow is lowered: every statement of the body runs on
+        every iteration); one that the body rebinds or writes into later is first kept in a
+        variable of its own.
+        """
+        moved = {id(stmt) for pair in tapes for stmt in pair}
+        changed_later: list[set[str]] = [set()] * len(body)
+        later: set[str] = set()
+        for i in range(len(body) - 1, -1, -1):
+            changed_later[i] = later
+            if id(body[i]) not in moved:
+                later = later | changed_by(body[i])
+        position = {id(stmt): i for i, stmt in enumerate(body)}
+        kept, allocs, puts = [], [], []
+        for alloc, put in sorted(tapes, key=lambda pair: position[id(pair[1])]):
+            tape, place, value = put.value.args
+            if not (
+                isinstance(value, gast.Name) and value.id not in changed_later[position[id(put)]]
+            ):
+                saved = self.namer.numbered("_v")
+                kept.append((id(put), located(assign(saved, value), put)))
+                value = load(saved)
+            allocated = alloc.body[0]
+            size = allocated.value.args[1]
+            new = assign(allocated.targets[0], call("_s2s.tape_alloc", clone(value), size))
+            allocs.append(located(new, alloc))
+            puts.append(located(gast.Expr(call("_s2s.tape_put", tape, place, value)), put))
+        kept_at = dict(kept)
+        out = [
+            kept_at.get(id(stmt), stmt)
+            for stmt in body
+            if id(stmt) not in moved or id(stmt) in kept_at
+        ]
+        first = tapes[0][0].test
+        return out + [located(gast.If(first, allocs, []), tapes[0][0])] + puts
 
     def counter(self, name: str, site: Site) -> gast.AST:
         """A loop's trip count in the reverse sweep: kept on a tape inside other loops."""

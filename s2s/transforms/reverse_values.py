@@ -137,9 +137,10 @@ class SavedValues:
             for loop in nest[1:]:
                 length = gast.BinOp(length, gast.Mult(), load(loop["trips"]))
             first = gast.Compare(place, [gast.Eq()], [const(0)])
-            alloc = assign(tape, call("_s2s.tape_alloc", load(name), length))
-            where.append(gast.If(first, [alloc], []))
-            where.append(gast.Expr(call("_s2s.tape_put", load(tape), clone(place), value)))
+            alloc = gast.If(first, [assign(tape, call("_s2s.tape_alloc", load(name), length))], [])
+            put = gast.Expr(call("_s2s.tape_put", load(tape), clone(place), value))
+            where += [alloc, put]
+            nest[-1].setdefault("tapes", []).append((alloc, put))
             read = gast.Subscript(load(tape), _place(nest, "reverse"), gast.Load())
             site.restore.append(assign(saved, read))
             return load(saved)
