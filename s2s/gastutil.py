@@ -58,7 +58,7 @@ _LEAF_FIELDS = frozenset(
 _NAMED_BY_STRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.alias)
 
 
-def _child_fields(kind: type) -> tuple[str, ...]:
+def child_fields(kind: type) -> tuple[str, ...]:
     """The fields of a node of type ``kind`` that may hold child nodes."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
@@ -75,7 +75,7 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 def children(node: gast.AST):
     """The child nodes of ``node`` (not its load/store context), in field order."""
-    for field in _child_fields(type(node)):
+    for field in child_fields(type(node)):
         value = getattr(node, field, None)
         if isinstance(value, list):
             for item in value:
@@ -95,7 +95,7 @@ def walk(node: gast.AST):
         yield node
         fields = fields_of.get(type(node))
         if fields is None:
-            fields = _child_fields(type(node))
+            fields = child_fields(type(node))
         for field in fields:
             value = getattr(node, field, None)
             if type(value) is list:
@@ -138,7 +138,7 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
                 setattr(child, attr, value)
         fields = fields_of.get(type(child))
         if fields is None:
-            fields = _child_fields(type(child))
+            fields = child_fields(type(child))
         for field in fields:
             value = getattr(child, field, None)
             for item in value if type(value) is list else (value,):

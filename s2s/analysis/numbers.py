@@ -1,0 +1,541 @@
+"""Which values of a function are numbers (rank 0) rather than arrays, where the code says so.
+
+s2s generates code without knowing its arguments' types: an adjoint is summed back to its
+operand's shape with ``_s2s.unbroadcast(g, x)`` and added with ``_s2s.accumulate_into(b, g)``,
+helpers that Numba resolves for each type. On numbers they are ``g`` and ``b + g``, and a loop
+of scalar arithmetic calls them hundreds of times: that is most of what Numba spends compiling
+it. The code itself often proves that values are numbers, and this analysis collects the proof:
+
+- forwards: literals, ``math`` functions, ``len``, and arithmetic or NumPy ufuncs of numbers;
+- backwards: an argument of a ``math`` function is a number (Numba takes no arrays there),
+  and so is each operand of arithmetic or of a ufunc whose result is one (an array operand
+  would make the result an array);
+- names: the definitions that reach one read share a kind (Numba must unify their types),
+  and copies, tape entries and adjoint helpers keep the kind of what they copy.
+
+"Number" here means rank 0: a NumPy 0-d array counts (Numba's arithmetic on one gives a
+number). What this module answers is used only where both kinds give the same values.
+Functions with ``break``, ``continue``, early ``return``, ``try``, ``with``, nested functions,
+lambdas, comprehensions or ``del`` are not analysed (nothing is a number).
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..gastutil import attr_path
+
+MATH = frozenset(
+    "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp expm1 log log1p "
+    "log2 log10 sqrt pow fabs floor ceil trunc copysign hypot erf erfc gamma lgamma degrees "
+    "radians isnan isinf isfinite fmod remainder ldexp".split()
+)
+UFUNCS = frozenset(
+    "sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh exp expm1 exp2 "
+    "log log1p log2 log10 sqrt cbrt square abs absolute fabs sign negative positive "
+    "reciprocal floor ceil trunc rint add subtract multiply divide true_divide power maximum "
+    "minimum fmax fmin arctan2 hypot logaddexp".split()
+)
+# Calls whose result has the kind of their first argument (an adjoint's zero, a saved value).
+_SAME_AS_FIRST = frozenset({"_s2s.zeros_like", "_s2s.cleared", "_s2s.save"})
+# Calls that make arrays, lists or tuples: never numbers.
+_CONTAINERS = frozenset(
+    "np.zeros np.empty np.ones np.full np.array np.asarray np.arange np.linspace np.eye "
+    "np.zeros_like np.ones_like np.empty_like np.full_like _s2s.tape_alloc _s2s.batch_empty".split()
+)
+_ARITHMETIC = (
+    gast.Add,
+    gast.Sub,
+    gast.Mult,
+    gast.Div,
+    gast.FloorDiv,
+    gast.Mod,
+    gast.Pow,
+    gast.LShift,
+    gast.RShift,
+    gast.BitOr,
+    gast.BitXor,
+    gast.BitAnd,
+)
+_ORDER = (gast.Eq, gast.NotEq, gast.Lt, gast.LtE, gast.Gt, gast.GtE)
+_UNANALYSED = frozenset(
+    {
+        gast.Break,
+        gast.Continue,
+        gast.Try,
+        gast.With,
+        gast.FunctionDef,
+        gast.Lambda,
+        gast.ListComp,
+        gast.SetComp,
+        gast.DictComp,
+        gast.GeneratorExp,
+        gast.Delete,
+        gast.Global,
+        gast.Nonlocal,
+    }
+)
+
+# Terms: what an expression's kind depends on.
+#   NUMBER            a scalar whatever the names hold
+#   UNKNOWN           not known to be a number
+#   (NAME, d)         the kind of definition ``d``'s class
+#   (ALL, terms)      computed (arithmetic, ufuncs): rank 0 iff every term is, and a rank-0
+#                     result makes each term rank 0; a rank-0 result is a scalar
+#   (SAME, terms)     passed on (copies, adjoint helpers): like ALL, a scalar iff every term is
+#   (FORWARD, terms)  compared: rank 0 if every term is (nothing known backwards); a scalar
+#   (PICK, terms)     min, max: like FORWARD, a scalar iff every term is
+#   INDEXED           an element or a part of an array: a scalar if rank 0
+NUMBER, UNKNOWN, INDEXED = "number", "unknown", "indexed"
+NAME, ALL, SAME, FORWARD, PICK = "name", "all", "same", "forward", "pick"
+
+
+class _Unanalysable(Exception):
+    pass
+
+
+class Numbers:
+    """The kinds of one function's values (see the module docstring)."""
+
+    def __init__(self, fn: gast.FunctionDef):
+        self.parent: list[int] = []
+        self.containers: set[int] = set()  # definitions that are never numbers
+        self.assigned: list[tuple[int, tuple]] = []  # definition (or tape entry) <- term
+        self.demanded: list = []  # terms that must be numbers
+        self.visits: dict[int, list[tuple]] = {}  # id(call) -> argument terms, per visit
+        # id(call) -> (call, its name, the statement it is in: for a test, the if or while)
+        self.helper_calls: dict[int, tuple[gast.Call, str, gast.stmt]] = {}
+        self.current: gast.stmt | None = None
+        self.def_ids: dict[tuple[int, int], int] = {}
+        self.entries: dict[int, int] = {}  # a list or tape's definition -> its entries
+        self.number: set[int] = set()
+        self.placeholders: set[int] = set()
+        self.tapes: dict[int, list[int]] = {}  # id(tape_put call) -> its tape's entries
+        self.elements: dict[tuple, int] = {}  # (definitions of x, index) -> class of x[index]
+        self.last = fn.body[-1] if fn.body else None
+        state = {a.id: {self._definition(a, 0)} for a in fn.args.args if isinstance(a, gast.Name)}
+        try:
+            self._block(fn.body, state)
+        except _Unanalysable:
+            self.analysed = False
+            self.helper_calls.clear()
+            return
+        self.analysed = True
+        self._solve()
+
+    # -- answers -------------------------------------------------------------------------------
+    def rank0(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
+        """Whether ``call``'s arguments at ``positions`` are numbers or 0-d arrays wherever
+        it runs."""
+        visits = self.visits.get(id(call))
+        return bool(visits) and all(self._is_number(v[k]) for v in visits for k in positions)
+
+    def scalars(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
+        """Whether ``call``'s arguments at ``positions`` are numbers, not 0-d arrays, wherever
+        it runs (replacing one by the other can change a variable's type in Numba)."""
+        visits = self.visits.get(id(call))
+        return bool(visits) and all(
+            self._is_number(v[k]) and self._scalar_if_rank0(v[k]) for v in visits for k in positions
+        )
+
+    def tape_of_scalars(self, put: gast.Call) -> bool:
+        """Whether the tape ``_s2s.tape_put`` writes to holds numbers, not 0-d arrays (it is
+        then a NumPy array; a tape of arrays is a list)."""
+        tapes = self.tapes.get(id(put))
+        return bool(tapes) and all(self._find(e) in self.scalar for e in tapes)
+
+    # -- classes -------------------------------------------------------------------------------
+    def _new(self) -> int:
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
+    def _find(self, d: int) -> int:
+        parent = self.parent
+        root = d
+        while parent[root] != root:
+            root = parent[root]
+        while parent[d] != root:
+            parent[d], d = root, parent[d]
+        return root
+
+    def _union(self, a: int, b: int) -> None:
+        a, b = self._find(a), self._find(b)
+        if a != b:
+            self.parent[b] = a
+
+    def _definition(self, node: gast.AST, slot: int) -> int:
+        """The id of the value ``node`` defines (``slot``: which, for a loop's placeholders)."""
+        key = (id(node), slot)
+        d = self.def_ids.get(key)
+        if d is None:
+            d = self.def_ids[key] = self._new()
+        return d
+
+    def _entries(self, d: int) -> int:
+        e = self.entries.get(d)
+        if e is None:
+            e = self.entries[d] = self._new()
+        return e
+
+    # -- the walk: reaching definitions, terms, constraints ------------------------------------
+    def _block(self, stmts: list[gast.stmt], state: dict[str, set[int]]) -> dict[str, set[int]]:
+        for stmt in stmts:
+            state = self._statement(stmt, state)
+        return state
+
+    def _statement(self, stmt: gast.stmt, state: dict) -> dict:
+        kind = type(stmt)
+        self.current = stmt
+        if kind is gast.Assign:
+            term = self._term(stmt.value, state)
+            for target in stmt.targets:
+                self._bind(target, stmt, term, stmt.value, state)
+            return state
+        if kind is gast.AugAssign:
+            value = self._term(stmt.value, state)
+            if isinstance(stmt.target, gast.Name):
+                old = self._read(stmt.target.id, state)
+                term = (ALL, (old, value)) if isinstance(stmt.op, _ARITHMETIC) else UNKNOWN
+                d = self._definition(stmt, 0)
+                self.assigned.append((d, term))
+                state = dict(state)
+                state[stmt.target.id] = {d}
+            else:
+                self._term(stmt.target, state)
+            return state
+        if kind is gast.If:
+            self._term(stmt.test, state)
+            return _join(self._block(stmt.body, dict(state)), self._block(stmt.orelse, dict(state)))
+        if kind is gast.For or kind is gast.While:
+            return self._loop(stmt, state)
+        if kind in _UNANALYSED or (kind is gast.Return and stmt is not self.last):
+            raise _Unanalysable
+        for child in _fields(stmt):  # Expr, Return, Assert, Raise, Pass
+            self._term(child, state)
+        return state
+
+    def _loop(self, stmt, state: dict) -> dict:
+        """One walk of the body: a name the body assigns reads, at the top of the body, also a
+        placeholder for its value from the previous iteration, joined with the definitions
+        that reach the end of the body once they are known."""
+        if isinstance(stmt, gast.For):
+            self._term(stmt.iter, state)
+        head = dict(state)
+        carried = {}
+        for name in _assigned(stmt.body):
+            p = carried[name] = self._definition(stmt, len(carried) + 1)
+            self.placeholders.add(p)
+            head[name] = head[name] | {p} if name in head else {p}
+        if isinstance(stmt, gast.For):
+            counted = attr_path(stmt.iter.func) if isinstance(stmt.iter, gast.Call) else None
+            term = NUMBER if counted in ("range", "prange", "_s2s.prange") else UNKNOWN
+            self._bind(stmt.target, stmt, term, None, head)
+        else:
+            self.current = stmt
+            self._term(stmt.test, head)
+        end = self._block(stmt.body, head)
+        for name, p in carried.items():
+            for d in end.get(name, ()):
+                self._union(p, d)
+        after = _join(state, end)
+        for name in carried:
+            after[name] = after[name] - self.placeholders
+        return self._block(stmt.orelse, after)
+
+    def _bind(self, target, stmt, term, value, state: dict) -> None:
+        if isinstance(target, gast.Name):
+            d = self._definition(target, 0)
+            state[target.id] = {d}
+            if term is not UNKNOWN:
+                self.assigned.append((d, term))
+            if value is not None and _is_container(value):
+                self.containers.add(d)
+                self._fill(d, value, state)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            parts = value.elts if isinstance(value, (gast.Tuple, gast.List)) else None
+            for k, element in enumerate(target.elts):
+                if isinstance(element, gast.Name):
+                    d = self._definition(element, 0)
+                    state[element.id] = {d}
+                    if parts is not None and len(parts) == len(target.elts):
+                        self.assigned.append((d, self._term(parts[k], state)))
+        else:  # x[i] = v, x.a = v: reads x and the index
+            self._term(target, state)
+
+    def _fill(self, d: int, value: gast.AST, state: dict) -> None:
+        """The entries of a new list or tape: a list display's elements, a tape's first value."""
+        if isinstance(value, gast.List):
+            entries = self._entries(d)
+            for element in value.elts:
+                self.assigned.append((entries, self._term(element, state)))
+        elif isinstance(value, gast.Call) and attr_path(value.func) == "_s2s.tape_alloc":
+            self.assigned.append((self._entries(d), self._term(value.args[0], state)))
+
+    def _read(self, name: str, state: dict):
+        defs = state.get(name)
+        if not defs:
+            return UNKNOWN  # a global, a module or a function
+        first, *rest = defs
+        for d in rest:
+            self._union(first, d)
+        return (NAME, first)
+
+    def _entry_of(self, node: gast.AST, state: dict):
+        """The entries' class of a list or tape named by ``node``, if it is one."""
+        if not isinstance(node, gast.Name):
+            return None
+        defs = state.get(node.id)
+        defs = defs and [d for d in defs if d not in self.placeholders]
+        if not defs or not all(d in self.entries for d in defs):
+            return None
+        first, *rest = (self.entries[d] for d in defs)
+        for e in rest:
+            self._union(first, e)
+        return first
+
+    def _term(self, node: gast.AST, state: dict):
+        kind = type(node)
+        if kind is gast.Name:
+            return self._read(node.id, state) if type(node.ctx) is gast.Load else UNKNOWN
+        if kind is gast.Constant:
+            value = node.value
+            return NUMBER if isinstance(value, (int, float, complex)) else UNKNOWN
+        if kind is gast.BinOp:
+            terms = (self._term(node.left, state), self._term(node.right, state))
+            return (ALL, terms) if isinstance(node.op, _ARITHMETIC) else UNKNOWN
+        if kind is gast.UnaryOp:
+            term = self._term(node.operand, state)
+            return (ALL, (term,)) if isinstance(node.op, (gast.USub, gast.UAdd)) else UNKNOWN
+        if kind is gast.IfExp:
+            self._term(node.test, state)
+            return (SAME, (self._term(node.body, state), self._term(node.orelse, state)))
+        if kind is gast.Compare:
+            terms = tuple(self._term(n, state) for n in [node.left, *node.comparators])
+            ordered = all(isinstance(op, _ORDER) for op in node.ops)
+            return (FORWARD, terms) if ordered else UNKNOWN
+        if kind is gast.Call:
+            return self._call(node, state)
+        if kind is gast.Subscript:
+            entries = self._entry_of(node.value, state)
+            self._term(node.value, state)
+            self._term(node.slice, state)
+            if entries is not None and not isinstance(node.slice, (gast.Slice, gast.Tuple)):
+                return (NAME, entries)
+            return self._element(node, state)
+        if kind is gast.Attribute:
+            self._term(node.value, state)
+            return NUMBER if node.attr in ("size", "ndim") else UNKNOWN
+        if kind in _UNANALYSED:
+            raise _Unanalysable
+        for child in _fields(node):
+            self._term(child, state)
+        return UNKNOWN
+
+    def _element(self, node: gast.Subscript, state: dict):
+        """``x[k]`` has one kind for every read of the same ``x`` at the same index (the same
+        constant, or a name with the same definitions): such reads share a class."""
+        key = _index_key(node.slice, state)
+        base = node.value
+        if key is None or not isinstance(base, gast.Name) or not state.get(base.id):
+            return INDEXED
+        key = (frozenset(state[base.id]), key)
+        e = self.elements.get(key)
+        if e is None:
+            e = self.elements[key] = self._new()
+            self.assigned.append((e, INDEXED))
+        return (NAME, e)
+
+    def _call(self, node: gast.Call, state: dict):
+        name = attr_path(node.func)
+        if name is None:
+            self._term(node.func, state)
+        args = [self._term(a, state) for a in node.args]
+        for k in node.keywords:
+            self._term(k.value, state)
+        if name is None:
+            return UNKNOWN
+        if name.endswith((".append", ".pop")) and isinstance(node.func, gast.Attribute):
+            entries = self._entry_of(node.func.value, state)
+            if entries is not None:
+                if name.endswith(".append") and len(args) == 1:
+                    self.assigned.append((entries, args[0]))
+                    return UNKNOWN
+                if name.endswith(".pop") and not args:
+                    return (NAME, entries)
+            return UNKNOWN
+        if name.startswith("_s2s."):
+            self.visits.setdefault(id(node), []).append(tuple(args))
+            self.helper_calls[id(node)] = (node, name, self.current)
+            if name in _SAME_AS_FIRST and len(args) == 1:
+                return (SAME, (args[0],))
+            if name == "_s2s.unbroadcast" and len(args) == 2:
+                return (SAME, (args[1],))
+            if name in ("_s2s.accumulate_into", "_s2s.subtract_into") and len(args) == 2:
+                return (SAME, (args[0],))  # a number total stays one (an array share is summed)
+            if name == "_s2s.tape_put" and len(args) == 3:
+                entries = self._entry_of(node.args[0], state)
+                if entries is not None:
+                    self.assigned.append((entries, args[2]))
+                    self.tapes.setdefault(id(node), []).append(entries)
+                return UNKNOWN
+            if name == "_s2s.grad_seed":
+                self.demanded.extend(args)
+                return NUMBER
+            return UNKNOWN
+        if node.keywords:
+            return UNKNOWN
+        if name.startswith("math."):
+            if name[5:] in MATH:
+                self.demanded.extend(args)
+                return NUMBER
+            return UNKNOWN
+        if name.startswith("np.") and name[3:] in UFUNCS:
+            return (ALL, tuple(args))
+        if name in ("len", "float", "int", "bool"):
+            return NUMBER
+        if name == "abs" and len(args) == 1:
+            return (ALL, tuple(args))
+        if name in ("min", "max") and len(args) >= 2:
+            return (PICK, tuple(args))
+        return UNKNOWN
+
+    # -- solving -------------------------------------------------------------------------------
+    def _solve(self) -> None:
+        self.blocked = {self._find(d) for d in self.containers}
+        for term in self.demanded:
+            self._demand(term)
+        changed = True
+        while changed:
+            before = len(self.number)
+            for d, term in self.assigned:
+                if self._is_number(term):
+                    self._mark(d)
+            for d, term in reversed(self.assigned):
+                if self._find(d) in self.number:
+                    self._demand(term)
+            changed = len(self.number) != before
+        self._scalars()
+
+    def _scalars(self) -> None:
+        """The rank-0 classes whose values are never 0-d arrays: every definition computes a
+        number (Numba's arithmetic on rank-0 operands gives one, so does indexing an array)
+        or passes on one; arguments, and values the code does not show, may be 0-d arrays.
+        The largest such set: loops pass values round."""
+        terms: dict[int, list] = {root: [] for root in self.number}
+        for d, term in self.assigned:
+            root = self._find(d)
+            if root in terms:
+                terms[root].append(term)
+        typed = {d for d, _ in self.assigned}
+        for d in range(len(self.parent)):
+            if d not in typed and d not in self.placeholders:
+                terms.pop(self._find(d), None)  # an argument, or a value the code does not show
+        self.scalar = set(terms)
+        changed = True
+        while changed:
+            changed = False
+            for root in list(self.scalar):
+                if not all(self._scalar_if_rank0(t) for t in terms[root]):
+                    self.scalar.discard(root)
+                    changed = True
+
+    def _mark(self, d: int) -> None:
+        root = self._find(d)
+        if root not in self.blocked:
+            self.number.add(root)
+
+    def _is_number(self, term) -> bool:
+        if term is NUMBER:
+            return True
+        if term is UNKNOWN or term is INDEXED:
+            return False
+        tag, inner = term
+        if tag is NAME:
+            return self._find(inner) in self.number
+        return all(self._is_number(t) for t in inner)
+
+    def _scalar_if_rank0(self, term) -> bool:
+        """Whether a rank-0 value of ``term`` is a number, not a 0-d array."""
+        if term is UNKNOWN:
+            return False
+        if term is NUMBER or term is INDEXED:
+            return True
+        tag, inner = term
+        if tag is NAME:
+            return self._find(inner) in self.scalar
+        if tag is ALL or tag is FORWARD:
+            return True
+        return all(self._scalar_if_rank0(t) for t in inner)
+
+    def _demand(self, term) -> None:
+        if term is NUMBER or term is UNKNOWN or term is INDEXED:
+            return
+        tag, inner = term
+        if tag is NAME:
+            self._mark(inner)
+        elif tag is ALL or tag is SAME:
+            for t in inner:
+                self._demand(t)
+
+
+def _index_key(index: gast.AST, state: dict):
+    """What identifies an index across reads: an integer constant, or a name's definitions."""
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return index.value
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+        inner = _index_key(index.operand, state)
+        return -inner if type(inner) is int else None
+    if isinstance(index, gast.Name) and state.get(index.id):
+        return frozenset(state[index.id])
+    if isinstance(index, gast.Tuple):
+        keys = tuple(_index_key(e, state) for e in index.elts)
+        return None if None in keys else keys
+    return None
+
+
+def _join(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for name, defs in b.items():
+        mine = out.get(name)
+        out[name] = defs if mine is None or mine == defs else mine | defs
+    return out
+
+
+def _fields(node: gast.AST):
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            yield from (v for v in value if isinstance(v, gast.AST))
+        elif isinstance(value, gast.AST):
+            yield value
+
+
+def _assigned(stmts: list[gast.stmt]) -> set[str]:
+    """The names a block binds, in its statements and theirs (not inside expressions)."""
+    names: set[str] = set()
+    stack = list(stmts)
+    while stack:
+        stmt = stack.pop()
+        kind = type(stmt)
+        if kind is gast.Assign:
+            for target in stmt.targets:
+                parts = target.elts if isinstance(target, (gast.Tuple, gast.List)) else [target]
+                names.update(p.id for p in parts if isinstance(p, gast.Name))
+        elif kind is gast.AugAssign:
+            if isinstance(stmt.target, gast.Name):
+                names.add(stmt.target.id)
+        elif kind is gast.For:
+            if isinstance(stmt.target, gast.Name):
+                names.add(stmt.target.id)
+            stack.extend(stmt.body + stmt.orelse)
+        elif kind is gast.If or kind is gast.While:
+            stack.extend(stmt.body + stmt.orelse)
+    return names
+
+
+def _is_container(value: gast.AST) -> bool:
+    if isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
+        return True
+    if isinstance(value, gast.Constant) and value.value is None:
+        return True
+    return isinstance(value, gast.Call) and attr_path(value.func) in _CONTAINERS

@@ -1,0 +1,106 @@
+"""Write s2s's adjoint helpers as the arithmetic they are where their arguments are numbers.
+
+``_s2s.unbroadcast(g, x)`` is ``g``, ``_s2s.accumulate_into(b, g)`` is ``b + g``,
+``_s2s.subtract_into(b, g)`` is ``b - g``, ``_s2s.save(x)`` is ``x`` and
+``_s2s.tape_put(tape, k, v)`` is ``tape[k] = v`` when ``g``, ``x``, ``b`` and what the tape
+holds are numbers, which
+:mod:`s2s.analysis.numbers` proves from the code where it can. The values are the same; the
+code reads like a hand-written adjoint, and Numba compiles a long loop of scalar arithmetic
+several times faster without a typed helper call per operation.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..analysis.numbers import Numbers
+from ..gastutil import child_fields, rebuilt
+
+_REWRITES = {
+    "_s2s.save": lambda x: x,
+    "_s2s.unbroadcast": lambda g, x: g,
+    "_s2s.accumulate_into": lambda total, share: gast.BinOp(total, gast.Add(), share),
+    "_s2s.subtract_into": lambda total, share: gast.BinOp(total, gast.Sub(), share),
+}
+_TAPE_PUT = "_s2s.tape_put"
+_COMPOUND = {gast.If: ("test",), gast.While: ("test",), gast.For: ("target", "iter")}
+
+
+def on_numbers(fn: gast.FunctionDef) -> gast.FunctionDef:
+    """A copy of ``fn`` (sharing unchanged statements) with helper calls on numbers rewritten."""
+    numbers = Numbers(fn)
+    calls = {
+        key: name
+        for key, (call, name, _) in numbers.helper_calls.items()
+        if _rewritable(numbers, call, name)
+    }
+    if not calls:
+        return fn
+    statements = {id(numbers.helper_calls[key][2]) for key in calls}
+    body = _block(fn.body, statements, calls)
+    return rebuilt(fn, lambda field, value: body if field == "body" else value)
+
+
+def _rewritable(numbers: Numbers, call: gast.Call, name: str) -> bool:
+    """``unbroadcast(g, x)`` is ``g`` for numbers, ``accumulate_into(b, g)`` is ``b + g`` for
+    a number ``b`` and a number or 0-d array ``g``; a 0-d array in place of a number would
+    change a variable's type (``zeros_like`` of a 0-d array is one)."""
+    if name == _TAPE_PUT:
+        return len(call.args) == 3 and numbers.tape_of_scalars(call)
+    if name == "_s2s.save":
+        return len(call.args) == 1 and numbers.scalars(call, (0,))
+    if name not in _REWRITES or len(call.args) != 2:
+        return False
+    if name == "_s2s.unbroadcast":
+        return numbers.scalars(call, (0, 1))
+    return numbers.scalars(call, (0,)) and numbers.rank0(call, (1,))
+
+
+def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) -> list:
+    out = []
+    for stmt in stmts:
+        header = _COMPOUND.get(type(stmt))
+        if header is not None:
+            changed = {
+                field: _block(value, statements, calls)
+                for field in ("body", "orelse")
+                if (value := getattr(stmt, field))
+            }
+            if id(stmt) in statements:
+                changed.update((f, _rewritten(getattr(stmt, f), calls)) for f in header)
+            stmt = _replaced(stmt, changed)
+        elif type(stmt) is gast.Expr and calls.get(id(stmt.value)) == _TAPE_PUT:
+            tape, place, value = (_rewritten(a, calls) for a in stmt.value.args)
+            entry = gast.Subscript(tape, place, gast.Store())
+            stmt = gast.copy_location(gast.Assign([entry], value, None), stmt)
+        elif id(stmt) in statements:
+            stmt = _rewritten(stmt, calls)
+        out.append(stmt)
+    return out
+
+
+def _rewritten(node: gast.AST, calls: dict[int, str]) -> gast.AST:
+    """``node`` with the ``calls`` in it rewritten; unchanged subtrees are shared."""
+    kind = type(node)
+    if kind is gast.Name or kind is gast.Constant:
+        return node
+    name = calls.get(id(node))
+    if name is not None:
+        return _REWRITES[name](*(_rewritten(a, calls) for a in node.args))
+    changed = {}
+    for field in child_fields(kind):
+        value = getattr(node, field, None)
+        if type(value) is list:
+            new = [_rewritten(v, calls) if isinstance(v, gast.AST) else v for v in value]
+            if any(a is not b for a, b in zip(new, value)):
+                changed[field] = new
+        elif isinstance(value, gast.AST):
+            new = _rewritten(value, calls)
+            if new is not value:
+                changed[field] = new
+    return _replaced(node, changed) if changed else node
+
+
+def _replaced(node: gast.AST, fields: dict) -> gast.AST:
+    """A shallow copy of ``node`` with ``fields`` replaced."""
+    return rebuilt(node, lambda field, value: fields.get(field, value))
