@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import attr_path
+from ..gastutil import attr_path, children
 
 MATH = frozenset(
     "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp expm1 log log1p "
@@ -210,7 +210,7 @@ class Numbers:
             return self._loop(stmt, state)
         if kind in _UNANALYSED or (kind is gast.Return and stmt is not self.last):
             raise _Unanalysable
-        for child in _fields(stmt):  # Expr, Return, Assert, Raise, Pass
+        for child in children(stmt):  # Expr, Return, Assert, Raise, Pass
             self._term(child, state)
         return state
 
@@ -327,7 +327,7 @@ class Numbers:
             return NUMBER if node.attr in ("size", "ndim") else UNKNOWN
         if kind in _UNANALYSED:
             raise _Unanalysable
-        for child in _fields(node):
+        for child in children(node):
             self._term(child, state)
         return UNKNOWN
 
@@ -499,15 +499,6 @@ def _join(a: dict, b: dict) -> dict:
         mine = out.get(name)
         out[name] = defs if mine is None or mine == defs else mine | defs
     return out
-
-
-def _fields(node: gast.AST):
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if isinstance(value, list):
-            yield from (v for v in value if isinstance(v, gast.AST))
-        elif isinstance(value, gast.AST):
-            yield value
 
 
 def _assigned(stmts: list[gast.stmt]) -> set[str]:

@@ -68,7 +68,8 @@ def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) 
             }
             if id(stmt) in statements:
                 changed.update((f, _rewritten(getattr(stmt, f), calls)) for f in header)
-            stmt = _replaced(stmt, changed)
+            if any(value is not getattr(stmt, field) for field, value in changed.items()):
+                stmt = _replaced(stmt, changed)
         elif type(stmt) is gast.Expr and calls.get(id(stmt.value)) == _TAPE_PUT:
             tape, place, value = (_rewritten(a, calls) for a in stmt.value.args)
             entry = gast.Subscript(tape, place, gast.Store())
@@ -76,7 +77,7 @@ def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) 
         elif id(stmt) in statements:
             stmt = _rewritten(stmt, calls)
         out.append(stmt)
-    return out
+    return stmts if all(a is b for a, b in zip(out, stmts)) else out
 
 
 def _rewritten(node: gast.AST, calls: dict[int, str]) -> gast.AST:
