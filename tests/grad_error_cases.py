@@ -80,6 +80,22 @@ def writes_into_its_argument(x):
     return y + np.sum(x)
 
 
+def fills_its_argument(x):
+    y = np.sum(x)
+    x.fill(1.0)  # error
+    return y + np.sum(x * x)
+
+
+def _zero_first(v):
+    v[0] = 0.0
+
+
+def has_a_helper_write_into_its_argument(x):
+    y = np.sum(x)
+    _zero_first(x)  # error
+    return y + np.sum(x * x)
+
+
 def writes_through_another_name(x):
     b = x * 2.0
     c = b

@@ -168,8 +168,10 @@ def test_has_aux_without_a_pair_in_value_and_grad():
     [
         (cases.writes_into_its_argument, X),
         (cases.writes_into_a_row_of_its_argument, np.ones((2, 3))),
+        (cases.fills_its_argument, X),
+        (cases.has_a_helper_write_into_its_argument, X),
     ],
-    ids=["element", "row-in-loop"],
+    ids=["element", "row-in-loop", "method", "helper"],
 )
 def test_in_place_write_into_an_argument(fn, arg, jit):
     name = next(iter(inspect.signature(fn).parameters))
@@ -180,10 +182,19 @@ def test_in_place_write_into_an_argument(fn, arg, jit):
     assert_points_at(info.value, fn, exact=False)
 
 
-def test_in_place_write_error_points_at_the_write():
+@pytest.mark.parametrize(
+    "fn",
+    [
+        cases.writes_into_its_argument,
+        cases.fills_its_argument,
+        cases.has_a_helper_write_into_its_argument,
+    ],
+    ids=["element", "method", "helper"],
+)
+def test_in_place_write_error_points_at_the_write(fn):
     with pytest.raises(s2s.DifferentiationError) as info:
-        s2s.grad(cases.writes_into_its_argument, jit=False)(X.copy())
-    assert_points_at(info.value, cases.writes_into_its_argument)
+        s2s.grad(fn, jit=False)(X.copy())
+    assert_points_at(info.value, fn)
 
 
 @JIT

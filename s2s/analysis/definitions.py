@@ -6,8 +6,9 @@ import dataclasses
 from collections import Counter
 
 import gast
+import numpy as np
 
-from ..gastutil import walk
+from ..gastutil import attr_path, walk
 
 
 def targets_of(stmt: gast.stmt) -> list[str]:
@@ -57,7 +58,91 @@ class Definitions:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
 
 
-def analyse(tree: gast.FunctionDef) -> Definitions:
+# Calls that write into an array argument (Numba compiles these): the method's object, or
+# the function's argument at this position.
+WRITING_METHODS = frozenset({"fill", "sort"})
+WRITING_FUNCTIONS = {"np.fill_diagonal": 0, "np.random.shuffle": 0, "np.copyto": 0}
+
+Writes = dict[str, frozenset[int]]  # helper -> positions of the parameters it writes into
+
+
+def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
+    """Names whose arrays the call itself writes into: ``x.fill(v)``, ``np.fill_diagonal(x,
+    v)``, a ufunc's ``out``, or a helper's argument that it writes into (``writes``)."""
+    written = set()
+    func = node.func
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+        if func.attr in WRITING_METHODS and func.value.id not in ("np", "math"):
+            written.add(func.value.id)
+    name = attr_path(func) or ""
+    positions = set((writes or {}).get(name, ()))
+    if name in WRITING_FUNCTIONS:
+        positions.add(WRITING_FUNCTIONS[name])
+    ufunc = getattr(np, name[3:], None) if name.startswith("np.") else None
+    if isinstance(ufunc, np.ufunc):
+        positions |= set(range(ufunc.nin, len(node.args)))
+    arguments = [*node.args, *(k.value for k in node.keywords if k.arg == "out")]
+    positions |= {len(node.args)} if len(arguments) > len(node.args) else set()
+    for k in positions:
+        if k < len(arguments) and isinstance(arguments[k], gast.Name):
+            written.add(arguments[k].id)
+    return written
+
+
+def helper_writes(trees: dict[str, gast.FunctionDef]) -> Writes:
+    """For each function, the parameters whose arrays it writes into, directly, through a
+    view, or by passing them to a function that does."""
+    from .aliases import views  # aliases reads names through .activity, which needs us
+
+    found: dict[str, frozenset[int]] = {name: frozenset() for name in trees}
+    viewed: dict[str, dict[str, set[str]]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, tree in trees.items():
+            params = [a.id for a in tree.args.args]
+            written = set()
+            for node in walk(tree):
+                written |= written_into(node, found)
+            if written and name not in viewed:
+                viewed[name] = views(tree)
+            for view, roots in viewed.get(name, {}).items():
+                if view in written:
+                    written |= roots
+            positions = frozenset(k for k, p in enumerate(params) if p in written)
+            if positions != found[name]:
+                found[name], changed = positions, True
+    return {name: positions for name, positions in found.items() if positions}
+
+
+def written_into(node: gast.AST, writes: Writes | None = None) -> set[str]:
+    """Names whose arrays ``node`` itself (not what is nested in it) writes into:
+    ``x[i] = v``, ``x[i] += v``, ``x += v`` (in place for an array), ``written_by_call``."""
+    if isinstance(node, gast.Call):
+        return written_by_call(node, writes)
+    if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+        return {node.target.id}
+    targets = (
+        node.targets
+        if isinstance(node, gast.Assign)
+        else [node.target]
+        if isinstance(node, gast.AugAssign)
+        else []
+    )
+    written = set()
+    for target in targets:
+        for store in walk(target):
+            if isinstance(store, gast.Subscript):
+                base = store.value
+                while isinstance(base, (gast.Subscript, gast.Attribute)):
+                    base = base.value
+                if isinstance(base, gast.Name):
+                    written.add(base.id)
+    return written
+
+
+def analyse(tree: gast.FunctionDef, writes: Writes | None = None) -> Definitions:
+    """Definitions and uses in ``tree``; ``writes`` says which arguments helpers write into."""
     defs: Counter = Counter()
     uses: Counter = Counter()
     mutated: set[str] = set()
@@ -85,25 +170,34 @@ def analyse(tree: gast.FunctionDef) -> Definitions:
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
-    if mutated:
-        # A name that views an array written into (``t = y[2:]``, ``c = y``, then ``y[4] = s``)
-        # holds changed memory too: its value must be kept for the reverse sweep like ``y``'s.
-        from .aliases import views  # aliases reads names through .activity, which needs us
-
-        mutated |= {name for name, roots in views(tree).items() if roots & mutated}
     values, stmts = {}, {}
     for node in walk(tree):
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+        if isinstance(node, gast.Call):
+            mutated |= written_by_call(node, writes)
+        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             if defs[node.targets[0].id] == 1:
                 values[node.targets[0].id] = node.value
                 stmts[node.targets[0].id] = node
+    if mutated:
+        # A name that shares memory with an array written into (``t = y[2:]``, ``c = y``, then
+        # ``y[4] = s``, or ``c[4] = s``) holds changed memory too: its value must be kept for
+        # the reverse sweep like ``y``'s.
+        from .aliases import sharing  # aliases reads names through .activity, which needs us
+
+        shared = sharing(tree, elements=True)
+        for name in list(mutated):
+            for other in shared.get(name, ()):
+                mutated |= {other} | shared.get(other, set())
     return Definitions(defs, uses, mutated, in_loop, params, values, stmts)
 
 
-def changed_by(stmt: gast.stmt) -> set[str]:
-    """Names a statement (with everything nested in it) rebinds or writes into."""
+def changed_by(stmt: gast.stmt, writes: Writes | None = None) -> set[str]:
+    """Names a statement (with everything nested in it) rebinds or writes into (``writes``:
+    which arguments helpers write into)."""
     changed = set()
     for node in walk(stmt):
+        if isinstance(node, gast.Call):
+            changed |= written_by_call(node, writes)
         if isinstance(node, (gast.Assign, gast.For)):
             changed.update(targets_of(node))
             if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gast
 
+from ..analysis.definitions import helper_writes
 from ..codegen.naming import Namer
 from ..program import Program
 
@@ -19,6 +20,7 @@ class HelperRequests:
         self.helpers = {name for name in program.units if name != program.entry}
         self.generated: dict[str, str] = {}
         self.pending: list[str] = []
+        self.writes = helper_writes({name: program.units[name].tree for name in self.helpers})
 
     def __call__(self, helper: str) -> str:
         if helper not in self.generated:

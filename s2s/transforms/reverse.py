@@ -17,12 +17,13 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
-from ..analysis.aliases import reject_writes_through_views
+from ..analysis.aliases import reject_writes_through_views, sharing
 from ..analysis.definitions import (
     Definitions,
     analyse,
     changed_by,
     names_read,
+    written_into,
 )
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
@@ -32,7 +33,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
-from .reverse_values import SavedValues, Site
+from .reverse_values import SavedValues, Site, on_first
 from .updates import plain_updates
 
 
@@ -43,9 +44,12 @@ class ReverseMode(Adjoints, SavedValues):
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree)
         self.tree = tree
-        self.defs: Definitions = analyse(tree)
+        self.writes = request_vjp.writes  # the helpers' arguments they write into
+        self.defs: Definitions = analyse(tree, self.writes)
         self.active = active_variables(tree, wrt)
-        self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
+        self.tree_names = names_in(tree)
+        self.namer = Namer(self.tree_names | {"np", "math", "_s2s"})
+        self.shared_memory: dict[str, set[str]] | None = None
         self.copy_saved = bool(self.defs.mutated)
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
@@ -58,19 +62,19 @@ class ReverseMode(Adjoints, SavedValues):
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.init_adjoints()
+        reject_writes_through_views(parsed, kept_updates, self.active)
         for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
-                parsed.location(_first_write(tree, name)),
+                parsed.location(_first_write(tree, name, self.writes)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
-        reject_writes_through_views(parsed, kept_updates, self.active)
 
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""
         key = id(stmt)
         if key not in self._changed:  # the statement is kept too: its id stays its own
-            self._changed[key] = (stmt, changed_by(stmt))
+            self._changed[key] = (stmt, changed_by(stmt, self.writes))
         return self._changed[key][1]
 
     # -- blocks and statements --------------------------------------------------------------
@@ -206,8 +210,10 @@ class ReverseMode(Adjoints, SavedValues):
 
     def rectangular(self, stmt: gast.For) -> bool:
         """Whether this loop and those around it form a rectangular nest of ``range`` loops,
-        each at the top of its parent's body, whose bounds the enclosing loops never change:
-        then every iteration of the nest has a fixed place in one preallocated tape."""
+        each at the top of its parent's body, whose bounds are the same on every iteration of
+        the enclosing loops (``range(a.shape[0])`` too, though the normal form computes
+        ``a.shape[0]`` inside them): then every iteration of the nest has a fixed place in
+        one preallocated tape."""
         if not self.loops:
             return True
         parent = self.loops[-1]
@@ -218,7 +224,7 @@ class ReverseMode(Adjoints, SavedValues):
         ):
             return False
         bounds = {n for a in stmt.iter.args for n in names_read(a)}
-        return not any(bounds & self.changed(loop["stmt"]) for loop in self.loops)
+        return all(self.same_along(name, loop) for name in bounds for loop in self.loops)
 
     def while_loop(self, stmt: gast.While, site: Site):
         trips = self.namer.numbered("_n")
@@ -248,28 +254,31 @@ class ReverseMode(Adjoints, SavedValues):
         every iteration); one that the body rebinds or writes into later is first kept in a
         variable of its own.
         """
-        moved = {id(stmt) for pair in tapes for stmt in pair}
+        moved = {id(stmt) for alloc, placed, _, _ in tapes for stmt in [alloc, *placed]}
         changed_later: list[set[str]] = [set()] * len(body)
         later: set[str] = set()
         for i in range(len(body) - 1, -1, -1):
             changed_later[i] = later
             if id(body[i]) not in moved:
-                later = later | changed_by(body[i])
+                later = later | changed_by(body[i], self.writes)
         position = {id(stmt): i for i, stmt in enumerate(body)}
-        kept, allocs, puts = [], [], []
-        for alloc, put in sorted(tapes, key=lambda pair: position[id(pair[1])]):
+        kept, allocs = [], []
+        puts: dict[tuple[str, ...], list[gast.stmt]] = {}  # by the loops they wait for
+        for alloc, placed, put, only_first in sorted(tapes, key=lambda t: position[id(t[1][-1])]):
+            last = placed[-1]  # the put, or the branch around it
             tape, place, value = put.value.args
             if not (
-                isinstance(value, gast.Name) and value.id not in changed_later[position[id(put)]]
+                isinstance(value, gast.Name) and value.id not in changed_later[position[id(last)]]
             ):
                 saved = self.namer.numbered("_v")
-                kept.append((id(put), located(assign(saved, value), put)))
+                kept.append((id(last), located(assign(saved, value), put)))
                 value = load(saved)
             allocated = alloc.body[0]
             size = allocated.value.args[1]
             new = assign(allocated.targets[0], call("_s2s.tape_alloc", clone(value), size))
-            allocs.append(located(new, alloc))
-            puts.append(located(gast.Expr(call("_s2s.tape_put", tape, place, value)), put))
+            allocs.append(located(new, put))
+            filled = gast.Expr(call("_s2s.tape_put", tape, place, value))
+            puts.setdefault(only_first, []).append(located(filled, put))
         kept_at = dict(kept)
         out = [
             kept_at.get(id(stmt), stmt)
@@ -277,7 +286,12 @@ class ReverseMode(Adjoints, SavedValues):
             if id(stmt) not in moved or id(stmt) in kept_at
         ]
         first = tapes[0][0].test
-        return out + [located(gast.If(first, allocs, []), tapes[0][0])] + puts
+        filled = [
+            located(stmt, tapes[0][2])
+            for only_first, group in puts.items()
+            for stmt in on_first(only_first, group)
+        ]
+        return out + [located(gast.If(first, allocs, []), tapes[0][2])] + filled
 
     def counter(self, name: str, site: Site) -> gast.AST:
         """A loop's trip count in the reverse sweep: kept on a tape inside other loops."""
@@ -498,11 +512,11 @@ def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
     return [gast.If(test, stmts, [])]
 
 
-def _first_write(tree: gast.FunctionDef, name: str) -> gast.AST:
-    """The first statement that writes into ``name`` (``name[...] = ...``)."""
+def _first_write(tree: gast.FunctionDef, name: str, writes) -> gast.AST:
+    """The first statement that writes into ``name``'s array, by any name or call."""
+    shared = sharing(tree, elements=True)
+    names = {name} | {n for other in shared.get(name, ()) for n in {other} | shared[other]}
     for node in walk(tree):
-        if isinstance(node, gast.Assign):
-            target = node.targets[0]
-            if isinstance(target, gast.Subscript) and getattr(target.value, "id", None) == name:
-                return node
+        if written_into(node, writes) & names:
+            return node
     return tree

@@ -13,6 +13,9 @@ import dataclasses
 
 import gast
 
+from ..analysis.activity import call_name
+from ..analysis.aliases import sharing
+from ..analysis.definitions import written_by_call, written_into
 from ..gastutil import assign, call, clone, const, load, substituted, walk
 
 
@@ -29,8 +32,9 @@ class Site:
 class SavedValues:
     """The part of :class:`~s2s.transforms.reverse.ReverseMode` that keeps values.
 
-    Expects ``defs``, ``namer``, ``loop_depth``, ``restored``, ``tapes``, ``copy_saved``,
-    ``block_refs``, ``position``, ``current_defs`` and ``pending_refs`` on the instance.
+    Expects ``tree``, ``tree_names``, ``writes``, ``defs``, ``namer``, ``loop_depth``, ``loops``,
+    ``restored``, ``tapes``, ``copy_saved``, ``block_refs``, ``position``, ``current_defs``,
+    ``pending_refs`` and ``shared_memory`` (None) on the instance.
     """
 
     def stable(self, name: str) -> bool:
@@ -128,20 +132,23 @@ class SavedValues:
         nest = self.counted_nest()
         if nest:
             # `for` loops over ranges, a statement every iteration runs: a tape of known
-            # length, filled at the iteration's place in the nest (allocated at place 0).
+            # length, filled at the iteration's place in the nest (allocated at place 0). A
+            # value the same along some of the loops (``h[j]`` in ``for i`` of ``W[i, j] *
+            # h[j]``) has a place in the others only, filled on their first iteration.
             tape = self.namer.numbered("_tape")
             for loop in nest:
                 loop["used"] = True
-            place = _place(nest, "counter")
-            length = load(nest[0]["trips"])
-            for loop in nest[1:]:
-                length = gast.BinOp(length, gast.Mult(), load(loop["trips"]))
-            first = gast.Compare(place, [gast.Eq()], [const(0)])
-            alloc = gast.If(first, [assign(tape, call("_s2s.tape_alloc", load(name), length))], [])
-            put = gast.Expr(call("_s2s.tape_put", load(tape), clone(place), value))
-            where += [alloc, put]
-            nest[-1].setdefault("tapes", []).append((alloc, put))
-            read = gast.Subscript(load(tape), _place(nest, "reverse"), gast.Load())
+            along = nest if after else [loop for loop in nest if not self.same_along(name, loop)]
+            only_first = tuple(loop["counter"] for loop in nest if loop not in along)
+            allocated = assign(tape, call("_s2s.tape_alloc", load(name), _length(along)))
+            alloc = gast.If(_first(nest), [allocated], [])
+            put = gast.Expr(call("_s2s.tape_put", load(tape), _place(along, "counter"), value))
+            placed = [alloc, put]
+            if only_first:
+                placed = on_first(only_first, [gast.If(_first(along), [clone(allocated)], []), put])
+            where += placed
+            nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
+            read = gast.Subscript(load(tape), _place(along, "reverse"), gast.Load())
             site.restore.append(assign(saved, read))
             return load(saved)
         tape = self.namer.numbered("_tape")
@@ -149,6 +156,49 @@ class SavedValues:
         where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
         site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
         return load(saved)
+
+    def same_along(self, name: str, loop: dict, before: int | None = None, depth: int = 0) -> bool:
+        """Whether ``name`` has here the same value on every iteration of ``loop`` (one of the
+        counted nest around this statement), its other loops fixed: nothing in the loop
+        rebinds it or writes into memory it may share, it is the index of a loop inside this
+        one, or it is defined above in the innermost body from such values by arithmetic,
+        indexing or calls of NumPy and ``math`` (``h[j]`` along ``for i`` when only ``for t``
+        writes ``h``)."""
+        facts = self.loop_facts(loop)
+        if name in facts["written"] or name not in self.tree_names:
+            return False
+        if name not in facts["changed"]:
+            return True
+        inner = self.loops[self.loops.index(loop) + 1 :]
+        if any(name == other["stmt"].target.id for other in inner):
+            return not any(name in self.changed(s) for o in inner for s in o["body"])
+        stmts, here = self.position[-1]
+        definition = self.defs.single_stmts.get(name)
+        if depth > 3 or definition is None or not _pure(definition.value):
+            return False
+        above = stmts[:here] if before is None else stmts[:before]
+        at = next((k for k, stmt in enumerate(above) if stmt is definition), None)
+        return at is not None and all(
+            self.same_along(operand, loop, at, depth + 1)
+            for operand in _operand_names(definition.value)
+        )
+
+    def memory_sharing(self) -> dict[str, set[str]]:
+        """``aliases.sharing`` of the function, elements counted, computed once."""
+        if self.shared_memory is None:
+            self.shared_memory = sharing(self.tree, elements=True)
+        return self.shared_memory
+
+    def loop_facts(self, loop: dict) -> dict:
+        """What ``loop`` rebinds, and the names whose memory it may write into."""
+        if "facts" not in loop:
+            written = set().union(*(written_into(n, self.writes) for n in walk(loop["stmt"])))
+            sharing = self.memory_sharing() if written else {}
+            for name in list(written):
+                for other in sharing.get(name, ()):
+                    written |= {other} | sharing.get(other, set())
+            loop["facts"] = {"changed": self.changed(loop["stmt"]), "written": written}
+        return loop["facts"]
 
     def counted_nest(self) -> list[dict]:
         """The loops whose iterations index a preallocated tape here, outermost first, if
@@ -172,13 +222,58 @@ class SavedValues:
 
 def _place(nest: list[dict], counter: str) -> gast.AST:
     """The iteration's place in the nest, ``(i * n2 + j) * n3 + k``, from each loop's
-    ``counter`` (the forward or the reverse iteration number)."""
+    ``counter`` (the forward or the reverse iteration number); 0 in no loop."""
+    if not nest:
+        return const(0)
     place = load(nest[0][counter])
     for loop in nest[1:]:
         place = gast.BinOp(
             gast.BinOp(place, gast.Mult(), load(loop["trips"])), gast.Add(), load(loop[counter])
         )
     return place
+
+
+def _first(nest: list[dict]) -> gast.AST:
+    """Whether this is the nest's first iteration."""
+    return gast.Compare(_place(nest, "counter"), [gast.Eq()], [const(0)])
+
+
+def _length(nest: list[dict]) -> gast.AST:
+    """How many places the nest has: the product of its trip counts."""
+    if not nest:
+        return const(1)
+    length = load(nest[0]["trips"])
+    for loop in nest[1:]:
+        length = gast.BinOp(length, gast.Mult(), load(loop["trips"]))
+    return length
+
+
+def on_first(counters: tuple[str, ...], body: list[gast.stmt]) -> list[gast.stmt]:
+    """``body``, run only on the first iteration of the loops with these counters."""
+    if not counters:
+        return body
+    tests = [gast.Compare(load(c), [gast.Eq()], [const(0)]) for c in counters]
+    test = tests[0] if len(tests) == 1 else gast.BoolOp(gast.And(), tests)
+    return [gast.If(test, body, [])]
+
+
+_PURE_BUILTINS = frozenset(
+    "abs bool complex float int len max min print range round _s2s.updated_alone".split()
+)
+
+
+def _pure(node: gast.AST) -> bool:
+    """Whether ``node`` gives the same value for the same operands and writes into nothing:
+    its calls are of NumPy (not its random numbers), ``math`` and a few builtins."""
+    for call_node in walk(node):
+        if not isinstance(call_node, gast.Call):
+            continue
+        name = call_name(call_node)
+        if written_by_call(call_node) or name.startswith("np.random."):
+            return False
+        if not name.startswith(("np.", "math.")) and name not in _PURE_BUILTINS:
+            return False
+    return True
 
 
 def _operand_names(value: gast.AST) -> list[str]:

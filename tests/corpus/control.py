@@ -375,3 +375,60 @@ def loop_running_update_reads_itself(s0, a):
     for _step in range(3):
         s = s + s * a
     return np.sum(s)
+
+
+# A value the same along some loops of a rectangular nest (``h[j]`` along ``for i``) is kept
+# once per iteration of the others; anything that writes into its array inside the loop, by
+# any name or call, keeps it once per iteration of the whole nest.
+@case(array(3, 3), array(4, 2), tags={"loop", "nested", "index", "inplace", "recurrence", "math"})
+def matvec_recurrence(w, xs):
+    n = w.shape[0]
+    h = np.zeros(n)
+    hnew = np.zeros(n)
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        for i in range(n):
+            s = 0.1 * xs[t, i % 2]
+            for j in range(n):
+                s += w[i, j] * h[j] * xs[t, 1]
+            hnew[i] = math.tanh(s)
+        for i in range(n):
+            h[i] = hnew[i]
+            loss += h[i] * h[i]
+    return loss
+
+
+@case(array(3, 3), tags={"loop", "nested", "index", "inplace", "recurrence"})
+def matvec_written_through_other_name(w):
+    n = w.shape[0]
+    h = np.ones(n)
+    g = h
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s += w[i, j] * h[j]
+        g[i] = 2.0 + i
+    return s
+
+
+@case(array(3, 3), tags={"loop", "nested", "index", "inplace", "method"})
+def matvec_filled_in_loop(w):
+    n = w.shape[0]
+    h = np.ones(n)
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s += w[i, j] * h[j]
+        h.fill(i + 2.0)
+    return s
+
+
+@case(array(3), array(2, 3), tags={"loop", "nested", "index", "inplace", "math"})
+def same_along_outer_loop(a, b):
+    w = a * a
+    s = 0.0
+    for t in range(b.shape[0]):
+        for j in range(a.shape[0]):
+            s += math.sin(w[j] * b[t, j])
+    w[0] = 0.0
+    return s + w[1]

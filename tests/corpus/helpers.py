@@ -150,3 +150,20 @@ def _make_decay(rate, steps):
 
 closure_scaled_norm = case(array(4), tags={"closure", "reduction"})(_make_scaled_norm(1.5))
 closure_decay = case(scalar(), tags={"closure", "loop"})(_make_decay(0.25, 5))
+
+
+def _decay(h, rate):
+    for k in range(h.shape[0]):
+        h[k] = h[k] * rate + 1.0
+
+
+@case(array(3, 3), tags={"helper", "loop", "nested", "index"})
+def helper_writes_into_array_in_loop(w):
+    n = w.shape[0]
+    h = np.ones(n)
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s += w[i, j] * h[j]
+        _decay(h, 0.5)
+    return s

@@ -1,0 +1,47 @@
+"""How the reverse sweep keeps values in loops: preallocated tapes with one place per
+iteration of the loops a value changes along (the gradients themselves are checked on the
+same functions by the corpus tests)."""
+
+import re
+
+import pytest
+from corpus import control, helpers
+
+import s2s
+
+
+def tape_dimensions(fn) -> list[int]:
+    """For each preallocated tape of ``fn``'s gradient, how many loops its length counts."""
+    source = s2s.show(s2s.grad(fn))
+    lengths = re.findall(r"_s2s\.tape_alloc\(\w+, ([^)]*)\)", source)
+    return sorted(len(length.split("*")) for length in lengths)
+
+
+def test_a_value_the_same_along_a_loop_has_no_place_for_it():
+    # h[j] in `for t: for i: for j:` is the same for every i: t * j places, not t * i * j.
+    assert tape_dimensions(control.matvec_recurrence) == [2, 2, 2, 2]
+    source = s2s.show(s2s.grad(control.matvec_recurrence))
+    assert "if i == 0:" in source
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        control.matvec_written_through_other_name,  # g = h; g[i] = ...
+        control.matvec_filled_in_loop,  # h.fill(...)
+        helpers.helper_writes_into_array_in_loop,  # _decay(h, 0.5)
+    ],
+    ids=["other-name", "method", "helper"],
+)
+def test_a_value_whose_array_the_loop_writes_into_has_a_place_per_iteration(fn):
+    # `for i: for j: s += w[i, j] * h[j]`, and h changes in `for i` by another name or a call.
+    assert tape_dimensions(fn) == [2]
+
+
+def test_bounds_computed_inside_a_loop_from_what_it_never_changes_keep_the_nest_rectangular():
+    # `for j in range(a.shape[0])` in `for t`: the normal form computes `a.shape[0]` in the
+    # body of `for t`; the nest still has one preallocated tape (no list), and w[j] is the same
+    # along t: one place per j.
+    source = s2s.show(s2s.grad(control.same_along_outer_loop))
+    assert ".append(" not in source
+    assert tape_dimensions(control.same_along_outer_loop) == [1]
