@@ -338,3 +338,19 @@ def test_show_of_value_and_grad_and_tuple_argnums():
     text = s2s.show(s2s.value_and_grad(weighted_norm, (0, 1)))
     assert "bx" in text and "bw" in text
     assert "weighted_norm_value_and_grad" in text
+
+
+def dot_loss(w, x):
+    z = np.dot(w, x)
+    return math.log1p(math.exp(-z))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_first_share_of_a_product_is_its_adjoint_not_added_into_zeros(jit):
+    # bw = matmul_adjoint_a(g, w, x): no zeros of w's shape to allocate and add into.
+    source = s2s.show(s2s.grad(dot_loss))
+    assert "bw = _s2s.matmul_adjoint_a(" in source
+    assert "add_matmul_adjoint_a" not in source and "zeros_like(w)" not in source
+    w, x = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -1.5])
+    z = float(np.dot(w, x))
+    np.testing.assert_allclose(s2s.grad(dot_loss, jit=jit)(w, x), -x / (1.0 + math.exp(z)))

@@ -9,7 +9,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
-from ._common import _f64, _flat, _is_array, _nb_array, _nb_scalar
+from ._common import _f64, _flat, _is_array, _nb_array, _nb_f64, _nb_scalar
 from .core import accumulate_into
 
 __all__ = [
@@ -102,18 +102,18 @@ def matmul_adjoint_a(g, a, b):
     return _f64(g @ b.T)
 
 
-@overload(matmul_adjoint_a)
+@overload(matmul_adjoint_a, inline="always")
 def _matmul_adjoint_a_nb(g, a, b):
     if _nb_scalar(a):
         if _nb_scalar(b):
             return lambda g, a, b: float(g * b)
         return lambda g, a, b: float(np.sum(g * b))
-    if _nb_scalar(b):
+    if _nb_scalar(b) or (_nb_array(a) and _nb_array(b) and a.ndim == 1 and b.ndim == 1):
+        if _nb_f64(g) and _nb_f64(b):
+            return lambda g, a, b: g * b  # a fresh float64 array already
         return lambda g, a, b: (g * b).astype(np.float64)
     if not (_nb_array(a) and _nb_array(b)):
         return None
-    if a.ndim == 1 and b.ndim == 1:
-        return lambda g, a, b: (g * b).astype(np.float64)
     if a.ndim == 2 and b.ndim == 1:
         return lambda g, a, b: _outer(g, b)
     if a.ndim == 1 and b.ndim == 2:
@@ -137,18 +137,18 @@ def matmul_adjoint_b(g, a, b):
     return _f64(a.T @ g)
 
 
-@overload(matmul_adjoint_b)
+@overload(matmul_adjoint_b, inline="always")
 def _matmul_adjoint_b_nb(g, a, b):
     if _nb_scalar(b):
         if _nb_scalar(a):
             return lambda g, a, b: float(g * a)
         return lambda g, a, b: float(np.sum(g * a))
-    if _nb_scalar(a):
+    if _nb_scalar(a) or (_nb_array(a) and _nb_array(b) and a.ndim == 1 and b.ndim == 1):
+        if _nb_f64(g) and _nb_f64(a):
+            return lambda g, a, b: g * a  # a fresh float64 array already
         return lambda g, a, b: (g * a).astype(np.float64)
     if not (_nb_array(a) and _nb_array(b)):
         return None
-    if a.ndim == 1 and b.ndim == 1:
-        return lambda g, a, b: (g * a).astype(np.float64)
     if a.ndim == 2 and b.ndim == 1:
         return lambda g, a, b: _mv(a.T, g)
     if a.ndim == 1 and b.ndim == 2:

@@ -247,11 +247,12 @@ class Adjoints:
     # -- first shares ----------------------------------------------------------------------
     def assign_first_shares(self, head: list[gast.stmt], tail: list[gast.stmt]) -> None:
         """Where the first thing the reverse sweep does with an adjoint declared at the top
-        level is to add an arithmetic share to it, assign the share instead and drop the
-        zeros (``bz = g * w``, not ``bz = zeros_like(z)`` then ``bz = bz + g * w``): one
-        array fewer to allocate, fill and add into. ``head``: the top-level statements
-        before the reverse sweep; ``tail``: the seeding and the reverse sweep, as they run.
-        Both are edited in place."""
+        level is to add an arithmetic share to it, or a share a helper computes, assign the
+        share instead and drop the zeros (``bz = g * w``, not ``bz = zeros_like(z)`` then
+        ``bz = bz + g * w``; ``bw = matmul_adjoint_a(g, w, x)``, not ``add_matmul_adjoint_a``
+        into zeros): one array fewer to allocate, fill and add into. ``head``: the top-level
+        statements before the reverse sweep; ``tail``: the seeding and the reverse sweep, as
+        they run. Both are edited in place."""
         declared = {
             stmt.targets[0].id: stmt
             for stmt in head
@@ -275,22 +276,27 @@ class Adjoints:
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
         """The share ``value`` adds to ``adjoint`` (summed to the variable's shape), if it is
         a fresh value of arithmetic that does not read the adjoint itself."""
-        negated = False
+        negated = fresh = False
+        shares_into = {into: share for share, into in ACCUMULATE_INTO.items()}
         if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub)):
             total, share, broadcast = value.left, value.right, False
             negated = isinstance(value.op, gast.Sub)
         elif isinstance(value, gast.Call) and call_name(value) in _INTO_SIGN:
             total, share, broadcast = value.args[0], value.args[1], True
             negated = _INTO_SIGN[call_name(value)] < 0
+        elif isinstance(value, gast.Call) and call_name(value) in shares_into:
+            # ``add_matmul_adjoint_a(bw, g, w, x)``: the share it adds is a fresh array.
+            total, broadcast, fresh = value.args[0], True, True
+            share = call(shares_into[call_name(value)], *value.args[1:])
         else:
             return None
         if not (isinstance(total, gast.Name) and total.id == adjoint):
             return None
-        if not isinstance(share, (gast.BinOp, gast.UnaryOp)):
+        if not (fresh or isinstance(share, (gast.BinOp, gast.UnaryOp))):
             return None  # a name or a call may be a view: adding into it in place is unsafe
         if any(isinstance(n, gast.Name) and n.id == adjoint for n in walk(share)):
             return None
-        if broadcast:
+        if broadcast and not fresh:  # (a computed share has its variable's shape)
             share = call("_s2s.unbroadcast", share, load(self.adjoint_owner[adjoint]))
         return gast.UnaryOp(gast.USub(), share) if negated else share
 
