@@ -354,3 +354,20 @@ def test_first_share_of_a_product_is_its_adjoint_not_added_into_zeros(jit):
     w, x = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -1.5])
     z = float(np.dot(w, x))
     np.testing.assert_allclose(s2s.grad(dot_loss, jit=jit)(w, x), -x / (1.0 + math.exp(z)))
+
+
+def outer_sum(x, y):
+    return np.sum(np.sin(x[None, :] * y[:, None]))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_adjoint_of_a_view_is_added_into_as_a_view(jit):
+    # Not `bx[None, :] += g`: Numba's slice assignment compiles seconds of error formatting.
+    source = s2s.show(s2s.grad(outer_sum, argnums=(0, 1)))
+    assert "_s2s.scatter_add(bx, (None, slice(None, None, None))," in source
+    assert "] +=" not in source
+    x, y = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0])
+    gx, gy = s2s.grad(outer_sum, argnums=(0, 1), jit=jit)(x, y)
+    c = np.cos(x[None, :] * y[:, None])
+    np.testing.assert_allclose(gx, (c * y[:, None]).sum(axis=0))
+    np.testing.assert_allclose(gy, (c * x[None, :]).sum(axis=1))

@@ -760,3 +760,23 @@ def test_fitted_and_cleared_like_take_the_shape_of_the_value(like_shape, rng):
         np.testing.assert_array_equal(fitted, adjoint if same else np.zeros(like_shape))
         np.testing.assert_array_equal(cleared, np.zeros(like_shape))
     assert _s2s.fitted(1.5, 2.0) == 1.5 and _s2s.cleared_like(1.5, 2.0) == 0.0
+
+
+# -- scatter_add: the adjoint of a read ----------------------------------------------------
+@numba.njit
+def _scatter_add_view(total, share):
+    _s2s.scatter_add(total, (None, slice(None, None, None)), share)
+    _s2s.scatter_add(total, slice(1, None, None), share[0, :-1])
+    return total
+
+
+def test_scatter_add_into_a_view_matches_numpy():
+    share = np.arange(1.0, 5.0).reshape(1, 4)
+    expected = np.zeros(4)
+    expected[None, :] += share
+    expected[1:] += share[0, :-1]
+    python = np.zeros(4)
+    _s2s.scatter_add(python, (None, slice(None, None, None)), share)
+    _s2s.scatter_add(python, slice(1, None, None), share[0, :-1])
+    np.testing.assert_array_equal(python, expected)
+    np.testing.assert_array_equal(_scatter_add_view(np.zeros(4), share), expected)

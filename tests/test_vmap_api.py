@@ -288,6 +288,19 @@ def test_batch_sizes_disagree_compiled():
         batched(POINTS, CENTERS, 1.0)
 
 
+def first_entries(x, k):
+    """The first k entries of x: a different length for each k."""
+    return x[:k] * 2.0
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_outputs_of_different_shapes_are_an_error(jit):
+    batched = s2s.vmap(first_entries, in_axes=(None, 0), jit=jit)
+    np.testing.assert_array_equal(batched(np.arange(4.0), np.array([2, 2])), [[0, 2], [0, 2]])
+    with pytest.raises(ValueError, match="batch elements return arrays of different shapes"):
+        batched(np.arange(4.0), np.array([2, 3]))
+
+
 @pytest.mark.parametrize(
     "in_axes", ["x", 0.5, True, (0, 0.5, None), (0, "none", None), {0: 1}], ids=repr
 )

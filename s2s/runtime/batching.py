@@ -9,9 +9,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 
-__all__ = ["prange", "shape_of", "batch_empty", "element", "move_axis"]
+__all__ = ["prange", "shape_of", "batch_empty", "put", "element", "move_axis"]
 
 prange = numba.prange
 
@@ -51,6 +51,43 @@ def _batch_empty(like, shape):
     if isinstance(dtype, types.Boolean):
         dtype = types.bool_
     return lambda like, shape: np.empty(shape, dtype)
+
+
+_SHAPES_DISAGREE = "s2s.vmap: batch elements return arrays of different shapes"
+
+
+def put(out, b, value):
+    """``out[b] = value``: one batch element's output at its place in the batch."""
+    if np.shape(value) != out.shape[1:]:
+        raise ValueError(_SHAPES_DISAGREE)
+    out[b] = value
+
+
+@overload(put)
+def _put(out, b, value):
+    if isinstance(value, types.Array):
+        # Element by element: Numba's slice assignment compiles seconds of string formatting
+        # for the error it may raise.
+        def copied(out, b, value):
+            part = out[b]
+            if part.shape != value.shape:
+                raise ValueError(_SHAPES_DISAGREE)
+            copy_into(part, value)
+
+        return copied
+    return lambda out, b, value: _set(out, b, value)
+
+
+@register_jitable
+def _set(out, b, value):
+    out[b] = value
+
+
+@register_jitable
+def copy_into(part, value):
+    """``part[...] = value`` for arrays of one shape, one element at a time."""
+    for index in np.ndindex(value.shape):
+        part[index] = value[index]
 
 
 def _literal(axis):

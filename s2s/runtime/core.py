@@ -452,7 +452,11 @@ def _grad_seed(y):
 
 # -- scatter_add: the adjoint of reading x[index] --------------------------------------------
 def scatter_add(total, index, share):
-    """``total[index] += share``, adding up repeated entries of an integer-array index."""
+    """``total[index] += share``, adding up repeated entries of an integer-array index.
+
+    Under Numba, a part of ``total`` that basic indexing takes (slices, ``None`` and integers,
+    ``total[None, :]``) is added into as a view: the same result, without Numba's
+    slice-assignment code, whose error message alone takes seconds to compile."""
     if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
         np.add.at(total, index, share)
     else:
@@ -476,10 +480,25 @@ def _scatter_add(total, index, share):
 
         return impl_scalar
 
+    if _nb_view_index(index) and isinstance(share, types.Array):
+
+        def view(total, index, share):
+            part = total[index]
+            part += share
+
+        return view
+
     def plain(total, index, share):
         total[index] += share
 
     return plain
+
+
+def _nb_view_index(index) -> bool:
+    """Whether ``index`` (a Numba type) takes a view: basic indexing with a slice or None."""
+    parts = index.types if isinstance(index, types.BaseTuple) else (index,)
+    basic = all(isinstance(t, (types.Integer, types.SliceType, types.NoneType)) for t in parts)
+    return basic and any(isinstance(t, (types.SliceType, types.NoneType)) for t in parts)
 
 
 def sign(x):

@@ -73,6 +73,9 @@ def _jacobian_like(out, x):
     return impl
 
 
+_SIZE = "s2s: a derivative has another size than its row or column of the Jacobian"
+
+
 def set_column(flat, k, tangent):
     """Column ``k`` of a Jacobian: the tangent along the ``k``-th input direction."""
     flat[:, k] = np.ravel(tangent)
@@ -82,8 +85,12 @@ def set_column(flat, k, tangent):
 def _set_column(flat, k, tangent):
     if isinstance(tangent, types.Array):
 
-        def impl(flat, k, tangent):
-            flat[:, k] = np.ravel(tangent)
+        def impl(flat, k, tangent):  # element by element (see ``batching.put``)
+            values = np.ravel(tangent)
+            if values.shape[0] != flat.shape[0]:
+                raise ValueError(_SIZE)
+            for i in range(values.shape[0]):
+                flat[i, k] = values[i]
 
         return impl
 
@@ -102,8 +109,12 @@ def set_row(flat, k, adjoint):
 def _set_row(flat, k, adjoint):
     if isinstance(adjoint, types.Array):
 
-        def impl(flat, k, adjoint):
-            flat[k, :] = np.ravel(adjoint)
+        def impl(flat, k, adjoint):  # element by element (see ``batching.put``)
+            values = np.ravel(adjoint)
+            if values.shape[0] != flat.shape[1]:
+                raise ValueError(_SIZE)
+            for j in range(values.shape[0]):
+                flat[k, j] = values[j]
 
         return impl
 

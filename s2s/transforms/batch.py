@@ -97,13 +97,14 @@ def _source(
         part = index_source("_first", path)
         lines += [
             f"    _out{j} = _s2s.batch_empty({part}, (_n,) + _s2s.shape_of({part}))",
-            f"    _out{j}[0] = {part}",
+            f"    _s2s.put(_out{j}, 0, {part})",
         ]
 
     def loop(iterator: str, indent: str) -> list[str]:
         body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
         return body + [
-            f"{indent}    _out{j}[_b] = {index_source('_r', path)}" for j, path in enumerate(paths)
+            f"{indent}    _s2s.put(_out{j}, _b, {index_source('_r', path)})"
+            for j, path in enumerate(paths)
         ]
 
     lines += loop("_s2s.prange" if batching.parallel else "range", "    ")

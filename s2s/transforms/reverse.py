@@ -365,7 +365,9 @@ class ReverseMode(Adjoints, SavedValues):
             if not (isinstance(base, gast.Name) and base.id in self.active):
                 return []
             index = self.ref_atom(value.slice, site)
-            if isinstance(index, (gast.Tuple, gast.Slice)):
+            if _takes_a_view(index):  # `x[None, :]`, `x[i, 1:]`: added into as a view
+                index = _as_value(index)
+            elif isinstance(index, (gast.Tuple, gast.Slice)):
                 part = gast.Subscript(load(self.adj(base.id)), index, gast.Store())
                 return [gast.AugAssign(part, gast.Add(), g)]
             # An integer or an integer array (whose repeated entries must all add up).
@@ -510,6 +512,31 @@ def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
         return []
     test = gast.Compare(load(trips), [gast.Gt()], [const(0)])
     return [gast.If(test, stmts, [])]
+
+
+def _takes_a_view(index: gast.AST) -> bool:
+    """Whether a subscript's index has a slice or a ``None`` in it (then, with integers, it
+    takes a view of the array; with an integer array, a copy)."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(
+        isinstance(p, gast.Slice) or (isinstance(p, gast.Constant) and p.value is None)
+        for p in parts
+    )
+
+
+def _as_value(index: gast.AST) -> gast.AST:
+    """A subscript's index as a value to pass on: slices as ``slice(lower, upper, step)``."""
+
+    def part(p: gast.AST) -> gast.AST:
+        if not isinstance(p, gast.Slice):
+            return p
+        return call(
+            "slice", *(b if b is not None else const(None) for b in (p.lower, p.upper, p.step))
+        )
+
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple([part(p) for p in index.elts], gast.Load())
+    return part(index)
 
 
 def _first_write(tree: gast.FunctionDef, name: str, writes) -> gast.AST:
