@@ -13,6 +13,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator
 
+from .analysis.aliases import helper_returns
 from .frontend.anf import to_anf
 from .frontend.desugar import desugar
 from .frontend.fence import fence
@@ -47,8 +48,12 @@ def parse(fn: Callable) -> Program:
 def normalize(program: Program) -> Program:
     """Stage ``normalize``: dead branches dropped, method calls desugared, A-normal form."""
 
+    returns = helper_returns(
+        {name: unit.tree for name, unit in program.units.items() if name != program.entry}
+    )
+
     def one(unit: Unit):
-        return to_anf(unit.parsed, desugar(prune(unit.tree)))
+        return to_anf(unit.parsed, desugar(prune(unit.tree)), returns)
 
     return program.map(one)
 

@@ -69,8 +69,27 @@ def update_after_taking_an_element(x):
     return np.sum(last * last) + np.sum(y * y)
 
 
+def _same(a):
+    return a
+
+
+def _tail_of(a):
+    t = a[1:]
+    return t
+
+
+def add_through_a_helpers_result(x):
+    b = x * 1.0
+    same = _same(b)  # the helper hands back `b` itself
+    same += x
+    tail = _tail_of(b)  # and a view of it
+    tail *= 2.0
+    return b
+
+
 FUNCTIONS = [
     (add_to_tail, np.arange(4.0)),
+    (add_through_a_helpers_result, np.arange(4.0)),
     (scale_columns, np.ones((2, 3))),
     (add_to_rows, np.arange(6.0).reshape(2, 3)),
     (keep_the_old_name, np.arange(3.0)),
@@ -92,12 +111,18 @@ def test_augmented_assignment_writes_in_place(fn, arg):
     np.testing.assert_allclose(s2s.vmap(fn)(batch), np.stack([fn(a) for a in batch]))
 
 
+def sum_through_a_helpers_result(x):
+    return np.sum(add_through_a_helpers_result(x))
+
+
 def test_augmented_assignment_through_a_view_is_refused_by_derivatives():
     with pytest.raises(s2s.DifferentiationError, match="may share its memory with 'out'"):
         s2s.grad(scale_columns)(np.ones((2, 3)))
 
 
-@pytest.mark.parametrize("fn", [add_to_rows, keep_the_old_name])
+@pytest.mark.parametrize(
+    "fn", [add_to_rows, keep_the_old_name, sum_through_a_helpers_result], ids=lambda f: f.__name__
+)
 def test_augmented_assignment_of_an_array_another_name_may_see_stops_derivatives(fn):
     # Statically these names may as well be numbers: the derivative code checks at run time.
     arg = np.arange(6.0).reshape(2, 3) if fn is add_to_rows else np.arange(3.0)

@@ -44,17 +44,50 @@ VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "swapaxes", "squeeze"
 VIEW_ATTRIBUTES = frozenset({"T", "real", "imag"})
 
 
-def views(tree: gast.FunctionDef, elements: bool = True) -> dict[str, set[str]]:
+# helper -> its parameters, and those whose arrays its result may share (``return a[1:]``)
+Returns = dict[str, tuple[tuple[str, ...], frozenset[str]]]
+
+
+def views(
+    tree: gast.FunctionDef, elements: bool = True, returns: Returns | None = None
+) -> dict[str, set[str]]:
     """Each name that may view another variable's array -> those variables (transitively).
-    ``elements``: count ``r = m[i]`` (a row of a matrix, or a number) as a view too."""
-    return _transitive(_merged(_bindings(tree, elements)))
+    ``elements``: count ``r = m[i]`` (a row of a matrix, or a number) as a view too, and what
+    a helper hands back of its arguments (``returns``, see ``helper_returns``)."""
+    return _transitive(_merged(_bindings(tree, elements, returns)))
 
 
-def sharing(tree: gast.FunctionDef, elements: bool = False) -> dict[str, set[str]]:
+def sharing(
+    tree: gast.FunctionDef, elements: bool = False, returns: Returns | None = None
+) -> dict[str, set[str]]:
     """Each name that may share its array with other names -> those names, both ways. Without
     ``elements``: only through a slice, a transpose or a reshape (then an array surely shares);
-    with it, also through ``c = b`` and ``r = m[i]`` (an array or a number)."""
-    return _both_ways(views(tree, elements))
+    with it, also through ``c = b``, ``r = m[i]`` (an array or a number) and helpers."""
+    return _both_ways(views(tree, elements, returns))
+
+
+def helper_returns(trees: dict[str, gast.FunctionDef]) -> Returns:
+    """For each function, the parameters whose arrays its result may share (``return a``,
+    ``return a[1:]``, a view bound on the way, or what a helper it calls hands back)."""
+    params = {name: tuple(a.id for a in tree.args.args) for name, tree in trees.items()}
+    found: Returns = {name: (params[name], frozenset()) for name in trees}
+    changed = True
+    while changed:
+        changed = False
+        for name, tree in trees.items():
+            returned: set[str] = set()
+            for node in walk(tree):
+                if isinstance(node, gast.Return) and node.value is not None:
+                    parts = node.value.elts if isinstance(node.value, gast.Tuple) else [node.value]
+                    for part in parts:
+                        returned.update(_viewed(part, True, True, found))
+            if returned:
+                seen = views(tree, True, found)
+                returned |= {root for view in list(returned) for root in seen.get(view, ())}
+            shared = frozenset(returned & set(params[name]))
+            if shared != found[name][1]:
+                found[name], changed = (params[name], shared), True
+    return {name: entry for name, entry in found.items() if entry[1]}
 
 
 class SharingAt:
@@ -63,8 +96,8 @@ class SharingAt:
     those in a loop around it. ``x *= 2`` is in place only where another name may see ``x``;
     ``y = x[0]`` after it does not make it so."""
 
-    def __init__(self, tree: gast.FunctionDef):
-        self.bindings = [b for b in _bindings(tree, elements=True) if b[2]]
+    def __init__(self, tree: gast.FunctionDef, returns: Returns | None = None):
+        self.bindings = [b for b in _bindings(tree, True, returns) if b[2]]
         self.order = Order(tree)
 
     def names(self, stmt: gast.stmt) -> set[str]:
@@ -96,14 +129,16 @@ def _indices_taken(binding: gast.AST, name: str) -> int:
     return len(value.slice.elts) if isinstance(value.slice, gast.Tuple) else 1
 
 
-def _bindings(tree: gast.FunctionDef, elements: bool) -> list[tuple[gast.AST, str, set[str]]]:
+def _bindings(
+    tree: gast.FunctionDef, elements: bool, returns: Returns | None = None
+) -> list[tuple[gast.AST, str, set[str]]]:
     """Each binding of a name in ``tree``: the node, the name, what it may view."""
     found = []
     for node in walk(tree):
         if isinstance(node, gast.Assign):
             direct: dict[str, set[str]] = {}
             for target in node.targets:
-                _bind(target, node.value, direct, elements)
+                _bind(target, node.value, direct, elements, returns)
             found += [(node, name, viewed) for name, viewed in direct.items()]
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and elements:
             # The rows of the array iterated over (an element, when it is one-dimensional).
@@ -158,14 +193,16 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     return written
 
 
-def element_writes(tree: gast.FunctionDef) -> dict[int, tuple[str, int]]:
+def element_writes(
+    tree: gast.FunctionDef, returns: Returns | None = None
+) -> dict[int, tuple[str, int]]:
     """Writes into an array that a name bound to an element of it (``r = m[i]``, ``for r in
     m``) reads afterwards: a number if the array has no more dimensions than the name took
     indices, else a row that sees the write, which derivative code cannot follow. By the
     write statement's id: the array's name and that number of indices (the derivative code
     checks the array's dimensions there, at run time)."""
     taken: dict[str, list[tuple[gast.AST, str, int]]] = {}
-    for node, target, viewed in _bindings(tree, elements=True):
+    for node, target, viewed in _bindings(tree, True, returns):
         for root in viewed:
             k = _indices_taken(node, root)
             if k:
@@ -303,39 +340,52 @@ def _written_into(node: gast.AST) -> tuple[str | None, bool]:
     return None, False
 
 
-def _bind(target: gast.AST, value: gast.AST, direct: dict[str, set[str]], elements: bool):
+def _bind(target: gast.AST, value: gast.AST, direct: dict[str, set[str]], elements, returns):
     if isinstance(target, gast.Name):
-        direct.setdefault(target.id, set()).update(_viewed(value, elements))
+        direct.setdefault(target.id, set()).update(_viewed(value, elements, True, returns))
     elif isinstance(target, (gast.Tuple, gast.List)):
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             for t, v in zip(target.elts, value.elts):
-                _bind(t, v, direct, elements)
+                _bind(t, v, direct, elements, returns)
         else:
             for t in target.elts:  # unpacked from one value: a tuple of its parts
-                _bind(t, value, direct, elements)
+                _bind(t, value, direct, elements, returns)
 
 
-def _viewed(value: gast.AST, elements: bool, whole: bool = True) -> list[str]:
+def _viewed(value: gast.AST, elements: bool, whole: bool = True, returns=None) -> list[str]:
     """The variables whose arrays ``value`` may share memory with (with ``elements`` false,
     only those it surely views if it is an array: not through ``m[i]``, nor as a bare name,
-    ``whole`` being the value bound)."""
+    ``whole`` being the value bound; with it, also what a helper in ``returns`` may hand
+    back of its arguments)."""
     if isinstance(value, gast.Name):
         return [value.id] if elements or not whole else []
     if isinstance(value, gast.Subscript):
         if elements or has_slice(value.slice):
-            return _viewed(value.value, elements, False)  # basic indexing: a view or element
+            return _viewed(value.value, elements, False, returns)  # a view or an element
         return []
     if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
-        return _viewed(value.value, elements, False)
+        return _viewed(value.value, elements, False, returns)
     if isinstance(value, gast.Call):
         name = call_name(value)
         if name in VIEW_CALLS and value.args:
-            return _viewed(value.args[0], elements, False)
+            return _viewed(value.args[0], elements, False, returns)
         method = value.func.attr if isinstance(value.func, gast.Attribute) else None
         if method in VIEW_METHODS and not name.startswith(("np.", "math.")):
-            return _viewed(value.func.value, elements, False)
+            return _viewed(value.func.value, elements, False, returns)
+        if elements and returns and name in returns:
+            params, shared = returns[name]
+            bound = dict(zip(params, value.args))
+            bound.update({k.arg: k.value for k in value.keywords})
+            return [
+                viewed
+                for p in params
+                if p in shared and p in bound
+                for viewed in _viewed(bound[p], elements, False, returns)
+            ]
     if isinstance(value, gast.IfExp):
-        return _viewed(value.body, elements, whole) + _viewed(value.orelse, elements, whole)
+        return _viewed(value.body, elements, whole, returns) + _viewed(
+            value.orelse, elements, whole, returns
+        )
     return []
 
 

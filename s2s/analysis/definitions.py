@@ -89,9 +89,10 @@ def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
     return written
 
 
-def helper_writes(trees: dict[str, gast.FunctionDef]) -> Writes:
+def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
     """For each function, the parameters whose arrays it writes into, directly, through a
-    view, or by passing them to a function that does."""
+    view (one a helper hands back too: ``returns``), or by passing them to a function that
+    does."""
     from .aliases import views  # aliases reads names through .activity, which needs us
 
     found: dict[str, frozenset[int]] = {name: frozenset() for name in trees}
@@ -105,7 +106,7 @@ def helper_writes(trees: dict[str, gast.FunctionDef]) -> Writes:
             for node in walk(tree):
                 written |= written_into(node, found)
             if written and name not in viewed:
-                viewed[name] = views(tree)
+                viewed[name] = views(tree, True, returns)
             for view, roots in viewed.get(name, {}).items():
                 if view in written:
                     written |= roots
@@ -141,8 +142,9 @@ def written_into(node: gast.AST, writes: Writes | None = None) -> set[str]:
     return written
 
 
-def analyse(tree: gast.FunctionDef, writes: Writes | None = None) -> Definitions:
-    """Definitions and uses in ``tree``; ``writes`` says which arguments helpers write into."""
+def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) -> Definitions:
+    """Definitions and uses in ``tree``; ``writes`` says which arguments helpers write into,
+    ``returns`` which they may hand back (``aliases.helper_returns``)."""
     defs: Counter = Counter()
     uses: Counter = Counter()
     mutated: set[str] = set()
@@ -184,7 +186,7 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None) -> Definitions
         # the reverse sweep like ``y``'s.
         from .aliases import sharing  # aliases reads names through .activity, which needs us
 
-        shared = sharing(tree, elements=True)
+        shared = sharing(tree, True, returns)
         for name in list(mutated):
             for other in shared.get(name, ()):
                 mutated |= {other} | shared.get(other, set())

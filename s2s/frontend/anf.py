@@ -19,7 +19,7 @@ import functools
 
 import gast
 
-from ..analysis.aliases import SharingAt
+from ..analysis.aliases import Returns, SharingAt
 from ..codegen.naming import Namer, names_in
 from ..errors import UnsupportedSyntaxError
 from ..gastutil import assign, attr_path, call, clone, const, load, located, store, walk
@@ -40,8 +40,9 @@ def is_atom(node: gast.AST) -> bool:
 
 
 class _ANF:
-    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef):
+    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, returns: Returns | None):
         self.parsed = parsed
+        self.returns = returns
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.out: list[gast.stmt] = []
         self.tree = tree
@@ -54,7 +55,7 @@ class _ANF:
     @functools.cached_property
     def sharing(self) -> SharingAt:
         """Names whose arrays other names may see (asked for by ``x op= y`` only)."""
-        return SharingAt(self.tree)
+        return SharingAt(self.tree, self.returns)
 
     # -- expressions -------------------------------------------------------------------------
     def temp(self) -> str:
@@ -410,8 +411,11 @@ def _has_own_continue(body: list[gast.stmt]) -> bool:
     return False
 
 
-def to_anf(parsed: ParsedFunction, tree: gast.FunctionDef) -> gast.FunctionDef:
-    """The function in A-normal form (see the module docstring)."""
-    normaliser = _ANF(parsed, tree)
+def to_anf(
+    parsed: ParsedFunction, tree: gast.FunctionDef, returns: Returns | None = None
+) -> gast.FunctionDef:
+    """The function in A-normal form (see the module docstring); ``returns``: what the
+    helpers it calls may hand back of their arguments (``aliases.helper_returns``)."""
+    normaliser = _ANF(parsed, tree, returns)
     body = normaliser.block(tree.body)
     return located(gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree)

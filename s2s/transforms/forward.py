@@ -43,11 +43,11 @@ class ForwardMode:
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_jvp):
         self.parsed = parsed
-        kept_updates, tree = tree, plain_updates(tree)
+        kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.tree = tree
         self.active = active_variables(tree, wrt)
         reject_writes_through_views(parsed, kept_updates, self.active)
-        self.copy_views = bool(analyse(tree).mutated)
+        self.copy_views = bool(analyse(tree, request_jvp.writes, request_jvp.returns).mutated)
         self.namer = Namer(names_in(tree) | set(_MODULES))
         self.tangent_names: dict[str, str] = {}
         self.request_jvp = request_jvp

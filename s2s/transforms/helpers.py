@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gast
 
+from ..analysis.aliases import helper_returns
 from ..analysis.definitions import helper_writes
 from ..codegen.naming import Namer
 from ..program import Program
@@ -20,7 +21,9 @@ class HelperRequests:
         self.helpers = {name for name in program.units if name != program.entry}
         self.generated: dict[str, str] = {}
         self.pending: list[str] = []
-        self.writes = helper_writes({name: program.units[name].tree for name in self.helpers})
+        trees = {name: program.units[name].tree for name in self.helpers}
+        self.returns = helper_returns(trees)  # what helpers hand back of their arguments
+        self.writes = helper_writes(trees, self.returns)  # the arguments they write into
 
     def __call__(self, helper: str) -> str:
         if helper not in self.generated:

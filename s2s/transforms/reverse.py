@@ -42,10 +42,11 @@ class ReverseMode(Adjoints, SavedValues):
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
         self.parsed = parsed
-        kept_updates, tree = tree, plain_updates(tree)
-        self.tree = tree
         self.writes = request_vjp.writes  # the helpers' arguments they write into
-        self.defs: Definitions = analyse(tree, self.writes)
+        self.returns = request_vjp.returns  # and those they may hand back
+        kept_updates, tree = tree, plain_updates(tree, self.returns)
+        self.tree = tree
+        self.defs: Definitions = analyse(tree, self.writes, self.returns)
         self.active = active_variables(tree, wrt)
         self.tree_names = names_in(tree)
         self.namer = Namer(self.tree_names | {"np", "math", "_s2s"})
@@ -66,7 +67,7 @@ class ReverseMode(Adjoints, SavedValues):
         for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
-                parsed.location(_first_write(tree, name, self.writes)),
+                parsed.location(_first_write(tree, name, self.writes, self.returns)),
                 hint=f"write into a copy: {name} = {name}.copy()",
             )
 
@@ -539,9 +540,9 @@ def _as_value(index: gast.AST) -> gast.AST:
     return part(index)
 
 
-def _first_write(tree: gast.FunctionDef, name: str, writes) -> gast.AST:
+def _first_write(tree: gast.FunctionDef, name: str, writes, returns) -> gast.AST:
     """The first statement that writes into ``name``'s array, by any name or call."""
-    shared = sharing(tree, elements=True)
+    shared = sharing(tree, True, returns)
     names = {name} | {n for other in shared.get(name, ()) for n in {other} | shared[other]}
     for node in walk(tree):
         if written_into(node, writes) & names:

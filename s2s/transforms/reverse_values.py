@@ -32,9 +32,10 @@ class Site:
 class SavedValues:
     """The part of :class:`~s2s.transforms.reverse.ReverseMode` that keeps values.
 
-    Expects ``tree``, ``tree_names``, ``writes``, ``defs``, ``namer``, ``loop_depth``, ``loops``,
-    ``restored``, ``tapes``, ``copy_saved``, ``block_refs``, ``position``, ``current_defs``,
-    ``pending_refs`` and ``shared_memory`` (None) on the instance.
+    Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
+    ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
+    ``position``, ``current_defs``, ``pending_refs`` and ``shared_memory`` (None) on the
+    instance.
     """
 
     def stable(self, name: str) -> bool:
@@ -186,7 +187,7 @@ class SavedValues:
     def memory_sharing(self) -> dict[str, set[str]]:
         """``aliases.sharing`` of the function, elements counted, computed once."""
         if self.shared_memory is None:
-            self.shared_memory = sharing(self.tree, elements=True)
+            self.shared_memory = sharing(self.tree, True, self.returns)
         return self.shared_memory
 
     def loop_facts(self, loop: dict) -> dict:

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import gast
 
-from ..analysis.aliases import SharingAt, element_writes
+from ..analysis.aliases import Returns, SharingAt, element_writes
 from ..gastutil import assign, call, const, load, located, rebuilt, walk
 
 _BODIES = ("body", "orelse")
 
 
-def plain_updates(fn: gast.FunctionDef) -> gast.FunctionDef:
+def plain_updates(fn: gast.FunctionDef, returns: Returns | None = None) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing what is unchanged) without augmented assignments to names,
     and with a guard after each write into an array whose elements another name took and
-    reads afterwards (a row, if the array has more dimensions: it sees the write)."""
-    guarded = element_writes(fn)
+    reads afterwards (a row, if the array has more dimensions: it sees the write).
+    ``returns``: what helpers may hand back of their arguments (``aliases.helper_returns``)."""
+    guarded = element_writes(fn, returns)
     if not guarded and not any(_updates_a_name(node) for node in walk(fn)):
         return fn
-    sharing = SharingAt(fn)
+    sharing = SharingAt(fn, returns)
 
     def block(stmts: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []

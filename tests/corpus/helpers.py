@@ -167,3 +167,20 @@ def helper_writes_into_array_in_loop(w):
             s += w[i, j] * h[j]
         _decay(h, 0.5)
     return s
+
+
+def _same(a):
+    return a
+
+
+@case(array(3, 3), tags={"helper", "loop", "nested", "index", "inplace"})
+def helper_hands_back_the_array_written_into(w):
+    n = w.shape[0]
+    h = np.ones(n)
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s += w[i, j] * h[j]
+        v = _same(h)
+        v[i] = 3.0 + i
+    return s
