@@ -87,8 +87,17 @@ def add_through_a_helpers_result(x):
     return b
 
 
+def add_to_each_of_a_pair(x):
+    b = x * 1.0
+    c = x * 2.0
+    for v in (b, c):  # `v` is `b`, then `c`
+        v += 1.0
+    return b * c
+
+
 FUNCTIONS = [
     (add_to_tail, np.arange(4.0)),
+    (add_to_each_of_a_pair, np.arange(4.0)),
     (add_through_a_helpers_result, np.arange(4.0)),
     (scale_columns, np.ones((2, 3))),
     (add_to_rows, np.arange(6.0).reshape(2, 3)),

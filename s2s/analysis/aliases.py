@@ -386,6 +386,8 @@ def _viewed(value: gast.AST, elements: bool, whole: bool = True, returns=None) -
         return _viewed(value.body, elements, whole, returns) + _viewed(
             value.orelse, elements, whole, returns
         )
+    if isinstance(value, (gast.Tuple, gast.List)) and elements:  # `for v in (h, g)`, `t[0]`
+        return [name for part in value.elts for name in _viewed(part, elements, False, returns)]
     return []
 
 
