@@ -63,7 +63,8 @@ class Definitions:
 WRITING_METHODS = frozenset({"fill", "sort"})
 WRITING_FUNCTIONS = {"np.fill_diagonal": 0, "np.random.shuffle": 0, "np.copyto": 0}
 
-Writes = dict[str, frozenset[int]]  # helper -> positions of the parameters it writes into
+# helper -> its parameters, and those whose arrays it writes into
+Writes = dict[str, tuple[tuple[str, ...], frozenset[str]]]
 
 
 def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
@@ -75,18 +76,19 @@ def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
         if func.attr in WRITING_METHODS and func.value.id not in ("np", "math"):
             written.add(func.value.id)
     name = attr_path(func) or ""
-    positions = set((writes or {}).get(name, ()))
-    if name in WRITING_FUNCTIONS:
-        positions.add(WRITING_FUNCTIONS[name])
+    arguments: list[gast.AST] = []
+    if writes and name in writes:
+        params, changed = writes[name]
+        bound = dict(zip(params, node.args))
+        bound.update({k.arg: k.value for k in node.keywords})
+        arguments = [bound[p] for p in params if p in changed and p in bound]
+    if name in WRITING_FUNCTIONS and len(node.args) > WRITING_FUNCTIONS[name]:
+        arguments.append(node.args[WRITING_FUNCTIONS[name]])
     ufunc = getattr(np, name[3:], None) if name.startswith("np.") else None
     if isinstance(ufunc, np.ufunc):
-        positions |= set(range(ufunc.nin, len(node.args)))
-    arguments = [*node.args, *(k.value for k in node.keywords if k.arg == "out")]
-    positions |= {len(node.args)} if len(arguments) > len(node.args) else set()
-    for k in positions:
-        if k < len(arguments) and isinstance(arguments[k], gast.Name):
-            written.add(arguments[k].id)
-    return written
+        arguments += node.args[ufunc.nin :]
+    arguments += [k.value for k in node.keywords if k.arg == "out"]
+    return written | {a.id for a in arguments if isinstance(a, gast.Name)}
 
 
 def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
@@ -95,13 +97,13 @@ def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
     does."""
     from .aliases import views  # aliases reads names through .activity, which needs us
 
-    found: dict[str, frozenset[int]] = {name: frozenset() for name in trees}
+    params = {name: tuple(a.id for a in tree.args.args) for name, tree in trees.items()}
+    found: Writes = {name: (params[name], frozenset()) for name in trees}
     viewed: dict[str, dict[str, set[str]]] = {}
     changed = True
     while changed:
         changed = False
         for name, tree in trees.items():
-            params = [a.id for a in tree.args.args]
             written = set()
             for node in walk(tree):
                 written |= written_into(node, found)
@@ -110,10 +112,10 @@ def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
             for view, roots in viewed.get(name, {}).items():
                 if view in written:
                     written |= roots
-            positions = frozenset(k for k, p in enumerate(params) if p in written)
-            if positions != found[name]:
-                found[name], changed = positions, True
-    return {name: positions for name, positions in found.items() if positions}
+            names = frozenset(written & set(params[name]))
+            if names != found[name][1]:
+                found[name], changed = (params[name], names), True
+    return {name: entry for name, entry in found.items() if entry[1]}
 
 
 def written_into(node: gast.AST, writes: Writes | None = None) -> set[str]:

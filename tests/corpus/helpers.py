@@ -184,3 +184,15 @@ def helper_hands_back_the_array_written_into(w):
         v = _same(h)
         v[i] = 3.0 + i
     return s
+
+
+@case(array(3, 3), tags={"helper", "loop", "nested", "index"})
+def helper_writes_into_array_passed_by_keyword(w):
+    n = w.shape[0]
+    h = np.ones(n)
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s += w[i, j] * h[j]
+        _decay(rate=0.5, h=h)
+    return s
