@@ -175,11 +175,13 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     after the write (``c = b``, ``v = b[1:]``, then ``b[0] = ...``, then ``c`` or ``v``
     read), or ``x op= y`` (in place) on a name that surely shares its array. The
     statement, the name written into, and the other names."""
+    writes = [(node, *_written_into(node)) for node in walk(tree)]
+    writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
+    if not writes:
+        return []
     possible, shared = views(tree), sharing(tree)
     sure = _sure_bindings(tree)
     viewers = _both_ways(_transitive(_merged(sure)))
-    writes = [(node, *_written_into(node)) for node in walk(tree)]
-    writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
     stale = _StaleReads(tree, sure) if {w[1] for w in writes} & set(viewers) else None
     written = []
     for node, name, in_place in writes:
