@@ -124,6 +124,17 @@ def writes_through_a_transpose(m):
     return np.sum(out * m)
 
 
+def _handed_back(v):
+    return v
+
+
+def writes_through_what_a_helper_hands_back(x):
+    b = x * 2.0
+    c = _handed_back(b)
+    c[0] = c[0] * 3.0  # error
+    return np.sum(b * b)
+
+
 def writes_through_an_alias_of_its_argument(x):
     b = x
     b[0] = 0.0  # error

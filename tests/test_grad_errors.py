@@ -227,11 +227,12 @@ def test_errors_are_s2s_errors():
         (cases.writes_through_a_slice, X, "b"),
         (cases.writes_into_rows_it_iterates, np.ones((2, 3)), "out"),
         (cases.writes_through_a_transpose, np.ones((2, 3)), "out"),
+        (cases.writes_through_what_a_helper_hands_back, X, "b"),
         (cases.writes_through_an_alias_of_its_argument, X, "x"),
         (cases.writes_into_an_array_an_alias_reads_later, X, "c"),
         (cases.writes_into_an_array_a_slice_reads_later, X, "first"),
     ],
-    ids=["alias", "slice", "rows", "transpose", "argument", "read-alias", "read-slice"],
+    ids=["alias", "slice", "rows", "transpose", "helper", "argument", "read-alias", "read-slice"],
 )
 @pytest.mark.parametrize("transform", ["grad", "jacfwd"])
 def test_writes_through_views_are_refused(fn, arg, viewed, transform):

@@ -66,6 +66,13 @@ def sharing(
     return _both_ways(views(tree, elements, returns))
 
 
+def seeing(names: set[str], viewed: dict[str, set[str]]) -> set[str]:
+    """The names that may see a write into the memory of ``names``: they, the arrays they
+    view (``viewed``, from ``views``), and every name that views one of those."""
+    roots = set(names).union(*(viewed.get(n, set()) for n in names))
+    return roots | {n for n, r in viewed.items() if r & roots}
+
+
 def helper_returns(trees: dict[str, gast.FunctionDef]) -> Returns:
     """For each function, the parameters whose arrays its result may share (``return a``,
     ``return a[1:]``, a view bound on the way, or what a helper it calls hands back)."""
@@ -169,7 +176,9 @@ def _both_ways(roots: dict[str, set[str]]) -> dict[str, set[str]]:
     return shared
 
 
-def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]]]:
+def views_written(
+    tree: gast.FunctionDef, returns: Returns | None = None
+) -> list[tuple[gast.stmt, str, set[str]]]:
     """Writes into memory other names see: an element write into a name that may view
     other variables' arrays, or into an array that another name surely views and reads
     after the write (``c = b``, ``v = b[1:]``, then ``b[0] = ...``, then ``c`` or ``v``
@@ -179,7 +188,7 @@ def views_written(tree: gast.FunctionDef) -> list[tuple[gast.stmt, str, set[str]
     writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
     if not writes:
         return []
-    possible, shared = views(tree), sharing(tree)
+    possible, shared = views(tree, True, returns), sharing(tree)
     sure = _sure_bindings(tree)
     viewers = _both_ways(_transitive(_merged(sure)))
     stale = _StaleReads(tree, sure) if {w[1] for w in writes} & set(viewers) else None
@@ -393,9 +402,11 @@ def _viewed(value: gast.AST, elements: bool, whole: bool = True, returns=None) -
     return []
 
 
-def reject_writes_through_views(parsed, tree: gast.FunctionDef, active: set[str]) -> None:
+def reject_writes_through_views(
+    parsed, tree: gast.FunctionDef, active: set[str], returns: Returns | None = None
+) -> None:
     """Raise for the first write through a possible view where derivatives are involved."""
-    for stmt, name, roots in views_written(tree):
+    for stmt, name, roots in views_written(tree, returns):
         if ({name} | roots) & active:
             named = sorted(r for r in roots if not _TEMPORARY.match(r)) or sorted(roots)
             others = ", ".join(f"'{r}'" for r in named)

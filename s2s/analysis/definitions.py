@@ -186,12 +186,9 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
         # A name that shares memory with an array written into (``t = y[2:]``, ``c = y``, then
         # ``y[4] = s``, or ``c[4] = s``) holds changed memory too: its value must be kept for
         # the reverse sweep like ``y``'s.
-        from .aliases import sharing  # aliases reads names through .activity, which needs us
+        from .aliases import seeing, views  # aliases reads names through .activity: needs us
 
-        shared = sharing(tree, True, returns)
-        for name in list(mutated):
-            for other in shared.get(name, ()):
-                mutated |= {other} | shared.get(other, set())
+        mutated = seeing(mutated, views(tree, True, returns))
     return Definitions(defs, uses, mutated, in_loop, params, values, stmts)
 
 

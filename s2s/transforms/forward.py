@@ -46,7 +46,7 @@ class ForwardMode:
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.tree = tree
         self.active = active_variables(tree, wrt)
-        reject_writes_through_views(parsed, kept_updates, self.active)
+        reject_writes_through_views(parsed, kept_updates, self.active, request_jvp.returns)
         self.copy_views = bool(analyse(tree, request_jvp.writes, request_jvp.returns).mutated)
         self.namer = Namer(names_in(tree) | set(_MODULES))
         self.tangent_names: dict[str, str] = {}

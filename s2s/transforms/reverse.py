@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
-from ..analysis.aliases import reject_writes_through_views, sharing
+from ..analysis.aliases import reject_writes_through_views, seeing, views
 from ..analysis.definitions import (
     Definitions,
     analyse,
@@ -50,7 +50,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.active = active_variables(tree, wrt)
         self.tree_names = names_in(tree)
         self.namer = Namer(self.tree_names | {"np", "math", "_s2s"})
-        self.shared_memory: dict[str, set[str]] | None = None
+        self.viewed_memory: dict[str, set[str]] | None = None
         self.copy_saved = bool(self.defs.mutated)
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
@@ -63,7 +63,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.pending_refs: dict[str, gast.AST] = {}
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.init_adjoints()
-        reject_writes_through_views(parsed, kept_updates, self.active)
+        reject_writes_through_views(parsed, kept_updates, self.active, self.returns)
         for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
@@ -542,8 +542,7 @@ def _as_value(index: gast.AST) -> gast.AST:
 
 def _first_write(tree: gast.FunctionDef, name: str, writes, returns) -> gast.AST:
     """The first statement that writes into ``name``'s array, by any name or call."""
-    shared = sharing(tree, True, returns)
-    names = {name} | {n for other in shared.get(name, ()) for n in {other} | shared[other]}
+    names = seeing({name}, views(tree, True, returns))
     for node in walk(tree):
         if written_into(node, writes) & names:
             return node

@@ -14,7 +14,7 @@ import dataclasses
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.aliases import sharing
+from ..analysis.aliases import seeing, views
 from ..analysis.definitions import written_by_call, written_into
 from ..gastutil import assign, call, clone, const, load, substituted, walk
 
@@ -34,7 +34,7 @@ class SavedValues:
 
     Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
     ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
-    ``position``, ``current_defs``, ``pending_refs`` and ``shared_memory`` (None) on the
+    ``position``, ``current_defs``, ``pending_refs`` and ``viewed_memory`` (None) on the
     instance.
     """
 
@@ -184,20 +184,18 @@ class SavedValues:
             for operand in _operand_names(definition.value)
         )
 
-    def memory_sharing(self) -> dict[str, set[str]]:
-        """``aliases.sharing`` of the function, elements counted, computed once."""
-        if self.shared_memory is None:
-            self.shared_memory = sharing(self.tree, True, self.returns)
-        return self.shared_memory
+    def memory_views(self) -> dict[str, set[str]]:
+        """``aliases.views`` of the function, elements counted, computed once."""
+        if self.viewed_memory is None:
+            self.viewed_memory = views(self.tree, True, self.returns)
+        return self.viewed_memory
 
     def loop_facts(self, loop: dict) -> dict:
         """What ``loop`` rebinds, and the names whose memory it may write into."""
         if "facts" not in loop:
             written = set().union(*(written_into(n, self.writes) for n in walk(loop["stmt"])))
-            sharing = self.memory_sharing() if written else {}
-            for name in list(written):
-                for other in sharing.get(name, ()):
-                    written |= {other} | sharing.get(other, set())
+            if written:
+                written = seeing(written, self.memory_views())
             loop["facts"] = {"changed": self.changed(loop["stmt"]), "written": written}
         return loop["facts"]
 

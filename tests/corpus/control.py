@@ -432,3 +432,16 @@ def same_along_outer_loop(a, b):
             s += math.sin(w[j] * b[t, j])
     w[0] = 0.0
     return s + w[1]
+
+
+# `a` is `s` or an element of `y`: writes into `y` change neither `s` nor what `a` holds.
+@case(array(4), scalar(), tags={"if", "loop", "index", "inplace", "recurrence"})
+def element_or_argument(x, s):
+    y = x * 1.0
+    if s > 0.0:
+        a = s
+    else:
+        a = y[0]
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * 0.7 + s
+    return a * 0.3 + np.sum(y * y)
