@@ -178,3 +178,16 @@ def helper_fills_an_array(x):
     out = np.zeros(x.shape[0])
     _fill_squares(out, x)  # error
     return np.sum(out)
+
+
+def fills_an_array_that_carries_derivatives(x):
+    h = x * 2.0
+    s = np.sum(h * h)
+    h.fill(1.0)  # error
+    return s + np.sum(h * x)
+
+
+def sorts_an_array_that_carries_derivatives(x):
+    h = x * 2.0
+    h.sort()  # error
+    return np.sum(h * np.arange(3.0))

@@ -205,6 +205,24 @@ def test_in_place_write_into_a_copy_is_fine(jit):
     np.testing.assert_array_equal(x, X)  # the argument itself is left alone
 
 
+@pytest.mark.parametrize(
+    "fn, method",
+    [
+        (cases.fills_an_array_that_carries_derivatives, "fill"),
+        (cases.sorts_an_array_that_carries_derivatives, "sort"),
+    ],
+    ids=["fill", "sort"],
+)
+@pytest.mark.parametrize("transform", ["grad", "jacfwd"])
+def test_method_writing_into_an_array_that_carries_derivatives_is_refused(fn, method, transform):
+    # Writes by name are followed; a method's write into its array would be lost.
+    with pytest.raises(
+        s2s.DifferentiationError, match=f"`h.{method}` called for its effect"
+    ) as info:
+        getattr(s2s, transform)(fn, jit=False)(np.array([0.5, -1.0, 1.5]))
+    assert_points_at(info.value, fn)
+
+
 @JIT
 def test_helper_called_for_its_effect_on_an_array_is_refused(jit):
     message = "`_fill_squares` called for its effect"

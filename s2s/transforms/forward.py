@@ -12,7 +12,7 @@ import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
 from ..analysis.aliases import reject_writes_through_views
-from ..analysis.definitions import analyse
+from ..analysis.definitions import analyse, written_by_call
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
@@ -133,6 +133,9 @@ class ForwardMode:
             for a in getattr(value, "args", [])
             for n in walk(a)
             if isinstance(n, gast.Name)
+        ) or (  # `h.fill(v)` writes into `h`, which is not an argument
+            isinstance(value, gast.Call)
+            and bool(written_by_call(value, self.request_jvp.writes) & self.active)
         )
         if name and name not in ZERO_GRADIENT and name != "print" and touches_active:
             raise DifferentiationError(

@@ -23,6 +23,7 @@ from ..analysis.definitions import (
     analyse,
     changed_by,
     names_read,
+    written_by_call,
     written_into,
 )
 from ..codegen.naming import Namer, names_in
@@ -35,6 +36,10 @@ from .operations import operation
 from .reverse_adjoints import Adjoints
 from .reverse_values import SavedValues, Site, on_first
 from .updates import plain_updates
+
+
+_EFFECT_HINT = "return the result instead of writing it into an argument"
+_IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.sort(h)`)"
 
 
 class ReverseMode(Adjoints, SavedValues):
@@ -136,12 +141,14 @@ class ReverseMode(Adjoints, SavedValues):
         name = call_name(value)
         if name == "print" or name in ZERO_GRADIENT:
             return
-        if any(n in self.active for a in value.args for n in names_read(a)):
+        written = written_by_call(value, self.writes)  # `h.fill(v)`: `h`, not an argument
+        read = {n for a in value.args for n in names_read(a)}
+        if (written | read) & self.active:
             raise DifferentiationError(
                 f"reverse mode cannot differentiate `{name or 'this call'}` called for its "
                 "effect on values that carry derivatives",
                 self.parsed.location(stmt),
-                hint="return the result instead of writing it into an argument",
+                hint=_EFFECT_HINT if read & self.active else _IN_PLACE_HINT,
             )
 
     def branch(self, stmt: gast.If, site: Site):
