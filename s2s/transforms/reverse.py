@@ -37,7 +37,6 @@ from .reverse_adjoints import Adjoints
 from .reverse_values import SavedValues, Site, on_first
 from .updates import plain_updates
 
-
 _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.sort(h)`)"
 
