@@ -288,6 +288,17 @@ def test_batch_sizes_disagree_compiled():
         batched(POINTS, CENTERS, 1.0)
 
 
+def squared_norm_as_array(x):
+    return np.array(np.sum(x * x))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_outputs_that_are_0d_arrays_are_batched_as_numbers(jit):
+    xs = np.arange(12.0).reshape(3, 4)
+    got = s2s.vmap(squared_norm_as_array, jit=jit)(xs)
+    np.testing.assert_array_equal(got, np.sum(xs * xs, axis=1))
+
+
 def first_entries(x, k):
     """The first k entries of x: a different length for each k."""
     return x[:k] * 2.0

@@ -65,6 +65,8 @@ def put(out, b, value):
 
 @overload(put)
 def _put(out, b, value):
+    if isinstance(value, types.Array) and value.ndim == 0:  # `np.array(s)`: its number
+        return lambda out, b, value: _set(out, b, value[()])
     if isinstance(value, types.Array):
         # Element by element: Numba's slice assignment compiles seconds of string formatting
         # for the error it may raise.
