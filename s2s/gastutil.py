@@ -148,11 +148,13 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
 
 
 def has_slice(index: gast.AST) -> bool:
-    """Whether a subscript's index takes a slice on some axis (``x[1:]``, ``m[:, 0]``): basic
-    indexing that gives a view, not an element."""
+    """Whether a subscript's index takes a slice on some axis or adds one (``x[1:]``,
+    ``m[:, 0]``, ``x[None]``): basic indexing that gives a view, not an element."""
     if isinstance(index, gast.Tuple):
         return any(has_slice(elt) for elt in index.elts)
-    return isinstance(index, gast.Slice)
+    return isinstance(index, gast.Slice) or (
+        isinstance(index, gast.Constant) and index.value is None
+    )
 
 
 def with_ctx(node: gast.AST, ctx: type) -> gast.AST:

@@ -29,7 +29,18 @@ from ..analysis.definitions import (
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, clone, const, load, located, store, substituted, walk
+from ..gastutil import (
+    assign,
+    call,
+    clone,
+    const,
+    has_slice,
+    load,
+    located,
+    store,
+    substituted,
+    walk,
+)
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
@@ -372,7 +383,7 @@ class ReverseMode(Adjoints, SavedValues):
             if not (isinstance(base, gast.Name) and base.id in self.active):
                 return []
             index = self.ref_atom(value.slice, site)
-            if _takes_a_view(index):  # `x[None, :]`, `x[i, 1:]`: added into as a view
+            if has_slice(index):  # `x[None, :]`, `x[i, 1:]`: added into as a view
                 index = _as_value(index)
             elif isinstance(index, (gast.Tuple, gast.Slice)):
                 part = gast.Subscript(load(self.adj(base.id)), index, gast.Store())
@@ -519,16 +530,6 @@ def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
         return []
     test = gast.Compare(load(trips), [gast.Gt()], [const(0)])
     return [gast.If(test, stmts, [])]
-
-
-def _takes_a_view(index: gast.AST) -> bool:
-    """Whether a subscript's index has a slice or a ``None`` in it (then, with integers, it
-    takes a view of the array; with an integer array, a copy)."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return any(
-        isinstance(p, gast.Slice) or (isinstance(p, gast.Constant) and p.value is None)
-        for p in parts
-    )
 
 
 def _as_value(index: gast.AST) -> gast.AST:
