@@ -197,14 +197,7 @@ def changed_by(stmt: gast.stmt, writes: Writes | None = None) -> set[str]:
     which arguments helpers write into)."""
     changed = set()
     for node in walk(stmt):
-        if isinstance(node, gast.Call):
-            changed |= written_by_call(node, writes)
+        changed |= written_into(node, writes)
         if isinstance(node, (gast.Assign, gast.For)):
             changed.update(targets_of(node))
-            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
-                base = node.targets[0].value
-                if isinstance(base, gast.Name):
-                    changed.add(base.id)
-        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            changed.add(node.target.id)
     return changed

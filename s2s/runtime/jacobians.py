@@ -7,9 +7,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 
 from ._common import _is_array
+from .batching import copy_into
 
 __all__ = [
     "size",
@@ -84,15 +85,7 @@ def set_column(flat, k, tangent):
 @overload(set_column)
 def _set_column(flat, k, tangent):
     if isinstance(tangent, types.Array):
-
-        def impl(flat, k, tangent):  # element by element (see ``batching.put``)
-            values = np.ravel(tangent)
-            if values.shape[0] != flat.shape[0]:
-                raise ValueError(_SIZE)
-            for i in range(values.shape[0]):
-                flat[i, k] = values[i]
-
-        return impl
+        return lambda flat, k, tangent: _fill(flat[:, k], tangent)
 
     def scalar(flat, k, tangent):
         flat[0, k] = tangent
@@ -108,20 +101,22 @@ def set_row(flat, k, adjoint):
 @overload(set_row)
 def _set_row(flat, k, adjoint):
     if isinstance(adjoint, types.Array):
-
-        def impl(flat, k, adjoint):  # element by element (see ``batching.put``)
-            values = np.ravel(adjoint)
-            if values.shape[0] != flat.shape[1]:
-                raise ValueError(_SIZE)
-            for j in range(values.shape[0]):
-                flat[k, j] = values[j]
-
-        return impl
+        return lambda flat, k, adjoint: _fill(flat[k], adjoint)
 
     def scalar(flat, k, adjoint):
         flat[k, 0] = adjoint
 
     return scalar
+
+
+@register_jitable
+def _fill(part, derivative):
+    """A row or column of the Jacobian set to a derivative's values, one at a time (see
+    ``batching.put``)."""
+    values = np.ravel(derivative)
+    if values.shape != part.shape:
+        raise ValueError(_SIZE)
+    copy_into(part, values)
 
 
 def jacobian_result(full):
