@@ -147,6 +147,13 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     return node
 
 
+def bound_arguments(params, node: gast.Call) -> dict[str, gast.AST]:
+    """A call's arguments by the names of the parameters ``params`` they go to."""
+    bound = dict(zip(params, node.args))
+    bound.update({k.arg: k.value for k in node.keywords})
+    return bound
+
+
 def has_slice(index: gast.AST) -> bool:
     """Whether a subscript's index takes a slice on some axis or adds one (``x[1:]``,
     ``m[:, 0]``, ``x[None]``): basic indexing that gives a view, not an element."""

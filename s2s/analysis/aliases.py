@@ -18,7 +18,7 @@ import re
 import gast
 
 from ..errors import DifferentiationError
-from ..gastutil import has_slice, walk
+from ..gastutil import bound_arguments, has_slice, walk
 from .activity import call_name
 from .order import Order
 
@@ -385,8 +385,7 @@ def _viewed(value: gast.AST, elements: bool, whole: bool = True, returns=None) -
             return _viewed(value.func.value, elements, False, returns)
         if elements and returns and name in returns:
             params, shared = returns[name]
-            bound = dict(zip(params, value.args))
-            bound.update({k.arg: k.value for k in value.keywords})
+            bound = bound_arguments(params, value)
             return [
                 viewed
                 for p in params

@@ -8,7 +8,7 @@ from collections import Counter
 import gast
 import numpy as np
 
-from ..gastutil import attr_path, walk
+from ..gastutil import attr_path, bound_arguments, walk
 
 
 def targets_of(stmt: gast.stmt) -> list[str]:
@@ -79,8 +79,7 @@ def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
     arguments: list[gast.AST] = []
     if writes and name in writes:
         params, changed = writes[name]
-        bound = dict(zip(params, node.args))
-        bound.update({k.arg: k.value for k in node.keywords})
+        bound = bound_arguments(params, node)
         arguments = [bound[p] for p in params if p in changed and p in bound]
     if name in WRITING_FUNCTIONS and len(node.args) > WRITING_FUNCTIONS[name]:
         arguments.append(node.args[WRITING_FUNCTIONS[name]])

@@ -7,6 +7,7 @@ import gast
 from ..analysis.aliases import helper_returns
 from ..analysis.definitions import helper_writes
 from ..codegen.naming import Namer
+from ..gastutil import bound_arguments
 from ..program import Program
 
 
@@ -36,6 +37,5 @@ class HelperRequests:
         args = self.program.units[helper].tree.args
         params = [a.id for a in args.args]
         defaults = dict(zip(params[len(params) - len(args.defaults) :], args.defaults))
-        bound = dict(zip(params, node.args))
-        bound.update({k.arg: k.value for k in node.keywords})
+        bound = bound_arguments(params, node)
         return [bound.get(p, defaults.get(p)) for p in params]
