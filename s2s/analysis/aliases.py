@@ -66,35 +66,52 @@ def sharing(
     return _both_ways(views(tree, elements, returns))
 
 
+def written_through(names: set[str], viewed: dict[str, set[str]]) -> set[str]:
+    """The names whose own arrays a write into ``names`` changes: they, and the arrays they
+    may view (``viewed``, from ``views``)."""
+    return set(names).union(*(viewed.get(n, set()) for n in names))
+
+
 def seeing(names: set[str], viewed: dict[str, set[str]]) -> set[str]:
-    """The names that may see a write into the memory of ``names``: they, the arrays they
-    view (``viewed``, from ``views``), and every name that views one of those."""
-    roots = set(names).union(*(viewed.get(n, set()) for n in names))
+    """The names that may see a write into the memory of ``names``: those it is written
+    through, and every name that views one of those."""
+    roots = written_through(names, viewed)
     return roots | {n for n, r in viewed.items() if r & roots}
 
 
-def helper_returns(trees: dict[str, gast.FunctionDef]) -> Returns:
-    """For each function, the parameters whose arrays its result may share (``return a``,
-    ``return a[1:]``, a view bound on the way, or what a helper it calls hands back)."""
+def per_parameter(trees: dict[str, gast.FunctionDef], names_of) -> Returns:
+    """For each function, its parameters and those among ``names_of(tree, found)``, to a
+    fixed point: what a function does with its arguments may depend on what the functions
+    it calls do with theirs (``found``, in the same form)."""
     params = {name: tuple(a.id for a in tree.args.args) for name, tree in trees.items()}
     found: Returns = {name: (params[name], frozenset()) for name in trees}
     changed = True
     while changed:
         changed = False
         for name, tree in trees.items():
-            returned: set[str] = set()
-            for node in walk(tree):
-                if isinstance(node, gast.Return) and node.value is not None:
-                    parts = node.value.elts if isinstance(node.value, gast.Tuple) else [node.value]
-                    for part in parts:
-                        returned.update(_viewed(part, True, True, found))
-            if returned:
-                seen = views(tree, True, found)
-                returned |= {root for view in list(returned) for root in seen.get(view, ())}
-            shared = frozenset(returned & set(params[name]))
-            if shared != found[name][1]:
-                found[name], changed = (params[name], shared), True
+            names = frozenset(names_of(tree, found) & set(params[name]))
+            if names != found[name][1]:
+                found[name], changed = (params[name], names), True
     return {name: entry for name, entry in found.items() if entry[1]}
+
+
+def helper_returns(trees: dict[str, gast.FunctionDef]) -> Returns:
+    """For each function, the parameters whose arrays its result may share (``return a``,
+    ``return a[1:]``, a view bound on the way, or what a helper it calls hands back)."""
+
+    def returned(tree: gast.FunctionDef, found: Returns) -> set[str]:
+        names: set[str] = set()
+        for node in walk(tree):
+            if isinstance(node, gast.Return) and node.value is not None:
+                parts = node.value.elts if isinstance(node.value, gast.Tuple) else [node.value]
+                for part in parts:
+                    names.update(_viewed(part, True, True, found))
+        if names:
+            seen = views(tree, True, found)
+            names |= {root for view in list(names) for root in seen.get(view, ())}
+        return names
+
+    return per_parameter(trees, returned)
 
 
 class SharingAt:

@@ -48,7 +48,8 @@ class Definitions:
 
     defs: Counter
     uses: Counter
-    mutated: set[str]
+    mutated: set[str]  # names that may see a write: kept for the reverse sweep
+    written: set[str]  # names whose own arrays are written into (an argument: the caller's)
     in_loop_defs: set[str]
     params: list[str]
     single_values: dict[str, gast.AST]  # right-hand side of names assigned exactly once
@@ -94,27 +95,13 @@ def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
     """For each function, the parameters whose arrays it writes into, directly, through a
     view (one a helper hands back too: ``returns``), or by passing them to a function that
     does."""
-    from .aliases import views  # aliases reads names through .activity, which needs us
+    from .aliases import per_parameter, seeing, views  # aliases needs us (through .activity)
 
-    params = {name: tuple(a.id for a in tree.args.args) for name, tree in trees.items()}
-    found: Writes = {name: (params[name], frozenset()) for name in trees}
-    viewed: dict[str, dict[str, set[str]]] = {}
-    changed = True
-    while changed:
-        changed = False
-        for name, tree in trees.items():
-            written = set()
-            for node in walk(tree):
-                written |= written_into(node, found)
-            if written and name not in viewed:
-                viewed[name] = views(tree, True, returns)
-            for view, roots in viewed.get(name, {}).items():
-                if view in written:
-                    written |= roots
-            names = frozenset(written & set(params[name]))
-            if names != found[name][1]:
-                found[name], changed = (params[name], names), True
-    return {name: entry for name, entry in found.items() if entry[1]}
+    def written(tree: gast.FunctionDef, found: Writes) -> set[str]:
+        names = set().union(*(written_into(node, found) for node in walk(tree)))
+        return seeing(names, views(tree, True, returns)) if names else names
+
+    return per_parameter(trees, written)
 
 
 def written_into(node: gast.AST, writes: Writes | None = None) -> set[str]:
@@ -181,14 +168,17 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
             if defs[node.targets[0].id] == 1:
                 values[node.targets[0].id] = node.value
                 stmts[node.targets[0].id] = node
+    written = mutated
     if mutated:
         # A name that shares memory with an array written into (``t = y[2:]``, ``c = y``, then
         # ``y[4] = s``, or ``c[4] = s``) holds changed memory too: its value must be kept for
-        # the reverse sweep like ``y``'s.
-        from .aliases import seeing, views  # aliases reads names through .activity: needs us
+        # the reverse sweep like ``y``'s. The array written is ``y``'s own, and ``c``'s, not
+        # that of a name bound later to an element of it.
+        from .aliases import seeing, views, written_through  # aliases needs us (.activity)
 
-        mutated = seeing(mutated, views(tree, True, returns))
-    return Definitions(defs, uses, mutated, in_loop, params, values, stmts)
+        viewed = views(tree, True, returns)
+        written, mutated = written_through(mutated, viewed), seeing(mutated, viewed)
+    return Definitions(defs, uses, mutated, written, in_loop, params, values, stmts)
 
 
 def changed_by(stmt: gast.stmt, writes: Writes | None = None) -> set[str]:

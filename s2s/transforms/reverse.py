@@ -79,7 +79,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.init_adjoints()
         reject_writes_through_views(parsed, kept_updates, self.active, self.returns)
-        for name in sorted(self.defs.mutated & set(self.defs.params) & self.active):
+        for name in sorted(self.defs.written & set(self.defs.params) & self.active):
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
                 parsed.location(_first_write(tree, name, self.writes, self.returns)),

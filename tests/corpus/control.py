@@ -445,3 +445,18 @@ def element_or_argument(x, s):
     for i in range(1, x.shape[0]):
         y[i] = y[i - 1] * 0.7 + s
     return a * 0.3 + np.sum(y * y)
+
+
+# `s` is rebound, after the writes into `y`, to what may be an element of `y`: the caller's `s`
+# is not written into.
+@case(array(4), scalar(), tags={"if", "loop", "index", "inplace", "recurrence", "tuple"})
+def argument_rebound_to_an_element(x, s):
+    y = x * s
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * 0.7 + s
+    if s + 0.5 > 0.0:
+        a = y[0]
+    else:
+        a = s + s
+    s, a = a, s * 0.5
+    return s * 0.3 + a * 0.3 + np.sum(y * y)
