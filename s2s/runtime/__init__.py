@@ -4,6 +4,10 @@ Generated modules import this package as ``_s2s``. Every helper here is a plain 
 function that works when the generated code runs uninterpreted (``jit=False``), paired with a
 ``numba.extending.overload`` that picks the right implementation at Numba typing time, so one
 spelling serves scalars, arrays and tuples without a run-time ``if``.
+
+No overload here is ``inline="always"``: after inlining one, Numba's dead-code clean-up takes
+an array a helper hands back (``v = same(h)``) for a new one, and drops a write into it that
+nothing reads by that name (``v[i] = ...``), though ``h`` is read later.
 """
 
 from .batching import *  # noqa: F401,F403

@@ -102,7 +102,7 @@ def matmul_adjoint_a(g, a, b):
     return _f64(g @ b.T)
 
 
-@overload(matmul_adjoint_a, inline="always")
+@overload(matmul_adjoint_a)
 def _matmul_adjoint_a_nb(g, a, b):
     if _nb_scalar(a):
         if _nb_scalar(b):
@@ -137,7 +137,7 @@ def matmul_adjoint_b(g, a, b):
     return _f64(a.T @ g)
 
 
-@overload(matmul_adjoint_b, inline="always")
+@overload(matmul_adjoint_b)
 def _matmul_adjoint_b_nb(g, a, b):
     if _nb_scalar(b):
         if _nb_scalar(a):

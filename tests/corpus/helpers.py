@@ -186,6 +186,19 @@ def helper_hands_back_the_array_written_into(w):
     return s
 
 
+@case(array(3, 3), tags={"helper", "loop", "index", "inplace", "linalg"})
+def product_reads_an_array_written_through_a_helper(w):
+    # Numba's clean-up after inlining a call sees no alias in `v = _same(h)`: an inlined
+    # product adjoint once made it drop the write below, and the tape read 1.0 for h[i].
+    h = np.ones(3)
+    s = 0.0
+    for i in range(3):
+        s += np.dot(w[i], h)
+        v = _same(h)
+        v[i] = 3.0 + i
+    return s
+
+
 @case(array(3, 3), tags={"helper", "loop", "nested", "index"})
 def helper_writes_into_array_passed_by_keyword(w):
     n = w.shape[0]
