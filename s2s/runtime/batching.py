@@ -9,9 +9,11 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
+from numba.extending import intrinsic, overload, register_jitable
 
-__all__ = ["prange", "shape_of", "batch_empty", "put", "element", "move_axis"]
+from ._common import _is_array
+
+__all__ = ["prange", "shape_of", "batch_empty", "put", "same_data", "element", "move_axis"]
 
 prange = numba.prange
 
@@ -78,6 +80,33 @@ def _put(out, b, value):
 
         return copied
     return lambda out, b, value: _set(out, b, value)
+
+
+def same_data(a, b) -> bool:
+    """Whether ``a`` and ``b`` are arrays whose data start at the same place: an element's
+    result built in its row (``destinations.py``) is that row; a fresh array never is."""
+    if not (_is_array(a) and _is_array(b)):
+        return False
+    return a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+
+
+@intrinsic
+def _same_data(typingctx, a, b):
+    def never(context, builder, signature, args):
+        return context.get_constant(types.boolean, False)
+
+    def codegen(context, builder, signature, args):
+        first = context.make_array(signature.args[0])(context, builder, args[0]).data
+        second = context.make_array(signature.args[1])(context, builder, args[1]).data
+        return builder.icmp_unsigned("==", first, builder.bitcast(second, first.type))
+
+    arrays = isinstance(a, types.Array) and isinstance(b, types.Array)
+    return types.boolean(a, b), codegen if arrays else never
+
+
+@overload(same_data)
+def _same_data_nb(a, b):
+    return lambda a, b: _same_data(a, b)
 
 
 @register_jitable

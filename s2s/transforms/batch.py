@@ -17,6 +17,7 @@ from ..codegen.naming import Namer
 from ..errors import BatchingError
 from ..gastutil import placed_at
 from ..program import Program, Unit
+from .destination import into_function
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
 PARALLEL_THRESHOLD = 1024  # batch size from which `vmap(parallel=None)` runs in parallel
@@ -48,10 +49,14 @@ def batch_program(program: Program, batching: Batching) -> Program:
             f"returns {top} output(s)",
             entry.parsed.location(entry.tree),
         )
-    source = _source(name, entry.name, params, batching, structure)
+    into = into_function(entry.tree, structure, namer)
+    into_name = None if into is None else into.name
+    source = _source(name, entry.name, params, batching, structure, into_name)
     tree = gast.parse(source).body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
+    if into is not None:
+        units[into.name] = Unit(entry.parsed, into)
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 
 
@@ -72,9 +77,15 @@ def _extent(param: str, axis: int) -> str:
 
 
 def _source(
-    name: str, callee: str, params: list[str], batching: Batching, structure: Structure
+    name: str,
+    callee: str,
+    params: list[str],
+    batching: Batching,
+    structure: Structure,
+    into: str | None,
 ) -> str:
-    """The batched function: sizes checked, first element, outputs allocated, the loop."""
+    """The batched function: sizes checked, first element, outputs allocated, the loop (which
+    calls ``into``, the callee writing its outputs in place, where there is one)."""
     batched = [(p, a) for p, a in zip(params, batching.in_axes) if a is not None]
     lines = [f"def {name}({', '.join(params)}):"]
     if batched:
@@ -87,9 +98,9 @@ def _source(
     else:
         lines.append(f"    _n = {batching.axis_size}")
 
-    def call(index: str) -> str:
-        args = ", ".join(_element(p, a, index) for p, a in zip(params, batching.in_axes))
-        return f"{callee}({args})"
+    def call(index: str, function: str = callee, front: tuple = ()) -> str:
+        args = [_element(p, a, index) for p, a in zip(params, batching.in_axes)]
+        return f"{function}({', '.join([*front, *args])})"
 
     paths = leaf_paths(structure)
     lines.append(f"    _first = {call('0')}")
@@ -101,7 +112,11 @@ def _source(
         ]
 
     def loop(iterator: str, indent: str) -> list[str]:
-        body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
+        head = f"{indent}for _b in {iterator}(1, _n):"
+        if into is not None:
+            outs = tuple(f"_out{j}" for j in range(len(paths)))
+            return [head, f"{indent}    {call('_b', into, ('_b', *outs))}"]
+        body = [head, f"{indent}    _r = {call('_b')}"]
         return body + [
             f"{indent}    _s2s.put(_out{j}, _b, {index_source('_r', path)})"
             for j, path in enumerate(paths)

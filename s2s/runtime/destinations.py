@@ -1,0 +1,261 @@
+"""Allocations that hand back a row of a batched output: destination passing for ``vmap``.
+
+The batch loop of ``vmap`` calls ``f_into(k, out, ...)``: the per-element function with the
+allocation of the array it returns spelled as one of the helpers here, which take the batched
+output ``out`` and the element ``k`` in front of the allocation's own arguments. Where row
+``k`` of ``out`` has the type the allocation would give (checked at typing time) and its shape
+(checked when it runs), the row is filled and handed back, so the element's result is built
+where it belongs and ``put`` finds nothing to copy; otherwise the helper allocates as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from ._common import _is_array, _nb_array, _nb_scalar
+from .core import zeros_like
+from .linalg import matmul_adjoint_a, matmul_adjoint_b
+
+__all__ = [
+    "zeros_like_at",
+    "zeros_at",
+    "empty_at",
+    "np_zeros_like_at",
+    "np_empty_like_at",
+    "matmul_adjoint_a_at",
+    "matmul_adjoint_b_at",
+]
+
+
+def _row(out, k, shape, dtype):
+    """Row ``k`` of ``out`` if it is a C-ordered row of ``dtype`` and ``shape``, else None."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    fits = isinstance(out, np.ndarray) and out.flags.c_contiguous and out.dtype == dtype
+    if fits and len(shape) >= 1 and out.shape[1:] == shape:
+        return out[k]
+    return None
+
+
+def _fits(out, ndim: int, dtype) -> bool:
+    """At typing time: whether a row of ``out`` has the type of a fresh C array of ``ndim``
+    dimensions and ``dtype`` (what the allocations here give)."""
+    return (
+        isinstance(out, types.Array)
+        and out.layout == "C"
+        and ndim >= 1
+        and out.ndim == ndim + 1
+        and out.dtype == dtype
+    )
+
+
+def _ndim_of_shape(shape) -> int:
+    if isinstance(shape, types.Integer):
+        return 1
+    if isinstance(shape, types.UniTuple) and isinstance(shape.dtype, types.Integer):
+        return shape.count
+    return 0
+
+
+@register_jitable
+def _zero(row):
+    flat = row.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = 0
+
+
+# -- zeros and empty arrays ------------------------------------------------------------------
+def zeros_like_at(out, k, x):
+    """``_s2s.zeros_like(x)`` (float64 zeros of ``x``'s shape), in row ``k`` of ``out``."""
+    row = _row(out, k, np.shape(x), np.float64) if _is_array(x) else None
+    if row is None:
+        return zeros_like(x)
+    row[...] = 0.0
+    return row
+
+
+@overload(zeros_like_at)
+def _zeros_like_at(out, k, x):
+    if not (_nb_array(x) and _fits(out, x.ndim, types.float64)):
+        return lambda out, k, x: zeros_like(x)
+
+    def at(out, k, x):
+        row = out[k]
+        if row.shape != x.shape:
+            return zeros_like(x)
+        _zero(row)
+        return row
+
+    return at
+
+
+def zeros_at(out, k, shape):
+    """``np.zeros(shape)``, in row ``k`` of ``out``."""
+    row = _row(out, k, shape, np.float64)
+    if row is None:
+        return np.zeros(shape)
+    row[...] = 0.0
+    return row
+
+
+def empty_at(out, k, shape):
+    """``np.empty(shape)``, in row ``k`` of ``out``."""
+    row = _row(out, k, shape, np.float64)
+    return np.empty(shape) if row is None else row
+
+
+def _shaped_at(fill: bool):
+    """The overload of :func:`zeros_at` (``fill``) or :func:`empty_at`."""
+
+    def typer(out, k, shape):
+        if not _fits(out, _ndim_of_shape(shape), types.float64):
+            return lambda out, k, shape: np.zeros(shape) if fill else np.empty(shape)
+        scalar = isinstance(shape, types.Integer)
+
+        def at(out, k, shape):
+            row = out[k]
+            if row.shape != ((shape,) if scalar else shape):
+                return np.zeros(shape) if fill else np.empty(shape)
+            if fill:
+                _zero(row)
+            return row
+
+        return at
+
+    return typer
+
+
+overload(zeros_at)(_shaped_at(True))
+overload(empty_at)(_shaped_at(False))
+
+
+def np_zeros_like_at(out, k, x):
+    """``np.zeros_like(x)`` (``x``'s dtype), in row ``k`` of ``out``."""
+    row = _row(out, k, np.shape(x), x.dtype) if _is_array(x) else None
+    if row is None:
+        return np.zeros_like(x)
+    row[...] = 0
+    return row
+
+
+def np_empty_like_at(out, k, x):
+    """``np.empty_like(x)``, in row ``k`` of ``out``."""
+    row = _row(out, k, np.shape(x), x.dtype) if _is_array(x) else None
+    return np.empty_like(x) if row is None else row
+
+
+def _like_at(fill: bool):
+    """The overload of :func:`np_zeros_like_at` (``fill``) or :func:`np_empty_like_at`."""
+
+    def typer(out, k, x):
+        if not (_nb_array(x) and _fits(out, x.ndim, x.dtype)):
+            return lambda out, k, x: np.zeros_like(x) if fill else np.empty_like(x)
+
+        def at(out, k, x):
+            row = out[k]
+            if row.shape != x.shape:
+                return np.zeros_like(x) if fill else np.empty_like(x)
+            if fill:
+                _zero(row)
+            return row
+
+        return at
+
+    return typer
+
+
+overload(np_zeros_like_at)(_like_at(True))
+overload(np_empty_like_at)(_like_at(False))
+
+
+# -- adjoints of products --------------------------------------------------------------------
+# The shares of a vector operand of a vector product (``g * other``, ``g`` a number) and of
+# a matrix operand of a matrix-vector product (an outer product) are written into the row
+# directly; the other products keep their own allocation (BLAS), then ``put`` copies.
+def matmul_adjoint_a_at(out, k, g, a, b):
+    """:func:`matmul_adjoint_a` (the share of ``a`` in ``a @ b``), in row ``k`` of ``out``."""
+    row = _row(out, k, np.shape(a), np.float64) if _is_array(a) and _is_array(b) else None
+    if row is None:
+        return matmul_adjoint_a(g, a, b)
+    row[...] = matmul_adjoint_a(g, a, b)
+    return row
+
+
+def matmul_adjoint_b_at(out, k, g, a, b):
+    """:func:`matmul_adjoint_b` (the share of ``b`` in ``a @ b``), in row ``k`` of ``out``."""
+    row = _row(out, k, np.shape(b), np.float64) if _is_array(a) and _is_array(b) else None
+    if row is None:
+        return matmul_adjoint_b(g, a, b)
+    row[...] = matmul_adjoint_b(g, a, b)
+    return row
+
+
+@register_jitable
+def _scaled_into(row, g, v):
+    """``row = g * v``: a number times a vector."""
+    for i in range(v.shape[0]):
+        row[i] = g * v[i]
+
+
+@register_jitable
+def _outer_into(row, u, v):
+    """``row = u v^T``."""
+    for i in range(u.shape[0]):
+        ui = u[i]
+        for j in range(v.shape[0]):
+            row[i, j] = ui * v[j]
+
+
+@overload(matmul_adjoint_a_at)
+def _matmul_adjoint_a_at(out, k, g, a, b):
+    if not (_nb_array(a) and _nb_array(b) and _fits(out, a.ndim, types.float64)):
+        return lambda out, k, g, a, b: matmul_adjoint_a(g, a, b)
+    if a.ndim == 1 and b.ndim == 1 and _nb_scalar(g):
+
+        def scaled(out, k, g, a, b):
+            row = out[k]
+            if row.shape != a.shape or b.shape != a.shape:
+                return matmul_adjoint_a(g, a, b)
+            _scaled_into(row, g, b)
+            return row
+
+        return scaled
+    if a.ndim == 2 and b.ndim == 1 and _nb_array(g) and g.ndim == 1:
+
+        def outer(out, k, g, a, b):
+            row = out[k]
+            if row.shape != a.shape or row.shape != (g.shape[0], b.shape[0]):
+                return matmul_adjoint_a(g, a, b)
+            _outer_into(row, g, b)
+            return row
+
+        return outer
+    return lambda out, k, g, a, b: matmul_adjoint_a(g, a, b)
+
+
+@overload(matmul_adjoint_b_at)
+def _matmul_adjoint_b_at(out, k, g, a, b):
+    if not (_nb_array(a) and _nb_array(b) and _fits(out, b.ndim, types.float64)):
+        return lambda out, k, g, a, b: matmul_adjoint_b(g, a, b)
+    if a.ndim == 1 and b.ndim == 1 and _nb_scalar(g):
+
+        def scaled(out, k, g, a, b):
+            row = out[k]
+            if row.shape != b.shape or a.shape != b.shape:
+                return matmul_adjoint_b(g, a, b)
+            _scaled_into(row, g, a)
+            return row
+
+        return scaled
+    if a.ndim == 1 and b.ndim == 2 and _nb_array(g) and g.ndim == 1:
+
+        def outer(out, k, g, a, b):
+            row = out[k]
+            if row.shape != b.shape or row.shape != (a.shape[0], g.shape[0]):
+                return matmul_adjoint_b(g, a, b)
+            _outer_into(row, a, g)
+            return row
+
+        return outer
+    return lambda out, k, g, a, b: matmul_adjoint_b(g, a, b)
