@@ -13,7 +13,8 @@ import s2s
 def tape_dimensions(fn) -> list[int]:
     """For each preallocated tape of ``fn``'s gradient, how many loops its length counts."""
     source = s2s.show(s2s.grad(fn))
-    lengths = re.findall(r"_s2s\.tape_alloc\(\w+, ([^)]*)\)", source)
+    like = r"(?:\w+|_s2s\.element_like\([^)]*\))"
+    lengths = re.findall(rf"_s2s\.tape_alloc\({like}, ([^)]*)\)", source)
     return sorted(len(length.split("*")) for length in lengths)
 
 
@@ -22,6 +23,15 @@ def test_a_value_the_same_along_a_loop_has_no_place_for_it():
     assert tape_dimensions(control.matvec_recurrence) == [2, 2, 2, 2]
     source = s2s.show(s2s.grad(control.matvec_recurrence))
     assert "if i == 0:" in source
+
+
+def test_a_tape_of_elements_is_allocated_before_the_loop_that_reads_them():
+    # Allocated inside `for j`, the tape is a variable that loop may change: slower code.
+    source = s2s.show(s2s.grad(control.matvec_recurrence))
+    allocation = re.search(r"\n( *)\w+ = _s2s\.tape_alloc\(_s2s\.element_like\(h, 0\)", source)
+    loop = re.search(r"\n( *)for j in ", source)
+    assert allocation and loop and allocation.start() < loop.start()
+    assert len(allocation.group(1)) == len(loop.group(1)) + 4  # under `if <first i>:`
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,8 @@ class Numbers:
             if name == "_s2s.grad_seed":
                 self.demanded.extend(args)
                 return NUMBER
+            if name == "_s2s.element_like" and len(node.args) == 2:  # of the type of x[i]
+                return self._element(gast.Subscript(*node.args, gast.Load()), state)
             return UNKNOWN
         if node.keywords:
             return UNKNOWN

@@ -22,6 +22,7 @@ nondifferentiable(
     "_s2s.basis",
     "_s2s.shape_of",
     "_s2s.batch_empty",
+    "_s2s.element_like",
     "_s2s.unit_tangent",
     "_s2s.sign",
 )

@@ -4,9 +4,11 @@ accumulating, saving, scalar-output checks, casts, loop bounds and scatter-adds.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
+from numba.extending import intrinsic, overload, register_jitable
 
 from ._common import _is_array
 
@@ -28,6 +30,7 @@ __all__ = [
     "scatter_add",
     "sign",
     "tape_alloc",
+    "element_like",
     "tape_put",
 ]
 
@@ -526,6 +529,37 @@ def _tape_alloc(like, n):
         return listed
     dtype = types.bool_ if isinstance(like, types.Boolean) else like
     return lambda like, n: np.empty(n, dtype)
+
+
+def element_like(container, index):
+    """A value of the type ``container[index]`` has, read from nowhere (zero; an empty
+    array for a view): what a tape allocated before the loop that reads the element is
+    made like, even if that loop runs no iteration and the index is out of range."""
+    if _is_array(container):
+        count = len(index) if isinstance(index, tuple) else 1
+        zero = np.zeros((0,) * (container.ndim - count), dtype=container.dtype)
+        return zero if zero.ndim else zero[()]
+    try:
+        return container[index]
+    except (IndexError, KeyError):  # then the loop reads no element either
+        return 0.0
+
+
+@intrinsic
+def _element_like(typingctx, container, index):
+    found = typingctx.resolve_function_type(operator.getitem, (container, index), {})
+    if found is None:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return context.get_constant_null(signature.return_type)
+
+    return found.return_type(container, index), codegen
+
+
+@overload(element_like)
+def _element_like_nb(container, index):
+    return lambda container, index: _element_like(container, index)
 
 
 def tape_put(tape, k, value):

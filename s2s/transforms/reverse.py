@@ -213,7 +213,7 @@ class ReverseMode(Adjoints, SavedValues):
         primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
         if not body_rev:
             return primal, []
-        primal = [count] + primal + _after_some_trips(trips, declared)
+        primal = [count] + loop.get("allocations", []) + primal + _after_some_trips(trips, declared)
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
@@ -272,7 +272,7 @@ class ReverseMode(Adjoints, SavedValues):
         every iteration); one that the body rebinds or writes into later is first kept in a
         variable of its own.
         """
-        moved = {id(stmt) for alloc, placed, _, _ in tapes for stmt in [alloc, *placed]}
+        moved = {id(stmt) for alloc, placed, _, _ in tapes for stmt in [alloc, *placed] if stmt}
         changed_later: list[set[str]] = [set()] * len(body)
         later: set[str] = set()
         for i in range(len(body) - 1, -1, -1):
@@ -291,10 +291,11 @@ class ReverseMode(Adjoints, SavedValues):
                 saved = self.namer.numbered("_v")
                 kept.append((id(last), located(assign(saved, value), put)))
                 value = load(saved)
-            allocated = alloc.body[0]
-            size = allocated.value.args[1]
-            new = assign(allocated.targets[0], call("_s2s.tape_alloc", clone(value), size))
-            allocs.append(located(new, put))
+            if alloc is not None:  # (else allocated before the loop)
+                allocated = alloc.body[0]
+                size = allocated.value.args[1]
+                new = assign(allocated.targets[0], call("_s2s.tape_alloc", clone(value), size))
+                allocs.append(located(new, put))
             filled = gast.Expr(call("_s2s.tape_put", tape, place, value))
             puts.setdefault(only_first, []).append(located(filled, put))
         kept_at = dict(kept)
@@ -303,12 +304,14 @@ class ReverseMode(Adjoints, SavedValues):
             for stmt in body
             if id(stmt) not in moved or id(stmt) in kept_at
         ]
-        first = tapes[0][0].test
         filled = [
             located(stmt, tapes[0][2])
             for only_first, group in puts.items()
             for stmt in on_first(only_first, group)
         ]
+        if not allocs:
+            return out + filled
+        first = next(alloc.test for alloc, _, _, _ in tapes if alloc is not None)
         return out + [located(gast.If(first, allocs, []), tapes[0][2])] + filled
 
     def counter(self, name: str, site: Site) -> gast.AST:

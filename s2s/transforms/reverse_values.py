@@ -141,12 +141,23 @@ class SavedValues:
                 loop["used"] = True
             along = nest if after else [loop for loop in nest if not self.same_along(name, loop)]
             only_first = tuple(loop["counter"] for loop in nest if loop not in along)
-            allocated = assign(tape, call("_s2s.tape_alloc", load(name), _length(along)))
-            alloc = gast.If(_first(nest), [allocated], [])
             put = gast.Expr(call("_s2s.tape_put", load(tape), _place(along, "counter"), value))
-            placed = [alloc, put]
-            if only_first:
-                placed = on_first(only_first, [gast.If(_first(along), [clone(allocated)], []), put])
+            like = self.type_proxy(name, nest[-1])
+            if like is not None:
+                # Allocated before the innermost loop: a tape allocated inside it is a
+                # variable that loop may change, which costs Numba's code in every iteration.
+                allocated = assign(tape, call("_s2s.tape_alloc", like, _length(along)))
+                if len(nest) > 1:
+                    allocated = gast.If(_first(nest[:-1]), [allocated], [])
+                nest[-1].setdefault("allocations", []).append(allocated)
+                alloc, placed = None, on_first(only_first, [put])
+            else:
+                allocated = assign(tape, call("_s2s.tape_alloc", load(name), _length(along)))
+                alloc = gast.If(_first(nest), [allocated], [])
+                placed = [alloc, put]
+                if only_first:
+                    first = gast.If(_first(along), [clone(allocated)], [])
+                    placed = on_first(only_first, [first, put])
             where += placed
             nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
             read = gast.Subscript(load(tape), _place(along, "reverse"), gast.Load())
@@ -157,6 +168,35 @@ class SavedValues:
         where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
         site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
         return load(saved)
+
+    def type_proxy(self, name: str, loop: dict) -> gast.AST | None:
+        """An expression of ``name``'s type to evaluate before ``loop``, the innermost of a
+        counted nest, where ``name`` is an element read there from names the loop does not
+        change (``h[j]``: ``_s2s.element_like(h, 0)``, the loop's index at its start; no
+        element is read). None for anything else."""
+        definition = self.defs.single_stmts.get(name)
+        value = None if definition is None else definition.value
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+            return None
+        index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        if not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in index):
+            return None  # a slice (a view: its tape is a list), or computed in the loop
+        stmt = loop["stmt"]
+        counter = stmt.target.id
+        if any(counter in self.changed(s) for s in stmt.body):
+            return None
+        # Defined before the loop: read in it, and not rebound there (writes into an array
+        # do not change the type of its elements).
+        bound = {
+            n.id for n in walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+        }
+        names = [value.value.id] + [a.id for a in index if isinstance(a, gast.Name)]
+        if any(n != counter and (n in bound or n not in self.tree_names) for n in names):
+            return None
+        args = stmt.iter.args
+        start = const(0) if len(args) == 1 else args[0]
+        index = substituted(value.slice, lambda n: clone(start) if n.id == counter else None)
+        return call("_s2s.element_like", load(value.value.id), index)
 
     def same_along(self, name: str, loop: dict, before: int | None = None, depth: int = 0) -> bool:
         """Whether ``name`` has here the same value on every iteration of ``loop`` (one of the

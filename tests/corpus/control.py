@@ -460,3 +460,23 @@ def argument_rebound_to_an_element(x, s):
         a = s + s
     s, a = a, s * 0.5
     return s * 0.3 + a * 0.3 + np.sum(y * y)
+
+
+@case(array(3, 2), tags={"loop", "nested", "index", "inplace"})
+def rows_and_indices_taped_in_a_nest(w):
+    # Values read in the innermost loop from arrays the outer loops change, taped on tapes
+    # allocated before that loop: rows (a list tape), integers (an int tape), an inner
+    # range that does not start at 0.
+    h = np.ones((3, 2))
+    order = np.zeros(3, dtype=np.int64)
+    s = 0.0
+    for _ in range(2):
+        for i in range(1, 3):
+            for j in range(1, 3):
+                row = h[j]
+                k = order[j]
+                s += np.sum(row * w[i]) * w[k, 1]
+            order[i] = (order[i] + 1) % 3
+        for i in range(3):
+            h[i, 0] = h[i, 0] + s * 0.1
+    return s
