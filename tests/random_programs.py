@@ -215,8 +215,12 @@ class _Builder:
         else:
             header = self.pick(["range(n)", "range(n - 1, -1, -1)", "range(0, n, 2)"])
         body = []
+        sums_only = not recurrence and self.chance(0.25)  # the reverse loop may run forwards
         for _ in range(self.draw(st.integers(1, 3))):
-            body.extend(self._loop_statement(recurrence))
+            if sums_only:
+                body.append(f"{self.pick(self.scalars)} += {self.scalar(2, 'i')}")
+            else:
+                body.extend(self._loop_statement(recurrence))
         if self.chance(0.2):  # leave early, or skip an iteration, on a value
             exit = self.pick(["break", "continue"])
             body = [f"if {self.scalar(1, 'i')} > 1.0:", f"    {exit}"] + body

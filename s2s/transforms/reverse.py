@@ -14,6 +14,8 @@ what the reverse sweep reads of the forward sweep's values, in ``reverse_values`
 
 from __future__ import annotations
 
+import re
+
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -45,6 +47,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
+from .reverse_order import iterations_commute
 from .reverse_values import SavedValues, Site, on_first
 from .updates import plain_updates
 
@@ -217,6 +220,8 @@ class ReverseMode(Adjoints, SavedValues):
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
+        if iterations_commute(body_rev, self.own_names(stmt, body_rev)):
+            backwards = call("range", n)
         if simple:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
         start, step = self.ref_atom(start, site), self.ref_atom(step, site)
@@ -225,6 +230,22 @@ class ReverseMode(Adjoints, SavedValues):
             offset = load(k)
         recompute = assign(index, gast.BinOp(start, gast.Add(), offset))
         return primal, [gast.For(store(k), backwards, [recompute] + body_rev, [], None)]
+
+    def own_names(self, stmt: gast.For, body_rev: list[gast.stmt]) -> set[str]:
+        """Names the reverse iterations of ``stmt`` may assign for themselves: the adjoints
+        of what its body binds, and the values they read back (``_v`` names s2s made)."""
+        bound = {
+            n.id for n in walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+        }
+        owned = {a for a, owner in self.adjoint_owner.items() if owner in bound}
+        restored = {
+            n.id
+            for n in walk(gast.Module(body_rev, []))
+            if isinstance(n, gast.Name)
+            and re.fullmatch(r"_v\d+", n.id)
+            and n.id not in self.tree_names
+        }
+        return owned | restored
 
     def rectangular(self, stmt: gast.For) -> bool:
         """Whether this loop and those around it form a rectangular nest of ``range`` loops,

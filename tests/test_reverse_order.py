@@ -1,0 +1,79 @@
+"""Which reverse loops run forwards: those whose iterations only add into adjoints they
+read nowhere else, from values of their own (``transforms/reverse_order.py``). The
+gradients of the loops concerned are checked by the corpus tests."""
+
+import re
+
+import pytest
+from corpus import control, programs
+
+import s2s
+from s2s.gastutil import parse_statements
+from s2s.transforms.reverse_order import iterations_commute
+
+
+def commute(source: str, own: str = "") -> bool:
+    return iterations_commute(parse_statements(source), set(own.split()))
+
+
+@pytest.mark.parametrize(
+    "source, own",
+    [
+        ("b_t = g * w[i, j]\nbh[j] += b_t\nbw[i, j] = bw[i, j] + g * v", "b_t"),
+        ("_v1 = tape[k * n + j]\n_s2s.scatter_add(bx, j, g * _v1)", "_v1"),
+        ("bs = bs + g * x[j]\nbs = _s2s.accumulate_into(bs, g)", ""),
+        ("if _v1 > 0.0:\n    bx[j] += g", "_v1"),
+        ("b_t = _s2s.unbroadcast(g * math.cos(x[j]), x)\nbx[j] += b_t", "b_t"),
+    ],
+    ids=["entries", "tape", "scalar-sum", "branch", "pure-calls"],
+)
+def test_iterations_that_only_add_commute(source, own):
+    assert commute(source, own)
+
+
+@pytest.mark.parametrize(
+    "source, own",
+    [
+        ("b_t = g * w[j]\nbh[j] += b_t", ""),  # b_t is not the loop's own: may be read later
+        ("bp = bp * x[j]", ""),  # a product recurrence: each iteration needs the next one's
+        ("bx[j] += g\nb_t = bx[j]", "b_t"),  # a sum read back
+        ("b_t = _s2s.save(by[i])\nby[i] = 0.0\nbx[i] += b_t", "b_t"),  # a slot reset
+        ("bs = bs + b_t\nb_t = g", "b_t"),  # read before it is assigned: the previous one's
+        ("if c:\n    b_t = g\nbx[j] += b_t", "b_t"),  # may keep another iteration's value
+        ("bx[j] += np.random.normal()", ""),
+        ("_s2s.add_matmul_adjoint_a(bw, g, w, x)", ""),
+        ("for k in range(3):\n    bx[k] += g", ""),
+        ("_v1 = _tape1.pop()\nbx[j] += _v1", "_v1"),
+    ],
+    ids=[
+        "not-own",
+        "product",
+        "sum-read",
+        "reset",
+        "read-first",
+        "branch-local",
+        "random",
+        "helper-writes",
+        "loop",
+        "list-tape",
+    ],
+)
+def test_iterations_that_pass_something_on_do_not(source, own):
+    assert not commute(source, own)
+
+
+def reverse_loops(fn) -> list[str]:
+    """The range of each `for` loop of the reverse sweep (after the seed) of fn's gradient."""
+    source = s2s.show(s2s.grad(fn))
+    sweep = source[source.index("_seed = ") :]
+    return re.findall(r"for \w+ in range\(([^:]*)\):", sweep)
+
+
+def test_the_rnn_inner_loops_run_forwards_and_the_time_loop_backwards():
+    loops = reverse_loops(control.matvec_recurrence)
+    assert loops[0].endswith("- 1, -1, -1")  # for t: carries the hidden state's adjoint
+    assert any(not loop.endswith(", -1, -1") for loop in loops)  # for j: sums only
+
+
+def test_a_recurrence_runs_backwards():
+    assert all(loop.endswith(", -1, -1") for loop in reverse_loops(programs.euler_lotka_volterra))
