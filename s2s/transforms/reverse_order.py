@@ -15,7 +15,7 @@ import gast
 
 from ..analysis.activity import call_name
 from ..gastutil import walk
-from .reverse_values import _pure
+from .reverse_values import pure
 
 # Helpers of the reverse sweep that compute a value and write into nothing.
 _PURE_HELPERS = frozenset(
@@ -41,7 +41,7 @@ def iterations_commute(body: list[gast.stmt], own: set[str]) -> bool:
                 name = call_name(n)
                 if name.startswith("_s2s.") and name not in _PURE_HELPERS:
                     return False
-                if not name.startswith("_s2s.") and not _pure(n):
+                if not name.startswith("_s2s.") and not pure(n):
                     return False
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 reads.add(n.id)

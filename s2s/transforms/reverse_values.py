@@ -215,7 +215,7 @@ class SavedValues:
             return not any(name in self.changed(s) for o in inner for s in o["body"])
         stmts, here = self.position[-1]
         definition = self.defs.single_stmts.get(name)
-        if depth > 3 or definition is None or not _pure(definition.value):
+        if depth > 3 or definition is None or not pure(definition.value):
             return False
         above = stmts[:here] if before is None else stmts[:before]
         at = next((k for k, stmt in enumerate(above) if stmt is definition), None)
@@ -301,7 +301,7 @@ _PURE_BUILTINS = frozenset(
 )
 
 
-def _pure(node: gast.AST) -> bool:
+def pure(node: gast.AST) -> bool:
     """Whether ``node`` gives the same value for the same operands and writes into nothing:
     its calls are of NumPy (not its random numbers), ``math`` and a few builtins."""
     for call_node in walk(node):
