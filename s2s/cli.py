@@ -2,6 +2,7 @@
 
     s2s show path/to/file.py:func               the final generated source
     s2s show package.module:func --stage parse  the function as parsed, names resolved
+    s2s cache clear --older-than 30             remove generated code unused for 30 days
 
 The command is a thin shell over the library: the target is imported, handed to
 :func:`build_transform` (where transformation flags plug in) and printed with :func:`s2s.show`.
@@ -17,6 +18,7 @@ import io
 import keyword
 import os
 import sys
+import time
 import token
 import tokenize
 import traceback
@@ -69,6 +71,18 @@ examples:
   s2s show model.py:loss
   s2s show model.py:loss --stage parse
   s2s show mypackage.physics:energy --color never > energy_generated.py"""
+
+
+CACHE_DESCRIPTION = """\
+Generated modules and what Numba compiles from them are kept in the cache directory
+($S2S_CACHE_DIR, default ~/.cache/s2s), so that a new process loads compiled code instead of
+compiling again. Every change to a function's source adds files; 'clear' removes them (all,
+or with --older-than those no program has loaded for that many days). Numba's own cache, when
+NUMBA_CACHE_DIR moves it elsewhere, is not touched.
+
+examples:
+  s2s cache
+  s2s cache clear --older-than 30"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --grad: the argument(s) to differentiate, e.g. 0 or 0,1 (default: 0)",
     )
     show_parser.set_defaults(handler=run_show)
+
+    cache_parser = commands.add_parser(
+        "cache",
+        help="list or clear the generated modules and compiled code s2s keeps",
+        description=CACHE_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cache_parser.add_argument(
+        "action", choices=("info", "clear"), nargs="?", default="info", help="(default: info)"
+    )
+    cache_parser.add_argument(
+        "--older-than",
+        dest="older_than",
+        type=float,
+        metavar="DAYS",
+        help="with clear: only what no program has loaded for DAYS days",
+    )
+    cache_parser.set_defaults(handler=run_cache)
     return parser
 
 
@@ -234,6 +266,27 @@ def run_show(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `s2s show ... | head`: the reader went away, which is fine
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())
+    return EXIT_OK
+
+
+def run_cache(args: argparse.Namespace) -> int:
+    from .codegen import cache
+    from .codegen.loader import cache_dir
+
+    root = cache_dir()
+    if args.action == "clear":
+        removed, freed = cache.clear(root, args.older_than)
+        print(f"removed {removed} generated module(s) from {root}, {cache.human_size(freed)}")
+        return EXIT_OK
+    if args.older_than is not None:
+        raise CLIError("--older-than goes with 'clear'")
+    modules, leftovers = cache.entries(root)
+    size = sum(e.size for e in modules) + sum(map(cache.file_size, leftovers))
+    print(f"cache directory: {root}")
+    print(f"generated modules: {len(modules)}, with their compiled code {cache.human_size(size)}")
+    if modules:
+        days = (time.time() - min(e.last_used for e in modules)) / 86400.0
+        print(f"least recently used: {days:.1f} days ago")
     return EXIT_OK
 
 

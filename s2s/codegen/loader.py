@@ -71,6 +71,11 @@ def write_module(source: str, bindings: dict[str, Any], stem: str) -> Path:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(source)
         os.replace(tmp, path)
+    else:
+        try:
+            os.utime(path)  # used now: `s2s cache clear --older-than` keeps it
+        except OSError:
+            pass
     return path
 
 
