@@ -214,9 +214,10 @@ class ReverseMode(Adjoints, SavedValues):
             step_counter = gast.BinOp(load(loop["counter"]), gast.Add(), const(1))
             body_fwd = body_fwd + [assign(loop["counter"], step_counter)]
         primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
+        allocations = loop.get("allocations", [])  # tapes filled in the loop (their length: count)
         if not body_rev:
-            return primal, []
-        primal = [count] + loop.get("allocations", []) + primal + _after_some_trips(trips, declared)
+            return ([count] + allocations if allocations else []) + primal, []
+        primal = [count] + allocations + primal + _after_some_trips(trips, declared)
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
