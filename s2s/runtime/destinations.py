@@ -175,19 +175,20 @@ overload(np_empty_like_at)(_like_at(False))
 # directly; the other products keep their own allocation (BLAS), then ``put`` copies.
 def matmul_adjoint_a_at(out, k, g, a, b):
     """:func:`matmul_adjoint_a` (the share of ``a`` in ``a @ b``), in row ``k`` of ``out``."""
-    row = _row(out, k, np.shape(a), np.float64) if _is_array(a) and _is_array(b) else None
-    if row is None:
-        return matmul_adjoint_a(g, a, b)
-    row[...] = matmul_adjoint_a(g, a, b)
-    return row
+    return _share_at(out, k, a, matmul_adjoint_a(g, a, b))
 
 
 def matmul_adjoint_b_at(out, k, g, a, b):
     """:func:`matmul_adjoint_b` (the share of ``b`` in ``a @ b``), in row ``k`` of ``out``."""
-    row = _row(out, k, np.shape(b), np.float64) if _is_array(a) and _is_array(b) else None
+    return _share_at(out, k, b, matmul_adjoint_b(g, a, b))
+
+
+def _share_at(out, k, operand, share):
+    """``share`` (of ``operand``) copied into row ``k`` of ``out`` where it fits."""
+    row = _row(out, k, np.shape(operand), np.float64) if _is_array(operand) else None
     if row is None:
-        return matmul_adjoint_b(g, a, b)
-    row[...] = matmul_adjoint_b(g, a, b)
+        return share
+    row[...] = share
     return row
 
 
@@ -207,55 +208,44 @@ def _outer_into(row, u, v):
             row[i, j] = ui * v[j]
 
 
-@overload(matmul_adjoint_a_at)
-def _matmul_adjoint_a_at(out, k, g, a, b):
-    if not (_nb_array(a) and _nb_array(b) and _fits(out, a.ndim, types.float64)):
-        return lambda out, k, g, a, b: matmul_adjoint_a(g, a, b)
-    if a.ndim == 1 and b.ndim == 1 and _nb_scalar(g):
+def _product_at_nb(fresh, operand_of, other_of, outer_of):
+    """The overload of a product adjoint's row-taking form: ``fresh(g, a, b)`` allocates the
+    share; the share is of ``operand_of(a, b)``, ``g`` times ``other_of(a, b)`` for vectors,
+    the outer product of ``outer_of(g, a, b)`` for a matrix and a vector."""
 
-        def scaled(out, k, g, a, b):
-            row = out[k]
-            if row.shape != a.shape or b.shape != a.shape:
-                return matmul_adjoint_a(g, a, b)
-            _scaled_into(row, g, b)
-            return row
+    def typer(out, k, g, a, b):
+        operand, other = operand_of(a, b), other_of(a, b)
+        if not (_nb_array(a) and _nb_array(b) and _fits(out, operand.ndim, types.float64)):
+            return lambda out, k, g, a, b: fresh(g, a, b)
+        if operand.ndim == 1 and other.ndim == 1 and _nb_scalar(g):
 
-        return scaled
-    if a.ndim == 2 and b.ndim == 1 and _nb_array(g) and g.ndim == 1:
+            def scaled(out, k, g, a, b):
+                row, vector = out[k], other_of(a, b)
+                if row.shape != operand_of(a, b).shape or vector.shape != row.shape:
+                    return fresh(g, a, b)
+                _scaled_into(row, g, vector)
+                return row
 
-        def outer(out, k, g, a, b):
-            row = out[k]
-            if row.shape != a.shape or row.shape != (g.shape[0], b.shape[0]):
-                return matmul_adjoint_a(g, a, b)
-            _outer_into(row, g, b)
-            return row
+            return scaled
+        if operand.ndim == 2 and other.ndim == 1 and _nb_array(g) and g.ndim == 1:
 
-        return outer
-    return lambda out, k, g, a, b: matmul_adjoint_a(g, a, b)
+            def outer(out, k, g, a, b):
+                row, (u, v) = out[k], outer_of(g, a, b)
+                if row.shape != operand_of(a, b).shape or row.shape != (u.shape[0], v.shape[0]):
+                    return fresh(g, a, b)
+                _outer_into(row, u, v)
+                return row
+
+            return outer
+        return lambda out, k, g, a, b: fresh(g, a, b)
+
+    return typer
 
 
-@overload(matmul_adjoint_b_at)
-def _matmul_adjoint_b_at(out, k, g, a, b):
-    if not (_nb_array(a) and _nb_array(b) and _fits(out, b.ndim, types.float64)):
-        return lambda out, k, g, a, b: matmul_adjoint_b(g, a, b)
-    if a.ndim == 1 and b.ndim == 1 and _nb_scalar(g):
-
-        def scaled(out, k, g, a, b):
-            row = out[k]
-            if row.shape != b.shape or a.shape != b.shape:
-                return matmul_adjoint_b(g, a, b)
-            _scaled_into(row, g, a)
-            return row
-
-        return scaled
-    if a.ndim == 1 and b.ndim == 2 and _nb_array(g) and g.ndim == 1:
-
-        def outer(out, k, g, a, b):
-            row = out[k]
-            if row.shape != b.shape or row.shape != (a.shape[0], g.shape[0]):
-                return matmul_adjoint_b(g, a, b)
-            _outer_into(row, a, g)
-            return row
-
-        return outer
-    return lambda out, k, g, a, b: matmul_adjoint_b(g, a, b)
+_first, _second = register_jitable(lambda a, b: a), register_jitable(lambda a, b: b)
+overload(matmul_adjoint_a_at)(
+    _product_at_nb(matmul_adjoint_a, _first, _second, register_jitable(lambda g, a, b: (g, b)))
+)
+overload(matmul_adjoint_b_at)(
+    _product_at_nb(matmul_adjoint_b, _second, _first, register_jitable(lambda g, a, b: (a, g)))
+)
