@@ -194,6 +194,7 @@ class ReverseMode(Adjoints, SavedValues):
             "reverse": k,
             "used": False,
             "rectangular": self.rectangular(stmt),
+            "kept": kept,
         }
         self.loop_depth += 1
         self.restored.append(index if kept else None)
@@ -221,7 +222,7 @@ class ReverseMode(Adjoints, SavedValues):
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
-        if iterations_commute(body_rev, self.own_names(stmt, body_rev)):
+        if iterations_commute(body_rev, self.own_names(loop, body_rev)):
             backwards = call("range", n)
         if simple:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
@@ -232,12 +233,10 @@ class ReverseMode(Adjoints, SavedValues):
         recompute = assign(index, gast.BinOp(start, gast.Add(), offset))
         return primal, [gast.For(store(k), backwards, [recompute] + body_rev, [], None)]
 
-    def own_names(self, stmt: gast.For, body_rev: list[gast.stmt]) -> set[str]:
-        """Names the reverse iterations of ``stmt`` may assign for themselves: the adjoints
+    def own_names(self, loop: dict, body_rev: list[gast.stmt]) -> set[str]:
+        """Names the reverse iterations of ``loop`` may assign for themselves: the adjoints
         of what its body binds, and the values they read back (``_v`` names s2s made)."""
-        bound = {
-            n.id for n in walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-        }
+        bound = self.bound_names(loop)
         owned = {a for a, owner in self.adjoint_owner.items() if owner in bound}
         restored = {
             n.id

@@ -181,19 +181,16 @@ class SavedValues:
         index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
         if not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in index):
             return None  # a slice (a view: its tape is a list), or computed in the loop
-        stmt = loop["stmt"]
-        counter = stmt.target.id
-        if any(counter in self.changed(s) for s in stmt.body):
-            return None
+        if not loop["kept"]:
+            return None  # the body assigns the loop's index
+        counter = loop["stmt"].target.id
         # Defined before the loop: read in it, and not rebound there (writes into an array
         # do not change the type of its elements).
-        bound = {
-            n.id for n in walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-        }
+        bound = self.bound_names(loop)
         names = [value.value.id] + [a.id for a in index if isinstance(a, gast.Name)]
         if any(n != counter and (n in bound or n not in self.tree_names) for n in names):
             return None
-        args = stmt.iter.args
+        args = loop["stmt"].iter.args
         start = const(0) if len(args) == 1 else args[0]
         index = substituted(value.slice, lambda n: clone(start) if n.id == counter else None)
         return call("_s2s.element_like", load(value.value.id), index)
@@ -238,6 +235,13 @@ class SavedValues:
                 written = seeing(written, self.memory_views())
             loop["facts"] = {"changed": self.changed(loop["stmt"]), "written": written}
         return loop["facts"]
+
+    def bound_names(self, loop: dict) -> set[str]:
+        """The names ``loop`` binds (assignments, loop targets), computed once."""
+        if "bound" not in loop:
+            names = (n for n in walk(loop["stmt"]) if isinstance(n, gast.Name))
+            loop["bound"] = {n.id for n in names if isinstance(n.ctx, gast.Store)}
+        return loop["bound"]
 
     def counted_nest(self) -> list[dict]:
         """The loops whose iterations index a preallocated tape here, outermost first, if
