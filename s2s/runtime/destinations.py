@@ -15,7 +15,7 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 from ._common import _is_array, _nb_array, _nb_scalar
-from .core import zeros_like
+from .core import cleared, zeros_like
 from .linalg import matmul_adjoint_a, matmul_adjoint_b
 
 __all__ = [
@@ -58,21 +58,13 @@ def _ndim_of_shape(shape) -> int:
     return 0
 
 
-@register_jitable
-def _zero(row):
-    flat = row.reshape(-1)
-    for i in range(flat.size):
-        flat[i] = 0
-
-
 # -- zeros and empty arrays ------------------------------------------------------------------
 def zeros_like_at(out, k, x):
     """``_s2s.zeros_like(x)`` (float64 zeros of ``x``'s shape), in row ``k`` of ``out``."""
     row = _row(out, k, np.shape(x), np.float64) if _is_array(x) else None
     if row is None:
         return zeros_like(x)
-    row[...] = 0.0
-    return row
+    return cleared(row)
 
 
 @overload(zeros_like_at)
@@ -84,7 +76,7 @@ def _zeros_like_at(out, k, x):
         row = out[k]
         if row.shape != x.shape:
             return zeros_like(x)
-        _zero(row)
+        cleared(row)
         return row
 
     return at
@@ -95,8 +87,7 @@ def zeros_at(out, k, shape):
     row = _row(out, k, shape, np.float64)
     if row is None:
         return np.zeros(shape)
-    row[...] = 0.0
-    return row
+    return cleared(row)
 
 
 def empty_at(out, k, shape):
@@ -118,7 +109,7 @@ def _shaped_at(fill: bool):
             if row.shape != ((shape,) if scalar else shape):
                 return np.zeros(shape) if fill else np.empty(shape)
             if fill:
-                _zero(row)
+                cleared(row)
             return row
 
         return at
@@ -135,8 +126,7 @@ def np_zeros_like_at(out, k, x):
     row = _row(out, k, np.shape(x), x.dtype) if _is_array(x) else None
     if row is None:
         return np.zeros_like(x)
-    row[...] = 0
-    return row
+    return cleared(row)
 
 
 def np_empty_like_at(out, k, x):
@@ -157,7 +147,7 @@ def _like_at(fill: bool):
             if row.shape != x.shape:
                 return np.zeros_like(x) if fill else np.empty_like(x)
             if fill:
-                _zero(row)
+                cleared(row)
             return row
 
         return at
