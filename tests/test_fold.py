@@ -159,3 +159,16 @@ def test_folds_inside_nested_blocks_and_headers():
             return a
         """
     ) == ["for i in range(n - 1):", "a[i] = a[i] * 2.0", "return a"]
+
+
+@pytest.mark.parametrize("call", ["np.sin(x, y)", "np.sin(x, out=y)", "np.add(x, 1.0, y)"])
+def test_a_call_writing_into_its_out_stays_where_it_runs(call):
+    # Folded into the return, the write into y would come after `z = y[0]` reads it.
+    assert body(
+        f"""
+        def f(x, y):
+            _t1 = {call}
+            z = y[0]
+            return _t1 + z
+        """
+    ) == [f"_t1 = {call}", "z = y[0]", "return _t1 + z"]

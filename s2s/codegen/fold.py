@@ -26,6 +26,7 @@ from collections import Counter
 
 import gast
 
+from ..analysis.definitions import written_by_call
 from ..gastutil import attr_path, clone, is_negation, rebuilt, substituted, walk
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
@@ -223,6 +224,8 @@ def _scan(value: gast.AST) -> tuple[bool, bool, set[str]]:
             calls = True
             name = attr_path(node.func)
             if name is None or name in _WRITES_FIRST or name.startswith(_IMPURE):
+                pure = False
+            elif written_by_call(node):  # a ufunc's out, x.fill(v), np.fill_diagonal(x, v)
                 pure = False
             elif not (name.startswith(("np.", "math.", "_s2s.")) or name in _PURE_BUILTINS):
                 pure = False
