@@ -50,103 +50,63 @@ def _fits(out, ndim: int, dtype) -> bool:
     )
 
 
-def _ndim_of_shape(shape) -> int:
-    if isinstance(shape, types.Integer):
-        return 1
-    if isinstance(shape, types.UniTuple) and isinstance(shape.dtype, types.Integer):
-        return shape.count
-    return 0
-
-
 # -- zeros and empty arrays ------------------------------------------------------------------
 def zeros_like_at(out, k, x):
     """``_s2s.zeros_like(x)`` (float64 zeros of ``x``'s shape), in row ``k`` of ``out``."""
-    row = _row(out, k, np.shape(x), np.float64) if _is_array(x) else None
-    if row is None:
+    if not _is_array(x):
         return zeros_like(x)
-    return cleared(row)
-
-
-@overload(zeros_like_at)
-def _zeros_like_at(out, k, x):
-    if not (_nb_array(x) and _fits(out, x.ndim, types.float64)):
-        return lambda out, k, x: zeros_like(x)
-
-    def at(out, k, x):
-        row = out[k]
-        if row.shape != x.shape:
-            return zeros_like(x)
-        cleared(row)
-        return row
-
-    return at
+    return _in_row(out, k, x.shape, np.float64, lambda: zeros_like(x), True)
 
 
 def zeros_at(out, k, shape):
     """``np.zeros(shape)``, in row ``k`` of ``out``."""
-    row = _row(out, k, shape, np.float64)
-    if row is None:
-        return np.zeros(shape)
-    return cleared(row)
+    return _in_row(out, k, shape, np.float64, lambda: np.zeros(shape), True)
 
 
 def empty_at(out, k, shape):
     """``np.empty(shape)``, in row ``k`` of ``out``."""
-    row = _row(out, k, shape, np.float64)
-    return np.empty(shape) if row is None else row
-
-
-def _shaped_at(fill: bool):
-    """The overload of :func:`zeros_at` (``fill``) or :func:`empty_at`."""
-
-    def typer(out, k, shape):
-        if not _fits(out, _ndim_of_shape(shape), types.float64):
-            return lambda out, k, shape: np.zeros(shape) if fill else np.empty(shape)
-        scalar = isinstance(shape, types.Integer)
-
-        def at(out, k, shape):
-            row = out[k]
-            if row.shape != ((shape,) if scalar else shape):
-                return np.zeros(shape) if fill else np.empty(shape)
-            if fill:
-                cleared(row)
-            return row
-
-        return at
-
-    return typer
-
-
-overload(zeros_at)(_shaped_at(True))
-overload(empty_at)(_shaped_at(False))
+    return _in_row(out, k, shape, np.float64, lambda: np.empty(shape), False)
 
 
 def np_zeros_like_at(out, k, x):
     """``np.zeros_like(x)`` (``x``'s dtype), in row ``k`` of ``out``."""
-    row = _row(out, k, np.shape(x), x.dtype) if _is_array(x) else None
-    if row is None:
+    if not _is_array(x):
         return np.zeros_like(x)
-    return cleared(row)
+    return _in_row(out, k, x.shape, x.dtype, lambda: np.zeros_like(x), True)
 
 
 def np_empty_like_at(out, k, x):
     """``np.empty_like(x)``, in row ``k`` of ``out``."""
-    row = _row(out, k, np.shape(x), x.dtype) if _is_array(x) else None
-    return np.empty_like(x) if row is None else row
+    if not _is_array(x):
+        return np.empty_like(x)
+    return _in_row(out, k, x.shape, x.dtype, lambda: np.empty_like(x), False)
 
 
-def _like_at(fill: bool):
-    """The overload of :func:`np_zeros_like_at` (``fill``) or :func:`np_empty_like_at`."""
+def _in_row(out, k, shape, dtype, fresh, zeroed: bool):
+    """Row ``k`` of ``out`` (zeroed if asked) where it is a row of ``shape`` and ``dtype``;
+    else ``fresh()``."""
+    row = _row(out, k, shape, dtype)
+    if row is None:
+        return fresh()
+    return cleared(row) if zeroed else row
 
-    def typer(out, k, x):
-        if not (_nb_array(x) and _fits(out, x.ndim, x.dtype)):
-            return lambda out, k, x: np.zeros_like(x) if fill else np.empty_like(x)
 
-        def at(out, k, x):
+def _allocation_at(fresh, zeroed: bool, made):
+    """The overload of an allocation's row-taking form: ``fresh(arg)`` allocates, zeroed
+    or not; ``made(arg)`` says at typing time the dimensions and dtype of what it makes and
+    the jitted function of ``arg`` that gives its shape (None: never a row)."""
+
+    def typer(out, k, arg):
+        found = made(arg)
+        if found is None or not _fits(out, found[0], found[1]):
+            return lambda out, k, arg: fresh(arg)
+        shape_of = found[2]
+
+        def at(out, k, arg):
             row = out[k]
-            if row.shape != x.shape:
-                return np.zeros_like(x) if fill else np.empty_like(x)
-            if fill:
+            if row.shape != shape_of(arg):
+                return fresh(arg)
+            if zeroed:
                 cleared(row)
             return row
 
@@ -155,8 +115,30 @@ def _like_at(fill: bool):
     return typer
 
 
-overload(np_zeros_like_at)(_like_at(True))
-overload(np_empty_like_at)(_like_at(False))
+_shape_of_array = register_jitable(lambda x: x.shape)
+_shape_of_count = register_jitable(lambda n: (n,))
+_shape_of_tuple = register_jitable(lambda shape: shape)
+
+
+def _array_of(dtype):
+    """``made`` for an allocation like an array: its dimensions, ``dtype`` (None: its own)."""
+    return lambda x: (x.ndim, dtype or x.dtype, _shape_of_array) if _nb_array(x) else None
+
+
+def _of_shape(shape):
+    """``made`` for an allocation of float64 of a shape: an integer or a tuple of them."""
+    if isinstance(shape, types.Integer):
+        return 1, types.float64, _shape_of_count
+    if isinstance(shape, types.UniTuple) and isinstance(shape.dtype, types.Integer):
+        return shape.count, types.float64, _shape_of_tuple
+    return None
+
+
+overload(zeros_like_at)(_allocation_at(zeros_like, True, _array_of(types.float64)))
+overload(zeros_at)(_allocation_at(np.zeros, True, _of_shape))
+overload(empty_at)(_allocation_at(np.empty, False, _of_shape))
+overload(np_zeros_like_at)(_allocation_at(np.zeros_like, True, _array_of(None)))
+overload(np_empty_like_at)(_allocation_at(np.empty_like, False, _array_of(None)))
 
 
 # -- adjoints of products --------------------------------------------------------------------
