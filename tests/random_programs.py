@@ -214,6 +214,8 @@ class _Builder:
             header = "range(1, n)"
         else:
             header = self.pick(["range(n)", "range(n - 1, -1, -1)", "range(0, n, 2)"])
+        if not recurrence and self.chance(0.2):
+            return self._scratch_loop(header)
         body = []
         sums_only = not recurrence and self.chance(0.25)  # the reverse loop may run forwards
         for _ in range(self.draw(st.integers(1, 3))):
@@ -232,6 +234,23 @@ class _Builder:
             ]
         self.lines.append(f"for i in {header}:")
         self.lines.extend("    " + line for line in body)
+
+    def _scratch_loop(self, header: str) -> None:
+        """A loop whose reverse iterations may also run forwards: it computes a scalar
+        afresh in each iteration, read only there (summed into by a loop inside, written to
+        the iteration's own element), and adds it to a new total."""
+        name, total = self.fresh("c"), self.fresh("a")
+        body = [
+            f"{name} = {self.scalar(1, 'i')}",
+            "for j in range(2):",
+            f"    {name} = {name} * 0.5 + {self.scalar(1, 'i')} * (j + 1)",
+        ]
+        if self.owned:
+            body.append(f"{self.pick(self.owned)}[i] = np.tanh({name})")
+        body.append(f"{total} += {name} * {self.scalar(1, 'i')}")
+        self.lines += [f"{total} = 0.0", f"for i in {header}:"]
+        self.lines.extend("    " + line for line in body)
+        self.scalars.append(total)
 
     def _loop_statement(self, recurrence: bool) -> list[str]:
         kinds = ["carry"]

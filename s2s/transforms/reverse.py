@@ -15,6 +15,7 @@ what the reverse sweep reads of the forward sweep's values, in ``reverse_values`
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import gast
 
@@ -74,6 +75,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
+        self._mentions: Counter[str] | None = None  # names in the whole function, by count
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
@@ -222,7 +224,9 @@ class ReverseMode(Adjoints, SavedValues):
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
-        if iterations_commute(body_rev, self.own_names(loop, body_rev)):
+        own = self.own_names(loop, body_rev)
+        index_of_its_own = index if kept else None
+        if iterations_commute(body_rev, own, index_of_its_own, *self.order_free_adjoints(loop)):
             backwards = call("range", n)
         if simple:
             return primal, [gast.For(store(index), backwards, body_rev, [], None)]
@@ -246,6 +250,22 @@ class ReverseMode(Adjoints, SavedValues):
             and n.id not in self.tree_names
         }
         return owned | restored
+
+    def order_free_adjoints(self, loop: dict) -> tuple[set[str], set[str]]:
+        """The accumulating adjoints (arrays of their own, never views) of ``loop``'s
+        variables that nothing outside it mentions, which are zero whenever the reverse loop
+        starts (shares reach them only from it); and all accumulating adjoints."""
+        if self._mentions is None:
+            self._mentions = Counter(n.id for n in walk(self.tree) if isinstance(n, gast.Name))
+        inside = self.mentions_in(loop)
+        accumulating = {a for a, owner in self.adjoint_owner.items() if self.accumulating(owner)}
+        fresh = {
+            a
+            for a in accumulating
+            if self.adjoint_owner[a] in inside
+            and inside[self.adjoint_owner[a]] == self._mentions[self.adjoint_owner[a]]
+        }
+        return fresh, accumulating
 
     def rectangular(self, stmt: gast.For) -> bool:
         """Whether this loop and those around it form a rectangular nest of ``range`` loops,

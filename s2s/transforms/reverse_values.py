@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections import Counter
 
 import gast
 
@@ -239,9 +240,19 @@ class SavedValues:
     def bound_names(self, loop: dict) -> set[str]:
         """The names ``loop`` binds (assignments, loop targets), computed once."""
         if "bound" not in loop:
-            names = (n for n in walk(loop["stmt"]) if isinstance(n, gast.Name))
-            loop["bound"] = {n.id for n in names if isinstance(n.ctx, gast.Store)}
+            self._walk_loop(loop)
         return loop["bound"]
+
+    def mentions_in(self, loop: dict) -> Counter[str]:
+        """How often ``loop`` mentions each name, computed once."""
+        if "mentions" not in loop:
+            self._walk_loop(loop)
+        return loop["mentions"]
+
+    def _walk_loop(self, loop: dict) -> None:
+        names = [n for n in walk(loop["stmt"]) if isinstance(n, gast.Name)]
+        loop["bound"] = {n.id for n in names if isinstance(n.ctx, gast.Store)}
+        loop["mentions"] = Counter(n.id for n in names)
 
     def counted_nest(self) -> list[dict]:
         """The loops whose iterations index a preallocated tape here, outermost first, if

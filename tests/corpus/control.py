@@ -398,6 +398,48 @@ def matvec_recurrence(w, xs):
     return loss
 
 
+# `s` starts afresh in each iteration and nothing after the loop reads it: the reverse
+# iterations may run in any order (forwards), each with its own `y[i]` and a zero adjoint.
+@case(array(3, 2), array(2), tags={"loop", "nested", "index", "inplace", "math"})
+def scratch_per_iteration(w, x):
+    n = w.shape[0]
+    y = np.zeros(n)
+    total = 0.0
+    for i in range(n - 1, -1, -1):
+        s = 0.5 * x[0]
+        for j in range(x.shape[0]):
+            s += w[i, j] * x[j]
+        y[i] = math.tanh(s)
+        total += s * y[i]
+    return total + np.sum(y * y)
+
+
+# Read after the loop, the last iteration's `s` has an adjoint of its own: the reverse
+# iterations must run backwards, the first of them taking it.
+@case(array(3, 2), array(2), tags={"loop", "nested", "index", "math"})
+def scratch_read_after_the_loop(w, x):
+    total = 0.0
+    s = 0.0
+    for i in range(w.shape[0]):
+        s = 0.5 * x[0]
+        for j in range(x.shape[0]):
+            s += w[i, j] * x[j]
+        total += math.sin(s)
+    return total * s
+
+
+# Each iteration resets `y[i]` but reads its neighbour: elements pass between iterations.
+@case(array(4), tags={"loop", "index", "inplace"})
+def element_reset_read_by_the_next_iteration(x):
+    n = x.shape[0]
+    y = x * 1.0
+    total = 0.0
+    for i in range(n):
+        y[i] = math.sin(y[i])
+        total += y[i] * y[(i + 1) % n]
+    return total
+
+
 @case(array(3, 3), tags={"loop", "nested", "index", "inplace", "recurrence"})
 def matvec_written_through_other_name(w):
     n = w.shape[0]
