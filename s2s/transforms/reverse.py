@@ -14,7 +14,6 @@ what the reverse sweep reads of the forward sweep's values, in ``reverse_values`
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import gast
@@ -76,6 +75,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self._mentions: Counter[str] | None = None  # names in the whole function, by count
+        self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
@@ -224,7 +224,7 @@ class ReverseMode(Adjoints, SavedValues):
         # In a rectangular nest the trip count is the same on every outer iteration.
         n = load(trips) if loop["rectangular"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
-        own = self.own_names(loop, body_rev)
+        own = self.own_names(loop)
         index_of_its_own = index if kept else None
         if iterations_commute(body_rev, own, index_of_its_own, *self.order_free_adjoints(loop)):
             backwards = call("range", n)
@@ -237,19 +237,12 @@ class ReverseMode(Adjoints, SavedValues):
         recompute = assign(index, gast.BinOp(start, gast.Add(), offset))
         return primal, [gast.For(store(k), backwards, [recompute] + body_rev, [], None)]
 
-    def own_names(self, loop: dict, body_rev: list[gast.stmt]) -> set[str]:
+    def own_names(self, loop: dict) -> set[str]:
         """Names the reverse iterations of ``loop`` may assign for themselves: the adjoints
-        of what its body binds, and the values they read back (``_v`` names s2s made)."""
+        of what its body binds, and the values read back from tapes (``_v`` names)."""
         bound = self.bound_names(loop)
         owned = {a for a, owner in self.adjoint_owner.items() if owner in bound}
-        restored = {
-            n.id
-            for n in walk(gast.Module(body_rev, []))
-            if isinstance(n, gast.Name)
-            and re.fullmatch(r"_v\d+", n.id)
-            and n.id not in self.tree_names
-        }
-        return owned | restored
+        return owned | self.value_names
 
     def order_free_adjoints(self, loop: dict) -> tuple[set[str], set[str]]:
         """The accumulating adjoints (arrays of their own, never views) of ``loop``'s
@@ -329,7 +322,7 @@ class ReverseMode(Adjoints, SavedValues):
             if not (
                 isinstance(value, gast.Name) and value.id not in changed_later[position[id(last)]]
             ):
-                saved = self.namer.numbered("_v")
+                saved = self.value_name()
                 kept.append((id(last), located(assign(saved, value), put)))
                 value = load(saved)
             if alloc is not None:  # (else allocated before the loop)

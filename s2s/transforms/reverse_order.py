@@ -49,7 +49,6 @@ def iterations_commute(
     assigns it); ``fresh``: adjoints that are zero when the loop starts; ``arrays``: the
     names that may be slot arrays, adjoints that share memory with no other name. Calls
     must write into nothing."""
-    slots = (_slot_arrays(body, index) & set(arrays)) - set(own) - set(fresh)
     sums: set[str] = set()  # scalars and arrays only added into
     local: set[str] = set()  # names assigned before any read
     reads: set[str] = set()  # names read other than by their own addition
@@ -57,6 +56,7 @@ def iterations_commute(
     stale: set[str] = set()  # bound in a loop inside: after it, maybe another iteration's
     changed: set[str] = set()  # fresh adjoints changed
     cleared: set[str] = set()  # fresh adjoints cleared at the top level, not changed after
+    written: set[str] = set()  # arrays written into other than by additions: slot arrays?
 
     def read(node: gast.AST) -> bool:
         for n in walk(node):
@@ -69,7 +69,7 @@ def iterations_commute(
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 if n.id in stale:
                     return False
-                if n.id not in scope and n.id not in slots and n.id not in fresh:
+                if n.id not in scope and n.id not in fresh:
                     reads.add(n.id)
         return True
 
@@ -96,16 +96,17 @@ def iterations_commute(
                     return False
                 if target in fresh:
                     change_fresh(target, top, False)
-                elif target not in slots:
+                else:
                     sums.add(target)
             elif assigned is not None:
                 if branch or not read(stmt.value) or assigned in reads or assigned not in own:
                     return False  # (in a branch: it may keep another iteration's value)
                 local.add(assigned)
                 stale.discard(assigned)
-            elif _writes_slot(stmt, slots):
+            elif _written_array(stmt) is not None:
                 if not (read(stmt.value) and read(stmt.targets[0].slice)):
                     return False
+                written.add(_written_array(stmt))
             elif isinstance(stmt, gast.If):
                 if not read(stmt.test):
                     return False
@@ -113,7 +114,7 @@ def iterations_commute(
                     return False
             elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
                 target = stmt.target.id
-                if stmt.orelse or not read(stmt.iter) or target in reads | set(fresh) | slots:
+                if stmt.orelse or not read(stmt.iter) or target in reads or target in fresh:
                     return False
                 before = set(local)
                 stale.discard(target)
@@ -126,7 +127,13 @@ def iterations_commute(
                 return False
         return True
 
-    return visit(body, False, True) and not (sums & (reads | local)) and changed <= cleared
+    if not (visit(body, False, True) and changed <= cleared):
+        return False
+    if not (written or sums & (reads | local)):
+        return True
+    # Only now (the walk costs) the arrays each iteration touches at its own index alone.
+    slots = (_slot_arrays(body, index) & set(arrays)) - set(own) - set(fresh)
+    return written <= slots and not ((sums - slots) & ((reads - slots) | local))
 
 
 def _assigned_name(stmt: gast.stmt) -> str | None:
@@ -148,12 +155,12 @@ def _clears(value: gast.AST, name: str) -> bool:
     )
 
 
-def _writes_slot(stmt: gast.stmt, slots: set[str]) -> bool:
-    """Whether ``stmt`` is ``a[...] = value`` for a slot array ``a``."""
+def _written_array(stmt: gast.stmt) -> str | None:
+    """``a`` where ``stmt`` is ``a[...] = value``."""
     if not isinstance(stmt, gast.Assign) or len(stmt.targets) != 1:
-        return False
+        return None
     target = stmt.targets[0]
-    return isinstance(target, gast.Subscript) and _base(target) in slots
+    return _base(target) if isinstance(target, gast.Subscript) else None
 
 
 def _slot_arrays(body: list[gast.stmt], index: str | None) -> set[str]:

@@ -123,10 +123,16 @@ class SavedValues:
         finally:
             self.copy_saved = copy_saved
 
+    def value_name(self) -> str:
+        """A new ``_v`` name, for a value kept for the reverse sweep."""
+        name = self.namer.numbered("_v")
+        self.value_names.add(name)
+        return name
+
     def save(self, name: str, site: Site, after: bool) -> gast.AST:
         """Keep ``name``'s value for the reverse sweep: in a variable, or on a tape in loops."""
         value = call("_s2s.save", load(name)) if self.copy_saved else load(name)
-        saved = self.namer.numbered("_v")
+        saved = self.value_name()
         where = site.after if after else site.before
         if self.loop_depth == 0:
             where.append(assign(saved, value))
