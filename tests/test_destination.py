@@ -118,7 +118,7 @@ def _rng():
 def test_per_example_gradients_are_built_in_their_rows():
     source = s2s.show(s2s.vmap(s2s.grad(logistic), in_axes=(None, 0, 0)))
     assert "def logistic_grad_into(" in source
-    assert "_s2s.matmul_adjoint_a_at(" in source
+    assert "_s2s.matmul_adjoint_a_into(bw, " in source
     rng = _rng()
     w, X, Y = rng.normal(size=5), rng.normal(size=(9, 5)), np.sign(rng.normal(size=9))
     for jit in (True, False):
@@ -142,14 +142,15 @@ def test_a_matrix_gradient_is_built_in_its_row():
 
 @pytest.mark.parametrize("jit", [True, False])
 def test_zeros_built_in_a_row_are_zeros(jit):
-    assert "_s2s.zeros_at(" in s2s.show(s2s.vmap(running))
+    assert "_s2s.zeros_into_shape(" in s2s.show(s2s.vmap(running))
     _check(running, _rng().normal(size=(7, 5)), jit=jit)
 
 
 @pytest.mark.parametrize("jit", [True, False])
 def test_outputs_of_a_tuple_each_in_their_rows(jit):
     source = s2s.show(s2s.vmap(two_and_a_number))
-    assert "_s2s.np_zeros_like_at(" in source and "_s2s.empty_at(" in source
+    assert "_s2s.zeros_into(first, " in source and "_s2s.fits_shape(second, " in source
+    assert "_s2s.rows_fit(_out0, None) and _s2s.rows_fit(_out2, np.float64)" in source
     _check(two_and_a_number, _rng().normal(size=(6, 4)), jit=jit)
     _check(two_and_a_number, np.arange(12).reshape(3, 4), jit=jit)  # int rows: zeros_like's
 
@@ -195,32 +196,50 @@ def test_in_parallel():
         np.testing.assert_allclose(g, e, rtol=1e-12)
 
 
-# -- the row-taking allocations -----------------------------------------------------------------
-@pytest.mark.parametrize("jit", [True, False])
-def test_an_allocation_hands_back_the_row_only_where_it_fits(jit):
+# -- the row-filling helpers -------------------------------------------------------------------
+def _jitted(helper, *args):
     import numba
 
-    def call(helper, *args):
-        if not jit:
-            return helper(*args)
-        compiled = {
-            3: lambda a, b, c: helper(a, b, c),
-            5: lambda a, b, c, d, e: helper(a, b, c, d, e),
-        }
-        return numba.njit(compiled[len(args)])(*args)
+    names = ", ".join(f"a{k}" for k in range(len(args)))
+    namespace = {"helper": helper}
+    exec(f"def call({names}):\n    return helper({names})", namespace)
+    return numba.njit(namespace["call"])(*args)
 
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_rows_fit_only_arrays_of_the_allocations_type(jit):
+    call = (lambda helper, *args: _jitted(helper, *args)) if jit else (lambda h, *a: h(*a))
+    assert call(destinations.rows_fit, np.zeros((3, 4)), np.float64)
+    assert not call(destinations.rows_fit, np.zeros((3, 4), np.float32), np.float64)
+    assert call(destinations.rows_fit, np.zeros((3, 4), np.float32), None)
+    assert not call(destinations.rows_fit, np.zeros(3), None)  # rows that are numbers
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_a_row_gets_what_the_allocation_would_hold(jit):
+    call = (lambda helper, *args: _jitted(helper, *args)) if jit else (lambda h, *a: h(*a))
     out = np.full((3, 4), 7.0)
-    row = call(destinations.zeros_like_at, out, 1, np.ones(4))
-    assert np.shares_memory(row, out) and not out[1].any() and (out[[0, 2]] == 7).all()
-    out = np.full((3, 4), 7.0)
-    fresh = call(destinations.zeros_like_at, out, 1, np.ones(5))  # another shape
-    assert not np.shares_memory(fresh, out) and fresh.shape == (5,) and (out == 7).all()
-    fresh = call(destinations.zeros_at, np.ones((3, 4), np.float32), 1, 4)  # another dtype
-    assert fresh.dtype == np.float64 and not fresh.any()
+    assert call(destinations.zeros_into, out[1], np.ones(4))
+    assert not out[1].any() and (out[[0, 2]] == 7).all()
+    assert not call(destinations.zeros_into, out[0], np.ones(5))  # another shape: untouched
+    assert not call(destinations.zeros_into_shape, out[0], 5) and (out[0] == 7).all()
+    assert call(destinations.zeros_into_shape, out[0], 4) and not out[0].any()
+    assert call(destinations.fits_shape, out[2], (4,)) and (out[2] == 7).all()
+    assert not call(destinations.fits_like, out[2], np.ones((2, 2)))
     g, a, b = np.arange(3.0), np.ones((3, 4)), np.arange(4.0)
-    out = np.zeros((2, 3, 4))
-    row = call(destinations.matmul_adjoint_a_at, out, 1, g, a, b)
-    np.testing.assert_array_equal(out[1], np.outer(g, b))
-    assert np.shares_memory(row, out)
-    row = call(destinations.matmul_adjoint_b_at, np.zeros((2, 4)), 0, 2.0, np.arange(4.0), b)
+    rows = np.zeros((2, 3, 4))
+    assert call(destinations.matmul_adjoint_a_into, rows[1], g, a, b)
+    np.testing.assert_array_equal(rows[1], np.outer(g, b))
+    assert not rows[0].any()
+    row = np.zeros(4)
+    assert call(destinations.matmul_adjoint_b_into, row, 2.0, np.arange(4.0), b)
     np.testing.assert_array_equal(row, 2.0 * np.arange(4.0))
+    assert not call(destinations.matmul_adjoint_b_into, np.zeros(3), 2.0, np.arange(4.0), b)
+    m = np.arange(6.0).reshape(2, 3)  # a vector times a matrix: the share of the matrix
+    row = np.zeros((2, 3))
+    assert call(destinations.matmul_adjoint_b_into, row, np.ones(3), np.array([1.0, 2.0]), m)
+    np.testing.assert_array_equal(row, np.outer([1.0, 2.0], np.ones(3)))
+    g, a, b = np.ones((2, 4)), np.ones((2, 3)), np.arange(12.0).reshape(3, 4)
+    row = np.zeros((2, 3))  # matrix times matrix: computed as usual, copied in
+    assert call(destinations.matmul_adjoint_a_into, row, g, a, b)
+    np.testing.assert_array_equal(row, g @ b.T)

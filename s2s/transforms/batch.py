@@ -17,7 +17,7 @@ from ..codegen.naming import Namer
 from ..errors import BatchingError
 from ..gastutil import placed_at
 from ..program import Program, Unit
-from .destination import into_function
+from .destination import Into, into_function
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
 PARALLEL_THRESHOLD = 1024  # batch size from which `vmap(parallel=None)` runs in parallel
@@ -50,13 +50,12 @@ def batch_program(program: Program, batching: Batching) -> Program:
             entry.parsed.location(entry.tree),
         )
     into = into_function(entry.tree, structure, namer)
-    into_name = None if into is None else into.name
-    source = _source(name, entry.name, params, batching, structure, into_name)
+    source = _source(name, entry.name, params, batching, structure, into)
     tree = gast.parse(source).body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
     if into is not None:
-        units[into.name] = Unit(entry.parsed, into)
+        units[into.tree.name] = Unit(entry.parsed, into.tree)
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 
 
@@ -82,10 +81,11 @@ def _source(
     params: list[str],
     batching: Batching,
     structure: Structure,
-    into: str | None,
+    into: Into | None,
 ) -> str:
     """The batched function: sizes checked, first element, outputs allocated, the loop (which
-    calls ``into``, the callee writing its outputs in place, where there is one)."""
+    calls ``into``, the callee writing its outputs in place, where there is one and the
+    outputs' rows fit it)."""
     batched = [(p, a) for p, a in zip(params, batching.in_axes) if a is not None]
     lines = [f"def {name}({', '.join(params)}):"]
     if batched:
@@ -111,18 +111,26 @@ def _source(
             f"    _s2s.put(_out{j}, 0, {part})",
         ]
 
-    def loop(iterator: str, indent: str) -> list[str]:
-        head = f"{indent}for _b in {iterator}(1, _n):"
-        if into is not None:
-            outs = tuple(f"_out{j}" for j in range(len(paths)))
-            return [head, f"{indent}    {call('_b', into, ('_b', *outs))}"]
-        body = [head, f"{indent}    _r = {call('_b')}"]
+    iterator = "_s2s.prange" if batching.parallel else "range"
+
+    def loop(indent: str) -> list[str]:
+        body = [f"{indent}for _b in {iterator}(1, _n):", f"{indent}    _r = {call('_b')}"]
         return body + [
             f"{indent}    _s2s.put(_out{j}, _b, {index_source('_r', path)})"
             for j, path in enumerate(paths)
         ]
 
-    lines += loop("_s2s.prange" if batching.parallel else "range", "    ")
+    if into is None:
+        lines += loop("    ")
+    else:
+        outs = tuple(f"_out{j}" for j in range(len(paths)))
+        lines += [
+            f"    if {into.fits()}:",
+            f"        for _b in {iterator}(1, _n):",
+            f"            {call('_b', into.tree.name, ('_b', *outs))}",
+            "    else:",
+            *loop("        "),
+        ]
     leaves = []
     for j, path in enumerate(paths):
         axis = batching.out_axes[path[0]] if path else batching.out_axes[0]

@@ -2,39 +2,65 @@
 
 The batch loop copies what the per-element function returns into the batched output. Where
 an output is an array that the function allocates once (``bw = _s2s.zeros_like(w)``,
-``out = np.zeros(n)``, ``bw = _s2s.matmul_adjoint_a(g, w, x)``) and returns as it is, the loop
-calls ``f_into(k, out, ...)`` instead: ``f`` with that allocation in its row-taking form
-(``runtime/destinations.py``), which hands back row ``k`` of the output when it fits, and with the
-return turned into the writes of the outputs, which then find the value in place. One
-allocation and one copy fewer per element; the value computed is the same.
+``out = np.zeros(n)``, ``bw = _s2s.matmul_adjoint_a(g, w, x)``) and returns as it is, and the
+output's rows have the type of what the allocation gives (``_s2s.rows_fit``, known when Numba
+compiles), the loop calls ``f_into(k, out, ...)`` instead: ``f`` with that allocation replaced by
+row ``k`` of the output (``bw = _out0[_k]``) and a helper that gives the row what the
+allocation would have held (``runtime/destinations.py``). One allocation and one copy fewer per
+element; the value computed is the same.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import gast
 
 from ..analysis.activity import call_name
 from ..analysis.definitions import Definitions, analyse
 from ..codegen.naming import Namer
-from ..gastutil import clone, parse_expr, parse_statements, placed_at, walk
+from ..gastutil import clone, parse_statements, placed_at, walk
 from .outputs import Structure, index_source, leaf_paths
 
-# An allocation -> its form that takes the output and the element first (same arguments).
-AT_FORMS = {
-    "_s2s.zeros_like": "_s2s.zeros_like_at",
-    "np.zeros": "_s2s.zeros_at",
-    "np.empty": "_s2s.empty_at",
-    "np.zeros_like": "_s2s.np_zeros_like_at",
-    "np.empty_like": "_s2s.np_empty_like_at",
-    "_s2s.matmul_adjoint_a": "_s2s.matmul_adjoint_a_at",
-    "_s2s.matmul_adjoint_b": "_s2s.matmul_adjoint_b_at",
+# An allocation -> the helper that gives a row what the allocation holds (its arguments after
+# the row; it says whether the row has the allocation's shape), and whether the allocation
+# makes float64 (else an array of its argument's dtype).
+INTO_FORMS = {
+    "_s2s.zeros_like": ("_s2s.zeros_into", True),
+    "np.zeros": ("_s2s.zeros_into_shape", True),
+    "np.empty": ("_s2s.fits_shape", True),
+    "np.zeros_like": ("_s2s.zeros_into", False),
+    "np.empty_like": ("_s2s.fits_like", False),
+    "_s2s.matmul_adjoint_a": ("_s2s.matmul_adjoint_a_into", True),
+    "_s2s.matmul_adjoint_b": ("_s2s.matmul_adjoint_b_into", True),
 }
 ARITY = {"_s2s.matmul_adjoint_a": 3, "_s2s.matmul_adjoint_b": 3}
+SHAPES_DISAGREE = "s2s.vmap: batch elements return arrays of different shapes"
 
 
-def into_function(
-    tree: gast.FunctionDef, structure: Structure, namer: Namer
-) -> gast.FunctionDef | None:
+@dataclasses.dataclass(frozen=True)
+class Into:
+    """The element function writing into rows, and what the rows must be for it: for each
+    output built in place, the dtype its rows must have (None: any)."""
+
+    tree: gast.FunctionDef
+    row_dtypes: dict[int, str | None]
+
+    def fits(self) -> str:
+        """Source of the test that the batched outputs' rows fit (constant per type)."""
+        return " and ".join(
+            f"_s2s.rows_fit(_out{j}, {dtype or 'None'})" for j, dtype in self.row_dtypes.items()
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Allocation:
+    output: int
+    callee: str
+    cast: bool  # returned through ``_s2s.cast_like``
+
+
+def into_function(tree: gast.FunctionDef, structure: Structure, namer: Namer) -> Into | None:
     """``tree``'s function writing its outputs into rows of the batched outputs, as
     ``name(k, out0, out1, ..., *params)``; None when no output is built in place."""
     if sum(isinstance(n, gast.Return) for n in walk(tree)) != 1:
@@ -55,22 +81,52 @@ def into_function(
     new.args.args = [gast.Name(n, gast.Param(), None, None) for n in [index, *outs]] + [
         clone(a) for a in tree.args.args
     ]
-    for stmt in walk(new):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            j = allocations.get(stmt.targets[0].id)
-            if j is not None:
-                value = stmt.value
-                at = parse_expr(f"{AT_FORMS[call_name(value)]}({outs[j]}, {index})")
-                stmt.value = placed_at(at, value)
-                at.args += value.args
-    new.body[-1:] = _writes(final, paths, outs, index, set(allocations.values()), local)
+    for node in walk(new):
+        for field in ("body", "orelse"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and any(_allocated(s, allocations) for s in stmts):
+                setattr(node, field, _in_rows(stmts, allocations, outs, index))
+    new.body[-1:] = _writes(final, paths, outs, index, allocations, local)
+    if not new.body:
+        new.body = [placed_at(gast.Pass(), final)]
+    row_dtypes = {
+        a.output: "np.float64" if INTO_FORMS[a.callee][1] else None for a in allocations.values()
+    }
+    return Into(new, dict(sorted(row_dtypes.items())))
+
+
+def _allocated(stmt: gast.stmt, allocations: dict[str, _Allocation]) -> str | None:
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        if stmt.targets[0].id in allocations:
+            return stmt.targets[0].id
+    return None
+
+
+def _in_rows(stmts, allocations, outs, index) -> list[gast.stmt]:
+    """``stmts`` with each allocation replaced by the row it is built in, filled."""
+    new = []
+    for stmt in stmts:
+        name = _allocated(stmt, allocations)
+        if name is None:
+            new.append(stmt)
+            continue
+        allocation = allocations[name]
+        helper = INTO_FORMS[allocation.callee][0]
+        row, test = parse_statements(
+            f"{name} = {outs[allocation.output]}[{index}]\n"
+            f"if not {helper}({name}):\n"
+            f"    raise ValueError({SHAPES_DISAGREE!r})"
+        )
+        test.test.operand.args += [clone(a) for a in stmt.value.args]
+        new += [placed_at(s, stmt) for s in (row, test)]
     return new
 
 
-def _writes(final, paths, outs, index, built, namer) -> list[gast.stmt]:
+def _writes(final, paths, outs, index, allocations, namer) -> list[gast.stmt]:
     """What the return becomes: each output written into its row (``put``), unless it was
-    built there."""
+    built there (a cast may still copy it: ``same_data`` tells)."""
     leaves = [_leaf(None, final.value, path) for path in paths]
+    built = {a.output: a for a in allocations.values()}
     named = False
     if all(isinstance(leaf, gast.Name) for leaf in leaves):  # ``return a, b``
         lines, values = [], [leaf.id for leaf in leaves]
@@ -81,10 +137,10 @@ def _writes(final, paths, outs, index, built, namer) -> list[gast.stmt]:
         lines, values = [f"{result} = 0"], [index_source(result, path) for path in paths]
     for j, (out, value) in enumerate(zip(outs, values)):
         put = f"_s2s.put({out}, {index}, {value})"
-        if j in built:  # there already, unless the allocation could not use the row
-            lines += [f"if not _s2s.same_data({value}, {out}[{index}]):", f"    {put}"]
-        else:
+        if j not in built:
             lines.append(put)
+        elif built[j].cast:  # there already, unless the cast made a copy
+            lines += [f"if not _s2s.same_data({value}, {out}[{index}]):", f"    {put}"]
     writes = [placed_at(stmt, final) for stmt in parse_statements("\n".join(lines))]
     if named:
         writes[0].value = final.value
@@ -111,16 +167,19 @@ def _through_names(defs: Definitions, value: gast.AST, kind: type) -> gast.AST:
     return value
 
 
-def _allocations(defs: Definitions, leaves: list[gast.AST | None]) -> dict[str, int]:
-    """Names of returned arrays to build in place -> the output they go to: each bound once,
-    outside loops, to an allocation with a row-taking form, and returned as it is (or cast
-    to its argument's dtype, ``_s2s.cast_like``: no copy when the dtypes agree)."""
-    found: dict[str, int] = {}
+def _allocations(defs: Definitions, leaves: list[gast.AST | None]) -> dict[str, _Allocation]:
+    """Returned arrays to build in place, by name: each bound once, outside loops, to an
+    allocation with a row-filling form, and returned as it is (or cast to its argument's
+    dtype, ``_s2s.cast_like``: no copy when the dtypes agree, which ``rows_fit`` asks for)."""
+    found: dict[str, _Allocation] = {}
     for j, leaf in enumerate(leaves):
         if leaf is None:
             continue
         cast = _through_names(defs, leaf, gast.Call)
-        if isinstance(cast, gast.Call) and call_name(cast) == "_s2s.cast_like" and cast.args:
+        through_cast = (
+            isinstance(cast, gast.Call) and call_name(cast) == "_s2s.cast_like" and cast.args
+        )
+        if through_cast:
             leaf = cast.args[0]
         if not isinstance(leaf, gast.Name) or leaf.id in defs.params or leaf.id in found:
             continue
@@ -131,6 +190,9 @@ def _allocations(defs: Definitions, leaves: list[gast.AST | None]) -> dict[str, 
         if not isinstance(value, gast.Call) or value.keywords:
             continue
         callee = call_name(value)
-        if callee in AT_FORMS and len(value.args) == ARITY.get(callee, 1):
-            found[name] = j
+        if callee not in INTO_FORMS or len(value.args) != ARITY.get(callee, 1):
+            continue
+        if through_cast and not INTO_FORMS[callee][1]:
+            continue  # its dtype, the argument's, is not known to be the rows'
+        found[name] = _Allocation(j, callee, bool(through_cast))
     return found
