@@ -11,6 +11,7 @@ import pytest
 
 import s2s
 from s2s.runtime import destinations
+from s2s.runtime.batching import borrowed
 
 # -- functions under test (module level: s2s reads their source) -------------------------------
 
@@ -243,3 +244,19 @@ def test_a_row_gets_what_the_allocation_would_hold(jit):
     row = np.zeros((2, 3))  # matrix times matrix: computed as usual, copied in
     assert call(destinations.matmul_adjoint_a_into, row, g, a, b)
     np.testing.assert_array_equal(row, g @ b.T)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_a_borrowed_view_is_the_same_memory(jit):
+    def write_through(a):
+        row = borrowed(a[1])
+        row[0] = 5.0
+        return a, borrowed(a[1, 2])
+
+    fn = write_through
+    if jit:
+        import numba
+
+        fn = numba.njit(write_through)
+    a, number = fn(np.zeros((3, 4)) + np.arange(4.0))
+    assert a[1, 0] == 5.0 and (a[[0, 2], 0] == 0.0).all() and number == 2.0

@@ -9,11 +9,21 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic, overload, register_jitable
 
 from ._common import _is_array
 
-__all__ = ["prange", "shape_of", "batch_empty", "put", "same_data", "element", "move_axis"]
+__all__ = [
+    "prange",
+    "shape_of",
+    "batch_empty",
+    "put",
+    "same_data",
+    "borrowed",
+    "element",
+    "move_axis",
+]
 
 prange = numba.prange
 
@@ -107,6 +117,34 @@ def _same_data(typingctx, a, b):
 @overload(same_data)
 def _same_data_nb(a, b):
     return lambda a, b: _same_data(a, b)
+
+
+def borrowed(part):
+    """``part`` (an element or a row of an array the batched function holds), handed on
+    without a reference of its own: in Numba, a view that counts no reference to its
+    array's memory, as a parallel loop's body gets them. Each view made and dropped per
+    batch element otherwise costs two atomic updates of the count (per-example gradients,
+    1024 rows: 97 -> 82 us). The array outlives every use: the batch loop holds it, and what
+    an element returns is copied into the output before the next element."""
+    return part
+
+
+@intrinsic
+def _borrowed(typingctx, part):
+    def codegen(context, builder, signature, args):
+        view = context.make_array(signature.args[0])(context, builder, args[0])
+        view.meminfo = cgutils.get_null_value(view.meminfo.type)
+        view.parent = cgutils.get_null_value(view.parent.type)
+        return view._getvalue()
+
+    return part(part), codegen
+
+
+@overload(borrowed)
+def _borrowed_nb(part):
+    if isinstance(part, types.Array):
+        return lambda part: _borrowed(part)
+    return lambda part: part
 
 
 @register_jitable

@@ -63,12 +63,13 @@ _SIZES_DISAGREE = "'vmap: the batched arguments have different batch sizes'"
 
 
 def _element(param: str, axis: int | None, index: str) -> str:
-    """Source for batch element ``index`` of ``param`` (the whole of it when unbatched)."""
+    """Source for batch element ``index`` of ``param`` (the whole of it when unbatched), a
+    view that counts no reference to ``param``'s memory (``_s2s.borrowed``)."""
     if axis is None:
         return param
     if axis == 0:
-        return f"{param}[{index}]"
-    return f"_s2s.element({param}, {index}, {axis})"
+        return f"_s2s.borrowed({param}[{index}])"
+    return f"_s2s.borrowed(_s2s.element({param}, {index}, {axis}))"
 
 
 def _extent(param: str, axis: int) -> str:

@@ -5,7 +5,8 @@ an output is an array that the function allocates once (``bw = _s2s.zeros_like(w
 ``out = np.zeros(n)``, ``bw = _s2s.matmul_adjoint_a(g, w, x)``) and returns as it is, and the
 output's rows have the type of what the allocation gives (``_s2s.rows_fit``, known when Numba
 compiles), the loop calls ``f_into(k, out, ...)`` instead: ``f`` with that allocation replaced by
-row ``k`` of the output (``bw = _out0[_k]``) and a helper that gives the row what the
+row ``k`` of the output (``bw = _s2s.borrowed(_out0[_k])``, a view that counts no reference:
+the batch loop holds the output) and a helper that gives the row what the
 allocation would have held (``runtime/destinations.py``). One allocation and one copy fewer per
 element; the value computed is the same.
 """
@@ -113,7 +114,7 @@ def _in_rows(stmts, allocations, outs, index) -> list[gast.stmt]:
         allocation = allocations[name]
         helper = INTO_FORMS[allocation.callee][0]
         row, test = parse_statements(
-            f"{name} = {outs[allocation.output]}[{index}]\n"
+            f"{name} = _s2s.borrowed({outs[allocation.output]}[{index}])\n"
             f"if not {helper}({name}):\n"
             f"    raise ValueError({SHAPES_DISAGREE!r})"
         )
