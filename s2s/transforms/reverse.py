@@ -28,7 +28,7 @@ from ..analysis.definitions import (
     written_by_call,
     written_into,
 )
-from ..codegen.naming import Namer, names_in
+from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import (
@@ -66,7 +66,9 @@ class ReverseMode(Adjoints, SavedValues):
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
         self.active = active_variables(tree, wrt)
-        self.tree_names = names_in(tree)
+        # How often each name appears in the function (its keys: every name in it).
+        self.mentions = Counter(n.id for n in walk(tree) if isinstance(n, gast.Name))
+        self.tree_names = set(self.mentions)
         self.namer = Namer(self.tree_names | {"np", "math", "_s2s"})
         self.viewed_memory: dict[str, set[str]] | None = None
         self.copy_saved = bool(self.defs.mutated)
@@ -74,7 +76,6 @@ class ReverseMode(Adjoints, SavedValues):
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
-        self._mentions: Counter[str] | None = None  # names in the whole function, by count
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
@@ -248,17 +249,10 @@ class ReverseMode(Adjoints, SavedValues):
         """The accumulating adjoints (arrays of their own, never views) of ``loop``'s
         variables that nothing outside it mentions, which are zero whenever the reverse loop
         starts (shares reach them only from it); and all accumulating adjoints."""
-        if self._mentions is None:
-            self._mentions = Counter(n.id for n in walk(self.tree) if isinstance(n, gast.Name))
         inside = self.mentions_in(loop)
-        accumulating = {a for a, owner in self.adjoint_owner.items() if self.accumulating(owner)}
-        fresh = {
-            a
-            for a in accumulating
-            if self.adjoint_owner[a] in inside
-            and inside[self.adjoint_owner[a]] == self._mentions[self.adjoint_owner[a]]
-        }
-        return fresh, accumulating
+        owners = {a: o for a, o in self.adjoint_owner.items() if self.accumulating(o)}
+        fresh = {a for a, owner in owners.items() if 0 < self.mentions[owner] == inside[owner]}
+        return fresh, set(owners)
 
     def rectangular(self, stmt: gast.For) -> bool:
         """Whether this loop and those around it form a rectangular nest of ``range`` loops,
