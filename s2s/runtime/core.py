@@ -64,14 +64,20 @@ def cleared(x):
     return np.float32(0.0) if isinstance(x, np.float32) else 0.0
 
 
+@register_jitable
+def fill_zeros(x):
+    """Zeros into array ``x``, in place (C-ordered)."""
+    flat = x.reshape(-1)
+    for k in range(flat.size):
+        flat[k] = 0
+
+
 @overload(cleared)
 def _cleared(x):
     if isinstance(x, types.Array):
 
         def fill(x):
-            flat = x.reshape(-1)
-            for k in range(flat.size):
-                flat[k] = 0.0
+            fill_zeros(x)
             return x
 
         return fill
