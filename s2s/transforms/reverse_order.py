@@ -103,10 +103,10 @@ def iterations_commute(
                     return False  # (in a branch: it may keep another iteration's value)
                 local.add(assigned)
                 stale.discard(assigned)
-            elif _written_array(stmt) is not None:
+            elif (array := _written_array(stmt)) is not None:
                 if not (read(stmt.value) and read(stmt.targets[0].slice)):
                     return False
-                written.add(_written_array(stmt))
+                written.add(array)
             elif isinstance(stmt, gast.If):
                 if not read(stmt.test):
                     return False
