@@ -19,3 +19,4 @@ from .jacobians import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
+from .sums import *  # noqa: F401,F403
