@@ -30,7 +30,8 @@ def to_source(tree: gast.AST) -> str:
 # NumPy functions the final code calls in s2s's runtime instead, which has faster versions
 # (same results to a few units in the last place; see s2s/runtime/fastmath.py and sums.py,
 # whose __all__ a test keeps equal to this: importing them here would import the runtime).
-RUNTIME_VERSIONS = frozenset({"exp", "tanh", "sum", "mean"})
+# ``np.sum`` is respelled only where it sums along an axis.
+RUNTIME_VERSIONS = frozenset({"exp", "tanh", "sum"})
 
 
 def printed_tree(tree: gast.FunctionDef, final: bool = True) -> ast.FunctionDef:
@@ -101,6 +102,16 @@ def _converter(kind: type):
                 value = gast.Name("_s2s", gast.Load(), None, None)
             return ast.Attribute(_field(value, runtime), node.attr, _CONTEXTS[type(node.ctx)])
 
+    elif kind is gast.Call:
+
+        def convert(node, runtime):
+            func = node.func
+            if _sums_everything(node) and "sum" in runtime:
+                func = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
+            else:
+                func = _field(func, runtime)
+            return ast.Call(func, _field(node.args, runtime), _field(node.keywords, runtime))
+
     elif kind is gast.arguments:
 
         def convert(node, runtime):
@@ -139,6 +150,19 @@ def _converter(kind: type):
 
     _CONVERTERS[kind] = convert
     return convert
+
+
+def _sums_everything(call: gast.Call) -> bool:
+    """Whether ``call`` is ``np.sum`` of a whole array (no axis), which Numba does well."""
+    func = call.func
+    if not (
+        isinstance(func, gast.Attribute)
+        and func.attr == "sum"
+        and isinstance(func.value, gast.Name)
+        and func.value.id == "np"
+    ):
+        return False
+    return len(call.args) < 2 and not any(k.arg == "axis" for k in call.keywords)
 
 
 def _negated(node: gast.AST) -> gast.AST | None:

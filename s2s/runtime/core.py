@@ -10,7 +10,6 @@ import numpy as np
 from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
-from . import sums
 from ._common import _is_array
 
 __all__ = [
@@ -272,7 +271,7 @@ def _unbroadcast(g, x):
 
         return filled
     if isinstance(g, types.Array):
-        return lambda g, x: sums.sum(g)
+        return lambda g, x: np.sum(g)
     return lambda g, x: g
 
 
@@ -310,7 +309,7 @@ def _accumulate(total, share):
 
         return shifted
     if isinstance(share, types.Array):
-        return lambda total, share: total + sums.sum(share)
+        return lambda total, share: total + np.sum(share)
     return lambda total, share: total + share
 
 
@@ -364,7 +363,7 @@ def _accumulate_into(total, share):
 
         return shifted
     if isinstance(share, types.Array):
-        return lambda total, share: total + sums.sum(share)
+        return lambda total, share: total + np.sum(share)
     return lambda total, share: total + share
 
 
@@ -393,7 +392,7 @@ def _subtract_into(total, share):
             return subtracted
         return lambda total, share: accumulate_into(total, -share)
     if isinstance(share, types.Array):
-        return lambda total, share: total - sums.sum(share)
+        return lambda total, share: total - np.sum(share)
     return lambda total, share: total - share
 
 
