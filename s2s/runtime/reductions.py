@@ -12,6 +12,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
 
+from . import sums
 from ._common import (
     _flat,
     _is_array,
@@ -308,7 +309,7 @@ def sum_along(x, axis):
 def _sum_along(x, axis):
     if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
         return lambda x, axis: np.sum(x)
-    return lambda x, axis: np.sum(x, axis=axis)
+    return lambda x, axis: sums.sum(x, axis)  # not Numba's (s2s/runtime/sums.py)
 
 
 def mean_along(x, axis):
@@ -320,7 +321,7 @@ def mean_along(x, axis):
 def _mean_along(x, axis):
     if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
         return lambda x, axis: np.mean(x)
-    return lambda x, axis: np.sum(x, axis=axis) / x.shape[axis]
+    return lambda x, axis: sums.sum(x, axis) / x.shape[axis]
 
 
 def cumsum_along(x, axis):
