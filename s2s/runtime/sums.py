@@ -3,16 +3,17 @@ when it comes from the on-disk cache.
 
 Numba sums ``x`` along an axis by adding one slice of ``x`` after another into the result
 (1000 x 5 along the last axis: about 4 us). Compiled code loaded from Numba's on-disk cache
-runs that summation at about 17 us, though the machine code is the same, byte for byte: the
-call into Numba's summation is the one compiled code of a generated function that did not
-keep its speed through the cache (measured: full sums, maxima, elementwise functions, matrix
-products and broadcasting all did). The version here is plain loops over the array seen as
-``(before, along, after)``: about 2 us, from the cache too. It adds
-in the same order as Numba's, so it gives the same numbers.
+runs that summation at about 17 us, though the machine code is the same, byte for byte. Of
+the NumPy functions measured compiled and from the cache (whole sums, means, products,
+maxima and arg-maxima, elementwise functions, ``where``, ``clip``, ``sort``, ``cumsum``,
+``dot``, ``outer``, matrix products, broadcasting), it is the only one that did not keep its
+speed. The version here is plain loops over the array seen as ``(before, along, after)``:
+about 2 us, from the cache too. It adds in the same order as Numba's, so it gives the same
+numbers.
 
-The final stage of code generation spells ``np.sum`` as ``_s2s.sum`` (``s2s/codegen/
-printer.py``); sums of whole arrays, and of arrays of other types or of more than five
-dimensions, are NumPy's.
+The final stage of code generation spells ``np.sum`` along an axis as ``_s2s.sum``
+(``s2s/codegen/printer.py``); sums of whole arrays, and of arrays of other types or of more
+than five dimensions, are Numba's.
 """
 
 from __future__ import annotations
