@@ -146,7 +146,7 @@ def test_printer_respells_exactly_the_runtime_versions():
     from s2s.codegen.printer import RUNTIME_VERSIONS
     from s2s.runtime import fastmath, sums
 
-    assert RUNTIME_VERSIONS == set(fastmath.__all__) | set(sums.__all__)
+    assert set(RUNTIME_VERSIONS) == set(fastmath.__all__) | set(sums.__all__)
 
 
 _CACHED_USER = """

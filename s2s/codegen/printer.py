@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import astor
 import gast
@@ -27,11 +29,18 @@ def to_source(tree: gast.AST) -> str:
     return astor.to_source(to_ast(tree), pretty_source=_join)
 
 
+def _along_an_axis(call: gast.Call) -> bool:
+    return len(call.args) > 1 or any(k.arg == "axis" for k in call.keywords)
+
+
 # NumPy functions the final code calls in s2s's runtime instead, which has faster versions
-# (same results to a few units in the last place; see s2s/runtime/fastmath.py and sums.py,
-# whose __all__ a test keeps equal to this: importing them here would import the runtime).
-# ``np.sum`` is respelled only where it sums along an axis.
-RUNTIME_VERSIONS = frozenset({"exp", "tanh", "sum"})
+# (see s2s/runtime/fastmath.py and sums.py, whose __all__ a test keeps equal to the keys:
+# importing them here would import the runtime), and which of their calls it respells.
+RUNTIME_VERSIONS: dict[str, Callable[[gast.Call], bool]] = {
+    "exp": lambda call: True,
+    "tanh": lambda call: True,
+    "sum": _along_an_axis,  # Numba's whole sums are fine
+}
 
 
 def printed_tree(tree: gast.FunctionDef, final: bool = True) -> ast.FunctionDef:
@@ -48,9 +57,10 @@ def _join(chunks: list[str]) -> str:
     return "".join(chunks)
 
 
-def to_ast(node, runtime: frozenset[str] = frozenset()):
+def to_ast(node, runtime: Mapping[str, Callable[[gast.Call], bool]] = MappingProxyType({})):
     """The standard ``ast`` tree for a gast tree, for printing only (positions are dropped but
-    for statements'); ``np.f`` is spelled ``_s2s.f`` for the names ``f`` in ``runtime``.
+    for statements'); a call ``np.f(...)`` is spelled ``_s2s.f(...)`` where ``runtime[f]``
+    says so.
 
     gast's own converter walks every node through a generic visitor; generated functions run
     to thousands of lines, so this one makes one converter per node class, on first use.
@@ -94,20 +104,18 @@ def _converter(kind: type):
         def convert(node, runtime):
             return ast.Constant(node.value)
 
-    elif kind is gast.Attribute:
-
-        def convert(node, runtime):
-            value = node.value
-            if node.attr in runtime and isinstance(value, gast.Name) and value.id == "np":
-                value = gast.Name("_s2s", gast.Load(), None, None)
-            return ast.Attribute(_field(value, runtime), node.attr, _CONTEXTS[type(node.ctx)])
-
     elif kind is gast.Call:
 
         def convert(node, runtime):
             func = node.func
-            if _sums_everything(node) and "sum" in runtime:
-                func = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
+            if (
+                isinstance(func, gast.Attribute)
+                and func.attr in runtime
+                and isinstance(func.value, gast.Name)
+                and func.value.id == "np"
+                and runtime[func.attr](node)
+            ):
+                func = ast.Attribute(ast.Name("_s2s", ast.Load()), func.attr, ast.Load())
             else:
                 func = _field(func, runtime)
             return ast.Call(func, _field(node.args, runtime), _field(node.keywords, runtime))
@@ -150,19 +158,6 @@ def _converter(kind: type):
 
     _CONVERTERS[kind] = convert
     return convert
-
-
-def _sums_everything(call: gast.Call) -> bool:
-    """Whether ``call`` is ``np.sum`` of a whole array (no axis), which Numba does well."""
-    func = call.func
-    if not (
-        isinstance(func, gast.Attribute)
-        and func.attr == "sum"
-        and isinstance(func.value, gast.Name)
-        and func.value.id == "np"
-    ):
-        return False
-    return len(call.args) < 2 and not any(k.arg == "axis" for k in call.keywords)
 
 
 def _negated(node: gast.AST) -> gast.AST | None:
