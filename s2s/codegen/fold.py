@@ -105,17 +105,20 @@ def _block(stmts: list[gast.stmt], foldable: dict[str, int]) -> list[gast.stmt]:
     pending: dict[str, tuple[int, gast.AST, set[str], int]] = {}
     for stmt in stmts:
         stmt = _substitute(stmt, pending, out)
-        value = _scan(stmt.value) if isinstance(stmt, gast.Assign) else None
-        changed = _changes(stmt, value)
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+        folds = isinstance(target, gast.Name) and target.id in foldable
+        # (a statement's value is scanned only where a fold may start or stop at it)
+        value = _scan(stmt.value) if target is not None and (folds or pending) else None
+        if pending:
+            changed = _changes(stmt, value)
+            if changed is None:
+                pending.clear()
+            else:
+                for name in [n for n, (_, _, reads, _) in pending.items() if reads & changed]:
+                    del pending[name]
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             stmt = _with_bodies(stmt, foldable)
-        if changed is None:
-            pending.clear()
-        else:
-            for name in [n for n, (_, _, reads, _) in pending.items() if reads & changed]:
-                del pending[name]
-        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
-        if isinstance(target, gast.Name) and target.id in foldable:
+        if folds:
             pure, calls, reads = value
             # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
             # own, where they stay readable.

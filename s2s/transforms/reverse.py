@@ -78,6 +78,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
+        self.block_places: dict[int, tuple[list[gast.stmt], dict[int, int]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
@@ -301,12 +302,10 @@ class ReverseMode(Adjoints, SavedValues):
         variable of its own.
         """
         moved = {id(stmt) for alloc, placed, _, _ in tapes for stmt in [alloc, *placed] if stmt}
-        changed_later: list[set[str]] = [set()] * len(body)
-        later: set[str] = set()
-        for i in range(len(body) - 1, -1, -1):
-            changed_later[i] = later
-            if id(body[i]) not in moved:
-                later = later | changed_by(body[i], self.writes)
+        last_changed: dict[str, int] = {}  # name -> the last statement that changes it
+        for i, stmt in enumerate(body):
+            if id(stmt) not in moved:
+                last_changed.update(dict.fromkeys(self.changed(stmt), i))
         position = {id(stmt): i for i, stmt in enumerate(body)}
         kept, allocs = [], []
         puts: dict[tuple[str, ...], list[gast.stmt]] = {}  # by the loops they wait for
@@ -314,7 +313,8 @@ class ReverseMode(Adjoints, SavedValues):
             last = placed[-1]  # the put, or the branch around it
             tape, place, value = put.value.args
             if not (
-                isinstance(value, gast.Name) and value.id not in changed_later[position[id(last)]]
+                isinstance(value, gast.Name)
+                and last_changed.get(value.id, -1) <= position[id(last)]
             ):
                 saved = self.value_name()
                 kept.append((id(last), located(assign(saved, value), put)))

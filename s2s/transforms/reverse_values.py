@@ -106,12 +106,22 @@ class SavedValues:
         """Operands of ``name``'s definition that nothing changed between it and here."""
         stmts, here = self.position[-1]
         definition = self.defs.single_stmts[name]
-        for d, stmt in enumerate(stmts[:here]):
-            if stmt is definition:
-                between = stmts[d + 1 : here + 1 if after else here]
-                changed = set().union(*(self.changed(s) for s in between)) if between else set()
-                return set(_operand_names(definition.value)) - changed
-        return set()
+        d = self.place_in_block(stmts, definition)
+        if d is None or d >= here:
+            return set()
+        unchanged = set(_operand_names(definition.value))
+        for stmt in stmts[d + 1 : here + 1 if after else here]:
+            if not unchanged:
+                break
+            unchanged -= self.changed(stmt)
+        return unchanged
+
+    def place_in_block(self, stmts: list[gast.stmt], stmt: gast.stmt) -> int | None:
+        """Where ``stmt`` is in the block ``stmts`` of the function (None if it is not)."""
+        places = self.block_places.get(id(stmts))
+        if places is None or places[0] is not stmts:  # (the list is kept: its id stays its own)
+            places = self.block_places[id(stmts)] = (stmts, {id(s): k for k, s in enumerate(stmts)})
+        return places[1].get(id(stmt))
 
     @contextlib.contextmanager
     def uncopied(self):
@@ -221,8 +231,9 @@ class SavedValues:
         definition = self.defs.single_stmts.get(name)
         if depth > 3 or definition is None or not pure(definition.value):
             return False
-        above = stmts[:here] if before is None else stmts[:before]
-        at = next((k for k, stmt in enumerate(above) if stmt is definition), None)
+        at = self.place_in_block(stmts, definition)
+        if at is not None and at >= (here if before is None else before):
+            at = None
         return at is not None and all(
             self.same_along(operand, loop, at, depth + 1)
             for operand in _operand_names(definition.value)
