@@ -55,3 +55,27 @@ def allocates(x):
     tmp = np.zeros(3)
     tmp[0] = x
     return tmp[0] * 2.0
+
+
+def scales_row(row, w):
+    scaled = row * w  # a new array: not on the GPU
+    return scaled[0] + scaled[-1]
+
+
+def sine_of_row(row):
+    return np.sin(row)[0]
+
+
+def scale(v, w):
+    return v * w
+
+
+def scales_row_in_helper(row, w):
+    return scale(row, w)[0] + scale(row[0], w)
+
+
+def row_reductions_and_elements(row, w):
+    total = np.sum(row) + max(row)
+    for j in range(row.shape[0]):
+        total += np.maximum(row[j], w) * scale(row[j], w)
+    return total

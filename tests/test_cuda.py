@@ -2,7 +2,18 @@
 
 import numpy as np
 import pytest
-from cuda_cases import allocates, looped, reads_row, square, two_outputs, with_helpers
+from cuda_cases import (
+    allocates,
+    looped,
+    reads_row,
+    row_reductions_and_elements,
+    scales_row,
+    scales_row_in_helper,
+    sine_of_row,
+    square,
+    two_outputs,
+    with_helpers,
+)
 
 import s2s
 
@@ -127,6 +138,34 @@ def test_allocation_in_the_body_is_rejected():
     with pytest.raises(s2s.S2SError, match="np.zeros") as info:
         gpu(allocates)(X)
     assert info.value.location.filename.endswith("cuda_cases.py")
+
+
+ROWS = np.linspace(0.1, 2.0, 24).reshape(6, 4)
+
+
+@pytest.mark.parametrize(
+    "fn, construct, line",
+    [
+        (scales_row, r"array arithmetic \(`\*` on arrays\)", "scaled = row * w"),
+        (sine_of_row, "`sin` of an array", "return np.sin(row)[0]"),
+        (scales_row_in_helper, r"array arithmetic \(`\*` on arrays\)", "return v * w"),
+    ],
+)
+def test_arithmetic_on_a_row_is_rejected_with_its_line(fn, construct, line):
+    args = (ROWS,) if fn is sine_of_row else (ROWS, 2.0)
+    with pytest.raises(s2s.S2SError, match=construct + " cannot run on the GPU") as info:
+        gpu(fn, (0, None)[: len(args)])(*args)
+    location = info.value.location
+    assert location.filename.endswith("cuda_cases.py")
+    assert line in location.render()
+
+
+def test_rows_read_element_by_element_and_reduced_run():
+    axes = (0, None)
+    np.testing.assert_allclose(
+        gpu(row_reductions_and_elements, axes)(ROWS, 0.5),
+        cpu(row_reductions_and_elements, axes)(ROWS, 0.5),
+    )
 
 
 def test_only_batched_functions_compile_for_cuda():

@@ -23,7 +23,7 @@ from numba.np import numpy_support
 from ..compile import generate
 from ..errors import BatchingError, S2SError
 from ..program import Program
-from ..transforms.device import device_program
+from ..transforms.device import check_element_arrays, device_program
 from ..transforms.kernel import kernel_program
 from ..transforms.outputs import leaf_paths, output_structure
 
@@ -110,6 +110,7 @@ class CudaFunction:
         """Shape and dtype of each output leaf for one element, per argument signature."""
         key = tuple(_signature(a, axis) for a, axis in zip(args, self.in_axes))
         if key not in self._layouts:
+            check_element_arrays(self.element, [len(shape) for _, _, shape in key])
             host = generate(self.element).compile()  # Numba's types, as in the kernel
             elements = [_host_element(cuda, a, axis) for a, axis in zip(args, self.in_axes)]
             first = host(*elements)

@@ -3,7 +3,8 @@
 A GPU thread has no growing lists and no heap, so the reverse sweep's tapes cannot run there.
 On the GPU, gradients are computed in forward mode instead, one pass per differentiated
 scalar argument (cheap: per-element functions have few inputs), and Hessians in forward mode
-over forward mode. What cannot run in a thread (allocating arrays, lists) is rejected by name.
+over forward mode. What cannot run in a thread (allocating arrays, lists) is rejected by name,
+and so, once the arguments' ranks are known, is arithmetic on arrays.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import gast
 
 from .. import pipeline
 from ..analysis.activity import call_name
+from ..analysis.ranks import array_operations
 from ..errors import S2SError
 from ..gastutil import dotted, placed_at, walk
 from ..program import Program, Unit
@@ -132,6 +134,21 @@ def forward_gradient(
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **jvp.units}
     return Program(name, units, dict(jvp.bindings), dict(jvp.custom_vjps))
+
+
+def check_element_arrays(program: Program, arg_ranks: list[int]) -> None:
+    """Reject arithmetic on arrays (a row of a batched matrix, ``x * x``), which makes a new
+    array, when the entry's arguments have the ranks ``arg_ranks`` (known at the first call)."""
+    found = array_operations(program, arg_ranks)
+    if found:
+        first = found[0]
+        raise S2SError(
+            f"{first.what} cannot run on the GPU: it makes a new array, and each GPU thread "
+            "runs one batch element without allocating memory",
+            first.unit.parsed.location(first.node),
+            hint="loop over the elements (`for j in range(x.shape[0]): ... x[j] ...`), "
+            "or use target='cpu'",
+        )
 
 
 def check_device(program: Program) -> None:
