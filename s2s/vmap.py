@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numba
 import numpy as np
 
 from .ad import Transformed, normalized_program
@@ -79,11 +80,18 @@ class _Batched(Transformed):
     def __call__(self, *args):
         size = self.batch_size(args)
         try:
-            if self._mode is None and self._jit and size >= PARALLEL_THRESHOLD:
+            if self._mode is None and self._jit and self._runs_in_parallel(size):
                 return self.parallel_function(*args)
             return self.function(*args)
         except Exception as exc:
             raise self.annotated(exc) from None
+
+    @staticmethod
+    def _runs_in_parallel(size: int) -> bool:
+        """Whether ``parallel=None`` runs a batch of ``size`` in parallel: a large one, when
+        Numba has more than one thread (with one, a parallel loop is a plain one that costs
+        more: its body cannot be the element function's, see ``transforms/batch.py``)."""
+        return size >= PARALLEL_THRESHOLD and numba.get_num_threads() > 1
 
     def batch_size(self, args: tuple) -> int:
         """The batch size of a call with ``args``, once they are checked against in_axes."""
@@ -136,7 +144,7 @@ def vmap(
     ``None`` per argument; ``None`` broadcasts the argument to every element). ``out_axes``:
     where the batch axis goes in each output. Unlike a tracing ``vmap``, each element may take
     its own branch and loop a different number of times. ``parallel``: run the batch loop on
-    all cores (``None``: when the batch is large enough).
+    all cores (``None``: when the batch is large enough and Numba has more than one thread).
 
     >>> import numpy as np, s2s
     >>> def steps(x):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.codegen.printer import program_source
 from s2s.runtime import destinations
 from s2s.runtime.batching import borrowed
 
@@ -117,9 +118,13 @@ def _rng():
 
 # -- what is built in place ---------------------------------------------------------------------
 def test_per_example_gradients_are_built_in_their_rows():
-    source = s2s.show(s2s.vmap(s2s.grad(logistic), in_axes=(None, 0, 0)))
-    assert "def logistic_grad_into(" in source
-    assert "_s2s.matmul_adjoint_a_into(bw, " in source
+    batched = s2s.vmap(s2s.grad(logistic), in_axes=(None, 0, 0))
+    source = s2s.show(batched)  # the batch loop has the element function's body
+    loops = source.split("for _b in range(1, _n):")  # rows fit; else the plain function
+    loop = loops[1]
+    assert "_s2s.matmul_adjoint_a_into(bw, " in loop and "logistic_grad_into" not in source
+    parallel = program_source(batched._batched_program(True))  # calls it, in a parallel loop
+    assert "def logistic_grad_into(" in parallel
     rng = _rng()
     w, X, Y = rng.normal(size=5), rng.normal(size=(9, 5)), np.sign(rng.normal(size=9))
     for jit in (True, False):

@@ -9,6 +9,7 @@ takes seconds."""
 import math
 import warnings
 
+import numba
 import numpy as np
 import pytest
 from numba.core.errors import NumbaPerformanceWarning
@@ -248,6 +249,22 @@ def test_parallel_settings_give_equal_results():
     for p in (True, None):
         np.testing.assert_array_equal(results[p][0], results[False][0])
         np.testing.assert_array_equal(results[p][1], results[False][1])
+
+
+def test_one_thread_runs_large_batches_in_the_plain_loop():
+    a = np.linspace(0.5, 1e6, 2048)
+    batched = s2s.vmap(newton_sqrt)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        got = batched(a)
+    finally:
+        numba.set_num_threads(threads)
+    assert "_parallel_compiled" not in batched.__dict__  # (the parallel version never built)
+    np.testing.assert_array_equal(got[0], s2s.vmap(newton_sqrt, parallel=False)(a)[0])
+    if threads > 1:
+        batched(a)
+        assert "_parallel_compiled" in batched.__dict__
 
 
 # -- errors -------------------------------------------------------------------------------------

@@ -13,11 +13,13 @@ import dataclasses
 
 import gast
 
+from ..analysis.activity import call_name
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import placed_at
+from ..gastutil import placed_at, walk
 from ..program import Program, Unit
 from .destination import Into, into_function
+from .inline import inlined
 from .outputs import Structure, index_source, leaf_paths, output_structure, rebuild
 
 PARALLEL_THRESHOLD = 1024  # batch size from which `vmap(parallel=None)` runs in parallel
@@ -54,9 +56,24 @@ def batch_program(program: Program, batching: Batching) -> Program:
     tree = gast.parse(source).body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
-    if into is not None:
+    if into is not None and not batching.parallel:
+        _inline(tree, into.tree)
+    elif into is not None:
+        # Not into a parallel loop: Numba's parallel passes drop a write into an array that no
+        # later statement reads, not knowing the row `_s2s.borrowed` hands back is a view of
+        # an output (`second[n] = total` was lost: tests/test_destination.py, in parallel).
         units[into.tree.name] = Unit(entry.parsed, into.tree)
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
+
+
+def _inline(tree: gast.FunctionDef, callee: gast.FunctionDef) -> None:
+    """The batch loop with the body of ``callee`` in place of the call to it."""
+    for node in walk(tree):
+        if isinstance(node, gast.For):
+            for k, stmt in enumerate(node.body):
+                if isinstance(stmt, gast.Expr) and call_name(stmt.value) == callee.name:
+                    node.body[k : k + 1] = inlined(stmt.value, callee, tree)
+                    return
 
 
 _SIZES_DISAGREE = "'vmap: the batched arguments have different batch sizes'"
