@@ -148,9 +148,9 @@ def _share_into(row, share) -> bool:
 
 
 @register_jitable
-def _scaled_into(row, g, v):
-    """``row = g * v``: a number times a vector."""
-    for i in range(v.shape[0]):
+def _scaled_into(row, g, v, n):
+    """``row = g * v``: a number times a vector, both of length ``n``."""
+    for i in range(n):
         row[i] = g * v[i]
 
 
@@ -194,17 +194,22 @@ def _product_into_nb(fresh, of_a: bool):
 
 # Each of these is an overload's implementation itself: a lambda that reorders the arguments
 # of one shared function adds a call Numba does not inline (per-example gradients: 80 -> 100 us).
+# The lengths are compared as one number `n`, the loop's bound: compared as shapes, with the
+# loop running to `b.shape[0]`, Numba's code for the row took 20 ns more per call (per-example
+# gradients, 1024 rows of 100: 69 -> 50 us, the batch loop holding the element function).
 def _scaled_a(row, g, a, b):
-    if row.shape != a.shape or b.shape != a.shape:
+    n = a.shape[0]
+    if row.shape[0] != n or b.shape[0] != n:
         return False
-    _scaled_into(row, g, b)
+    _scaled_into(row, g, b, n)
     return True
 
 
 def _scaled_b(row, g, a, b):
-    if row.shape != b.shape or a.shape != b.shape:
+    n = b.shape[0]
+    if row.shape[0] != n or a.shape[0] != n:
         return False
-    _scaled_into(row, g, a)
+    _scaled_into(row, g, a, n)
     return True
 
 
