@@ -76,9 +76,11 @@ examples:
 CACHE_DESCRIPTION = """\
 Generated modules and what Numba compiles from them are kept in the cache directory
 ($S2S_CACHE_DIR, default ~/.cache/s2s), so that a new process loads compiled code instead of
-compiling again. Every change to a function's source adds files; 'clear' removes them (all,
-or with --older-than those no program has loaded for that many days). Numba's own cache, when
-NUMBA_CACHE_DIR moves it elsewhere, is not touched.
+compiling again; so is the compiled code of the runtime's helpers (a folder runtime-<hash>
+per version of s2s), so that a new function compiles only itself. Every change to a
+function's source adds files; 'clear' removes them (all, or with --older-than those no
+program has loaded for that many days). Numba's own cache, when NUMBA_CACHE_DIR moves it
+elsewhere, is not touched.
 
 examples:
   s2s cache
@@ -270,22 +272,29 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_cache(args: argparse.Namespace) -> int:
+    from .cachedir import cache_dir
     from .codegen import cache
-    from .codegen.loader import cache_dir
 
     root = cache_dir()
     if args.action == "clear":
-        removed, freed = cache.clear(root, args.older_than)
-        print(f"removed {removed} generated module(s) from {root}, {cache.human_size(freed)}")
+        done = cache.clear(root, args.older_than)
+        print(
+            f"removed {done.modules} generated module(s) and {done.runtime_folders} folder(s) of "
+            f"compiled runtime helpers from {root}, {cache.human_size(done.freed)}"
+        )
         return EXIT_OK
     if args.older_than is not None:
         raise CLIError("--older-than goes with 'clear'")
     modules, leftovers = cache.entries(root)
+    folders = cache.runtime_folders(root)
     size = sum(e.size for e in modules) + sum(map(cache.file_size, leftovers))
     print(f"cache directory: {root}")
     print(f"generated modules: {len(modules)}, with their compiled code {cache.human_size(size)}")
-    if modules:
-        days = (time.time() - min(e.last_used for e in modules)) / 86400.0
+    helpers = cache.human_size(sum(map(cache.folder_size, folders)))
+    print(f"compiled runtime helpers: {len(folders)} version(s) of the runtime, {helpers}")
+    used = [e.last_used for e in modules] + [cache.last_used(f) for f in folders]
+    if used:
+        days = (time.time() - min(used)) / 86400.0
         print(f"least recently used: {days:.1f} days ago")
     return EXIT_OK
 

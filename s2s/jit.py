@@ -51,6 +51,10 @@ def jit(
 
     Returns the Numba dispatcher itself, so calls cost what a Numba call costs.
 
+    ``cache=True`` keeps the compiled code in the cache directory (``$S2S_CACHE_DIR``) for the
+    next process. The runtime helpers that generated code calls are kept there whatever
+    ``cache`` says, so that a new function compiles only itself.
+
     ``target="cuda"`` compiles a batched function, ``s2s.jit(s2s.vmap(f), target="cuda")``,
     to a CUDA kernel that runs each batch element in a GPU thread (``threads_per_block`` per
     block; threads stride through batches larger than a few device-fulls);

@@ -50,11 +50,13 @@ def test_info_counts_the_modules_and_their_compiled_files(root, capsys):
     assert cli.main(["cache"]) == 0
     out = capsys.readouterr().out
     assert str(root) in out and "generated modules: 1," in out
+    assert "compiled runtime helpers: 1 version(s) of the runtime" in out
 
 
 def test_clear_removes_only_s2s_files(root, capsys):
     assert cli.main(["cache", "clear"]) == 0
-    assert "removed 1 generated module(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "removed 1 generated module(s) and 1 folder(s) of compiled runtime helpers" in out
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert left == ["__pycache__/other.cpython-311.pyc", "notes.txt"]
 
@@ -67,6 +69,16 @@ def test_clear_older_than_keeps_what_was_loaded_recently(root):
     os.utime(module.module, (old, old))
     assert cache.clear(root, older_than_days=1.0)[0] == 1
     assert not any(f.exists() for f in module.files)
+
+
+def test_clear_older_than_keeps_runtime_helpers_in_use(root):
+    (folder,) = cache.runtime_folders(root)
+    assert any(folder.glob("*.nbi"))  # Numba's index of a helper the other process compiled
+    assert cache.clear(root, older_than_days=1.0).runtime_folders == 0
+    old = time.time() - 3 * 86400
+    os.utime(folder, (old, old))
+    assert cache.clear(root, older_than_days=1.0).runtime_folders == 1
+    assert not folder.exists()
 
 
 def test_loading_a_module_marks_it_used(root):

@@ -8,31 +8,20 @@ loads from the same file, which is what lets Numba's on-disk cache find its comp
 from __future__ import annotations
 
 import ast
-import functools
 import hashlib
 import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
 
+from ..cachedir import cache_dir
 from ..errors import SourceLocation
 from ..program import Program
+from ..runtime._cache import runtime_fingerprint
 from .printer import printed_tree
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("S2S_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "s2s")
-    path = Path(root)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        path = Path(tempfile.gettempdir()) / "s2s-cache"
-        path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _fingerprint(value: Any) -> bytes:
@@ -40,17 +29,6 @@ def _fingerprint(value: Any) -> bytes:
         return pickle.dumps(value, protocol=4)
     except Exception:
         return repr(value).encode()
-
-
-@functools.lru_cache(maxsize=1)
-def runtime_fingerprint() -> bytes:
-    """A hash of s2s's runtime helpers: compiled code cached with other helpers is stale."""
-    root = Path(__file__).resolve().parent.parent / "runtime"
-    digest = hashlib.sha256()
-    for path in sorted(root.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.digest()
 
 
 def module_name(source: str, constants: dict[str, Any], stem: str) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
+
+from ._cache import overload, register_jitable
 
 
 # -- type tests, in Python and at Numba typing time -----------------------------------------

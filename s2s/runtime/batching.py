@@ -10,8 +10,9 @@ import numba
 import numpy as np
 from numba import types
 from numba.core import cgutils
-from numba.extending import intrinsic, overload, register_jitable
+from numba.extending import intrinsic
 
+from ._cache import overload, register_jitable
 from ._common import _is_array
 
 __all__ = [

@@ -8,8 +8,9 @@ import operator
 
 import numpy as np
 from numba import types
-from numba.extending import intrinsic, overload, register_jitable
+from numba.extending import intrinsic
 
+from ._cache import overload, register_jitable
 from ._common import _is_array
 
 __all__ = [

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
 
+from ._cache import overload, register_jitable
 from ._common import _is_array, _nb_array, _nb_scalar
 from .batching import copy_into
 from .core import fill_zeros

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba.extending import overload, register_jitable
 
+from ._cache import overload, register_jitable
 from ._common import _SHAPE_OF, _f64, _is_array, _item, _nb_array, _nb_none, _nb_scalar
 
 __all__ = [

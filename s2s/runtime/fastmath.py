@@ -27,7 +27,8 @@ import math
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
+
+from ._cache import overload, register_jitable
 
 __all__ = ["exp", "tanh"]
 

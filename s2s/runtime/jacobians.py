@@ -7,8 +7,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
 
+from ._cache import overload, register_jitable
 from ._common import _is_array
 from .batching import copy_into
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
 
+from ._cache import overload, register_jitable
 from ._common import _f64, _flat, _is_array, _nb_array, _nb_f64, _nb_scalar
 from .core import accumulate_into
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
 
 from . import sums
+from ._cache import overload, register_jitable
 from ._common import (
     _flat,
     _is_array,

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
-from numba.extending import overload, register_jitable
 
+from ._cache import overload, register_jitable
 from ._common import _SHAPE_OF, _nb_none, _norm_axis, _split3
 
 __all__ = ["sum"]
