@@ -11,9 +11,10 @@ this file says how to read the table.
 For every workload and implementation: the time per call of the compiled function and of its
 derivative (best of repeats, all in this process), their ratio, the derivative's time relative
 to s2s's, s2s's transformation time, the first call in a fresh process (transformation and
-compilation, empty caches) and the first call in another fresh process whose on-disk caches the
-previous one filled (warm start). Every implementation's results are checked against the
-others' before anything is timed.
+compilation, empty caches), the first call in another fresh process whose on-disk caches the
+previous one filled (warm start), and for s2s the first call of a function not compiled
+before, its runtime helpers compiled by an earlier process (new function). Every
+implementation's results are checked against the others' before anything is timed.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Row:
     generated_lines: int | None = None
     first: float | None = None
     warm: float | None = None
+    new: float | None = None  # s2s: a new function, the runtime's helpers in the cache
     status: str = "ok"  # "ok", or why there are no numbers
     note: str = ""
 
@@ -141,6 +143,13 @@ def cache_env(kind: str, root: Path, shared_numba: Path) -> dict[str, str]:
     return {}
 
 
+def new_function_env(env: dict[str, str], root: Path) -> dict[str, str]:
+    """s2s's environment with Numba's cache of the generated code empty again: the derivative
+    is compiled as a function never seen before would be, while the runtime's helpers come from
+    the cache directory the earlier processes filled."""
+    return {**env, "NUMBA_CACHE_DIR": str(root / "numba-new")}
+
+
 # ---------------------------------------------------------------------------------------------
 # One workload, all implementations, in this process
 
@@ -190,7 +199,12 @@ def run_workload(name: str, quick: bool, root: Path, shared_numba: Path, log) ->
             row.first = first_call(name, index, env)
             if not quick:
                 row.warm = min(first_call(name, index, env) for _ in range(2))
-            log(f"  {impl.name:32s} first call {fmt(row.first):>9s}, warm start {cell(row.warm)}")
+            if not quick and impl.kind == "s2s":
+                row.new = first_call(name, index, new_function_env(env, root / name / str(index)))
+            log(
+                f"  {impl.name:32s} first call {fmt(row.first):>9s}, warm start {cell(row.warm)}"
+                + (f", new function {cell(row.new)}" if row.new is not None else "")
+            )
         except Exception as exc:  # noqa: BLE001  (reported in the table)
             row.note = f"fresh-process first call failed: {short(exc)}"
             log(f"  {impl.name:32s} {row.note}")
@@ -320,8 +334,8 @@ def cell(seconds: float | None) -> str:
 def table(rows: list[Row]) -> list[str]:
     lines = [
         "| workload | implementation | function | derivative | deriv. / function "
-        "| derivative vs s2s | s2s transform | first call | warm start |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| derivative vs s2s | s2s transform | first call | warm start | new function |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     notes = []
     reference: dict[str, float] = {}
@@ -334,7 +348,8 @@ def table(rows: list[Row]) -> list[str]:
             notes.append(f"{row.workload} / {row.impl}: {row.status}")
             lines.append(
                 f"| {row.workload} | {row.impl} | {row.status.split(':')[0]} "
-                f"[{len(notes)}] | | | | | {cell(row.first)} | {cell(row.warm)} |"
+                f"[{len(notes)}] | | | | | {cell(row.first)} | {cell(row.warm)} | "
+                f"{cell(row.new)} |"
             )
             continue
         mark = ""
@@ -346,7 +361,7 @@ def table(rows: list[Row]) -> list[str]:
         lines.append(
             f"| {row.workload} | {row.impl}{mark} | {cell(row.function)} | "
             f"{cell(row.gradient)} | {ratio} | {versus} | {cell(row.transform)} | "
-            f"{cell(row.first)} | {cell(row.warm)} |"
+            f"{cell(row.first)} | {cell(row.warm)} | {cell(row.new)} |"
         )
     if notes:
         lines.append("")
@@ -396,7 +411,9 @@ def write_markdown(path: Path, rows, imports, workloads, quick, elapsed) -> str:
         "its time over the same implementation's function; *derivative vs s2s*: its time over "
         "s2s's (above 1: s2s is faster); *first call*: transformation, compilation and one call "
         "in a fresh process with empty caches; *warm start*: the same in another fresh process "
-        "reusing the on-disk caches the first one filled (best of 2)"
+        "reusing the on-disk caches the first one filled (best of 2); *new function*: for s2s, "
+        "the first call in a third process where only the runtime's compiled helpers are "
+        "cached, as for a function s2s has not compiled before"
         + (" (not measured with --quick)." if quick else "."),
         "",
         *table(rows),
