@@ -81,6 +81,37 @@ def test_negated_adjoints_stay_where_a_read_cannot_take_them(reads, kept):
     assert "b_t3 = -b_t1" in text and kept in text
 
 
+def test_copies_fold_into_every_read():
+    assert body(
+        """
+        def f(b_t1, bx, by, x, y):
+            b_t2 = b_t1
+            bx = bx + b_t2 * y
+            by = by + b_t2 * x
+            _s2s.scatter_add(bx, 0, b_t2)
+            return bx, by
+        """
+    ) == [
+        "bx = bx + b_t1 * y",
+        "by = by + b_t1 * x",
+        "_s2s.scatter_add(bx, 0, b_t1)",
+        "return bx, by",
+    ]
+
+
+def test_a_copy_stays_where_its_name_changes_before_a_read():
+    text = fold(
+        """
+        def f(bx, y):
+            b_t2 = bx
+            by = b_t2 * y
+            bx = _s2s.zeros_like(bx)
+            return by + b_t2
+        """
+    )
+    assert "b_t2 = bx" in text and "return by + b_t2" in text and "by = bx * y" in text
+
+
 @pytest.mark.parametrize(
     "between",
     [

@@ -16,7 +16,9 @@ value must be free of effects itself (NumPy, ``math`` and s2s's pure helpers; no
 A negated adjoint read several times (``b_t3 = -b_t1``, where the sum rule hands ``-g`` to an
 operand whose own rule reads its adjoint twice) folds into every read when each is an operand of
 arithmetic: ``-b_t1 * z`` costs nothing over ``b_t3 * z`` inside a fused expression, while
-``b_t3`` on a line of its own is a pass over an array and an allocation.
+``b_t3`` on a line of its own is a pass over an array and an allocation. So does a temporary
+that copies a name (``b_t3 = b_t1``: a sum hands its adjoint to both operands), wherever it is
+read: one name fewer to follow, for the reader and for Numba.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     loads: Counter = Counter()
     stores: Counter = Counter()
     negations = set()  # adjoint temporaries assigned `-name`
+    copies = set()  # temporaries assigned another name
     in_arithmetic: Counter = Counter()  # reads as an operand of arithmetic, by name
     for node in walk(fn):
         kind = type(node)
@@ -67,8 +70,11 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
         elif kind is gast.UnaryOp:
             if type(node.operand) is gast.Name:
                 in_arithmetic[node.operand.id] += 1
-        elif kind is gast.Assign and _negates_a_name(node):
-            negations.add(node.targets[0].id)
+        elif kind is gast.Assign:
+            if _negates_a_name(node):
+                negations.add(node.targets[0].id)
+            elif _copies_a_name(node):
+                copies.add(node.targets[0].id)
     foldable = {name: 1 for name, n in stores.items() if n == 1 and loads[name] == 1}
     # Negated adjoints read more than once, every read an operand of arithmetic.
     foldable.update(
@@ -76,6 +82,8 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
         for name in negations
         if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
     )
+    # Copies read more than once (`b_t3 = b_t1`, a sum's adjoint handed to both operands).
+    foldable.update((name, loads[name]) for name in copies if stores[name] == 1 and loads[name] > 1)
     if not foldable:
         return fn
     body = _block(fn.body, foldable)
@@ -92,6 +100,14 @@ def _negates_a_name(stmt: gast.Assign) -> bool:
         and target.id.startswith("b_t")
         and is_negation(value)
         and isinstance(value.operand, gast.Name)
+    )
+
+
+def _copies_a_name(stmt: gast.Assign) -> bool:
+    """``_tN = name``, ``b_tN = name``."""
+    target = stmt.targets[0]
+    return (
+        type(target) is gast.Name and _TEMPORARY.match(target.id) and type(stmt.value) is gast.Name
     )
 
 
