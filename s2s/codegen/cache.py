@@ -70,6 +70,8 @@ def folder_size(folder: Path) -> int:
 
 
 class Cleared(NamedTuple):
+    """What ``clear`` removed: generated modules, runtime folders, and the bytes they took."""
+
     modules: int
     runtime_folders: int
     freed: int
