@@ -109,7 +109,25 @@ def test_a_copy_stays_where_its_name_changes_before_a_read():
             return by + b_t2
         """
     )
-    assert "b_t2 = bx" in text and "return by + b_t2" in text and "by = bx * y" in text
+    assert "b_t2 = bx" in text and "return by + b_t2" in text and "by = b_t2 * y" in text
+
+
+def test_a_copy_folds_into_all_its_reads_or_none():
+    assert body(
+        """
+        def f(bloss, bd, x, y):
+            b_t12 = bloss
+            bd = _s2s.accumulate_into(bd, b_t12 * x)
+            bd = _s2s.accumulate_into(bd, b_t12 * y)
+            _t1 = x * 2.0
+            return bd, _t1 + y
+        """
+    ) == [
+        "b_t12 = bloss",
+        "bd = _s2s.accumulate_into(bd, b_t12 * x)",
+        "bd = _s2s.accumulate_into(bd, b_t12 * y)",
+        "return bd, x * 2.0 + y",
+    ]
 
 
 @pytest.mark.parametrize(

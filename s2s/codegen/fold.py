@@ -82,11 +82,17 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
         for name in negations
         if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
     )
-    # Copies read more than once (`b_t3 = b_t1`, a sum's adjoint handed to both operands).
-    foldable.update((name, loads[name]) for name in copies if stores[name] == 1 and loads[name] > 1)
+    # Copies read more than once (`b_t3 = b_t1`, a sum's adjoint handed to both operands), into
+    # all their reads or none: `b_t1` in one line and `b_t3` in the next reads as two values.
+    copies = {name for name in copies if stores[name] == 1 and loads[name] > 1}
+    foldable.update((name, loads[name]) for name in copies)
     if not foldable:
         return fn
-    body = _block(fn.body, foldable)
+    partly = _Partly(copies)
+    body = _block(fn.body, foldable, partly)
+    if partly.names:  # fold again without them: the other folds come out the same
+        foldable = {name: n for name, n in foldable.items() if name not in partly.names}
+        body = _block(fn.body, foldable, _Partly(set()))
     return gast.FunctionDef(
         fn.name, fn.args, body, fn.decorator_list, fn.returns, fn.type_comment, []
     )
@@ -114,7 +120,21 @@ def _copies_a_name(stmt: gast.Assign) -> bool:
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
-def _block(stmts: list[gast.stmt], foldable: dict[str, int]) -> list[gast.stmt]:
+class _Partly:
+    """The ``copies`` whose fold stopped after some of their reads, but not all."""
+
+    def __init__(self, copies: set[str]):
+        self.copies = copies
+        self.names: set[str] = set()
+
+    def dropped(self, pending: dict, names, foldable: dict[str, int]) -> None:
+        for name in names:
+            if name in self.copies and pending[name][3] < foldable[name]:
+                self.names.add(name)
+            del pending[name]
+
+
+def _block(stmts: list[gast.stmt], foldable: dict[str, int], partly: _Partly) -> list[gast.stmt]:
     """``stmts`` with the ``foldable`` temporaries (name -> reads) folded into their reads."""
     out: list[gast.stmt | None] = []
     # name -> (out index, value, names it reads, reads of it still to come)
@@ -128,12 +148,12 @@ def _block(stmts: list[gast.stmt], foldable: dict[str, int]) -> list[gast.stmt]:
         if pending:
             changed = _changes(stmt, value)
             if changed is None:
-                pending.clear()
+                partly.dropped(pending, list(pending), foldable)
             else:
-                for name in [n for n, (_, _, reads, _) in pending.items() if reads & changed]:
-                    del pending[name]
+                stale = [n for n, (_, _, reads, _) in pending.items() if reads & changed]
+                partly.dropped(pending, stale, foldable)
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            stmt = _with_bodies(stmt, foldable)
+            stmt = _with_bodies(stmt, foldable, partly)
         if folds:
             pure, calls, reads = value
             # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
@@ -141,6 +161,7 @@ def _block(stmts: list[gast.stmt], foldable: dict[str, int]) -> list[gast.stmt]:
             if pure and (target.id.startswith("_t") or not calls):
                 pending[target.id] = (len(out), stmt.value, reads, foldable[target.id])
         out.append(stmt)
+    partly.dropped(pending, list(pending), foldable)  # reads left outside this block
     return [s for s in out if s is not None]
 
 
@@ -225,9 +246,9 @@ def _walk_values(value):
         yield from walk(value)
 
 
-def _with_bodies(stmt: gast.stmt, foldable: dict[str, int]) -> gast.stmt:
+def _with_bodies(stmt: gast.stmt, foldable: dict[str, int], partly: _Partly) -> gast.stmt:
     def change(field: str, value):
-        return _block(value, foldable) if field in ("body", "orelse") else value
+        return _block(value, foldable, partly) if field in ("body", "orelse") else value
 
     return rebuilt(stmt, change)
 
