@@ -55,3 +55,12 @@ def test_bounds_computed_inside_a_loop_from_what_it_never_changes_keep_the_nest_
     source = s2s.show(s2s.grad(control.same_along_outer_loop))
     assert ".append(" not in source
     assert tape_dimensions(control.same_along_outer_loop) == [1]
+
+
+def test_a_place_in_a_nest_is_an_unsigned_index():
+    # Signed, `t * _n5 + j` is checked for a negative value on every read of the inner loop.
+    source = s2s.show(s2s.grad(control.matvec_recurrence))
+    places = re.findall(r"_tape\d+\[([^\]]*)\]", source)
+    compound = [p for p in places if "*" in p]
+    assert compound and all(re.fullmatch(r"np\.uint64\(.*\)", p) for p in compound)
+    assert all("uint64" not in p for p in places if "*" not in p)  # a loop's own counter

@@ -158,7 +158,8 @@ class SavedValues:
                 loop["used"] = True
             along = nest if after else [loop for loop in nest if not self.same_along(name, loop)]
             only_first = tuple(loop["counter"] for loop in nest if loop not in along)
-            put = gast.Expr(call("_s2s.tape_put", load(tape), _place(along, "counter"), value))
+            place = _unsigned(_place(along, "counter"))
+            put = gast.Expr(call("_s2s.tape_put", load(tape), place, value))
             like = self.type_proxy(name, nest[-1])
             if like is not None:
                 # Allocated before the innermost loop: a tape allocated inside it is a
@@ -177,7 +178,7 @@ class SavedValues:
                     placed = on_first(only_first, [first, put])
             where += placed
             nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
-            read = gast.Subscript(load(tape), _place(along, "reverse"), gast.Load())
+            read = gast.Subscript(load(tape), _unsigned(_place(along, "reverse")), gast.Load())
             site.restore.append(assign(saved, read))
             return load(saved)
         tape = self.namer.numbered("_tape")
@@ -302,6 +303,17 @@ def _place(nest: list[dict], counter: str) -> gast.AST:
             gast.BinOp(place, gast.Mult(), load(loop["trips"])), gast.Add(), load(loop[counter])
         )
     return place
+
+
+def _unsigned(place: gast.AST) -> gast.AST:
+    """``np.uint64(i * n2 + j)``: a place in a nest is never negative, and an unsigned index
+    tells Numba so. A signed one is checked for a negative value on every read, a branch that
+    kept the loop RNN's inner reverse loops from vectorising (its gradient: 185 -> 154 us). A
+    loop's own counter stays as it is: unsigned, it made no workload faster (the ODE, the loop
+    mixture, the pendulum, the Hessian)."""
+    if isinstance(place, gast.Name):
+        return place
+    return call("np.uint64", place)
 
 
 def _first(nest: list[dict]) -> gast.AST:
