@@ -1,11 +1,18 @@
 """The cache directory: generated modules, and the code Numba compiles from them and from the
-runtime's helpers (``$S2S_CACHE_DIR``, default ``~/.cache/s2s``)."""
+runtime's helpers (``$S2S_CACHE_DIR``, default ``~/.cache/s2s``).
+
+Nothing here imports the runtime: its fingerprint is a hash of its files.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+RUNTIME = Path(__file__).resolve().parent / "runtime"
 
 
 def cache_dir() -> Path:
@@ -18,3 +25,18 @@ def cache_dir() -> Path:
         path = Path(tempfile.gettempdir()) / "s2s-cache"
         path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@functools.lru_cache(maxsize=1)
+def runtime_fingerprint() -> bytes:
+    """A hash of the runtime's source: compiled code cached with other helpers is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(RUNTIME.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def runtime_folder(root: Path) -> Path:
+    """Where the helpers of this version of the runtime keep their compiled code."""
+    return root / f"runtime-{runtime_fingerprint().hex()[:16]}"

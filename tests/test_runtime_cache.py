@@ -11,6 +11,7 @@ import numpy as np
 from numba.core import bytecode
 
 import s2s
+from s2s import cachedir
 from s2s.runtime import _cache
 
 # Compiles a gradient whose helpers are arrays' (`accumulate_into`, `unbroadcast`, a product's
@@ -21,14 +22,13 @@ PROGRAM = textwrap.dedent(
     import numpy as np
     from numba.core import event
     import s2s
-
-    RUNTIME = os.path.dirname(s2s.runtime.__file__)
+    from s2s.cachedir import RUNTIME
     compiled = []
 
     class Count(event.Listener):
         def on_start(self, ev):
             code = getattr(ev.data["dispatcher"].py_func, "__code__", None)
-            if code is not None and os.path.dirname(code.co_filename) == RUNTIME:
+            if code is not None and os.path.dirname(code.co_filename) == str(RUNTIME):
                 compiled.append(code.co_name)
 
         def on_end(self, ev):
@@ -63,7 +63,7 @@ def test_a_new_process_loads_the_helpers_and_compiles_only_the_function(tmp_path
     first = _run(tmp_path, str(tmp_path / "numba-1"))
     assert first["helpers"] > 5
     (folder,) = (tmp_path / "cache").glob("runtime-*")
-    assert folder == _cache.runtime_folder(tmp_path / "cache")
+    assert folder == cachedir.runtime_folder(tmp_path / "cache")
     assert any(folder.glob("*.nbi")) and any(folder.glob("*.nbc"))
     # A new Numba cache: the gradient itself is compiled again, its helpers are loaded.
     second = _run(tmp_path, str(tmp_path / "numba-2"))
@@ -73,8 +73,8 @@ def test_a_new_process_loads_the_helpers_and_compiles_only_the_function(tmp_path
 
 
 def test_the_folder_is_named_after_the_runtime_source(tmp_path):
-    name = _cache.runtime_folder(tmp_path).name
-    assert name == "runtime-" + _cache.runtime_fingerprint().hex()[:16]
+    name = cachedir.runtime_folder(tmp_path).name
+    assert name == "runtime-" + cachedir.runtime_fingerprint().hex()[:16]
 
 
 def test_only_the_runtime_files_go_to_the_runtime_folder(tmp_path, monkeypatch):
@@ -84,8 +84,8 @@ def test_only_the_runtime_files_go_to_the_runtime_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("S2S_CACHE_DIR", str(tmp_path))
     helper = s2s.runtime.core._accumulate_into
     locator = _cache.LOCATOR.from_function(helper, helper.__code__.co_filename)
-    assert locator.get_cache_path() == str(_cache.runtime_folder(tmp_path))
-    assert locator.get_source_stamp() == _cache.runtime_fingerprint().hex()
+    assert locator.get_cache_path() == str(cachedir.runtime_folder(tmp_path))
+    assert locator.get_source_stamp() == cachedir.runtime_fingerprint().hex()
     assert _cache.LOCATOR.from_function(mine, __file__) is None  # Numba's own locators
 
 

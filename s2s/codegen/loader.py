@@ -17,10 +17,9 @@ import types
 from pathlib import Path
 from typing import Any
 
-from ..cachedir import cache_dir
+from ..cachedir import cache_dir, runtime_fingerprint
 from ..errors import SourceLocation
 from ..program import Program
-from ..runtime._cache import runtime_fingerprint
 from .printer import printed_tree
 
 

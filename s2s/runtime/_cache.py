@@ -20,7 +20,6 @@ Numba's compilations once the runtime is imported (by the first generated module
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import os
 import tempfile
@@ -28,24 +27,7 @@ from pathlib import Path
 
 from numba import extending
 
-from ..cachedir import cache_dir
-
-_RUNTIME = Path(__file__).resolve().parent
-
-
-@functools.lru_cache(maxsize=1)
-def runtime_fingerprint() -> bytes:
-    """A hash of the runtime's source: compiled code cached with other helpers is stale."""
-    digest = hashlib.sha256()
-    for path in sorted(_RUNTIME.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.digest()
-
-
-def runtime_folder(root: Path) -> Path:
-    """Where the helpers of this version of the runtime keep their compiled code."""
-    return root / f"runtime-{runtime_fingerprint().hex()[:16]}"
+from ..cachedir import RUNTIME, cache_dir, runtime_fingerprint, runtime_folder
 
 
 @functools.cache
@@ -99,7 +81,7 @@ def _install():
 
         @classmethod
         def from_function(cls, py_func, py_file):
-            if Path(py_file).resolve().parent != _RUNTIME:
+            if Path(py_file).resolve().parent != RUNTIME:
                 return None
             for root in (cache_dir(), Path(tempfile.gettempdir()) / "s2s-cache"):
                 self = cls(py_func, runtime_folder(root))
