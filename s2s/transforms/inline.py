@@ -21,11 +21,11 @@ def inlined(call: gast.Call, callee: gast.FunctionDef, caller: gast.FunctionDef)
     """The statements that do what the statement ``call`` (in ``caller``) does, for a
     ``callee`` that has no ``return``, positioned at the call."""
     params = [a.id for a in callee.args.args]
-    local = set(params) | _stored(callee)
+    stored = _stored(callee)
     outer = names_in(caller)
     namer = Namer(outer | names_in(callee))
-    renamed = {name: namer.fresh(name) for name in sorted(local) if name in outer}
-    bound, stored = [], _stored(callee)
+    renamed = {name: namer.fresh(name) for name in sorted(set(params) | stored) if name in outer}
+    bound = []
     for param, arg in zip(params, call.args):
         if isinstance(arg, gast.Name) and param not in stored:
             renamed[param] = arg.id  # used as it is
