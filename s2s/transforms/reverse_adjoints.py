@@ -194,8 +194,8 @@ class Adjoints:
         statement that uses it) may read or redefine any of ``roots``, whose adjoints those
         reversals change in place while ``name``'s adjoint is still to be read."""
         stmts, here = self.position[-1]
-        d = self.place_in_block(stmts, self.defs.single_stmts.get(name))
-        if d is None or d >= here:
+        d = self.place_in_block(stmts, self.defs.single_stmts.get(name), here)
+        if d is None:
             return True
         for stmt in stmts[d:here]:
             if not isinstance(stmt, gast.Assign):

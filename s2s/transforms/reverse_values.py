@@ -106,8 +106,8 @@ class SavedValues:
         """Operands of ``name``'s definition that nothing changed between it and here."""
         stmts, here = self.position[-1]
         definition = self.defs.single_stmts[name]
-        d = self.place_in_block(stmts, definition)
-        if d is None or d >= here:
+        d = self.place_in_block(stmts, definition, here)
+        if d is None:
             return set()
         unchanged = set(_operand_names(definition.value))
         for stmt in stmts[d + 1 : here + 1 if after else here]:
@@ -116,12 +116,13 @@ class SavedValues:
             unchanged -= self.changed(stmt)
         return unchanged
 
-    def place_in_block(self, stmts: list[gast.stmt], stmt: gast.stmt) -> int | None:
-        """Where ``stmt`` is in the block ``stmts`` of the function (None if it is not)."""
+    def place_in_block(self, stmts: list[gast.stmt], stmt: gast.stmt, end: int) -> int | None:
+        """Where ``stmt`` is in the block ``stmts`` of the function, if before place ``end``."""
         places = self.block_places.get(id(stmts))
         if places is None or places[0] is not stmts:  # (the list is kept: its id stays its own)
             places = self.block_places[id(stmts)] = (stmts, {id(s): k for k, s in enumerate(stmts)})
-        return places[1].get(id(stmt))
+        place = places[1].get(id(stmt))
+        return place if place is not None and place < end else None
 
     @contextlib.contextmanager
     def uncopied(self):
@@ -232,9 +233,7 @@ class SavedValues:
         definition = self.defs.single_stmts.get(name)
         if depth > 3 or definition is None or not pure(definition.value):
             return False
-        at = self.place_in_block(stmts, definition)
-        if at is not None and at >= (here if before is None else before):
-            at = None
+        at = self.place_in_block(stmts, definition, here if before is None else before)
         return at is not None and all(
             self.same_along(operand, loop, at, depth + 1)
             for operand in _operand_names(definition.value)
