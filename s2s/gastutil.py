@@ -208,13 +208,7 @@ def substituted(node, replace):
             return new
     elif not isinstance(node, gast.AST):
         return node
-    copy = kind.__new__(kind)
-    fields = copy.__dict__ = dict(node.__dict__)
-    for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
-        value = fields.get(field)
-        if value is not None:
-            fields[field] = substituted(value, replace)
-    return copy
+    return _copied(node, kind, substituted, replace)
 
 
 def rebuilt(node: gast.AST, change) -> gast.AST:
@@ -235,10 +229,16 @@ def clone(node):
         return [clone(n) for n in node]
     if not isinstance(node, gast.AST):
         return node
+    return _copied(node, kind, clone)
+
+
+def _copied(node: gast.AST, kind: type, copy_child, *args) -> gast.AST:
+    """A copy of ``node`` (of class ``kind``) whose child nodes are ``copy_child(child, *args)``;
+    its other fields and its position are shared."""
     new = kind.__new__(kind)
     fields = new.__dict__ = dict(node.__dict__)
     for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
         value = fields.get(field)
         if value is not None:
-            fields[field] = clone(value)
+            fields[field] = copy_child(value, *args)
     return new
