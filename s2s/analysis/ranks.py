@@ -20,15 +20,12 @@ import gast
 
 from ..gastutil import attr_path
 from ..program import Program, Unit
+from ..transforms.operations import OPERATORS
+from .numbers import MATH, UFUNCS
 
 # Functions of numbers applied to each element of an array argument (NumPy's, and what device
 # code spells them as: ``math``'s and the builtins).
-ELEMENTWISE = frozenset(
-    """sin cos tan sinh cosh tanh exp expm1 log log1p log2 log10 sqrt floor ceil trunc hypot
-    fabs arcsin arccos arctan arcsinh arccosh arctanh arctan2 asin acos atan asinh acosh atanh
-    atan2 power pow absolute abs sign maximum minimum where square exp2 cbrt isnan isinf
-    isfinite clip""".split()
-)
+ELEMENTWISE = MATH | UFUNCS | {"where", "clip"}
 # Calls that give a number from one argument of any rank (with no axis).
 REDUCTIONS = frozenset(
     "np.sum np.prod np.max np.min np.mean np.amax np.amin np.argmax np.argmin np.any np.all "
@@ -118,7 +115,7 @@ class _Ranks:
             return self._subscript(node, ranks, report)
         if kind is gast.BinOp:
             operands = [node.left, node.right]
-            what = f"array arithmetic (`{_SYMBOLS.get(type(node.op), 'an operator')}` on arrays)"
+            what = f"array arithmetic (`{OPERATORS.get(type(node.op), 'an operator')}` on arrays)"
         elif kind is gast.UnaryOp:
             operands = [node.operand]
             what = "array arithmetic (a sign or `not` on an array)"
@@ -178,15 +175,3 @@ class _Ranks:
 
 def _is_range(node: gast.AST) -> bool:
     return isinstance(node, gast.Call) and attr_path(node.func) in ("range", "prange")
-
-
-_SYMBOLS = {
-    gast.Add: "+",
-    gast.Sub: "-",
-    gast.Mult: "*",
-    gast.Div: "/",
-    gast.FloorDiv: "//",
-    gast.Mod: "%",
-    gast.Pow: "**",
-    gast.MatMult: "@",
-}
