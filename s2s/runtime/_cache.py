@@ -20,7 +20,6 @@ Numba's compilations once the runtime is imported (by the first generated module
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import tempfile
 from pathlib import Path
@@ -107,11 +106,11 @@ def overload(func, jit_options=None, **kwargs):
     return extending.overload(func, jit_options={**_CACHED, **(jit_options or {})}, **kwargs)
 
 
-def register_jitable(*args, **kwargs):
+def register_jitable(fn=None, **options):
     """``numba.extending.register_jitable``, kept in the runtime's cache."""
-    options = {**_CACHED, **kwargs}
-    if len(args) == 1 and inspect.isfunction(args[0]) and not kwargs:
-        if not options:
-            return extending.register_jitable(args[0])
-        return extending.register_jitable(**options)(args[0])
-    return extending.register_jitable(*args, **options)
+    options = {**_CACHED, **options}
+    if fn is None:
+        return lambda fn: register_jitable(fn, **options)
+    if not options:  # (Numba's takes the function itself only when given no options)
+        return extending.register_jitable(fn)
+    return extending.register_jitable(**options)(fn)
