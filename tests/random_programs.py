@@ -228,10 +228,10 @@ class _Builder:
             body = [f"if {self.scalar(1, 'i')} > 1.0:", f"    {exit}"] + body
         if self.chance(0.15):  # an inner loop
             name = self.pick(self.scalars)
-            body += [
-                "for j in range(2):",
-                f"    {name} = 0.5 * {name} + np.tanh({self.scalar(1, 'i')} * (j + 1))",
-            ]
+            update = f"0.5 * {name} + np.tanh({self.scalar(1, 'i')} * (j + 1))"
+            if self.chance(0.5):  # times a costly factor, often the same along `j`
+                update = f"{update} * math.exp(-{self.leaf('i')} ** 2)"
+            body += ["for j in range(2):", f"    {name} = {update}"]
         self.lines.append(f"for i in {header}:")
         self.lines.extend("    " + line for line in body)
 

@@ -64,3 +64,33 @@ def test_a_place_in_a_nest_is_an_unsigned_index():
     compound = [p for p in places if "*" in p]
     assert compound and all(re.fullmatch(r"np\.uint64\(.*\)", p) for p in compound)
     assert all("uint64" not in p for p in places if "*" not in p)  # a loop's own counter
+
+
+def test_a_costly_value_the_same_along_a_loop_is_computed_once_and_read_back():
+    # `math.exp(-logsigma[j])` in `for i: for j:`: computed for the first point, with its
+    # operand moved into the branch, then read from the tape the reverse sweep reads anyway.
+    source = s2s.show(s2s.grad(control.mixture_loops))
+    once = re.search(
+        r"\n( *)if i == 0:\n\1    (_t\d+) = math\.exp\(-logsigma\[j\]\)\n"
+        r"(?:.*\n)*?\1else:\n\1    \2 = (_tape\d+)\[j\]\n",
+        source,
+    )
+    assert once, source
+    assert source.count("math.exp(-logsigma[j])") == 1
+    assert "= -logsigma[j]" not in source
+    # A value that changes along `i` is computed on every iteration.
+    assert re.search(r"\n {12}_t\d+ = math\.exp\(a\[j\] - top\)\n", source)
+
+
+def test_values_the_same_along_inner_or_all_loops_are_computed_on_their_first_iteration():
+    source = s2s.show(s2s.grad(control.costly_along_loops))
+    assert re.search(r"if _k2 == 0:\n +e = math\.tanh\(c\[t\] \* scale\)", source)
+    assert re.search(r"if _k1 == 0 and _k2 == 0:\n +(_t\d+) = math\.log\(scale\)", source)
+    assert "[0]" in source and "np.uint64(0)" not in source  # one place, a plain index
+    assert source.count("math.sin(u)") == 1
+
+
+def test_cheap_values_are_not_computed_once():
+    # `h[j]`, the same along `i`, is a load: reading it back from a tape gains nothing.
+    source = s2s.show(s2s.grad(control.matvec_recurrence))
+    assert "else:" not in source.split("_seed")[0]

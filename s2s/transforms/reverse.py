@@ -48,7 +48,7 @@ from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
 from .reverse_order import iterations_commute
-from .reverse_values import SavedValues, Site, on_first
+from .reverse_values import SavedValues, Site, on_first, operand_names, pure
 from .updates import plain_updates
 
 _EFFECT_HINT = "return the result instead of writing it into an argument"
@@ -77,6 +77,8 @@ class ReverseMode(Adjoints, SavedValues):
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
+        self.recalled: dict[int, gast.If] = {}  # definitions computed once, then read from tapes
+        self.sunk: dict[int, gast.If] = {}  # temporaries moved into those definitions' branches
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.block_places: dict[int, tuple[list[gast.stmt], dict[int, int]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
@@ -129,6 +131,7 @@ class ReverseMode(Adjoints, SavedValues):
         self.current_defs, self.pending_refs = self.changed(stmt), {}
         try:
             primal, rev = self.dispatch(stmt, site)
+            primal = self.computed_once(stmt, primal, site)
             shared = self.block_refs[-1]
             for name in self.current_defs:
                 shared.pop(name, None)
@@ -138,6 +141,37 @@ class ReverseMode(Adjoints, SavedValues):
         rev = site.restore[::-1] + rev
         forward = site.before + primal + site.after
         return [located(s, stmt) for s in forward], [located(s, stmt) for s in rev]
+
+    def computed_once(self, stmt: gast.stmt, primal: list[gast.stmt], site: Site):
+        """``primal``, with a definition ``recall`` chose in a branch of its own, computed on
+        the first iterations only; and with a temporary only that definition reads moved into
+        that branch (``_t14 = -s[j]`` for ``math.exp(_t14)``): left outside, Numba's code
+        computed it on every iteration, and the exponential with it."""
+        branch = self.recalled.get(id(stmt))
+        if branch is not None:
+            primal = [branch if s is stmt else s for s in primal]
+        else:
+            branch = self.sunk.get(id(stmt))
+            if branch is None or site.before or site.after or primal != [stmt]:
+                return primal
+            branch.body.insert(0, stmt)
+            primal = []
+        read = {n.id for s in site.before + site.after for n in walk(s) if type(n) is gast.Name}
+        stmts, here = self.position[-1]
+        for name in set(operand_names(stmt.value)) - read:
+            definition = self.defs.single_stmts.get(name)
+            if definition is None or self.mentions[name] != 2 or not pure(definition.value):
+                continue
+            at = self.place_in_block(stmts, definition, here)
+            operands = set(operand_names(definition.value))
+            if at is not None and all(
+                isinstance(s, gast.Assign)
+                and all(isinstance(t, gast.Name) and t.id not in operands for t in s.targets)
+                and pure(s.value)
+                for s in stmts[at + 1 : here]
+            ):
+                self.sunk[id(definition)] = branch
+        return primal
 
     def dispatch(self, stmt: gast.stmt, site: Site):
         if isinstance(stmt, gast.Assign):

@@ -35,8 +35,8 @@ class SavedValues:
 
     Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
     ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
-    ``position``, ``current_defs``, ``pending_refs`` and ``viewed_memory`` (None) on the
-    instance.
+    ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None) and
+    ``recalled`` (definitions to rewrite, by id) on the instance.
     """
 
     def stable(self, name: str) -> bool:
@@ -75,7 +75,7 @@ class SavedValues:
             return None
         value = self.defs.single_values[name]
         replaced = {}
-        for operand in _operand_names(value):
+        for operand in operand_names(value):
             if self.stable(operand):
                 replaced[operand] = load(operand)
             else:
@@ -95,7 +95,7 @@ class SavedValues:
             if not isinstance(base, gast.Name) or not self.stable(base.id):
                 return False
         unchanged = self._unchanged_since_definition(name, after)
-        for operand in _operand_names(value):
+        for operand in operand_names(value):
             if self.stable(operand) or self._recomputable(operand, after, depth + 1):
                 continue
             if operand not in unchanged:
@@ -109,7 +109,7 @@ class SavedValues:
         d = self.place_in_block(stmts, definition, here)
         if d is None:
             return set()
-        unchanged = set(_operand_names(definition.value))
+        unchanged = set(operand_names(definition.value))
         for stmt in stmts[d + 1 : here + 1 if after else here]:
             if not unchanged:
                 break
@@ -157,8 +157,13 @@ class SavedValues:
             tape = self.namer.numbered("_tape")
             for loop in nest:
                 loop["used"] = True
-            along = nest if after else [loop for loop in nest if not self.same_along(name, loop)]
+            same = self.defined_same_along if after else self.same_along
+            along = [loop for loop in nest if not same(name, loop)]
             only_first = tuple(loop["counter"] for loop in nest if loop not in along)
+            read = gast.Subscript(load(tape), _unsigned(_place(along, "reverse")), gast.Load())
+            if only_first and self.recall(name, tape, along, only_first, after):
+                site.restore.append(assign(saved, read))
+                return load(saved)
             place = _unsigned(_place(along, "counter"))
             put = gast.Expr(call("_s2s.tape_put", load(tape), place, value))
             like = self.type_proxy(name, nest[-1])
@@ -179,7 +184,6 @@ class SavedValues:
                     placed = on_first(only_first, [first, put])
             where += placed
             nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
-            read = gast.Subscript(load(tape), _unsigned(_place(along, "reverse")), gast.Load())
             site.restore.append(assign(saved, read))
             return load(saved)
         tape = self.namer.numbered("_tape")
@@ -187,6 +191,34 @@ class SavedValues:
         where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))
         site.restore.append(assign(saved, call(gast.Attribute(load(tape), "pop", gast.Load()))))
         return load(saved)
+
+    def recall(
+        self, name: str, tape: str, along: list[dict], only_first: tuple[str, ...], after: bool
+    ) -> bool:
+        """Whether ``name``, the same along the loops counted by ``only_first``, is computed on
+        their first iteration only and read back from ``tape`` on the others: the tape the
+        reverse sweep reads anyway doubles as a cache in the forward sweep. Done for a number
+        costly to compute, defined in this block by one ``math`` call (``math.exp(-s[j])``
+        in ``for i`` of ``for j``: a load instead of an exponential on every ``i``). The
+        definition, rewritten when the sweeps reach it, fills the tape."""
+        definition = self.defs.single_stmts.get(name)
+        if definition is None or id(definition) in self.recalled:
+            return False
+        value = definition.value
+        if not (isinstance(value, gast.Call) and call_name(value) in _COSTLY_MATH):
+            return False
+        stmts, here = self.position[-1]
+        if self.place_in_block(stmts, definition, here + after) is None:
+            return False
+        place = _unsigned(_place(along, "counter"))
+        allocated = [assign(tape, call("_s2s.tape_alloc", load(name), _length(along)))]
+        if along:
+            allocated = [gast.If(_first(along), allocated, [])]
+        put = gast.Expr(call("_s2s.tape_put", load(tape), place, load(name)))
+        (first,) = on_first(only_first, [definition, *allocated, put])
+        first.orelse = [assign(name, gast.Subscript(load(tape), clone(place), gast.Load()))]
+        self.recalled[id(definition)] = first
+        return True
 
     def type_proxy(self, name: str, loop: dict) -> gast.AST | None:
         """An expression of ``name``'s type to evaluate before ``loop``, the innermost of a
@@ -214,6 +246,22 @@ class SavedValues:
         index = substituted(value.slice, lambda n: clone(start) if n.id == counter else None)
         return call("_s2s.element_like", load(value.value.id), index)
 
+    def defined_same_along(self, name: str, loop: dict) -> bool:
+        """Whether this statement, ``name``'s one definition, gives it the same value on every
+        iteration of ``loop`` (see ``same_along``): by a pure expression of operands that
+        are the same along it (``e = math.tanh(c[t])`` in ``for j``)."""
+        stmts, here = self.position[-1]
+        definition = self.defs.single_stmts.get(name)
+        if (
+            definition is None
+            or here >= len(stmts)
+            or stmts[here] is not definition
+            or name in self.loop_facts(loop)["written"]
+            or not pure(definition.value)
+        ):
+            return False
+        return all(self.same_along(op, loop, here) for op in operand_names(definition.value))
+
     def same_along(self, name: str, loop: dict, before: int | None = None, depth: int = 0) -> bool:
         """Whether ``name`` has here the same value on every iteration of ``loop`` (one of the
         counted nest around this statement), its other loops fixed: nothing in the loop
@@ -236,7 +284,7 @@ class SavedValues:
         at = self.place_in_block(stmts, definition, here if before is None else before)
         return at is not None and all(
             self.same_along(operand, loop, at, depth + 1)
-            for operand in _operand_names(definition.value)
+            for operand in operand_names(definition.value)
         )
 
     def memory_views(self) -> dict[str, set[str]]:
@@ -309,8 +357,9 @@ def _unsigned(place: gast.AST) -> gast.AST:
     tells Numba so. A signed one is checked for a negative value on every read, a branch that
     kept the loop RNN's inner reverse loops from vectorising (its gradient: 185 -> 154 us). A
     loop's own counter stays as it is: unsigned, it made no workload faster (the ODE, the loop
-    mixture, the pendulum, the Hessian)."""
-    if isinstance(place, gast.Name):
+    mixture, the pendulum, the Hessian). So does a constant place (a value the same along the
+    whole nest)."""
+    if isinstance(place, (gast.Name, gast.Constant)):
         return place
     return call("np.uint64", place)
 
@@ -339,6 +388,13 @@ def on_first(counters: tuple[str, ...], body: list[gast.stmt]) -> list[gast.stmt
     return [gast.If(test, body, [])]
 
 
+# ``math`` functions that cost more than a load and a predictable branch (see ``recall``).
+_COSTLY_MATH = frozenset(
+    "math." + f
+    for f in "exp expm1 log log1p log2 log10 sin cos tan asin acos atan atan2 sinh cosh tanh "
+    "asinh acosh atanh pow hypot erf erfc gamma lgamma".split()
+)
+
 _PURE_BUILTINS = frozenset(
     "abs bool complex float int len max min print range round _s2s.updated_alone".split()
 )
@@ -358,7 +414,7 @@ def pure(node: gast.AST) -> bool:
     return True
 
 
-def _operand_names(value: gast.AST) -> list[str]:
+def operand_names(value: gast.AST) -> list[str]:
     return [
         n.id for n in walk(value) if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
     ]

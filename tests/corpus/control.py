@@ -476,6 +476,41 @@ def same_along_outer_loop(a, b):
     return s + w[1]
 
 
+# `math.exp(-logsigma[j])` is the same for every point `i`: the gradient computes it on the
+# first point only and reads it back from its tape (which the reverse sweep reads anyway).
+@case(array(3), array(3), array(4), tags={"loop", "nested", "index", "inplace", "math"})
+def mixture_loops(mu, logsigma, x):
+    k = mu.shape[0]
+    a = np.empty(k)
+    nll = 0.0
+    for i in range(x.shape[0]):
+        top = -math.inf
+        for j in range(k):
+            z = (x[i] - mu[j]) * math.exp(-logsigma[j])
+            a[j] = -0.5 * z * z - logsigma[j]
+            if a[j] > top:
+                top = a[j]
+        s = 0.0
+        for j in range(k):
+            s += math.exp(a[j] - top)
+        nll -= top + math.log(s)
+    return nll
+
+
+# Costly values the same along the inner loop (`math.tanh(c[t])`), along both loops
+# (`math.log(scale)`), and one whose operand the reverse sweep reads too (`math.sin(u)`, `u`
+# used once more); loops that do not start at zero count their own iterations.
+@case(array(3), array(3, 4), scalar(0.5, 2.0), tags={"loop", "nested", "index", "math"})
+def costly_along_loops(c, b, scale):
+    s = 0.0
+    for t in range(1, c.shape[0]):
+        for j in range(2, b.shape[1]):
+            e = math.tanh(c[t] * scale)
+            u = c[t - 1] + scale
+            s += e * b[t, j] + math.log(scale) * math.sin(u) * u
+    return s
+
+
 # `a` is `s` or an element of `y`: writes into `y` change neither `s` nor what `a` holds.
 @case(array(4), scalar(), tags={"if", "loop", "index", "inplace", "recurrence"})
 def element_or_argument(x, s):
