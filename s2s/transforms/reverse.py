@@ -78,7 +78,8 @@ class ReverseMode(Adjoints, SavedValues):
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
         self.recalled: dict[int, gast.If] = {}  # definitions computed once, then read from tapes
-        self.sunk: dict[int, gast.If] = {}  # temporaries moved into those definitions' branches
+        # Temporaries moved into those branches, and where the branch is in their block.
+        self.sunk: dict[int, tuple[gast.If, int]] = {}
         self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
         self.block_places: dict[int, tuple[list[gast.stmt], dict[int, int]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
@@ -147,30 +148,31 @@ class ReverseMode(Adjoints, SavedValues):
         the first iterations only; and with a temporary only that definition reads moved into
         that branch (``_t14 = -s[j]`` for ``math.exp(_t14)``): left outside, Numba's code
         computed it on every iteration, and the exponential with it."""
+        stmts, here = self.position[-1]
         branch = self.recalled.get(id(stmt))
         if branch is not None:
-            primal = [branch if s is stmt else s for s in primal]
+            primal, end = [branch if s is stmt else s for s in primal], here
         else:
-            branch = self.sunk.get(id(stmt))
+            branch, end = self.sunk.get(id(stmt), (None, None))
             if branch is None or site.before or site.after or primal != [stmt]:
                 return primal
             branch.body.insert(0, stmt)
             primal = []
         read = {n.id for s in site.before + site.after for n in walk(s) if type(n) is gast.Name}
-        stmts, here = self.position[-1]
         for name in set(operand_names(stmt.value)) - read:
             definition = self.defs.single_stmts.get(name)
             if definition is None or self.mentions[name] != 2 or not pure(definition.value):
                 continue
             at = self.place_in_block(stmts, definition, here)
             operands = set(operand_names(definition.value))
+            # Moved down to the branch: nothing on the way may change what it reads.
             if at is not None and all(
                 isinstance(s, gast.Assign)
                 and all(isinstance(t, gast.Name) and t.id not in operands for t in s.targets)
                 and pure(s.value)
-                for s in stmts[at + 1 : here]
+                for s in stmts[at + 1 : end]
             ):
-                self.sunk[id(definition)] = branch
+                self.sunk[id(definition)] = branch, end
         return primal
 
     def dispatch(self, stmt: gast.stmt, site: Site):

@@ -497,7 +497,7 @@ def mixture_loops(mu, logsigma, x):
     return nll
 
 
-# Costly values the same along the inner loop (`math.tanh(c[t])`), along both loops
+# Costly values the same along the inner loop (`math.tanh(-(c[t] * scale))`), along both loops
 # (`math.log(scale)`), and one whose operand the reverse sweep reads too (`math.sin(u)`, `u`
 # used once more); loops that do not start at zero count their own iterations.
 @case(array(3), array(3, 4), scalar(0.5, 2.0), tags={"loop", "nested", "index", "math"})
@@ -505,7 +505,7 @@ def costly_along_loops(c, b, scale):
     s = 0.0
     for t in range(1, c.shape[0]):
         for j in range(2, b.shape[1]):
-            e = math.tanh(c[t] * scale)
+            e = math.tanh(-(c[t] * scale))
             u = c[t - 1] + scale
             s += e * b[t, j] + math.log(scale) * math.sin(u) * u
     return s
