@@ -37,6 +37,32 @@ def runtime_fingerprint() -> bytes:
     return digest.digest()
 
 
+# Numba's settings that change the machine code it makes, none of which its on-disk cache
+# tells apart: code compiled at ``NUMBA_OPT=0`` (as the test suite does) was loaded by every
+# later process, 25 times slower in one helper.
+_CODEGEN_SETTINGS = (
+    "OPT",
+    "LOOP_VECTORIZE",
+    "SLP_VECTORIZE",
+    "ENABLE_AVX",
+    "BOUNDSCHECK",
+    "DEBUGINFO_DEFAULT",
+    "EXTEND_VARIABLE_LIFETIMES",
+)
+
+
+def codegen_flavour() -> str:
+    """A short hash of Numba's version and of its settings that change the code it makes:
+    compiled code is kept apart for each."""
+    import numba
+    from numba.core import config
+
+    settings = [numba.__version__] + [repr(getattr(config, k, None)) for k in _CODEGEN_SETTINGS]
+    return hashlib.sha256("\n".join(settings).encode()).hexdigest()[:8]
+
+
 def runtime_folder(root: Path) -> Path:
-    """Where the helpers of this version of the runtime keep their compiled code."""
-    return root / f"runtime-{runtime_fingerprint().hex()[:16]}"
+    """Where the helpers of this version of the runtime keep their compiled code, for these
+    settings of Numba."""
+    digest = hashlib.sha256(runtime_fingerprint() + codegen_flavour().encode())
+    return root / f"runtime-{digest.hexdigest()[:16]}"

@@ -22,7 +22,7 @@ PROGRAM = textwrap.dedent(
     import numpy as np
     from numba.core import event
     import s2s
-    from s2s.cachedir import RUNTIME
+    from s2s.cachedir import RUNTIME, cache_dir, runtime_folder
     compiled = []
 
     class Count(event.Listener):
@@ -43,7 +43,8 @@ PROGRAM = textwrap.dedent(
     W = np.arange(12.0).reshape(3, 4) / 10.0
     x = np.linspace(-1.0, 1.0, 4)
     gW, gx = s2s.jit(s2s.grad(loss, argnums=(0, 1)))(W, x)
-    print(json.dumps({"helpers": len(compiled), "gW": gW.tolist(), "gx": gx.tolist()}))
+    out = {"helpers": len(compiled), "gW": gW.tolist(), "gx": gx.tolist()}
+    print(json.dumps({**out, "folder": str(runtime_folder(cache_dir()))}))
     """
 )
 
@@ -63,7 +64,7 @@ def test_a_new_process_loads_the_helpers_and_compiles_only_the_function(tmp_path
     first = _run(tmp_path, str(tmp_path / "numba-1"))
     assert first["helpers"] > 5
     (folder,) = (tmp_path / "cache").glob("runtime-*")
-    assert folder == cachedir.runtime_folder(tmp_path / "cache")
+    assert str(folder) == first["folder"]  # (the program's Numba settings may not be these)
     assert any(folder.glob("*.nbi")) and any(folder.glob("*.nbc"))
     # A new Numba cache: the gradient itself is compiled again, its helpers are loaded.
     second = _run(tmp_path, str(tmp_path / "numba-2"))
@@ -72,9 +73,16 @@ def test_a_new_process_loads_the_helpers_and_compiles_only_the_function(tmp_path
     assert not any((tmp_path / "numba-2").rglob("runtime*"))  # not in Numba's own folder
 
 
-def test_the_folder_is_named_after_the_runtime_source(tmp_path):
+def test_the_folder_is_named_after_the_runtime_source_and_numba_settings(tmp_path, monkeypatch):
+    from numba.core import config
+
     name = cachedir.runtime_folder(tmp_path).name
-    assert name == "runtime-" + cachedir.runtime_fingerprint().hex()[:16]
+    assert name.startswith("runtime-") and len(name) == len("runtime-") + 16
+    # Code Numba optimised otherwise (the suite's NUMBA_OPT=0) goes to a folder of its own.
+    monkeypatch.setattr(config, "OPT", config._OptLevel(1 if config.OPT != 1 else 2))
+    assert cachedir.runtime_folder(tmp_path).name != name
+    monkeypatch.undo()
+    assert cachedir.runtime_folder(tmp_path).name == name
 
 
 def test_only_the_runtime_files_go_to_the_runtime_folder(tmp_path, monkeypatch):

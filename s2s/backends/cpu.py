@@ -9,6 +9,7 @@ import gast
 import numba
 
 from ..program import Program
+from .cache import INSTALLED as _VARIANTS_APART  # noqa: F401  (see backends/cache.py)
 
 
 def compile_module(

@@ -6,7 +6,10 @@ new derivative compiled again every helper it calls, for every type it meets: fo
 RNN's gradient 63 compilations and 7 s, of which 2 s with the helpers loaded from the cache.
 A helper's compiled code goes to a folder of the cache directory named after a hash of the
 runtime's source, ``runtime-<hash>``: Numba checks only that the file defining a function is
-unchanged, not the helpers it calls, so an edit of any helper starts a new folder. Where
+unchanged, not the helpers it calls, so an edit of any helper starts a new folder. The hash
+covers Numba's settings that change its code too (``cachedir.codegen_flavour``): Numba's cache
+does not tell them apart, and helpers the test suite compiled at ``NUMBA_OPT=0`` were loaded
+by every later program (a Jacobian's column copy 25 times slower). Where
 Numba's cache cannot be set up so, the helpers are compiled in every process as before.
 
 Compiled code is named after the function's qualified name and a number Numba counts up in
