@@ -12,5 +12,7 @@ if "NUMBA_ENABLE_CUDASIM" not in os.environ and shutil.which("nvidia-smi") is No
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
 
 # The suite compiles hundreds of generated functions and checks what they compute, not how
-# fast: LLVM's optimisation level 0 halves compile times. Benchmarks run without it.
+# fast: the processes it starts compile at LLVM's optimisation level 0 (this one too, unless a
+# plugin imported Numba before this file). Their code is cached apart from optimised code
+# (s2s/backends/cache.py). Benchmarks run without it.
 os.environ.setdefault("NUMBA_OPT", "0")
