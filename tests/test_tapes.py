@@ -78,8 +78,9 @@ def test_a_costly_value_the_same_along_a_loop_is_computed_once_and_read_back():
     assert once, source
     assert source.count("math.exp(-logsigma[j])") == 1
     assert "= -logsigma[j]" not in source
-    # A value that changes along `i` is computed on every iteration.
-    assert re.search(r"\n {12}_t\d+ = math\.exp\(a\[j\] - top\)\n", source)
+    # Values that change along `i` are computed on every iteration.
+    assert re.search(r"\n {12}d = _t\d+ \* _t\d+\n", source)
+    assert source.split("_seed")[0].count("else:") == 1
 
 
 def test_values_the_same_along_inner_or_all_loops_are_computed_on_their_first_iteration():

@@ -480,21 +480,15 @@ def same_along_outer_loop(a, b):
 # first point only and reads it back from its tape (which the reverse sweep reads anyway).
 @case(array(3), array(3), array(4), tags={"loop", "nested", "index", "inplace", "math"})
 def mixture_loops(mu, logsigma, x):
-    k = mu.shape[0]
-    a = np.empty(k)
-    nll = 0.0
+    logp = np.empty(mu.shape[0])
+    total = 0.0
     for i in range(x.shape[0]):
-        top = -math.inf
-        for j in range(k):
-            z = (x[i] - mu[j]) * math.exp(-logsigma[j])
-            a[j] = -0.5 * z * z - logsigma[j]
-            if a[j] > top:
-                top = a[j]
-        s = 0.0
-        for j in range(k):
-            s += math.exp(a[j] - top)
-        nll -= top + math.log(s)
-    return nll
+        for j in range(mu.shape[0]):
+            d = (x[i] - mu[j]) * math.exp(-logsigma[j])
+            logp[j] = -(0.5 * d * d + logsigma[j])
+        top = np.max(logp)
+        total += top + math.log(np.sum(np.exp(logp - top)))
+    return -total
 
 
 # Costly values the same along the inner loop (`math.tanh(-(c[t] * scale))`), along both loops
