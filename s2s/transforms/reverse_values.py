@@ -208,7 +208,7 @@ class SavedValues:
         if not (isinstance(value, gast.Call) and call_name(value) in _COSTLY_MATH):
             return False
         stmts, here = self.position[-1]
-        if self.place_in_block(stmts, definition, here + after) is None:
+        if self.place_in_block(stmts, definition, here + 1 if after else here) is None:
             return False
         place = _unsigned(_place(along, "counter"))
         allocated = [assign(tape, call("_s2s.tape_alloc", load(name), _length(along)))]
