@@ -9,7 +9,8 @@ inside loops. Branches keep their conditions, loops their trip counts; ``for`` l
 ``range`` recompute their index in the reverse sweep instead of storing it.
 
 How adjoints are declared, receive their shares and are cleared is in ``reverse_adjoints``;
-what the reverse sweep reads of the forward sweep's values, in ``reverse_values``.
+what the reverse sweep reads of the forward sweep's values, in ``reverse_values``; how loops
+are run back, in ``reverse_loops``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from ..gastutil import (
     has_slice,
     load,
     located,
-    store,
     substituted,
     walk,
 )
@@ -47,15 +47,15 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
-from .reverse_order import iterations_commute
-from .reverse_values import SavedValues, Site, on_first, operand_names, pure
+from .reverse_loops import Loops
+from .reverse_values import SavedValues, Site
 from .updates import plain_updates
 
 _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.sort(h)`)"
 
 
-class ReverseMode(Adjoints, SavedValues):
+class ReverseMode(Loops, Adjoints, SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
@@ -143,38 +143,6 @@ class ReverseMode(Adjoints, SavedValues):
         forward = site.before + primal + site.after
         return [located(s, stmt) for s in forward], [located(s, stmt) for s in rev]
 
-    def computed_once(self, stmt: gast.stmt, primal: list[gast.stmt], site: Site):
-        """``primal``, with a definition ``recall`` chose in a branch of its own, computed on
-        the first iterations only; and with a temporary only that definition reads moved into
-        that branch (``_t14 = -s[j]`` for ``math.exp(_t14)``): left outside, Numba's code
-        computed it on every iteration, and the exponential with it."""
-        stmts, here = self.position[-1]
-        branch = self.recalled.get(id(stmt))
-        if branch is not None:
-            primal, end = [branch if s is stmt else s for s in primal], here
-        else:
-            branch, end = self.sunk.get(id(stmt), (None, None))
-            if branch is None or site.before or site.after or primal != [stmt]:
-                return primal
-            branch.body.insert(0, stmt)
-            primal = []
-        read = {n.id for s in site.before + site.after for n in walk(s) if type(n) is gast.Name}
-        for name in set(operand_names(stmt.value)) - read:
-            definition = self.defs.single_stmts.get(name)
-            if definition is None or self.mentions[name] != 2 or not pure(definition.value):
-                continue
-            at = self.place_in_block(stmts, definition, here)
-            operands = set(operand_names(definition.value))
-            # Moved down to the branch: nothing on the way may change what it reads.
-            if at is not None and all(
-                isinstance(s, gast.Assign)
-                and all(isinstance(t, gast.Name) and t.id not in operands for t in s.targets)
-                and pure(s.value)
-                for s in stmts[at + 1 : end]
-            ):
-                self.sunk[id(definition)] = branch, end
-        return primal
-
     def dispatch(self, stmt: gast.stmt, site: Site):
         if isinstance(stmt, gast.Assign):
             return self.assignment(stmt, site)
@@ -212,179 +180,6 @@ class ReverseMode(Adjoints, SavedValues):
             return primal, []
         test = self.ref_atom(stmt.test, site)
         return primal, [gast.If(test, body_rev or [gast.Pass()], else_rev)]
-
-    def for_loop(self, stmt: gast.For, site: Site):
-        index = stmt.target.id
-        args = stmt.iter.args
-        start, step = (
-            (const(0), const(1))
-            if len(args) == 1
-            else (args[0], args[2] if len(args) == 3 else const(1))
-        )
-        trips = self.namer.numbered("_n")
-        # The reverse sweep recomputes the index, unless the body assigns it too.
-        kept = not any(index in self.changed(s) for s in stmt.body)
-        simple = len(args) == 1 and kept  # `i` is also the iteration number
-        k = index if simple else self.namer.numbered("_r")
-        loop = {
-            "stmt": stmt,
-            "body": stmt.body,
-            "trips": trips,
-            "counter": index if simple else self.namer.numbered("_k"),
-            "reverse": k,
-            "used": False,
-            "rectangular": self.rectangular(stmt),
-            "kept": kept,
-        }
-        self.loop_depth += 1
-        self.restored.append(index if kept else None)
-        self.loops.append(loop)
-        body_fwd, body_rev = self.block(stmt.body)
-        self.loops.pop()
-        self.restored.pop()
-        self.loop_depth -= 1
-        if len(loop.get("tapes", ())) > 1:
-            body_fwd = self.taped_at_end(body_fwd, loop["tapes"])
-        if body_rev:
-            body_fwd, declared = self.hoist_declarations(body_fwd)
-        iterator = call("range", *stmt.iter.args)  # `prange` too: the sweeps run in order
-        count = assign(trips, call("len", clone(iterator)))
-        before = []
-        if loop["used"] and not simple:  # the iteration number, for the tapes
-            before = [assign(loop["counter"], const(0))]
-            step_counter = gast.BinOp(load(loop["counter"]), gast.Add(), const(1))
-            body_fwd = body_fwd + [assign(loop["counter"], step_counter)]
-        primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
-        allocations = loop.get("allocations", [])  # tapes filled in the loop (their length: count)
-        if not body_rev:
-            return ([count] + allocations if allocations else []) + primal, []
-        primal = [count] + allocations + primal + _after_some_trips(trips, declared)
-        # In a rectangular nest the trip count is the same on every outer iteration.
-        n = load(trips) if loop["rectangular"] else self.counter(trips, site)
-        backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
-        own = self.own_names(loop)
-        index_of_its_own = index if kept else None
-        if iterations_commute(body_rev, own, index_of_its_own, *self.order_free_adjoints(loop)):
-            backwards = call("range", n)
-        if simple:
-            return primal, [gast.For(store(index), backwards, body_rev, [], None)]
-        start, step = self.ref_atom(start, site), self.ref_atom(step, site)
-        offset = gast.BinOp(load(k), gast.Mult(), step)
-        if isinstance(step, gast.Constant) and step.value == 1:
-            offset = load(k)
-        recompute = assign(index, gast.BinOp(start, gast.Add(), offset))
-        return primal, [gast.For(store(k), backwards, [recompute] + body_rev, [], None)]
-
-    def own_names(self, loop: dict) -> set[str]:
-        """Names the reverse iterations of ``loop`` may assign for themselves: the adjoints
-        of what its body binds, and the values read back from tapes (``_v`` names)."""
-        bound = self.bound_names(loop)
-        owned = {a for a, owner in self.adjoint_owner.items() if owner in bound}
-        return owned | self.value_names
-
-    def order_free_adjoints(self, loop: dict) -> tuple[set[str], set[str]]:
-        """The accumulating adjoints (arrays of their own, never views) of ``loop``'s
-        variables that nothing outside it mentions, which are zero whenever the reverse loop
-        starts (shares reach them only from it); and all accumulating adjoints."""
-        inside = self.mentions_in(loop)
-        owners = {a: o for a, o in self.adjoint_owner.items() if self.accumulating(o)}
-        fresh = {a for a, owner in owners.items() if 0 < self.mentions[owner] == inside[owner]}
-        return fresh, set(owners)
-
-    def rectangular(self, stmt: gast.For) -> bool:
-        """Whether this loop and those around it form a rectangular nest of ``range`` loops,
-        each at the top of its parent's body, whose bounds are the same on every iteration of
-        the enclosing loops (``range(a.shape[0])`` too, though the normal form computes
-        ``a.shape[0]`` inside them): then every iteration of the nest has a fixed place in
-        one preallocated tape."""
-        if not self.loops:
-            return True
-        parent = self.loops[-1]
-        if (
-            parent is None
-            or not parent["rectangular"]
-            or self.position[-1][0] is not parent["body"]
-        ):
-            return False
-        bounds = {n for a in stmt.iter.args for n in names_read(a)}
-        return all(self.same_along(name, loop) for name in bounds for loop in self.loops)
-
-    def while_loop(self, stmt: gast.While, site: Site):
-        trips = self.namer.numbered("_n")
-        self.loop_depth += 1
-        self.loops.append(None)  # no preallocated tapes: the trip count is not known ahead
-        body_fwd, body_rev = self.block(stmt.body)
-        self.loops.pop()
-        self.loop_depth -= 1
-        if not body_rev:
-            return [gast.While(stmt.test, body_fwd, [])], []
-        body_fwd, declared = self.hoist_declarations(body_fwd)
-        increment = assign(trips, gast.BinOp(load(trips), gast.Add(), const(1)))
-        primal = [assign(trips, const(0)), gast.While(stmt.test, body_fwd + [increment], [])]
-        primal += _after_some_trips(trips, declared)
-        k = self.namer.numbered("_r")
-        return primal, [
-            gast.For(store(k), call("range", self.counter(trips, site)), body_rev, [], None)
-        ]
-
-    def taped_at_end(self, body: list[gast.stmt], tapes: list) -> list[gast.stmt]:
-        """``body`` with its tapes of known length allocated together and filled at its end.
-
-        Each value was put on its tape where it was computed, after a test of its own for the
-        first iteration: with many tapes, dozens of branches in a long loop body, which cost
-        Numba more to compile than the arithmetic around them. At the end of the body every
-        value is still there (control flow is lowered: every statement of the body runs on
-        every iteration); one that the body rebinds or writes into later is first kept in a
-        variable of its own.
-        """
-        moved = {id(stmt) for alloc, placed, _, _ in tapes for stmt in [alloc, *placed] if stmt}
-        last_changed: dict[str, int] = {}  # name -> the last statement that changes it
-        for i, stmt in enumerate(body):
-            if id(stmt) not in moved:
-                last_changed.update(dict.fromkeys(self.changed(stmt), i))
-        position = {id(stmt): i for i, stmt in enumerate(body)}
-        kept, allocs = [], []
-        puts: dict[tuple[str, ...], list[gast.stmt]] = {}  # by the loops they wait for
-        for alloc, placed, put, only_first in sorted(tapes, key=lambda t: position[id(t[1][-1])]):
-            last = placed[-1]  # the put, or the branch around it
-            tape, place, value = put.value.args
-            if not (
-                isinstance(value, gast.Name)
-                and last_changed.get(value.id, -1) <= position[id(last)]
-            ):
-                saved = self.value_name()
-                kept.append((id(last), located(assign(saved, value), put)))
-                value = load(saved)
-            if alloc is not None:  # (else allocated before the loop)
-                allocated = alloc.body[0]
-                size = allocated.value.args[1]
-                new = assign(allocated.targets[0], call("_s2s.tape_alloc", clone(value), size))
-                allocs.append(located(new, put))
-            filled = gast.Expr(call("_s2s.tape_put", tape, place, value))
-            puts.setdefault(only_first, []).append(located(filled, put))
-        kept_at = dict(kept)
-        out = [
-            kept_at.get(id(stmt), stmt)
-            for stmt in body
-            if id(stmt) not in moved or id(stmt) in kept_at
-        ]
-        filled = [
-            located(stmt, tapes[0][2])
-            for only_first, group in puts.items()
-            for stmt in on_first(only_first, group)
-        ]
-        if not allocs:
-            return out + filled
-        first = next(alloc.test for alloc, _, _, _ in tapes if alloc is not None)
-        return out + [located(gast.If(first, allocs, []), tapes[0][2])] + filled
-
-    def counter(self, name: str, site: Site) -> gast.AST:
-        """A loop's trip count in the reverse sweep: kept on a tape inside other loops."""
-        if self.loop_depth == 0:
-            return load(name)
-        self.defs.defs[name] = 2  # redefined on every iteration of the enclosing loop
-        with self.uncopied():
-            return self.ref(name, site, after=True)
 
     # -- assignments ---------------------------------------------------------------------------
     def assignment(self, stmt: gast.Assign, site: Site):
@@ -589,14 +384,6 @@ class ReverseMode(Adjoints, SavedValues):
         """The rule, positional operands and keyword operands of a right-hand side."""
         key, args, keywords = operation(value)
         return VJP_RULES.get(key) if key else None, args, keywords
-
-
-def _after_some_trips(trips: str, stmts: list[gast.stmt]) -> list[gast.stmt]:
-    """``stmts`` guarded by ``if trips > 0:`` (the values they read exist only then)."""
-    if not stmts:
-        return []
-    test = gast.Compare(load(trips), [gast.Gt()], [const(0)])
-    return [gast.If(test, stmts, [])]
 
 
 def _as_value(index: gast.AST) -> gast.AST:

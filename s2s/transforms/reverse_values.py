@@ -35,8 +35,9 @@ class SavedValues:
 
     Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
     ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
-    ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None) and
-    ``recalled`` (definitions to rewrite, by id) on the instance.
+    ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None), ``mentions``,
+    ``recalled`` and ``sunk`` (definitions computed once, temporaries moved with them, by id)
+    on the instance.
     """
 
     def stable(self, name: str) -> bool:
@@ -75,7 +76,7 @@ class SavedValues:
             return None
         value = self.defs.single_values[name]
         replaced = {}
-        for operand in operand_names(value):
+        for operand in _operand_names(value):
             if self.stable(operand):
                 replaced[operand] = load(operand)
             else:
@@ -95,7 +96,7 @@ class SavedValues:
             if not isinstance(base, gast.Name) or not self.stable(base.id):
                 return False
         unchanged = self._unchanged_since_definition(name, after)
-        for operand in operand_names(value):
+        for operand in _operand_names(value):
             if self.stable(operand) or self._recomputable(operand, after, depth + 1):
                 continue
             if operand not in unchanged:
@@ -109,7 +110,7 @@ class SavedValues:
         d = self.place_in_block(stmts, definition, here)
         if d is None:
             return set()
-        unchanged = set(operand_names(definition.value))
+        unchanged = set(_operand_names(definition.value))
         for stmt in stmts[d + 1 : here + 1 if after else here]:
             if not unchanged:
                 break
@@ -220,6 +221,38 @@ class SavedValues:
         self.recalled[id(definition)] = first
         return True
 
+    def computed_once(self, stmt: gast.stmt, primal: list[gast.stmt], site: Site):
+        """``primal``, with a definition ``recall`` chose in a branch of its own, computed on
+        the first iterations only; and with a temporary only that definition reads moved into
+        that branch (``_t14 = -s[j]`` for ``math.exp(_t14)``): left outside, Numba's code
+        computed it on every iteration, and the exponential with it."""
+        stmts, here = self.position[-1]
+        branch = self.recalled.get(id(stmt))
+        if branch is not None:
+            primal, end = [branch if s is stmt else s for s in primal], here
+        else:
+            branch, end = self.sunk.get(id(stmt), (None, None))
+            if branch is None or site.before or site.after or primal != [stmt]:
+                return primal
+            branch.body.insert(0, stmt)
+            primal = []
+        read = {n.id for s in site.before + site.after for n in walk(s) if type(n) is gast.Name}
+        for name in set(_operand_names(stmt.value)) - read:
+            definition = self.defs.single_stmts.get(name)
+            if definition is None or self.mentions[name] != 2 or not pure(definition.value):
+                continue
+            at = self.place_in_block(stmts, definition, here)
+            operands = set(_operand_names(definition.value))
+            # Moved down to the branch: nothing on the way may change what it reads.
+            if at is not None and all(
+                isinstance(s, gast.Assign)
+                and all(isinstance(t, gast.Name) and t.id not in operands for t in s.targets)
+                and pure(s.value)
+                for s in stmts[at + 1 : end]
+            ):
+                self.sunk[id(definition)] = branch, end
+        return primal
+
     def type_proxy(self, name: str, loop: dict) -> gast.AST | None:
         """An expression of ``name``'s type to evaluate before ``loop``, the innermost of a
         counted nest, where ``name`` is an element read there from names the loop does not
@@ -260,7 +293,7 @@ class SavedValues:
             or not pure(definition.value)
         ):
             return False
-        return all(self.same_along(op, loop, here) for op in operand_names(definition.value))
+        return all(self.same_along(op, loop, here) for op in _operand_names(definition.value))
 
     def same_along(self, name: str, loop: dict, before: int | None = None, depth: int = 0) -> bool:
         """Whether ``name`` has here the same value on every iteration of ``loop`` (one of the
@@ -284,7 +317,7 @@ class SavedValues:
         at = self.place_in_block(stmts, definition, here if before is None else before)
         return at is not None and all(
             self.same_along(operand, loop, at, depth + 1)
-            for operand in operand_names(definition.value)
+            for operand in _operand_names(definition.value)
         )
 
     def memory_views(self) -> dict[str, set[str]]:
@@ -414,7 +447,7 @@ def pure(node: gast.AST) -> bool:
     return True
 
 
-def operand_names(value: gast.AST) -> list[str]:
+def _operand_names(value: gast.AST) -> list[str]:
     return [
         n.id for n in walk(value) if isinstance(n, gast.Name) and n.id not in ("np", "math", "_s2s")
     ]
