@@ -220,7 +220,8 @@ class _Builder:
         sums_only = not recurrence and self.chance(0.25)  # the reverse loop may run forwards
         for _ in range(self.draw(st.integers(1, 3))):
             if sums_only:
-                body.append(f"{self.pick(self.scalars)} += {self.scalar(2, 'i')}")
+                # (bounded: an increment that reads the total, `s += s + s`, compounds)
+                body.append(f"{self.pick(self.scalars)} += np.tanh({self.scalar(2, 'i')})")
             else:
                 body.extend(self._loop_statement(recurrence))
         if self.chance(0.2):  # leave early, or skip an iteration, on a value
@@ -271,7 +272,7 @@ class _Builder:
             f"if {test}:",
             f"    {target}[i] = {self.scalar(1, 'i')}",
             "else:",
-            f"    {self.pick(self.scalars)} += {self.scalar(1, 'i')}",
+            f"    {self.pick(self.scalars)} += np.tanh({self.scalar(1, 'i')})",
         ]
 
     def _if(self):
