@@ -10,6 +10,7 @@ import numpy as np
 from .ad import Transformed, _argnums, _check_differentiable, normalized_program
 from .errors import DifferentiationError
 from .program import Program
+from .sparsity import Groups, as_pattern, column_groups, row_groups
 from .transforms.jacobians import jacfwd_program, jacrev_program
 from .transforms.jvp import forward_program
 from .transforms.vjp import Request, reverse_program
@@ -115,10 +116,11 @@ def _check_tangents(primals: tuple, tangents: tuple) -> tuple:
 
 
 class _Jacobian(Transformed):
-    def __init__(self, fn, build, jit, label, argnums):
+    def __init__(self, fn, build, jit, label, argnums, sparsity=None):
         super().__init__(fn, build, jit, label)
         self.kind = label  # "jacfwd", "jacrev" or "hessian"
         self.argnums = argnums
+        self.sparsity = sparsity
 
     def __call__(self, *args):
         for k in self.argnums:
@@ -126,8 +128,23 @@ class _Jacobian(Transformed):
         return self.function(*args)
 
 
-def jacfwd(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+def jacfwd(
+    fn: Callable,
+    argnums: int | Sequence[int] = 0,
+    *,
+    sparsity: Any = None,
+    jit: bool = True,
+) -> Callable:
     """The Jacobian of ``fn`` by forward mode: shape ``out.shape + in.shape``.
+
+    ``sparsity``: where the Jacobian may be non-zero, a boolean array of shape
+    ``(out.size, in.size)`` (or a SciPy sparse matrix), for one argument (``argnums`` an int).
+    Columns that share no row are then computed in one pass, which returns their sum: as
+    many passes as the pattern's rows need (3 for a tridiagonal Jacobian) instead of one per
+    input. Entries outside the pattern come out zero. The pattern is trusted: a non-zero it
+    leaves out raises ``ValueError`` where no column of its group may reach that row, and is
+    otherwise added into another entry of the row, so check a new pattern once against the
+    dense Jacobian.
 
     >>> import numpy as np, s2s
     >>> def f(x):
@@ -140,35 +157,56 @@ def jacfwd(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) 
            [1., 0.]])
     """
     nums, as_tuple = _argnums(argnums)
+    groups = _grouped(sparsity, as_tuple, column_groups)
 
     def build():
         primal = normalized_program(fn)
         program = forward_program(primal, nums)
-        return jacfwd_program(program, _params(primal), nums, f"{primal.entry}_jacfwd", as_tuple)
+        name = f"{primal.entry}_jacfwd"
+        return jacfwd_program(program, _params(primal), nums, name, as_tuple, groups=groups)
 
-    return _Jacobian(fn, build, jit, "jacfwd", nums)
+    return _Jacobian(fn, build, jit, "jacfwd", nums, sparsity)
 
 
-def jacrev(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+def jacrev(
+    fn: Callable,
+    argnums: int | Sequence[int] = 0,
+    *,
+    sparsity: Any = None,
+    jit: bool = True,
+) -> Callable:
     """The Jacobian of ``fn`` by reverse mode (one vector-Jacobian product per output entry).
 
     Agrees with :func:`jacfwd`; cheaper when the output is smaller than the input.
+    ``sparsity`` as for :func:`jacfwd`: rows that share no column are computed in one pass.
     """
     nums, as_tuple = _argnums(argnums)
+    groups = _grouped(sparsity, as_tuple, row_groups)
 
     def build():
         primal = normalized_program(fn)
         vjp = reverse_program(primal, Request("vjp", nums, False, True))
         vjp.units[primal.entry] = primal.entry_unit
+        name = f"{primal.entry}_jacrev"
         return jacrev_program(
-            vjp, primal.entry, _params(primal), nums, f"{primal.entry}_jacrev", as_tuple
+            vjp, primal.entry, _params(primal), nums, name, as_tuple, groups=groups
         )
 
-    return _Jacobian(fn, build, jit, "jacrev", nums)
+    return _Jacobian(fn, build, jit, "jacrev", nums, sparsity)
 
 
-def hessian(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True) -> Callable:
+def hessian(
+    fn: Callable,
+    argnums: int | Sequence[int] = 0,
+    *,
+    sparsity: Any = None,
+    jit: bool = True,
+) -> Callable:
     """The Hessian of a scalar-valued ``fn``: forward mode over reverse mode (symmetric).
+
+    ``sparsity``: where the Hessian may be non-zero, an ``(n, n)`` boolean array for an
+    argument of ``n`` entries (see :func:`jacfwd`): a banded Hessian then costs as many
+    gradient-and-tangent passes as it has diagonals.
 
     >>> import numpy as np, s2s
     >>> def f(x):
@@ -180,6 +218,7 @@ def hessian(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True)
     nums, as_tuple = _argnums(argnums)
     if as_tuple:
         raise DifferentiationError("hessian takes one argument number (an int), not a tuple")
+    groups = _grouped(sparsity, False, column_groups)
 
     def build():
         primal = normalized_program(fn)
@@ -187,6 +226,18 @@ def hessian(fn: Callable, argnums: int | Sequence[int] = 0, *, jit: bool = True)
         from . import pipeline
 
         program = forward_program(pipeline.normalize(gradient), nums)
-        return jacfwd_program(program, _params(primal), nums, f"{primal.entry}_hessian", False)
+        name = f"{primal.entry}_hessian"
+        return jacfwd_program(program, _params(primal), nums, name, False, groups=groups)
 
-    return _Jacobian(fn, build, jit, "hessian", nums)
+    return _Jacobian(fn, build, jit, "hessian", nums, sparsity)
+
+
+def _grouped(sparsity: Any, as_tuple: bool, grouping: Callable[[np.ndarray], Groups]):
+    """The groups of a sparsity pattern (None without one), for a single argument."""
+    if sparsity is None:
+        return None
+    if as_tuple:
+        raise DifferentiationError(
+            "sparsity describes the Jacobian of one argument: give argnums as an int"
+        )
+    return grouping(as_pattern(sparsity))

@@ -2,6 +2,8 @@
 
 s2s and Numba take the loop over the variables; JAX and autograd the vectorised sum.
 ``s2s.hessian`` is forward mode over reverse mode; ``jax.hessian`` is ``jacfwd(jacrev)``.
+Given the Hessian's tridiagonal pattern, ``s2s.hessian`` makes three passes instead of one per
+variable, the structure the hand-written Hessian uses.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import s2s
 from . import Impl, Workload, jax, jax_args, synced
 
 N = 100
+TRIDIAGONAL = np.abs(np.subtract.outer(np.arange(N), np.arange(N))) <= 1
 
 
 def rosenbrock(x):
@@ -79,6 +82,15 @@ def impls():
             gradient=lambda args: s2s.hessian(rosenbrock),
             function=lambda args: s2s.jit(rosenbrock),
             show=lambda: s2s.show(s2s.hessian(rosenbrock)),
+        ),
+        Impl(
+            "s2s (loop, tridiagonal pattern)",
+            "s2s",
+            gradient=lambda args: s2s.hessian(rosenbrock, sparsity=TRIDIAGONAL),
+            function=lambda args: s2s.jit(rosenbrock),
+            show=lambda: s2s.show(s2s.hessian(rosenbrock, sparsity=TRIDIAGONAL)),
+            note="s2s.hessian(f, sparsity=...): columns that share no row in one pass, "
+            "3 passes instead of 100",
         ),
         Impl("JAX (vectorised)", "jax", gradient=jax_hessian, function=jax_fn, prepare=jax_args),
         Impl(

@@ -46,6 +46,7 @@ _WRITES_FIRST = frozenset(
         "_s2s.scatter_add",
         "_s2s.set_row",
         "_s2s.set_column",
+        "_s2s.set_group",
         "_s2s.tape_put",
     }
 )

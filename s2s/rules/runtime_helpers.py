@@ -20,6 +20,7 @@ nondifferentiable(
     "_s2s.cols",
     "_s2s.size",
     "_s2s.basis",
+    "_s2s.group_seed",
     "_s2s.shape_of",
     "_s2s.batch_empty",
     "_s2s.element_like",
@@ -33,6 +34,7 @@ IN_PLACE = {
     "_s2s.scatter_add": (0, (2,)),
     "_s2s.set_column": (0, (2,)),
     "_s2s.set_row": (0, (2,)),
+    "_s2s.set_group": (0, (2,)),
     "_s2s.tape_put": (0, (2,)),
 }
 # A tape of known length: its tangent is another tape of the same kind.

@@ -19,6 +19,8 @@ __all__ = [
     "set_column",
     "set_row",
     "jacobian_result",
+    "group_seed",
+    "set_group",
     "unit_tangent",
 ]
 
@@ -117,6 +119,72 @@ def _fill(part, derivative):
     if values.shape != part.shape:
         raise ValueError(_SIZE)
     copy_into(part, values)
+
+
+# -- sparse Jacobians: groups of columns (rows) that share no row (column), see s2s.sparsity --
+_PATTERN_SHAPE = "s2s: the sparsity pattern's shape is not the Jacobian's (output size, input size)"
+_OUTSIDE = (
+    "s2s: the Jacobian has a non-zero entry where the sparsity pattern says it is zero "
+    "(or the pattern's shape is not the Jacobian's)"
+)
+
+
+def group_seed(x, seeds, g):
+    """The seed of group ``g`` (a row of ``seeds``) shaped like ``x``: the sum of the unit
+    vectors of the group's columns (1.0 or 0.0 for a scalar)."""
+    if np.size(x) != seeds.shape[1]:
+        raise ValueError(_PATTERN_SHAPE)
+    if _is_array(x):
+        return seeds[g].reshape(np.shape(x)).copy()
+    return float(seeds[g, 0])
+
+
+@overload(group_seed)
+def _group_seed(x, seeds, g):
+    if isinstance(x, types.Array):
+
+        def impl(x, seeds, g):
+            if x.size != seeds.shape[1]:
+                raise ValueError(_PATTERN_SHAPE)
+            return seeds[g].copy().reshape(x.shape)
+
+        return impl
+
+    def scalar(x, seeds, g):
+        if seeds.shape[1] != 1:
+            raise ValueError(_PATTERN_SHAPE)
+        return seeds[g, 0]
+
+    return scalar
+
+
+def set_group(flat, g, derivative, entries, starts, reached):
+    """Put the entries of group ``g`` from one pass's ``derivative`` (the sum of the group's
+    columns, or rows) into the Jacobian; a non-zero anywhere the group cannot reach is an
+    error in the pattern."""
+    _set_group(flat, g, np.ravel(np.asarray(derivative)), entries, starts, reached)
+
+
+@overload(set_group)
+def _set_group_overload(flat, g, derivative, entries, starts, reached):
+    if isinstance(derivative, types.Array):
+        return lambda flat, g, derivative, entries, starts, reached: _set_group(
+            flat, g, derivative.ravel(), entries, starts, reached
+        )
+    return lambda flat, g, derivative, entries, starts, reached: _set_group(
+        flat, g, np.full(1, derivative), entries, starts, reached
+    )
+
+
+@register_jitable
+def _set_group(flat, g, values, entries, starts, reached):
+    if values.shape[0] != reached.shape[1]:
+        raise ValueError(_PATTERN_SHAPE)
+    for i in range(values.shape[0]):
+        if values[i] != 0 and not reached[g, i]:
+            raise ValueError(_OUTSIDE)
+    for e in range(starts[g], starts[g + 1]):
+        flat[entries[0, e], entries[1, e]] = values[entries[2, e]]
 
 
 def jacobian_result(full):

@@ -45,6 +45,7 @@ ALLOCATING = {
     "_s2s.batch_empty",
     "_s2s.jacobian_like",
     "_s2s.basis",
+    "_s2s.group_seed",
 }
 
 
@@ -66,6 +67,8 @@ def _per_element(fn: Any) -> Program:
         return forward_gradient(
             inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
         )
+    if isinstance(fn, _Jacobian) and fn.sparsity is not None:
+        raise S2SError("on the GPU, Jacobians take no sparsity pattern (each thread's are small)")
     if isinstance(fn, _Jacobian) and fn.kind == "hessian":
         inner = _per_element(fn._fn)
         first = forward_gradient(inner, fn.argnums, False, False)

@@ -1,7 +1,9 @@
 """Full Jacobians as generated loops: columns from forward mode, rows from reverse mode.
 
 The loop over basis directions is itself generated source, compiled with the rest, so a
-Jacobian or Hessian costs one compiled call, not one Python call per column.
+Jacobian or Hessian costs one compiled call, not one Python call per column. Given a sparsity
+pattern, the loop runs over groups of columns (rows) instead, one pass per group
+(``s2s.sparsity``); the groups' arrays are bound into the generated module.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import gast
 from ..codegen.naming import Namer
 from ..gastutil import placed_at
 from ..program import Program, Unit
+from ..sparsity import Groups
 
 
 def _parse(source: str, like: Unit) -> gast.FunctionDef:
@@ -27,35 +30,38 @@ def jacfwd_program(
     as_tuple: bool,
     gradient: bool = False,
     with_value: bool = False,
+    groups: Groups | None = None,
 ) -> Program:
     """``name(params...)``: the Jacobian of the jvp program's function (with tangents for
     ``argnums``), one column at a time. ``gradient``: check the output is a scalar;
-    ``with_value``: return ``(value, jacobian)``."""
+    ``with_value``: return ``(value, jacobian)``; ``groups``: one pass per group of columns
+    (for a single argument)."""
     entry = jvp.entry_unit
-    namer = Namer(set(jvp.units) | set(params) | {"np", "math", "_s2s"})
+    namer = Namer(set(jvp.units) | set(jvp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
+    bindings = dict(jvp.bindings)
+    passes = _Passes(groups, namer, bindings, "_s2s.set_column")
     lines = [f"def {name}({', '.join(params)}):"]
     results = []
     for k in argnums:
         x = params[k]
         tangents = ", ".join(
-            f"_s2s.basis({params[j]}, _k)" if j == k else f"_s2s.zeros_like({params[j]})"
-            for j in argnums
+            passes.seed(x) if j == k else f"_s2s.zeros_like({params[j]})" for j in argnums
         )
         lines += [
-            f"    for _k in range(_s2s.size({x})):",
+            f"    for _k in range({passes.count(x)}):",
             f"        _out, _tangent = {jvp.entry}({', '.join(params)}, {tangents})",
             "        if _k == 0:",
             f"            _flat{k}, _jac{k} = _s2s.jacobian_like(_tangent, {x})",
         ]
         if gradient:  # a gradient: the function must be scalar-valued
             lines.append("            _s2s.grad_seed(_out)")
-        lines.append(f"        _s2s.set_column(_flat{k}, _k, _tangent)")
+        lines.append(f"        {passes.put(f'_flat{k}', '_tangent')}")
         results.append(f"_s2s.jacobian_result(_jac{k})")
     packed = _pack(results, as_tuple)
     lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
-    return Program(name, {name: unit, **jvp.units}, dict(jvp.bindings), dict(jvp.custom_vjps))
+    return Program(name, {name: unit, **jvp.units}, bindings, dict(jvp.custom_vjps))
 
 
 def jacrev_program(
@@ -65,29 +71,60 @@ def jacrev_program(
     argnums: tuple[int, ...],
     name: str,
     as_tuple: bool,
+    groups: Groups | None = None,
 ) -> Program:
-    """``name(params...)``: the Jacobian of the vjp program's function, one row at a time."""
+    """``name(params...)``: the Jacobian of the vjp program's function, one row at a time
+    (``groups``: one pass per group of rows, for a single argument)."""
     entry = vjp.entry_unit
-    namer = Namer(set(vjp.units) | set(params) | {"np", "math", "_s2s"})
+    namer = Namer(set(vjp.units) | set(vjp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
+    bindings = dict(vjp.bindings)
+    passes = _Passes(groups, namer, bindings, "_s2s.set_row")
     args = ", ".join(params)
     lines = [
         f"def {name}({args}):",
         f"    _out = {primal}({args})",
-        "    for _k in range(_s2s.size(_out)):",
-        f"        _adjoints = {vjp.entry}({args}, _s2s.basis(_out, _k))[1]",
+        f"    for _k in range({passes.count('_out')}):",
+        f"        _adjoints = {vjp.entry}({args}, {passes.seed('_out')})[1]",
     ]
     results = []
     for j, k in enumerate(argnums):
         lines += [
             "        if _k == 0:",
             f"            _flat{j}, _jac{j} = _s2s.jacobian_like(_out, {params[k]})",
-            f"        _s2s.set_row(_flat{j}, _k, _adjoints[{j}])",
+            f"        {passes.put(f'_flat{j}', f'_adjoints[{j}]')}",
         ]
         results.append(f"_s2s.jacobian_result(_jac{j})")
     lines.append(f"    return {_pack(results, as_tuple)}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
-    return Program(name, {name: unit, **vjp.units}, dict(vjp.bindings), dict(vjp.custom_vjps))
+    return Program(name, {name: unit, **vjp.units}, bindings, dict(vjp.custom_vjps))
+
+
+class _Passes:
+    """The source of the Jacobian loop's passes: one per basis direction of ``of`` (its
+    entries), or one per group of a sparsity pattern, whose arrays are bound into the module."""
+
+    def __init__(self, groups: Groups | None, namer: Namer, bindings: dict, dense_put: str):
+        self.dense_put = dense_put  # `_s2s.set_column` or `_s2s.set_row`
+        self.names: dict[str, str] = {}
+        if groups is not None:
+            for field in ("seeds", "entries", "starts", "reached"):
+                self.names[field] = namer.fresh(f"_{field}")
+                bindings[self.names[field]] = getattr(groups, field)
+
+    def count(self, of: str) -> str:
+        return f"{self.names['seeds']}.shape[0]" if self.names else f"_s2s.size({of})"
+
+    def seed(self, of: str) -> str:
+        if self.names:
+            return f"_s2s.group_seed({of}, {self.names['seeds']}, _k)"
+        return f"_s2s.basis({of}, _k)"
+
+    def put(self, flat: str, derivative: str) -> str:
+        if not self.names:
+            return f"{self.dense_put}({flat}, _k, {derivative})"
+        entries, starts, reached = (self.names[f] for f in ("entries", "starts", "reached"))
+        return f"_s2s.set_group({flat}, _k, {derivative}, {entries}, {starts}, {reached})"
 
 
 def _pack(results: list[str], as_tuple: bool) -> str:

@@ -1,0 +1,224 @@
+"""Sparse Jacobians and Hessians: ``sparsity=`` on ``jacfwd``, ``jacrev`` and ``hessian``.
+
+The grouping (``s2s.sparsity``) is checked on its own (no two columns of a group share a row,
+banded patterns need as many groups as diagonals); the derivatives against the dense ones, as
+generated Python and compiled; a pattern that leaves out a non-zero the passes can see raises,
+and bad patterns are refused with a message.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import s2s
+from s2s.errors import DifferentiationError, S2SError
+from s2s.sparsity import as_pattern, column_groups, row_groups
+
+N = 7
+
+
+def chain(x):
+    """Each output reads its own input and the one before: lower bidiagonal, plus a corner."""
+    y = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        y[i] = np.sin(x[i]) * x[i - 1] + 0.5 * x[i] ** 2
+    return y
+
+
+def rosenbrock(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        a = x[i + 1] - x[i] * x[i]
+        b = 1.0 - x[i]
+        s += 100.0 * a * a + b * b
+    return s
+
+
+def arrow(x, w):
+    """Every output reads x[0]; output i also reads x[i]: an arrow-shaped Jacobian."""
+    y = w * x * x
+    y += np.tanh(x[0]) * x
+    return y
+
+
+def banded(n: int, below: int, above: int) -> np.ndarray:
+    pattern = np.zeros((n, n), dtype=bool)
+    for k in range(-below, above + 1):
+        pattern |= np.eye(n, k=k, dtype=bool)
+    return pattern
+
+
+def chain_pattern(n: int = N) -> np.ndarray:
+    pattern = banded(n, 1, 0)
+    pattern[0, n - 1] = True  # x[i - 1] at i = 0 reads the last entry
+    return pattern
+
+
+def arrow_pattern(n: int = N) -> np.ndarray:
+    pattern = np.eye(n, dtype=bool)
+    pattern[:, 0] = True
+    return pattern
+
+
+def _x(n: int = N, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=n)
+
+
+# -- the grouping ---------------------------------------------------------------------------
+
+
+def _check_groups(pattern: np.ndarray, by_rows: bool) -> None:
+    groups = (row_groups if by_rows else column_groups)(pattern)
+    seen = pattern.T if by_rows else pattern
+    for seed in groups.seeds:
+        members = np.flatnonzero(seed)
+        assert seen[:, members].sum(axis=1).max(initial=0) <= 1  # no shared row (column)
+    assert np.array_equal(groups.seeds.sum(axis=0), np.ones(seen.shape[1]))  # each once
+    rows, cols, picks = groups.entries
+    assert sorted(zip(rows, cols)) == sorted(zip(*np.nonzero(pattern)))
+    assert np.array_equal(picks, cols if by_rows else rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 9).flatmap(
+        lambda m: st.integers(1, 9).flatmap(
+            lambda n: st.lists(st.booleans(), min_size=m * n, max_size=m * n).map(
+                lambda cells: np.array(cells, dtype=bool).reshape(m, n)
+            )
+        )
+    )
+)
+def test_groups_share_no_row_and_cover_every_entry(pattern):
+    _check_groups(pattern, by_rows=False)
+    _check_groups(pattern, by_rows=True)
+
+
+@pytest.mark.parametrize("below, above", [(0, 0), (1, 1), (2, 1), (0, 3)])
+def test_a_banded_pattern_needs_one_group_per_diagonal(below, above):
+    pattern = banded(30, below, above)
+    assert column_groups(pattern).count == below + above + 1
+    assert row_groups(pattern).count == below + above + 1
+
+
+def test_an_empty_pattern_still_makes_one_pass():
+    groups = column_groups(np.zeros((3, 4), dtype=bool))
+    assert groups.count == 1 and groups.entries.shape == (3, 0)
+
+
+def test_patterns_are_read_from_numbers_and_scipy_matrices():
+    assert as_pattern([[0, 2.5], [1, 0]]).tolist() == [[False, True], [True, False]]
+    sparse = pytest.importorskip("scipy.sparse")
+    assert np.array_equal(as_pattern(sparse.csr_matrix(banded(5, 1, 1))), banded(5, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [(np.ones(3), "2-D"), (np.array([["a", "b"]]), "booleans"), (np.ones((2, 2, 2)), "2-D")],
+)
+def test_bad_patterns_are_refused(bad, message):
+    with pytest.raises(DifferentiationError, match=message):
+        s2s.jacfwd(chain, sparsity=bad)
+
+
+def test_a_pattern_describes_one_argument():
+    with pytest.raises(DifferentiationError, match="argnums as an int"):
+        s2s.jacfwd(arrow, argnums=(0, 1), sparsity=arrow_pattern())
+
+
+# -- derivatives ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev])
+@pytest.mark.parametrize(
+    "fn, pattern, args",
+    [
+        (chain, chain_pattern(), (_x(),)),
+        (arrow, arrow_pattern(), (_x(), 0.7)),
+    ],
+)
+def test_sparse_jacobians_equal_dense_ones(jac, fn, pattern, args):
+    dense = jac(fn, jit=False)(*args)
+    sparse = jac(fn, sparsity=pattern, jit=False)(*args)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-14, atol=0)
+
+
+def test_sparse_hessian_equals_the_dense_one_and_compiles():
+    x = _x(12, seed=3)
+    pattern = banded(12, 1, 1)
+    dense = s2s.hessian(rosenbrock, jit=False)(x)
+    python = s2s.hessian(rosenbrock, sparsity=pattern, jit=False)(x)
+    compiled = s2s.hessian(rosenbrock, sparsity=pattern)(x)
+    np.testing.assert_allclose(python, dense, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(compiled, dense, rtol=1e-12, atol=1e-12)
+
+
+def test_compiled_sparse_jacobians_take_one_pass_per_group():
+    x = _x()
+    jac = s2s.jacrev(chain, sparsity=chain_pattern())
+    np.testing.assert_allclose(jac(x), s2s.jacrev(chain, jit=False)(x), rtol=1e-12)
+    source = s2s.show(jac)
+    assert "for _k in range(_seeds.shape[0]):" in source
+    assert "_s2s.set_group(_flat0, _k, _adjoints[0], _entries, _starts, _reached)" in source
+    # 7 columns in a cycle (the corner closes it): an odd cycle takes three groups
+    assert column_groups(chain_pattern()).count == 3 == row_groups(chain_pattern()).count
+
+
+def test_a_pattern_missing_a_reachable_entry_raises():
+    """J[2, 1] is left out: column 1 then shares a group with columns none of which reaches
+    row 2, and the pass finds a non-zero there."""
+    pattern = chain_pattern()
+    pattern[2, 1] = False
+    groups = column_groups(pattern)
+    assert not groups.reached[np.flatnonzero(groups.seeds[:, 1])[0], 2]
+    for jit in (False, True):
+        with pytest.raises(ValueError, match="non-zero entry where the sparsity pattern"):
+            s2s.jacfwd(chain, sparsity=pattern, jit=jit)(_x())
+
+
+def test_a_pattern_missing_entries_a_group_reaches_anyway_goes_unseen():
+    """What the check cannot see, documented: with the diagonal alone every column is in one
+    group, which reaches every row; the pass's sums are taken for the diagonal."""
+    x = _x()
+    wrong = s2s.jacfwd(chain, sparsity=np.eye(N, dtype=bool), jit=False)(x)
+    dense = s2s.jacfwd(chain, jit=False)(x)
+    np.testing.assert_allclose(np.diag(wrong), dense.sum(axis=1), rtol=1e-14)
+
+
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev, s2s.hessian])
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_pattern_of_another_shape_raises(jac, jit):
+    fn = rosenbrock if jac is s2s.hessian else chain
+    with pytest.raises(ValueError, match="pattern's shape is not the Jacobian's"):
+        jac(fn, sparsity=banded(N + 1, 1, 1), jit=jit)(_x())
+
+
+def test_sparse_jacobians_compose():
+    """vmap over points, and a Jacobian of a sparse Jacobian (forward mode over its loop)."""
+    xs = np.stack([_x(seed=k) for k in range(3)])
+    batched = s2s.vmap(s2s.jacfwd(chain, sparsity=chain_pattern(), jit=False), jit=False)(xs)
+    for k in range(3):
+        np.testing.assert_allclose(batched[k], s2s.jacfwd(chain, jit=False)(xs[k]), rtol=1e-14)
+    sparse = s2s.jacfwd(sparse_column_sums, jit=False)(xs[0])
+    dense = s2s.jacfwd(dense_column_sums, jit=False)(xs[0])
+    np.testing.assert_allclose(sparse, dense, rtol=1e-12)
+
+
+sparse_jacobian = s2s.jacfwd(chain, sparsity=chain_pattern(), jit=False)
+dense_jacobian = s2s.jacfwd(chain, jit=False)
+
+
+def sparse_column_sums(x):
+    return np.sum(sparse_jacobian(x), axis=0)
+
+
+def dense_column_sums(x):
+    return np.sum(dense_jacobian(x), axis=0)
+
+
+def test_on_the_gpu_jacobians_take_no_pattern():
+    pytest.importorskip("numba.cuda")
+    hessian = s2s.hessian(rosenbrock, sparsity=banded(N, 1, 1))
+    with pytest.raises(S2SError, match="no sparsity pattern"):
+        s2s.jit(s2s.vmap(hessian), target="cuda")
