@@ -10,7 +10,7 @@ import numpy as np
 from .ad import Transformed, _argnums, _check_differentiable, normalized_program
 from .errors import DifferentiationError
 from .program import Program
-from .sparsity import Groups, as_pattern, column_groups, row_groups
+from .sparsity import Groups, as_pattern, column_groups, row_groups, symmetric_groups
 from .transforms.jacobians import jacfwd_program, jacrev_program
 from .transforms.jvp import forward_program
 from .transforms.vjp import Request, reverse_program
@@ -206,7 +206,8 @@ def hessian(
 
     ``sparsity``: where the Hessian may be non-zero, an ``(n, n)`` boolean array for an
     argument of ``n`` entries (see :func:`jacfwd`): a banded Hessian then costs as many
-    gradient-and-tangent passes as it has diagonals.
+    gradient-and-tangent passes as it has diagonals, and symmetry is used where it saves
+    passes (an arrowhead, dense in one row and column, takes 2).
 
     >>> import numpy as np, s2s
     >>> def f(x):
@@ -218,7 +219,7 @@ def hessian(
     nums, as_tuple = _argnums(argnums)
     if as_tuple:
         raise DifferentiationError("hessian takes one argument number (an int), not a tuple")
-    groups = _grouped(sparsity, False, column_groups)
+    groups = _grouped(sparsity, False, symmetric_groups)
 
     def build():
         primal = normalized_program(fn)

@@ -73,6 +73,63 @@ def row_groups(pattern: np.ndarray) -> Groups:
     return _groups(pattern, by_rows=True)
 
 
+def symmetric_groups(pattern: np.ndarray) -> Groups:
+    """Groups of a Hessian's columns, using its symmetry: an entry ``H[i, j]`` may be read
+    from the pass of ``j``'s group at row ``i``, or from the pass of ``i``'s group at row
+    ``j``. Columns are grouped so that every entry can be read one way or the other (a star
+    colouring: no path of four vertices in two colours), which needs fewer passes than
+    :func:`column_groups` where one row is dense: an arrowhead takes 2, not one per column.
+    The pattern is made symmetric first; where the star grouping saves nothing, the
+    column grouping is used."""
+    if pattern.shape[0] != pattern.shape[1]:
+        raise DifferentiationError(
+            f"a Hessian's sparsity pattern is square, not {pattern.shape[0]} x {pattern.shape[1]}"
+        )
+    pattern = pattern | pattern.T
+    plain = column_groups(pattern)
+    group = _star(pattern)
+    count = int(group.max(initial=0)) + 1
+    if count >= plain.count:
+        return plain
+    # in_row[i, g]: how many columns of group g have an entry in row i
+    in_row = pattern.astype(np.int64) @ (group[:, None] == np.arange(count)).astype(np.int64)
+    rows, cols = np.nonzero(pattern)
+    by_column = in_row[rows, group[cols]] == 1  # H[i, j] from j's pass, row i
+    by_row = in_row[cols, group[rows]] == 1  # H[j, i] from i's pass, row j: the same number
+    if not np.all(by_column | by_row):  # not a star colouring after all
+        return plain
+    chosen = np.where(by_column, group[cols], group[rows])
+    picks = np.where(by_column, rows, cols)
+    return _assemble(pattern, group, rows, cols, picks, chosen, by_rows=False)
+
+
+def _star(pattern: np.ndarray) -> np.ndarray:
+    """A greedy star colouring of the graph whose edges are ``pattern``'s off-diagonal
+    entries (after Gebremedhin, Manne and Pothen, SIAM Review 47, 2005): a vertex takes the
+    lowest colour not used by its neighbours, nor by a vertex two steps away through an
+    uncoloured neighbour, nor by one that would close a path of four vertices in two colours."""
+    n = pattern.shape[0]
+    adjacent = [[w for w in np.flatnonzero(pattern[v]).tolist() if w != v] for v in range(n)]
+    color = [-1] * n
+    for v in range(n):
+        forbidden = set()
+        for w in adjacent[v]:
+            if color[w] >= 0:
+                forbidden.add(color[w])
+            for x in adjacent[w]:
+                if x == v or color[x] < 0:
+                    continue
+                if color[w] < 0:
+                    forbidden.add(color[x])
+                elif any(color[y] == color[w] for y in adjacent[x] if y != w):
+                    forbidden.add(color[x])
+        c = 0
+        while c in forbidden:
+            c += 1
+        color[v] = c
+    return np.array(color, dtype=np.int64)
+
+
 def _groups(pattern: np.ndarray, by_rows: bool) -> Groups:
     rows, cols = np.nonzero(pattern)
     # Grouped: columns (forward) or rows (reverse); each pass returns a row (column) index.
@@ -80,12 +137,23 @@ def _groups(pattern: np.ndarray, by_rows: bool) -> Groups:
     size = pattern.shape[0] if by_rows else pattern.shape[1]
     result_size = pattern.shape[1] if by_rows else pattern.shape[0]
     group = _greedy(grouped, picked, size, result_size)
-    count = max(int(group.max()) + 1, 1) if size else 1
+    return _assemble(pattern, group, rows, cols, picked, group[grouped], by_rows)
+
+
+def _assemble(pattern, group, rows, cols, picks, chosen, by_rows: bool) -> Groups:
+    """The arrays of a grouping: ``group`` of each column (row, ``by_rows``); entry ``e`` of
+    the pattern, ``(rows[e], cols[e])``, read at ``picks[e]`` from the pass of group
+    ``chosen[e]``."""
+    size = pattern.shape[0] if by_rows else pattern.shape[1]
+    result_size = pattern.shape[1] if by_rows else pattern.shape[0]
+    count = int(group.max()) + 1 if size else 1
     seeds = np.zeros((count, size))
     seeds[group, np.arange(size)] = 1.0
-    order = np.argsort(group[grouped], kind="stable")
-    entries = np.stack([rows[order], cols[order], picked[order]]).astype(np.int64)
-    starts = np.searchsorted(group[grouped][order], np.arange(count + 1)).astype(np.int64)
+    order = np.argsort(chosen, kind="stable")
+    entries = np.stack([rows[order], cols[order], picks[order]]).astype(np.int64).reshape(3, -1)
+    starts = np.searchsorted(chosen[order], np.arange(count + 1)).astype(np.int64)
+    # What a pass may reach: the entries of its group's columns (rows).
+    grouped, picked = (rows, cols) if by_rows else (cols, rows)
     reached = np.zeros((count, result_size), dtype=np.bool_)
     reached[group[grouped], picked] = True
     return Groups(pattern.shape, seeds, entries, starts, reached)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import s2s
 from s2s.errors import DifferentiationError, S2SError
-from s2s.sparsity import as_pattern, column_groups, row_groups
+from s2s.sparsity import as_pattern, column_groups, row_groups, symmetric_groups
 
 N = 7
 
@@ -61,6 +61,12 @@ def arrow_pattern(n: int = N) -> np.ndarray:
     return pattern
 
 
+def arrowhead_pattern(n: int = N) -> np.ndarray:
+    pattern = np.eye(n, dtype=bool)
+    pattern[0, :] = pattern[:, 0] = True
+    return pattern
+
+
 def _x(n: int = N, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=n)
 
@@ -80,19 +86,53 @@ def _check_groups(pattern: np.ndarray, by_rows: bool) -> None:
     assert np.array_equal(picks, cols if by_rows else rows)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(1, 9).flatmap(
-        lambda m: st.integers(1, 9).flatmap(
-            lambda n: st.lists(st.booleans(), min_size=m * n, max_size=m * n).map(
-                lambda cells: np.array(cells, dtype=bool).reshape(m, n)
-            )
-        )
+def _patterns(square: bool = False):
+    sizes = st.integers(1, 9)
+    shapes = sizes.map(lambda n: (n, n)) if square else st.tuples(sizes, sizes)
+    return shapes.flatmap(
+        lambda shape: st.lists(
+            st.booleans(), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1]
+        ).map(lambda cells: np.array(cells, dtype=bool).reshape(shape))
     )
-)
-def test_groups_share_no_row_and_cover_every_entry(pattern):
+
+
+def _recovered(groups, matrix: np.ndarray, by_rows: bool) -> np.ndarray:
+    """What the generated loop assembles from one pass per group, done here with NumPy:
+    each pass returns ``matrix @ seed`` (``seed @ matrix`` for rows)."""
+    out = np.zeros(matrix.shape)
+    for g, seed in enumerate(groups.seeds):
+        values = seed @ matrix if by_rows else matrix @ seed
+        assert not np.any(values[~groups.reached[g]])  # what set_group checks
+        rows, cols, picks = groups.entries[:, groups.starts[g] : groups.starts[g + 1]]
+        out[rows, cols] = values[picks]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(_patterns(), st.integers(0, 2**16))
+def test_groups_share_no_row_and_cover_every_entry(pattern, seed):
     _check_groups(pattern, by_rows=False)
     _check_groups(pattern, by_rows=True)
+    matrix = pattern * np.random.default_rng(seed).normal(size=pattern.shape)
+    np.testing.assert_array_equal(_recovered(column_groups(pattern), matrix, False), matrix)
+    np.testing.assert_array_equal(_recovered(row_groups(pattern), matrix, True), matrix)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_patterns(square=True), st.integers(0, 2**16))
+def test_symmetric_groups_recover_every_entry_of_a_symmetric_matrix(pattern, seed):
+    symmetric = pattern | pattern.T
+    values = np.random.default_rng(seed).normal(size=pattern.shape)
+    matrix = symmetric * (values + values.T)
+    groups = symmetric_groups(pattern)
+    assert groups.count <= column_groups(symmetric).count
+    np.testing.assert_allclose(_recovered(groups, matrix, False), matrix, rtol=1e-15)
+
+
+def test_an_arrowhead_hessian_takes_two_passes_not_one_per_column():
+    pattern = arrowhead_pattern(30)
+    assert column_groups(pattern).count == 30
+    assert symmetric_groups(pattern).count == 2
 
 
 @pytest.mark.parametrize("below, above", [(0, 0), (1, 1), (2, 1), (0, 3)])
@@ -142,6 +182,30 @@ def test_sparse_jacobians_equal_dense_ones(jac, fn, pattern, args):
     dense = jac(fn, jit=False)(*args)
     sparse = jac(fn, sparsity=pattern, jit=False)(*args)
     np.testing.assert_allclose(sparse, dense, rtol=1e-14, atol=0)
+
+
+def shared_scale(x):
+    """A global parameter x[0] scaling independent terms: an arrowhead Hessian."""
+    s = 0.0
+    for i in range(1, x.shape[0]):
+        s += np.exp(x[0] * x[i]) + x[i] ** 4
+    return s
+
+
+def test_an_arrowhead_hessian_uses_its_symmetry():
+    x = 0.3 * _x(9, seed=5)
+    dense = s2s.hessian(shared_scale, jit=False)(x)
+    for jit in (False, True):
+        sparse = s2s.hessian(shared_scale, sparsity=arrowhead_pattern(9), jit=jit)(x)
+        np.testing.assert_allclose(sparse, dense, rtol=1e-12, atol=1e-14)
+    # the pattern's other triangle is implied
+    lower = np.tril(arrowhead_pattern(9))
+    np.testing.assert_allclose(s2s.hessian(shared_scale, sparsity=lower, jit=False)(x), dense)
+
+
+def test_a_hessian_pattern_is_square():
+    with pytest.raises(DifferentiationError, match="square"):
+        s2s.hessian(rosenbrock, sparsity=np.ones((3, 4), dtype=bool))
 
 
 def test_sparse_hessian_equals_the_dense_one_and_compiles():
