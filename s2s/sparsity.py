@@ -4,7 +4,9 @@ Given where a Jacobian may be non-zero, columns that share no row can go into on
 pass: seeded with the sum of their unit vectors, the pass returns the sum of the columns, and
 each row of it belongs to at most one of them. Grouping the columns greedily, in order,
 gives as many groups as a banded matrix has diagonals (3 for a tridiagonal Hessian, against
-one pass per variable). Reverse mode groups rows the same way, by the columns they share.
+one pass per variable). Reverse mode groups rows the same way, by the columns they share. A
+Hessian's symmetry lets an entry be read from either of two passes, and a star colouring of
+its columns needs fewer groups where a row is dense (``symmetric_groups``).
 
 A :class:`Groups` holds what the generated code needs, as arrays bound into its module: one
 seed per group, the pattern's entries in group order, and which rows (columns, for rows) each
