@@ -259,7 +259,8 @@ def test_a_pattern_of_another_shape_raises(jac, jit):
 
 
 def test_sparse_jacobians_compose():
-    """vmap over points, and a Jacobian of a sparse Jacobian (forward mode over its loop)."""
+    """vmap over points, and a Jacobian and a gradient of a sparse Jacobian (forward and
+    reverse mode over its loop)."""
     xs = np.stack([_x(seed=k) for k in range(3)])
     batched = s2s.vmap(s2s.jacfwd(chain, sparsity=chain_pattern(), jit=False), jit=False)(xs)
     for k in range(3):
@@ -267,6 +268,9 @@ def test_sparse_jacobians_compose():
     sparse = s2s.jacfwd(sparse_column_sums, jit=False)(xs[0])
     dense = s2s.jacfwd(dense_column_sums, jit=False)(xs[0])
     np.testing.assert_allclose(sparse, dense, rtol=1e-12)
+    # and reverse mode over the loop of groups
+    sparse = s2s.grad(sparse_squares, jit=False)(xs[1])
+    np.testing.assert_allclose(sparse, s2s.grad(dense_squares, jit=False)(xs[1]), rtol=1e-12)
 
 
 sparse_jacobian = s2s.jacfwd(chain, sparsity=chain_pattern(), jit=False)
@@ -279,6 +283,16 @@ def sparse_column_sums(x):
 
 def dense_column_sums(x):
     return np.sum(dense_jacobian(x), axis=0)
+
+
+def sparse_squares(x):
+    jacobian = sparse_jacobian(x)
+    return np.sum(jacobian * jacobian)
+
+
+def dense_squares(x):
+    jacobian = dense_jacobian(x)
+    return np.sum(jacobian * jacobian)
 
 
 def test_on_the_gpu_jacobians_take_no_pattern():
