@@ -116,16 +116,30 @@ def _check_tangents(primals: tuple, tangents: tuple) -> tuple:
 
 
 class _Jacobian(Transformed):
-    def __init__(self, fn, build, jit, label, argnums, sparsity=None):
+    def __init__(self, fn, build, jit, label, argnums, groups: Groups | None = None):
         super().__init__(fn, build, jit, label)
         self.kind = label  # "jacfwd", "jacrev" or "hessian"
         self.argnums = argnums
-        self.sparsity = sparsity
+        self.groups = groups  # of a sparsity pattern
 
     def __call__(self, *args):
         for k in self.argnums:
             _check_differentiable(self._fn, args, k)
+        if self.groups is not None:
+            _check_pattern(self.groups.shape, self.kind, args, self.argnums[0])
         return self.function(*args)
+
+
+def _check_pattern(shape: tuple[int, int], kind: str, args: tuple, k: int) -> None:
+    """The pattern's columns stand for the argument's entries (its rows too, for a Hessian);
+    the output's size is checked by the compiled code, which computes it."""
+    size = int(np.size(args[k]))
+    if shape[1] != size or kind == "hessian" and shape[0] != size:
+        need = f"{size} x {size}" if kind == "hessian" else f"(output size) x {size}"
+        raise DifferentiationError(
+            f"the sparsity pattern is {shape[0]} x {shape[1]}, but argument {k} has {size} "
+            f"entries: {kind} needs a pattern of {need}"
+        )
 
 
 def jacfwd(
@@ -165,7 +179,7 @@ def jacfwd(
         name = f"{primal.entry}_jacfwd"
         return jacfwd_program(program, _params(primal), nums, name, as_tuple, groups=groups)
 
-    return _Jacobian(fn, build, jit, "jacfwd", nums, sparsity)
+    return _Jacobian(fn, build, jit, "jacfwd", nums, groups)
 
 
 def jacrev(
@@ -192,7 +206,7 @@ def jacrev(
             vjp, primal.entry, _params(primal), nums, name, as_tuple, groups=groups
         )
 
-    return _Jacobian(fn, build, jit, "jacrev", nums, sparsity)
+    return _Jacobian(fn, build, jit, "jacrev", nums, groups)
 
 
 def hessian(
@@ -230,7 +244,7 @@ def hessian(
         name = f"{primal.entry}_hessian"
         return jacfwd_program(program, _params(primal), nums, name, False, groups=groups)
 
-    return _Jacobian(fn, build, jit, "hessian", nums, sparsity)
+    return _Jacobian(fn, build, jit, "hessian", nums, groups)
 
 
 def _grouped(sparsity: Any, as_tuple: bool, grouping: Callable[[np.ndarray], Groups]):

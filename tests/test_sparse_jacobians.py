@@ -6,6 +6,8 @@ generated Python and compiled; a pattern that leaves out a non-zero the passes c
 and bad patterns are refused with a message.
 """
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -252,10 +254,30 @@ def test_a_pattern_missing_entries_a_group_reaches_anyway_goes_unseen():
 
 @pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev, s2s.hessian])
 @pytest.mark.parametrize("jit", [False, True])
-def test_a_pattern_of_another_shape_raises(jac, jit):
+def test_a_pattern_for_another_argument_size_is_refused(jac, jit):
     fn = springs if jac is s2s.hessian else chain
-    with pytest.raises(ValueError, match="pattern's shape is not the Jacobian's"):
+    need = f"{N} x {N}" if jac is s2s.hessian else f"(output size) x {N}"
+    message = re.escape(
+        f"pattern is {N + 1} x {N + 1}, but argument 0 has {N} entries: "
+        f"{jac.__name__} needs a pattern of {need}"
+    )
+    with pytest.raises(DifferentiationError, match=message):
         jac(fn, sparsity=banded(N + 1, 1, 1), jit=jit)(_x())
+
+
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev])
+def test_a_pattern_for_another_output_size_raises_in_the_generated_code(jac):
+    """The output's size is known once the function has run: the helpers check it, and
+    they check the argument's too where nothing checked it before (``s2s.jit`` of it)."""
+    wrong_rows = np.ones((N + 1, N), dtype=bool)
+    for call in (
+        jac(chain, sparsity=wrong_rows, jit=False),
+        s2s.jit(jac(chain, sparsity=wrong_rows)),
+    ):
+        with pytest.raises(ValueError, match="pattern's shape is not the Jacobian's"):
+            call(_x())
+    with pytest.raises(ValueError, match="pattern's shape is not the Jacobian's"):
+        s2s.jit(jac(chain, sparsity=banded(N + 1, 1, 1)))(_x())
 
 
 def test_sparse_jacobians_compose():

@@ -67,7 +67,7 @@ def _per_element(fn: Any) -> Program:
         return forward_gradient(
             inner, fn.request.argnums, fn.request.tuple_result, fn.request.kind == "value_and_grad"
         )
-    if isinstance(fn, _Jacobian) and fn.sparsity is not None:
+    if isinstance(fn, _Jacobian) and fn.groups is not None:
         raise S2SError("on the GPU, Jacobians take no sparsity pattern (each thread's are small)")
     if isinstance(fn, _Jacobian) and fn.kind == "hessian":
         inner = _per_element(fn._fn)
