@@ -123,10 +123,7 @@ def _fill(part, derivative):
 
 # -- sparse Jacobians: groups of columns (rows) that share no row (column), see s2s.sparsity --
 _PATTERN_SHAPE = "s2s: the sparsity pattern's shape is not the Jacobian's (output size, input size)"
-_OUTSIDE = (
-    "s2s: the Jacobian has a non-zero entry where the sparsity pattern says it is zero "
-    "(or the pattern's shape is not the Jacobian's)"
-)
+_OUTSIDE = "s2s: the Jacobian has a non-zero entry where the sparsity pattern says it is zero"
 
 
 def group_seed(x, seeds, g):
