@@ -10,7 +10,8 @@ instead of ``N``: columns three apart share no row, so they go through together.
 The fronts that spread from the initial bump travel at about Fisher's speed, ``2 sqrt(D r)``,
 which the script measures. Run it with ``python examples/implicit_heat.py``; what s2s generates
 is printed by ``print(s2s.show(s2s.jacfwd(residual, sparsity=tridiagonal(N))))``: a loop over
-the three groups calling the residual's forward-mode derivative.
+the three groups calling the residual's forward-mode derivative (``s2s show
+examples/implicit_heat.py:residual --jacfwd`` prints the dense one, a loop over every column).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from . import __version__
 from .ad import grad
 from .errors import S2SError
-from .forward import hessian, jvp_transform
+from .forward import hessian, jacfwd, jacrev, jvp_transform
 from .frontend.source import is_function
 from .jit import jit
 from .pipeline import STAGES
@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--hessian", action="store_true", help="show the Hessian (forward over reverse)"
     )
     transforms.add_argument(
+        "--jacfwd", action="store_true", help="show the Jacobian by forward mode, by columns"
+    )
+    transforms.add_argument(
+        "--jacrev", action="store_true", help="show the Jacobian by reverse mode, by rows"
+    )
+    transforms.add_argument(
         "--vmap", action="store_true", help="show the batched function (after --grad etc.)"
     )
     transforms.add_argument(
@@ -159,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=parse_argnums,
         default=0,
         metavar="K[,K...]",
-        help="with --grad: the argument(s) to differentiate, e.g. 0 or 0,1 (default: 0)",
+        help="the argument(s) to differentiate, e.g. 0 or 0,1 (default: 0; --hessian: one)",
     )
     show_parser.set_defaults(handler=run_show)
 
@@ -305,12 +311,16 @@ def build_transform(fn: Any, args: argparse.Namespace) -> Any:
     Transformation flags apply here (``--grad`` gives ``s2s.grad(fn, argnums)``); with none
     given, the function itself.
     """
-    if sum((args.grad, args.jvp, args.hessian)) > 1:
-        raise S2SError("choose one of --grad, --jvp and --hessian")
+    if sum((args.grad, args.jvp, args.hessian, args.jacfwd, args.jacrev)) > 1:
+        raise S2SError("choose one of --grad, --jvp, --hessian, --jacfwd and --jacrev")
     if args.grad:
         fn = grad(fn, argnums=args.argnums, jit=False)
     elif args.hessian:
         fn = hessian(fn, argnums=args.argnums, jit=False)
+    elif args.jacfwd:
+        fn = jacfwd(fn, argnums=args.argnums, jit=False)
+    elif args.jacrev:
+        fn = jacrev(fn, argnums=args.argnums, jit=False)
     elif args.jvp:
         fn = jvp_transform(fn)
     if args.vmap:

@@ -11,6 +11,7 @@ import pytest
 
 import s2s
 from s2s import cli
+from s2s.forward import jvp_transform
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -385,7 +386,55 @@ def test_help(capsys):
         assert text in out
 
 
-# -- helpers for transformation flags ------------------------------------------------------------
+# -- transformation flags ------------------------------------------------------------------------
+TWO_ARGUMENTS = """\
+import numpy as np
+
+
+def energy(x, w):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += w * np.sin(x[i]) ** 2
+    return total
+
+
+def field(x, w):
+    return w * np.tanh(x)
+"""
+
+
+def vmap_of_grad(fn):
+    return s2s.vmap(s2s.grad(fn, jit=False), in_axes=(0, None), jit=False)
+
+
+@pytest.mark.parametrize(
+    ("flags", "name", "transform"),
+    [
+        (["--grad"], "energy", lambda f: s2s.grad(f, jit=False)),
+        (["--grad", "--argnums", "0,1"], "energy", lambda f: s2s.grad(f, (0, 1), jit=False)),
+        (["--jvp"], "energy", jvp_transform),
+        (["--hessian"], "energy", lambda f: s2s.hessian(f, jit=False)),
+        (["--jacfwd"], "field", lambda f: s2s.jacfwd(f, jit=False)),
+        (["--jacrev", "--argnums", "1"], "field", lambda f: s2s.jacrev(f, 1, jit=False)),
+        (["--grad", "--vmap", "--in-axes", "0,None"], "energy", vmap_of_grad),
+    ],
+)
+def test_transformation_flags_show_what_the_library_generates(
+    tmp_path, capsys, flags, name, transform
+):
+    path = write(tmp_path / "model_flags.py", TWO_ARGUMENTS)
+    status, out, err = run(capsys, "show", f"{path}:{name}", *flags)
+    assert (status, err) == (0, "")
+    fn = getattr(sys.modules["model_flags"], name)
+    assert out == s2s.show(transform(fn))
+
+
+def test_transformation_flags_exclude_each_other(tmp_path, capsys):
+    path = write(tmp_path / "model_exclusive.py", TWO_ARGUMENTS)
+    status, out, err = run(capsys, "show", f"{path}:field", "--jacfwd", "--jacrev")
+    assert_one_line_error(status, out, err, "choose one of --grad, --jvp, --hessian")
+
+
 def test_build_transform_is_identity_without_flags():
     args = cli.build_parser().parse_args(["show", "m.py:f"])
     assert cli.build_transform(len, args) is len
