@@ -210,6 +210,26 @@ def test_a_hessian_pattern_is_square():
         s2s.hessian(springs, sparsity=np.ones((3, 4), dtype=bool))
 
 
+def fan(s):
+    y = np.empty(4)
+    for i in range(4):
+        y[i] = np.sin(s * (i + 1))
+    return y
+
+
+def squares(x):
+    return np.sum(x * x)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_scalar_argument_or_output_is_a_pattern_of_one_column_or_row(jit):
+    column = s2s.jacfwd(fan, sparsity=np.ones((4, 1), dtype=bool), jit=jit)(0.3)
+    np.testing.assert_allclose(column, s2s.jacfwd(fan, jit=False)(0.3), rtol=1e-14)
+    x = np.arange(5.0)
+    row = s2s.jacrev(squares, sparsity=np.ones((1, 5), dtype=bool), jit=jit)(x)
+    np.testing.assert_allclose(row, 2 * x, rtol=1e-14)
+
+
 def test_sparse_hessian_equals_the_dense_one_and_compiles():
     x = _x(12, seed=3)
     pattern = banded(12, 1, 1)
