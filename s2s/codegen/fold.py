@@ -30,26 +30,11 @@ import gast
 
 from ..analysis.definitions import written_by_call
 from ..gastutil import attr_path, clone, is_negation, rebuilt, substituted, walk
+from ..rules.runtime_helpers import WRITES_FIRST
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
 _IMPURE = ("np.random.",)
-# Runtime helpers that write into their first argument.
-_WRITES_FIRST = frozenset(
-    {
-        "_s2s.accumulate_into",
-        "_s2s.subtract_into",
-        "_s2s.cleared",
-        "_s2s.add_matmul_adjoint_a",
-        "_s2s.add_matmul_adjoint_b",
-        "_s2s.add_extremum_adjoint",
-        "_s2s.scatter_add",
-        "_s2s.set_row",
-        "_s2s.set_column",
-        "_s2s.set_group",
-        "_s2s.tape_put",
-    }
-)
 _PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
 
 
@@ -264,7 +249,7 @@ def _scan(value: gast.AST) -> tuple[bool, bool, set[str]]:
         elif isinstance(node, gast.Call):
             calls = True
             name = attr_path(node.func)
-            if name is None or name in _WRITES_FIRST or name.startswith(_IMPURE):
+            if name is None or name in WRITES_FIRST or name.startswith(_IMPURE):
                 pure = False
             elif written_by_call(node):  # a ufunc's out, x.fill(v), np.fill_diagonal(x, v)
                 pure = False

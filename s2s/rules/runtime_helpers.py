@@ -37,6 +37,19 @@ IN_PLACE = {
     "_s2s.set_group": (0, (2,)),
     "_s2s.tape_put": (0, (2,)),
 }
+# Helpers that write into their first argument (and return it, or nothing): code that
+# never reads that array again can drop them.
+WRITES_FIRST = frozenset(
+    {
+        "_s2s.accumulate_into",
+        "_s2s.subtract_into",
+        "_s2s.cleared",
+        "_s2s.add_matmul_adjoint_a",
+        "_s2s.add_matmul_adjoint_b",
+        "_s2s.add_extremum_adjoint",
+        *IN_PLACE,
+    }
+)
 # A tape of known length: its tangent is another tape of the same kind.
 defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
 # A fresh zero Jacobian (2-D view, full array): its tangent is another one.

@@ -14,6 +14,7 @@ from ..codegen.naming import Namer
 from ..gastutil import placed_at
 from ..program import Program, Unit
 from ..sparsity import Groups
+from .unused import returning_only
 
 
 def _parse(source: str, like: Unit) -> gast.FunctionDef:
@@ -41,6 +42,13 @@ def jacfwd_program(
     name = namer.fresh(name)
     bindings = dict(jvp.bindings)
     passes = _Passes(groups, namer, bindings, "_s2s.set_column")
+    units = dict(jvp.units)
+    # Only the tangents are kept: the jvp returns them alone, without what only its value
+    # needed (for a Hessian, the gradient's own accumulation).
+    tangent_only = None if gradient or with_value else returning_only(entry.tree, 1)
+    if tangent_only is not None:
+        units[jvp.entry] = Unit(entry.parsed, tangent_only)
+    outputs = "_tangent" if tangent_only is not None else "_out, _tangent"
     lines = [f"def {name}({', '.join(params)}):"]
     results = []
     for k in argnums:
@@ -50,7 +58,7 @@ def jacfwd_program(
         )
         lines += [
             f"    for _k in range({passes.count(x)}):",
-            f"        _out, _tangent = {jvp.entry}({', '.join(params)}, {tangents})",
+            f"        {outputs} = {jvp.entry}({', '.join(params)}, {tangents})",
             "        if _k == 0:",
             f"            _flat{k}, _jac{k} = _s2s.jacobian_like(_tangent, {x})",
         ]
@@ -61,7 +69,7 @@ def jacfwd_program(
     packed = _pack(results, as_tuple)
     lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
-    return Program(name, {name: unit, **jvp.units}, bindings, dict(jvp.custom_vjps))
+    return Program(name, {name: unit, **units}, bindings, dict(jvp.custom_vjps))
 
 
 def jacrev_program(

@@ -1,0 +1,354 @@
+"""Drop the statements whose effects only reach outputs the caller throws away.
+
+A Jacobian's loop keeps one thing of each forward pass, the tangent: the forward-mode
+derivative of a gradient still accumulates the gradient itself into ``bx`` and returns it,
+a fifth of a Hessian's time. ``returning_only`` makes such a function return just the outputs
+kept, and removes what no longer matters, on the normal form (one operation per statement):
+
+- an assignment to names nothing live reads, of a value without effects;
+- a write into an array whose contents nothing live reads (``_s2s.scatter_add(bx, i, g)``,
+  ``bx[i] = g``), counting every name that may share its memory (``v = bx``, ``bx[1:]``,
+  what a helper hands back);
+- a loop or branch left with nothing in it.
+
+A name whose value something live reads keeps every assignment to it (Numba types a variable
+by all of them), and one read only for its shape or type (``_s2s.zeros_like(bx)``) keeps its
+assignments but not the writes into its contents. Calls of the user's functions, and anything
+not known to be free of effects, always stay.
+"""
+
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from ..analysis.definitions import written_by_call
+from ..gastutil import attr_path, rebuilt, walk
+from ..rules.runtime_helpers import WRITES_FIRST
+
+# Calls that read an argument only for its shape or type (argument position -> ...).
+_SHAPE_ONLY = {
+    "_s2s.zeros_like": (0,),
+    "_s2s.cleared_like": (1,),
+    "_s2s.tape_alloc": (0,),
+    "_s2s.element_like": (0,),
+    "_s2s.unbroadcast": (1,),
+    "_s2s.cast_like": (1,),
+    "_s2s.size": (0,),
+    "_s2s.basis": (0,),
+    "_s2s.jacobian_like": (0, 1),
+    "np.zeros_like": (0,),
+    "np.empty_like": (0,),
+    "np.ones_like": (0,),
+    "np.shape": (0,),
+    "np.ndim": (0,),
+    "len": (0,),
+}
+_SHAPE_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "size"})
+# Runtime helpers known to write into none of their arguments; any other may write into its
+# first (``_s2s.accumulate_into``, ``_s2s.cleared_like``, ``_s2s.zeros_into``...).
+_READ_ONLY = frozenset(
+    "_s2s." + name
+    for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
+    jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
+    sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
+    inner_adjoint_a inner_adjoint_b log_adjoint log_or_zero where sign exp tanh sum sum_along
+    mean_along shape_of in_range extent rows cols""".split()
+)
+_PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
+_MODULES = frozenset({"np", "math", "_s2s"})
+
+
+def returning_only(fn: gast.FunctionDef, keep: int) -> gast.FunctionDef | None:
+    """``fn``, whose body ends in ``return a, b, ...``, returning only output ``keep``, with
+    what only the other outputs needed removed; None for a function of another shape (a
+    return elsewhere, or of something other than a tuple)."""
+    last = fn.body[-1] if fn.body else None
+    returns = [n for n in walk(fn) if isinstance(n, gast.Return)]
+    if returns != [last] or not isinstance(last.value, gast.Tuple):
+        return None
+    if not 0 <= keep < len(last.value.elts):
+        return None
+    kept = gast.copy_location(gast.Return(last.value.elts[keep]), last)
+    body = pruned(fn.body[:-1] + [kept])
+    return rebuilt(fn, lambda field, value: body if field == "body" else value)
+
+
+def pruned(body: list[gast.stmt]) -> list[gast.stmt]:
+    """``body`` without the statements whose effects nothing live reads."""
+    facts = _Facts(body)
+    live: set[int] = set()
+    while True:
+        before = (len(live), len(facts.read), len(facts.contents))
+        _mark(body, facts, live)
+        if (len(live), len(facts.read), len(facts.contents)) == before:
+            return _kept(body, live)
+
+
+class _Facts:
+    """What the liveness needs: names that may share memory (classes), assignments of each
+    name, and the names read so far by live statements, for their value or for their shape."""
+
+    def __init__(self, body: list[gast.stmt]):
+        self.parent: dict[str, str] = {}
+        self.read: set[str] = set()  # names whose value (or shape) a live statement reads
+        self.contents: set[str] = set()  # classes whose contents a live statement reads
+        for stmt in _statements(body):
+            if isinstance(stmt, gast.Assign):
+                names = [n for t in stmt.targets for n in _target_names(t)]
+                shared = sorted(_may_return(stmt.value))
+                for other in names[1:] + shared if names else []:
+                    self.union(names[0], other)
+            elif isinstance(stmt, gast.For):
+                for name in _target_names(stmt.target):
+                    for other in sorted(_may_return(stmt.iter)):
+                        self.union(name, other)
+            elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+                # `tape.append(h)`: the list holds `h` itself, which a pop hands back
+                func = stmt.value.func
+                if _method_of_local(func):
+                    for arg in stmt.value.args:
+                        for other in sorted(_may_return(arg)):
+                            self.union(func.value.id, other)
+
+    def find(self, name: str) -> str:
+        while self.parent.get(name, name) != name:
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+    def contents_read(self, name: str) -> bool:
+        return self.find(name) in self.contents
+
+    def reads(self, node: gast.AST) -> None:
+        """Record what a live statement's expression reads."""
+        for name, shape_only in _reads(node):
+            self.read.add(name)
+            if not shape_only:
+                self.contents.add(self.find(name))
+
+
+def _mark(body: list[gast.stmt], facts: _Facts, live: set[int]) -> bool:
+    """One sweep: mark the statements now known to be live, recording what they read; returns
+    whether any statement of ``body`` is live."""
+    any_live = False
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            inner = _mark(stmt.body, facts, live) | _mark(stmt.orelse, facts, live)
+            bound = any(n in facts.read for n in _bound(stmt))
+            if inner or bound or not _pure(_header(stmt)):
+                if id(stmt) not in live:
+                    live.add(id(stmt))
+                    facts.reads(_header(stmt))
+        elif id(stmt) not in live and _is_live(stmt, facts):
+            live.add(id(stmt))
+            for node in _read_parts(stmt):
+                facts.reads(node)
+        any_live = any_live or id(stmt) in live
+    return any_live
+
+
+def _is_live(stmt: gast.stmt, facts: _Facts) -> bool:
+    if isinstance(stmt, (gast.Return, gast.Raise, gast.Assert)):
+        return True
+    if isinstance(stmt, gast.Assign):
+        target = stmt.targets[0]
+        if len(stmt.targets) != 1 or not _pure(stmt.value):
+            return True
+        if isinstance(target, (gast.Name, gast.Tuple)):
+            # (a write through the name reads it: `v = bx[1:]` stays if `v[0] = g` does)
+            if any(n in facts.read for n in _target_names(target)):
+                return True
+            return any(facts.contents_read(n) for n in _writes(stmt.value))
+        return _written_base_read(target, facts)
+    if isinstance(stmt, gast.AugAssign):
+        if not _pure(stmt.value):
+            return True
+        if isinstance(stmt.target, gast.Name):
+            name = stmt.target.id
+            return name in facts.read or facts.contents_read(name)
+        return _written_base_read(stmt.target, facts)
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+        if not _pure(stmt.value):
+            return True
+        return any(facts.contents_read(n) for n in _writes(stmt.value))
+    return not isinstance(stmt, gast.Pass)
+
+
+def _written_base_read(target: gast.AST, facts: _Facts) -> bool:
+    base = target
+    while isinstance(base, (gast.Subscript, gast.Attribute)):
+        base = base.value
+    return not isinstance(base, gast.Name) or facts.contents_read(base.id)
+
+
+def _kept(body: list[gast.stmt], live: set[int]) -> list[gast.stmt]:
+    out = []
+    for stmt in body:
+        if id(stmt) not in live:
+            continue
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            new = {f: _kept(getattr(stmt, f), live) for f in ("body", "orelse")}
+            if not new["body"]:
+                new["body"] = [gast.copy_location(gast.Pass(), stmt)]
+            stmt = rebuilt(stmt, lambda field, value, new=new: new.get(field, value))
+        out.append(stmt)
+    return out
+
+
+# -- what statements and expressions do --------------------------------------------------------
+def _statements(body: list[gast.stmt]):
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _statements(getattr(stmt, field, None) or [])
+
+
+def _header(stmt: gast.stmt) -> gast.AST:
+    return stmt.iter if isinstance(stmt, gast.For) else stmt.test
+
+
+def _bound(stmt: gast.stmt) -> list[str]:
+    if isinstance(stmt, gast.Assign):
+        return [n for t in stmt.targets for n in _target_names(t)]
+    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+        return [stmt.target.id]
+    if isinstance(stmt, gast.For):
+        return _target_names(stmt.target)
+    return []
+
+
+def _target_names(target: gast.AST) -> list[str]:
+    if isinstance(target, gast.Name):
+        return [target.id]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [n for e in target.elts for n in _target_names(e)]
+    return []
+
+
+def _read_parts(stmt: gast.stmt) -> list[gast.AST]:
+    """The expressions a live statement evaluates (a subscript target's base and index too)."""
+    if isinstance(stmt, gast.Assign):
+        return [stmt.value] + [t for t in stmt.targets if not isinstance(t, gast.Name)]
+    if isinstance(stmt, gast.AugAssign):
+        return [stmt.value, stmt.target]
+    return [stmt]
+
+
+def _method_of_local(func: gast.AST) -> bool:
+    """Whether a call's function is a method of a local value (``tape.append``), not a
+    function of a module (``np.sin``, ``_s2s.scatter_add``)."""
+    return (
+        isinstance(func, gast.Attribute)
+        and isinstance(func.value, gast.Name)
+        and func.value.id not in _MODULES
+    )
+
+
+def _call_name(call: gast.Call) -> str:
+    return attr_path(call.func) or ""
+
+
+def _pure(node: gast.AST) -> bool:
+    """Whether evaluating ``node`` has no effect but its value and the writes ``_writes``
+    finds (calls of NumPy but its random numbers, ``math``, s2s's runtime and builtins, and
+    methods called on local arrays)."""
+    for call in walk(node):
+        if not isinstance(call, gast.Call):
+            if isinstance(call, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
+                return False
+            continue
+        name = _call_name(call)
+        func = call.func
+        if name.startswith("np.random."):
+            return False
+        if name.split(".")[0] in _MODULES or name in _PURE_BUILTINS:
+            continue
+        if _method_of_local(func):
+            continue  # `tape.append(v)`: it writes into `tape` (see `_writes`)
+        return False
+    return True
+
+
+def _writes(node: gast.AST) -> set[str]:
+    """Names whose arrays the calls in ``node`` write into."""
+    written: set[str] = set()
+    for call in walk(node):
+        if not isinstance(call, gast.Call):
+            continue
+        name = _call_name(call)
+        first = call.args[0] if call.args else None
+        writer = name in WRITES_FIRST or name.startswith("_s2s.") and name not in _READ_ONLY
+        if writer and isinstance(first, gast.Name):
+            written.add(first.id)
+        if _method_of_local(call.func):
+            written.add(call.func.value.id)
+        written |= written_by_call(call)
+    return written
+
+
+def _may_return(node: gast.AST) -> set[str]:
+    """Names whose memory the value of ``node`` may share: itself, what it indexes or takes
+    an attribute of, and the arguments of a call (but the shape-only ones), unless the value
+    is computed afresh (arithmetic, a ufunc, ``math``)."""
+    if isinstance(node, gast.Name):
+        return {node.id}
+    if isinstance(node, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return _may_return(node.value)
+    if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.Constant)):
+        return set()
+    if isinstance(node, gast.IfExp):
+        return _may_return(node.body) | _may_return(node.orelse)
+    if isinstance(node, (gast.Tuple, gast.List)):
+        return set().union(*(_may_return(e) for e in node.elts))
+    if isinstance(node, gast.Call):
+        name = _call_name(node)
+        if name.startswith("math.") or isinstance(getattr(np, name[3:], None), np.ufunc):
+            if name.startswith("math.") or not node.keywords:
+                return set()
+        shape_only = _SHAPE_ONLY.get(name, ())
+        shared = set()
+        if isinstance(node.func, gast.Attribute):
+            shared |= _may_return(node.func.value) - _MODULES
+        for k, arg in enumerate(node.args):
+            if k not in shape_only:
+                shared |= _may_return(arg)
+        for keyword in node.keywords:
+            shared |= _may_return(keyword.value)
+        return shared
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)} - _MODULES
+
+
+def _reads(node: gast.AST):
+    """``(name, shape_only)`` for each name ``node`` reads."""
+    stack = [(node, False)]
+    while stack:
+        item, shape_only = stack.pop()
+        if isinstance(item, gast.Name):
+            if isinstance(item.ctx, gast.Load) and item.id not in _MODULES:
+                yield item.id, shape_only
+            continue
+        if isinstance(item, gast.Attribute) and item.attr in _SHAPE_ATTRIBUTES:
+            stack.append((item.value, True))
+            continue
+        if isinstance(item, gast.Call):
+            positions = _SHAPE_ONLY.get(_call_name(item), ())
+            stack.append((item.func, shape_only))
+            stack.extend((arg, shape_only or k in positions) for k, arg in enumerate(item.args))
+            stack.extend((k.value, shape_only) for k in item.keywords)
+            continue
+        for child in _children(item):
+            stack.append((child, shape_only))
+
+
+def _children(node: gast.AST):
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            yield from (v for v in value if isinstance(v, gast.AST))
+        elif isinstance(value, gast.AST):
+            yield value

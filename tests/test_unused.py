@@ -1,0 +1,198 @@
+"""Dropping what only a discarded output needs (``s2s/transforms/unused.py``), on normal-form
+functions written out: what goes, what must stay (a view's writes, a tape's pops, a value's
+every assignment, calls of the user's functions), and the Jacobians that use it."""
+
+import textwrap
+
+import gast
+import numpy as np
+
+import s2s
+from s2s.codegen.printer import to_source
+from s2s.transforms.unused import returning_only
+
+
+def kept(source: str, keep: int = 1) -> str:
+    tree = gast.parse(textwrap.dedent(source)).body[0]
+    new = returning_only(tree, keep)
+    return None if new is None else to_source(new)
+
+
+def test_the_other_outputs_and_what_only_they_read_go():
+    out = kept(
+        """
+        def f(x, dx):
+            y = np.sin(x)
+            dy = np.cos(x) * dx
+            z = y * 2.0
+            return z, dy
+        """
+    )
+    assert out == "def f(x, dx):\n    dy = np.cos(x) * dx\n    return dy\n"
+
+
+def test_writes_into_an_array_nothing_reads_go_but_its_shape_stays():
+    """The Hessian's case: the gradient's accumulation goes, its allocation gives the
+    tangent its shape."""
+    out = kept(
+        """
+        def f(x, dx):
+            bx = _s2s.zeros_like(x)
+            dbx = _s2s.zeros_like(bx)
+            for i in range(3):
+                g = x[i] * 2.0
+                _s2s.scatter_add(bx, i, g)
+                _s2s.scatter_add(dbx, i, dx[i] * 2.0)
+            return bx, dbx
+        """
+    )
+    assert "bx = _s2s.zeros_like(x)" in out
+    assert "scatter_add(bx" not in out and "g = " not in out
+    assert "_s2s.scatter_add(dbx, i, dx[i] * 2.0)" in out
+
+
+def test_writes_through_a_view_of_a_kept_array_stay():
+    out = kept(
+        """
+        def f(x):
+            a = np.zeros(3)
+            v = a[1:]
+            v[0] = x
+            b = np.zeros(3)
+            b[0] = x
+            return b, a
+        """
+    )
+    assert "v = a[1:]" in out and "v[0] = x" in out
+    assert "b[0]" not in out and "b = " not in out
+
+
+def test_a_helper_that_may_hand_back_its_argument_shares_its_memory():
+    out = kept(
+        """
+        def f(x, g):
+            a = np.zeros(3)
+            w = _s2s.accumulate_into(a, g)
+            w[0] = x
+            return x, a
+        """
+    )
+    assert "w[0] = x" in out  # w may be a itself
+
+
+def test_every_pop_of_a_tape_stays_when_one_is_read():
+    """Dropping a pop would hand the next one the wrong entry."""
+    out = kept(
+        """
+        def f(x):
+            tape = []
+            tape.append(x)
+            tape.append(2.0 * x)
+            first = tape.pop()
+            second = tape.pop()
+            return first, second
+        """
+    )
+    assert out.count("tape.pop()") == 2 and out.count("tape.append") == 2
+
+
+def test_a_write_into_an_array_a_list_holds_stays_when_a_pop_is_read():
+    out = kept(
+        """
+        def f(x):
+            tape = []
+            h = np.zeros(3)
+            tape.append(h)
+            h[0] = x
+            v = tape.pop()
+            junk = h * 2.0
+            return junk, v
+        """
+    )
+    assert "h[0] = x" in out and "junk" not in out
+
+
+def test_a_value_read_keeps_every_assignment_to_it():
+    """Numba types a variable by all its assignments: an int total updated with floats."""
+    out = kept(
+        """
+        def f(x):
+            total = 0
+            for i in range(3):
+                total = total + x[i]
+            junk = total * 2.0
+            seed = _s2s.grad_seed(total)
+            return junk, seed
+        """
+    )
+    assert "total = total + x[i]" in out and "junk" not in out
+
+
+def test_calls_of_the_users_functions_and_random_numbers_stay():
+    out = kept(
+        """
+        def f(x):
+            log_it(x)
+            r = np.random.normal()
+            y = helper(x)
+            return y, x
+        """
+    )
+    assert "log_it(x)" in out and "np.random.normal()" in out and "helper(x)" in out
+
+
+def test_a_loop_left_with_nothing_goes():
+    out = kept(
+        """
+        def f(x, n):
+            s = 0.0
+            for i in range(n):
+                s = s + x[i]
+            return s, x
+        """
+    )
+    assert out == "def f(x, n):\n    return x\n"
+
+
+def test_functions_of_another_shape_are_left_alone():
+    early = """
+        def f(x):
+            if x > 0.0:
+                return x, x
+            return x, -x
+        """
+    single = """
+        def f(x):
+            return x
+        """
+    assert (
+        kept(early) is None
+        and kept(single) is None
+        and kept(single.replace("x\n", "x, x\n"), 5) is None
+    )
+
+
+# -- in Jacobians ---------------------------------------------------------------------------
+
+
+def logistic_energy(x):
+    total = 0.0
+    for i in range(x.shape[0] - 1):
+        total += np.log1p(np.exp(x[i] * x[i + 1])) - 0.1 * x[i]
+    return total
+
+
+def test_the_hessian_pass_returns_the_tangent_alone_and_matches_the_gradients_differences():
+    x = np.linspace(-1.0, 1.0, 6)
+    hessian = s2s.hessian(logistic_energy, jit=False)
+    source = s2s.show(hessian)
+    assert "_tangent = logistic_energy_grad_jvp(x, _s2s.basis(x, _k))" in source
+    assert "_s2s.scatter_add(bx" not in source
+    gradient = s2s.grad(logistic_energy, jit=False)
+    step = 1e-6
+    columns = [
+        (gradient(x + step * e) - gradient(x - step * e)) / (2 * step) for e in np.eye(x.size)
+    ]
+    differences = np.stack(columns, axis=1)
+    np.testing.assert_allclose(hessian(x), differences, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(s2s.hessian(logistic_energy)(x), hessian(x), rtol=1e-12)
