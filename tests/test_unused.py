@@ -196,3 +196,22 @@ def test_the_hessian_pass_returns_the_tangent_alone_and_matches_the_gradients_di
     differences = np.stack(columns, axis=1)
     np.testing.assert_allclose(hessian(x), differences, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(s2s.hessian(logistic_energy)(x), hessian(x), rtol=1e-12)
+
+
+def running_mean(x, w):
+    out = np.zeros(x.shape[0])
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = w * total + x[i]
+        out[i] = total / (i + 1)
+    return out
+
+
+def test_jacrev_passes_return_the_adjoints_alone():
+    x = np.linspace(0.5, 2.0, 5)
+    jacobian = s2s.jacrev(running_mean, argnums=(0, 1), jit=False)
+    source = s2s.show(jacobian)
+    assert "_adjoints = running_mean_vjp(x, w, _s2s.basis(_out, _k))\n" in source
+    forward = s2s.jacfwd(running_mean, argnums=(0, 1), jit=False)(x, 0.7)
+    for reverse, expected in zip(jacobian(x, 0.7), forward):
+        np.testing.assert_allclose(reverse, expected, rtol=1e-13)

@@ -89,11 +89,17 @@ def jacrev_program(
     bindings = dict(vjp.bindings)
     passes = _Passes(groups, namer, bindings, "_s2s.set_row")
     args = ", ".join(params)
+    # The loop keeps the adjoints of each pass: the vjp returns them alone (see jacfwd).
+    units = dict(vjp.units)
+    adjoints_only = returning_only(entry.tree, 1)
+    if adjoints_only is not None:
+        units[vjp.entry] = Unit(entry.parsed, adjoints_only)
+    picked = "" if adjoints_only is not None else "[1]"
     lines = [
         f"def {name}({args}):",
         f"    _out = {primal}({args})",
         f"    for _k in range({passes.count('_out')}):",
-        f"        _adjoints = {vjp.entry}({args}, {passes.seed('_out')})[1]",
+        f"        _adjoints = {vjp.entry}({args}, {passes.seed('_out')}){picked}",
     ]
     results = []
     for j, k in enumerate(argnums):
@@ -105,7 +111,7 @@ def jacrev_program(
         results.append(f"_s2s.jacobian_result(_jac{j})")
     lines.append(f"    return {_pack(results, as_tuple)}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
-    return Program(name, {name: unit, **vjp.units}, bindings, dict(vjp.custom_vjps))
+    return Program(name, {name: unit, **units}, bindings, dict(vjp.custom_vjps))
 
 
 class _Passes:
