@@ -160,6 +160,15 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     return node
 
 
+def target_names(target: gast.AST) -> list[str]:
+    """The names an assignment target binds (``a``, ``a, (b, c)``; none for ``x[i]``)."""
+    if isinstance(target, gast.Name):
+        return [target.id]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [n for elt in target.elts for n in target_names(elt)]
+    return []
+
+
 def bound_arguments(params, node: gast.Call) -> dict[str, gast.AST]:
     """A call's arguments by the names of the parameters ``params`` they go to."""
     bound = dict(zip(params, node.args))

@@ -10,7 +10,7 @@ import gast
 
 import s2s.frontend.resolve
 import s2s.transforms.reverse
-from s2s.gastutil import located, walk
+from s2s.gastutil import located, target_names, walk
 
 SAMPLE = textwrap.dedent(
     """
@@ -53,3 +53,8 @@ def test_located_positions_only_what_has_no_position():
     located(new, like)
     assert new.lineno == 3 and new.targets[0].lineno == 3
     assert tree.value.lineno == 1  # already positioned: kept, and not walked
+
+
+def test_target_names_of_an_assignment():
+    (stmt,) = gast.parse("a, (b, c), x[i] = v").body
+    assert target_names(stmt.targets[0]) == ["a", "b", "c"]

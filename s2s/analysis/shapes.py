@@ -18,7 +18,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import children, has_slice, walk
+from ..gastutil import children, has_slice, target_names, walk
 from .activity import call_name
 from .definitions import Definitions
 
@@ -92,11 +92,11 @@ def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
             sources = _sets_a_shape(node)
         if isinstance(node, gast.Assign):
             for target in node.targets:
-                for name in _bound_names(target):
+                for name in target_names(target):
                     values.setdefault(name, []).append(node.value)
                     sites[name] += 1
         elif isinstance(node, gast.For):
-            for name in _bound_names(node.target):
+            for name in target_names(node.target):
                 values.setdefault(name, []).append(node.iter)  # an element: the rows' shape
                 sites[name] += 1
         elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
@@ -207,12 +207,4 @@ def _slice_bounds(index: gast.AST) -> list[gast.AST]:
         return [b for elt in index.elts for b in _slice_bounds(elt)]
     if isinstance(index, gast.Slice):
         return [p for p in (index.lower, index.upper, index.step) if p is not None]
-    return []
-
-
-def _bound_names(target: gast.AST) -> list[str]:
-    if isinstance(target, gast.Name):
-        return [target.id]
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [n for elt in target.elts for n in _bound_names(elt)]
     return []

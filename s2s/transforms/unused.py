@@ -23,7 +23,7 @@ import gast
 import numpy as np
 
 from ..analysis.definitions import written_by_call
-from ..gastutil import attr_path, rebuilt, walk
+from ..gastutil import attr_path, rebuilt, target_names, walk
 from ..rules.runtime_helpers import WRITES_FIRST
 
 # Calls that read an argument only for its shape or type (argument position -> ...).
@@ -95,12 +95,12 @@ class _Facts:
         self.contents: set[str] = set()  # classes whose contents a live statement reads
         for stmt in _statements(body):
             if isinstance(stmt, gast.Assign):
-                names = [n for t in stmt.targets for n in _target_names(t)]
+                names = [n for t in stmt.targets for n in target_names(t)]
                 shared = sorted(_may_return(stmt.value))
                 for other in names[1:] + shared if names else []:
                     self.union(names[0], other)
             elif isinstance(stmt, gast.For):
-                for name in _target_names(stmt.target):
+                for name in target_names(stmt.target):
                     for other in sorted(_may_return(stmt.iter)):
                         self.union(name, other)
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
@@ -161,7 +161,7 @@ def _is_live(stmt: gast.stmt, facts: _Facts) -> bool:
             return True
         if isinstance(target, (gast.Name, gast.Tuple)):
             # (a write through the name reads it: `v = bx[1:]` stays if `v[0] = g` does)
-            if any(n in facts.read for n in _target_names(target)):
+            if any(n in facts.read for n in target_names(target)):
                 return True
             return any(facts.contents_read(n) for n in _writes(stmt.value))
         return _written_base_read(target, facts)
@@ -214,19 +214,11 @@ def _header(stmt: gast.stmt) -> gast.AST:
 
 def _bound(stmt: gast.stmt) -> list[str]:
     if isinstance(stmt, gast.Assign):
-        return [n for t in stmt.targets for n in _target_names(t)]
+        return [n for t in stmt.targets for n in target_names(t)]
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
         return [stmt.target.id]
     if isinstance(stmt, gast.For):
-        return _target_names(stmt.target)
-    return []
-
-
-def _target_names(target: gast.AST) -> list[str]:
-    if isinstance(target, gast.Name):
-        return [target.id]
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [n for e in target.elts for n in _target_names(e)]
+        return target_names(stmt.target)
     return []
 
 
