@@ -13,6 +13,7 @@ from .program import Program
 from .sparsity import Groups, as_pattern, column_groups, row_groups, symmetric_groups
 from .transforms.jacobians import jacfwd_program, jacrev_program
 from .transforms.jvp import forward_program
+from .transforms.outputs import output_structure
 from .transforms.vjp import Request, reverse_program
 
 
@@ -175,6 +176,7 @@ def jacfwd(
 
     def build():
         primal = normalized_program(fn)
+        _check_one_output(primal, "jacfwd")
         program = forward_program(primal, nums)
         name = f"{primal.entry}_jacfwd"
         return jacfwd_program(program, _params(primal), nums, name, as_tuple, groups=groups)
@@ -199,6 +201,7 @@ def jacrev(
 
     def build():
         primal = normalized_program(fn)
+        _check_one_output(primal, "jacrev")
         vjp = reverse_program(primal, Request("vjp", nums, False, True))
         vjp.units[primal.entry] = primal.entry_unit
         name = f"{primal.entry}_jacrev"
@@ -245,6 +248,20 @@ def hessian(
         return jacfwd_program(program, _params(primal), nums, name, False, groups=groups)
 
     return _Jacobian(fn, build, jit, "hessian", nums, groups)
+
+
+def _check_one_output(primal: Program, kind: str) -> None:
+    """A Jacobian is of one output: an array or a number, not a tuple of them."""
+    structure = output_structure(primal, primal.entry)
+    if isinstance(structure, tuple):
+        entry = primal.entry_unit
+        raise DifferentiationError(
+            f"{kind} takes a function with one output (an array or a number), but "
+            f"{entry.parsed.fn.__name__} returns a tuple of {len(structure)} values",
+            entry.parsed.location(entry.tree),
+            hint="return one array (np.concatenate or np.stack the outputs), or take the "
+            "Jacobian of a function for each output",
+        )
 
 
 def _grouped(sparsity: Any, as_tuple: bool, grouping: Callable[[np.ndarray], Groups]):

@@ -249,6 +249,14 @@ def test_jacobian_of_integer_argument_is_an_error():
         s2s.jacfwd(smooth, jit=False)(np.arange(4), 0.5)
 
 
+@pytest.mark.parametrize("jac", [s2s.jacfwd, s2s.jacrev])
+def test_jacobian_of_a_tuple_output_is_an_error_at_the_users_function(jac):
+    with pytest.raises(s2s.DifferentiationError, match="stats returns a tuple of 2") as info:
+        jac(stats, jit=False)(np.arange(4.0))
+    assert info.value.location.function == "stats"
+    assert "np.concatenate" in str(info.value)
+
+
 def test_jacfwd_compiled_matches_python():
     W = np.arange(6.0).reshape(2, 3) / 10.0
     v = np.array([1.0, -1.0, 0.5])
