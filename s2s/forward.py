@@ -157,9 +157,9 @@ def jacfwd(
     Columns that share no row are then computed in one pass, which returns their sum: as
     many passes as the pattern's rows need (3 for a tridiagonal Jacobian) instead of one per
     input. Entries outside the pattern come out zero. The pattern is trusted: a non-zero it
-    leaves out raises ``ValueError`` where no column of its group may reach that row, and is
-    otherwise added into another entry of the row, so check a new pattern once against the
-    dense Jacobian.
+    leaves out (beyond rounding, or a NaN) raises ``ValueError`` where no column of its group
+    may reach that row, and is otherwise added into another entry of the row, so check a new
+    pattern once against the dense Jacobian.
 
     >>> import numpy as np, s2s
     >>> def f(x):

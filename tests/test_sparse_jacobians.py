@@ -263,6 +263,36 @@ def test_a_pattern_missing_a_reachable_entry_raises():
             s2s.jacfwd(chain, sparsity=pattern, jit=jit)(_x())
 
 
+def cancels(x):
+    y = np.empty(3)
+    y[0] = (0.1 * x[0] + 0.2 * x[1]) - 0.1 * x[0] - 0.2 * x[1]  # zero, column by column
+    y[1] = np.sin(x[1])
+    y[2] = x[2] * x[0]
+    return y
+
+
+def nan_outside(x):
+    y = np.empty(2)
+    y[0] = np.sqrt(x[0])  # NaN, and its derivative, below zero
+    y[1] = x[1]
+    return y
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_rounding_outside_the_pattern_is_not_an_error_but_a_nan_is(jit):
+    """A pass adds its group's columns together: (0.1 + 0.2) - 0.1 - 0.2 is 3e-17 where each
+    column alone gives 0. A NaN where the pattern has nothing is reported."""
+    x = np.array([0.3, 0.5, 0.7])
+    dense = s2s.jacfwd(cancels, jit=False)(x)
+    assert dense[0].tolist() == [0.0, 0.0, 0.0]
+    sparse = s2s.jacfwd(cancels, sparsity=dense != 0, jit=jit)(x)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-15, atol=1e-15)
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match="non-zero entry"):
+        s2s.jacfwd(nan_outside, sparsity=np.array([[False, False], [False, True]]), jit=jit)(
+            np.array([-1.0, 1.0])
+        )
+
+
 def test_a_pattern_missing_entries_a_group_reaches_anyway_goes_unseen():
     """What the check cannot see, documented: with the diagonal alone every column is in one
     group, which reaches every row; the pass's sums are taken for the diagonal."""
