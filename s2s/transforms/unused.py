@@ -80,20 +80,34 @@ def pruned(body: list[gast.stmt]) -> list[gast.stmt]:
     live: set[int] = set()
     while True:
         before = (len(live), len(facts.read), len(facts.contents))
-        _mark(body, facts, live)
+        _mark(body, facts, live)  # backwards: most of what a statement needs comes before it
         if (len(live), len(facts.read), len(facts.contents)) == before:
             return _kept(body, live)
 
 
+class _Rule:
+    """When a statement is live, and what it reads then: ``always``, or once a name of
+    ``if_read`` is read or the contents of a class of ``if_contents`` are."""
+
+    __slots__ = ("always", "if_read", "if_contents", "reads")
+
+    def __init__(self, stmt: gast.stmt, find):
+        self.always, self.if_read, contents = _conditions(stmt)
+        self.if_contents = {find(name) for name in contents}
+        parts = [_header(stmt)] if _is_compound(stmt) else _read_parts(stmt)
+        self.reads = [read for part in parts for read in _reads(part)]
+
+
 class _Facts:
-    """What the liveness needs: names that may share memory (classes), assignments of each
-    name, and the names read so far by live statements, for their value or for their shape."""
+    """What the liveness needs: names that may share memory (classes), a rule for each
+    statement, and the names read so far by live statements, for their value or their shape."""
 
     def __init__(self, body: list[gast.stmt]):
         self.parent: dict[str, str] = {}
         self.read: set[str] = set()  # names whose value (or shape) a live statement reads
         self.contents: set[str] = set()  # classes whose contents a live statement reads
-        for stmt in _statements(body):
+        statements = list(_statements(body))
+        for stmt in statements:
             if isinstance(stmt, gast.Assign):
                 names = [n for t in stmt.targets for n in target_names(t)]
                 shared = sorted(_may_return(stmt.value))
@@ -110,6 +124,7 @@ class _Facts:
                     for arg in stmt.value.args:
                         for other in sorted(_may_return(arg)):
                             self.union(func.value.id, other)
+        self.rules = {id(stmt): _Rule(stmt, self.find) for stmt in statements}
 
     def find(self, name: str) -> str:
         while self.parent.get(name, name) != name:
@@ -121,69 +136,76 @@ class _Facts:
         if a != b:
             self.parent[max(a, b)] = min(a, b)
 
-    def contents_read(self, name: str) -> bool:
-        return self.find(name) in self.contents
+    def needed(self, rule: _Rule) -> bool:
+        return (
+            rule.always
+            or not rule.if_read.isdisjoint(self.read)
+            or not rule.if_contents.isdisjoint(self.contents)
+        )
 
-    def reads(self, node: gast.AST) -> None:
-        """Record what a live statement's expression reads."""
-        for name, shape_only in _reads(node):
+    def reads(self, rule: _Rule) -> None:
+        """Record what a statement that became live reads."""
+        for name, shape_only in rule.reads:
             self.read.add(name)
             if not shape_only:
                 self.contents.add(self.find(name))
 
 
 def _mark(body: list[gast.stmt], facts: _Facts, live: set[int]) -> bool:
-    """One sweep: mark the statements now known to be live, recording what they read; returns
-    whether any statement of ``body`` is live."""
+    """One sweep, last statement first: mark the statements now known to be live, recording
+    what they read; returns whether any statement of ``body`` is live."""
     any_live = False
-    for stmt in body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            inner = _mark(stmt.body, facts, live) | _mark(stmt.orelse, facts, live)
-            bound = any(n in facts.read for n in _bound(stmt))
-            if inner or bound or not _pure(_header(stmt)):
-                if id(stmt) not in live:
-                    live.add(id(stmt))
-                    facts.reads(_header(stmt))
-        elif id(stmt) not in live and _is_live(stmt, facts):
-            live.add(id(stmt))
-            for node in _read_parts(stmt):
-                facts.reads(node)
-        any_live = any_live or id(stmt) in live
+    for stmt in reversed(body):
+        key = id(stmt)
+        if _is_compound(stmt):
+            inner = _mark(stmt.orelse, facts, live) | _mark(stmt.body, facts, live)
+            if key not in live and (inner or facts.needed(facts.rules[key])):
+                live.add(key)
+                facts.reads(facts.rules[key])
+        elif key not in live and facts.needed(facts.rules[key]):
+            live.add(key)
+            facts.reads(facts.rules[key])
+        any_live = any_live or key in live
     return any_live
 
 
-def _is_live(stmt: gast.stmt, facts: _Facts) -> bool:
-    if isinstance(stmt, (gast.Return, gast.Raise, gast.Assert)):
-        return True
+def _conditions(stmt: gast.stmt) -> tuple[bool, set[str], set[str]]:
+    """Whether ``stmt`` is always live; the names whose reading makes it live; the names
+    whose contents being read makes it live (what it writes into)."""
+    if _is_compound(stmt):  # (or any statement inside it)
+        return not _pure(_header(stmt)), set(_bound(stmt)), set()
     if isinstance(stmt, gast.Assign):
         target = stmt.targets[0]
         if len(stmt.targets) != 1 or not _pure(stmt.value):
-            return True
+            return True, set(), set()
         if isinstance(target, (gast.Name, gast.Tuple)):
             # (a write through the name reads it: `v = bx[1:]` stays if `v[0] = g` does)
-            if any(n in facts.read for n in target_names(target)):
-                return True
-            return any(facts.contents_read(n) for n in _writes(stmt.value))
-        return _written_base_read(target, facts)
+            return False, set(target_names(target)), _writes(stmt.value)
+        return _written_base(target)
     if isinstance(stmt, gast.AugAssign):
         if not _pure(stmt.value):
-            return True
+            return True, set(), set()
         if isinstance(stmt.target, gast.Name):
-            name = stmt.target.id
-            return name in facts.read or facts.contents_read(name)
-        return _written_base_read(stmt.target, facts)
+            return False, {stmt.target.id}, {stmt.target.id}
+        return _written_base(stmt.target)
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         if not _pure(stmt.value):
-            return True
-        return any(facts.contents_read(n) for n in _writes(stmt.value))
-    return not isinstance(stmt, gast.Pass)
+            return True, set(), set()
+        return False, set(), _writes(stmt.value)
+    return not isinstance(stmt, gast.Pass), set(), set()
 
 
-def _written_base_read(target: gast.AST, facts: _Facts) -> bool:
+def _written_base(target: gast.AST) -> tuple[bool, set[str], set[str]]:
     base = target
     while isinstance(base, (gast.Subscript, gast.Attribute)):
         base = base.value
-    return not isinstance(base, gast.Name) or facts.contents_read(base.id)
+    if not isinstance(base, gast.Name):
+        return True, set(), set()
+    return False, set(), {base.id}
+
+
+def _is_compound(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, (gast.If, gast.For, gast.While))
 
 
 def _kept(body: list[gast.stmt], live: set[int]) -> list[gast.stmt]:
