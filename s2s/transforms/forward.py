@@ -26,6 +26,16 @@ from .updates import plain_updates
 _MODULES = ("np", "math", "_s2s")
 
 
+def _zeros_like_call(value: gast.AST) -> bool:
+    """``_s2s.zeros_like(a)``, whose zeros of its own zeros are the same zeros."""
+    return (
+        isinstance(value, gast.Call)
+        and call_name(value) == "_s2s.zeros_like"
+        and len(value.args) == 1
+        and not value.keywords
+    )
+
+
 def _method_call(value: gast.AST, method: str) -> str | None:
     """``L`` for ``L.method(...)`` on a name, else None."""
     if (
@@ -159,6 +169,10 @@ class ForwardMode:
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
         if not any(n in self.active for n in names):
             return [stmt]
+        if _zeros_like_call(value) and len(names) == 1:
+            # `bx = zeros_like(x)`: `dbx = zeros_like(x)` too, the same zeros, so that a
+            # Jacobian's pass that drops `bx` (transforms/unused.py) needs no allocation for it
+            return [stmt, assign(self.tan(names[0]), clone(value))]
         if not value_is_differentiable(value) or isinstance(value, gast.Constant):
             return [stmt] + [self.zero(n) for n in names if n in self.active]
         listed = _method_call(value, "pop")

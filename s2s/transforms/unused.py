@@ -13,8 +13,9 @@ kept, and removes what no longer matters, on the normal form (one operation per 
 
 A name whose value something live reads keeps every assignment to it (Numba types a variable
 by all of them), and one read only for its shape or type (``_s2s.zeros_like(bx)``) keeps its
-assignments but not the writes into its contents. Calls of the user's functions, and anything
-not known to be free of effects, always stay.
+assignments but not the writes into its contents. Calls of the user's functions, anything not
+known to be free of effects, and checks (``_s2s.grad_seed``: a Hessian's function must return
+a scalar) always stay.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _SHAPE_ONLY = {
     "_s2s.size": (0,),
     "_s2s.basis": (0,),
     "_s2s.jacobian_like": (0, 1),
+    "_s2s.grad_seed": (0,),
+    "_s2s.updated_alone": (0,),
     "np.zeros_like": (0,),
     "np.empty_like": (0,),
     "np.ones_like": (0,),
@@ -57,6 +60,9 @@ _READ_ONLY = frozenset(
 )
 _PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
 _MODULES = frozenset({"np", "math", "_s2s"})
+# Checks of what the user asked for, which stay whatever is dropped: the Hessian of a function
+# with an array output must still say that it needs a scalar one.
+_CHECKS = frozenset({"_s2s.grad_seed", "_s2s.updated_alone"})
 
 
 def returning_only(fn: gast.FunctionDef, keep: int) -> gast.FunctionDef | None:
@@ -278,7 +284,7 @@ def _pure(node: gast.AST) -> bool:
             continue
         name = _call_name(call)
         func = call.func
-        if name.startswith("np.random."):
+        if name.startswith("np.random.") or name in _CHECKS:
             return False
         if name.split(".")[0] in _MODULES or name in _PURE_BUILTINS:
             continue
