@@ -228,3 +228,12 @@ def test_checks_stay_though_their_results_go():
         """
     )
     assert "_s2s.grad_seed(x)" in out and "y = " not in out
+
+
+def test_the_read_only_helpers_exist_and_write_into_nothing_listed_as_written():
+    import s2s.runtime
+    from s2s.rules.runtime_helpers import READ_ONLY, WRITES_FIRST
+
+    assert not READ_ONLY & WRITES_FIRST
+    for name in READ_ONLY | WRITES_FIRST:
+        assert hasattr(s2s.runtime, name.removeprefix("_s2s.")), name

@@ -63,6 +63,8 @@ class Definitions:
 # the function's argument at this position.
 WRITING_METHODS = frozenset({"fill", "sort"})
 WRITING_FUNCTIONS = {"np.fill_diagonal": 0, "np.random.shuffle": 0, "np.copyto": 0}
+# Builtins that neither write into their arguments nor have any other effect.
+PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
 
 # helper -> its parameters, and those whose arrays it writes into
 Writes = dict[str, tuple[tuple[str, ...], frozenset[str]]]

@@ -28,14 +28,13 @@ from collections import Counter
 
 import gast
 
-from ..analysis.definitions import written_by_call
+from ..analysis.definitions import PURE_BUILTINS, written_by_call
 from ..gastutil import attr_path, clone, is_negation, rebuilt, substituted, walk
 from ..rules.runtime_helpers import WRITES_FIRST
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
 _IMPURE = ("np.random.",)
-_PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
 
 
 def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
@@ -253,7 +252,7 @@ def _scan(value: gast.AST) -> tuple[bool, bool, set[str]]:
                 pure = False
             elif written_by_call(node):  # a ufunc's out, x.fill(v), np.fill_diagonal(x, v)
                 pure = False
-            elif not (name.startswith(("np.", "math.", "_s2s.")) or name in _PURE_BUILTINS):
+            elif not (name.startswith(("np.", "math.", "_s2s.")) or name in PURE_BUILTINS):
                 pure = False
         elif isinstance(node, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
             pure = False

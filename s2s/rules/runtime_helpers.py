@@ -50,6 +50,16 @@ WRITES_FIRST = frozenset(
         *IN_PLACE,
     }
 )
+# Helpers known to write into none of their arguments. Code that drops what nothing reads
+# (transforms/unused.py) takes any other helper to write into its first argument.
+READ_ONLY = frozenset(
+    "_s2s." + name
+    for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
+    jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
+    sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
+    inner_adjoint_a inner_adjoint_b log_adjoint log_or_zero where sign exp tanh sum sum_along
+    mean_along shape_of in_range extent rows cols""".split()
+)
 # A tape of known length: its tangent is another tape of the same kind.
 defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
 # A fresh zero Jacobian (2-D view, full array): its tangent is another one.

@@ -23,9 +23,9 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from ..analysis.definitions import written_by_call
+from ..analysis.definitions import PURE_BUILTINS, written_by_call
 from ..gastutil import attr_path, rebuilt, target_names, walk
-from ..rules.runtime_helpers import WRITES_FIRST
+from ..rules.runtime_helpers import READ_ONLY
 
 # Calls that read an argument only for its shape or type (argument position -> ...).
 _SHAPE_ONLY = {
@@ -48,17 +48,6 @@ _SHAPE_ONLY = {
     "len": (0,),
 }
 _SHAPE_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "size"})
-# Runtime helpers known to write into none of their arguments; any other may write into its
-# first (``_s2s.accumulate_into``, ``_s2s.cleared_like``, ``_s2s.zeros_into``...).
-_READ_ONLY = frozenset(
-    "_s2s." + name
-    for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
-    jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
-    sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
-    inner_adjoint_a inner_adjoint_b log_adjoint log_or_zero where sign exp tanh sum sum_along
-    mean_along shape_of in_range extent rows cols""".split()
-)
-_PURE_BUILTINS = frozenset({"len", "range", "float", "int", "bool", "abs", "min", "max", "round"})
 _MODULES = frozenset({"np", "math", "_s2s"})
 # Checks of what the user asked for, which stay whatever is dropped: the Hessian of a function
 # with an array output must still say that it needs a scalar one.
@@ -286,7 +275,7 @@ def _pure(node: gast.AST) -> bool:
         func = call.func
         if name.startswith("np.random.") or name in _CHECKS:
             return False
-        if name.split(".")[0] in _MODULES or name in _PURE_BUILTINS:
+        if name.split(".")[0] in _MODULES or name in PURE_BUILTINS:
             continue
         if _method_of_local(func):
             continue  # `tape.append(v)`: it writes into `tape` (see `_writes`)
@@ -302,7 +291,7 @@ def _writes(node: gast.AST) -> set[str]:
             continue
         name = _call_name(call)
         first = call.args[0] if call.args else None
-        writer = name in WRITES_FIRST or name.startswith("_s2s.") and name not in _READ_ONLY
+        writer = name.startswith("_s2s.") and name not in READ_ONLY  # (WRITES_FIRST and more)
         if writer and isinstance(first, gast.Name):
             written.add(first.id)
         if _method_of_local(call.func):
