@@ -24,7 +24,7 @@ import gast
 import numpy as np
 
 from ..analysis.definitions import PURE_BUILTINS, written_by_call
-from ..gastutil import attr_path, rebuilt, target_names, walk
+from ..gastutil import attr_path, children, rebuilt, target_names, walk
 from ..rules.runtime_helpers import READ_ONLY
 
 # Calls that read an argument only for its shape or type (argument position -> ...).
@@ -168,7 +168,8 @@ def _conditions(stmt: gast.stmt) -> tuple[bool, set[str], set[str]]:
     """Whether ``stmt`` is always live; the names whose reading makes it live; the names
     whose contents being read makes it live (what it writes into)."""
     if _is_compound(stmt):  # (or any statement inside it)
-        return not _pure(_header(stmt)), set(_bound(stmt)), set()
+        loop_names = target_names(stmt.target) if isinstance(stmt, gast.For) else []
+        return not _pure(_header(stmt)), set(loop_names), set()
     if isinstance(stmt, gast.Assign):
         target = stmt.targets[0]
         if len(stmt.targets) != 1 or not _pure(stmt.value):
@@ -208,7 +209,7 @@ def _kept(body: list[gast.stmt], live: set[int]) -> list[gast.stmt]:
     for stmt in body:
         if id(stmt) not in live:
             continue
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+        if _is_compound(stmt):
             new = {f: _kept(getattr(stmt, f), live) for f in ("body", "orelse")}
             if not new["body"]:
                 new["body"] = [gast.copy_location(gast.Pass(), stmt)]
@@ -227,16 +228,6 @@ def _statements(body: list[gast.stmt]):
 
 def _header(stmt: gast.stmt) -> gast.AST:
     return stmt.iter if isinstance(stmt, gast.For) else stmt.test
-
-
-def _bound(stmt: gast.stmt) -> list[str]:
-    if isinstance(stmt, gast.Assign):
-        return [n for t in stmt.targets for n in target_names(t)]
-    if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
-        return [stmt.target.id]
-    if isinstance(stmt, gast.For):
-        return target_names(stmt.target)
-    return []
 
 
 def _read_parts(stmt: gast.stmt) -> list[gast.AST]:
@@ -350,14 +341,5 @@ def _reads(node: gast.AST):
             stack.extend((arg, shape_only or k in positions) for k, arg in enumerate(item.args))
             stack.extend((k.value, shape_only) for k in item.keywords)
             continue
-        for child in _children(item):
+        for child in children(item):
             stack.append((child, shape_only))
-
-
-def _children(node: gast.AST):
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if isinstance(value, list):
-            yield from (v for v in value if isinstance(v, gast.AST))
-        elif isinstance(value, gast.AST):
-            yield value
