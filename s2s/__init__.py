@@ -12,7 +12,7 @@ from .errors import (
 )
 from .forward import hessian, jacfwd, jacrev, jvp, linearize
 from .jit import jit
-from .rules.registry import defvjp
+from .rules.registry import defjvp, defvjp
 from .show import show
 from .vmap import vmap
 
@@ -31,6 +31,7 @@ __all__ = [
     "vmap",
     "custom_vjp",
     "defvjp",
+    "defjvp",
     "show",
     "S2SError",
     "UnsupportedSyntaxError",

@@ -24,7 +24,9 @@ parameters (``np.sum(dx, axis)``).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 from typing import Any
 
 import gast
@@ -55,17 +57,45 @@ class Rule:
         return bound
 
 
+# Rules keep their expressions as source and parse them on first use: a transformation needs a
+# few of the hundreds of rules, and parsing them all made up half of ``import s2s``.
+
+
 @dataclasses.dataclass(frozen=True)
 class VJPRule(Rule):
-    adjoints: dict[str, gast.AST] = dataclasses.field(default_factory=dict)
+    share_sources: dict[str, str] = dataclasses.field(default_factory=dict)  # param -> share
     broadcast: bool = False
-    size: gast.AST | None = None  # for sequence parameters: the extent of element `item`
+    size_source: str | None = None  # for sequence parameters: the extent of element `item`
+
+    @functools.cached_property
+    def adjoints(self) -> dict[str, gast.AST]:
+        """Each differentiable parameter's share of the output adjoint ``g``."""
+        return {param: _template(source) for param, source in self.share_sources.items()}
+
+    @functools.cached_property
+    def size(self) -> gast.AST | None:
+        return _template(self.size_source) if self.size_source else None
 
 
 @dataclasses.dataclass(frozen=True)
 class JVPRule(Rule):
-    terms: dict[str, gast.AST] = dataclasses.field(default_factory=dict)  # param -> term
-    tangent: gast.AST | None = None  # or one expression for the whole tangent
+    term_sources: dict[str, str] = dataclasses.field(default_factory=dict)  # param -> term
+    tangent_source: str | None = None  # or one expression for the whole tangent
+    # for rules made from reverse-mode shares: parameter -> the name standing for its tangent,
+    # which the shares call ``g``
+    tangent_names: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def terms(self) -> dict[str, gast.AST]:
+        """Each parameter's term of the tangent (the tangents of the others as zeros)."""
+        return {
+            param: _template(source, self.tangent_names.get(param))
+            for param, source in self.term_sources.items()
+        }
+
+    @functools.cached_property
+    def tangent(self) -> gast.AST | None:
+        return _template(self.tangent_source) if self.tangent_source else None
 
 
 VJP_RULES: dict[str, VJPRule] = {}
@@ -75,22 +105,35 @@ ZERO_GRADIENT: set[str] = set()
 ACCUMULATE_INTO: dict[str, str] = {}
 
 
+def _template(source: str, g_name: str | None = None) -> gast.AST:
+    """A rule's expression as a tree without positions (``g`` renamed to ``g_name``)."""
+    tree = parse_expr(source)
+    for node in gast.walk(tree):
+        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+            if hasattr(node, attr):
+                setattr(node, attr, None)
+        if g_name is not None and isinstance(node, gast.Name) and node.id == "g":
+            node.id = g_name
+    return tree
+
+
+@functools.lru_cache(maxsize=None)
 def _parse_params(signature: str) -> tuple[tuple[str, ...], dict[str, Any]]:
-    tree = gast.parse(f"def _({signature}): pass").body[0]
-    args = tree.args
-    names = tuple(a.id for a in args.args)
+    args = ast.parse(f"def _({signature}): pass").body[0].args
+    names = tuple(a.arg for a in args.args)
     defaults = {}
     for name, default in zip(names[len(names) - len(args.defaults) :], args.defaults):
-        defaults[name] = default.value
+        defaults[name] = ast.literal_eval(default)
     return names, defaults
 
 
-def _strip_locations(node: gast.AST) -> gast.AST:
-    for child in gast.walk(node):
-        for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-            if hasattr(child, attr):
-                setattr(child, attr, None)
-    return node
+def _checked(names, source: str) -> str:
+    """``source`` once it parses as an expression: a wrong rule fails where it is registered."""
+    try:
+        ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"rule for {names}: {source!r} is not an expression: {exc.msg}") from None
+    return source
 
 
 def defvjp(
@@ -106,16 +149,10 @@ def defvjp(
     parameter and gives the expression of its share of the output adjoint ``g``.
     """
     params, defaults = _parse_params(signature)
-    parsed = _parse_terms(names, params, adjoints)
+    shares = _checked_terms(names, params, adjoints)
+    size = _checked(names, size) if size else None
     for name in _names(names):
-        VJP_RULES[name] = VJPRule(
-            name,
-            params,
-            defaults,
-            parsed,
-            broadcast,
-            _strip_locations(parse_expr(size)) if size else None,
-        )
+        VJP_RULES[name] = VJPRule(name, params, defaults, shares, broadcast, size)
 
 
 def defjvp(
@@ -125,26 +162,20 @@ def defjvp(
     params, defaults = _parse_params(signature)
     if (tangent is None) == (not terms):
         raise ValueError(f"rule for {names}: give either terms or tangent")
-    parsed = _parse_terms(names, params, terms)
-    whole = _strip_locations(parse_expr(tangent)) if tangent else None
+    checked = _checked_terms(names, params, terms)
+    whole = _checked(names, tangent) if tangent else None
     for name in _names(names):
-        JVP_RULES[name] = JVPRule(name, params, defaults, parsed, whole)
+        JVP_RULES[name] = JVPRule(name, params, defaults, checked, whole)
 
 
 def elementwise(names: str | list[str], signature: str, broadcast: bool = False, **shares):
     """Both rules of an elementwise function from its shares: the tangent term of ``x`` is
     its share with the output adjoint ``g`` replaced by the tangent ``dx``."""
     defvjp(names, signature, broadcast=broadcast, **shares)
-    terms = {}
-    for param, share in shares.items():
-        tree = _strip_locations(parse_expr(share))
-        for node in gast.walk(tree):
-            if isinstance(node, gast.Name) and node.id == "g":
-                node.id = "d" + param
-        terms[param] = tree
     params, defaults = _parse_params(signature)
+    tangent_names = {param: "d" + param for param in shares}
     for name in _names(names):
-        JVP_RULES[name] = JVPRule(name, params, defaults, terms, None)
+        JVP_RULES[name] = JVPRule(name, params, defaults, shares, None, tangent_names)
 
 
 def deflinear(names: str | list[str], signature: str, linear: str = "") -> None:
@@ -162,11 +193,11 @@ def _names(names: str | list[str]) -> list[str]:
     return [names] if isinstance(names, str) else list(names)
 
 
-def _parse_terms(names, params, terms: dict[str, str]) -> dict[str, gast.AST]:
+def _checked_terms(names, params, terms: dict[str, str]) -> dict[str, str]:
     unknown = set(terms) - set(params)
     if unknown:
         raise ValueError(f"rule for {names}: {sorted(unknown)} are not parameters")
-    return {p: _strip_locations(parse_expr(src)) for p, src in terms.items()}
+    return {p: _checked(names, src) for p, src in terms.items()}
 
 
 def definto(share: str, into: str) -> None:
