@@ -17,9 +17,7 @@ NAME = "np.logaddexp2"  # log2(2**x1 + 2**x2): s2s has no rule of its own for it
 def logaddexp2_rules():
     """Register both rules of ``np.logaddexp2``, and restore the registries afterwards."""
     saved = VJP_RULES.get(NAME), JVP_RULES.get(NAME)
-    s2s.defvjp(
-        NAME, "x1, x2", broadcast=True, x1="g * np.exp2(x1 - y)", x2="g * np.exp2(x2 - y)"
-    )
+    s2s.defvjp(NAME, "x1, x2", broadcast=True, x1="g * np.exp2(x1 - y)", x2="g * np.exp2(x2 - y)")
     s2s.defjvp(NAME, "x1, x2", x1="dx1 * np.exp2(x1 - y)", x2="dx2 * np.exp2(x2 - y)")
     yield
     for table, rule in zip((VJP_RULES, JVP_RULES), saved):

@@ -117,7 +117,7 @@ def _template(source: str, g_name: str | None = None) -> gast.AST:
     return tree
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse_params(signature: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     args = ast.parse(f"def _({signature}): pass").body[0].args
     names = tuple(a.arg for a in args.args)
