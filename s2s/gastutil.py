@@ -118,6 +118,54 @@ def walk(node: gast.AST):
                 push(value)
 
 
+class Transformer:
+    """``gast.NodeTransformer``'s protocol, faster: ``visit_<Class>`` methods return the node to
+    keep, None to drop it, or a list to splice into the list holding it; ``generic_visit``
+    visits the children (not load/store contexts) and updates their fields in place.
+
+    The standard one looks each method up by name, and walks every field, for every node; this
+    one finds a class's method once, and walks only the fields that can hold nodes.
+    """
+
+    _methods: dict[type, object] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._methods = {}
+
+    def visit(self, node: gast.AST):
+        method = self._methods.get(type(node))
+        if method is None:
+            kind = type(node)
+            method = getattr(type(self), "visit_" + kind.__name__, Transformer.generic_visit)
+            self._methods[kind] = method
+        return method(self, node)
+
+    def generic_visit(self, node: gast.AST) -> gast.AST:
+        kind = type(node)
+        for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
+            old = getattr(node, field, None)
+            if type(old) is list:
+                new = []
+                for value in old:
+                    if isinstance(value, gast.AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, gast.AST):
+                            new.extend(value)
+                            continue
+                    new.append(value)
+                old[:] = new
+            elif isinstance(old, gast.AST):
+                value = self.visit(old)
+                if value is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, value)
+        return node
+
+
 def is_negation(node: gast.AST) -> bool:
     """Whether ``node`` is ``-operand``."""
     return isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)

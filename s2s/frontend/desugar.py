@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import placed_at
+from ..gastutil import Transformer, placed_at
 
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {
@@ -34,7 +34,7 @@ def _is_module_ref(node: gast.AST) -> bool:
     return isinstance(node, gast.Name) and node.id in _NUMPY_ROOTS
 
 
-class _Desugar(gast.NodeTransformer):
+class _Desugar(Transformer):
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
         func = node.func

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
-from ..gastutil import clone, placed_at, walk
+from ..gastutil import Transformer, clone, placed_at, walk
 from ..program import Program, Unit
 from .source import ParsedFunction, is_function, original_function, parse_function
 
@@ -94,7 +94,7 @@ def local_names(tree: gast.FunctionDef) -> set[str]:
     return names
 
 
-class _Resolver(gast.NodeTransformer):
+class _Resolver(Transformer):
     def __init__(self, builder: _ProgramBuilder, parsed: ParsedFunction):
         self.builder = builder
         self.parsed = parsed

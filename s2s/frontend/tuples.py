@@ -11,7 +11,7 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer, names_in
-from ..gastutil import assign, load, store, walk
+from ..gastutil import Transformer, assign, load, store, walk
 
 
 def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
@@ -68,7 +68,7 @@ def _assignments(tree: gast.FunctionDef, name: str) -> int:
     )
 
 
-class _Replace(gast.NodeTransformer):
+class _Replace(Transformer):
     def __init__(self, parts: dict[str, list[str]]):
         self.parts = parts
 

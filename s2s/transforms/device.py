@@ -17,7 +17,7 @@ from .. import pipeline
 from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
-from ..gastutil import dotted, placed_at, walk
+from ..gastutil import Transformer, dotted, placed_at, walk
 from ..program import Program, Unit
 from .jvp import forward_program
 
@@ -104,7 +104,7 @@ SCALAR_MATH = {
 def scalar_math(tree: gast.FunctionDef) -> gast.FunctionDef:
     """``np.sin(x)`` as ``math.sin(x)`` and so on: per-thread code works on scalars."""
 
-    class Rename(gast.NodeTransformer):
+    class Rename(Transformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             name = call_name(node)
