@@ -88,6 +88,22 @@ def single_thread() -> None:
         os.environ.setdefault(name, value)
 
 
+def installed_like() -> None:
+    """Fresh processes load s2s as an installed package does: from bytecode compiled ahead.
+
+    ``pip install`` compiles a package's modules; a checkout run with
+    ``PYTHONDONTWRITEBYTECODE`` set would instead compile every module s2s imports in every
+    fresh process, and charge that to s2s's first calls and warm starts.
+    """
+    import compileall
+    import importlib.util
+
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+    for folder in importlib.util.find_spec("s2s").submodule_search_locations:  # not imported
+        compileall.compile_dir(folder, quiet=1)
+
+
 def threads() -> str:
     return ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in THREADS)
 
@@ -534,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     single_thread()
+    installed_like()
     # Every cache this run fills lives in a temporary directory, set before Numba is imported.
     root = Path(tempfile.mkdtemp(prefix="s2s-bench-"))
     shared_numba = root / "numba"
