@@ -11,7 +11,6 @@ from typing import Any
 import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
-from ..gastutil import walk
 
 
 @dataclasses.dataclass
@@ -111,11 +110,21 @@ def _drop_annotations(tree: gast.FunctionDef) -> None:
     for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
         if arg is not None:
             arg.annotation = None
-    for node in walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and any(isinstance(s, gast.AnnAssign) for s in block):
-                setattr(node, field, [_unannotated(s) for s in block])
+    _drop_annotated_assignments(tree)
+
+
+def _drop_annotated_assignments(node: gast.AST) -> None:
+    """Replace the annotated assignments in ``node``'s blocks and theirs (statements only:
+    expressions hold no blocks)."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        if any(isinstance(s, gast.AnnAssign) for s in block):
+            block = [_unannotated(s) for s in block]
+            setattr(node, field, block)
+        for stmt in block:
+            _drop_annotated_assignments(stmt)
 
 
 def _unannotated(stmt: gast.stmt) -> gast.stmt:

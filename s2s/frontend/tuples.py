@@ -40,8 +40,8 @@ def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
             and isinstance(node.slice.value, int)
         ):
             indexed.add(id(node.value))
-    for node in walk(tree):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+        # A subscript comes before the name it indexes (the walk is in pre-order).
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             if id(node) not in indexed:
                 rejected.add(node.id)
     found = {}
