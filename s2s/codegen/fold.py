@@ -21,66 +21,214 @@ that copies a name (``b_t3 = b_t1``: a sum hands its adjoint to both operands), 
 read: one name fewer to follow, for the reader and for Numba.
 """
 
-from __future__ import annotations
-
 import re
-from collections import Counter
 
 import gast
 
 from ..analysis.definitions import PURE_BUILTINS, written_by_call
-from ..gastutil import attr_path, clone, is_negation, rebuilt, substituted, walk
+from ..gastutil import attr_path, child_fields, clone, is_negation, rebuilt
 from ..rules.runtime_helpers import WRITES_FIRST
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
 _TEMPORARY = re.compile(r"[bd]*_t\d+$")
 _IMPURE = ("np.random.",)
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
+_EFFECTS = frozenset((gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await))
 
 
 def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing unchanged subtrees) with single-use temporaries folded in."""
-    loads: Counter = Counter()
-    stores: Counter = Counter()
-    negations = set()  # adjoint temporaries assigned `-name`
-    copies = set()  # temporaries assigned another name
-    in_arithmetic: Counter = Counter()  # reads as an operand of arithmetic, by name
-    for node in walk(fn):
-        kind = type(node)
-        if kind is gast.Name:
-            if _TEMPORARY.match(node.id):
-                (loads if type(node.ctx) is gast.Load else stores)[node.id] += 1
-        elif kind is gast.BinOp:
-            if isinstance(node.op, _ARITHMETIC):
-                in_arithmetic.update(o.id for o in (node.left, node.right) if type(o) is gast.Name)
-        elif kind is gast.UnaryOp:
-            if type(node.operand) is gast.Name:
-                in_arithmetic[node.operand.id] += 1
-        elif kind is gast.Assign:
-            if _negates_a_name(node):
-                negations.add(node.targets[0].id)
-            elif _copies_a_name(node):
-                copies.add(node.targets[0].id)
-    foldable = {name: 1 for name, n in stores.items() if n == 1 and loads[name] == 1}
+    survey = _Survey(fn)
+    loads, stores, in_arithmetic = survey.loads, survey.stores, survey.in_arithmetic
+    foldable = {name: 1 for name, n in stores.items() if n == 1 and loads.get(name) == 1}
     # Negated adjoints read more than once, every read an operand of arithmetic.
     foldable.update(
         (name, loads[name])
-        for name in negations
-        if stores[name] == 1 and loads[name] > 1 and in_arithmetic[name] == loads[name]
+        for name in survey.negations
+        if stores.get(name) == 1
+        and loads.get(name, 0) > 1
+        and in_arithmetic.get(name, 0) == loads[name]
     )
     # Copies read more than once (`b_t3 = b_t1`, a sum's adjoint handed to both operands), into
     # all their reads or none: `b_t1` in one line and `b_t3` in the next reads as two values.
-    copies = {name for name in copies if stores[name] == 1 and loads[name] > 1}
+    copies = {name for name in survey.copies if stores.get(name) == 1 and loads.get(name, 0) > 1}
     foldable.update((name, loads[name]) for name in copies)
     if not foldable:
         return fn
     partly = _Partly(copies)
-    body = _block(fn.body, foldable, partly)
+    body = _block(fn.body, foldable, partly, survey)
     if partly.names:  # fold again without them: the other folds come out the same
         foldable = {name: n for name, n in foldable.items() if name not in partly.names}
-        body = _block(fn.body, foldable, _Partly(set()))
+        body = _block(fn.body, foldable, _Partly(set()), survey)
     return gast.FunctionDef(
         fn.name, fn.args, body, fn.decorator_list, fn.returns, fn.type_comment, []
     )
+
+
+class _Scan:
+    """What a walk over an expression finds: the names it reads, the calls it makes, whether it
+    has an effect of its own (``:=``, ``yield``, ``await``); whether it is ``pure``, evaluating
+    it having no effect beyond its result, is worked out when asked."""
+
+    def __init__(self, reads=None, calls=None, effects: bool = False):
+        self.reads: set[str] = set() if reads is None else reads
+        self.calls: list[gast.Call] = [] if calls is None else calls
+        self.effects = effects
+        self._pure: bool | None = None
+
+    @property
+    def pure(self) -> bool:
+        if self._pure is None:
+            self._pure = not self.effects and all(_pure_call(call) for call in self.calls)
+        return self._pure
+
+
+class _Survey:
+    """One walk over a function, for what the folds need to know of it: how often each
+    temporary is stored and loaded, which adjoint temporaries negate a name and which
+    temporaries copy one, how often each name is an operand of arithmetic; and for each
+    statement (by ``id``), the temporaries its header reads (name -> loads) and the ``_Scan`` of
+    its value (an assignment's) or test (an ``if``'s), else None.
+
+    A statement's header is what a fold may substitute into: an ``if``'s test, a ``for``'s
+    iterable, nothing of a ``while``, all of any other statement.
+    """
+
+    def __init__(self, fn: gast.FunctionDef):
+        self.loads: dict[str, int] = {}
+        self.stores: dict[str, int] = {}
+        self.negations: set[str] = set()
+        self.copies: set[str] = set()
+        self.in_arithmetic: dict[str, int] = {}
+        self.statements: dict[int, tuple[dict[str, int], _Scan | None]] = {}
+        self._temporary: dict[str, bool] = {}  # whether a name is a temporary's, by name
+        for field in child_fields(type(fn)):
+            if field != "body":
+                for value in _as_list(getattr(fn, field, None)):
+                    self._visit(value, {})
+        self._block(fn.body)
+
+    def _block(self, stmts: list[gast.stmt]) -> None:
+        for stmt in stmts:
+            kind = type(stmt)
+            header: dict[str, int] = {}
+            scan = None
+            if kind is gast.Assign:
+                self._assignment(stmt)
+                for target in stmt.targets:
+                    if type(target) is gast.Name and type(target.ctx) is gast.Store:  # no walk
+                        self._store(target.id)
+                    else:
+                        self._visit(target, header)
+                scan = self._visit(stmt.value, header, _Scan())
+            elif kind is gast.If:
+                scan = self._visit(stmt.test, header, _Scan())
+            elif kind is gast.For:
+                self._visit(stmt.target, {})
+                self._visit(stmt.iter, header)
+            elif kind is gast.While:
+                self._visit(stmt.test, {})
+            else:
+                self._visit(stmt, header)
+            if kind is gast.If or kind is gast.For or kind is gast.While:
+                self._block(stmt.body)
+                self._block(stmt.orelse)
+            self.statements[id(stmt)] = (header, scan)
+
+    def _assignment(self, stmt: gast.Assign) -> None:
+        kind = type(stmt.value)  # (most values are neither)
+        if kind is gast.UnaryOp and _negates_a_name(stmt):
+            self.negations.add(stmt.targets[0].id)
+        elif kind is gast.Name and _copies_a_name(stmt):
+            self.copies.add(stmt.targets[0].id)
+
+    def _store(self, name: str) -> None:
+        is_temporary = self._temporary.get(name)
+        if is_temporary is None:
+            is_temporary = self._temporary[name] = _TEMPORARY.match(name) is not None
+        if is_temporary:
+            self.stores[name] = self.stores.get(name, 0) + 1
+
+    def _visit(self, root: gast.AST, header: dict[str, int], scan: _Scan | None = None):
+        """Count what is under ``root``, the temporaries it loads into ``header`` too; fill in
+        ``scan`` (returned) if given."""
+        loads, stores, in_arithmetic, temporary = (
+            self.loads,
+            self.stores,
+            self.in_arithmetic,
+            self._temporary,
+        )
+        stack = [root]
+        pop, push, node_type = stack.pop, stack.append, gast.AST
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is gast.Name:
+                name = node.id
+                if scan is not None:
+                    scan.reads.add(name)
+                is_temporary = temporary.get(name)
+                if is_temporary is None:
+                    is_temporary = temporary[name] = _TEMPORARY.match(name) is not None
+                if is_temporary:
+                    if type(node.ctx) is gast.Load:
+                        loads[name] = loads.get(name, 0) + 1
+                        header[name] = header.get(name, 0) + 1
+                    else:
+                        stores[name] = stores.get(name, 0) + 1
+                continue
+            if kind is gast.Constant:
+                continue
+            if kind is gast.BinOp:  # (its operator holds nothing to count)
+                left, right = node.left, node.right
+                if isinstance(node.op, _ARITHMETIC):
+                    for operand in (left, right):
+                        if type(operand) is gast.Name:
+                            in_arithmetic[operand.id] = in_arithmetic.get(operand.id, 0) + 1
+                push(right)
+                push(left)
+                continue
+            if kind is gast.UnaryOp:
+                if type(node.operand) is gast.Name:
+                    name = node.operand.id
+                    in_arithmetic[name] = in_arithmetic.get(name, 0) + 1
+            elif kind is gast.Call:
+                if scan is not None:
+                    scan.calls.append(node)
+            elif kind is gast.Assign:  # in a nested function
+                self._assignment(node)
+            elif scan is not None and kind in _EFFECTS:
+                scan.effects = True
+            fields = _FIELDS.get(kind)
+            if fields is None:
+                fields = _FIELDS[kind] = child_fields(kind)
+            for field in fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, node_type):
+                            push(item)
+                elif isinstance(value, node_type):
+                    push(value)
+        return scan
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # child_fields, by node class
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _pure_call(call: gast.Call) -> bool:
+    """Whether the call has no effect beyond its result (NumPy, ``math``, s2s's pure helpers;
+    no random numbers, nothing written into an argument)."""
+    name = attr_path(call.func)
+    if name is None or name in WRITES_FIRST or name.startswith(_IMPURE):
+        return False
+    if written_by_call(call):  # a ufunc's out, x.fill(v), np.fill_diagonal(x, v)
+        return False
+    return name.startswith(("np.", "math.", "_s2s.")) or name in PURE_BUILTINS
 
 
 def _negates_a_name(stmt: gast.Assign) -> bool:
@@ -98,11 +246,10 @@ def _copies_a_name(stmt: gast.Assign) -> bool:
     """``_tN = name``, ``b_tN = name``."""
     target = stmt.targets[0]
     return (
-        type(target) is gast.Name and _TEMPORARY.match(target.id) and type(stmt.value) is gast.Name
+        type(target) is gast.Name
+        and _TEMPORARY.match(target.id) is not None
+        and type(stmt.value) is gast.Name
     )
-
-
-_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div)
 
 
 class _Partly:
@@ -119,42 +266,43 @@ class _Partly:
             del pending[name]
 
 
-def _block(stmts: list[gast.stmt], foldable: dict[str, int], partly: _Partly) -> list[gast.stmt]:
+def _block(
+    stmts: list[gast.stmt], foldable: dict[str, int], partly: _Partly, survey: _Survey
+) -> list[gast.stmt]:
     """``stmts`` with the ``foldable`` temporaries (name -> reads) folded into their reads."""
     out: list[gast.stmt | None] = []
-    # name -> (out index, value, names it reads, reads of it still to come)
-    pending: dict[str, tuple[int, gast.AST, set[str], int]] = {}
+    # name -> (out index, value, its scan, reads of it still to come)
+    pending: dict[str, tuple[int, gast.AST, _Scan, int]] = {}
     for stmt in stmts:
-        stmt = _substitute(stmt, pending, out)
+        header, scan = survey.statements[id(stmt)]
+        if pending and header:
+            stmt, scan = _substitute(stmt, header, scan, pending, out)
         target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
         folds = isinstance(target, gast.Name) and target.id in foldable
-        # (a statement's value is scanned only where a fold may start or stop at it)
-        value = _scan(stmt.value) if target is not None and (folds or pending) else None
         if pending:
-            changed = _changes(stmt, value)
+            changed = _changes(stmt, scan, survey)
             if changed is None:
                 partly.dropped(pending, list(pending), foldable)
             else:
-                stale = [n for n, (_, _, reads, _) in pending.items() if reads & changed]
+                stale = [n for n, (_, _, value, _) in pending.items() if value.reads & changed]
                 partly.dropped(pending, stale, foldable)
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            stmt = _with_bodies(stmt, foldable, partly)
+            stmt = _with_bodies(stmt, foldable, partly, survey)
         if folds:
-            pure, calls, reads = value
             # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
             # own, where they stay readable.
-            if pure and (target.id.startswith("_t") or not calls):
-                pending[target.id] = (len(out), stmt.value, reads, foldable[target.id])
+            if scan.pure and (target.id.startswith("_t") or not scan.calls):
+                pending[target.id] = (len(out), stmt.value, scan, foldable[target.id])
         out.append(stmt)
     partly.dropped(pending, list(pending), foldable)  # reads left outside this block
     return [s for s in out if s is not None]
 
 
-def _changes(stmt: gast.stmt, value: tuple | None = None) -> set[str] | None:
+def _changes(stmt: gast.stmt, scan: _Scan | None, survey: _Survey) -> set[str] | None:
     """The names ``stmt`` assigns or whose arrays it writes into (a tape), when that is all it
     does; None when it may change more (an array write, a call for its effect, a loop).
-    ``value``: the ``_scan`` of an assignment's value, if already made."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and (value or _scan(stmt.value))[0]:
+    ``scan``: that of an assignment's value or an ``if``'s test."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and scan.pure:
         target = stmt.targets[0]
         elements = target.elts if isinstance(target, gast.Tuple) else [target]
         if all(isinstance(e, gast.Name) for e in elements):
@@ -168,10 +316,10 @@ def _changes(stmt: gast.stmt, value: tuple | None = None) -> set[str] | None:
         if name is not None and name.startswith("_tape") and name.endswith(".append"):
             return {name.split(".")[0]}
         return None
-    if isinstance(stmt, gast.If) and _scan(stmt.test)[0]:  # such as a tape's allocation
+    if isinstance(stmt, gast.If) and scan.pure:  # such as a tape's allocation
         changed: set[str] = set()
         for inner in stmt.body + stmt.orelse:
-            more = _changes(inner)
+            more = _changes(inner, survey.statements[id(inner)][1], survey)
             if more is None:
                 return None
             changed |= more
@@ -179,81 +327,90 @@ def _changes(stmt: gast.stmt, value: tuple | None = None) -> set[str] | None:
     return None
 
 
-def _substitute(stmt: gast.stmt, pending: dict, out: list) -> gast.stmt:
-    """``stmt`` with the pending temporaries it reads (outside nested blocks) replaced by their
-    values; the statement of a temporary whose last read this is is dropped from ``out``."""
-    if not pending:
-        return stmt
-    if isinstance(stmt, gast.If):
-        header = {"test": stmt.test}
-    elif isinstance(stmt, gast.For):
-        header = {"iter": stmt.iter}
-    elif isinstance(stmt, gast.While):
-        return stmt  # its test runs again on every iteration
-    else:
-        header = {field: getattr(stmt, field) for field in stmt._fields}
-    used = Counter(
-        n.id
-        for value in header.values()
-        for n in _walk_values(value)
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in pending
-    )
+def _substitute(
+    stmt: gast.stmt, header: dict[str, int], scan: _Scan | None, pending: dict, out: list
+) -> tuple[gast.stmt, _Scan | None]:
+    """``stmt`` with the pending temporaries its ``header`` reads replaced by their values, and
+    its ``scan`` after that; the statement of a temporary whose last read this is is dropped
+    from ``out``."""
+    used = {name: n for name, n in header.items() if name in pending}
     if not used:
-        return stmt
+        return stmt, scan
     values, shared = {}, set()
+    if scan is not None:  # each value replaces every read of its temporary
+        after = _Scan(scan.reads - used.keys(), list(scan.calls), scan.effects)
+        after._pure = scan._pure  # the values are pure
     for name, reads_here in used.items():
-        index, value, reads, remaining = pending[name]
+        index, value, value_scan, remaining = pending[name]
         if remaining > reads_here:
-            pending[name] = (index, value, reads, remaining - reads_here)
+            pending[name] = (index, value, value_scan, remaining - reads_here)
         else:
             del pending[name]
             out[index] = None
         values[name] = value
         if remaining > 1:
             shared.add(name)
+        if scan is not None and name in scan.reads:
+            after.reads |= value_scan.reads
+            after.calls += value_scan.calls
 
-    def replace(node: gast.Name) -> gast.AST | None:
-        if not isinstance(node.ctx, gast.Load) or node.id not in values:
-            return None
-        return clone(values[node.id]) if node.id in shared else values[node.id]
+    field = _HEADER.get(type(stmt))
+    if field is None:
+        stmt = _replaced(stmt, values, shared)
+    else:
+        stmt = rebuilt(
+            stmt, lambda name, value: _replaced(value, values, shared) if name == field else value
+        )
+    return stmt, None if scan is None else after
 
+
+_HEADER = {gast.If: "test", gast.For: "iter"}  # the one field of these a fold may change
+
+
+def _replaced(node, values: dict[str, gast.AST], shared: set[str]):
+    """``node`` with the names it loads that ``values`` maps replaced by their values (by a copy
+    for the ``shared`` ones). Only the nodes above a replaced name are copied (positions kept);
+    the rest is shared with ``node``."""
+    kind = type(node)
+    if kind is gast.Name:
+        name = node.id
+        if name not in values or type(node.ctx) is not gast.Load:
+            return node
+        return clone(values[name]) if name in shared else values[name]
+    if kind is list:
+        items = None
+        for i, item in enumerate(node):
+            new = _replaced(item, values, shared)
+            if new is not item:
+                if items is None:
+                    items = list(node)
+                items[i] = new
+        return node if items is None else items
+    if not isinstance(node, gast.AST):
+        return node
+    changed = None
+    fields = node.__dict__
+    for field in child_fields(kind):
+        value = fields.get(field)
+        if value is not None:
+            new = _replaced(value, values, shared)
+            if new is not value:
+                if changed is None:
+                    changed = {}
+                changed[field] = new
+    if changed is None:
+        return node
+    copy = kind.__new__(kind)
+    copy.__dict__ = {**fields, **changed}
+    return copy
+
+
+def _with_bodies(
+    stmt: gast.stmt, foldable: dict[str, int], partly: _Partly, survey: _Survey
+) -> gast.stmt:
     def change(field: str, value):
-        return substituted(value, replace) if field in header else value
+        if field in ("body", "orelse"):
+            return _block(value, foldable, partly, survey)
+        return value
 
     return rebuilt(stmt, change)
-
-
-def _walk_values(value):
-    if isinstance(value, list):
-        for item in value:
-            yield from _walk_values(item)
-    elif isinstance(value, gast.AST):
-        yield from walk(value)
-
-
-def _with_bodies(stmt: gast.stmt, foldable: dict[str, int], partly: _Partly) -> gast.stmt:
-    def change(field: str, value):
-        return _block(value, foldable, partly) if field in ("body", "orelse") else value
-
-    return rebuilt(stmt, change)
-
-
-def _scan(value: gast.AST) -> tuple[bool, bool, set[str]]:
-    """One walk over an expression: whether evaluating it has no effect beyond its result,
-    whether it calls anything, and the names it reads."""
-    pure, calls, reads = True, False, set()
-    for node in walk(value):
-        if isinstance(node, gast.Name):
-            reads.add(node.id)
-        elif isinstance(node, gast.Call):
-            calls = True
-            name = attr_path(node.func)
-            if name is None or name in WRITES_FIRST or name.startswith(_IMPURE):
-                pure = False
-            elif written_by_call(node):  # a ufunc's out, x.fill(v), np.fill_diagonal(x, v)
-                pure = False
-            elif not (name.startswith(("np.", "math.", "_s2s.")) or name in PURE_BUILTINS):
-                pure = False
-        elif isinstance(node, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
-            pure = False
-    return pure, calls, reads
