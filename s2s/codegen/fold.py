@@ -70,6 +70,8 @@ class _Scan:
     has an effect of its own (``:=``, ``yield``, ``await``); whether it is ``pure``, evaluating
     it having no effect beyond its result, is worked out when asked."""
 
+    __slots__ = ("reads", "calls", "effects", "_pure")
+
     def __init__(self, reads=None, calls=None, effects: bool = False):
         self.reads: set[str] = set() if reads is None else reads
         self.calls: list[gast.Call] = [] if calls is None else calls
@@ -158,6 +160,7 @@ class _Survey:
             self.in_arithmetic,
             self._temporary,
         )
+        reads = None if scan is None else scan.reads
         stack = [root]
         pop, push, node_type = stack.pop, stack.append, gast.AST
         while stack:
@@ -165,8 +168,8 @@ class _Survey:
             kind = type(node)
             if kind is gast.Name:
                 name = node.id
-                if scan is not None:
-                    scan.reads.add(name)
+                if reads is not None:
+                    reads.add(name)
                 is_temporary = temporary.get(name)
                 if is_temporary is None:
                     is_temporary = temporary[name] = _TEMPORARY.match(name) is not None
@@ -189,20 +192,19 @@ class _Survey:
                 push(left)
                 continue
             if kind is gast.UnaryOp:
-                if type(node.operand) is gast.Name:
-                    name = node.operand.id
-                    in_arithmetic[name] = in_arithmetic.get(name, 0) + 1
-            elif kind is gast.Call:
+                operand = node.operand
+                if type(operand) is gast.Name:
+                    in_arithmetic[operand.id] = in_arithmetic.get(operand.id, 0) + 1
+                push(operand)
+                continue
+            if kind is gast.Call:
                 if scan is not None:
                     scan.calls.append(node)
             elif kind is gast.Assign:  # in a nested function
                 self._assignment(node)
             elif scan is not None and kind in _EFFECTS:
                 scan.effects = True
-            fields = _FIELDS.get(kind)
-            if fields is None:
-                fields = _FIELDS[kind] = child_fields(kind)
-            for field in fields:
+            for field in _FIELDS.get(kind) or _fields(kind):
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
@@ -214,6 +216,11 @@ class _Survey:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # child_fields, by node class
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    fields = _FIELDS[kind] = child_fields(kind)
+    return fields
 
 
 def _as_list(value) -> list:
@@ -386,12 +393,15 @@ def _replaced(node, values: dict[str, gast.AST], shared: set[str]):
                     items = list(node)
                 items[i] = new
         return node if items is None else items
-    if not isinstance(node, gast.AST):
-        return node
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        if not isinstance(node, gast.AST):
+            return node
+        fields = _fields(kind)
     changed = None
-    fields = node.__dict__
-    for field in child_fields(kind):
-        value = fields.get(field)
+    attributes = node.__dict__
+    for field in fields:
+        value = attributes.get(field)
         if value is not None:
             new = _replaced(value, values, shared)
             if new is not value:
@@ -401,7 +411,7 @@ def _replaced(node, values: dict[str, gast.AST], shared: set[str]):
     if changed is None:
         return node
     copy = kind.__new__(kind)
-    copy.__dict__ = {**fields, **changed}
+    copy.__dict__ = {**attributes, **changed}
     return copy
 
 
