@@ -311,6 +311,8 @@ def _changes(stmt: gast.stmt, scan: _Scan | None, survey: _Survey) -> set[str] |
     ``scan``: that of an assignment's value or an ``if``'s test."""
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and scan.pure:
         target = stmt.targets[0]
+        if type(target) is gast.Name:  # (most are)
+            return {target.id}
         elements = target.elts if isinstance(target, gast.Tuple) else [target]
         if all(isinstance(e, gast.Name) for e in elements):
             return {e.id for e in elements}
