@@ -221,3 +221,24 @@ def test_a_call_writing_into_its_out_stays_where_it_runs(call):
             return _t1 + z
         """
     ) == [f"_t1 = {call}", "z = y[0]", "return _t1 + z"]
+
+
+def test_the_input_tree_is_left_as_it_was():
+    # The folded function shares the statements and subtrees the folds leave alone.
+    tree = gast.parse(
+        textwrap.dedent(
+            """
+            def f(a, b, n):
+                _t1 = a * 2.0
+                _t2 = _t1 + b
+                if n > 0:
+                    c = np.sin(_t2) + a
+                b_t3 = -b
+                return c * b_t3 + b_t3
+            """
+        )
+    ).body[0]
+    before = gast.dump(tree)
+    folded = to_source(fold_temporaries(tree))
+    assert gast.dump(tree) == before
+    assert "_t2 = a * 2.0 + b" in folded and "return c * -b - b" in folded

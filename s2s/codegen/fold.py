@@ -21,6 +21,8 @@ that copies a name (``b_t3 = b_t1``: a sum hands its adjoint to both operands), 
 read: one name fewer to follow, for the reader and for Numba.
 """
 
+from __future__ import annotations
+
 import re
 
 import gast
