@@ -403,20 +403,57 @@ class Numbers:
 
     # -- solving -------------------------------------------------------------------------------
     def _solve(self) -> None:
-        self.blocked = {self._find(d) for d in self.containers}
+        """The least set of number classes the rules allow: a definition whose term is a
+        number is one, and each operand a number definition's term demands is one. Each
+        class is marked once, and a rule is checked again only when a class it needs is."""
+        find = self._find
+        self.blocked = {find(d) for d in self.containers}
+        pending: list[int] = []  # classes marked, whose consequences are still to draw
+        needed_by: dict[int, list[int]] = {}  # class -> the rules waiting for it
+        missing: list[int] = []  # rule -> how many classes it waits for
+        heads: list[int] = []  # rule -> the class it marks
+        demands: dict[int, list] = {}  # class -> the terms its definitions demand
+        for d, term in self.assigned:
+            root = find(d)
+            demands.setdefault(root, []).append(term)
+            needs = self._needs(term)
+            if needs is None:
+                continue
+            heads.append(root)
+            missing.append(len(needs))
+            for n in needs:
+                needed_by.setdefault(n, []).append(len(heads) - 1)
         for term in self.demanded:
-            self._demand(term)
-        changed = True
-        while changed:
-            before = len(self.number)
-            for d, term in self.assigned:
-                if self._is_number(term):
-                    self._mark(d)
-            for d, term in reversed(self.assigned):
-                if self._find(d) in self.number:
-                    self._demand(term)
-            changed = len(self.number) != before
+            self._demand(term, pending)
+        for rule, count in enumerate(missing):
+            if not count:
+                self._mark(heads[rule], pending)
+        while pending:
+            root = pending.pop()
+            for term in demands.get(root, ()):
+                self._demand(term, pending)
+            for rule in needed_by.get(root, ()):
+                missing[rule] -= 1
+                if not missing[rule]:
+                    self._mark(heads[rule], pending)
         self._scalars()
+
+    def _needs(self, term) -> set[int] | None:
+        """The classes that must be numbers for ``term`` to be one (None: it never is)."""
+        if term is NUMBER:
+            return set()
+        if term is UNKNOWN or term is INDEXED:
+            return None
+        tag, inner = term
+        if tag is NAME:
+            return {self._find(inner)}
+        out: set[int] = set()
+        for t in inner:
+            needs = self._needs(t)
+            if needs is None:
+                return None
+            out |= needs
+        return out
 
     def _scalars(self) -> None:
         """The rank-0 classes whose values are never 0-d arrays: every definition computes a
@@ -433,18 +470,50 @@ class Numbers:
             if d not in typed and d not in self.placeholders:
                 terms.pop(self._find(d), None)  # an argument, or a value the code does not show
         self.scalar = set(terms)
-        changed = True
-        while changed:
-            changed = False
-            for root in list(self.scalar):
-                if not all(self._scalar_if_rank0(t) for t in terms[root]):
-                    self.scalar.discard(root)
-                    changed = True
+        users: dict[int, list[int]] = {}  # class -> the classes whose terms pass it on
+        dropped = []
+        for root, its_terms in terms.items():
+            for term in its_terms:
+                passed = self._passed_on(term)
+                if passed is None:
+                    dropped.append(root)
+                    break
+                for p in passed:
+                    if p in self.scalar:
+                        users.setdefault(p, []).append(root)
+                    else:
+                        dropped.append(root)
+        while dropped:
+            root = dropped.pop()
+            if root in self.scalar:
+                self.scalar.discard(root)
+                dropped.extend(users.get(root, ()))
 
-    def _mark(self, d: int) -> None:
+    def _passed_on(self, term) -> list[int] | None:
+        """The classes that must hold no 0-d arrays for a rank-0 value of ``term`` to be a
+        number (None: it may never be one)."""
+        if term is UNKNOWN:
+            return None
+        if term is NUMBER or term is INDEXED:
+            return []
+        tag, inner = term
+        if tag is NAME:
+            return [self._find(inner)]
+        if tag is ALL or tag is FORWARD:
+            return []
+        out: list[int] = []
+        for t in inner:
+            passed = self._passed_on(t)
+            if passed is None:
+                return None
+            out += passed
+        return out
+
+    def _mark(self, d: int, pending: list[int]) -> None:
         root = self._find(d)
-        if root not in self.blocked:
+        if root not in self.blocked and root not in self.number:
             self.number.add(root)
+            pending.append(root)
 
     def _is_number(self, term) -> bool:
         if term is NUMBER:
@@ -469,15 +538,15 @@ class Numbers:
             return True
         return all(self._scalar_if_rank0(t) for t in inner)
 
-    def _demand(self, term) -> None:
+    def _demand(self, term, pending: list[int]) -> None:
         if term is NUMBER or term is UNKNOWN or term is INDEXED:
             return
         tag, inner = term
         if tag is NAME:
-            self._mark(inner)
+            self._mark(inner, pending)
         elif tag is ALL or tag is SAME:
             for t in inner:
-                self._demand(t)
+                self._demand(t, pending)
 
 
 def _index_key(index: gast.AST, state: dict):
