@@ -70,20 +70,30 @@ def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) 
                 changed.update((f, _rewritten(getattr(stmt, f), calls)) for f in header)
             if any(value is not getattr(stmt, field) for field, value in changed.items()):
                 stmt = _replaced(stmt, changed)
+        elif id(stmt) not in statements:
+            pass
         elif type(stmt) is gast.Expr and calls.get(id(stmt.value)) == _TAPE_PUT:
             tape, place, value = (_rewritten(a, calls) for a in stmt.value.args)
             entry = gast.Subscript(tape, place, gast.Store())
             stmt = gast.copy_location(gast.Assign([entry], value, None), stmt)
-        elif id(stmt) in statements:
+        else:
             stmt = _rewritten(stmt, calls)
         out.append(stmt)
-    return stmts if all(a is b for a, b in zip(out, stmts)) else out
+    return stmts if out == stmts else out  # nodes compare by identity
+
+
+# Child values that hold no call (names, constants, operators): they are kept as they are.
+_LEAVES = frozenset(
+    {gast.Name, gast.Constant, type(None)}.union(
+        *(op.__subclasses__() for op in (gast.operator, gast.unaryop, gast.cmpop, gast.boolop))
+    )
+)
 
 
 def _rewritten(node: gast.AST, calls: dict[int, str]) -> gast.AST:
     """``node`` with the ``calls`` in it rewritten; unchanged subtrees are shared."""
     kind = type(node)
-    if kind is gast.Name or kind is gast.Constant:
+    if kind in _LEAVES:
         return node
     name = calls.get(id(node))
     if name is not None:
@@ -92,10 +102,10 @@ def _rewritten(node: gast.AST, calls: dict[int, str]) -> gast.AST:
     for field in child_fields(kind):
         value = getattr(node, field, None)
         if type(value) is list:
-            new = [_rewritten(v, calls) if isinstance(v, gast.AST) else v for v in value]
-            if any(a is not b for a, b in zip(new, value)):
+            new = [v if type(v) in _LEAVES else _rewritten(v, calls) for v in value]
+            if new != value:  # nodes compare by identity
                 changed[field] = new
-        elif isinstance(value, gast.AST):
+        elif type(value) not in _LEAVES:
             new = _rewritten(value, calls)
             if new is not value:
                 changed[field] = new
