@@ -43,6 +43,7 @@ _CONTAINERS = frozenset(
     "np.zeros np.empty np.ones np.full np.array np.asarray np.arange np.linspace np.eye "
     "np.zeros_like np.ones_like np.empty_like np.full_like _s2s.tape_alloc _s2s.batch_empty".split()
 )
+_CONTAINER_NAMES = frozenset(name.rpartition(".")[2] for name in _CONTAINERS)
 _ARITHMETIC = (
     gast.Add,
     gast.Sub,
@@ -168,7 +169,8 @@ class Numbers:
         key = (id(node), slot)
         d = self.def_ids.get(key)
         if d is None:
-            d = self.def_ids[key] = self._new()
+            d = self.def_ids[key] = len(self.parent)
+            self.parent.append(d)
         return d
 
     def _entries(self, d: int) -> int:
@@ -275,6 +277,9 @@ class Numbers:
         defs = state.get(name)
         if not defs:
             return UNKNOWN  # a global, a module or a function
+        if len(defs) == 1:
+            (first,) = defs
+            return (NAME, first)
         first, *rest = defs
         for d in rest:
             self._union(first, d)
@@ -297,12 +302,14 @@ class Numbers:
         kind = type(node)
         if kind is gast.Name:
             return self._read(node.id, state) if type(node.ctx) is gast.Load else UNKNOWN
-        if kind is gast.Constant:
-            value = node.value
-            return NUMBER if isinstance(value, (int, float, complex)) else UNKNOWN
         if kind is gast.BinOp:
             terms = (self._term(node.left, state), self._term(node.right, state))
             return (ALL, terms) if isinstance(node.op, _ARITHMETIC) else UNKNOWN
+        if kind is gast.Call:
+            return self._call(node, state)
+        if kind is gast.Constant:
+            value = node.value
+            return NUMBER if isinstance(value, (int, float, complex)) else UNKNOWN
         if kind is gast.UnaryOp:
             term = self._term(node.operand, state)
             return (ALL, (term,)) if isinstance(node.op, (gast.USub, gast.UAdd)) else UNKNOWN
@@ -313,8 +320,6 @@ class Numbers:
             terms = tuple(self._term(n, state) for n in [node.left, *node.comparators])
             ordered = all(isinstance(op, _ORDER) for op in node.ops)
             return (FORWARD, terms) if ordered else UNKNOWN
-        if kind is gast.Call:
-            return self._call(node, state)
         if kind is gast.Subscript:
             entries = self._entry_of(node.value, state)
             self._term(node.value, state)
@@ -581,8 +586,10 @@ def _assigned(stmts: list[gast.stmt]) -> set[str]:
         kind = type(stmt)
         if kind is gast.Assign:
             for target in stmt.targets:
-                parts = target.elts if isinstance(target, (gast.Tuple, gast.List)) else [target]
-                names.update(p.id for p in parts if isinstance(p, gast.Name))
+                if type(target) is gast.Name:
+                    names.add(target.id)
+                elif isinstance(target, (gast.Tuple, gast.List)):
+                    names.update(p.id for p in target.elts if isinstance(p, gast.Name))
         elif kind is gast.AugAssign:
             if isinstance(stmt.target, gast.Name):
                 names.add(stmt.target.id)
@@ -596,8 +603,11 @@ def _assigned(stmts: list[gast.stmt]) -> set[str]:
 
 
 def _is_container(value: gast.AST) -> bool:
-    if isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
+    kind = type(value)
+    if kind is gast.Call:
+        func = value.func  # the last name first: most calls are not to containers
+        last = func.attr if type(func) is gast.Attribute else None
+        return last in _CONTAINER_NAMES and attr_path(func) in _CONTAINERS
+    if kind in (gast.List, gast.Tuple, gast.Dict, gast.Set):
         return True
-    if isinstance(value, gast.Constant) and value.value is None:
-        return True
-    return isinstance(value, gast.Call) and attr_path(value.func) in _CONTAINERS
+    return kind is gast.Constant and value.value is None
