@@ -89,6 +89,11 @@ _UNANALYSED = frozenset(
 #   INDEXED           an element or a part of an array: a scalar if rank 0
 NUMBER, UNKNOWN, INDEXED = "number", "unknown", "indexed"
 NAME, ALL, SAME, FORWARD, PICK = "name", "all", "same", "forward", "pick"
+# The tags a term's kind looks through: for being a number, for what a number demands of
+# its operands, and for passing on a number rather than a 0-d array.
+_TAGS = frozenset({ALL, SAME, FORWARD, PICK})
+_DEMANDING = frozenset({ALL, SAME})
+_PASSING = frozenset({SAME, PICK})
 
 
 class _Unanalysable(Exception):
@@ -109,7 +114,8 @@ class Numbers:
         self.current: gast.stmt | None = None
         self.def_ids: dict[tuple[int, int], int] = {}
         self.entries: dict[int, int] = {}  # a list or tape's definition -> its entries
-        self.number: set[int] = set()
+        self.number: set[int] = set()  # classes of numbers
+        self.scalar: set[int] = set()  # classes of numbers that are never 0-d arrays
         self.placeholders: set[int] = set()
         self.tapes: dict[int, list[int]] = {}  # id(tape_put call) -> its tape's entries
         self.elements: dict[tuple, int] = {}  # (definitions of x, index) -> class of x[index]
@@ -409,149 +415,111 @@ class Numbers:
     # -- solving -------------------------------------------------------------------------------
     def _solve(self) -> None:
         """The least set of number classes the rules allow: a definition whose term is a
-        number is one, and each operand a number definition's term demands is one. Each
-        class is marked once, and a rule is checked again only when a class it needs is."""
-        find = self._find
-        self.blocked = {find(d) for d in self.containers}
-        pending: list[int] = []  # classes marked, whose consequences are still to draw
-        needed_by: dict[int, list[int]] = {}  # class -> the rules waiting for it
-        missing: list[int] = []  # rule -> how many classes it waits for
-        heads: list[int] = []  # rule -> the class it marks
-        demands: dict[int, list] = {}  # class -> the terms its definitions demand
+        number is one, and each class a number definition's term demands is one. Each class
+        is marked once, and a rule is counted down only when a class it needs is marked."""
+        parent = self.parent
+        for d in range(len(parent)):
+            parent[d] = self._find(d)  # from here on, a definition's parent is its class
+        number = self.number
+        blocked = self.blocked = {parent[d] for d in self.containers}
+        marked = [c for term in self.demanded for c in self._classes(term, _DEMANDING, ())]
+        demands: dict[int, list[int]] = {}  # class -> the classes it demands as a number
+        waiting: dict[int, list[int]] = {}  # class -> the rules that need it
+        missing: list[int] = []  # rule -> how many classes it still needs
+        heads: list[int] = []  # rule -> the class it makes a number
         for d, term in self.assigned:
-            root = find(d)
-            demands.setdefault(root, []).append(term)
-            needs = self._needs(term)
+            head = parent[d]
+            demands.setdefault(head, []).extend(self._classes(term, _DEMANDING, ()))
+            needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
             if needs is None:
                 continue
-            heads.append(root)
+            needs = set(needs)
+            if not needs:
+                marked.append(head)
+                continue
+            for c in needs:
+                waiting.setdefault(c, []).append(len(heads))
+            heads.append(head)
             missing.append(len(needs))
-            for n in needs:
-                needed_by.setdefault(n, []).append(len(heads) - 1)
-        for term in self.demanded:
-            self._demand(term, pending)
-        for rule, count in enumerate(missing):
-            if not count:
-                self._mark(heads[rule], pending)
-        while pending:
-            root = pending.pop()
-            for term in demands.get(root, ()):
-                self._demand(term, pending)
-            for rule in needed_by.get(root, ()):
+        while marked:
+            c = marked.pop()
+            if c in number or c in blocked:
+                continue
+            number.add(c)
+            marked.extend(demands.get(c, ()))
+            for rule in waiting.get(c, ()):
                 missing[rule] -= 1
                 if not missing[rule]:
-                    self._mark(heads[rule], pending)
+                    marked.append(heads[rule])
         self._scalars()
-
-    def _needs(self, term) -> set[int] | None:
-        """The classes that must be numbers for ``term`` to be one (None: it never is)."""
-        if term is NUMBER:
-            return set()
-        if term is UNKNOWN or term is INDEXED:
-            return None
-        tag, inner = term
-        if tag is NAME:
-            return {self._find(inner)}
-        out: set[int] = set()
-        for t in inner:
-            needs = self._needs(t)
-            if needs is None:
-                return None
-            out |= needs
-        return out
 
     def _scalars(self) -> None:
         """The rank-0 classes whose values are never 0-d arrays: every definition computes a
         number (Numba's arithmetic on rank-0 operands gives one, so does indexing an array)
         or passes on one; arguments, and values the code does not show, may be 0-d arrays.
         The largest such set: loops pass values round."""
-        terms: dict[int, list] = {root: [] for root in self.number}
+        parent = self.parent
+        terms: dict[int, list] = {c: [] for c in self.number}
         for d, term in self.assigned:
-            root = self._find(d)
-            if root in terms:
-                terms[root].append(term)
+            if parent[d] in terms:
+                terms[parent[d]].append(term)
         typed = {d for d, _ in self.assigned}
-        for d in range(len(self.parent)):
+        for d in range(len(parent)):
             if d not in typed and d not in self.placeholders:
-                terms.pop(self._find(d), None)  # an argument, or a value the code does not show
-        self.scalar = set(terms)
+                terms.pop(parent[d], None)  # an argument, or a value the code does not show
+        scalar = self.scalar = set(terms)
         users: dict[int, list[int]] = {}  # class -> the classes whose terms pass it on
         dropped = []
-        for root, its_terms in terms.items():
+        for c, its_terms in terms.items():
             for term in its_terms:
-                passed = self._passed_on(term)
+                passed = self._classes(term, _PASSING, (UNKNOWN,))
                 if passed is None:
-                    dropped.append(root)
+                    dropped.append(c)
                     break
                 for p in passed:
-                    if p in self.scalar:
-                        users.setdefault(p, []).append(root)
+                    if p in scalar:
+                        users.setdefault(p, []).append(c)
                     else:
-                        dropped.append(root)
+                        dropped.append(c)
         while dropped:
-            root = dropped.pop()
-            if root in self.scalar:
-                self.scalar.discard(root)
-                dropped.extend(users.get(root, ()))
+            c = dropped.pop()
+            if c in scalar:
+                scalar.discard(c)
+                dropped.extend(users.get(c, ()))
 
-    def _passed_on(self, term) -> list[int] | None:
-        """The classes that must hold no 0-d arrays for a rank-0 value of ``term`` to be a
-        number (None: it may never be one)."""
-        if term is UNKNOWN:
-            return None
-        if term is NUMBER or term is INDEXED:
-            return []
+    def _classes(self, term, through: frozenset, spoilers: tuple) -> list[int] | None:
+        """The classes ``term`` names, looking into the terms tagged ``through``; None if one
+        of the ``spoilers`` is there. (Only once the classes are final, as in ``_solve``.)"""
+        if type(term) is str:
+            return None if term in spoilers else []
         tag, inner = term
-        if tag is NAME:
-            return [self._find(inner)]
-        if tag is ALL or tag is FORWARD:
+        if tag is NAME:  # the commonest terms first: a name, and a tag on names
+            return [self.parent[inner]]
+        if tag not in through:
             return []
-        out: list[int] = []
-        for t in inner:
-            passed = self._passed_on(t)
-            if passed is None:
-                return None
-            out += passed
+        out = []
+        stack = list(inner)
+        while stack:
+            term = stack.pop()
+            if type(term) is str:
+                if term in spoilers:
+                    return None
+                continue
+            tag, inner = term
+            if tag is NAME:
+                out.append(self.parent[inner])
+            elif tag in through:
+                stack.extend(inner)
         return out
 
-    def _mark(self, d: int, pending: list[int]) -> None:
-        root = self._find(d)
-        if root not in self.blocked and root not in self.number:
-            self.number.add(root)
-            pending.append(root)
-
     def _is_number(self, term) -> bool:
-        if term is NUMBER:
-            return True
-        if term is UNKNOWN or term is INDEXED:
-            return False
-        tag, inner = term
-        if tag is NAME:
-            return self._find(inner) in self.number
-        return all(self._is_number(t) for t in inner)
+        needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
+        return needs is not None and self.number.issuperset(needs)
 
     def _scalar_if_rank0(self, term) -> bool:
         """Whether a rank-0 value of ``term`` is a number, not a 0-d array."""
-        if term is UNKNOWN:
-            return False
-        if term is NUMBER or term is INDEXED:
-            return True
-        tag, inner = term
-        if tag is NAME:
-            return self._find(inner) in self.scalar
-        if tag is ALL or tag is FORWARD:
-            return True
-        return all(self._scalar_if_rank0(t) for t in inner)
-
-    def _demand(self, term, pending: list[int]) -> None:
-        if term is NUMBER or term is UNKNOWN or term is INDEXED:
-            return
-        tag, inner = term
-        if tag is NAME:
-            self._mark(inner, pending)
-        elif tag is ALL or tag is SAME:
-            for t in inner:
-                self._demand(t, pending)
+        passed = self._classes(term, _PASSING, (UNKNOWN,))
+        return passed is not None and self.scalar.issuperset(passed)
 
 
 def _index_key(index: gast.AST, state: dict):
