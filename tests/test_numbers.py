@@ -71,6 +71,25 @@ def test_backwards_through_arithmetic():
     assert lines[5] == "bb = bb + g * a"
 
 
+def test_demands_reach_back_through_a_loop():
+    # math.exp(y) after the loop makes y a number: the element it starts from, every value the
+    # loop gives it, and so its adjoint.
+    lines = rewritten(
+        """
+        def f(x, n):
+            y = x[0]
+            for i in range(n):
+                y = y * 0.5
+            z = math.exp(y)
+            g = _s2s.grad_seed(z)
+            by = _s2s.zeros_like(y)
+            by = _s2s.accumulate_into(by, _s2s.unbroadcast(g * z, y))
+            return by
+        """
+    )
+    assert lines[6] == "by = by + g * z"
+
+
 def test_arrays_keep_their_helpers():
     source = """
         def f(x, w, g):
