@@ -183,12 +183,25 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
     return Definitions(defs, uses, mutated, written, in_loop, params, values, stmts)
 
 
+# The nodes in which ``written_into`` may find a write.
+_WRITING_NODES = (gast.Call, gast.Assign, gast.AugAssign)
+
+
+def changes_of(node: gast.AST, writes: Writes | None = None) -> tuple[set[str], set[str]]:
+    """The names whose arrays ``node`` (with everything nested in it) writes into, and the
+    names it rebinds (``writes``: which arguments helpers write into)."""
+    written: set[str] = set()
+    bound: set[str] = set()
+    for inner in walk(node):
+        if isinstance(inner, _WRITING_NODES):
+            written |= written_into(inner, writes)
+        if isinstance(inner, (gast.Assign, gast.For)):
+            bound.update(targets_of(inner))
+    return written, bound
+
+
 def changed_by(stmt: gast.stmt, writes: Writes | None = None) -> set[str]:
     """Names a statement (with everything nested in it) rebinds or writes into (``writes``:
     which arguments helpers write into)."""
-    changed = set()
-    for node in walk(stmt):
-        changed |= written_into(node, writes)
-        if isinstance(node, (gast.Assign, gast.For)):
-            changed.update(targets_of(node))
-    return changed
+    written, bound = changes_of(stmt, writes)
+    return written | bound

@@ -24,8 +24,9 @@ from ..analysis.aliases import reject_writes_through_views, seeing, views
 from ..analysis.definitions import (
     Definitions,
     analyse,
-    changed_by,
+    changes_of,
     names_read,
+    targets_of,
     written_by_call,
     written_into,
 )
@@ -80,7 +81,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         self.recalled: dict[int, gast.If] = {}  # definitions computed once, then read from tapes
         # Temporaries moved into those branches, and where the branch is in their block.
         self.sunk: dict[int, tuple[gast.If, int]] = {}
-        self._changed: dict[int, tuple[gast.stmt, set[str]]] = {}
+        self.operands: dict[int, tuple[gast.AST, list[str]]] = {}  # see `operand_names`
+        self._changes: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
         self.block_places: dict[int, tuple[list[gast.stmt], dict[int, int]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
@@ -98,10 +100,33 @@ class ReverseMode(Loops, Adjoints, SavedValues):
 
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""
+        return self.changes(stmt)[1]
+
+    def changes(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
+        """The names whose arrays ``stmt`` (with everything nested in it) writes into, and
+        ``changed_by(stmt)``: computed once per statement, a compound statement's from those
+        of the statements in its blocks (each walked once, however deeply nested)."""
         key = id(stmt)
-        if key not in self._changed:  # the statement is kept too: its id stays its own
-            self._changed[key] = (stmt, changed_by(stmt, self.writes))
-        return self._changed[key][1]
+        entry = self._changes.get(key)
+        if entry is not None:
+            return entry[1], entry[2]
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            header = [stmt.target, stmt.iter] if isinstance(stmt, gast.For) else [stmt.test]
+            written, changed = set(), set(targets_of(stmt))
+            for part in header:
+                part_written, part_bound = changes_of(part, self.writes)
+                written |= part_written
+                changed |= part_bound
+            for inner in stmt.body + stmt.orelse:
+                inner_written, inner_changed = self.changes(inner)
+                written |= inner_written
+                changed |= inner_changed
+            changed |= written
+        else:
+            written, bound = changes_of(stmt, self.writes)
+            changed = written | bound
+        self._changes[key] = (stmt, written, changed)  # the statement is kept: its id stays its own
+        return written, changed
 
     # -- blocks and statements --------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> tuple[list[gast.stmt], list[gast.stmt]]:
@@ -194,7 +219,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         def resets(in_place: bool) -> list[gast.stmt]:
             return [r for n in names if self.accumulating(n) for r in self.reset(n, in_place, site)]
 
-        if len(names) == 1 and names[0] in self.single_use | self.reassigned:
+        if len(names) == 1 and (names[0] in self.single_use or names[0] in self.reassigned):
             if names[0] not in self.has_adjoint:
                 return primal, []  # its one use passed no derivative back
         if not value_is_differentiable(value) or isinstance(value, gast.Constant):

@@ -16,7 +16,7 @@ import gast
 
 from ..analysis.activity import call_name
 from ..analysis.aliases import seeing, views
-from ..analysis.definitions import written_by_call, written_into
+from ..analysis.definitions import written_by_call
 from ..gastutil import assign, call, clone, const, load, substituted, walk
 
 
@@ -36,8 +36,8 @@ class SavedValues:
     Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
     ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
     ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None), ``mentions``,
-    ``recalled`` and ``sunk`` (definitions computed once, temporaries moved with them, by id)
-    on the instance.
+    ``recalled`` and ``sunk`` (definitions computed once, temporaries moved with them, by id),
+    and ``operands`` (empty: see ``operand_names``) on the instance.
     """
 
     def stable(self, name: str) -> bool:
@@ -76,7 +76,7 @@ class SavedValues:
             return None
         value = self.defs.single_values[name]
         replaced = {}
-        for operand in _operand_names(value):
+        for operand in self.operand_names(value):
             if self.stable(operand):
                 replaced[operand] = load(operand)
             else:
@@ -95,10 +95,12 @@ class SavedValues:
             base = value.value
             if not isinstance(base, gast.Name) or not self.stable(base.id):
                 return False
-        unchanged = self._unchanged_since_definition(name, after)
-        for operand in _operand_names(value):
+        unchanged = None  # (looked for only if some operand needs it)
+        for operand in self.operand_names(value):
             if self.stable(operand) or self._recomputable(operand, after, depth + 1):
                 continue
+            if unchanged is None:
+                unchanged = self._unchanged_since_definition(name, after)
             if operand not in unchanged:
                 return False
         return True
@@ -110,12 +112,20 @@ class SavedValues:
         d = self.place_in_block(stmts, definition, here)
         if d is None:
             return set()
-        unchanged = set(_operand_names(definition.value))
-        for stmt in stmts[d + 1 : here + 1 if after else here]:
+        unchanged = set(self.operand_names(definition.value))
+        for k in range(d + 1, here + 1 if after else here):
             if not unchanged:
                 break
-            unchanged -= self.changed(stmt)
+            unchanged -= self.changed(stmts[k])
         return unchanged
+
+    def operand_names(self, value: gast.AST) -> list[str]:
+        """The names an expression of the function reads (not ``np``, ``math``, ``_s2s``),
+        computed once per expression."""
+        entry = self.operands.get(id(value))
+        if entry is None:  # (the expression is kept too: its id stays its own)
+            entry = self.operands[id(value)] = (value, _operand_names(value))
+        return entry[1]
 
     def place_in_block(self, stmts: list[gast.stmt], stmt: gast.stmt, end: int) -> int | None:
         """Where ``stmt`` is in the block ``stmts`` of the function, if before place ``end``."""
@@ -237,12 +247,12 @@ class SavedValues:
             branch.body.insert(0, stmt)
             primal = []
         read = {n.id for s in site.before + site.after for n in walk(s) if type(n) is gast.Name}
-        for name in set(_operand_names(stmt.value)) - read:
+        for name in set(self.operand_names(stmt.value)) - read:
             definition = self.defs.single_stmts.get(name)
             if definition is None or self.mentions[name] != 2 or not pure(definition.value):
                 continue
             at = self.place_in_block(stmts, definition, here)
-            operands = set(_operand_names(definition.value))
+            operands = set(self.operand_names(definition.value))
             # Moved down to the branch: nothing on the way may change what it reads.
             if at is not None and all(
                 isinstance(s, gast.Assign)
@@ -293,7 +303,7 @@ class SavedValues:
             or not pure(definition.value)
         ):
             return False
-        return all(self.same_along(op, loop, here) for op in _operand_names(definition.value))
+        return all(self.same_along(op, loop, here) for op in self.operand_names(definition.value))
 
     def same_along(self, name: str, loop: dict, before: int | None = None, depth: int = 0) -> bool:
         """Whether ``name`` has here the same value on every iteration of ``loop`` (one of the
@@ -317,7 +327,7 @@ class SavedValues:
         at = self.place_in_block(stmts, definition, here if before is None else before)
         return at is not None and all(
             self.same_along(operand, loop, at, depth + 1)
-            for operand in _operand_names(definition.value)
+            for operand in self.operand_names(definition.value)
         )
 
     def memory_views(self) -> dict[str, set[str]]:
@@ -329,7 +339,7 @@ class SavedValues:
     def loop_facts(self, loop: dict) -> dict:
         """What ``loop`` rebinds, and the names whose memory it may write into."""
         if "facts" not in loop:
-            written = set().union(*(written_into(n, self.writes) for n in walk(loop["stmt"])))
+            written = self.changes(loop["stmt"])[0]
             if written:
                 written = seeing(written, self.memory_views())
             loop["facts"] = {"changed": self.changed(loop["stmt"]), "written": written}
