@@ -86,18 +86,14 @@ def _all_statements(stmts):
 
 
 def _newly_active(stmt: gast.stmt, active: set[str]) -> list[str]:
+    """The names that become active where the names ``stmt`` reads (``_reads``, not empty:
+    ``active``) are."""
     if isinstance(stmt, gast.Expr):
         return _effects(stmt.value, active)
     if not isinstance(stmt, gast.Assign):
         return []
     target, value = stmt.targets[0], stmt.value
     if not value_is_differentiable(value):
-        return []
-    if isinstance(value, gast.Subscript):
-        reads = names_read(value.value)  # indices never carry derivatives
-    else:
-        reads = names_read(value)
-    if not any(name in active for name in reads):
         return []
     if isinstance(target, gast.Name):
         names = [target.id]

@@ -201,7 +201,7 @@ def views_written(
     after the write (``c = b``, ``v = b[1:]``, then ``b[0] = ...``, then ``c`` or ``v``
     read), or ``x op= y`` (in place) on a name that surely shares its array. The
     statement, the name written into, and the other names."""
-    writes = [(node, *_written_into(node)) for node in walk(tree)]
+    writes = [(node, *_written_into(node)) for node in walk(tree) if isinstance(node, _WRITES)]
     writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
     if not writes:
         return []
@@ -229,14 +229,21 @@ def element_writes(
     indices, else a row that sees the write, which derivative code cannot follow. By the
     write statement's id: the array's name and that number of indices (the derivative code
     checks the array's dimensions there, at run time)."""
+    writes = []  # (the statement, the name written into) for writes that are not `x op= y`
+    for node in walk(tree):
+        if isinstance(node, _WRITES):
+            name, in_place = _written_into(node)
+            if name is not None and not in_place:
+                writes.append((node, name))
+    if not writes:
+        return {}
     taken: dict[str, list[tuple[gast.AST, str, int]]] = {}
     for node, target, viewed in _bindings(tree, True, returns):
         for root in viewed:
             k = _indices_taken(node, root)
             if k:
                 taken.setdefault(root, []).append((node, target, k))
-    writes = [(node, _written_into(node)) for node in walk(tree)]
-    writes = [(node, name) for node, (name, in_place) in writes if name in taken and not in_place]
+    writes = [(node, name) for node, name in writes if name in taken]
     if not writes:
         return {}
     stale = _StaleReads(tree, _sure_bindings(tree))
@@ -350,6 +357,9 @@ def _merged(bindings) -> dict[str, set[str]]:
     for _, name, viewed in bindings:
         direct.setdefault(name, set()).update(viewed)
     return direct
+
+
+_WRITES = (gast.Assign, gast.AugAssign)  # the nodes that may write into an array (see below)
 
 
 def _written_into(node: gast.AST) -> tuple[str | None, bool]:

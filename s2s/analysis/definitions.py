@@ -44,7 +44,8 @@ def statement_reads(stmt: gast.stmt) -> list[str]:
 
 @dataclasses.dataclass
 class Definitions:
-    """Def and use counts, arrays written into, names assigned inside loops, single values."""
+    """Def and use counts, arrays written into, names assigned inside loops, single values,
+    every name's mentions, and what each statement reads."""
 
     defs: Counter
     uses: Counter
@@ -54,9 +55,17 @@ class Definitions:
     params: list[str]
     single_values: dict[str, gast.AST]  # right-hand side of names assigned exactly once
     single_stmts: dict[str, gast.Assign]  # and the assignment itself
+    mentions: Counter = dataclasses.field(default_factory=Counter)  # every name: how often
+    # each statement in the blocks of the function (not loops' else), by id: it, what it reads
+    reads: dict[int, tuple[gast.stmt, list[str]]] = dataclasses.field(default_factory=dict)
 
     def defined_once_outside_loops(self, name: str) -> bool:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
+
+    def statement_reads(self, stmt: gast.stmt) -> list[str]:
+        """``statement_reads(stmt)``, found once for the statements analysed."""
+        entry = self.reads.get(id(stmt))
+        return entry[1] if entry is not None and entry[0] is stmt else statement_reads(stmt)
 
 
 # Calls that write into an array argument (Numba compiles these): the method's object, or
@@ -139,6 +148,7 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
     uses: Counter = Counter()
     mutated: set[str] = set()
     in_loop: set[str] = set()
+    reads: dict[int, tuple[gast.stmt, list[str]]] = {}
     params = [a.id for a in tree.args.args]
     for p in params:
         defs[p] += 1
@@ -153,7 +163,9 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
                 base = stmt.targets[0].value
                 if isinstance(base, gast.Name):
                     mutated.add(base.id)
-            for name in statement_reads(stmt):
+            read = statement_reads(stmt)
+            reads[id(stmt)] = stmt, read
+            for name in read:
                 uses[name] += 1
             if isinstance(stmt, gast.If):
                 visit(stmt.body, depth)
@@ -163,8 +175,11 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
 
     visit(tree.body, 0)
     values, stmts = {}, {}
+    mentions: Counter = Counter()
     for node in walk(tree):
-        if isinstance(node, gast.Call):
+        if type(node) is gast.Name:
+            mentions[node.id] += 1
+        elif isinstance(node, gast.Call):
             mutated |= written_by_call(node, writes)
         elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             if defs[node.targets[0].id] == 1:
@@ -180,7 +195,9 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
 
         viewed = views(tree, True, returns)
         written, mutated = written_through(mutated, viewed), seeing(mutated, viewed)
-    return Definitions(defs, uses, mutated, written, in_loop, params, values, stmts)
+    return Definitions(
+        defs, uses, mutated, written, in_loop, params, values, stmts, mentions, reads
+    )
 
 
 # The nodes in which ``written_into`` may find a write.

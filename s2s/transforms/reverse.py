@@ -15,8 +15,6 @@ are run back, in ``reverse_loops``.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -68,7 +66,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
         self.active = active_variables(tree, wrt)
         # How often each name appears in the function (its keys: every name in it).
-        self.mentions = Counter(n.id for n in walk(tree) if isinstance(n, gast.Name))
+        self.mentions = self.defs.mentions
         self.tree_names = set(self.mentions)
         self.namer = Namer(self.tree_names | {"np", "math", "_s2s"})
         self.viewed_memory: dict[str, set[str]] | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import statement_reads, targets_of
+from ..analysis.definitions import targets_of
 from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, located, walk
 from ..rules import ACCUMULATE_INTO
@@ -62,23 +62,23 @@ class Adjoints:
         ``unbroadcast`` call in between, the elementwise work on both sides folds into one
         expression, which Numba compiles to one loop."""
         subscripted = set()
-        for node in walk(self.tree):
-            if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
-                subscripted.add(node.value.id)
         found = set()
         broadcast_operands = set()
         broadcast_results = set()
         for node in walk(self.tree):
-            if isinstance(node, gast.Assign) and not isinstance(node.targets[0], gast.Subscript):
-                rule, args, keywords = self.rule_for(node.value, node)
-                if rule is not None and rule.broadcast:
-                    broadcast_operands |= {
-                        a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
-                    }
-                    if isinstance(node.targets[0], gast.Name):
-                        broadcast_results.add(node.targets[0].id)
-            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
+            if isinstance(node, gast.Subscript):
                 if isinstance(node.value, gast.Name):
+                    subscripted.add(node.value.id)
+            elif isinstance(node, gast.Assign):
+                if not isinstance(node.targets[0], gast.Subscript):
+                    rule, args, keywords = self.rule_for(node.value, node)
+                    if rule is not None and rule.broadcast:
+                        broadcast_operands |= {
+                            a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
+                        }
+                        if isinstance(node.targets[0], gast.Name):
+                            broadcast_results.add(node.targets[0].id)
+                elif isinstance(node.value, gast.Name):
                     broadcast_operands.add(node.value.id)  # its share: a part of the array
         for name, count in self.defs.defs.items():
             if (
@@ -102,7 +102,7 @@ class Adjoints:
         def visit(stmts):
             defined_here = set()
             for stmt in stmts:
-                for name in statement_reads(stmt):
+                for name in self.defs.statement_reads(stmt):
                     if name in defined_here:
                         ok.add(name)
                 defined_here.update(n for n in targets_of(stmt) if n in candidates)
@@ -200,7 +200,7 @@ class Adjoints:
         for stmt in stmts[d:here]:
             if not isinstance(stmt, gast.Assign):
                 return True
-            if roots & (set(statement_reads(stmt)) | self.changed(stmt)):
+            if roots & (set(self.defs.statement_reads(stmt)) | self.changed(stmt)):
                 return True
         return False
 
