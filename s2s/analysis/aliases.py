@@ -20,6 +20,7 @@ import gast
 from ..errors import DifferentiationError
 from ..gastutil import bound_arguments, has_slice, walk
 from .activity import call_name
+from .definitions import statements
 from .order import Order
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -101,7 +102,7 @@ def helper_returns(trees: dict[str, gast.FunctionDef]) -> Returns:
 
     def returned(tree: gast.FunctionDef, found: Returns) -> set[str]:
         names: set[str] = set()
-        for node in walk(tree):
+        for node in statements(tree):
             if isinstance(node, gast.Return) and node.value is not None:
                 parts = node.value.elts if isinstance(node.value, gast.Tuple) else [node.value]
                 for part in parts:
@@ -158,7 +159,7 @@ def _bindings(
 ) -> list[tuple[gast.AST, str, set[str]]]:
     """Each binding of a name in ``tree``: the node, the name, what it may view."""
     found = []
-    for node in walk(tree):
+    for node in statements(tree):
         if isinstance(node, gast.Assign):
             direct: dict[str, set[str]] = {}
             for target in node.targets:
@@ -201,7 +202,7 @@ def views_written(
     after the write (``c = b``, ``v = b[1:]``, then ``b[0] = ...``, then ``c`` or ``v``
     read), or ``x op= y`` (in place) on a name that surely shares its array. The
     statement, the name written into, and the other names."""
-    writes = [(node, *_written_into(node)) for node in walk(tree) if isinstance(node, _WRITES)]
+    writes = [(node, *_written_into(node)) for node in statements(tree)]
     writes = [(node, name, in_place) for node, name, in_place in writes if name is not None]
     if not writes:
         return []
@@ -230,11 +231,10 @@ def element_writes(
     write statement's id: the array's name and that number of indices (the derivative code
     checks the array's dimensions there, at run time)."""
     writes = []  # (the statement, the name written into) for writes that are not `x op= y`
-    for node in walk(tree):
-        if isinstance(node, _WRITES):
-            name, in_place = _written_into(node)
-            if name is not None and not in_place:
-                writes.append((node, name))
+    for node in statements(tree):
+        name, in_place = _written_into(node)
+        if name is not None and not in_place:
+            writes.append((node, name))
     if not writes:
         return {}
     taken: dict[str, list[tuple[gast.AST, str, int]]] = {}
@@ -318,7 +318,7 @@ class _StaleReads:
         for stmt in reversed(block[:k]):
             if isinstance(stmt, gast.Assign) and view in _bound_by(stmt):
                 return True
-            if any(_written_into(node)[0] == name for node in walk(stmt)):
+            if any(_written_into(node)[0] == name for node in statements(stmt)):
                 return False
         return False
 
@@ -344,7 +344,7 @@ def _sure_bindings(tree: gast.FunctionDef) -> list[tuple[gast.AST, str, set[str]
     ``c = b``, ``v = b[1:]``, ``t = b.T``; not ``r = b[i]``, a number if ``b`` is
     one-dimensional. The node, the name bound, the names viewed."""
     found = []
-    for node in walk(tree):
+    for node in statements(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             viewed = set(_viewed(node.value, elements=False, whole=False))
             if viewed:
@@ -357,9 +357,6 @@ def _merged(bindings) -> dict[str, set[str]]:
     for _, name, viewed in bindings:
         direct.setdefault(name, set()).update(viewed)
     return direct
-
-
-_WRITES = (gast.Assign, gast.AugAssign)  # the nodes that may write into an array (see below)
 
 
 def _written_into(node: gast.AST) -> tuple[str | None, bool]:

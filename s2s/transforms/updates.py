@@ -17,7 +17,8 @@ from __future__ import annotations
 import gast
 
 from ..analysis.aliases import Returns, SharingAt, element_writes
-from ..gastutil import assign, call, const, load, located, rebuilt, walk
+from ..analysis.definitions import statements
+from ..gastutil import assign, call, const, load, located, rebuilt
 
 _BODIES = ("body", "orelse")
 
@@ -28,7 +29,7 @@ def plain_updates(fn: gast.FunctionDef, returns: Returns | None = None) -> gast.
     reads afterwards (a row, if the array has more dimensions: it sees the write).
     ``returns``: what helpers may hand back of their arguments (``aliases.helper_returns``)."""
     guarded = element_writes(fn, returns)
-    if not guarded and not any(_updates_a_name(node) for node in walk(fn)):
+    if not guarded and not any(_updates_a_name(stmt) for stmt in statements(fn)):
         return fn
     sharing = SharingAt(fn, returns)
 
