@@ -20,7 +20,7 @@ import gast
 from ..errors import DifferentiationError
 from ..gastutil import bound_arguments, has_slice, walk
 from .activity import call_name
-from .definitions import statements
+from .definitions import names_in, statements
 from .order import Order
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -268,8 +268,8 @@ class _StaleReads:
         self.order = Order(tree)
         self.bindings = bindings  # the sure ones: ``c = b``, ``v = b[1:]``
         self.reads: dict[str, list[gast.AST]] = {}
-        for node in walk(tree):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+        for node in names_in(tree):
+            if isinstance(node.ctx, gast.Load):
                 self.reads.setdefault(node.id, []).append(node)
 
     def after(self, write: gast.stmt, name: str, view: str) -> bool:

@@ -20,7 +20,7 @@ import gast
 
 from ..gastutil import children, has_slice, target_names, walk
 from .activity import call_name
-from .definitions import Definitions
+from .definitions import Definitions, names_in
 
 # Calls whose result has a shape given by their arguments' values.
 SHAPE_FROM_VALUES = frozenset(
@@ -124,9 +124,8 @@ def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> s
     readers: dict[str, set[str]] = {}
     for name in candidates:
         for value in values.get(name, ()):
-            for node in walk(value):
-                if isinstance(node, gast.Name):
-                    readers.setdefault(node.id, set()).add(name)
+            for node in names_in(value):
+                readers.setdefault(node.id, set()).add(name)
     found: set[str] = set()
     work = sorted(candidates)
     while work:
@@ -150,10 +149,7 @@ class _ShapeRule:
     def _reads_changing(self, node: gast.AST) -> bool:
         if self.fixed is None:
             return True
-        return any(
-            isinstance(n, gast.Name) and n.id not in self.fixed and n.id not in ("np", "math")
-            for n in walk(node)
-        )
+        return any(n.id not in self.fixed and n.id not in ("np", "math") for n in names_in(node))
 
     def may_vary(self, node: gast.AST, varying: set[str]) -> bool:
         if isinstance(node, gast.Name):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import targets_of
+from ..analysis.definitions import names_in, targets_of
 from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, located, walk
 from ..rules import ACCUMULATE_INTO
@@ -267,7 +267,7 @@ class Adjoints:
                 if share is not None:
                     tail[k] = located(assign(adjoint, share), stmt)
                     dropped.add(id(declared[adjoint]))
-            unseen.difference_update(n.id for n in walk(stmt) if isinstance(n, gast.Name))
+            unseen.difference_update([n.id for n in names_in(stmt)])
         head[:] = [stmt for stmt in head if id(stmt) not in dropped]
 
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
@@ -291,7 +291,7 @@ class Adjoints:
             return None
         if not (fresh or isinstance(share, (gast.BinOp, gast.UnaryOp))):
             return None  # a name or a call may be a view: adding into it in place is unsafe
-        if any(isinstance(n, gast.Name) and n.id == adjoint for n in walk(share)):
+        if any(n.id == adjoint for n in names_in(share)):
             return None
         if broadcast and not fresh:  # (a computed share has its variable's shape)
             share = call("_s2s.unbroadcast", share, load(self.adjoint_owner[adjoint]))
