@@ -256,7 +256,10 @@ class Adjoints:
             if id(stmt) in self.declarations
             and self.defs.defined_once_outside_loops(self.adjoint_owner[stmt.targets[0].id])
         }
-        unseen = set(declared)
+        unseen = set(declared)  # not mentioned so far (loops and branches in `passed` aside)
+        # Loops and branches passed, whose names are looked for only where a share could be
+        # assigned after them: a reverse loop is most of the sweep, and seldom needs it.
+        passed: list[gast.stmt] = []
         dropped: set[int] = set()
         for k, stmt in enumerate(tail):
             if not unseen:
@@ -264,10 +267,17 @@ class Adjoints:
             adjoint = stmt.targets[0].id if _assigns_a_name(stmt) else None
             if adjoint in unseen:
                 share = self._first_share(adjoint, stmt.value)
-                if share is not None:
+                if share is not None and passed:
+                    for compound in passed:
+                        unseen.difference_update([n.id for n in names_in(compound)])
+                    passed.clear()
+                if share is not None and adjoint in unseen:
                     tail[k] = located(assign(adjoint, share), stmt)
                     dropped.add(id(declared[adjoint]))
-            unseen.difference_update([n.id for n in names_in(stmt)])
+            if isinstance(stmt, (gast.If, gast.For, gast.While)):
+                passed.append(stmt)
+            else:
+                unseen.difference_update([n.id for n in names_in(stmt)])
         head[:] = [stmt for stmt in head if id(stmt) not in dropped]
 
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
