@@ -139,6 +139,34 @@ def walk(node: gast.AST):
                 push(value)
 
 
+def name_nodes(node: gast.AST) -> list[gast.Name]:
+    """The names under ``node`` (``node`` too, if it is one), in the order ``walk`` meets
+    them; faster than filtering ``walk``, which yields every node on the way."""
+    found = []
+    stack = [node]
+    pop, push, extend, name_type = stack.pop, stack.append, stack.extend, gast.Name
+    fields_of = _CHILD_FIELDS
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is name_type:
+            found.append(node)
+            if getattr(node, "annotation", None) is None:
+                continue  # (a parameter's annotation may hold names)
+        fields = fields_of.get(kind)
+        if fields is None:
+            if not isinstance(node, gast.AST):
+                continue  # not a node: `None` among a dict's keys
+            fields = child_fields(kind)
+        for field in fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                extend(reversed(value))
+            elif value is not None:
+                push(value)
+    return found
+
+
 class Transformer:
     """``gast.NodeTransformer``'s protocol, faster: ``visit_<Class>`` methods return the node to
     keep, None to drop it, or a list to splice into the list holding it; ``generic_visit``

@@ -18,9 +18,9 @@ import re
 import gast
 
 from ..errors import DifferentiationError
-from ..gastutil import bound_arguments, has_slice, walk
+from ..gastutil import bound_arguments, has_slice, name_nodes, walk
 from .activity import call_name
-from .definitions import names_in, statements
+from .definitions import statements
 from .order import Order
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -268,7 +268,7 @@ class _StaleReads:
         self.order = Order(tree)
         self.bindings = bindings  # the sure ones: ``c = b``, ``v = b[1:]``
         self.reads: dict[str, list[gast.AST]] = {}
-        for node in names_in(tree):
+        for node in name_nodes(tree):
             if isinstance(node.ctx, gast.Load):
                 self.reads.setdefault(node.id, []).append(node)
 

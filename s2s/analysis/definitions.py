@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import gast
 import numpy as np
 
-from ..gastutil import attr_path, bound_arguments, child_fields, walk
+from ..gastutil import attr_path, bound_arguments, child_fields, name_nodes, walk
 
 
 def targets_of(stmt: gast.stmt) -> list[str]:
@@ -44,38 +44,8 @@ def statements(node: gast.AST) -> Iterator[gast.stmt]:
                 push(value)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # `child_fields`, by node type
-
-
-def names_in(node: gast.AST) -> list[gast.Name]:
-    """The names under ``node`` (``node`` too, if it is one), in the order ``walk`` meets
-    them; faster than filtering ``walk``, which yields every node on the way."""
-    found = []
-    stack = [node]
-    pop, push, extend, name_type = stack.pop, stack.append, stack.extend, gast.Name
-    while stack:
-        node = pop()
-        kind = type(node)
-        if kind is name_type:
-            found.append(node)
-            if getattr(node, "annotation", None) is None:
-                continue  # (a parameter's annotation may hold names)
-        fields = _FIELDS.get(kind)
-        if fields is None:
-            if not isinstance(node, gast.AST):
-                continue  # not a node: `None` among a dict's keys
-            fields = _FIELDS[kind] = child_fields(kind)
-        for field in fields:
-            value = getattr(node, field, None)
-            if type(value) is list:
-                extend(reversed(value))
-            elif value is not None:
-                push(value)
-    return found
-
-
 def names_read(node: gast.AST) -> list[str]:
-    return [n.id for n in names_in(node) if isinstance(n.ctx, gast.Load)]
+    return [n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)]
 
 
 def statement_reads(stmt: gast.stmt) -> list[str]:

@@ -18,9 +18,9 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import children, has_slice, target_names, walk
+from ..gastutil import children, has_slice, name_nodes, target_names, walk
 from .activity import call_name
-from .definitions import Definitions, names_in
+from .definitions import Definitions
 
 # Calls whose result has a shape given by their arguments' values.
 SHAPE_FROM_VALUES = frozenset(
@@ -124,7 +124,7 @@ def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> s
     readers: dict[str, set[str]] = {}
     for name in candidates:
         for value in values.get(name, ()):
-            for node in names_in(value):
+            for node in name_nodes(value):
                 readers.setdefault(node.id, set()).add(name)
     found: set[str] = set()
     work = sorted(candidates)
@@ -149,7 +149,7 @@ class _ShapeRule:
     def _reads_changing(self, node: gast.AST) -> bool:
         if self.fixed is None:
             return True
-        return any(n.id not in self.fixed and n.id not in ("np", "math") for n in names_in(node))
+        return any(n.id not in self.fixed and n.id not in ("np", "math") for n in name_nodes(node))
 
     def may_vary(self, node: gast.AST, varying: set[str]) -> bool:
         if isinstance(node, gast.Name):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import walk
+from ..gastutil import name_nodes
 
 
 def names_in(tree: gast.AST) -> set[str]:
     """Every identifier that appears in ``tree``."""
-    return {node.id for node in walk(tree) if isinstance(node, gast.Name)}
+    return {node.id for node in name_nodes(tree)}
 
 
 class Namer:

@@ -23,7 +23,6 @@ from ..analysis.definitions import (
     Definitions,
     analyse,
     changes_of,
-    names_in,
     names_read,
     targets_of,
     written_by_call,
@@ -40,6 +39,7 @@ from ..gastutil import (
     has_slice,
     load,
     located,
+    name_nodes,
     substituted,
     walk,
 )
@@ -238,7 +238,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
                 share = g if isinstance(sign, gast.UAdd) else gast.UnaryOp(sign, g)
                 return [stmt], self.contribute(other.id, share, True, site)
             return [stmt], []  # `bs` exists already: `s` was defined before
-        operands = {n.id for n in names_in(value)}
+        operands = {n.id for n in name_nodes(value)}
         rev: list[gast.stmt] = []
         if set(names) & operands and any(self.accumulating(n) for n in names):
             # `x = x * 2`: the adjoint flowing out is read before `bx` restarts from zero.

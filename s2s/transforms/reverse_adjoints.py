@@ -17,9 +17,9 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import names_in, targets_of
+from ..analysis.definitions import targets_of
 from ..analysis.shapes import shape_varying
-from ..gastutil import assign, call, children, load, located, walk
+from ..gastutil import assign, call, children, load, located, name_nodes, walk
 from ..rules import ACCUMULATE_INTO
 from .reverse_values import Site
 
@@ -269,7 +269,7 @@ class Adjoints:
                 share = self._first_share(adjoint, stmt.value)
                 if share is not None and passed:
                     for compound in passed:
-                        unseen.difference_update([n.id for n in names_in(compound)])
+                        unseen.difference_update([n.id for n in name_nodes(compound)])
                     passed.clear()
                 if share is not None and adjoint in unseen:
                     tail[k] = located(assign(adjoint, share), stmt)
@@ -277,7 +277,7 @@ class Adjoints:
             if isinstance(stmt, (gast.If, gast.For, gast.While)):
                 passed.append(stmt)
             else:
-                unseen.difference_update([n.id for n in names_in(stmt)])
+                unseen.difference_update([n.id for n in name_nodes(stmt)])
         head[:] = [stmt for stmt in head if id(stmt) not in dropped]
 
     def _first_share(self, adjoint: str, value: gast.AST) -> gast.AST | None:
@@ -301,7 +301,7 @@ class Adjoints:
             return None
         if not (fresh or isinstance(share, (gast.BinOp, gast.UnaryOp))):
             return None  # a name or a call may be a view: adding into it in place is unsafe
-        if any(n.id == adjoint for n in names_in(share)):
+        if any(n.id == adjoint for n in name_nodes(share)):
             return None
         if broadcast and not fresh:  # (a computed share has its variable's shape)
             share = call("_s2s.unbroadcast", share, load(self.adjoint_owner[adjoint]))

@@ -16,8 +16,8 @@ import gast
 
 from ..analysis.activity import call_name
 from ..analysis.aliases import seeing, views
-from ..analysis.definitions import names_in, written_by_call
-from ..gastutil import assign, call, clone, const, load, substituted, walk
+from ..analysis.definitions import written_by_call
+from ..gastutil import assign, call, clone, const, load, name_nodes, substituted, walk
 
 
 @dataclasses.dataclass
@@ -246,7 +246,7 @@ class SavedValues:
                 return primal
             branch.body.insert(0, stmt)
             primal = []
-        read = {n.id for s in site.before + site.after for n in names_in(s)}
+        read = {n.id for s in site.before + site.after for n in name_nodes(s)}
         for name in set(self.operand_names(stmt.value)) - read:
             definition = self.defs.single_stmts.get(name)
             if definition is None or self.mentions[name] != 2 or not pure(definition.value):
@@ -358,7 +358,7 @@ class SavedValues:
         return loop["mentions"]
 
     def _walk_loop(self, loop: dict) -> None:
-        names = names_in(loop["stmt"])
+        names = name_nodes(loop["stmt"])
         loop["bound"] = {n.id for n in names if isinstance(n.ctx, gast.Store)}
         loop["mentions"] = Counter(n.id for n in names)
 
@@ -458,4 +458,4 @@ def pure(node: gast.AST) -> bool:
 
 
 def _operand_names(value: gast.AST) -> list[str]:
-    return [n.id for n in names_in(value) if n.id not in ("np", "math", "_s2s")]
+    return [n.id for n in name_nodes(value) if n.id not in ("np", "math", "_s2s")]
