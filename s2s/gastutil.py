@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import gast
 
 # Passes make thousands of nodes; giving a node its fields directly takes a third of the time
@@ -49,11 +51,16 @@ def attr_path(node: gast.AST) -> str | None:
 
 
 def dotted(path: str) -> gast.AST:
-    parts = path.split(".")
-    node: gast.AST = load(parts[0])
-    for part in parts[1:]:
+    first, *rest = _dotted_parts(path)
+    node: gast.AST = load(first)
+    for part in rest:
         node = _node(gast.Attribute, value=node, attr=part, ctx=_LOAD)
     return node
+
+
+@functools.cache
+def _dotted_parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def call(func: str | gast.AST, *args: gast.AST, **keywords: gast.AST) -> gast.Call:
@@ -235,26 +242,39 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     code comes positioned, and passes locate each block as they build it): this stays linear
     in the size of what is new.
     """
-    if like is None or getattr(like, "lineno", None) is None:
+    if like is None:
         return node
-    position = [(attr, getattr(like, attr, None)) for attr in _POSITION]
+    where = like.__dict__
+    if where.get("lineno") is None:
+        return node
+    position = {attr: where.get(attr) for attr in _POSITION}
     stack = [node]
-    pop, push, fields_of, node_type = stack.pop, stack.append, _CHILD_FIELDS, gast.AST
+    pop, push, fields_of, name_type = stack.pop, stack.append, _WALKED_FIELDS, gast.Name
     while stack:
         child = pop()
-        fields = child.__dict__
-        if fields.get("lineno") is None and "lineno" in child._attributes:
-            fields.update(position)
         kind = type(child)
-        for field in fields_of.get(kind) or child_fields(kind):
+        fields = child.__dict__
+        if kind in _POSITIONED and fields.get("lineno") is None:
+            fields.update(position)
+        if kind is name_type and fields.get("annotation") is None:
+            continue  # most new nodes: nothing under them
+        for field in fields_of.get(kind) or _walked_fields(kind):
             value = fields.get(field)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, node_type) and item.__dict__.get("lineno") is None:
+                    if isinstance(item, gast.AST) and item.__dict__.get("lineno") is None:
                         push(item)
-            elif isinstance(value, node_type) and value.__dict__.get("lineno") is None:
+            elif isinstance(value, gast.AST) and value.__dict__.get("lineno") is None:
                 push(value)
     return node
+
+
+# Node classes with a position: statements and expressions (and a few more, such as keywords).
+_POSITIONED = frozenset(
+    kind
+    for kind in vars(gast).values()
+    if isinstance(kind, type) and issubclass(kind, gast.AST) and "lineno" in kind._attributes
+)
 
 
 def target_names(target: gast.AST) -> list[str]:
