@@ -118,9 +118,13 @@ _OPERATOR_FIELDS = {
 _WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _walked_fields(kind: type) -> tuple[str, ...]:
-    operator = _OPERATOR_FIELDS.get(kind)
-    fields = _WALKED_FIELDS[kind] = tuple(f for f in child_fields(kind) if f != operator)
+def walked_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node of type ``kind`` that ``walk`` follows: those that may hold child
+    nodes, but operators."""
+    fields = _WALKED_FIELDS.get(kind)
+    if fields is None:
+        operator = _OPERATOR_FIELDS.get(kind)
+        fields = _WALKED_FIELDS[kind] = tuple(f for f in child_fields(kind) if f != operator)
     return fields
 
 
@@ -135,7 +139,7 @@ def walk(node: gast.AST):
         yield node
         fields = fields_of.get(type(node))
         if fields is None:
-            fields = _walked_fields(type(node))
+            fields = walked_fields(type(node))
         for field in fields:
             value = getattr(node, field, None)
             if type(value) is list:
@@ -258,7 +262,7 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
             fields.update(position)
         if kind is name_type and fields.get("annotation") is None:
             continue  # most new nodes: nothing under them
-        for field in fields_of.get(kind) or _walked_fields(kind):
+        for field in fields_of.get(kind) or walked_fields(kind):
             value = fields.get(field)
             if type(value) is list:
                 for item in value:

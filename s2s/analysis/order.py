@@ -11,26 +11,39 @@ from collections.abc import Iterator
 
 import gast
 
-from ..gastutil import children, walk
+from ..gastutil import walk, walked_fields
 
-_LOOPS = (gast.For, gast.While)
+_LOOPS = frozenset((gast.For, gast.While))
 _BLOCKS = ("body", "orelse")
 
 
 class Order:
-    """Source positions, enclosing loops and enclosing blocks of every node of ``tree``."""
+    """Source positions, enclosing loops and enclosing blocks of every node of ``tree`` that
+    ``walk`` meets (operators are not asked about)."""
 
     def __init__(self, tree: gast.FunctionDef):
         self.tree = tree
         self.position: dict[int, int] = {}
         self.loops: dict[int, frozenset[int]] = {}
+        position, loops_of = self.position, self.loops
         stack = [(tree, frozenset())]
-        while stack:  # pre-order: a node's number is its place in the source
-            node, loops = stack.pop()
-            self.position[id(node)] = len(self.position)
-            self.loops[id(node)] = loops
-            inner = loops | {id(node)} if isinstance(node, _LOOPS) else loops
-            stack.extend((child, inner) for child in reversed(list(children(node))))
+        pop, push = stack.pop, stack.append
+        while stack:  # pre-order, as `walk`: a node's number is its place in the source
+            node, loops = pop()
+            key = id(node)
+            position[key] = len(position)
+            loops_of[key] = loops
+            kind = type(node)
+            if kind in _LOOPS:
+                loops = loops | {key}
+            for field in reversed(walked_fields(kind)):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in reversed(value):
+                        if isinstance(item, gast.AST):
+                            push((item, loops))
+                elif isinstance(value, gast.AST):
+                    push((value, loops))
         self._place: dict[int, tuple[list[gast.stmt], int]] | None = None
         self._owner: dict[int, gast.stmt] = {}
 
