@@ -75,6 +75,7 @@ def to_ast(node, runtime: Mapping[str, Callable[[gast.Call], bool]] = MappingPro
 
 _CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
 _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+_OPERATORS = (gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
 _CONVERTERS: dict = {}
 
 
@@ -88,11 +89,26 @@ def _field(value, runtime):
 
 def _converter(kind: type):
     """The function converting gast nodes of class ``kind`` (made once, kept)."""
-    if kind in _CONTEXTS:
-        context = _CONTEXTS[kind]
+    if kind in _CONTEXTS or issubclass(kind, _OPERATORS):
+        shared = _CONTEXTS.get(kind) or getattr(ast, kind.__name__)()
 
         def convert(node, runtime):
-            return context  # shared: the printer only reads it
+            return shared  # contexts and operators have no fields: the printer reads the type
+
+    elif kind is gast.Attribute:
+
+        def convert(node, runtime):
+            value = node.value
+            value = (_CONVERTERS.get(type(value)) or _converter(type(value)))(value, runtime)
+            return ast.Attribute(value, node.attr, _CONTEXTS[type(node.ctx)])
+
+    elif kind is gast.Assign:
+
+        def convert(node, runtime):
+            new = ast.Assign(_field(node.targets, runtime), _field(node.value, runtime))
+            for attr in _POSITION:
+                setattr(new, attr, getattr(node, attr, None))
+            return new
 
     elif kind is gast.Name:
 
