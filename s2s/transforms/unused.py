@@ -59,7 +59,7 @@ def returning_only(fn: gast.FunctionDef, keep: int) -> gast.FunctionDef | None:
     what only the other outputs needed removed; None for a function of another shape (a
     return elsewhere, or of something other than a tuple)."""
     last = fn.body[-1] if fn.body else None
-    returns = [n for n in walk(fn) if isinstance(n, gast.Return)]
+    returns = [s for s, _ in _statements(fn.body) if isinstance(s, gast.Return)]
     if returns != [last] or not isinstance(last.value, gast.Tuple):
         return None
     if not 0 <= keep < len(last.value.elts):
@@ -71,13 +71,7 @@ def returning_only(fn: gast.FunctionDef, keep: int) -> gast.FunctionDef | None:
 
 def pruned(body: list[gast.stmt]) -> list[gast.stmt]:
     """``body`` without the statements whose effects nothing live reads."""
-    facts = _Facts(body)
-    live: set[int] = set()
-    while True:
-        before = (len(live), len(facts.read), len(facts.contents))
-        _mark(body, facts, live)  # backwards: most of what a statement needs comes before it
-        if (len(live), len(facts.read), len(facts.contents)) == before:
-            return _kept(body, live)
+    return _kept(body, _Facts(body).live())
 
 
 class _Rule:
@@ -87,22 +81,24 @@ class _Rule:
     __slots__ = ("always", "if_read", "if_contents", "reads")
 
     def __init__(self, stmt: gast.stmt, find):
-        self.always, self.if_read, contents = _conditions(stmt)
+        self.reads: list[tuple[str, bool]] = []
+        value, *others = _read_parts(stmt)
+        written = _scanned(value, self.reads)
+        for part in others:
+            _scanned(part, self.reads)
+        self.always, self.if_read, contents = _conditions(stmt, written)
         self.if_contents = {find(name) for name in contents}
-        parts = [_header(stmt)] if _is_compound(stmt) else _read_parts(stmt)
-        self.reads = [read for part in parts for read in _reads(part)]
 
 
 class _Facts:
     """What the liveness needs: names that may share memory (classes), a rule for each
-    statement, and the names read so far by live statements, for their value or their shape."""
+    statement, the statement around each, and which statements a name being read, or a
+    class's contents, makes live."""
 
     def __init__(self, body: list[gast.stmt]):
         self.parent: dict[str, str] = {}
-        self.read: set[str] = set()  # names whose value (or shape) a live statement reads
-        self.contents: set[str] = set()  # classes whose contents a live statement reads
-        statements = list(_statements(body))
-        for stmt in statements:
+        self.statements = list(_statements(body))
+        for stmt, _ in self.statements:
             if isinstance(stmt, gast.Assign):
                 names = [n for t in stmt.targets for n in target_names(t)]
                 shared = sorted(_may_return(stmt.value))
@@ -119,7 +115,15 @@ class _Facts:
                     for arg in stmt.value.args:
                         for other in sorted(_may_return(arg)):
                             self.union(func.value.id, other)
-        self.rules = {id(stmt): _Rule(stmt, self.find) for stmt in statements}
+        self.rules = {id(stmt): _Rule(stmt, self.find) for stmt, _ in self.statements}
+        self.if_read: dict[str, list[gast.stmt]] = {}
+        self.if_contents: dict[str, list[gast.stmt]] = {}
+        for stmt, _ in self.statements:
+            rule = self.rules[id(stmt)]
+            for name in rule.if_read:
+                self.if_read.setdefault(name, []).append(stmt)
+            for name in rule.if_contents:
+                self.if_contents.setdefault(name, []).append(stmt)
 
     def find(self, name: str) -> str:
         while self.parent.get(name, name) != name:
@@ -131,63 +135,56 @@ class _Facts:
         if a != b:
             self.parent[max(a, b)] = min(a, b)
 
-    def needed(self, rule: _Rule) -> bool:
-        return (
-            rule.always
-            or not rule.if_read.isdisjoint(self.read)
-            or not rule.if_contents.isdisjoint(self.contents)
-        )
-
-    def reads(self, rule: _Rule) -> None:
-        """Record what a statement that became live reads."""
-        for name, shape_only in rule.reads:
-            self.read.add(name)
-            if not shape_only:
-                self.contents.add(self.find(name))
-
-
-def _mark(body: list[gast.stmt], facts: _Facts, live: set[int]) -> bool:
-    """One sweep, last statement first: mark the statements now known to be live, recording
-    what they read; returns whether any statement of ``body`` is live."""
-    any_live = False
-    for stmt in reversed(body):
-        key = id(stmt)
-        if _is_compound(stmt):
-            inner = _mark(stmt.orelse, facts, live) | _mark(stmt.body, facts, live)
-            if key not in live and (inner or facts.needed(facts.rules[key])):
-                live.add(key)
-                facts.reads(facts.rules[key])
-        elif key not in live and facts.needed(facts.rules[key]):
+    def live(self) -> set[int]:
+        """The ids of the live statements: those always live, those whose condition what
+        live statements read meets, and those around a live statement."""
+        outer = {id(stmt): around for stmt, around in self.statements}
+        read: set[str] = set()  # names whose value (or shape) a live statement reads
+        contents: set[str] = set()  # classes whose contents a live statement reads
+        live: set[int] = set()
+        work = [stmt for stmt, _ in self.statements if self.rules[id(stmt)].always]
+        while work:
+            key = id(work.pop())
+            if key in live:
+                continue
             live.add(key)
-            facts.reads(facts.rules[key])
-        any_live = any_live or key in live
-    return any_live
+            if outer[key] is not None:
+                work.append(outer[key])
+            for name, shape_only in self.rules[key].reads:
+                if name not in read:
+                    read.add(name)
+                    work += self.if_read.get(name, ())
+                if not shape_only and self.find(name) not in contents:
+                    contents.add(self.find(name))
+                    work += self.if_contents.get(self.find(name), ())
+        return live
 
 
-def _conditions(stmt: gast.stmt) -> tuple[bool, set[str], set[str]]:
+def _conditions(stmt: gast.stmt, written: set[str] | None) -> tuple[bool, set[str], set[str]]:
     """Whether ``stmt`` is always live; the names whose reading makes it live; the names
-    whose contents being read makes it live (what it writes into)."""
+    whose contents being read makes it live (what it writes into). ``written``: what
+    ``_scanned`` found of the value it evaluates (its first read part)."""
     if _is_compound(stmt):  # (or any statement inside it)
         loop_names = target_names(stmt.target) if isinstance(stmt, gast.For) else []
-        return not _pure(_header(stmt)), set(loop_names), set()
+        return written is None, set(loop_names), set()
     if isinstance(stmt, gast.Assign):
         target = stmt.targets[0]
-        if len(stmt.targets) != 1 or not _pure(stmt.value):
+        if len(stmt.targets) != 1 or written is None:
             return True, set(), set()
         if isinstance(target, (gast.Name, gast.Tuple)):
             # (a write through the name reads it: `v = bx[1:]` stays if `v[0] = g` does)
-            return False, set(target_names(target)), _writes(stmt.value)
+            return False, set(target_names(target)), written
         return _written_base(target)
     if isinstance(stmt, gast.AugAssign):
-        if not _pure(stmt.value):
+        if written is None:
             return True, set(), set()
         if isinstance(stmt.target, gast.Name):
             return False, {stmt.target.id}, {stmt.target.id}
         return _written_base(stmt.target)
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-        if not _pure(stmt.value):
+        if written is None:
             return True, set(), set()
-        return False, set(), _writes(stmt.value)
+        return False, set(), written
     return not isinstance(stmt, gast.Pass), set(), set()
 
 
@@ -219,11 +216,14 @@ def _kept(body: list[gast.stmt], live: set[int]) -> list[gast.stmt]:
 
 
 # -- what statements and expressions do --------------------------------------------------------
-def _statements(body: list[gast.stmt]):
+def _statements(body: list[gast.stmt], around: gast.stmt | None = None):
+    """``(statement, the compound statement right around it or None)`` for each statement
+    under ``body``, in order."""
     for stmt in body:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _statements(getattr(stmt, field, None) or [])
+        yield stmt, around
+        if _is_compound(stmt):
+            yield from _statements(stmt.body, stmt)
+            yield from _statements(stmt.orelse, stmt)
 
 
 def _header(stmt: gast.stmt) -> gast.AST:
@@ -231,11 +231,16 @@ def _header(stmt: gast.stmt) -> gast.AST:
 
 
 def _read_parts(stmt: gast.stmt) -> list[gast.AST]:
-    """The expressions a live statement evaluates (a subscript target's base and index too)."""
+    """The expressions a live statement evaluates, the value it computes first (a subscript
+    target's base and index too)."""
+    if _is_compound(stmt):
+        return [_header(stmt)]
     if isinstance(stmt, gast.Assign):
         return [stmt.value] + [t for t in stmt.targets if not isinstance(t, gast.Name)]
     if isinstance(stmt, gast.AugAssign):
         return [stmt.value, stmt.target]
+    if isinstance(stmt, gast.Expr):
+        return [stmt.value]
     return [stmt]
 
 
@@ -253,42 +258,65 @@ def _call_name(call: gast.Call) -> str:
     return attr_path(call.func) or ""
 
 
-def _pure(node: gast.AST) -> bool:
-    """Whether evaluating ``node`` has no effect but its value and the writes ``_writes``
-    finds (calls of NumPy but its random numbers, ``math``, s2s's runtime and builtins, and
-    methods called on local arrays)."""
-    for call in walk(node):
-        if not isinstance(call, gast.Call):
-            if isinstance(call, (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)):
-                return False
-            continue
-        name = _call_name(call)
-        func = call.func
-        if name.startswith("np.random.") or name in _CHECKS:
-            return False
-        if name.split(".")[0] in _MODULES or name in PURE_BUILTINS:
-            continue
-        if _method_of_local(func):
-            continue  # `tape.append(v)`: it writes into `tape` (see `_writes`)
+def _pure_call(call: gast.Call, name: str) -> bool:
+    """Whether the call ``name(...)`` has no effect but its value and the writes
+    ``_call_writes`` finds (calls of NumPy but its random numbers, ``math``, s2s's runtime
+    but its checks, builtins, and methods called on local arrays)."""
+    if name.startswith("np.random.") or name in _CHECKS:
         return False
-    return True
+    if name.split(".")[0] in _MODULES or name in PURE_BUILTINS:
+        return True
+    return _method_of_local(call.func)  # `tape.append(v)`: it writes into `tape`
 
 
-def _writes(node: gast.AST) -> set[str]:
-    """Names whose arrays the calls in ``node`` write into."""
-    written: set[str] = set()
-    for call in walk(node):
-        if not isinstance(call, gast.Call):
-            continue
-        name = _call_name(call)
-        first = call.args[0] if call.args else None
-        writer = name.startswith("_s2s.") and name not in READ_ONLY  # (WRITES_FIRST and more)
-        if writer and isinstance(first, gast.Name):
-            written.add(first.id)
-        if _method_of_local(call.func):
-            written.add(call.func.value.id)
-        written |= written_by_call(call)
+def _call_writes(call: gast.Call, name: str) -> set[str]:
+    """Names whose arrays the call ``name(...)`` writes into."""
+    written = written_by_call(call)
+    first = call.args[0] if call.args else None
+    writer = name.startswith("_s2s.") and name not in READ_ONLY  # (WRITES_FIRST and more)
+    if writer and isinstance(first, gast.Name):
+        written.add(first.id)
+    if _method_of_local(call.func):
+        written.add(call.func.value.id)
     return written
+
+
+_IMPURE = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
+
+
+def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
+    """One walk of ``node``: appends to ``reads`` a ``(name, shape_only)`` for each name it
+    reads, and returns the names whose arrays its calls write into, or None where evaluating
+    it may have another effect (``_pure_call``)."""
+    written: set[str] = set()
+    pure = True
+    stack = [(node, False)]
+    while stack:
+        item, shape_only = stack.pop()
+        if isinstance(item, gast.Name):
+            if isinstance(item.ctx, gast.Load) and item.id not in _MODULES:
+                reads.append((item.id, shape_only))
+            continue
+        if isinstance(item, gast.BinOp):  # (the commonest operation: its operator reads nothing)
+            stack += ((item.left, shape_only), (item.right, shape_only))
+            continue
+        if isinstance(item, gast.Attribute) and item.attr in _SHAPE_ATTRIBUTES:
+            stack.append((item.value, True))
+            continue
+        if isinstance(item, gast.Call):
+            name = _call_name(item)
+            pure = pure and _pure_call(item, name)
+            written |= _call_writes(item, name)
+            positions = _SHAPE_ONLY.get(name, ())
+            stack.append((item.func, shape_only))
+            stack.extend((arg, shape_only or k in positions) for k, arg in enumerate(item.args))
+            stack.extend((k.value, shape_only) for k in item.keywords)
+            continue
+        if isinstance(item, _IMPURE):
+            pure = False
+        for child in children(item):
+            stack.append((child, shape_only))
+    return written if pure else None
 
 
 def _may_return(node: gast.AST) -> set[str]:
@@ -321,25 +349,3 @@ def _may_return(node: gast.AST) -> set[str]:
             shared |= _may_return(keyword.value)
         return shared
     return {n.id for n in walk(node) if isinstance(n, gast.Name)} - _MODULES
-
-
-def _reads(node: gast.AST):
-    """``(name, shape_only)`` for each name ``node`` reads."""
-    stack = [(node, False)]
-    while stack:
-        item, shape_only = stack.pop()
-        if isinstance(item, gast.Name):
-            if isinstance(item.ctx, gast.Load) and item.id not in _MODULES:
-                yield item.id, shape_only
-            continue
-        if isinstance(item, gast.Attribute) and item.attr in _SHAPE_ATTRIBUTES:
-            stack.append((item.value, True))
-            continue
-        if isinstance(item, gast.Call):
-            positions = _SHAPE_ONLY.get(_call_name(item), ())
-            stack.append((item.func, shape_only))
-            stack.extend((arg, shape_only or k in positions) for k, arg in enumerate(item.args))
-            stack.extend((k.value, shape_only) for k in item.keywords)
-            continue
-        for child in children(item):
-            stack.append((child, shape_only))
