@@ -12,8 +12,8 @@ import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
 from ..analysis.aliases import reject_writes_through_views
-from ..analysis.definitions import analyse, written_by_call
-from ..codegen.naming import Namer, names_in
+from ..analysis.definitions import Writes, written_by_call
+from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, clone, const, load, located, substituted, walk
@@ -57,10 +57,13 @@ class ForwardMode:
         self.tree = tree
         self.active = active_variables(tree, wrt)
         reject_writes_through_views(parsed, kept_updates, self.active, request_jvp.returns)
-        self.copy_views = bool(analyse(tree, request_jvp.writes, request_jvp.returns).mutated)
-        self.namer = Namer(names_in(tree) | set(_MODULES))
+        names, writes_arrays = _names_and_writes(tree, request_jvp.writes)
+        # A slice's tangent is a view of the array's tangent: a copy, where arrays change.
+        self.copy_views = writes_arrays
+        self.namer = Namer(names | set(_MODULES))
         self.tangent_names: dict[str, str] = {}
         self.request_jvp = request_jvp
+        self.reads_output: dict[int, bool] = {}  # by the id of a rule: whether it reads `y`
 
     def tan(self, name: str) -> str:
         if name not in self.tangent_names:
@@ -248,11 +251,13 @@ class ForwardMode:
             bound = rule.bind(args, keywords)
         except TypeError as exc:
             raise DifferentiationError(str(exc), self.parsed.location(stmt)) from None
-        operands = {n.id for n in walk(value) if isinstance(n, gast.Name)}
-        reads_output = _uses_output(rule)
+        reads_itself = any(isinstance(n, gast.Name) and n.id == name for n in walk(value))
+        reads_output = self.reads_output.get(id(rule))
+        if reads_output is None:
+            reads_output = self.reads_output[id(rule)] = _uses_output(rule)
         result: gast.AST = load(name)
         prefix: list[gast.stmt] = []
-        if name in operands and reads_output:
+        if reads_itself and reads_output:
             fresh = self.namer.numbered("_new")
             prefix = [assign(fresh, value)]
             result = load(fresh)
@@ -260,7 +265,7 @@ class ForwardMode:
         tangent_stmt = assign(self.tan(name), tangent)
         if prefix:
             return prefix + [tangent_stmt, assign(name, load(prefix[0].targets[0].id))]
-        if name in operands:
+        if reads_itself:
             return [tangent_stmt, stmt]  # `x = x * 2`: the tangent reads the old `x`
         return [stmt, tangent_stmt]
 
@@ -321,3 +326,23 @@ def _uses_output(rule: JVPRule) -> bool:
         for t in templates
         for n in walk(t)
     )
+
+
+def _names_and_writes(tree: gast.FunctionDef, writes: Writes) -> tuple[set[str], bool]:
+    """One walk of ``tree``: every identifier in it, and whether it writes into some array
+    (``x[i] = v``, or a call that does: ``written_by_call``, with ``writes`` for helpers)."""
+    names: set[str] = set()
+    writes_arrays = False
+    for node in walk(tree):
+        if isinstance(node, gast.Name):
+            names.add(node.id)
+        elif writes_arrays:
+            continue
+        elif isinstance(node, gast.Call):
+            writes_arrays = bool(written_by_call(node, writes))
+        elif isinstance(node, gast.Assign):
+            target = node.targets[0]
+            writes_arrays = isinstance(target, gast.Subscript) and isinstance(
+                target.value, gast.Name
+            )
+    return names, writes_arrays
