@@ -20,6 +20,8 @@ a scalar) always stay.
 
 from __future__ import annotations
 
+import functools
+
 import gast
 import numpy as np
 
@@ -115,15 +117,15 @@ class _Facts:
                     for arg in stmt.value.args:
                         for other in sorted(_may_return(arg)):
                             self.union(func.value.id, other)
-        self.rules = {id(stmt): _Rule(stmt, self.find) for stmt, _ in self.statements}
-        self.if_read: dict[str, list[gast.stmt]] = {}
-        self.if_contents: dict[str, list[gast.stmt]] = {}
-        for stmt, _ in self.statements:
-            rule = self.rules[id(stmt)]
+        self.rules = [_Rule(stmt, self.find) for stmt, _ in self.statements]
+        # the statements (by position) that a name being read, or a class's contents, makes live
+        self.if_read: dict[str, list[int]] = {}
+        self.if_contents: dict[str, list[int]] = {}
+        for k, rule in enumerate(self.rules):
             for name in rule.if_read:
-                self.if_read.setdefault(name, []).append(stmt)
+                self.if_read.setdefault(name, []).append(k)
             for name in rule.if_contents:
-                self.if_contents.setdefault(name, []).append(stmt)
+                self.if_contents.setdefault(name, []).append(k)
 
     def find(self, name: str) -> str:
         while self.parent.get(name, name) != name:
@@ -138,26 +140,30 @@ class _Facts:
     def live(self) -> set[int]:
         """The ids of the live statements: those always live, those whose condition what
         live statements read meets, and those around a live statement."""
-        outer = {id(stmt): around for stmt, around in self.statements}
+        position = {id(stmt): k for k, (stmt, _) in enumerate(self.statements)}
+        outer = [position.get(id(around)) for _, around in self.statements]
+        classes = {name: self.find(name) for name in self.parent}  # (the others: their own)
         read: set[str] = set()  # names whose value (or shape) a live statement reads
         contents: set[str] = set()  # classes whose contents a live statement reads
         live: set[int] = set()
-        work = [stmt for stmt, _ in self.statements if self.rules[id(stmt)].always]
+        work = [k for k, rule in enumerate(self.rules) if rule.always]
         while work:
-            key = id(work.pop())
-            if key in live:
+            k = work.pop()
+            if k in live:
                 continue
-            live.add(key)
-            if outer[key] is not None:
-                work.append(outer[key])
-            for name, shape_only in self.rules[key].reads:
+            live.add(k)
+            if outer[k] is not None:
+                work.append(outer[k])
+            for name, shape_only in self.rules[k].reads:
                 if name not in read:
                     read.add(name)
                     work += self.if_read.get(name, ())
-                if not shape_only and self.find(name) not in contents:
-                    contents.add(self.find(name))
-                    work += self.if_contents.get(self.find(name), ())
-        return live
+                if not shape_only:
+                    found = classes.get(name, name)
+                    if found not in contents:
+                        contents.add(found)
+                        work += self.if_contents.get(found, ())
+        return {id(self.statements[k][0]) for k in live}
 
 
 def _conditions(stmt: gast.stmt, written: set[str] | None) -> tuple[bool, set[str], set[str]]:
@@ -197,8 +203,11 @@ def _written_base(target: gast.AST) -> tuple[bool, set[str], set[str]]:
     return False, set(), {base.id}
 
 
+_COMPOUND = frozenset({gast.If, gast.For, gast.While})
+
+
 def _is_compound(stmt: gast.stmt) -> bool:
-    return isinstance(stmt, (gast.If, gast.For, gast.While))
+    return type(stmt) in _COMPOUND
 
 
 def _kept(body: list[gast.stmt], live: set[int]) -> list[gast.stmt]:
@@ -308,7 +317,8 @@ def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
             pure = pure and _pure_call(item, name)
             written |= _call_writes(item, name)
             positions = _SHAPE_ONLY.get(name, ())
-            stack.append((item.func, shape_only))
+            if name.split(".")[0] not in _MODULES:  # (`np.sin` reads nothing)
+                stack.append((item.func, shape_only))
             stack.extend((arg, shape_only or k in positions) for k, arg in enumerate(item.args))
             stack.extend((k.value, shape_only) for k in item.keywords)
             continue
@@ -317,6 +327,12 @@ def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
         for child in children(item):
             stack.append((child, shape_only))
     return written if pure else None
+
+
+@functools.cache
+def _is_ufunc(name: str) -> bool:
+    """Whether NumPy's function of ``name`` less its prefix (``np.``) is a ufunc."""
+    return isinstance(getattr(np, name[3:], None), np.ufunc)
 
 
 def _may_return(node: gast.AST) -> set[str]:
@@ -335,7 +351,7 @@ def _may_return(node: gast.AST) -> set[str]:
         return set().union(*(_may_return(e) for e in node.elts))
     if isinstance(node, gast.Call):
         name = _call_name(node)
-        if name.startswith("math.") or isinstance(getattr(np, name[3:], None), np.ufunc):
+        if name.startswith("math.") or _is_ufunc(name):
             if name.startswith("math.") or not node.keywords:
                 return set()
         shape_only = _SHAPE_ONLY.get(name, ())
