@@ -138,8 +138,8 @@ class _Facts:
             self.parent[max(a, b)] = min(a, b)
 
     def live(self) -> set[int]:
-        """The ids of the live statements: those always live, those whose condition what
-        live statements read meets, and those around a live statement."""
+        """The ids of the live statements: those always live, those that what the live
+        statements read makes live (see ``_Rule``), and those around a live statement."""
         position = {id(stmt): k for k, (stmt, _) in enumerate(self.statements)}
         outer = [position.get(id(around)) for _, around in self.statements]
         classes = {name: self.find(name) for name in self.parent}  # (the others: their own)
@@ -331,7 +331,7 @@ def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
 
 @functools.cache
 def _is_ufunc(name: str) -> bool:
-    """Whether NumPy's function of ``name`` less its prefix (``np.``) is a ufunc."""
+    """Whether ``name``, less its first three characters (``np.``), names a NumPy ufunc."""
     return isinstance(getattr(np, name[3:], None), np.ufunc)
 
 
