@@ -237,3 +237,14 @@ def test_the_read_only_helpers_exist_and_write_into_nothing_listed_as_written():
     assert not READ_ONLY & WRITES_FIRST
     for name in READ_ONLY | WRITES_FIRST:
         assert hasattr(s2s.runtime, name.removeprefix("_s2s.")), name
+
+
+def test_only_numpy_ufuncs_count_as_fresh_memory():
+    from s2s.gastutil import parse_expr
+    from s2s.transforms.unused import _may_return
+
+    assert _may_return(parse_expr("np.exp(a)")) == set()
+    assert _may_return(parse_expr("math.exp(a)")) == set()
+    # a function of the user's whose name ends like a ufunc's may hand back its argument
+    assert _may_return(parse_expr("my_exp(a)")) == {"a"}
+    assert _may_return(parse_expr("the_abs(a, b)")) == {"a", "b"}

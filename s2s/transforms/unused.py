@@ -331,8 +331,8 @@ def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
 
 @functools.cache
 def _is_ufunc(name: str) -> bool:
-    """Whether ``name``, less its first three characters (``np.``), names a NumPy ufunc."""
-    return isinstance(getattr(np, name[3:], None), np.ufunc)
+    """Whether ``name`` names a NumPy ufunc (``np.exp``; not a function ``my_exp``)."""
+    return name.startswith("np.") and isinstance(getattr(np, name[3:], None), np.ufunc)
 
 
 def _may_return(node: gast.AST) -> set[str]:
