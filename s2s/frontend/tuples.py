@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gast
 
+from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..gastutil import Transformer, assign, load, store, walk
 
@@ -17,8 +18,7 @@ from ..gastutil import Transformer, assign, load, store, walk
 def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
     lengths: dict[str, set[int]] = {}
     rejected: set[str] = {a.id for a in tree.args.args}
-    indexed: set[int] = set()
-    for node in walk(tree):
+    for node in statements(tree):  # assignments are statements: no need to walk expressions
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             name = node.targets[0].id
             returned = tuple_length(node.value) if isinstance(node.value, gast.Call) else None
@@ -33,6 +33,10 @@ def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
             rejected.add(node.target.id)
         elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Tuple):
             rejected.update(e.id for e in node.targets[0].elts)
+    if not lengths:
+        return {}
+    indexed: set[int] = set()
+    for node in walk(tree):
         if (
             isinstance(node, gast.Subscript)
             and isinstance(node.value, gast.Name)
