@@ -28,7 +28,7 @@ import re
 import gast
 
 from ..analysis.definitions import PURE_BUILTINS, written_by_call
-from ..gastutil import attr_path, child_fields, clone, is_negation, rebuilt
+from ..gastutil import attr_path, child_fields, clone, is_negation, rebuilt, walked_fields
 from ..rules.runtime_helpers import WRITES_FIRST
 
 # ANF temporaries, and the adjoints (``b_t1``) and tangents (``d_t1``) of temporaries.
@@ -206,7 +206,7 @@ class _Survey:
                 self._assignment(node)
             elif scan is not None and kind in _EFFECTS:
                 scan.effects = True
-            for field in _FIELDS.get(kind) or _fields(kind):
+            for field in walked_fields(kind):
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
@@ -215,14 +215,6 @@ class _Survey:
                 elif isinstance(value, node_type):
                     push(value)
         return scan
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}  # child_fields, by node class
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    fields = _FIELDS[kind] = child_fields(kind)
-    return fields
 
 
 def _as_list(value) -> list:
@@ -397,11 +389,9 @@ def _replaced(node, values: dict[str, gast.AST], shared: set[str]):
                     items = list(node)
                 items[i] = new
         return node if items is None else items
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        if not isinstance(node, gast.AST):
-            return node
-        fields = _fields(kind)
+    if not isinstance(node, gast.AST):
+        return node
+    fields = walked_fields(kind)
     changed = None
     attributes = node.__dict__
     for field in fields:
