@@ -44,19 +44,21 @@ _CONTAINERS = frozenset(
     "np.zeros_like np.ones_like np.empty_like np.full_like _s2s.tape_alloc _s2s.batch_empty".split()
 )
 _CONTAINER_NAMES = frozenset(name.rpartition(".")[2] for name in _CONTAINERS)
-_ARITHMETIC = (
-    gast.Add,
-    gast.Sub,
-    gast.Mult,
-    gast.Div,
-    gast.FloorDiv,
-    gast.Mod,
-    gast.Pow,
-    gast.LShift,
-    gast.RShift,
-    gast.BitOr,
-    gast.BitXor,
-    gast.BitAnd,
+_ARITHMETIC = frozenset(  # operator classes have no subclasses: looked up by type
+    {
+        gast.Add,
+        gast.Sub,
+        gast.Mult,
+        gast.Div,
+        gast.FloorDiv,
+        gast.Mod,
+        gast.Pow,
+        gast.LShift,
+        gast.RShift,
+        gast.BitOr,
+        gast.BitXor,
+        gast.BitAnd,
+    }
 )
 _ORDER = (gast.Eq, gast.NotEq, gast.Lt, gast.LtE, gast.Gt, gast.GtE)
 _UNANALYSED = frozenset(
@@ -83,7 +85,9 @@ _UNANALYSED = frozenset(
 #   (NAME, d)         the kind of definition ``d``'s class
 #   (ALL, terms)      computed (arithmetic, ufuncs): rank 0 iff every term is, and a rank-0
 #                     result makes each term rank 0; a rank-0 result is a scalar
-#   (SAME, terms)     passed on (copies, adjoint helpers): like ALL, a scalar iff every term is
+#   (SAME, terms)     passed on (the branches of ``a if c else b``): like ALL, a scalar iff
+#                     every term is; every walk through terms looks through SAME, so one term
+#                     passed on (copies, adjoint helpers) is that term itself
 #   (FORWARD, terms)  compared: rank 0 if every term is (nothing known backwards); a scalar
 #   (PICK, terms)     min, max: like FORWARD, a scalar iff every term is
 #   INDEXED           an element or a part of an array: a scalar if rank 0
@@ -112,7 +116,8 @@ class Numbers:
         # id(call) -> (call, its name, the statement it is in: for a test, the if or while)
         self.helper_calls: dict[int, tuple[gast.Call, str, gast.stmt]] = {}
         self.current: gast.stmt | None = None
-        self.def_ids: dict[tuple[int, int], int] = {}
+        self.def_ids: dict[int, int] = {}  # id(node) -> the definition it makes
+        self.loop_ids: dict[int, int] = {}  # id(loop) -> its first placeholder
         self.entries: dict[int, int] = {}  # a list or tape's definition -> its entries
         self.number: set[int] = set()  # classes of numbers
         self.scalar: set[int] = set()  # classes of numbers that are never 0-d arrays
@@ -120,7 +125,7 @@ class Numbers:
         self.tapes: dict[int, list[int]] = {}  # id(tape_put call) -> its tape's entries
         self.elements: dict[tuple, int] = {}  # (definitions of x, index) -> class of x[index]
         self.last = fn.body[-1] if fn.body else None
-        state = {a.id: {self._definition(a, 0)} for a in fn.args.args if isinstance(a, gast.Name)}
+        state = {a.id: {self._definition(a)} for a in fn.args.args if isinstance(a, gast.Name)}
         try:
             self._block(fn.body, state)
         except _Unanalysable:
@@ -170,14 +175,21 @@ class Numbers:
         if a != b:
             self.parent[b] = a
 
-    def _definition(self, node: gast.AST, slot: int) -> int:
-        """The id of the value ``node`` defines (``slot``: which, for a loop's placeholders)."""
-        key = (id(node), slot)
-        d = self.def_ids.get(key)
+    def _definition(self, node: gast.AST) -> int:
+        """The id of the value ``node`` defines."""
+        d = self.def_ids.get(id(node))
         if d is None:
-            d = self.def_ids[key] = len(self.parent)
+            d = self.def_ids[id(node)] = len(self.parent)
             self.parent.append(d)
         return d
+
+    def _placeholders(self, loop: gast.stmt, count: int) -> range:
+        """The ids of ``loop``'s ``count`` placeholders."""
+        first = self.loop_ids.get(id(loop))
+        if first is None:
+            first = self.loop_ids[id(loop)] = len(self.parent)
+            self.parent.extend(range(first, first + count))
+        return range(first, first + count)
 
     def _entries(self, d: int) -> int:
         e = self.entries.get(d)
@@ -195,16 +207,26 @@ class Numbers:
         kind = type(stmt)
         self.current = stmt
         if kind is gast.Assign:
-            term = self._term(stmt.value, state)
+            value = stmt.value
+            term = self._term(value, state)
             for target in stmt.targets:
-                self._bind(target, stmt, term, stmt.value, state)
+                if type(target) is gast.Name:  # the commonest binding, in line
+                    d = self._definition(target)
+                    state[target.id] = {d}
+                    if term is not UNKNOWN:
+                        self.assigned.append((d, term))
+                    if _is_container(value):
+                        self.containers.add(d)
+                        self._fill(d, value, state)
+                else:
+                    self._bind(target, stmt, term, value, state)
             return state
         if kind is gast.AugAssign:
             value = self._term(stmt.value, state)
             if isinstance(stmt.target, gast.Name):
                 old = self._read(stmt.target.id, state)
-                term = (ALL, (old, value)) if isinstance(stmt.op, _ARITHMETIC) else UNKNOWN
-                d = self._definition(stmt, 0)
+                term = (ALL, (old, value)) if type(stmt.op) in _ARITHMETIC else UNKNOWN
+                d = self._definition(stmt)
                 self.assigned.append((d, term))
                 state = dict(state)
                 state[stmt.target.id] = {d}
@@ -229,11 +251,12 @@ class Numbers:
         if isinstance(stmt, gast.For):
             self._term(stmt.iter, state)
         head = dict(state)
-        carried = {}
-        for name in _assigned(stmt.body):
-            p = carried[name] = self._definition(stmt, len(carried) + 1)
-            self.placeholders.add(p)
-            head[name] = head[name] | {p} if name in head else {p}
+        names = _assigned(stmt.body)
+        carried = dict(zip(names, self._placeholders(stmt, len(names))))
+        self.placeholders.update(carried.values())
+        for name, p in carried.items():
+            defs = head.get(name)
+            head[name] = {p} if defs is None else defs | {p}
         if isinstance(stmt, gast.For):
             counted = attr_path(stmt.iter.func) if isinstance(stmt.iter, gast.Call) else None
             term = NUMBER if counted in ("range", "prange", "_s2s.prange") else UNKNOWN
@@ -242,17 +265,17 @@ class Numbers:
             self.current = stmt
             self._term(stmt.test, head)
         end = self._block(stmt.body, head)
+        after = _join(state, end)
+        placeholders = self.placeholders
         for name, p in carried.items():
             for d in end.get(name, ()):
                 self._union(p, d)
-        after = _join(state, end)
-        for name in carried:
-            after[name] = after[name] - self.placeholders
+            after[name] = after[name] - placeholders
         return self._block(stmt.orelse, after)
 
     def _bind(self, target, stmt, term, value, state: dict) -> None:
         if isinstance(target, gast.Name):
-            d = self._definition(target, 0)
+            d = self._definition(target)
             state[target.id] = {d}
             if term is not UNKNOWN:
                 self.assigned.append((d, term))
@@ -263,7 +286,7 @@ class Numbers:
             parts = value.elts if isinstance(value, (gast.Tuple, gast.List)) else None
             for k, element in enumerate(target.elts):
                 if isinstance(element, gast.Name):
-                    d = self._definition(element, 0)
+                    d = self._definition(element)
                     state[element.id] = {d}
                     if parts is not None and len(parts) == len(target.elts):
                         self.assigned.append((d, self._term(parts[k], state)))
@@ -283,12 +306,12 @@ class Numbers:
         defs = state.get(name)
         if not defs:
             return UNKNOWN  # a global, a module or a function
-        if len(defs) == 1:
-            (first,) = defs
-            return (NAME, first)
-        first, *rest = defs
-        for d in rest:
-            self._union(first, d)
+        first = None
+        for d in defs:
+            if first is None:
+                first = d
+            else:
+                self._union(first, d)
         return (NAME, first)
 
     def _entry_of(self, node: gast.AST, state: dict):
@@ -310,7 +333,7 @@ class Numbers:
             return self._read(node.id, state) if type(node.ctx) is gast.Load else UNKNOWN
         if kind is gast.BinOp:
             terms = (self._term(node.left, state), self._term(node.right, state))
-            return (ALL, terms) if isinstance(node.op, _ARITHMETIC) else UNKNOWN
+            return (ALL, terms) if type(node.op) in _ARITHMETIC else UNKNOWN
         if kind is gast.Call:
             return self._call(node, state)
         if kind is gast.Constant:
@@ -378,11 +401,11 @@ class Numbers:
             self.visits.setdefault(id(node), []).append(tuple(args))
             self.helper_calls[id(node)] = (node, name, self.current)
             if name in _SAME_AS_FIRST and len(args) == 1:
-                return (SAME, (args[0],))
+                return args[0]
             if name == "_s2s.unbroadcast" and len(args) == 2:
-                return (SAME, (args[1],))
+                return args[1]
             if name in ("_s2s.accumulate_into", "_s2s.subtract_into") and len(args) == 2:
-                return (SAME, (args[0],))  # a number total stays one (an array share is summed)
+                return args[0]  # a number total stays one (an array share is summed)
             if name == "_s2s.tape_put" and len(args) == 3:
                 entries = self._entry_of(node.args[0], state)
                 if entries is not None:
@@ -418,8 +441,9 @@ class Numbers:
         number is one, and each class a number definition's term demands is one. Each class
         is marked once, and a rule is counted down only when a class it needs is marked."""
         parent = self.parent
-        for d in range(len(parent)):
-            parent[d] = self._find(d)  # from here on, a definition's parent is its class
+        for d in range(len(parent)):  # from here on, a definition's parent is its class
+            if parent[parent[d]] != parent[d]:
+                parent[d] = self._find(d)
         number = self.number
         blocked = self.blocked = {parent[d] for d in self.containers}
         marked = [c for term in self.demanded for c in self._classes(term, _DEMANDING, ())]
@@ -429,11 +453,16 @@ class Numbers:
         heads: list[int] = []  # rule -> the class it makes a number
         for d, term in self.assigned:
             head = parent[d]
-            demands.setdefault(head, []).extend(self._classes(term, _DEMANDING, ()))
-            needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
+            if type(term) is tuple and term[0] is NAME:  # a copy: the commonest rule
+                demanded = needs = (parent[term[1]],)
+            else:
+                demanded = self._classes(term, _DEMANDING, ())
+                needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
+                needs = None if needs is None else set(needs)
+            if demanded:
+                demands.setdefault(head, []).extend(demanded)
             if needs is None:
                 continue
-            needs = set(needs)
             if not needs:
                 marked.append(head)
                 continue
@@ -541,7 +570,8 @@ def _join(a: dict, b: dict) -> dict:
     out = dict(a)
     for name, defs in b.items():
         mine = out.get(name)
-        out[name] = defs if mine is None or mine == defs else mine | defs
+        if mine is not defs:  # most names keep the definitions both branches started with
+            out[name] = defs if mine is None or mine == defs else mine | defs
     return out
 
 
