@@ -140,15 +140,25 @@ class Numbers:
         """Whether ``call``'s arguments at ``positions`` are numbers or 0-d arrays wherever
         it runs."""
         visits = self.visits.get(id(call))
-        return bool(visits) and all(self._is_number(v[k]) for v in visits for k in positions)
+        if not visits:
+            return False
+        for visit in visits:
+            for k in positions:
+                if not self._is_number(visit[k]):
+                    return False
+        return True
 
     def scalars(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
         """Whether ``call``'s arguments at ``positions`` are numbers, not 0-d arrays, wherever
         it runs (replacing one by the other can change a variable's type in Numba)."""
         visits = self.visits.get(id(call))
-        return bool(visits) and all(
-            self._is_number(v[k]) and self._scalar_if_rank0(v[k]) for v in visits for k in positions
-        )
+        if not visits:
+            return False
+        for visit in visits:
+            for k in positions:
+                if not self._is_scalar(visit[k]):
+                    return False
+        return True
 
     def tape_of_scalars(self, put: gast.Call) -> bool:
         """Whether the tape ``_s2s.tape_put`` writes to holds numbers, not 0-d arrays (it is
@@ -540,6 +550,13 @@ class Numbers:
             elif tag in through:
                 stack.extend(inner)
         return out
+
+    def _is_scalar(self, term) -> bool:
+        """Whether ``term`` is a number, never a 0-d array."""
+        if type(term) is tuple and term[0] is NAME:  # most arguments: a name
+            c = self.parent[term[1]]
+            return c in self.number and c in self.scalar
+        return self._is_number(term) and self._scalar_if_rank0(term)
 
     def _is_number(self, term) -> bool:
         needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))

@@ -36,7 +36,9 @@ def on_numbers(fn: gast.FunctionDef) -> gast.FunctionDef:
     }
     if not calls:
         return fn
-    statements = {id(numbers.helper_calls[key][2]) for key in calls}
+    statements: dict[int, list[int]] = {}  # id(statement) -> the calls in it to rewrite
+    for key in calls:
+        statements.setdefault(id(numbers.helper_calls[key][2]), []).append(key)
     body = _block(fn.body, statements, calls)
     return rebuilt(fn, lambda field, value: body if field == "body" else value)
 
@@ -56,7 +58,7 @@ def _rewritable(numbers: Numbers, call: gast.Call, name: str) -> bool:
     return numbers.scalars(call, (0,)) and numbers.rank0(call, (1,))
 
 
-def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) -> list:
+def _block(stmts: list[gast.stmt], statements: dict[int, list[int]], calls: dict[int, str]) -> list:
     out = []
     for stmt in stmts:
         header = _COMPOUND.get(type(stmt))
@@ -72,6 +74,9 @@ def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) 
                 stmt = _replaced(stmt, changed)
         elif id(stmt) not in statements:
             pass
+        elif _assigns_call(stmt, statements):  # the commonest: ``name = _s2s.helper(...)``
+            call = stmt.value
+            stmt = _replaced(stmt, {"value": _REWRITES[calls[id(call)]](*call.args)})
         elif type(stmt) is gast.Expr and calls.get(id(stmt.value)) == _TAPE_PUT:
             tape, place, value = (_rewritten(a, calls) for a in stmt.value.args)
             entry = gast.Subscript(tape, place, gast.Store())
@@ -80,6 +85,17 @@ def _block(stmts: list[gast.stmt], statements: set[int], calls: dict[int, str]) 
             stmt = _rewritten(stmt, calls)
         out.append(stmt)
     return stmts if out == stmts else out  # nodes compare by identity
+
+
+def _assigns_call(stmt: gast.stmt, statements: dict[int, list[int]]) -> bool:
+    """Whether ``stmt`` assigns to a name the one call in it to rewrite (nothing inside the
+    call's arguments is then rewritten)."""
+    return (
+        type(stmt) is gast.Assign
+        and statements[id(stmt)] == [id(stmt.value)]
+        and len(stmt.targets) == 1
+        and type(stmt.targets[0]) is gast.Name
+    )
 
 
 # Child values that hold no call (names, constants, operators): they are kept as they are.
