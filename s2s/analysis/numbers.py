@@ -316,12 +316,12 @@ class Numbers:
         defs = state.get(name)
         if not defs:
             return UNKNOWN  # a global, a module or a function
-        first = None
-        for d in defs:
-            if first is None:
-                first = d
-            else:
-                self._union(first, d)
+        if len(defs) == 1:
+            (first,) = defs
+            return (NAME, first)
+        first, *rest = defs
+        for d in rest:
+            self._union(first, d)
         return (NAME, first)
 
     def _entry_of(self, node: gast.AST, state: dict):
