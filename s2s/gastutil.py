@@ -150,6 +150,31 @@ def walk(node: gast.AST):
                 push(value)
 
 
+def own_nodes(stmt: gast.stmt) -> list[gast.AST]:
+    """The nodes ``walk(stmt)`` yields but operators and those of the statements nested in
+    ``stmt`` (of an ``if``: its test), in that order, ``stmt`` first. Over every statement of a
+    tree, they are every node ``walk`` yields once."""
+    found = []
+    stack = [stmt]
+    pop, push, fields_of = stack.pop, stack.append, _WALKED_FIELDS
+    node_type, stmt_type = gast.AST, gast.stmt
+    while stack:
+        node = pop()
+        found.append(node)
+        fields = fields_of.get(type(node))
+        if fields is None:
+            fields = walked_fields(type(node))
+        for field in fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, node_type) and not isinstance(item, stmt_type):
+                        push(item)
+            elif isinstance(value, node_type) and not isinstance(value, stmt_type):
+                push(value)
+    return found
+
+
 def name_nodes(node: gast.AST) -> list[gast.Name]:
     """The names under ``node`` (``node`` too, if it is one), in the order ``walk`` meets
     them; faster than filtering ``walk``, which yields every node on the way."""
@@ -246,31 +271,52 @@ def located(node: gast.AST, like: gast.AST | None) -> gast.AST:
     code comes positioned, and passes locate each block as they build it): this stays linear
     in the size of what is new.
     """
-    if like is None:
-        return node
-    where = like.__dict__
-    if where.get("lineno") is None:
-        return node
-    position = {attr: where.get(attr) for attr in _POSITION}
+    position = _position(like)
+    if position is not None:
+        _locate(node, position)
+    return node
+
+
+def all_located(nodes: list[gast.AST], like: gast.AST | None) -> list[gast.AST]:
+    """``nodes``, each ``located`` at ``like`` (its position read once for them all)."""
+    position = _position(like)
+    if position is not None:
+        for node in nodes:
+            _locate(node, position)
+    return nodes
+
+
+def _position(like: gast.AST | None) -> dict | None:
+    """``like``'s position fields, if it has a position."""
+    where = like.__dict__ if like is not None else None
+    if where is None or where.get("lineno") is None:
+        return None
+    return {attr: where.get(attr) for attr in _POSITION}
+
+
+def _locate(node: gast.AST, position: dict) -> None:
+    """Give ``node`` and the nodes under it that have no position ``position``."""
     stack = [node]
-    pop, push, fields_of, name_type = stack.pop, stack.append, _WALKED_FIELDS, gast.Name
+    pop, push, fields_of = stack.pop, stack.append, _WALKED_FIELDS
+    positioned, name_type, node_type = _POSITIONED, gast.Name, gast.AST
     while stack:
         child = pop()
-        kind = type(child)
         fields = child.__dict__
-        if kind in _POSITIONED and fields.get("lineno") is None:
+        kind = type(child)
+        if kind in positioned and fields.get("lineno") is None:
             fields.update(position)
-        if kind is name_type and fields.get("annotation") is None:
-            continue  # most new nodes: nothing under them
         for field in fields_of.get(kind) or walked_fields(kind):
             value = fields.get(field)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, gast.AST) and item.__dict__.get("lineno") is None:
-                        push(item)
-            elif isinstance(value, gast.AST) and value.__dict__.get("lineno") is None:
-                push(value)
-    return node
+            for item in value if type(value) is list else (value,):
+                if not isinstance(item, node_type):
+                    continue
+                item_fields = item.__dict__
+                if item_fields.get("lineno") is not None:
+                    continue  # positioned already, and so is what is under it
+                if type(item) is name_type and item_fields.get("annotation") is None:
+                    item_fields.update(position)  # most new nodes: nothing under them
+                else:
+                    push(item)
 
 
 # Node classes with a position: statements and expressions (and a few more, such as keywords).

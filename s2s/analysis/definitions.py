@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import gast
 import numpy as np
 
-from ..gastutil import attr_path, bound_arguments, child_fields, name_nodes, walk
+from ..gastutil import attr_path, bound_arguments, child_fields, name_nodes, own_nodes, walk
 
 
 def targets_of(stmt: gast.stmt) -> list[str]:
@@ -78,6 +78,12 @@ class Definitions:
     mentions: Counter = dataclasses.field(default_factory=Counter)  # every name: how often
     # each statement in the blocks of the function (not loops' else), by id: it, what it reads
     reads: dict[int, tuple[gast.stmt, list[str]]] = dataclasses.field(default_factory=dict)
+    # each statement of the function, by id: it, and ``own_changes`` of it
+    changes: dict[int, tuple[gast.stmt, set[str], set[str]]] = dataclasses.field(
+        default_factory=dict
+    )
+    # the function's nodes (not operators) by class, each class's in ``walk`` order
+    nodes: dict[type, list[gast.AST]] = dataclasses.field(default_factory=dict)
 
     def defined_once_outside_loops(self, name: str) -> bool:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
@@ -86,6 +92,18 @@ class Definitions:
         """``statement_reads(stmt)``, found once for the statements analysed."""
         entry = self.reads.get(id(stmt))
         return entry[1] if entry is not None and entry[0] is stmt else statement_reads(stmt)
+
+    def own_changes(self, stmt: gast.stmt, writes: Writes | None = None) -> tuple[set, set]:
+        """``own_changes(stmt, writes)``, found once for the statements analysed (with the
+        same ``writes``)."""
+        entry = self.changes.get(id(stmt))
+        if entry is not None and entry[0] is stmt:
+            return entry[1], entry[2]
+        return own_changes(stmt, writes)
+
+    def nodes_of(self, kind: type) -> list[gast.AST]:
+        """The function's nodes of class ``kind``, in ``walk`` order."""
+        return self.nodes.get(kind, [])
 
 
 # Calls that write into an array argument (Numba compiles these): the method's object, or
@@ -175,6 +193,34 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
     for p in params:
         defs[p] += 1
 
+    # One walk of the tree, statement by statement: what each holds itself.
+    nodes: dict[type, list[gast.AST]] = {}
+    own_names: dict[int, list[gast.Name]] = {}
+    changes: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
+    written_by_calls: list[set[str]] = []
+    for stmt in statements(tree):
+        names: list[gast.Name] = []
+        written: set[str] = set()
+        bound: set[str] = set()
+        for node in own_nodes(stmt):
+            kind = type(node)
+            found = nodes.get(kind)
+            if found is None:
+                found = nodes[kind] = []
+            found.append(node)
+            if kind is gast.Name:
+                names.append(node)
+            elif kind is gast.Call:
+                by_call = written_by_call(node, writes)
+                written_by_calls.append(by_call)
+                written |= by_call
+            elif kind is gast.Assign or kind is gast.AugAssign:
+                written |= written_into(node, writes)
+            if kind is gast.Assign or kind is gast.For:
+                bound.update(targets_of(node))
+        own_names[id(stmt)] = names
+        changes[id(stmt)] = stmt, written, bound
+
     def visit(stmts: list[gast.stmt], depth: int) -> None:
         for stmt in stmts:
             for name in targets_of(stmt):
@@ -185,7 +231,10 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
                 base = stmt.targets[0].value
                 if isinstance(base, gast.Name):
                     mutated.add(base.id)
-            read = statement_reads(stmt)
+            if isinstance(stmt, _SIMPLE_STATEMENTS):  # (it reads all the names it holds)
+                read = [n.id for n in own_names[id(stmt)] if isinstance(n.ctx, gast.Load)]
+            else:
+                read = statement_reads(stmt)
             reads[id(stmt)] = stmt, read
             for name in read:
                 uses[name] += 1
@@ -196,17 +245,14 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
+    for by_call in written_by_calls:
+        mutated |= by_call
     values, stmts = {}, {}
-    mentions: Counter = Counter()
-    for node in walk(tree):
-        if type(node) is gast.Name:
-            mentions[node.id] += 1
-        elif isinstance(node, gast.Call):
-            mutated |= written_by_call(node, writes)
-        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            if defs[node.targets[0].id] == 1:
-                values[node.targets[0].id] = node.value
-                stmts[node.targets[0].id] = node
+    for node in nodes.get(gast.Assign, ()):
+        if isinstance(node.targets[0], gast.Name) and defs[node.targets[0].id] == 1:
+            values[node.targets[0].id] = node.value
+            stmts[node.targets[0].id] = node
+    mentions: Counter = Counter(n.id for names in own_names.values() for n in names)
     written = mutated
     if mutated:
         # A name that shares memory with an array written into (``t = y[2:]``, ``c = y``, then
@@ -218,8 +264,23 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
         viewed = views(tree, True, returns)
         written, mutated = written_through(mutated, viewed), seeing(mutated, viewed)
     return Definitions(
-        defs, uses, mutated, written, in_loop, params, values, stmts, mentions, reads
+        defs,
+        uses,
+        mutated,
+        written,
+        in_loop,
+        params,
+        values,
+        stmts,
+        mentions,
+        reads,
+        changes,
+        nodes,
     )
+
+
+# Statements without statements inside them or a header of their own.
+_SIMPLE_STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)
 
 
 # The nodes in which ``written_into`` may find a write.
@@ -232,6 +293,19 @@ def changes_of(node: gast.AST, writes: Writes | None = None) -> tuple[set[str], 
     written: set[str] = set()
     bound: set[str] = set()
     for inner in walk(node):
+        if isinstance(inner, _WRITING_NODES):
+            written |= written_into(inner, writes)
+        if isinstance(inner, (gast.Assign, gast.For)):
+            bound.update(targets_of(inner))
+    return written, bound
+
+
+def own_changes(stmt: gast.stmt, writes: Writes | None = None) -> tuple[set[str], set[str]]:
+    """``changes_of(stmt, writes)`` but for what the statements nested in ``stmt`` change:
+    those of a compound statement's header (a loop's target, an ``if``'s test)."""
+    written: set[str] = set()
+    bound: set[str] = set()
+    for inner in own_nodes(stmt):
         if isinstance(inner, _WRITING_NODES):
             written |= written_into(inner, writes)
         if isinstance(inner, (gast.Assign, gast.For)):

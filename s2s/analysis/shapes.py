@@ -18,7 +18,7 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import children, has_slice, name_nodes, target_names, walk
+from ..gastutil import children, has_slice, name_nodes, target_names
 from .activity import call_name
 from .definitions import Definitions
 
@@ -82,28 +82,27 @@ def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
     Two ways: a binding in a loop whose value's shape may change from one iteration to the
     next (``t = x[:i]``, ``t = np.zeros(n)`` with ``n`` changing, or computed from such a
     value); or bindings at several places, one of which has a shape set by values
-    (``t = x[:3] * w`` ... ``t = x[:2] * w``).
+    (``t = x[:3] * w`` ... ``t = x[:2] * w``). ``defs``: ``analyse(tree)``, whose index of
+    the function's nodes by class gives the bindings.
     """
+    shape_sources = defs.nodes_of(gast.Slice) + defs.nodes_of(gast.Call)
+    if not any(map(_sets_a_shape, shape_sources)):
+        return set()  # nothing at all sets a shape from values
     values: dict[str, list[gast.AST]] = {}
     sites: Counter = Counter()
-    sources = False  # anything at all that sets a shape from values
-    for node in walk(tree):
-        if isinstance(node, (gast.Slice, gast.Call)) and not sources:
-            sources = _sets_a_shape(node)
-        if isinstance(node, gast.Assign):
-            for target in node.targets:
-                for name in target_names(target):
-                    values.setdefault(name, []).append(node.value)
-                    sites[name] += 1
-        elif isinstance(node, gast.For):
-            for name in target_names(node.target):
-                values.setdefault(name, []).append(node.iter)  # an element: the rows' shape
+    for node in defs.nodes_of(gast.Assign):
+        for target in node.targets:
+            for name in target_names(target):
+                values.setdefault(name, []).append(node.value)
                 sites[name] += 1
-        elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+    for node in defs.nodes_of(gast.For):
+        for name in target_names(node.target):
+            values.setdefault(name, []).append(node.iter)  # an element: the rows' shape
+            sites[name] += 1
+    for node in defs.nodes_of(gast.AugAssign):
+        if isinstance(node.target, gast.Name):
             values.setdefault(node.target.id, []).append(node.value)
             sites[node.target.id] += 1
-    if not sources:
-        return set()
     fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
     per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed))
     set_by_values = _closure(values, set(values), _ShapeRule(None))

@@ -22,9 +22,7 @@ from ..analysis.aliases import reject_writes_through_views, seeing, views
 from ..analysis.definitions import (
     Definitions,
     analyse,
-    changes_of,
     names_read,
-    targets_of,
     written_by_call,
     written_into,
 )
@@ -32,13 +30,13 @@ from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import (
+    all_located,
     assign,
     call,
     clone,
     const,
     has_slice,
     load,
-    located,
     name_nodes,
     substituted,
     walk,
@@ -104,25 +102,21 @@ class ReverseMode(Loops, Adjoints, SavedValues):
     def changes(self, stmt: gast.stmt) -> tuple[set[str], set[str]]:
         """The names whose arrays ``stmt`` (with everything nested in it) writes into, and
         ``changed_by(stmt)``: computed once per statement, a compound statement's from those
-        of the statements in its blocks (each walked once, however deeply nested)."""
+        of the statements in its blocks (``analyse`` found what each of the function's
+        changes itself)."""
         key = id(stmt)
         entry = self._changes.get(key)
         if entry is not None:
             return entry[1], entry[2]
+        written, bound = self.defs.own_changes(stmt, self.writes)
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            header = [stmt.target, stmt.iter] if isinstance(stmt, gast.For) else [stmt.test]
-            written, changed = set(), set(targets_of(stmt))
-            for part in header:
-                part_written, part_bound = changes_of(part, self.writes)
-                written |= part_written
-                changed |= part_bound
+            written, changed = set(written), set(bound)
             for inner in stmt.body + stmt.orelse:
                 inner_written, inner_changed = self.changes(inner)
                 written |= inner_written
                 changed |= inner_changed
             changed |= written
         else:
-            written, bound = changes_of(stmt, self.writes)
             changed = written | bound
         self._changes[key] = (stmt, written, changed)  # the statement is kept: its id stays its own
         return written, changed
@@ -165,7 +159,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
             self.current_defs, self.pending_refs = outer
         rev = site.restore[::-1] + rev
         forward = site.before + primal + site.after
-        return [located(s, stmt) for s in forward], [located(s, stmt) for s in rev]
+        return all_located(forward, stmt), all_located(rev, stmt)
 
     def dispatch(self, stmt: gast.stmt, site: Site):
         if isinstance(stmt, gast.Assign):

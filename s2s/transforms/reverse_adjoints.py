@@ -19,7 +19,7 @@ import gast
 from ..analysis.activity import call_name
 from ..analysis.definitions import targets_of
 from ..analysis.shapes import shape_varying
-from ..gastutil import assign, call, children, load, located, name_nodes, walk
+from ..gastutil import assign, call, children, load, located, name_nodes
 from ..rules import ACCUMULATE_INTO
 from .reverse_values import Site
 
@@ -65,21 +65,20 @@ class Adjoints:
         found = set()
         broadcast_operands = set()
         broadcast_results = set()
-        for node in walk(self.tree):
-            if isinstance(node, gast.Subscript):
-                if isinstance(node.value, gast.Name):
-                    subscripted.add(node.value.id)
-            elif isinstance(node, gast.Assign):
-                if not isinstance(node.targets[0], gast.Subscript):
-                    rule, args, keywords = self.rule_for(node.value, node)
-                    if rule is not None and rule.broadcast:
-                        broadcast_operands |= {
-                            a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
-                        }
-                        if isinstance(node.targets[0], gast.Name):
-                            broadcast_results.add(node.targets[0].id)
-                elif isinstance(node.value, gast.Name):
-                    broadcast_operands.add(node.value.id)  # its share: a part of the array
+        for node in self.defs.nodes_of(gast.Subscript):
+            if isinstance(node.value, gast.Name):
+                subscripted.add(node.value.id)
+        for node in self.defs.nodes_of(gast.Assign):
+            if not isinstance(node.targets[0], gast.Subscript):
+                rule, args, keywords = self.rule_for(node.value, node)
+                if rule is not None and rule.broadcast:
+                    broadcast_operands |= {
+                        a.id for a in [*args, *keywords.values()] if isinstance(a, gast.Name)
+                    }
+                    if isinstance(node.targets[0], gast.Name):
+                        broadcast_results.add(node.targets[0].id)
+            elif isinstance(node.value, gast.Name):
+                broadcast_operands.add(node.value.id)  # its share: a part of the array
         for name, count in self.defs.defs.items():
             if (
                 name.startswith("_t")
