@@ -13,7 +13,7 @@ from s2s.analysis.shapes import shape_varying
 
 def varying(source: str) -> set[str]:
     tree = gast.parse(textwrap.dedent(source)).body[0]
-    return shape_varying(tree, analyse(tree))
+    return shape_varying(analyse(tree))
 
 
 def test_scalar_loop_code_keeps_its_shapes():

@@ -76,14 +76,14 @@ NUMBER_RESULTS = frozenset(
 )
 
 
-def shape_varying(tree: gast.FunctionDef, defs: Definitions) -> set[str]:
+def shape_varying(defs: Definitions) -> set[str]:
     """The names that may be bound to arrays of different shapes during one call.
 
     Two ways: a binding in a loop whose value's shape may change from one iteration to the
     next (``t = x[:i]``, ``t = np.zeros(n)`` with ``n`` changing, or computed from such a
     value); or bindings at several places, one of which has a shape set by values
-    (``t = x[:3] * w`` ... ``t = x[:2] * w``). ``defs``: ``analyse(tree)``, whose index of
-    the function's nodes by class gives the bindings.
+    (``t = x[:3] * w`` ... ``t = x[:2] * w``). ``defs``: ``analyse(tree)`` of the function,
+    whose index of its nodes by class gives the bindings.
     """
     shape_sources = defs.nodes_of(gast.Slice) + defs.nodes_of(gast.Call)
     if not any(map(_sets_a_shape, shape_sources)):

@@ -40,7 +40,7 @@ class Adjoints:
         # `bx = _s2s.zeros_like(x)` statements by id (some are dropped from the output: kept
         # here, so that no other statement is ever given the same id)
         self.declarations: dict[int, gast.stmt] = {}
-        self.shape_varying = shape_varying(self.tree, self.defs)
+        self.shape_varying = shape_varying(self.defs)
         self.single_use, self.reassigned, self.summed_later = self._single_use_temporaries()
 
     # -- names -------------------------------------------------------------------------------
