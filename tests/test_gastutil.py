@@ -1,5 +1,6 @@
 """The tree walk every pass relies on sees every node ``gast.walk`` sees (but load/store
-contexts), and positions are given only to nodes without one."""
+contexts and operators), positions are given only to nodes without one, and ``parse`` builds
+the tree ``gast.parse`` builds."""
 
 from __future__ import annotations
 
@@ -61,3 +62,16 @@ def test_located_positions_only_what_has_no_position():
 def test_target_names_of_an_assignment():
     (stmt,) = gast.parse("a, (b, c), x[i] = v").body
     assert target_names(stmt.targets[0]) == ["a", "b", "c"]
+
+
+def test_parse_builds_what_gast_parse_builds():
+    import ast
+    import pathlib
+
+    from s2s.gastutil import parse
+
+    sources = [SAMPLE, "async def f(x: int = 1, *a, k, **kw) -> int:\n    await g()\n"]
+    sources += [p.read_text() for p in sorted(pathlib.Path(s2s.__file__).parent.rglob("*.py"))]
+    for source in sources:
+        expected = ast.dump(gast.parse(source), include_attributes=True)
+        assert ast.dump(parse(source), include_attributes=True) == expected

@@ -11,6 +11,7 @@ from typing import Any
 import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
+from ..gastutil import parse
 
 
 @dataclasses.dataclass
@@ -71,7 +72,7 @@ def parse_function(fn: Callable) -> ParsedFunction:
     source = "".join(lines)
     dedented = textwrap.dedent(source)
     indent = len(lines[0]) - len(lines[0].lstrip())
-    module = gast.parse(dedented)
+    module = parse(dedented)
     tree = module.body[0]
     if isinstance(tree, gast.Assign) and isinstance(tree.value, gast.Lambda):
         raise UnsupportedSyntaxError(

@@ -16,7 +16,7 @@ import gast
 from ..analysis.activity import call_name
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import placed_at, walk
+from ..gastutil import parse, placed_at, walk
 from ..program import Program, Unit
 from .destination import Into, into_function
 from .inline import inlined
@@ -53,7 +53,7 @@ def batch_program(program: Program, batching: Batching) -> Program:
         )
     into = into_function(entry.tree, structure, namer)
     source = _source(name, entry.name, params, batching, structure, into)
-    tree = gast.parse(source).body[0]
+    tree = parse(source).body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
     if into is not None and not batching.parallel:

@@ -17,7 +17,7 @@ from .. import pipeline
 from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
-from ..gastutil import Transformer, dotted, placed_at, walk
+from ..gastutil import Transformer, dotted, parse, placed_at, walk
 from ..program import Program, Unit
 from .jvp import forward_program
 
@@ -133,7 +133,7 @@ def forward_gradient(
     grads = [f"_pass{j}[1]" for j in range(len(argnums))]
     packed = "(" + ", ".join(grads) + ",)" if as_tuple else grads[0]
     lines.append(f"    return {'(_pass0[0], ' + packed + ')' if with_value else packed}")
-    tree = gast.parse("\n".join(lines) + "\n").body[0]
+    tree = parse("\n".join(lines) + "\n").body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **jvp.units}
     return Program(name, units, dict(jvp.bindings), dict(jvp.custom_vjps))

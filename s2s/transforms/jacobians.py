@@ -11,14 +11,14 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer
-from ..gastutil import placed_at
+from ..gastutil import parse, placed_at
 from ..program import Program, Unit
 from ..sparsity import Groups
 from .unused import returning_only
 
 
 def _parse(source: str, like: Unit) -> gast.FunctionDef:
-    tree = gast.parse(source).body[0]
+    tree = parse(source).body[0]
     placed_at(tree, like.tree)
     return tree
 

@@ -10,11 +10,9 @@ kernels need to approach the device's bandwidth. Threads past the batch size do 
 
 from __future__ import annotations
 
-import gast
-
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import placed_at
+from ..gastutil import parse, placed_at
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths
 
@@ -58,7 +56,7 @@ def kernel_program(
         f"        _r = {first}",
         *writes("_r", "_b"),
     ]
-    tree = gast.parse("\n".join(lines) + "\n").body[0]
+    tree = parse("\n".join(lines) + "\n").body[0]
     placed_at(tree, entry.tree)
     units = {name: Unit(entry.parsed, tree), **program.units}
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))

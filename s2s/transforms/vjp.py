@@ -16,7 +16,7 @@ from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.control import lower_control_flow
 from ..frontend.tuples import scalarize_tuples
-from ..gastutil import assign, call, const, load, located, placed_at
+from ..gastutil import assign, call, const, load, located, parse, placed_at
 from ..program import Program, Unit
 from .helpers import HelperRequests
 from .outputs import TUPLE_RESULTS, output_structure
@@ -189,4 +189,4 @@ def _custom_vjp(program: Program, helper: str, helpers: HelperRequests) -> Unit:
         f"    out, residuals = {fwd}({params})\n"
         f"    return out, {bwd}(residuals, b_out)\n"
     )
-    return Unit(unit.parsed, placed_at(gast.parse(source).body[0], unit.tree))
+    return Unit(unit.parsed, placed_at(parse(source).body[0], unit.tree))
