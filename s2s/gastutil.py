@@ -378,6 +378,11 @@ def parse(source: str) -> gast.Module:
     return _gast_node(ast.parse(source))
 
 
+def from_ast(tree: ast.AST) -> gast.AST:
+    """The gast tree of a Python tree (``parse`` without the parsing)."""
+    return _gast_node(tree)
+
+
 def _gast_node(node: ast.AST) -> gast.AST:
     convert = _TO_GAST.get(type(node))
     if convert is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
+import linecache
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
-from ..gastutil import parse
+from ..gastutil import from_ast, parse
 
 
 @dataclasses.dataclass
@@ -62,17 +64,20 @@ def parse_function(fn: Callable) -> ParsedFunction:
     """Parse ``fn``'s source with gast, without its decorators."""
     fn = original_function(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    try:
-        lines, first_line = inspect.getsourcelines(fn)
-    except (OSError, TypeError) as exc:
-        raise UnsupportedSyntaxError(
-            f"s2s cannot read the source of {fn.__qualname__}: {exc}",
-            hint="define the function in a file (not in an interactive session or via exec)",
-        ) from None
-    source = "".join(lines)
-    dedented = textwrap.dedent(source)
+    found = _function_block(fn, filename)
+    if found is not None:
+        lines, first_line, python_tree = found
+        module = from_ast(python_tree)
+    else:
+        try:
+            lines, first_line = inspect.getsourcelines(fn)
+        except (OSError, TypeError) as exc:
+            raise UnsupportedSyntaxError(
+                f"s2s cannot read the source of {fn.__qualname__}: {exc}",
+                hint="define the function in a file (not in an interactive session or via exec)",
+            ) from None
+        module = parse(textwrap.dedent("".join(lines)))
     indent = len(lines[0]) - len(lines[0].lstrip())
-    module = parse(dedented)
     tree = module.body[0]
     if isinstance(tree, gast.Assign) and isinstance(tree.value, gast.Lambda):
         raise UnsupportedSyntaxError(
@@ -101,6 +106,54 @@ def parse_function(fn: Callable) -> ParsedFunction:
             except ValueError:  # an empty cell: the name is not bound yet
                 pass
     return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)
+
+
+def _function_block(fn: Callable, filename: str) -> tuple[list[str], int, ast.Module] | None:
+    """``fn``'s lines, first line number and parsed lines, for a function defined by ``def``
+    in a file (as ``inspect`` finds them, but comment lines after the last statement); None
+    where ``inspect`` must find them.
+
+    ``inspect.getsourcelines`` tokenizes the lines from the function's first to find where its
+    block ends: a tenth of the time of a transformation of a long function. Here the block is
+    the ``def`` with its decorators and the lines indented deeper than it, and it counts only
+    if it parses as exactly that function (a string or a bracket that runs on at a lesser
+    indent cuts it short, and then it does not).
+    """
+    lines = linecache.getlines(filename, fn.__globals__)
+    start = fn.__code__.co_firstlineno - 1
+    if not 0 <= start < len(lines):
+        return None
+    margin = _indent(lines[start])
+    k = start
+    while k < len(lines) and lines[k].lstrip().startswith("@") and _indent(lines[k]) == margin:
+        k += 1  # decorators
+    if k == len(lines) or _indent(lines[k]) != margin:
+        return None
+    end = k + 1
+    for j in range(k + 1, len(lines)):
+        text = lines[j].strip()
+        if text and not text.startswith("#"):
+            if _indent(lines[j]) <= margin:
+                break
+            end = j + 1
+    block = lines[start:end]
+    try:
+        tree = ast.parse(textwrap.dedent("".join(block)))
+    except SyntaxError:
+        return None
+    body = tree.body
+    if (
+        len(body) != 1
+        or not isinstance(body[0], (ast.FunctionDef, ast.AsyncFunctionDef))
+        or body[0].name != fn.__name__
+        or body[0].end_lineno != len(block)
+    ):
+        return None
+    return block, start + 1, tree
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _drop_annotations(tree: gast.FunctionDef) -> None:
