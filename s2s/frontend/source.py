@@ -119,6 +119,7 @@ def _function_block(fn: Callable, filename: str) -> tuple[list[str], int, ast.Mo
     if it parses as exactly that function (a string or a bracket that runs on at a lesser
     indent cuts it short, and then it does not).
     """
+    linecache.checkcache(filename)  # a file edited since: its lines now, as inspect reads them
     lines = linecache.getlines(filename, fn.__globals__)
     start = fn.__code__.co_firstlineno - 1
     if not 0 <= start < len(lines):
