@@ -36,8 +36,17 @@ UFUNCS = frozenset(
     "reciprocal floor ceil trunc rint add subtract multiply divide true_divide power maximum "
     "minimum fmax fmin arctan2 hypot logaddexp".split()
 )
-# Calls whose result has the kind of their first argument (an adjoint's zero, a saved value).
-_SAME_AS_FIRST = frozenset({"_s2s.zeros_like", "_s2s.cleared", "_s2s.save"})
+# Helpers ``_s2s.name`` whose result has the kind of one argument: name -> (how many arguments,
+# which one). An adjoint's zero, a saved value, an adjoint summed to its operand's shape; a number
+# total stays one (an array share is summed).
+_PASSED_ON = {
+    "zeros_like": (1, 0),
+    "cleared": (1, 0),
+    "save": (1, 0),
+    "unbroadcast": (2, 1),
+    "accumulate_into": (2, 0),
+    "subtract_into": (2, 0),
+}
 # Calls that make arrays, lists or tuples: never numbers.
 _CONTAINERS = frozenset(
     "np.zeros np.empty np.ones np.full np.array np.asarray np.arange np.linspace np.eye "
@@ -112,9 +121,9 @@ class Numbers:
         self.containers: set[int] = set()  # definitions that are never numbers
         self.assigned: list[tuple[int, tuple]] = []  # definition (or tape entry) <- term
         self.demanded: list = []  # terms that must be numbers
-        self.visits: dict[int, list[tuple]] = {}  # id(call) -> argument terms, per visit
-        # id(call) -> (call, its name, the statement it is in: for a test, the if or while)
-        self.helper_calls: dict[int, tuple[gast.Call, str, gast.stmt]] = {}
+        # id(call) -> (a call ``_s2s.name``, name, the statement it is in: for a test, the if or
+        # while, its arguments' terms on each visit)
+        self.helper_calls: dict[int, tuple[gast.Call, str, gast.stmt, list[list]]] = {}
         self.current: gast.stmt | None = None
         self.def_ids: dict[int, int] = {}  # id(node) -> the definition it makes
         self.loop_ids: dict[int, int] = {}  # id(loop) -> its first placeholder
@@ -139,7 +148,7 @@ class Numbers:
     def rank0(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
         """Whether ``call``'s arguments at ``positions`` are numbers or 0-d arrays wherever
         it runs."""
-        visits = self.visits.get(id(call))
+        visits = self._visits(call)
         if not visits:
             return False
         for visit in visits:
@@ -151,7 +160,7 @@ class Numbers:
     def scalars(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
         """Whether ``call``'s arguments at ``positions`` are numbers, not 0-d arrays, wherever
         it runs (replacing one by the other can change a variable's type in Numba)."""
-        visits = self.visits.get(id(call))
+        visits = self._visits(call)
         if not visits:
             return False
         for visit in visits:
@@ -159,6 +168,10 @@ class Numbers:
                 if not self._is_scalar(visit[k]):
                     return False
         return True
+
+    def _visits(self, call: gast.Call) -> list[list]:
+        found = self.helper_calls.get(id(call))
+        return found[3] if found else []
 
     def tape_of_scalars(self, put: gast.Call) -> bool:
         """Whether the tape ``_s2s.tape_put`` writes to holds numbers, not 0-d arrays (it is
@@ -390,43 +403,26 @@ class Numbers:
         return (NAME, e)
 
     def _call(self, node: gast.Call, state: dict):
-        name = attr_path(node.func)
+        func = node.func
+        if type(func) is gast.Attribute and type(func.value) is gast.Name:
+            if func.value.id == "_s2s":  # most calls: s2s's helpers
+                return self._helper(node, func.attr, state)
+        name = attr_path(func)
         if name is None:
-            self._term(node.func, state)
+            self._term(func, state)
         args = [self._term(a, state) for a in node.args]
         for k in node.keywords:
             self._term(k.value, state)
         if name is None:
             return UNKNOWN
-        if name.endswith((".append", ".pop")) and isinstance(node.func, gast.Attribute):
-            entries = self._entry_of(node.func.value, state)
+        if name.endswith((".append", ".pop")) and isinstance(func, gast.Attribute):
+            entries = self._entry_of(func.value, state)
             if entries is not None:
                 if name.endswith(".append") and len(args) == 1:
                     self.assigned.append((entries, args[0]))
                     return UNKNOWN
                 if name.endswith(".pop") and not args:
                     return (NAME, entries)
-            return UNKNOWN
-        if name.startswith("_s2s."):
-            self.visits.setdefault(id(node), []).append(tuple(args))
-            self.helper_calls[id(node)] = (node, name, self.current)
-            if name in _SAME_AS_FIRST and len(args) == 1:
-                return args[0]
-            if name == "_s2s.unbroadcast" and len(args) == 2:
-                return args[1]
-            if name in ("_s2s.accumulate_into", "_s2s.subtract_into") and len(args) == 2:
-                return args[0]  # a number total stays one (an array share is summed)
-            if name == "_s2s.tape_put" and len(args) == 3:
-                entries = self._entry_of(node.args[0], state)
-                if entries is not None:
-                    self.assigned.append((entries, args[2]))
-                    self.tapes.setdefault(id(node), []).append(entries)
-                return UNKNOWN
-            if name == "_s2s.grad_seed":
-                self.demanded.extend(args)
-                return NUMBER
-            if name == "_s2s.element_like" and len(node.args) == 2:  # of the type of x[i]
-                return self._element(gast.Subscript(*node.args, gast.Load()), state)
             return UNKNOWN
         if node.keywords:
             return UNKNOWN
@@ -443,6 +439,32 @@ class Numbers:
             return (ALL, tuple(args))
         if name in ("min", "max") and len(args) >= 2:
             return (PICK, tuple(args))
+        return UNKNOWN
+
+    def _helper(self, node: gast.Call, name: str, state: dict):
+        """A call to ``_s2s.name``: its arguments' terms are recorded for each visit."""
+        args = [self._term(a, state) for a in node.args]
+        for k in node.keywords:
+            self._term(k.value, state)
+        call = self.helper_calls.get(id(node))
+        if call is None:
+            self.helper_calls[id(node)] = (node, name, self.current, [args])
+        else:
+            call[3].append(args)
+        passed = _PASSED_ON.get(name)
+        if passed is not None:
+            count, k = passed
+            return args[k] if len(args) == count else UNKNOWN
+        if name == "tape_put" and len(args) == 3:
+            entries = self._entry_of(node.args[0], state)
+            if entries is not None:
+                self.assigned.append((entries, args[2]))
+                self.tapes.setdefault(id(node), []).append(entries)
+        elif name == "grad_seed":
+            self.demanded.extend(args)
+            return NUMBER
+        elif name == "element_like" and len(node.args) == 2:  # of the type of x[i]
+            return self._element(gast.Subscript(*node.args, gast.Load()), state)
         return UNKNOWN
 
     # -- solving -------------------------------------------------------------------------------

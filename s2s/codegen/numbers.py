@@ -16,29 +16,27 @@ import gast
 from ..analysis.numbers import Numbers
 from ..gastutil import child_fields, rebuilt
 
-_REWRITES = {
-    "_s2s.save": lambda x: x,
-    "_s2s.unbroadcast": lambda g, x: g,
-    "_s2s.accumulate_into": lambda total, share: gast.BinOp(total, gast.Add(), share),
-    "_s2s.subtract_into": lambda total, share: gast.BinOp(total, gast.Sub(), share),
+_REWRITES = {  # by the name of the helper ``_s2s.name``
+    "save": lambda x: x,
+    "unbroadcast": lambda g, x: g,
+    "accumulate_into": lambda total, share: gast.BinOp(total, gast.Add(), share),
+    "subtract_into": lambda total, share: gast.BinOp(total, gast.Sub(), share),
 }
-_TAPE_PUT = "_s2s.tape_put"
+_TAPE_PUT = "tape_put"
 _COMPOUND = {gast.If: ("test",), gast.While: ("test",), gast.For: ("target", "iter")}
 
 
 def on_numbers(fn: gast.FunctionDef) -> gast.FunctionDef:
     """A copy of ``fn`` (sharing unchanged statements) with helper calls on numbers rewritten."""
     numbers = Numbers(fn)
-    calls = {
-        key: name
-        for key, (call, name, _) in numbers.helper_calls.items()
-        if _rewritable(numbers, call, name)
-    }
+    calls: dict[int, str] = {}  # id(call) -> the helper's name, for the calls to rewrite
+    statements: dict[int, list[int]] = {}  # id(statement) -> the calls in it to rewrite
+    for key, (call, name, statement, _) in numbers.helper_calls.items():
+        if _rewritable(numbers, call, name):
+            calls[key] = name
+            statements.setdefault(id(statement), []).append(key)
     if not calls:
         return fn
-    statements: dict[int, list[int]] = {}  # id(statement) -> the calls in it to rewrite
-    for key in calls:
-        statements.setdefault(id(numbers.helper_calls[key][2]), []).append(key)
     body = _block(fn.body, statements, calls)
     return rebuilt(fn, lambda field, value: body if field == "body" else value)
 
@@ -49,11 +47,11 @@ def _rewritable(numbers: Numbers, call: gast.Call, name: str) -> bool:
     change a variable's type (``zeros_like`` of a 0-d array is one)."""
     if name == _TAPE_PUT:
         return len(call.args) == 3 and numbers.tape_of_scalars(call)
-    if name == "_s2s.save":
+    if name == "save":
         return len(call.args) == 1 and numbers.scalars(call, (0,))
     if name not in _REWRITES or len(call.args) != 2:
         return False
-    if name == "_s2s.unbroadcast":
+    if name == "unbroadcast":
         return numbers.scalars(call, (0, 1))
     return numbers.scalars(call, (0,)) and numbers.rank0(call, (1,))
 
