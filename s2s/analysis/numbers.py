@@ -471,7 +471,8 @@ class Numbers:
     def _solve(self) -> None:
         """The least set of number classes the rules allow: a definition whose term is a
         number is one, and each class a number definition's term demands is one. Each class
-        is marked once, and a rule is counted down only when a class it needs is marked."""
+        is marked once; a rule that needs one class is an edge from it, and a rule that needs
+        more is counted down only when a class it needs is marked."""
         parent = self.parent
         for d in range(len(parent)):  # from here on, a definition's parent is its class
             if parent[parent[d]] != parent[d]:
@@ -479,35 +480,44 @@ class Numbers:
         number = self.number
         blocked = self.blocked = {parent[d] for d in self.containers}
         marked = [c for term in self.demanded for c in self._classes(term, _DEMANDING, ())]
-        demands: dict[int, list[int]] = {}  # class -> the classes it demands as a number
+        implies: dict[int, list[int]] = {}  # class -> the classes that are numbers if it is
         waiting: dict[int, list[int]] = {}  # class -> the rules that need it
         missing: list[int] = []  # rule -> how many classes it still needs
         heads: list[int] = []  # rule -> the class it makes a number
         for d, term in self.assigned:
             head = parent[d]
             if type(term) is tuple and term[0] is NAME:  # a copy: the commonest rule
-                demanded = needs = (parent[term[1]],)
+                c = parent[term[1]]
+                implies.setdefault(head, []).append(c)
+                implies.setdefault(c, []).append(head)
+                continue
+            if type(term) is tuple and term[0] is ALL and _on_two_names(term[1]):  # a op b
+                a, b = parent[term[1][0][1]], parent[term[1][1][1]]
+                demanded, needs = [a, b], {a, b}
             else:
                 demanded = self._classes(term, _DEMANDING, ())
                 needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
                 needs = None if needs is None else set(needs)
             if demanded:
-                demands.setdefault(head, []).extend(demanded)
+                implies.setdefault(head, []).extend(demanded)
             if needs is None:
                 continue
-            if not needs:
+            if len(needs) == 1:
+                (c,) = needs
+                implies.setdefault(c, []).append(head)
+            elif not needs:
                 marked.append(head)
-                continue
-            for c in needs:
-                waiting.setdefault(c, []).append(len(heads))
-            heads.append(head)
-            missing.append(len(needs))
+            else:
+                for c in needs:
+                    waiting.setdefault(c, []).append(len(heads))
+                heads.append(head)
+                missing.append(len(needs))
         while marked:
             c = marked.pop()
             if c in number or c in blocked:
                 continue
             number.add(c)
-            marked.extend(demands.get(c, ()))
+            marked.extend(implies.get(c, ()))
             for rule in waiting.get(c, ()):
                 missing[rule] -= 1
                 if not missing[rule]:
@@ -588,6 +598,14 @@ class Numbers:
         """Whether a rank-0 value of ``term`` is a number, not a 0-d array."""
         passed = self._classes(term, _PASSING, (UNKNOWN,))
         return passed is not None and self.scalar.issuperset(passed)
+
+
+def _on_two_names(terms: tuple) -> bool:
+    """Whether ``terms`` are two names' terms (the operands of ``a op b``)."""
+    if len(terms) != 2:
+        return False
+    a, b = terms
+    return type(a) is tuple and a[0] is NAME and type(b) is tuple and b[0] is NAME
 
 
 def _index_key(index: gast.AST, state: dict):
