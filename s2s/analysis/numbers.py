@@ -125,8 +125,6 @@ class Numbers:
         # while, its arguments' terms on each visit)
         self.helper_calls: dict[int, tuple[gast.Call, str, gast.stmt, list[list]]] = {}
         self.current: gast.stmt | None = None
-        self.def_ids: dict[int, int] = {}  # id(node) -> the definition it makes
-        self.loop_ids: dict[int, int] = {}  # id(loop) -> its first placeholder
         self.entries: dict[int, int] = {}  # a list or tape's definition -> its entries
         self.number: set[int] = set()  # classes of numbers
         self.scalar: set[int] = set()  # classes of numbers that are never 0-d arrays
@@ -134,7 +132,7 @@ class Numbers:
         self.tapes: dict[int, list[int]] = {}  # id(tape_put call) -> its tape's entries
         self.elements: dict[tuple, int] = {}  # (definitions of x, index) -> class of x[index]
         self.last = fn.body[-1] if fn.body else None
-        state = {a.id: {self._definition(a)} for a in fn.args.args if isinstance(a, gast.Name)}
+        state = {a.id: {self._new()} for a in fn.args.args if isinstance(a, gast.Name)}
         try:
             self._block(fn.body, state)
         except _Unanalysable:
@@ -181,8 +179,11 @@ class Numbers:
 
     # -- classes -------------------------------------------------------------------------------
     def _new(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
+        """A new id: a definition (an argument, an assignment: the walk visits each statement
+        once), or the class of a list's entries or of an element."""
+        d = len(self.parent)
+        self.parent.append(d)
+        return d
 
     def _find(self, d: int) -> int:
         parent = self.parent
@@ -194,24 +195,18 @@ class Numbers:
         return root
 
     def _union(self, a: int, b: int) -> None:
-        a, b = self._find(a), self._find(b)
+        parent = self.parent
+        if parent[a] != a:  # most ids are still their own class
+            a = self._find(a)
+        if parent[b] != b:
+            b = self._find(b)
         if a != b:
-            self.parent[b] = a
+            parent[b] = a
 
-    def _definition(self, node: gast.AST) -> int:
-        """The id of the value ``node`` defines."""
-        d = self.def_ids.get(id(node))
-        if d is None:
-            d = self.def_ids[id(node)] = len(self.parent)
-            self.parent.append(d)
-        return d
-
-    def _placeholders(self, loop: gast.stmt, count: int) -> range:
-        """The ids of ``loop``'s ``count`` placeholders."""
-        first = self.loop_ids.get(id(loop))
-        if first is None:
-            first = self.loop_ids[id(loop)] = len(self.parent)
-            self.parent.extend(range(first, first + count))
+    def _placeholders(self, count: int) -> range:
+        """The ids of ``count`` new placeholders."""
+        first = len(self.parent)
+        self.parent.extend(range(first, first + count))
         return range(first, first + count)
 
     def _entries(self, d: int) -> int:
@@ -234,7 +229,7 @@ class Numbers:
             term = self._term(value, state)
             for target in stmt.targets:
                 if type(target) is gast.Name:  # the commonest binding, in line
-                    d = self._definition(target)
+                    d = self._new()
                     state[target.id] = {d}
                     if term is not UNKNOWN:
                         self.assigned.append((d, term))
@@ -249,7 +244,7 @@ class Numbers:
             if isinstance(stmt.target, gast.Name):
                 old = self._read(stmt.target.id, state)
                 term = (ALL, (old, value)) if type(stmt.op) in _ARITHMETIC else UNKNOWN
-                d = self._definition(stmt)
+                d = self._new()
                 self.assigned.append((d, term))
                 state = dict(state)
                 state[stmt.target.id] = {d}
@@ -275,7 +270,7 @@ class Numbers:
             self._term(stmt.iter, state)
         head = dict(state)
         names = _assigned(stmt.body)
-        carried = dict(zip(names, self._placeholders(stmt, len(names))))
+        carried = dict(zip(names, self._placeholders(len(names))))
         self.placeholders.update(carried.values())
         for name, p in carried.items():
             defs = head.get(name)
@@ -298,7 +293,7 @@ class Numbers:
 
     def _bind(self, target, stmt, term, value, state: dict) -> None:
         if isinstance(target, gast.Name):
-            d = self._definition(target)
+            d = self._new()
             state[target.id] = {d}
             if term is not UNKNOWN:
                 self.assigned.append((d, term))
@@ -309,7 +304,7 @@ class Numbers:
             parts = value.elts if isinstance(value, (gast.Tuple, gast.List)) else None
             for k, element in enumerate(target.elts):
                 if isinstance(element, gast.Name):
-                    d = self._definition(element)
+                    d = self._new()
                     state[element.id] = {d}
                     if parts is not None and len(parts) == len(target.elts):
                         self.assigned.append((d, self._term(parts[k], state)))
