@@ -427,7 +427,12 @@ def _gast_converter(kind: type) -> Callable[[ast.AST], gast.AST]:
             new = gast.Name(node.arg, gast.Param(), annotation, node.type_comment)
             return _positioned(new, node)
 
-    elif special and name in ("FunctionDef", "AsyncFunctionDef", "ClassDef"):
+    elif (
+        special
+        and name in ("FunctionDef", "AsyncFunctionDef", "ClassDef")
+        and "type_params" in target._fields
+        and "type_params" not in kind._fields
+    ):
         generic = _generic_converter(kind, target, attributes)
 
         def convert(node):
