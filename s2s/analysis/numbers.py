@@ -17,6 +17,9 @@ it. The code itself often proves that values are numbers, and this analysis coll
 number). What this module answers is used only where both kinds give the same values.
 Functions with ``break``, ``continue``, early ``return``, ``try``, ``with``, nested functions,
 lambdas, comprehensions or ``del`` are not analysed (nothing is a number).
+
+This module walks the function, giving definitions classes and recording the rules as terms;
+:mod:`s2s.analysis.number_classes` solves them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,21 @@ from __future__ import annotations
 import gast
 
 from ..gastutil import attr_path, children
+from .number_classes import (
+    ALL,
+    FORWARD,
+    INDEXED,
+    NAME,
+    NUMBER,
+    NUMBER_TAGS,
+    PASSING_TAGS,
+    PICK,
+    SAME,
+    UNKNOWN,
+    classes,
+    number_classes,
+    scalar_classes,
+)
 
 MATH = frozenset(
     "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp expm1 log log1p "
@@ -88,26 +106,6 @@ _UNANALYSED = frozenset(
     }
 )
 
-# Terms: what an expression's kind depends on.
-#   NUMBER            a scalar whatever the names hold
-#   UNKNOWN           not known to be a number
-#   (NAME, d)         the kind of definition ``d``'s class
-#   (ALL, terms)      computed (arithmetic, ufuncs): rank 0 iff every term is, and a rank-0
-#                     result makes each term rank 0; a rank-0 result is a scalar
-#   (SAME, terms)     passed on (the branches of ``a if c else b``): like ALL, a scalar iff
-#                     every term is; every walk through terms looks through SAME, so one term
-#                     passed on (copies, adjoint helpers) is that term itself
-#   (FORWARD, terms)  compared: rank 0 if every term is (nothing known backwards); a scalar
-#   (PICK, terms)     min, max: like FORWARD, a scalar iff every term is
-#   INDEXED           an element or a part of an array: a scalar if rank 0
-NUMBER, UNKNOWN, INDEXED = "number", "unknown", "indexed"
-NAME, ALL, SAME, FORWARD, PICK = "name", "all", "same", "forward", "pick"
-# The tags a term's kind looks through: for being a number, for what a number demands of
-# its operands, and for passing on a number rather than a 0-d array.
-_TAGS = frozenset({ALL, SAME, FORWARD, PICK})
-_DEMANDING = frozenset({ALL, SAME})
-_PASSING = frozenset({SAME, PICK})
-
 
 class _Unanalysable(Exception):
     pass
@@ -146,30 +144,19 @@ class Numbers:
     def rank0(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
         """Whether ``call``'s arguments at ``positions`` are numbers or 0-d arrays wherever
         it runs."""
-        visits = self._visits(call)
-        if not visits:
-            return False
-        for visit in visits:
-            for k in positions:
-                if not self._is_number(visit[k]):
-                    return False
-        return True
+        return self._every_visit(call, positions, self._is_number)
 
     def scalars(self, call: gast.Call, positions: tuple[int, ...]) -> bool:
         """Whether ``call``'s arguments at ``positions`` are numbers, not 0-d arrays, wherever
         it runs (replacing one by the other can change a variable's type in Numba)."""
-        visits = self._visits(call)
-        if not visits:
-            return False
-        for visit in visits:
-            for k in positions:
-                if not self._is_scalar(visit[k]):
-                    return False
-        return True
+        return self._every_visit(call, positions, self._is_scalar)
 
-    def _visits(self, call: gast.Call) -> list[list]:
+    def _every_visit(self, call: gast.Call, positions: tuple[int, ...], holds) -> bool:
+        """Whether ``holds`` for the terms of ``call``'s arguments at ``positions`` on each
+        visit (a helper call the walk did not visit: no)."""
         found = self.helper_calls.get(id(call))
-        return found[3] if found else []
+        visits = found[3] if found else ()
+        return bool(visits) and all(holds(visit[k]) for visit in visits for k in positions)
 
     def tape_of_scalars(self, put: gast.Call) -> bool:
         """Whether the tape ``_s2s.tape_put`` writes to holds numbers, not 0-d arrays (it is
@@ -464,119 +451,12 @@ class Numbers:
 
     # -- solving -------------------------------------------------------------------------------
     def _solve(self) -> None:
-        """The least set of number classes the rules allow: a definition whose term is a
-        number is one, and each class a number definition's term demands is one. Each class
-        is marked once; a rule that needs one class is an edge from it, and a rule that needs
-        more is counted down only when a class it needs is marked."""
         parent = self.parent
         for d in range(len(parent)):  # from here on, a definition's parent is its class
             if parent[parent[d]] != parent[d]:
                 parent[d] = self._find(d)
-        number = self.number
-        blocked = self.blocked = {parent[d] for d in self.containers}
-        marked = [c for term in self.demanded for c in self._classes(term, _DEMANDING, ())]
-        implies: dict[int, list[int]] = {}  # class -> the classes that are numbers if it is
-        waiting: dict[int, list[int]] = {}  # class -> the rules that need it
-        missing: list[int] = []  # rule -> how many classes it still needs
-        heads: list[int] = []  # rule -> the class it makes a number
-        for d, term in self.assigned:
-            head = parent[d]
-            if type(term) is tuple and term[0] is NAME:  # a copy: the commonest rule
-                c = parent[term[1]]
-                implies.setdefault(head, []).append(c)
-                implies.setdefault(c, []).append(head)
-                continue
-            if type(term) is tuple and term[0] is ALL and _on_two_names(term[1]):  # a op b
-                a, b = parent[term[1][0][1]], parent[term[1][1][1]]
-                demanded, needs = [a, b], {a, b}
-            else:
-                demanded = self._classes(term, _DEMANDING, ())
-                needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
-                needs = None if needs is None else set(needs)
-            if demanded:
-                implies.setdefault(head, []).extend(demanded)
-            if needs is None:
-                continue
-            if len(needs) == 1:
-                (c,) = needs
-                implies.setdefault(c, []).append(head)
-            elif not needs:
-                marked.append(head)
-            else:
-                for c in needs:
-                    waiting.setdefault(c, []).append(len(heads))
-                heads.append(head)
-                missing.append(len(needs))
-        while marked:
-            c = marked.pop()
-            if c in number or c in blocked:
-                continue
-            number.add(c)
-            marked.extend(implies.get(c, ()))
-            for rule in waiting.get(c, ()):
-                missing[rule] -= 1
-                if not missing[rule]:
-                    marked.append(heads[rule])
-        self._scalars()
-
-    def _scalars(self) -> None:
-        """The rank-0 classes whose values are never 0-d arrays: every definition computes a
-        number (Numba's arithmetic on rank-0 operands gives one, so does indexing an array)
-        or passes on one; arguments, and values the code does not show, may be 0-d arrays.
-        The largest such set: loops pass values round."""
-        parent = self.parent
-        terms: dict[int, list] = {c: [] for c in self.number}
-        for d, term in self.assigned:
-            if parent[d] in terms:
-                terms[parent[d]].append(term)
-        typed = {d for d, _ in self.assigned}
-        for d in range(len(parent)):
-            if d not in typed and d not in self.placeholders:
-                terms.pop(parent[d], None)  # an argument, or a value the code does not show
-        scalar = self.scalar = set(terms)
-        users: dict[int, list[int]] = {}  # class -> the classes whose terms pass it on
-        dropped = []
-        for c, its_terms in terms.items():
-            for term in its_terms:
-                passed = self._classes(term, _PASSING, (UNKNOWN,))
-                if passed is None:
-                    dropped.append(c)
-                    break
-                for p in passed:
-                    if p in scalar:
-                        users.setdefault(p, []).append(c)
-                    else:
-                        dropped.append(c)
-        while dropped:
-            c = dropped.pop()
-            if c in scalar:
-                scalar.discard(c)
-                dropped.extend(users.get(c, ()))
-
-    def _classes(self, term, through: frozenset, spoilers: tuple) -> list[int] | None:
-        """The classes ``term`` names, looking into the terms tagged ``through``; None if one
-        of the ``spoilers`` is there. (Only once the classes are final, as in ``_solve``.)"""
-        if type(term) is str:
-            return None if term in spoilers else []
-        tag, inner = term
-        if tag is NAME:  # the commonest terms first: a name, and a tag on names
-            return [self.parent[inner]]
-        if tag not in through:
-            return []
-        out = []
-        stack = list(inner)
-        while stack:
-            term = stack.pop()
-            if type(term) is str:
-                if term in spoilers:
-                    return None
-                continue
-            tag, inner = term
-            if tag is NAME:
-                out.append(self.parent[inner])
-            elif tag in through:
-                stack.extend(inner)
-        return out
+        self.number = number_classes(parent, self.assigned, self.demanded, self.containers)
+        self.scalar = scalar_classes(parent, self.assigned, self.number, self.placeholders)
 
     def _is_scalar(self, term) -> bool:
         """Whether ``term`` is a number, never a 0-d array."""
@@ -586,21 +466,13 @@ class Numbers:
         return self._is_number(term) and self._scalar_if_rank0(term)
 
     def _is_number(self, term) -> bool:
-        needs = self._classes(term, _TAGS, (UNKNOWN, INDEXED))
+        needs = classes(term, self.parent, NUMBER_TAGS, (UNKNOWN, INDEXED))
         return needs is not None and self.number.issuperset(needs)
 
     def _scalar_if_rank0(self, term) -> bool:
         """Whether a rank-0 value of ``term`` is a number, not a 0-d array."""
-        passed = self._classes(term, _PASSING, (UNKNOWN,))
+        passed = classes(term, self.parent, PASSING_TAGS, (UNKNOWN,))
         return passed is not None and self.scalar.issuperset(passed)
-
-
-def _on_two_names(terms: tuple) -> bool:
-    """Whether ``terms`` are two names' terms (the operands of ``a op b``)."""
-    if len(terms) != 2:
-        return False
-    a, b = terms
-    return type(a) is tuple and a[0] is NAME and type(b) is tuple and b[0] is NAME
 
 
 def _index_key(index: gast.AST, state: dict):
