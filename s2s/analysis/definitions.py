@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -84,6 +85,7 @@ class Definitions:
     )
     # the function's nodes (not operators) by class, each class's in ``walk`` order
     nodes: dict[type, list[gast.AST]] = dataclasses.field(default_factory=dict)
+    writes: Writes | None = None  # what the analysis was told helpers write into
 
     def defined_once_outside_loops(self, name: str) -> bool:
         return self.defs[name] == 1 and name not in self.in_loop_defs and name not in self.mutated
@@ -93,13 +95,12 @@ class Definitions:
         entry = self.reads.get(id(stmt))
         return entry[1] if entry is not None and entry[0] is stmt else statement_reads(stmt)
 
-    def own_changes(self, stmt: gast.stmt, writes: Writes | None = None) -> tuple[set, set]:
-        """``own_changes(stmt, writes)``, found once for the statements analysed (with the
-        same ``writes``)."""
+    def own_changes(self, stmt: gast.stmt) -> tuple[set, set]:
+        """``own_changes(stmt, self.writes)``, found once for the statements analysed."""
         entry = self.changes.get(id(stmt))
         if entry is not None and entry[0] is stmt:
             return entry[1], entry[2]
-        return own_changes(stmt, writes)
+        return own_changes(stmt, self.writes)
 
     def nodes_of(self, kind: type) -> list[gast.AST]:
         """The function's nodes of class ``kind``, in ``walk`` order."""
@@ -133,11 +134,19 @@ def written_by_call(node: gast.Call, writes: Writes | None = None) -> set[str]:
         arguments = [bound[p] for p in params if p in changed and p in bound]
     if name in WRITING_FUNCTIONS and len(node.args) > WRITING_FUNCTIONS[name]:
         arguments.append(node.args[WRITING_FUNCTIONS[name]])
-    ufunc = getattr(np, name[3:], None) if name.startswith("np.") else None
-    if isinstance(ufunc, np.ufunc):
+    ufunc = numpy_ufunc(name)
+    if ufunc is not None:
         arguments += node.args[ufunc.nin :]
     arguments += [k.value for k in node.keywords if k.arg == "out"]
     return written | {a.id for a in arguments if isinstance(a, gast.Name)}
+
+
+@functools.cache
+def numpy_ufunc(name: str) -> np.ufunc | None:
+    """The NumPy ufunc a call's name (``np.exp``) names, if it does (looked up once per name:
+    a name NumPy lacks costs its module ``__getattr__`` an exception)."""
+    found = getattr(np, name[3:], None) if name.startswith("np.") else None
+    return found if isinstance(found, np.ufunc) else None
 
 
 def helper_writes(trees: dict[str, gast.FunctionDef], returns=None) -> Writes:
@@ -276,6 +285,7 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
         reads,
         changes,
         nodes,
+        writes,
     )
 
 
@@ -290,26 +300,23 @@ _WRITING_NODES = (gast.Call, gast.Assign, gast.AugAssign)
 def changes_of(node: gast.AST, writes: Writes | None = None) -> tuple[set[str], set[str]]:
     """The names whose arrays ``node`` (with everything nested in it) writes into, and the
     names it rebinds (``writes``: which arguments helpers write into)."""
-    written: set[str] = set()
-    bound: set[str] = set()
-    for inner in walk(node):
-        if isinstance(inner, _WRITING_NODES):
-            written |= written_into(inner, writes)
-        if isinstance(inner, (gast.Assign, gast.For)):
-            bound.update(targets_of(inner))
-    return written, bound
+    return _changes_among(walk(node), writes)
 
 
 def own_changes(stmt: gast.stmt, writes: Writes | None = None) -> tuple[set[str], set[str]]:
     """``changes_of(stmt, writes)`` but for what the statements nested in ``stmt`` change:
     those of a compound statement's header (a loop's target, an ``if``'s test)."""
+    return _changes_among(own_nodes(stmt), writes)
+
+
+def _changes_among(nodes, writes: Writes | None) -> tuple[set[str], set[str]]:
     written: set[str] = set()
     bound: set[str] = set()
-    for inner in own_nodes(stmt):
-        if isinstance(inner, _WRITING_NODES):
-            written |= written_into(inner, writes)
-        if isinstance(inner, (gast.Assign, gast.For)):
-            bound.update(targets_of(inner))
+    for node in nodes:
+        if isinstance(node, _WRITING_NODES):
+            written |= written_into(node, writes)
+        if isinstance(node, (gast.Assign, gast.For)):
+            bound.update(targets_of(node))
     return written, bound
 
 

@@ -108,7 +108,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         entry = self._changes.get(key)
         if entry is not None:
             return entry[1], entry[2]
-        written, bound = self.defs.own_changes(stmt, self.writes)
+        written, bound = self.defs.own_changes(stmt)
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             written, changed = set(written), set(bound)
             for inner in stmt.body + stmt.orelse:

@@ -20,12 +20,9 @@ a scalar) always stay.
 
 from __future__ import annotations
 
-import functools
-
 import gast
-import numpy as np
 
-from ..analysis.definitions import PURE_BUILTINS, written_by_call
+from ..analysis.definitions import PURE_BUILTINS, numpy_ufunc, written_by_call
 from ..gastutil import attr_path, children, rebuilt, target_names, walk
 from ..rules.runtime_helpers import READ_ONLY
 
@@ -329,12 +326,6 @@ def _scanned(node: gast.AST, reads: list[tuple[str, bool]]) -> set[str] | None:
     return written if pure else None
 
 
-@functools.cache
-def _is_ufunc(name: str) -> bool:
-    """Whether ``name`` names a NumPy ufunc (``np.exp``; not a function ``my_exp``)."""
-    return name.startswith("np.") and isinstance(getattr(np, name[3:], None), np.ufunc)
-
-
 def _may_return(node: gast.AST) -> set[str]:
     """Names whose memory the value of ``node`` may share: itself, what it indexes or takes
     an attribute of, and the arguments of a call (but the shape-only ones), unless the value
@@ -351,7 +342,7 @@ def _may_return(node: gast.AST) -> set[str]:
         return set().union(*(_may_return(e) for e in node.elts))
     if isinstance(node, gast.Call):
         name = _call_name(node)
-        if name.startswith("math.") or _is_ufunc(name):
+        if name.startswith("math.") or numpy_ufunc(name) is not None:
             if name.startswith("math.") or not node.keywords:
                 return set()
         shape_only = _SHAPE_ONLY.get(name, ())
