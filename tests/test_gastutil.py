@@ -68,7 +68,7 @@ def test_parse_builds_what_gast_parse_builds():
     import ast
     import pathlib
 
-    from s2s.gastutil import parse
+    from s2s.gastparse import parse
 
     sources = [SAMPLE, "async def f(x: int = 1, *a, k, **kw) -> int:\n    await g()\n"]
     sources += [p.read_text() for p in sorted(pathlib.Path(s2s.__file__).parent.rglob("*.py"))]

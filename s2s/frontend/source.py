@@ -13,7 +13,7 @@ from typing import Any
 import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
-from ..gastutil import from_ast, parse
+from ..gastparse import from_ast, parse
 
 
 @dataclasses.dataclass

@@ -16,7 +16,8 @@ import gast
 from ..analysis.activity import call_name
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import parse, placed_at, walk
+from ..gastparse import parse
+from ..gastutil import placed_at, walk
 from ..program import Program, Unit
 from .destination import Into, into_function
 from .inline import inlined

@@ -17,7 +17,8 @@ from .. import pipeline
 from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
-from ..gastutil import Transformer, dotted, parse, placed_at, walk
+from ..gastparse import parse
+from ..gastutil import Transformer, dotted, placed_at, walk
 from ..program import Program, Unit
 from .jvp import forward_program
 

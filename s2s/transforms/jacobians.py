@@ -11,7 +11,8 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer
-from ..gastutil import parse, placed_at
+from ..gastparse import parse
+from ..gastutil import placed_at
 from ..program import Program, Unit
 from ..sparsity import Groups
 from .unused import returning_only

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ..codegen.naming import Namer
 from ..errors import BatchingError
-from ..gastutil import parse, placed_at
+from ..gastparse import parse
+from ..gastutil import placed_at
 from ..program import Program, Unit
 from .outputs import Structure, index_source, leaf_paths
 

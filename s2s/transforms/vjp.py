@@ -16,7 +16,8 @@ from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.control import lower_control_flow
 from ..frontend.tuples import scalarize_tuples
-from ..gastutil import assign, call, const, load, located, parse, placed_at
+from ..gastparse import parse
+from ..gastutil import assign, call, const, load, located, placed_at
 from ..program import Program, Unit
 from .helpers import HelperRequests
 from .outputs import TUPLE_RESULTS, output_structure
