@@ -7,7 +7,6 @@ tests run on the device.
 
 import os
 import shutil
-import sys
 
 if "NUMBA_ENABLE_CUDASIM" not in os.environ and shutil.which("nvidia-smi") is None:
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
@@ -16,8 +15,3 @@ if "NUMBA_ENABLE_CUDASIM" not in os.environ and shutil.which("nvidia-smi") is No
 # fast: its processes compile at LLVM's optimisation level 0. Their code is cached apart from
 # optimised code (s2s/backends/cache.py). Benchmarks run without it.
 os.environ.setdefault("NUMBA_OPT", "0")
-
-# pytest imports Numba before this file when it reads the warning filters in pyproject.toml
-# (they name a Numba warning class): Numba read its configuration then, so read it again.
-if "numba.core.config" in sys.modules:
-    sys.modules["numba.core.config"].reload_config()
