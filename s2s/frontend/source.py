@@ -77,7 +77,7 @@ def parse_function(fn: Callable) -> ParsedFunction:
                 hint="define the function in a file (not in an interactive session or via exec)",
             ) from None
         module = parse(textwrap.dedent("".join(lines)))
-    indent = len(lines[0]) - len(lines[0].lstrip())
+    indent = _indent(lines[0])
     tree = module.body[0]
     if isinstance(tree, gast.Assign) and isinstance(tree.value, gast.Lambda):
         raise UnsupportedSyntaxError(
