@@ -631,6 +631,10 @@ def f_flip(x):
     return np.flip(x)
 
 
+def f_flip_axis(x, axis):
+    return np.flip(x, axis)
+
+
 # -- math.* on scalars -------------------------------------------------------------------------
 
 

@@ -170,6 +170,11 @@ def nb_transpose_literal(g):
 
 
 @numba.njit
+def nb_flip(x, axis):
+    return _s2s.flip(x, axis)
+
+
+@numba.njit
 def nb_diag_adjoint(g, x):
     return _s2s.diag_adjoint(g, x)
 
@@ -587,6 +592,17 @@ def test_transpose_adjoint_literal_axes(rng):
     g = rng.standard_normal((3, 4, 2))
     same(nb_transpose_literal(g), _s2s.transpose_adjoint(g, (1, 2, 0)))
     assert nb_transpose_literal(g).shape == (2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    "shape, axis", [((4,), None), ((4,), 0), ((2, 3), None), ((2, 3), 0), ((2, 3, 4), -1)]
+)
+def test_flip(shape, axis, rng):
+    """``np.flip`` along an axis too, which Numba's ``np.flip`` does not take; its own
+    adjoint."""
+    x = rng.standard_normal(shape)
+    g = check_vjp(lambda x: np.flip(x, axis), x, lambda g: _s2s.flip(g, axis), rng)
+    same(nb_flip(g, axis), np.flip(g, axis))
 
 
 @pytest.mark.parametrize("shape", [(4,), (3, 3), (3, 5), (4, 2)])

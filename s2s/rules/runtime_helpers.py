@@ -57,7 +57,7 @@ READ_ONLY = frozenset(
     for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
     jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
     sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
-    inner_adjoint_a inner_adjoint_b log_adjoint log_or_zero where sign exp tanh sum sum_along
+    inner_adjoint_a inner_adjoint_b flip log_adjoint log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols""".split()
 )
 # A tape of known length: its tangent is another tape of the same kind.
@@ -78,6 +78,7 @@ deflinear("_s2s.mean_along", "x, axis")
 deflinear("_s2s.extremum_adjoint", "g, x, y, axis")
 deflinear("_s2s.reshape_like", "g, x")
 deflinear("_s2s.transpose_adjoint", "g, axes")
+deflinear("_s2s.flip", "x, axis")
 deflinear("_s2s.diag_adjoint", "g, x")
 deflinear("_s2s.slice_along", "g, axis, start, stop")
 deflinear("_s2s.take_along", "g, axis, k")

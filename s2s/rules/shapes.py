@@ -1,7 +1,7 @@
 """Rules of shape operations: linear, so the tangent is the operation applied to tangents
 and the share is the adjoint, reshaped back."""
 
-from .registry import deflinear, defvjp
+from .registry import defjvp, deflinear, defvjp
 
 defvjp("np.reshape", "a, newshape", a="_s2s.reshape_like(g, a)")
 defvjp(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a", a="_s2s.reshape_like(g, a)")
@@ -10,7 +10,7 @@ defvjp("np.expand_dims", "a, axis", a="_s2s.reshape_like(g, a)")
 defvjp("np.transpose", "a, axes=None", a="_s2s.transpose_adjoint(g, axes)")
 defvjp("np.broadcast_to", "array, shape", array="_s2s.unbroadcast(g, array)")
 defvjp("np.diag", "v", v="_s2s.diag_adjoint(g, v)")
-defvjp("np.flip", "m, axis=None", m="np.flip(g)")
+defvjp("np.flip", "m, axis=None", m="_s2s.flip(g, axis)")
 
 # Rules over a tuple or list of arrays: the share of element `k` (`item`), which occupies
 # `start:stop` of the output along the joined axis; `size` says how much of it that is.
@@ -31,7 +31,8 @@ deflinear("np.expand_dims", "a, axis")
 deflinear("np.transpose", "a, axes=None")
 deflinear("np.broadcast_to", "array, shape")
 deflinear("np.diag", "v")
-deflinear("np.flip", "m, axis=None")
 deflinear("np.concatenate", "seq, axis=0")
 deflinear("np.stack", "seq, axis=0")
 deflinear(["np.vstack", "np.hstack"], "seq")
+# Numba has np.flip without its axis: the tangent flips through the runtime, as the adjoint does.
+defjvp("np.flip", "m, axis=None", tangent="_s2s.flip(dm, axis)")

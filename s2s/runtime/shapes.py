@@ -20,10 +20,12 @@ from ._common import (
     _nb_none,
     _nb_scalar,
     _norm_axis,
+    _split3,
 )
 
 __all__ = [
     "reshape_like",
+    "flip",
     "transpose_adjoint",
     "diag_adjoint",
     "slice_along",
@@ -55,6 +57,34 @@ def _reshape_like_nb(g, x):
     if _nb_f64(g):
         return lambda g, x: g.copy().reshape(x.shape)
     return lambda g, x: np.ascontiguousarray(g).astype(np.float64).reshape(x.shape)
+
+
+def flip(x, axis):
+    """``np.flip(x, axis)``, which Numba has only without ``axis``: the tangent and the adjoint
+    of ``np.flip`` (a permutation that is its own inverse)."""
+    return np.flip(x, axis)
+
+
+@register_jitable
+def _flipped_along(x, axis):
+    pre, n, post = _split3(x.shape, axis)
+    x3 = np.ascontiguousarray(x).reshape((pre, n, post))
+    out = np.empty((pre, n, post), x.dtype)
+    for i in range(pre):
+        for j in range(n):
+            out[i, n - 1 - j, :] = x3[i, j, :]
+    return out.reshape(x.shape)
+
+
+@overload(flip)
+def _flip_nb(x, axis):
+    if not _nb_array(x):
+        return None
+    if _nb_none(axis):
+        return lambda x, axis: np.flip(x)
+    if _nb_int(axis):
+        return lambda x, axis: _flipped_along(x, _norm_axis(axis, x.ndim))
+    return None
 
 
 def transpose_adjoint(g, axes):
