@@ -28,8 +28,10 @@ def jvp_program(fn: Any) -> Program:
 def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: bool = True):
     """``(fn(*primals), tangent_out)``: the Jacobian of ``fn`` at ``primals`` times ``tangents``.
 
-    One tangent per primal, of the same shape (and a float dtype); the output tangent has
-    the structure of the output (a tuple for a tuple output).
+    One tangent per primal, of the same shape (and a float dtype); a tuple's tangent is a
+    tuple of tangents, and the tangent of a primal that is not a number or an array (``None``
+    for an axis, a string) is None. The output tangent has the structure of the output (a
+    tuple for a tuple output).
 
     >>> import s2s
     >>> def f(x, y):
@@ -65,7 +67,7 @@ def jvp_transform(fn: Callable, *, jit: bool = False) -> Transformed:
 def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
     derivative = _cached_jvp(fn, jit)
-    out, _ = derivative(*primals, *[_as_tangent(p, _zeros(p)) for p in primals])
+    out, _ = derivative(*primals, *_check_tangents(primals, map(zero_tangent, primals)))
 
     def f_jvp(*tangents):
         tangents = _check_tangents(primals, tangents)
@@ -74,8 +76,19 @@ def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Calla
     return out, f_jvp
 
 
-def _zeros(x: Any) -> Any:
-    return np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0
+def zero_tangent(primal: Any) -> Any:
+    """The zero tangent of ``primal``: zeros of an array's shape, ``0.0`` for a number, a
+    tuple (list) of zero tangents for a tuple (list), and None for anything else (``None``
+    passed for an axis, a string)."""
+    if isinstance(primal, np.ndarray):
+        return np.zeros(primal.shape)
+    if isinstance(primal, (tuple, list)):
+        return type(primal)(zero_tangent(p) for p in primal)
+    return 0.0 if _is_number(primal) else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, complex, np.generic))
 
 
 def _as_tangent(primal: Any, tangent: Any) -> Any:
@@ -90,30 +103,53 @@ def _as_tangent(primal: Any, tangent: Any) -> Any:
     return float(tangent)
 
 
-def _check_tangents(primals: tuple, tangents: tuple) -> tuple:
+def _check_tangents(primals: tuple, tangents) -> tuple:
     """Check one tangent per primal, of its shape and a real type; return them as floats."""
+    tangents = tuple(tangents)
     if len(primals) != len(tangents):
         raise DifferentiationError(
             f"jvp needs one tangent per primal: {len(primals)} primal(s), "
             f"{len(tangents)} tangent(s)"
         )
-    for k, (p, t) in enumerate(zip(primals, tangents)):
-        if np.shape(p) != np.shape(t):
+    return tuple(_checked_tangent(p, t, str(k)) for k, (p, t) in enumerate(zip(primals, tangents)))
+
+
+def _checked_tangent(p: Any, t: Any, where: str) -> Any:
+    """The tangent ``t`` of primal ``p`` (``where`` names them in errors), checked: an array
+    or number takes a real tangent of its shape, a tuple or list one tangent per item, and
+    anything else (None, a string) None."""
+    if isinstance(p, (tuple, list)):
+        if not isinstance(t, (tuple, list)) or len(t) != len(p):
             raise DifferentiationError(
-                f"tangent {k} has shape {np.shape(t)}, but primal {k} has shape {np.shape(p)}"
+                f"tangent {where} must be a tuple of {len(p)} tangent(s), one per item of "
+                f"primal {where}, not {t!r}"
             )
-        kind = np.asarray(t).dtype.kind
-        primal_kind = np.asarray(p).dtype.kind
-        if kind not in "fiub" or (primal_kind == "f" and kind not in "fiu"):
+        return type(p)(
+            _checked_tangent(pk, tk, f"{where}[{k}]") for k, (pk, tk) in enumerate(zip(p, t))
+        )
+    if not (isinstance(p, np.ndarray) or _is_number(p)):
+        if t is not None:
             raise DifferentiationError(
-                f"tangent {k} has dtype {np.asarray(t).dtype}, but primal {k} is "
-                f"{np.asarray(p).dtype}: tangents must be real numbers"
+                f"primal {where} is {type(p).__name__}, not a number or an array: its tangent "
+                f"must be None, not {t!r}"
             )
-        if primal_kind in "iub" and np.any(np.asarray(t) != 0):
-            raise DifferentiationError(
-                f"primal {k} is an integer; its tangent must be zero, not {t!r}"
-            )
-    return tuple(_as_tangent(p, t) for p, t in zip(primals, tangents))
+        return None
+    if np.shape(p) != np.shape(t):
+        raise DifferentiationError(
+            f"tangent {where} has shape {np.shape(t)}, but primal {where} has shape {np.shape(p)}"
+        )
+    kind = np.asarray(t).dtype.kind
+    primal_kind = np.asarray(p).dtype.kind
+    if kind not in "fiub" or (primal_kind == "f" and kind not in "fiu"):
+        raise DifferentiationError(
+            f"tangent {where} has dtype {np.asarray(t).dtype}, but primal {where} is "
+            f"{np.asarray(p).dtype}: tangents must be real numbers"
+        )
+    if primal_kind in "iub" and np.any(np.asarray(t) != 0):
+        raise DifferentiationError(
+            f"primal {where} is an integer; its tangent must be zero, not {t!r}"
+        )
+    return _as_tangent(p, t)
 
 
 class _Jacobian(Transformed):

@@ -20,10 +20,6 @@ def _random_like(x: Any, rng: np.random.Generator) -> Any:
     return float(rng.standard_normal())
 
 
-def _zeros_like(x: Any) -> Any:
-    return np.zeros(np.shape(x)) if isinstance(x, np.ndarray) else 0.0 * x
-
-
 def _inner(a: Any, b: Any) -> float:
     if isinstance(a, tuple):
         return sum(_inner(u, v) for u, v in zip(a, b))
@@ -78,7 +74,7 @@ def check_grads(
     >>> check_grads(f, (np.linspace(0.1, 1.0, 5),), jit=False)
     """
     from .ad import grad, vjp
-    from .forward import jvp
+    from .forward import jvp, zero_tangent
 
     args = tuple(args)
     if argnums is None:
@@ -122,7 +118,7 @@ def check_grads(
     expected = _inner(cotangent, numeric)
     forward = reverse = None
     if "fwd" in modes:
-        full = tuple(t if t is not None else _zeros_like(a) for a, t in zip(args, tangents))
+        full = tuple(zero_tangent(a) if t is None else t for a, t in zip(args, tangents))
         _, forward = jvp(f, args, full, jit=jit)
         actual = _inner(cotangent, forward)
         if not _close(actual, expected, rtol, atol):

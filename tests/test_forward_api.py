@@ -184,6 +184,42 @@ def test_jvp_nonzero_tangent_for_integer_primal():
         s2s.jvp(scaled_sum, (X4, 3), (np.ones(4), 1), jit=False)
 
 
+def reshaped_sum(x, axis, shape, name):
+    """Arguments that are not numbers: ``None`` for an axis, a tuple shape, a string."""
+    y = np.reshape(x, shape) * shape[0]
+    if name == "squares":
+        y = y * y
+    return np.sum(y, axis=axis)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_jvp_of_arguments_that_are_not_numbers(jit):
+    """As in JAX, such a primal's tangent is None, and a tuple's is a tuple of tangents."""
+    primals = (np.arange(6.0), None, (2, 3), "squares")
+    out, tangent = s2s.jvp(reshaped_sum, primals, (np.ones(6), None, (0, 0), None), jit=jit)
+    assert out == pytest.approx(reshaped_sum(*primals))
+    assert tangent == pytest.approx(8.0 * np.sum(np.arange(6.0)))
+    _, f_jvp = s2s.linearize(reshaped_sum, *primals, jit=jit)
+    assert f_jvp(np.ones(6), None, (0, 0), None) == pytest.approx(tangent)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ((np.ones(6), 0.0, (0, 0), None), "primal 1 is NoneType, not a number or an array"),
+        ((np.ones(6), None, (0, 0), "x"), "primal 3 is str, .* must be None, not 'x'"),
+        ((np.ones(6), None, None, None), "tangent 2 must be a tuple of 2 tangent"),
+        ((np.ones(6), None, (0,), None), "tangent 2 must be a tuple of 2 tangent"),
+        ((np.ones(6), None, (1, 0), None), r"primal 2\[0\] is an integer"),
+    ],
+    ids=["none", "string", "tuple-none", "tuple-short", "tuple-nonzero"],
+)
+def test_jvp_tangents_of_arguments_that_are_not_numbers_are_checked(bad, message):
+    primals = (np.arange(6.0), None, (2, 3), "squares")
+    with pytest.raises(s2s.DifferentiationError, match=message):
+        s2s.jvp(reshaped_sum, primals, bad, jit=False)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 

@@ -1,12 +1,12 @@
-"""Every derivative rule of reverse mode, checked through the public API on random inputs.
+"""Every derivative rule, both modes, checked through the public API on random inputs.
 
 Each line of ``SPECS`` names a rule, the function of ``rule_functions.py`` that uses it and
 the strategies of its arguments: random shapes (0 to 3 dimensions of 1 to 4 entries), pairs
 of shapes that broadcast against each other, axes, and values in the domain of the function.
-``check_grads`` compares the vector-Jacobian product (random cotangent, random direction) with
-central differences. The table runs the generated Python (``jit=False``); a smaller set runs
-the same checks compiled by Numba, varying shapes within one number of dimensions so that
-each function compiles once.
+``check_grads`` compares the vector-Jacobian product (random cotangent, random direction) and
+the Jacobian-vector product with central differences, and with each other. The table runs
+the generated Python (``jit=False``); a smaller set runs the same checks compiled by Numba,
+varying shapes within one number of dimensions so that each function compiles once.
 """
 
 from __future__ import annotations
@@ -498,6 +498,7 @@ SHAPE_OPS = _specs(
         ("np.broadcast_to", rf.f_broadcast_to, [broadcast_to_args()]),
         ("np.diag", rf.f_diag, [matrix(ndims=(1, 2))]),
         ("np.flip", rf.f_flip, [values(REAL, SHAPES_1D_UP)]),
+        ("np.flip(x, axis)", rf.f_flip_axis, [with_axis()], (0,)),
     ]
 )
 
@@ -560,7 +561,7 @@ def test_names_are_unique():
 
 
 def _check(spec: Spec, args: tuple, jit: bool) -> None:
-    check_grads(spec.fn, args, spec.argnums, modes=("rev",), rtol=RTOL, atol=ATOL, jit=jit)
+    check_grads(spec.fn, args, spec.argnums, modes=("fwd", "rev"), rtol=RTOL, atol=ATOL, jit=jit)
 
 
 @pytest.mark.parametrize("spec", _params(SPECS))
