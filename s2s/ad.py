@@ -217,15 +217,22 @@ def _zero_cotangent_of(fn, primals, jit):
     from .jit import jit as compile_jit
 
     out = (compile_jit(fn) if jit else fn)(*primals)
-    return _zeros_like(out)
+    return zero_tangent(out)
 
 
-def _zeros_like(value):
-    if isinstance(value, tuple):
-        return tuple(_zeros_like(v) for v in value)
-    if isinstance(value, np.ndarray):
-        return np.zeros(value.shape)
-    return 0.0
+def zero_tangent(primal: Any) -> Any:
+    """The zero tangent of ``primal``: zeros of an array's shape, ``0.0`` for a number, a
+    tuple (list) of zero tangents for a tuple (list), and None for anything else (``None``
+    passed for an axis, a string)."""
+    if isinstance(primal, np.ndarray):
+        return np.zeros(primal.shape)
+    if isinstance(primal, (tuple, list)):
+        return type(primal)(zero_tangent(p) for p in primal)
+    return 0.0 if _is_number(primal) else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, complex, np.number, np.bool_))
 
 
 def _check_cotangent(value, cotangent) -> None:

@@ -7,7 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from .ad import Transformed, _argnums, _check_differentiable, normalized_program
+from .ad import (
+    Transformed,
+    _argnums,
+    _check_differentiable,
+    _is_number,
+    normalized_program,
+    zero_tangent,
+)
 from .errors import DifferentiationError
 from .program import Program
 from .sparsity import Groups, as_pattern, column_groups, row_groups, symmetric_groups
@@ -76,21 +83,6 @@ def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Calla
     return out, f_jvp
 
 
-def zero_tangent(primal: Any) -> Any:
-    """The zero tangent of ``primal``: zeros of an array's shape, ``0.0`` for a number, a
-    tuple (list) of zero tangents for a tuple (list), and None for anything else (``None``
-    passed for an axis, a string)."""
-    if isinstance(primal, np.ndarray):
-        return np.zeros(primal.shape)
-    if isinstance(primal, (tuple, list)):
-        return type(primal)(zero_tangent(p) for p in primal)
-    return 0.0 if _is_number(primal) else None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, complex, np.generic))
-
-
 def _as_tangent(primal: Any, tangent: Any) -> Any:
     """``tangent`` in the primal's float dtype (float64 for an integer primal), so that the
     generated code computes tangents in floating point whatever number type was passed."""
@@ -133,7 +125,7 @@ def _checked_tangent(p: Any, t: Any, where: str) -> Any:
                 f"primal {where} is {type(p).__name__}, not a number or an array: its tangent "
                 f"must be None, not {t!r}"
             )
-        return None
+        return 0.0  # what the generated code takes for "no tangent": rules add it up
     if np.shape(p) != np.shape(t):
         raise DifferentiationError(
             f"tangent {where} has shape {np.shape(t)}, but primal {where} has shape {np.shape(p)}"

@@ -73,8 +73,8 @@ def check_grads(
     ...     return out
     >>> check_grads(f, (np.linspace(0.1, 1.0, 5),), jit=False)
     """
-    from .ad import grad, vjp
-    from .forward import jvp, zero_tangent
+    from .ad import grad, vjp, zero_tangent
+    from .forward import jvp
 
     args = tuple(args)
     if argnums is None:

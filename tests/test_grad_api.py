@@ -209,6 +209,26 @@ def test_vjp_of_a_tuple_output(jit):
     assert gy == pytest.approx(np.dot(u, X) + 0.5)
 
 
+def clipped_sum(x, lo, shape, name, axis):
+    """Arguments that are not numbers: ``None`` bounds and axes, a tuple shape, a string."""
+    y = np.clip(np.reshape(x, shape), lo, 0.5)
+    if name == "squares":
+        y = y * y
+    return np.sum(y, axis=axis)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_vjp_of_arguments_that_are_not_numbers(jit):
+    """Their derivative is zero: the adjoint of ``None`` or a string is 0.0, of a tuple a tuple
+    of zeros; the bound's adjoint is where the output is the bound."""
+    x = np.linspace(-1.0, 1.0, 6)
+    out, vjp_fn = s2s.vjp(clipped_sum, x, None, (2, 3), "squares", None, jit=jit)
+    assert out == pytest.approx(clipped_sum(x, None, (2, 3), "squares", None))
+    gx, glo, gshape, gname, gaxis = vjp_fn(1.0)
+    np.testing.assert_allclose(gx, np.where(x < 0.5, 2.0 * x, 0.0))
+    assert (glo, gshape, gname, gaxis) == (0.0, (0.0, 0.0), 0.0, 0.0)
+
+
 def test_vjp_of_a_scalar_and_an_array():
     (s, arr), vjp_fn = s2s.vjp(scalar_and_array, X, jit=False)
     assert s == pytest.approx(np.sum(X))

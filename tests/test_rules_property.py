@@ -236,7 +236,8 @@ def where_args(draw, scalar_branch=False):
 @st.composite
 def clip_args(draw, array_bounds=False):
     if not array_bounds:
-        lo, hi = draw(st.sampled_from([(-0.5, 0.7), (None, 0.3), (-0.4, None)]))
+        # the last pair crossed: NumPy's clip is then the upper bound everywhere
+        lo, hi = draw(st.sampled_from([(-0.5, 0.7), (None, 0.3), (-0.4, None), (0.6, -0.3)]))
         return (draw(values(REAL, SHAPES_1D_UP))[0], lo, hi)
     shapes = draw(
         hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=4)
@@ -389,9 +390,9 @@ ELEMENTWISE = _specs(
         ("x / scalar + scalar", rf.f_scalar_right, [ELEM]),
         ("np.where", rf.f_where, [where_args()], (1, 2)),
         ("np.where(c, x, 0.5)", rf.f_where_scalar_branch, [where_args(True)], (1,)),
-        ("np.clip", rf.f_clip, [clip_args()], (0,)),
-        ("x.clip", rf.f_clip_method, [clip_args()], (0,)),
-        ("np.clip, array bounds", rf.f_clip, [clip_args(True)], (0,)),
+        ("np.clip", rf.f_clip, [clip_args()]),
+        ("x.clip", rf.f_clip_method, [clip_args()]),
+        ("np.clip, array bounds", rf.f_clip, [clip_args(True)]),
     ]
 )
 
@@ -700,6 +701,7 @@ NUMBA = [
     Spec("np.sum(axis=)", rf.f_sum_axis, [_axis_of_2d()]),
     Spec("np.max", rf.f_max, [values(REAL, _dims(2))]),
     Spec("np.max of a 0-d array", rf.f_max, [_zero_d()]),
+    Spec("np.clip", rf.f_clip, [clip_args()]),  # a bound may be None
     Spec("@", rf.f_matmul_operator, [_matrices()]),
     Spec("np.linalg.solve", rf.f_solve, [_solve_vector()]),
     Spec("np.concatenate", rf.f_concatenate, [_concatenate_2d()]),

@@ -95,8 +95,8 @@ def nb_log_adjoint(g, x, base):
 
 
 @numba.njit
-def nb_clip_adjoint(g, a, lo, hi):
-    return _s2s.clip_adjoint(g, a, lo, hi)
+def nb_clip_adjoint(g, a, lo, hi, part):
+    return _s2s.clip_adjoint(g, a, lo, hi, part)
 
 
 @numba.njit
@@ -327,6 +327,7 @@ CLIP = [  # (a, a_min, a_max, whether to compare with Numba)
     (np.linspace(-1.0, 1.0, 6).reshape(2, 3), np.array([-0.9, 0.0, 0.3]), 0.4, True),
     (0.3, -0.5, 0.5, True),
     (0.7, -0.5, 0.5, True),
+    (-0.7, -0.5, 0.5, True),
     (np.linspace(-1.0, 1.0, 7) + 0.01, None, 0.5, True),
     (0.2, np.array([0.0, 0.5]), 1.0, False),
 ]
@@ -334,12 +335,38 @@ CLIP = [  # (a, a_min, a_max, whether to compare with Numba)
 
 @pytest.mark.parametrize("a, lo, hi, compiled", CLIP)
 def test_clip_adjoint(a, lo, hi, compiled, rng):
-    def share(g):
-        return _s2s.unbroadcast(_s2s.clip_adjoint(g, a, lo, hi), a)
+    """The shares of ``a`` (part 0), ``lo`` (1) and ``hi`` (2), each against differences."""
+    operands = (a, lo, hi)
+    for part in (0, 1, 2):
+        x = operands[part]
+        if x is None:
+            continue
 
-    g = check_vjp(lambda a: np.clip(a, lo, hi), a, share, rng)
-    if compiled:
-        same(nb_clip_adjoint(g, a, lo, hi), _s2s.clip_adjoint(g, a, lo, hi))
+        def primal(x, part=part):
+            args = list(operands)
+            args[part] = x
+            return np.clip(*args)
+
+        def share(g, part=part, x=x):
+            return _s2s.unbroadcast(_s2s.clip_adjoint(g, a, lo, hi, part), x)
+
+        g = check_vjp(primal, x, share, rng)
+        if compiled:
+            same(nb_clip_adjoint(g, a, lo, hi, part), _s2s.clip_adjoint(g, a, lo, hi, part))
+
+
+def test_clip_adjoint_of_crossed_bounds():
+    """With ``lo > hi`` NumPy's clip is ``hi`` everywhere: all of the adjoint goes there."""
+    a, g = np.array([-1.0, 0.2, 1.0]), np.array([1.0, 2.0, 3.0])
+    assert np.all(np.clip(a, 0.5, 0.1) == 0.1)
+    for compiled in (False, True):
+        shares = [
+            (nb_clip_adjoint if compiled else _s2s.clip_adjoint)(g, a, 0.5, 0.1, part)
+            for part in (0, 1, 2)
+        ]
+        np.testing.assert_array_equal(shares[0], 0.0)
+        np.testing.assert_array_equal(shares[1], 0.0)
+        np.testing.assert_array_equal(shares[2], g)
 
 
 @pytest.mark.parametrize("x", [np.arange(4.0), np.ones((2, 3)), 1.5])

@@ -94,8 +94,21 @@ defvjp(
     x2="_s2s.where(condition, 0.0, g)",
 )
 defjvp("np.where", "condition, x1, x2", tangent="_s2s.where(condition, dx1, dx2)")
-defvjp("np.clip", "a, a_min, a_max", a="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max), a)")
-defjvp("np.clip", "a, a_min, a_max", a="_s2s.clip_adjoint(da, a, a_min, a_max)")
+# The output is `a`, `a_min` or `a_max`, entry by entry: each takes the adjoint where it is.
+defvjp(
+    "np.clip",
+    "a, a_min, a_max",
+    a="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max), a)",
+    a_min="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max, 1), a_min)",
+    a_max="_s2s.unbroadcast(_s2s.clip_adjoint(g, a, a_min, a_max, 2), a_max)",
+)
+defjvp(
+    "np.clip",
+    "a, a_min, a_max",
+    a="_s2s.clip_adjoint(da, a, a_min, a_max)",
+    a_min="_s2s.clip_adjoint(da_min, a, a_min, a_max, 1)",
+    a_max="_s2s.clip_adjoint(da_max, a, a_min, a_max, 2)",
+)
 
 # -- zero gradient ------------------------------------------------------------------------------
 nondifferentiable(

@@ -83,7 +83,7 @@ deflinear("_s2s.diag_adjoint", "g, x")
 deflinear("_s2s.slice_along", "g, axis, start, stop")
 deflinear("_s2s.take_along", "g, axis, k")
 deflinear(["_s2s.vstack_part", "_s2s.hstack_part"], "g, start, stop, item")
-deflinear("_s2s.clip_adjoint", "g, a, lo, hi")
+deflinear("_s2s.clip_adjoint", "g, a, lo, hi, part=0")
 deflinear("_s2s.where", "cond, a, b", linear="a, b")
 defjvp(
     "_s2s.var_adjoint",

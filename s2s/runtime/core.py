@@ -9,6 +9,7 @@ import operator
 import numpy as np
 from numba import types
 from numba.extending import intrinsic
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ._cache import overload, register_jitable
 from ._common import _is_array
@@ -38,7 +39,9 @@ __all__ = [
 
 # -- zeros_like: the zero adjoint of a value ---------------------------------------------------
 def zeros_like(x):
-    """0.0 for a scalar, a float64 array of zeros for an array (adjoints are float64)."""
+    """0.0 for a scalar, a float64 array of zeros for an array (adjoints are float64), a tuple
+    of zeros for a tuple; 0.0 too for a value that is not a number (``None`` for an axis, a
+    string), whose derivative is zero."""
     if _is_array(x):
         return np.zeros(x.shape)
     if isinstance(x, tuple):
@@ -53,6 +56,13 @@ def _zeros_like(x):
     if x == types.float32:  # keep single precision single (GPU kernels)
         return lambda x: np.float32(0.0)
     if isinstance(x, types.Number) or isinstance(x, types.Boolean):
+        return lambda x: 0.0
+    if isinstance(x, types.BaseTuple):
+        if all(isinstance(t, (types.Number, types.Boolean)) for t in x):
+            n = len(x)
+            return lambda x: to_fixed_tuple(np.zeros(n), n)
+        return None
+    if isinstance(x, (types.NoneType, types.Omitted, types.UnicodeType)):
         return lambda x: 0.0
 
 

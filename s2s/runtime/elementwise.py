@@ -203,19 +203,37 @@ def _bound_nb(v, default):
     return lambda v, default: v
 
 
-def clip_adjoint(g, a, lo, hi):
-    """Adjoint of ``np.clip(a, lo, hi)`` wrt ``a``, before unbroadcasting: ``g`` where
-    ``lo <= a <= hi``, else 0."""
-    inside = np.logical_and(a >= _bound(lo, -np.inf), a <= _bound(hi, np.inf))
-    return where(inside, g, 0.0)
+def clip_adjoint(g, a, lo, hi, part=0):
+    """Adjoint of ``np.clip(a, lo, hi)``, before unbroadcasting: ``g`` where the output is
+    ``a`` (``part`` 0: ``lo <= a <= hi``), the lower bound (1: ``a < lo <= hi``) or the upper
+    one (2: ``a > hi`` or ``lo > hi``, as NumPy takes the upper bound then), else 0."""
+    lo, hi = _bound(lo, -np.inf), _bound(hi, np.inf)
+    if part == 0:
+        takes = np.logical_and(a >= lo, a <= hi)
+    elif part == 1:
+        takes = np.logical_and(a < lo, lo <= hi)
+    else:
+        takes = np.logical_or(a > hi, lo > hi)
+    return where(takes, g, 0.0)
+
+
+@register_jitable
+def _clip_takes(x, lo, hi, part):
+    """Whether the entry of ``np.clip``'s output with operand ``x`` is ``part`` (see
+    ``clip_adjoint``)."""
+    if part == 0:
+        return lo <= x <= hi
+    if part == 1:
+        return x < lo and lo <= hi
+    return x > hi or lo > hi
 
 
 @overload(clip_adjoint)
-def _clip_adjoint_nb(g, a, lo, hi):
+def _clip_adjoint_nb(g, a, lo, hi, part=0):
     if not any(_nb_array(t) for t in (g, a, lo, hi)):
 
-        def scalar(g, a, lo, hi):
-            if a >= _bound(lo, -np.inf) and a <= _bound(hi, np.inf):
+        def scalar(g, a, lo, hi, part=0):
+            if _clip_takes(a, _bound(lo, -np.inf), _bound(hi, np.inf), part):
                 return float(g)
             return 0.0
 
@@ -225,7 +243,7 @@ def _clip_adjoint_nb(g, a, lo, hi):
         return None
     shape_of = _SHAPE_OF[nd]
 
-    def array(g, a, lo, hi):
+    def array(g, a, lo, hi, part=0):
         gv, dims, gs = _operand(g, nd)
         av, ashape, as_ = _operand(a, nd)
         lv, lshape, ls = _operand(_bound(lo, -np.inf), nd)
@@ -237,8 +255,8 @@ def _clip_adjoint_nb(g, a, lo, hi):
         flat = out.reshape(-1)
         for p in range(flat.size):
             x = av[_source_index(p, dims, as_)]
-            inside = lv[_source_index(p, dims, ls)] <= x <= hv[_source_index(p, dims, hs)]
-            flat[p] = gv[_source_index(p, dims, gs)] if inside else 0.0
+            low, high = lv[_source_index(p, dims, ls)], hv[_source_index(p, dims, hs)]
+            flat[p] = gv[_source_index(p, dims, gs)] if _clip_takes(x, low, high, part) else 0.0
         return out
 
     return array
