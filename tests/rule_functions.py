@@ -702,6 +702,10 @@ def m_log_base(x):
     return math.log(x, 3.0)
 
 
+def m_log_any_base(x, base):
+    return math.log(x, base)
+
+
 def m_log1p(x):
     return math.log1p(x)
 
@@ -831,3 +835,32 @@ def w_where(condition, a, b, w):
 
 def w_math(x, y):
     return math.sin(x) * math.exp(y) + math.hypot(x, y) + math.atan2(x, y)
+
+
+# -- second order: a smooth scalar of a rule's output, for Hessians ----------------------------
+def sine_sum_of(fn, count):
+    """A function of ``count`` arguments: ``sum(sin(fn(...)))``, whose Hessian needs the rule
+    of ``fn`` and the rules of the runtime helpers in its adjoint, in forward mode."""
+    if count == 1:
+
+        def sine_sum1(a):
+            return np.sum(np.sin(fn(a)))
+
+        return sine_sum1
+    if count == 2:
+
+        def sine_sum2(a, b):
+            return np.sum(np.sin(fn(a, b)))
+
+        return sine_sum2
+    if count == 3:
+
+        def sine_sum3(a, b, c):
+            return np.sum(np.sin(fn(a, b, c)))
+
+        return sine_sum3
+
+    def sine_sum4(a, b, c, d):
+        return np.sum(np.sin(fn(a, b, c, d)))
+
+    return sine_sum4

@@ -85,7 +85,12 @@ for _names, (_share1, _share2) in BINARY.items():
     elementwise(_names.split(), "x1, x2", broadcast=True, x1=_share1, x2=_share2)
 elementwise("neg", "x", x="-g")
 elementwise("pos", "x", x="g")
-elementwise("math.log", "x, base=0.0", x="_s2s.log_adjoint(g, x, base)")
+elementwise(  # y = log(x) / log(base); base 0.0 stands for e
+    "math.log",
+    "x, base=0.0",
+    x="_s2s.log_adjoint(g, x, base)",
+    base="-g * y / (base * math.log(base))",
+)
 defvjp(
     "np.where",
     "condition, x1, x2",

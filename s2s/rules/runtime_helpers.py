@@ -154,13 +154,16 @@ defjvp(
     "g, x, base",
     g="_s2s.log_adjoint(dg, x, base)",
     x="-_s2s.log_adjoint(g, x, base) * dx / x",
+    base="-_s2s.log_adjoint(g, x, base) * dbase / (base * math.log(base))",
 )
 defjvp(
     "_s2s.norm_adjoint",
     "g, x, y, ord",
     g="_s2s.norm_adjoint(dg, x, y, ord)",
     x="_s2s.norm_adjoint_tangent(g, dx, y, ord)",
-    y="-_s2s.norm_adjoint(g, x, y, ord) * dy / y",
+    # g * x / y moves with y for the 2-norm only (the 1-norm's g * sign(x) does not), and
+    # norm_adjoint_tangent(g, x, y, ord) is g * x / y there and zero for the 1-norm.
+    y="-_s2s.norm_adjoint_tangent(g, x, y, ord) * dy / y",
 )
 deflinear("_s2s.cumsum_along", "x, axis")
 deflinear("_s2s.element", "x, b, axis")
