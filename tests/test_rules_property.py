@@ -728,6 +728,7 @@ NUMBA = [
     Spec("@", rf.f_matmul_operator, [_matrices()]),
     Spec("np.linalg.solve", rf.f_solve, [_solve_vector()]),
     Spec("np.concatenate", rf.f_concatenate, [_concatenate_2d()]),
+    Spec("np.outer, a number", rf.f_outer, [values(REAL, _dims(1)), scalars(REAL)]),
     Spec("math.atan2", rf.m_atan2, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
     Spec("math.erf", rf.m_erf, [scalars(REAL)]),
 ]

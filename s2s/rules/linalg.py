@@ -16,12 +16,13 @@ defvjp(
     b="_s2s.inner_adjoint_b(g, a, b)",
 )
 defvjp("np.vdot", "a, b", a="_s2s.reshape_like(g * b, a)", b="_s2s.reshape_like(g * a, b)")
-# np.outer flattens its operands: the shares are reshaped back to them.
+# np.outer flattens its operands (a number too, which Numba's np.ravel does not take): the
+# shares are reshaped back to them.
 defvjp(
     "np.outer",
     "a, b",
-    a="_s2s.reshape_like(np.dot(g, np.ravel(b)), a)",
-    b="_s2s.reshape_like(np.dot(g.T, np.ravel(a)), b)",
+    a="_s2s.reshape_like(np.dot(g, np.ravel(np.asarray(b))), a)",
+    b="_s2s.reshape_like(np.dot(g.T, np.ravel(np.asarray(a))), b)",
 )
 defvjp("np.trace", "x", x="g * np.eye(x.shape[0], x.shape[1])")
 defvjp("np.linalg.solve", "a, b", a="_s2s.solve_adjoint_a(g, a, y)", b="np.linalg.solve(a.T, g)")
