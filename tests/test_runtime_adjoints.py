@@ -640,7 +640,7 @@ def test_diag_adjoint(shape, rng):
 
 
 CONCATS = [((3,), 0), ((2, 3), 0), ((2, 3), 1), ((2, 3), -1), ((2, 3, 4), 0), ((2, 3, 4), 1)]
-CONCATS += [((2, 3, 4), -1)]
+CONCATS += [((2, 3, 4), -1), ((2, 3, 4, 2), 2), ((2, 3, 2, 2), -4)]
 
 
 def _with(shape, axis, n):
@@ -665,6 +665,7 @@ def test_slice_along(shape, axis, rng):
 
 
 STACKS = [((), 0), ((3,), 0), ((3,), 1), ((3,), -1), ((2, 3), 0), ((2, 3), 1), ((2, 3), 2)]
+STACKS += [((2, 3, 2), 1), ((2, 3, 2), -1)]  # a 4-D adjoint
 
 
 @pytest.mark.parametrize("shape, axis", STACKS)
@@ -684,6 +685,7 @@ VSTACKS = [  # (shape of x, the other inputs, start, stop)
     ((3,), [(2, 3), None, (3,)], 2, 3),
     ((2, 3), [(1, 3), None, (2, 3)], 1, 3),
     ((), [(), None, ()], 1, 2),
+    ((2, 2, 3), [(1, 2, 3), None], 1, 3),
 ]
 
 
@@ -702,6 +704,7 @@ def test_vstack_part(shape, parts, start, stop, rng):
 HSTACKS = [
     ((3,), [(2,), None, (4,)], 2, 5),
     ((3, 2), [(3, 1), None, (3, 3)], 1, 3),
+    ((2, 2, 3), [(2, 1, 3), None], 1, 3),
     ((), [(), None, (2,)], 1, 2),
 ]
 

@@ -236,6 +236,16 @@ def _slice_along_nb(g, axis, start, stop):
             return g[:, :, start:stop].astype(np.float64)
 
         return along3
+    if g.ndim in _SHAPE_OF:
+        shape_of = _SHAPE_OF[g.ndim]
+
+        def along_any(g, axis, start, stop):
+            ax = _norm_axis(axis, g.ndim)
+            pre, n, post = _split3(g.shape, ax)
+            part = np.ascontiguousarray(g).reshape((pre, n, post))[:, start:stop, :]
+            return part.astype(np.float64).reshape(shape_of(_dims_with(g.shape, ax, part.shape[1])))
+
+        return along_any
 
 
 def take_along(g, axis, k):
@@ -270,11 +280,36 @@ def _take_along_nb(g, axis, k):
             return g[:, :, k].astype(np.float64)
 
         return take3
+    if g.ndim - 1 in _SHAPE_OF:
+        shape_of = _SHAPE_OF[g.ndim - 1]
+
+        def take_any(g, axis, k):
+            ax = _norm_axis(axis, g.ndim)
+            pre, n, post = _split3(g.shape, ax)
+            part = np.ascontiguousarray(g).reshape((pre, n, post))[:, k, :]
+            return part.astype(np.float64).reshape(shape_of(_dims_with(g.shape, ax, -1)))
+
+        return take_any
+
+
+@register_jitable
+def _dims_with(shape, axis, n):
+    """``shape`` with extent ``n`` along ``axis``, or without that axis for ``n == -1``."""
+    dims = np.empty(len(shape) - (n == -1), np.int64)
+    j = 0
+    for k in range(len(shape)):
+        if k != axis:
+            dims[j] = shape[k]
+            j += 1
+        elif n != -1:
+            dims[j] = n
+            j += 1
+    return dims
 
 
 def vstack_part(g, start, stop, x):
     """The share of input ``x`` of ``np.vstack``: row ``start`` for a 1-D ``x`` (whose row it
-    was), rows ``start:stop`` for a 2-D one."""
+    was), rows ``start:stop`` for one of 2 dimensions or more."""
     if not _is_array(x):
         return float(g[start, 0])
     if x.ndim == 1:
@@ -290,13 +325,12 @@ def _vstack_part_nb(g, start, stop, x):
         return None
     if x.ndim == 1:
         return lambda g, start, stop, x: g[start].astype(np.float64)
-    if x.ndim == 2:
-        return lambda g, start, stop, x: g[start:stop].astype(np.float64)
+    return lambda g, start, stop, x: g[start:stop].astype(np.float64)  # rows, any ndim
 
 
 def hstack_part(g, start, stop, x):
     """The share of input ``x`` of ``np.hstack``: ``g[start:stop]`` for 1-D inputs,
-    ``g[:, start:stop]`` for 2-D ones."""
+    ``g[:, start:stop]`` for inputs of 2 dimensions or more."""
     if not _is_array(x):
         return float(g[start])
     if x.ndim == 1:
@@ -312,8 +346,7 @@ def _hstack_part_nb(g, start, stop, x):
         return None
     if x.ndim == 1:
         return lambda g, start, stop, x: g[start:stop].astype(np.float64)
-    if x.ndim == 2:
-        return lambda g, start, stop, x: g[:, start:stop].astype(np.float64)
+    return lambda g, start, stop, x: g[:, start:stop].astype(np.float64)  # columns, any ndim
 
 
 # -- extents of the parts of joined arrays -----------------------------------------------------
