@@ -226,8 +226,10 @@ def zero_tangent(primal: Any) -> Any:
     passed for an axis, a string)."""
     if isinstance(primal, np.ndarray):
         return np.zeros(primal.shape)
-    if isinstance(primal, (tuple, list)):
-        return type(primal)(zero_tangent(p) for p in primal)
+    if isinstance(primal, tuple):  # a named tuple too (np.linalg.slogdet's)
+        return tuple(zero_tangent(p) for p in primal)
+    if isinstance(primal, list):
+        return [zero_tangent(p) for p in primal]
     return 0.0 if _is_number(primal) else None
 
 

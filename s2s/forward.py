@@ -116,9 +116,10 @@ def _checked_tangent(p: Any, t: Any, where: str) -> Any:
                 f"tangent {where} must be a tuple of {len(p)} tangent(s), one per item of "
                 f"primal {where}, not {t!r}"
             )
-        return type(p)(
+        checked = [
             _checked_tangent(pk, tk, f"{where}[{k}]") for k, (pk, tk) in enumerate(zip(p, t))
-        )
+        ]
+        return checked if isinstance(p, list) else tuple(checked)
     if not (isinstance(p, np.ndarray) or _is_number(p)):
         if t is not None:
             raise DifferentiationError(
