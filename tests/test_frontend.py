@@ -343,3 +343,65 @@ def test_a_method_block_is_read_as_inspect_reads_it():
     fn = source_cases.Holder.method
     found = _function_block(fn, inspect.getsourcefile(fn))
     assert found is not None and (found[0], found[1]) == tuple(inspect.getsourcelines(fn))
+
+
+EDITED_MODULE = """import numpy as np
+
+
+def f(x):
+    return np.sum(x ** 2)
+
+
+def g(x, y):
+    s = 0.0
+    for _ in range(3):
+        s += x * y
+    return s
+"""
+
+
+def _import_from(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ARGUMENTS = {"f": (np.ones(3),), "g": (2.0, 3.0)}
+
+
+@pytest.mark.parametrize(
+    "edit, stale",
+    [
+        (("def f(x):", "def h(x):\n    return x\n\n\ndef f(x):"), "fg"),  # f's lines hold h
+        (
+            ("    return np.sum(x ** 2)", "    y = x\n    return np.sum(y ** 2)"),
+            "fg",
+        ),  # a line more
+        (("    for _ in range(3):\n        s += x * y", "    s += x * y"), "g"),  # lines fewer
+        (("def g(x, y):", "def g(x, z):"), "g"),  # another parameter
+    ],
+    ids=["function-before", "line-added", "lines-removed", "parameter-renamed"],
+)
+def test_a_function_whose_file_changed_since_is_refused(tmp_path, edit, stale):
+    """The code Python runs and the source s2s would read disagree: never a derivative of
+    other code, but an error that says why."""
+    path = tmp_path / "edited_module.py"
+    path.write_text(EDITED_MODULE)
+    module = _import_from(path)
+    path.write_text(EDITED_MODULE.replace(*edit))
+    for name in "fg":
+        derivative = s2s.grad(getattr(module, name), jit=False)
+        if name in stale:
+            with pytest.raises(s2s.UnsupportedSyntaxError, match="file changed after the funct"):
+                derivative(*ARGUMENTS[name])
+        else:
+            derivative(*ARGUMENTS[name])
+
+
+def test_a_function_whose_file_grew_after_it_is_read(tmp_path):
+    path = tmp_path / "grown_module.py"
+    path.write_text(EDITED_MODULE)
+    module = _import_from(path)
+    path.write_text(EDITED_MODULE + "\n\ndef later(x):\n    return x\n")
+    assert s2s.grad(module.g, jit=False)(2.0, 3.0) == pytest.approx(9.0)

@@ -96,6 +96,7 @@ def parse_function(fn: Callable) -> ParsedFunction:
             f"s2s expected a function definition, found {type(tree).__name__}",
             SourceLocation(filename, first_line, indent, fn.__name__),
         )
+    _check_source_is_the_code(fn, tree, filename, first_line, len(lines), indent)
     tree.decorator_list = []
     _drop_annotations(tree)
     namespace = dict(fn.__globals__)
@@ -106,6 +107,49 @@ def parse_function(fn: Callable) -> ParsedFunction:
             except ValueError:  # an empty cell: the name is not bound yet
                 pass
     return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)
+
+
+def _check_source_is_the_code(
+    fn: Callable, tree: gast.FunctionDef, filename: str, first_line: int, count: int, indent: int
+) -> None:
+    """Raise if the source read for ``fn`` is not the code it runs: its file was edited after
+    the function was defined, and the lines at its place now hold another function, other
+    parameters, fewer lines than its code covers, or a last statement below its code's last
+    line. (An edit that keeps all four goes unseen: Python keeps no copy of the source.)"""
+    code = fn.__code__
+    args = tree.args
+    named = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    params = tuple(a.id for a in named if a is not None)
+    total = code.co_argcount + code.co_kwonlyargcount
+    total += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    lines = [line for _, _, line in code.co_lines() if line is not None]
+    last = first_line + count - 1
+    if (
+        tree.name == code.co_name
+        and params == code.co_varnames[:total]
+        and all(first_line <= line <= last for line in lines)
+        and (not lines or _last_compiled_line(tree.body) + first_line - 1 <= max(lines))
+    ):
+        return
+    raise UnsupportedSyntaxError(
+        f"the source of {fn.__qualname__} in its file is not the code it runs: the file "
+        "changed after the function was defined",
+        SourceLocation(filename, first_line, indent, fn.__name__),
+        hint="reload its module (importlib.reload) or restart Python, then transform it again",
+    )
+
+
+def _last_compiled_line(body: list[gast.stmt]) -> int:
+    """The line of the last statement of ``body`` that Python compiles to code: not one after
+    a ``return`` or ``raise`` (unreachable), a docstring, ``global`` or ``nonlocal``; 0 if none."""
+    line = 0
+    for k, stmt in enumerate(body):
+        docstring = k == 0 and isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
+        if not (docstring or isinstance(stmt, (gast.Global, gast.Nonlocal))):
+            line = stmt.lineno
+        if isinstance(stmt, (gast.Return, gast.Raise)):
+            break
+    return line
 
 
 def _function_block(fn: Callable, filename: str) -> tuple[list[str], int, ast.Module] | None:
