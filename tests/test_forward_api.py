@@ -220,6 +220,25 @@ def test_jvp_tangents_of_arguments_that_are_not_numbers_are_checked(bad, message
         s2s.jvp(reshaped_sum, primals, bad, jit=False)
 
 
+OFFSETS = np.arange(3.0)
+
+
+def summed_with_offsets(a):
+    return np.sum(np.sin(a + OFFSETS))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_jvp_through_a_sum_that_a_constant_array_broadcasts(jit):
+    """``a`` of shape (2, 1) plus a global of shape (3,): each entry of ``a`` moves three
+    entries of the sum (the tangent ``da`` alone was a's shape, and the total a third)."""
+    a = np.array([[0.1], [0.7]])
+    da = np.array([[1.0], [-0.5]])
+    _, tangent = s2s.jvp(summed_with_offsets, (a,), (da,), jit=jit)
+    expected = np.sum(np.cos(a + OFFSETS) * da)
+    assert tangent == pytest.approx(expected)
+    check_grads(summed_with_offsets, (a,), order=2, jit=jit)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 

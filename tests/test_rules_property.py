@@ -574,6 +574,25 @@ def test_rule_python(spec, data):
     _check(spec, data.draw(spec.strategy(), label="args"), jit=False)
 
 
+@pytest.mark.parametrize("spec", _params([s for s in SPECS if not s.xfail]))
+@settings(PYTHON_SETTINGS, max_examples=3)
+@given(data=st.data())
+def test_rule_jacobians_by_one_argument(spec, data):
+    """``jacfwd`` and ``jacrev`` with respect to one argument, the others without tangents:
+    the same matrix, of the output's shape then the argument's (``a + b`` with only ``a``
+    moving has the tangent ``da`` spread to the shape ``b`` broadcasts the sum to)."""
+    args = data.draw(spec.strategy(), label="args")
+    k = (
+        spec.argnums[0]
+        if spec.argnums
+        else next(j for j, a in enumerate(args) if isinstance(a, (float, np.ndarray)))
+    )
+    forward = s2s.jacfwd(spec.fn, argnums=k, jit=False)(*args)
+    reverse = s2s.jacrev(spec.fn, argnums=k, jit=False)(*args)
+    assert np.shape(forward) == np.shape(spec.fn(*args)) + np.shape(args[k])
+    np.testing.assert_allclose(forward, reverse, rtol=1e-9, atol=1e-12)
+
+
 # Rules whose adjoint code has no forward-mode rule yet: a Hessian through them is refused.
 NO_SECOND_ORDER = {"np.linalg.cholesky": "_s2s.cholesky_adjoint"}
 

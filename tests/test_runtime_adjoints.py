@@ -621,6 +621,27 @@ def test_transpose_adjoint_literal_axes(rng):
     assert nb_transpose_literal(g).shape == (2, 3, 4)
 
 
+@numba.njit
+def nb_spread(t, other):
+    return _s2s.spread(t, other)
+
+
+SPREADS = [((2, 1), (3,)), ((3,), (2, 3)), ((2, 3), (2, 3)), ((), (2,)), ((2,), ()), ((), ())]
+
+
+@pytest.mark.parametrize("tshape, oshape", SPREADS)
+def test_spread(tshape, oshape, rng):
+    """A tangent broadcast against an operand without one: the operand's values do not
+    matter, only the shape it broadcasts the tangent to; unchanged, it is ``t`` itself."""
+    t, other = _rand(rng, tshape), _rand(rng, oshape)
+    expected = np.broadcast_to(t, np.broadcast_shapes(tshape, oshape))
+    for spread in (_s2s.spread, nb_spread):
+        out = spread(t, other)
+        np.testing.assert_array_equal(out, expected)
+        if np.shape(out) == tshape and tshape:
+            assert out is t or spread is nb_spread
+
+
 @pytest.mark.parametrize(
     "shape, axis", [((4,), None), ((4,), 0), ((2, 3), None), ((2, 3), 0), ((2, 3, 4), -1)]
 )

@@ -442,6 +442,8 @@ class Numbers:
             if entries is not None:
                 self.assigned.append((entries, args[2]))
                 self.tapes.setdefault(id(node), []).append(entries)
+        elif name == "spread" and len(args) == 2:  # a tangent broadcast against an operand
+            return (ALL, (args[0], args[1]))
         elif name == "grad_seed":
             self.demanded.extend(args)
             return NUMBER

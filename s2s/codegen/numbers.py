@@ -1,12 +1,12 @@
 """Write s2s's adjoint helpers as the arithmetic they are where their arguments are numbers.
 
 ``_s2s.unbroadcast(g, x)`` is ``g``, ``_s2s.accumulate_into(b, g)`` is ``b + g``,
-``_s2s.subtract_into(b, g)`` is ``b - g``, ``_s2s.save(x)`` is ``x`` and
-``_s2s.tape_put(tape, k, v)`` is ``tape[k] = v`` when ``g``, ``x``, ``b`` and what the tape
-holds are numbers, which
-:mod:`s2s.analysis.numbers` proves from the code where it can. The values are the same; the
-code reads like a hand-written adjoint, and Numba compiles a long loop of scalar arithmetic
-several times faster without a typed helper call per operation.
+``_s2s.subtract_into(b, g)`` is ``b - g``, ``_s2s.save(x)`` is ``x``, ``_s2s.spread(t, c)``
+is ``t`` and ``_s2s.tape_put(tape, k, v)`` is ``tape[k] = v`` when ``g``, ``x``, ``b``, ``c``
+and what the tape holds are numbers, which :mod:`s2s.analysis.numbers` proves from the code
+where it can. The values are the same; the code reads like a hand-written adjoint, and Numba
+compiles a long loop of scalar arithmetic several times faster without a typed helper call
+per operation.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..gastutil import child_fields, rebuilt
 _REWRITES = {  # by the name of the helper ``_s2s.name``
     "save": lambda x: x,
     "unbroadcast": lambda g, x: g,
+    "spread": lambda t, other: t,
     "accumulate_into": lambda total, share: gast.BinOp(total, gast.Add(), share),
     "subtract_into": lambda total, share: gast.BinOp(total, gast.Sub(), share),
 }
@@ -53,6 +54,8 @@ def _rewritable(numbers: Numbers, call: gast.Call, name: str) -> bool:
         return False
     if name == "unbroadcast":
         return numbers.scalars(call, (0, 1))
+    if name == "spread":  # broadcast against a number: ``t`` itself, whatever it is
+        return numbers.rank0(call, (1,))
     return numbers.scalars(call, (0,)) and numbers.rank0(call, (1,))
 
 

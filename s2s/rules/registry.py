@@ -84,6 +84,7 @@ class JVPRule(Rule):
     # for rules made from reverse-mode shares: parameter -> the name standing for its tangent,
     # which the shares call ``g``
     tangent_names: dict[str, str] = dataclasses.field(default_factory=dict)
+    broadcast: bool = False  # operands broadcast: a term alone may lack the output's shape
 
     @functools.cached_property
     def terms(self) -> dict[str, gast.AST]:
@@ -91,6 +92,14 @@ class JVPRule(Rule):
         return {
             param: _template(source, self.tangent_names.get(param))
             for param, source in self.term_sources.items()
+        }
+
+    @functools.cached_property
+    def term_reads(self) -> dict[str, set[str]]:
+        """The names each parameter's term reads."""
+        return {
+            param: {n.id for n in gast.walk(term) if isinstance(n, gast.Name)}
+            for param, term in self.terms.items()
         }
 
     @functools.cached_property
@@ -175,7 +184,7 @@ def elementwise(names: str | list[str], signature: str, broadcast: bool = False,
     params, defaults = _parse_params(signature)
     tangent_names = {param: "d" + param for param in shares}
     for name in _names(names):
-        JVP_RULES[name] = JVPRule(name, params, defaults, shares, None, tangent_names)
+        JVP_RULES[name] = JVPRule(name, params, defaults, shares, None, tangent_names, broadcast)
 
 
 def deflinear(names: str | list[str], signature: str, linear: str = "") -> None:

@@ -56,7 +56,7 @@ READ_ONLY = frozenset(
     "_s2s." + name
     for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
     jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
-    sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
+    spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols""".split()
 )
@@ -69,6 +69,7 @@ defjvp("_s2s.jacobian_like", "out, x", tangent="_s2s.jacobian_like(out, x)")
 defjvp("_s2s.fitted", "x, like", tangent="_s2s.fitted(dx, like)")
 deflinear(["_s2s.save", "_s2s.lower_triangle_adjoint"], "x")
 deflinear("_s2s.unbroadcast", "g, x")
+deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.array_adjoint", "g, x")
 deflinear("_s2s.accumulate", "total, share", linear="total, share")

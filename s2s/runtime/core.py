@@ -22,6 +22,7 @@ __all__ = [
     "updated_alone",
     "ones_like",
     "unbroadcast",
+    "spread",
     "accumulate",
     "accumulate_into",
     "subtract_into",
@@ -284,6 +285,36 @@ def _unbroadcast(g, x):
     if isinstance(g, types.Array):
         return lambda g, x: np.sum(g)
     return lambda g, x: g
+
+
+# -- spread: a tangent broadcast against an operand that has none ------------------------------
+def spread(t, other):
+    """The tangent ``t`` broadcast against ``other``, an operand without a tangent: in
+    ``a + b`` with only ``a`` moving, ``da`` alone has ``a``'s shape, the sum ``b``'s too."""
+    shape = np.broadcast_shapes(np.shape(t), np.shape(other))
+    if shape == np.shape(t):
+        return t
+    return np.array(
+        np.broadcast_to(t, shape), dtype=np.result_type(np.asarray(t).dtype, np.float32)
+    )
+
+
+@overload(spread)
+def _spread(t, other):
+    if not isinstance(other, types.Array):
+        return lambda t, other: t
+    if not isinstance(t, types.Array):
+        return lambda t, other: np.full(other.shape, t)
+    if other.ndim > t.ndim:
+        return lambda t, other: np.broadcast_to(t, np.broadcast_shapes(t.shape, other.shape)).copy()
+
+    def same_rank(t, other):
+        shape = np.broadcast_shapes(t.shape, other.shape)
+        if shape == t.shape:
+            return t
+        return np.broadcast_to(t, shape).copy()
+
+    return same_rank
 
 
 def accumulate(total, share):

@@ -274,12 +274,34 @@ class ForwardMode:
             return self.fill(rule.tangent, rule, bound, result)
         total = None
         for param, term in rule.terms.items():
-            operand = bound[param]
-            if not (isinstance(operand, gast.Name) and operand.id in self.active):
+            if not self.moves(bound[param]):
                 continue
             expr = self.fill(term, rule, bound, result)
             total = expr if total is None else gast.BinOp(total, gast.Add(), expr)
-        return total if total is not None else call("_s2s.zeros_like", result)
+        if total is None:
+            return call("_s2s.zeros_like", result)
+        for other in self.spread_against(rule, bound):
+            total = call("_s2s.spread", total, clone(other))
+        return total
+
+    def moves(self, operand: gast.AST) -> bool:
+        """Whether ``operand`` has a tangent (an active name)."""
+        return isinstance(operand, gast.Name) and operand.id in self.active
+
+    def spread_against(self, rule: JVPRule, bound: dict) -> list[gast.AST]:
+        """The operands of a broadcasting rule that have no tangent but may broadcast the
+        others (not literal numbers), where some term of the tangent does not read them
+        (``da`` of ``a + b``; ``da * b`` of ``a * b`` has the shape already)."""
+        if not rule.broadcast:
+            return []
+        moving = [p for p in rule.terms if self.moves(bound[p])]
+        return [
+            bound[p]
+            for p in rule.terms
+            if not self.moves(bound[p])
+            and not isinstance(bound[p], gast.Constant)
+            and any(p not in rule.term_reads[q] for q in moving)
+        ]
 
     def fill(self, template, rule: JVPRule, bound: dict, result: gast.AST) -> gast.AST:
         tangents = {"d" + p: p for p in rule.params}
