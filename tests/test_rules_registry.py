@@ -95,3 +95,27 @@ def _walk(tree):
     import gast
 
     return list(gast.walk(tree))
+
+
+TOWARDS = np.arange(3.0)
+
+
+def stepped_total(a):
+    return np.sum(np.nextafter(a, TOWARDS))
+
+
+def test_a_forward_rule_that_broadcasts_spreads_its_terms():
+    """``np.nextafter(a, b)`` moves like ``a``: its term ``da`` reads neither the output nor
+    ``b``, and ``broadcast=True`` spreads it to the three columns ``b`` gives the output."""
+    saved = JVP_RULES.get("np.nextafter")
+    s2s.defjvp("np.nextafter", "x1, x2", broadcast=True, x1="dx1", x2="0.0 * dx2")
+    try:
+        a, da = np.array([[0.5], [1.5]]), np.array([[1.0], [2.0]])
+        _, tangent = s2s.jvp(stepped_total, (a,), (da,), jit=False)
+        assert tangent == pytest.approx(3.0 * np.sum(da))
+        assert "_s2s.spread(da, TOWARDS)" in s2s.show(s2s.forward.jvp_transform(stepped_total))
+    finally:
+        if saved is None:
+            JVP_RULES.pop("np.nextafter", None)
+        else:
+            JVP_RULES["np.nextafter"] = saved

@@ -165,16 +165,25 @@ def defvjp(
 
 
 def defjvp(
-    names: str | list[str], signature: str, tangent: str | None = None, **terms: str
+    names: str | list[str],
+    signature: str,
+    tangent: str | None = None,
+    broadcast: bool = False,
+    **terms: str,
 ) -> None:
-    """Register the forward-mode rule of ``names``: per-parameter ``terms`` or one ``tangent``."""
+    """Register the forward-mode rule of ``names``: per-parameter ``terms`` or one ``tangent``.
+
+    ``broadcast=True``: the operands broadcast against each other, so a term that reads
+    neither the output ``y`` nor an operand without a tangent is spread to the shape that
+    operand gives the output (``dx1`` of ``x1 + x2`` with only ``x1`` moving).
+    """
     params, defaults = _parse_params(signature)
     if (tangent is None) == (not terms):
         raise ValueError(f"rule for {names}: give either terms or tangent")
     checked = _checked_terms(names, params, terms)
     whole = _checked(names, tangent) if tangent else None
     for name in _names(names):
-        JVP_RULES[name] = JVPRule(name, params, defaults, checked, whole)
+        JVP_RULES[name] = JVPRule(name, params, defaults, checked, whole, {}, broadcast)
 
 
 def elementwise(names: str | list[str], signature: str, broadcast: bool = False, **shares):

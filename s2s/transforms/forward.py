@@ -290,17 +290,18 @@ class ForwardMode:
 
     def spread_against(self, rule: JVPRule, bound: dict) -> list[gast.AST]:
         """The operands of a broadcasting rule that have no tangent but may broadcast the
-        others (not literal numbers), where some term of the tangent does not read them
-        (``da`` of ``a + b``; ``da * b`` of ``a * b`` has the shape already)."""
+        others (not literal numbers), where some term of the tangent reads neither them nor
+        the output (``da`` of ``a + b``; ``da * b`` of ``a * b`` has the shape already)."""
         if not rule.broadcast:
             return []
+        reads = rule.term_reads
         moving = [p for p in rule.terms if self.moves(bound[p])]
         return [
             bound[p]
             for p in rule.terms
             if not self.moves(bound[p])
             and not isinstance(bound[p], gast.Constant)
-            and any(p not in rule.term_reads[q] for q in moving)
+            and any(p not in reads[q] and "y" not in reads[q] for q in moving)
         ]
 
     def fill(self, template, rule: JVPRule, bound: dict, result: gast.AST) -> gast.AST:
