@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from cuda_cases import (
     allocates,
+    kinked,
     looped,
     reads_row,
     row_reductions_and_elements,
@@ -59,6 +60,17 @@ def test_value_and_grad_and_hessian_per_thread():
     np.testing.assert_allclose(grad, cpu(s2s.grad(looped), (0, None))(X, 0.1))
     hess = gpu(s2s.hessian(looped), (0, None))(X, 0.1)
     np.testing.assert_allclose(hess, cpu(s2s.hessian(looped), (0, None))(X, 0.1), rtol=1e-10)
+
+
+def test_gradients_through_kinks_per_thread():
+    y = np.linspace(-1.0, 1.0, X.size)
+    for fn in (kinked, s2s.grad(kinked, argnums=(0, 1)), s2s.hessian(kinked)):
+        got, expected = gpu(fn)(X + 0.013, y), cpu(fn)(X + 0.013, y)
+        for g, e in zip(
+            got if isinstance(got, tuple) else (got,),
+            expected if isinstance(expected, tuple) else (expected,),
+        ):
+            np.testing.assert_allclose(g, e, rtol=1e-12)
 
 
 def test_gradient_of_helpers_with_branches():

@@ -552,6 +552,7 @@ def _nb_view_index(index) -> bool:
     return basic and any(isinstance(t, (types.SliceType, types.NoneType)) for t in parts)
 
 
+@register_jitable
 def sign(x):
     """The sign of a scalar (-1.0, 0.0 or 1.0) without NumPy (for GPU device code)."""
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
