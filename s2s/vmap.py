@@ -12,7 +12,7 @@ from .ad import Transformed, normalized_program
 from .compile import generate
 from .errors import BatchingError
 from .program import Program
-from .transforms.batch import PARALLEL_THRESHOLD, Batching, batch_program
+from .transforms.batch import PARALLEL_THRESHOLD, Batching, batch_program, shared_writes
 
 
 def _axes(value: Any, what: str) -> int | None | tuple:
@@ -34,6 +34,7 @@ class _Batched(Transformed):
         self._names: list[str] = []
 
         self._mode = parallel
+        self._shared: list[str] = []  # unbatched arguments the function writes into
         super().__init__(fn, lambda: self._batched_program(bool(parallel)), jit, "vmap")
 
     def _batched_program(self, parallel: bool) -> Program:
@@ -42,6 +43,16 @@ class _Batched(Transformed):
         self._arity = len(params)
         self._names = [a.id for a in params]
         axes = self._per_argument(len(params))
+        self._shared = shared_writes(program, axes)
+        if parallel and self._shared:
+            raise BatchingError(
+                f"vmap(parallel=True): {program.entry_unit.parsed.fn.__name__} writes into "
+                f"{_listed(self._shared)}, which every batch element shares (in_axes None): "
+                "elements running at once would overwrite each other's values",
+                program.entry_unit.parsed.location(program.entry_unit.tree),
+                hint="batch it (in_axes=0 on one copy per element), allocate it inside the "
+                "function, or run the elements one after another (parallel=False)",
+            )
         batching = Batching(axes, self._out_axes, self._axis_size, parallel)
         return batch_program(program, batching)
 
@@ -80,7 +91,9 @@ class _Batched(Transformed):
     def __call__(self, *args):
         size = self.batch_size(args)
         try:
-            if self._mode is None and self._jit and self._runs_in_parallel(size):
+            # Elements that write into one shared argument run one after another.
+            parallel = self._mode is None and self._jit and not self._shared
+            if parallel and self._runs_in_parallel(size):
                 return self.parallel_function(*args)
             return self.function(*args)
         except Exception as exc:
@@ -129,6 +142,10 @@ class _Batched(Transformed):
         return size
 
 
+def _listed(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
 def vmap(
     fn: Callable,
     in_axes: int | None | Sequence[int | None] = 0,
@@ -144,7 +161,8 @@ def vmap(
     ``None`` per argument; ``None`` broadcasts the argument to every element). ``out_axes``:
     where the batch axis goes in each output. Unlike a tracing ``vmap``, each element may take
     its own branch and loop a different number of times. ``parallel``: run the batch loop on
-    all cores (``None``: when the batch is large enough and Numba has more than one thread).
+    all cores (``None``: when the batch is large enough and Numba has more than one thread,
+    and ``fn`` writes into no argument that all elements share).
 
     >>> import numpy as np, s2s
     >>> def steps(x):

@@ -14,6 +14,7 @@ from cuda_cases import (
     square,
     two_outputs,
     with_helpers,
+    writes_workspace,
 )
 
 import s2s
@@ -188,3 +189,8 @@ def test_only_batched_functions_compile_for_cuda():
 def test_batch_axis_must_come_first():
     with pytest.raises(s2s.BatchingError, match="batch axis first"):
         gpu(reads_row, (1, None))(np.ones((3, 4)), 2.0)
+
+
+def test_a_shared_workspace_is_refused_on_the_gpu():
+    with pytest.raises(s2s.BatchingError, match="on the GPU, writes_workspace writes into `work`"):
+        gpu(writes_workspace, (0, None))(X, np.zeros(3))

@@ -267,6 +267,44 @@ def test_one_thread_runs_large_batches_in_the_plain_loop():
         assert "_parallel_compiled" in batched.__dict__
 
 
+def fill(work, x):
+    for i in range(work.shape[0]):
+        work[i] = x * (i + 1)
+
+
+def with_workspace(x, work):
+    """Writes into ``work`` (through a helper), then reads it back."""
+    fill(work, x)
+    total = 0.0
+    for i in range(work.shape[0]):
+        total += work[i]
+    return total
+
+
+def reads_weights(x, work):
+    return x * np.sum(work)
+
+
+def test_a_shared_workspace_keeps_large_batches_in_the_plain_loop():
+    """Elements writing into one unbatched array would overwrite each other's values in a
+    parallel loop (most of 20000 were wrong): the batch runs one element after another."""
+    x, work = np.arange(3000.0), np.zeros(200)
+    batched = s2s.vmap(with_workspace, in_axes=(0, None))
+    np.testing.assert_allclose(batched(x, work), x * 200 * 201 / 2)
+    assert "_parallel_compiled" not in batched.__dict__
+
+
+def test_a_shared_workspace_refuses_a_parallel_loop():
+    with pytest.raises(s2s.BatchingError, match="with_workspace writes into `work`") as info:
+        s2s.vmap(with_workspace, in_axes=(0, None), parallel=True)(np.ones(4), np.zeros(3))
+    assert "parallel=False" in str(info.value)
+    # batched, each element writes into its own row; read only, the array is shared safely
+    rows = s2s.vmap(with_workspace, in_axes=(0, 0), parallel=True)(np.ones(4), np.zeros((4, 3)))
+    np.testing.assert_allclose(rows, np.full(4, 6.0))
+    shared = s2s.vmap(reads_weights, in_axes=(0, None), parallel=True)(np.ones(4), np.ones(3))
+    np.testing.assert_allclose(shared, np.full(4, 3.0))
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 

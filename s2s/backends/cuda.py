@@ -23,6 +23,7 @@ from numba.np import numpy_support
 from ..compile import generate
 from ..errors import BatchingError, S2SError
 from ..program import Program
+from ..transforms.batch import shared_writes
 from ..transforms.device import check_element_arrays, device_program
 from ..transforms.kernel import kernel_program
 from ..transforms.outputs import leaf_paths, output_structure
@@ -59,6 +60,15 @@ class CudaFunction:
         self.element = device_program(batched._fn)
         params = self.element.entry_unit.tree.args.args
         self.in_axes = batched._per_argument(len(params))
+        shared = shared_writes(self.element, self.in_axes)
+        if shared:
+            raise BatchingError(
+                f"on the GPU, {self.element.entry_unit.parsed.fn.__name__} writes into "
+                f"{', '.join(f'`{n}`' for n in shared)}, which every thread shares (in_axes "
+                "None): threads running at once would overwrite each other's values",
+                self.element.entry_unit.parsed.location(self.element.entry_unit.tree),
+                hint="batch it (in_axes=0 on one copy per element) or compute without it",
+            )
         self.structure = output_structure(self.element, self.element.entry)
         self.__name__ = f"cuda({batched.__name__})"
         self._kernel = None

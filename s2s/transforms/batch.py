@@ -14,6 +14,8 @@ import dataclasses
 import gast
 
 from ..analysis.activity import call_name
+from ..analysis.aliases import helper_returns
+from ..analysis.definitions import helper_writes
 from ..codegen.naming import Namer
 from ..errors import BatchingError
 from ..gastparse import parse
@@ -34,6 +36,18 @@ class Batching:
     out_axes: int | tuple[int, ...]
     axis_size: int | None = None
     parallel: bool = False  # the batch loop as `prange` (Numba's parallel loop)
+
+
+def shared_writes(program: Program, in_axes: tuple[int | None, ...]) -> list[str]:
+    """The parameters of ``program``'s entry that it writes into (itself, through a view or
+    through a helper) and that ``in_axes`` does not batch: memory every element shares (a
+    workspace), which elements running at once would overwrite under each other."""
+    trees = {name: unit.tree for name, unit in program.units.items()}
+    written = helper_writes(trees, helper_returns(trees)).get(program.entry)
+    if written is None:
+        return []
+    params, changed = written
+    return [p for p, axis in zip(params, in_axes) if axis is None and p in changed]
 
 
 def batch_program(program: Program, batching: Batching) -> Program:
