@@ -284,6 +284,15 @@ def test_float32_argument_gives_float32_gradient(jit):
     assert gx.dtype == np.float32 and gw.dtype == np.float64
 
 
+def test_float32_scalar_argument_gives_a_float32_gradient():
+    """Rounded to single precision, as the argument is (compiled, Numba returns it as a
+    Python float)."""
+    g = s2s.grad(scalar_square, jit=False)(np.float32(1.1))
+    assert isinstance(g, np.float32) and g == np.float32(2.2)
+    compiled = s2s.grad(scalar_square)(np.float32(1.1))
+    assert compiled == float(np.float32(2.0) * np.float32(1.1))
+
+
 @pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
 def test_unused_argument_gets_zeros_of_its_shape(jit):
     gx, gy = s2s.grad(ignores_y, (0, 1), jit=jit)(X, Y)

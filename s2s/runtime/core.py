@@ -453,9 +453,11 @@ def _save(x):
 
 # -- checks and casts ------------------------------------------------------------------------
 def cast_like(g, x):
-    """The gradient ``g`` with the dtype of its argument ``x``."""
+    """The gradient ``g`` with the dtype of its argument ``x`` (a NumPy float scalar's too)."""
     if _is_array(x):
         return np.asarray(g, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(g)
+    if isinstance(x, np.float32) and not _is_array(g):
+        return np.float32(g)
     return g
 
 
@@ -466,6 +468,8 @@ def _cast_like(g, x):
             return lambda g, x: g  # already in the argument's dtype: no copy
         dtype = x.dtype
         return lambda g, x: np.asarray(g).astype(dtype)
+    if x == types.float32 and isinstance(g, types.Number):
+        return lambda g, x: np.float32(g)
     return lambda g, x: g
 
 
