@@ -19,6 +19,7 @@ import gast
 
 from ..errors import DifferentiationError
 from ..gastutil import bound_arguments, has_slice, name_nodes, walk
+from ..rules.runtime_helpers import SHAPE_ONLY
 from .activity import call_name
 from .definitions import statements
 from .order import Order
@@ -268,8 +269,9 @@ class _StaleReads:
         self.order = Order(tree)
         self.bindings = bindings  # the sure ones: ``c = b``, ``v = b[1:]``
         self.reads: dict[str, list[gast.AST]] = {}
+        shapes = _read_for_shape(tree)
         for node in name_nodes(tree):
-            if isinstance(node.ctx, gast.Load):
+            if isinstance(node.ctx, gast.Load) and id(node) not in shapes:
                 self.reads.setdefault(node.id, []).append(node)
 
     def after(self, write: gast.stmt, name: str, view: str) -> bool:
@@ -321,6 +323,17 @@ class _StaleReads:
             if any(_written_into(node)[0] == name for node in statements(stmt)):
                 return False
         return False
+
+
+def _read_for_shape(tree: gast.FunctionDef) -> set[int]:
+    """The names read only for their shape (``SHAPE_ONLY``): no write changes what they give."""
+    found = set()
+    for node in walk(tree):
+        if isinstance(node, gast.Call):
+            k = SHAPE_ONLY.get(call_name(node))
+            if k is not None and k < len(node.args) and isinstance(node.args[k], gast.Name):
+                found.add(id(node.args[k]))
+    return found
 
 
 def _bound_by(stmt: gast.stmt) -> list[str]:

@@ -60,6 +60,19 @@ READ_ONLY = frozenset(
     inner_adjoint_a inner_adjoint_b flip log_adjoint log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols""".split()
 )
+# Helpers that read one argument (at this position) for its shape and type alone, never its
+# values: derivative code passes them whichever value of a name is at hand, a view of an
+# array written since included, and a write into that array changes nothing they read.
+SHAPE_ONLY = {
+    "_s2s.zeros_like": 0,
+    "_s2s.unbroadcast": 1,
+    "_s2s.cast_like": 1,
+    "_s2s.reshape_like": 1,
+    "_s2s.sum_adjoint": 1,
+    "_s2s.mean_adjoint": 1,
+    "_s2s.fitted": 1,
+    "_s2s.cleared_like": 1,
+}
 # A tape of known length: its tangent is another tape of the same kind.
 defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
 # A fresh zero Jacobian (2-D view, full array): its tangent is another one.

@@ -97,6 +97,16 @@ def copy_slice_write(x):
     return np.sum(y * x)
 
 
+@case(array(5), tags={"loop", "inplace", "slice", "recurrence"})
+def stencil_in_place(x):
+    """A slice of ``y`` computed from views of ``y`` itself, written back, in a loop: the
+    derivative code reads a view of ``y`` for its shape after the write."""
+    y = x.copy()
+    for k in range(3):
+        y[1:] = y[1:] * 0.5 + y[:-1] * x[k]
+    return np.sum(y * y)
+
+
 @case(array(5), output="array", tags={"inplace", "slice"})
 def slice_augmented_write(x):
     y = np.zeros(x.shape[0] + 1)
