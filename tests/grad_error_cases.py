@@ -176,7 +176,7 @@ def _fill_squares(out, v):
 
 def helper_fills_an_array(x):
     out = np.zeros(x.shape[0])
-    _fill_squares(out, x)  # error
+    _fill_squares(out, x)
     return np.sum(out)
 
 

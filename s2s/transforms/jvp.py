@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..codegen.naming import Namer
 from ..frontend.tuples import scalarize_tuples
 from ..program import Program, Unit
+from .effects import inline_effects
 from .forward import ForwardMode
 from .helpers import HelperRequests
 
@@ -12,7 +13,7 @@ from .helpers import HelperRequests
 def forward_program(program: Program, argnums: tuple[int, ...] | None = None) -> Program:
     """``entry_jvp(params..., dparams...) -> (out, dout)`` for the normalised ``program``,
     with tangents for the parameters ``argnums`` (default: all)."""
-    program = program.map(lambda unit: scalarize_tuples(unit.tree))
+    program = inline_effects(program).map(lambda unit: scalarize_tuples(unit.tree))
     namer = Namer(set(program.units) | set(program.bindings) | {"np", "math", "_s2s"})
     helpers = HelperRequests(program, namer, "jvp")
     entry = program.entry_unit

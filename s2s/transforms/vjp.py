@@ -19,6 +19,7 @@ from ..frontend.tuples import scalarize_tuples
 from ..gastparse import parse
 from ..gastutil import assign, call, const, load, located, placed_at
 from ..program import Program, Unit
+from .effects import inline_effects
 from .helpers import HelperRequests
 from .outputs import TUPLE_RESULTS, output_structure
 from .reverse import ReverseMode
@@ -53,7 +54,7 @@ def lowered(program: Program) -> Program:
 
 def reverse_program(program: Program, request: Request) -> Program:
     """``program`` (normalised) differentiated as ``request`` says."""
-    program = lowered(program)
+    program = lowered(inline_effects(program))
     namer = Namer(set(program.units) | set(program.bindings) | {"np", "math", "_s2s"})
     helpers = HelperRequests(program, namer, "vjp")
     entry = program.entry_unit

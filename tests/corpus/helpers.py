@@ -209,3 +209,34 @@ def helper_writes_into_array_passed_by_keyword(w):
             s += w[i, j] * h[j]
         _decay(rate=0.5, h=h)
     return s
+
+
+def _fill_scaled(out, x, c):
+    """Fills ``out``, an array its caller owns (the out-parameter idiom), and returns nothing."""
+    for i in range(out.shape[0]):
+        out[i] = math.tanh(x[i] * c)
+
+
+def _fill_twice(out, x):
+    _fill_scaled(out, x, 0.5)
+    for i in range(out.shape[0]):
+        out[i] = out[i] * x[i]
+
+
+@case(array(5), tags={"helper", "loop", "inplace", "index"})
+def helper_fills_an_array_that_carries_derivatives(x):
+    work = np.empty_like(x)
+    _fill_scaled(work, x, 2.0)
+    s = np.sum(work * work)
+    _fill_scaled(c=0.3, x=work, out=work)  # by keyword, reading what it overwrites
+    return s + np.sum(work * x)
+
+
+@case(array(4), output="array", tags={"helper", "loop", "inplace", "index"})
+def helper_fills_through_a_helper_in_a_loop(x):
+    out = np.zeros((3, x.shape[0]))
+    row = np.empty_like(x)
+    for k in range(3):
+        _fill_twice(row, x * (k + 1.0))
+        out[k] = row
+    return out
