@@ -174,6 +174,13 @@ def _fill_squares(out, v):
         out[i] = v[i] * v[i]
 
 
+def helper_fills_rows(x):
+    m = np.zeros((2, x.shape[0]))
+    for k in range(2):
+        _fill_squares(m[k], x * (k + 1.0))  # error
+    return np.sum(m)
+
+
 def helper_fills_an_array(x):
     out = np.zeros(x.shape[0])
     _fill_squares(out, x)

@@ -230,6 +230,15 @@ def test_helper_called_for_its_effect_on_an_array_is_differentiated(jit):
     np.testing.assert_allclose(s2s.grad(cases.helper_fills_an_array, jit=jit)(X), 2.0 * X)
 
 
+def test_a_helper_filling_a_row_names_the_row():
+    """``fill(m[k], x)`` writes through a view of ``m``, which derivatives cannot follow: the
+    error names ``m[k]`` as written, not the normal form's temporary for it."""
+    with pytest.raises(s2s.DifferentiationError, match=r"writing into 'm\[k\]'") as info:
+        s2s.grad(cases.helper_fills_rows, jit=False)(X)
+    assert "_t" not in str(info.value).splitlines()[0]
+    assert_points_at(info.value, cases.helper_fills_rows)
+
+
 # -- every error is an S2SError ------------------------------------------------------------------
 def test_errors_are_s2s_errors():
     for cls in (s2s.DifferentiationError, s2s.UnsupportedSyntaxError, s2s.NameResolutionError):

@@ -13,6 +13,7 @@ statement.
 
 from __future__ import annotations
 
+import ast
 import re
 
 import gast
@@ -445,11 +446,27 @@ def reject_writes_through_views(
     for stmt, name, roots in views_written(tree, returns):
         if ({name} | roots) & active:
             named = sorted(r for r in roots if not _TEMPORARY.match(r)) or sorted(roots)
-            others = ", ".join(f"'{r}'" for r in named)
+            others = ", ".join(f"'{_spelled(tree, r)}'" for r in named)
+            written = _spelled(tree, name)
             raise DifferentiationError(
-                f"writing into '{name}', which may share its memory with {others}, cannot "
-                "be differentiated: the write would change that array too",
+                f"writing into '{written}', which may share its memory with {others}, "
+                "cannot be differentiated: the write would change that array too",
                 parsed.location(stmt),
                 hint=f"write into one name only, or make one a copy (.copy()); "
-                f"`{name} = {name} + ...` makes a new array where `+=` does not",
+                f"`{name} = {name} + ...` makes a new array where `+=` does not"
+                if written == name
+                else "write into the array itself, or into a copy (.copy()) of the part",
             )
+
+
+def _spelled(tree: gast.FunctionDef, name: str) -> str:
+    """``name`` as the user wrote it: a temporary of the normal form as the expression it
+    holds (``M[k]`` for the ``_t3`` a helper's argument became)."""
+    if not _TEMPORARY.match(name):
+        return name
+    for node in statements(tree):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, gast.Name) and target.id == name:
+                return ast.unparse(gast.gast_to_ast(node.value))
+    return name
