@@ -28,12 +28,12 @@ _DEPTH = 8  # helpers that fill arrays through helpers that do: inlined this dee
 def inline_effects(program: Program) -> Program:
     """``program`` with each statement calling a helper for its effect on an array replaced
     by that helper's body (see the module docstring); unchanged if there is none."""
-    trees = {name: unit.tree for name, unit in program.units.items()}
+    trees = {name: unit.tree for name, unit in program.units.items() if name != program.entry}
+    if not trees:
+        return program
     writes = helper_writes(trees, helper_returns(trees))
     callees = {
-        name: tree
-        for name, tree in trees.items()
-        if name in writes and name != program.entry and _returns_nothing(tree)
+        name: tree for name, tree in trees.items() if name in writes and _returns_nothing(tree)
     }
     if not callees:
         return program
