@@ -2,8 +2,9 @@
 
 A program is a function ``f(x, s)`` of an array ``x`` (length 5) and a float ``s`` that mixes
 what the corpus has one at a time: scalar, array and matrix arithmetic, NumPy and ``math`` calls,
-arrays created and written in place (elements, slices, ``y *= ...``), ``for`` loops with
-recurrences, data-dependent ``if``s inside and outside loops, ``while`` loops, and reductions.
+arrays created and written in place (elements, slices, ``y *= ...``, by a helper), ``for``
+loops with recurrences, data-dependent ``if``s inside and outside loops, ``while`` loops, and
+reductions.
 Every value is bounded (``tanh``, ``sin``, ``x / (1 + x * x)``, ``exp(-x * x)``), so that
 derivatives can be compared with central differences, and every variable reaches the result.
 """
@@ -29,6 +30,11 @@ def helper(v, w):
 
 def pair(v, w):
     return v * w, np.sin(v) - w
+
+
+def blend(out, v, w):
+    for i in range(out.shape[0]):
+        out[i] = 0.5 * out[i] + np.tanh(v[i] * w)
 
 
 """
@@ -140,7 +146,7 @@ class _Builder:
         kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
         kinds += ["pair", "for each", "settle", "pieces"]
         if self.owned:
-            kinds += ["element write", "array update", "slice write", "while"]
+            kinds += ["element write", "array update", "slice write", "while", "fill"]
         kinds.append("new matrix")
         if self.owned:
             kinds.append("alias")
@@ -294,6 +300,10 @@ class _Builder:
         name = self.fresh("r")
         self.lines.append(f"{name} = {self.pick(self.matrices)}[{self.pick(['0', 'n - 1'])}]")
         self.arrays.append(name)
+
+    def _fill(self):  # a helper that writes into an array the program made
+        target, source = self.pick(self.owned), self.pick(self.arrays)
+        self.lines.append(f"blend({target}, {source}, {self.scalar(1)})")
 
     def _pair(self):
         a, b = self.fresh("a"), self.fresh("a")
