@@ -239,6 +239,31 @@ def test_jvp_through_a_sum_that_a_constant_array_broadcasts(jit):
     check_grads(summed_with_offsets, (a,), order=2, jit=jit)
 
 
+def _copy_until_large(out, x):
+    for i in range(out.shape[0]):
+        out[i] = x[i]
+        if x[i] > 10.0:
+            return 1.0
+    return 0.0
+
+
+def energy_of_a_filled_copy(x):
+    work = np.empty_like(x)
+    flag = _copy_until_large(work, x)
+    return np.sum(work * work) + flag
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_jvp_follows_a_helper_that_fills_an_array_and_returns_a_constant(jit):
+    """``flag`` carries no derivative, but the call wrote ``x`` into ``work``: its tangent
+    was lost (the jvp read 0)."""
+    x = np.array([0.7, 0.45, 0.9])
+    _, tangent = s2s.jvp(energy_of_a_filled_copy, (x,), (np.ones(3),), jit=jit)
+    assert tangent == pytest.approx(2.0 * np.sum(x))
+    with pytest.raises(s2s.DifferentiationError, match="in-place write to the argument 'out'"):
+        s2s.grad(energy_of_a_filled_copy, jit=jit)(x)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import gast
 from ..gastutil import attr_path
 from ..rules import ZERO_GRADIENT
 from ..rules.runtime_helpers import IN_PLACE
-from .definitions import names_read
+from .definitions import Writes, names_read, written_by_call
 
 
 def call_name(node: gast.Call) -> str:
@@ -41,13 +41,16 @@ def value_is_differentiable(value: gast.AST) -> bool:
     return True
 
 
-def active_variables(tree: gast.FunctionDef, wrt: list[str]) -> set[str]:
-    """Names that may hold values depending on the parameters ``wrt``."""
+def active_variables(
+    tree: gast.FunctionDef, wrt: list[str], writes: Writes | None = None
+) -> set[str]:
+    """Names that may hold values depending on the parameters ``wrt`` (``writes``: the
+    arguments that helpers write into, which a call then makes active)."""
     edges = []  # (names read, names that become active if any of them is)
     for stmt in _all_statements(tree.body):
         reads = _reads(stmt)
         if reads:
-            edges.append((reads, _newly_active(stmt, reads)))
+            edges.append((reads, _newly_active(stmt, reads) + _filled(stmt, writes)))
     readers: dict[str, list[int]] = {}
     for k, (reads, _) in enumerate(edges):
         for name in reads:
@@ -105,6 +108,15 @@ def _newly_active(stmt: gast.stmt, active: set[str]) -> list[str]:
     if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
         return [target.value.id]
     return []
+
+
+def _filled(stmt: gast.stmt, writes: Writes | None) -> list[str]:
+    """The arrays a call to a helper (``stmt``'s value) writes into: what it reads reaches
+    them (``f = fill(out, x)``)."""
+    value = getattr(stmt, "value", None)
+    if not writes or not isinstance(value, gast.Call) or call_name(value) not in writes:
+        return []
+    return sorted(written_by_call(value, writes))
 
 
 def _effects(value: gast.AST, active: set[str]) -> list[str]:

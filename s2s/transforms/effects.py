@@ -4,10 +4,11 @@ differentiation.
 Numba code often fills an array it is given: ``fill(out, x)``, the out-parameter idiom. The
 derivative code follows writes by name within one function, and a helper's write into its
 caller's array is beyond its reach. So, for derivatives, a call made as a statement to a
-helper of the program that writes into an argument and returns nothing is replaced by the
-helper's body (:func:`~s2s.transforms.inline.inlined`): its writes become the caller's own,
-which both modes differentiate. The body takes the call's position, so errors inside it point
-at the call. Helpers that return values, or that leave a parameter to its default, stay calls.
+helper of the program that writes into an argument (or an assignment of what it returns, if it
+returns only at its end) is replaced by the helper's body
+(:func:`~s2s.transforms.inline.inlined`): its writes become the caller's own, which both modes
+differentiate. The body takes the call's position, so errors inside it point at the call.
+Helpers that return early, or that leave a parameter to its default, stay calls.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import gast
 from ..analysis.activity import call_name
 from ..analysis.aliases import helper_returns
 from ..analysis.definitions import helper_writes
-from ..gastutil import placed_at, rebuilt, walk
+from ..codegen.naming import Namer, names_in
+from ..gastutil import assign, clone, const, load, placed_at, rebuilt, walk
 from ..program import Program
 from .inline import inlined
 
@@ -32,9 +34,7 @@ def inline_effects(program: Program) -> Program:
     if not trees:
         return program
     writes = helper_writes(trees, helper_returns(trees))
-    callees = {
-        name: tree for name, tree in trees.items() if name in writes and _returns_nothing(tree)
-    }
+    callees = {name: tree for name, tree in trees.items() if name in writes and _inlinable(tree)}
     if not callees:
         return program
 
@@ -52,8 +52,14 @@ def inline_effects(program: Program) -> Program:
     return program.map(one)
 
 
-def _returns_nothing(tree: gast.FunctionDef) -> bool:
-    return not any(isinstance(node, (gast.Return, gast.Yield)) for node in walk(tree))
+def _inlinable(tree: gast.FunctionDef) -> bool:
+    """Whether ``tree`` returns nothing, or one value at its end (one ``return``, last; not a
+    tuple, which stays a helper's result)."""
+    returns = [node for node in walk(tree) if isinstance(node, (gast.Return, gast.Yield))]
+    if not returns:
+        return True
+    last = returns[0]
+    return len(returns) == 1 and last is tree.body[-1] and not isinstance(last.value, gast.Tuple)
 
 
 def _block(stmts: list[gast.stmt], callees: dict, caller: gast.FunctionDef) -> list[gast.stmt]:
@@ -61,12 +67,15 @@ def _block(stmts: list[gast.stmt], callees: dict, caller: gast.FunctionDef) -> l
     out: list[gast.stmt] = []
     changed = False
     for stmt in stmts:
-        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        single = isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+        call = stmt.value if isinstance(stmt, gast.Expr) or single else None
         callee = callees.get(call_name(call)) if isinstance(call, gast.Call) else None
         positional = _positional(call, callee) if callee is not None else None
         if positional is not None and callee.name != caller.name:
-            body = inlined(positional, _undocumented(callee), caller)
-            out += [placed_at(s, stmt) for s in body]
+            body, result = _body(callee, caller, single)
+            out += [placed_at(s, stmt) for s in inlined(positional, body, caller)]
+            if single:  # `y = fill(out, x)`: `y` takes what the helper returned
+                out.append(placed_at(assign(clone(stmt.targets[0]), load(result)), stmt))
             changed = True
             continue
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
@@ -95,10 +104,20 @@ def _positional(call: gast.Call, callee: gast.FunctionDef) -> gast.Call | None:
     return gast.Call(call.func, [bound[p] for p in params], [])
 
 
-def _undocumented(callee: gast.FunctionDef) -> gast.FunctionDef:
-    """``callee`` without its docstring, which would be a statement in the caller."""
-    body = callee.body
+def _body(
+    callee: gast.FunctionDef, caller: gast.FunctionDef, wanted: bool
+) -> tuple[gast.FunctionDef, str]:
+    """``callee`` as the inliner takes it: without its docstring (a statement in the caller)
+    and with its final ``return v`` as ``result = v`` (``result = None`` if it has none and
+    the result is ``wanted``), ``result`` a name neither function uses (so the inliner keeps
+    it); and that name."""
+    result = Namer(names_in(caller) | names_in(callee)).fresh("_result")
+    body = list(callee.body)
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
-        rest = body[1:] or [gast.Pass()]
-        return rebuilt(callee, lambda field, value: rest if field == "body" else value)
-    return callee
+        body = body[1:]
+    if body and isinstance(body[-1], gast.Return):
+        value = body[-1].value if body[-1].value is not None else const(None)
+        body[-1] = gast.copy_location(assign(result, value), body[-1])
+    elif wanted:
+        body.append(assign(result, const(None)))
+    return rebuilt(callee, lambda field, value: body if field == "body" else value), result

@@ -55,7 +55,7 @@ class ForwardMode:
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.tree = tree
-        self.active = active_variables(tree, wrt)
+        self.active = active_variables(tree, wrt, request_jvp.writes)
         reject_writes_through_views(parsed, kept_updates, self.active, request_jvp.returns)
         names, writes_arrays = _names_and_writes(tree, request_jvp.writes)
         # A slice's tangent is a view of the array's tangent: a copy, where arrays change.
@@ -170,6 +170,11 @@ class ForwardMode:
                 tangent = const(0.0)
             return [stmt, assign(part, tangent)]
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
+        helper = isinstance(value, gast.Call) and call_name(value) in self.request_jvp.helpers
+        if helper and written_by_call(value, self.request_jvp.writes) & self.active:
+            # `f = fill(out, x)`: the helper's jvp writes the tangent of `out` too, whether or
+            # not `f` carries a derivative
+            return self.helper_call(names, value)
         if not any(n in self.active for n in names):
             return [stmt]
         if _zeros_like_call(value) and len(names) == 1:

@@ -63,7 +63,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         kept_updates, tree = tree, plain_updates(tree, self.returns)
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
-        self.active = active_variables(tree, wrt)
+        self.active = active_variables(tree, wrt, self.writes)
         # How often each name appears in the function (its keys: every name in it).
         self.mentions = self.defs.mentions
         self.tree_names = set(self.mentions)

@@ -240,3 +240,20 @@ def helper_fills_through_a_helper_in_a_loop(x):
         _fill_twice(row, x * (k + 1.0))
         out[k] = row
     return out
+
+
+def _fill_and_total(out, x, c):
+    """Fills ``out`` and returns its total (one ``return``, at the end)."""
+    total = 0.0
+    for i in range(out.shape[0]):
+        out[i] = math.sin(x[i] * c)
+        total += out[i]
+    return total
+
+
+@case(array(5), tags={"helper", "loop", "inplace", "index"})
+def helper_fills_an_array_and_returns_a_value(x):
+    work = np.empty_like(x)
+    t = _fill_and_total(work, x, 1.5)
+    u = _fill_and_total(work, work, 0.5)
+    return t * u + np.sum(work * x)
