@@ -61,9 +61,7 @@ def test_jacfwd_equals_jacrev(case):
     np.testing.assert_allclose(forward, reverse, rtol=1e-10, atol=1e-12)
 
 
-# Every scalar case to second order but one: the Cholesky factor's adjoint has no forward
-# rule, and a Hessian through it is refused (tests/test_rules_property.py).
-HESSIAN = [c for c in SCALAR if c.name != "linalg.cholesky_logdet"]
+HESSIAN = SCALAR  # every scalar case, to second order
 
 
 @pytest.mark.parametrize("case", HESSIAN, ids=[c.name for c in HESSIAN])

@@ -214,6 +214,11 @@ def nb_cholesky_adjoint(g, L):  # noqa: N803
     return _s2s.cholesky_adjoint(g, L)
 
 
+@numba.njit
+def nb_cholesky_adjoint_tangent(g, L, dL):  # noqa: N803
+    return _s2s.cholesky_adjoint_tangent(g, L, dL)
+
+
 # -- unbroadcast (core) ----------------------------------------------------------------------
 UNBROADCAST = [((3,), (2, 3)), ((1, 3), (2, 3)), ((), (2, 3)), ((2, 1), (2, 3)), ((2, 3), (2, 3))]
 
@@ -806,6 +811,21 @@ def test_cholesky_adjoint(n, rng):
     share = _s2s.cholesky_adjoint(g, low)
     np.testing.assert_allclose(share, share.T)
     same(nb_cholesky_adjoint(g, low), share)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_cholesky_adjoint_tangent(n, rng):
+    """The adjoint's derivative along a move of the factor (lower triangular), against central
+    differences of the adjoint: what a Hessian through ``np.linalg.cholesky`` needs."""
+    m = rng.standard_normal((n, n))
+    low = np.linalg.cholesky(m @ m.T + n * np.eye(n))
+    d_low = np.tril(rng.standard_normal((n, n)))
+    g = rng.standard_normal((n, n))
+    tangent = _s2s.cholesky_adjoint_tangent(g, low, d_low)
+    up = _s2s.cholesky_adjoint(g, low + H * d_low)
+    down = _s2s.cholesky_adjoint(g, low - H * d_low)
+    np.testing.assert_allclose(tangent, (up - down) / (2 * H), rtol=1e-5, atol=1e-7)
+    same(nb_cholesky_adjoint_tangent(g, low, d_low), tangent)
 
 
 # -- adjoints of variables whose shape changes ------------------------------------------------

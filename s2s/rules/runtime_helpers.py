@@ -57,7 +57,8 @@ READ_ONLY = frozenset(
     for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
     jacobian_like jacobian_result tape_alloc element_like grad_seed unit_tangent accumulate
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
-    inner_adjoint_a inner_adjoint_b flip log_adjoint log_or_zero where sign exp tanh sum sum_along
+    inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
+    cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
@@ -163,6 +164,13 @@ defjvp(
     a="_s2s.solve_adjoint_a(-np.dot(da.T, np.linalg.solve(a.T, g)), a, y)",
 )
 defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
+# S = L^{-T} phi(L^T g) L^{-1}, symmetrised: linear in g; along L, see the helper.
+defjvp(
+    "_s2s.cholesky_adjoint",
+    "g, L",
+    g="_s2s.cholesky_adjoint(dg, L)",
+    L="_s2s.cholesky_adjoint_tangent(g, L, dL)",
+)
 defjvp(
     "_s2s.log_adjoint",
     "g, x, base",

@@ -21,6 +21,7 @@ __all__ = [
     "inner_adjoint_b",
     "solve_adjoint_a",
     "cholesky_adjoint",
+    "cholesky_adjoint_tangent",
     "cholesky_tangent",
     "lower_triangle_adjoint",
     "norm_adjoint",
@@ -405,6 +406,41 @@ def _cholesky_adjoint_nb(g, L):  # noqa: N803
         return 0.5 * (s + s.T)
 
     return impl
+
+
+def cholesky_adjoint_tangent(g, L, dL):  # noqa: N803
+    """Tangent of ``cholesky_adjoint(g, L)`` along ``dL`` (``g`` fixed): with
+    ``S = L^{-T} P L^{-1}``, ``P = phi(L^T g)``, ``dS = L^{-T} (dP - dL^T S - S dL) L^{-1}``
+    where ``dP = phi(dL^T g)``, symmetrised as the adjoint is."""
+    inv = np.linalg.inv(L)
+    s = inv.T @ _phi(L.T @ g) @ inv
+    ds = inv.T @ (_phi(dL.T @ g) @ inv - dL.T @ s) - s @ dL @ inv
+    return _f64(0.5 * (ds + ds.T))
+
+
+@overload(cholesky_adjoint_tangent)
+def _cholesky_adjoint_tangent_nb(g, L, dL):  # noqa: N803
+    if not all(_nb_array(t) and t.ndim == 2 for t in (g, L, dL)):
+        return None
+
+    def impl(g, L, dL):  # noqa: N803
+        inv = np.linalg.inv(np.ascontiguousarray(L).astype(np.float64))
+        s = _mm(_mm(inv.T, _lower_halved(_mm(L.T, g))), inv)
+        ds = _mm(inv.T, _mm(_lower_halved(_mm(dL.T, g)), inv) - _mm(dL.T, s)) - _mm(_mm(s, dL), inv)
+        return 0.5 * (ds + ds.T)
+
+    return impl
+
+
+@register_jitable
+def _lower_halved(m):
+    """``phi(m)`` of a fresh array ``m``, in place: its lower triangle, diagonal halved."""
+    n = m.shape[0]
+    for i in range(n):
+        m[i, i] *= 0.5
+        for j in range(i + 1, n):
+            m[i, j] = 0.0
+    return m
 
 
 @register_jitable
