@@ -1,11 +1,11 @@
-"""Helpers called for their effect on an array, put in place of their calls before
+"""Helpers that write into an array they are given, put in place of their calls before
 differentiation.
 
 Numba code often fills an array it is given: ``fill(out, x)``, the out-parameter idiom. The
 derivative code follows writes by name within one function, and a helper's write into its
-caller's array is beyond its reach. So, for derivatives, a call made as a statement to a
-helper of the program that writes into an argument (or an assignment of what it returns, if it
-returns only at its end) is replaced by the helper's body
+caller's array is beyond its reach. So, for derivatives, a call to a helper of the program
+that writes into an argument, made as a statement or assigned (if the helper returns only at
+its end, one value), is replaced by the helper's body
 (:func:`~s2s.transforms.inline.inlined`): its writes become the caller's own, which both modes
 differentiate. The body takes the call's position, so errors inside it point at the call.
 Helpers that return early, or that leave a parameter to its default, stay calls.
@@ -28,8 +28,9 @@ _DEPTH = 8  # helpers that fill arrays through helpers that do: inlined this dee
 
 
 def inline_effects(program: Program) -> Program:
-    """``program`` with each statement calling a helper for its effect on an array replaced
-    by that helper's body (see the module docstring); unchanged if there is none."""
+    """``program`` with each call to a helper that writes into an argument, made as a
+    statement or assigned, replaced by that helper's body (see the module docstring);
+    unchanged if there is none."""
     trees = {name: unit.tree for name, unit in program.units.items() if name != program.entry}
     if not trees:
         return program
