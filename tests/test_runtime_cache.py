@@ -90,7 +90,7 @@ def test_only_the_runtime_files_go_to_the_runtime_folder(tmp_path, monkeypatch):
         return x + 1.0
 
     monkeypatch.setenv("S2S_CACHE_DIR", str(tmp_path))
-    helper = s2s.runtime.core._accumulate_into
+    helper = s2s.runtime.shares._accumulate_into
     locator = _cache.LOCATOR.from_function(helper, helper.__code__.co_filename)
     assert locator.get_cache_path() == str(cachedir.runtime_folder(tmp_path))
     assert locator.get_source_stamp() == cachedir.runtime_fingerprint().hex()

@@ -19,4 +19,5 @@ from .jacobians import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
+from .shares import *  # noqa: F401,F403
 from .sums import *  # noqa: F401,F403

@@ -10,7 +10,7 @@ from numba import types
 
 from ._cache import overload, register_jitable
 from ._common import _f64, _flat, _is_array, _nb_array, _nb_f64, _nb_scalar
-from .core import accumulate_into
+from .shares import accumulate_into
 
 __all__ = [
     "matmul_adjoint_a",

@@ -24,7 +24,7 @@ from ._common import (
     _norm_axis,
     _split3,
 )
-from .core import accumulate_into
+from .shares import accumulate_into
 
 __all__ = [
     "sum_adjoint",
