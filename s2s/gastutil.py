@@ -155,7 +155,8 @@ def walk(node: gast.AST):
 def own_nodes(stmt: gast.stmt) -> list[gast.AST]:
     """The nodes ``walk(stmt)`` yields but operators and those of the statements nested in
     ``stmt`` (of an ``if``: its test), in that order, ``stmt`` first. Over every statement of a
-    tree, they are every node ``walk`` yields once."""
+    tree, they are every node ``walk`` yields once. (``walk``'s loop with a check for
+    statements: a parameter of ``walk`` would cost its every node a test, 11% of its time.)"""
     found = []
     stack = [stmt]
     pop, push, fields_of = stack.pop, stack.append, _WALKED_FIELDS

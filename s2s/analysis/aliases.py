@@ -13,11 +13,11 @@ statement.
 
 from __future__ import annotations
 
-import ast
 import re
 
 import gast
 
+from ..codegen.printer import to_source
 from ..errors import DifferentiationError
 from ..gastutil import bound_arguments, has_slice, name_nodes, walk
 from ..rules.runtime_helpers import SHAPE_ONLY
@@ -468,5 +468,5 @@ def _spelled(tree: gast.FunctionDef, name: str) -> str:
         if isinstance(node, gast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             if isinstance(target, gast.Name) and target.id == name:
-                return ast.unparse(gast.gast_to_ast(node.value))
+                return to_source(gast.Expr(node.value)).strip()
     return name
