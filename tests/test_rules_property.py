@@ -593,10 +593,6 @@ def test_rule_jacobians_by_one_argument(spec, data):
     np.testing.assert_allclose(forward, reverse, rtol=1e-9, atol=1e-12)
 
 
-# Rules whose adjoint code has no forward-mode rule yet: a Hessian through them is refused.
-NO_SECOND_ORDER: dict[str, str] = {}
-
-
 @pytest.mark.parametrize("spec", _params([s for s in SPECS if not s.xfail]))
 @settings(PYTHON_SETTINGS, max_examples=3)
 @given(data=st.data())
@@ -606,11 +602,6 @@ def test_rule_second_order(spec, data):
     ``y``; the 1-norm's ``g * sign(x)`` does not)."""
     args = data.draw(spec.strategy(), label="args")
     f = rf.sine_sum_of(spec.fn, len(args))
-    missing = NO_SECOND_ORDER.get(spec.name)
-    if missing:
-        with pytest.raises(s2s.DifferentiationError, match=f"no forward-mode rule for `{missing}`"):
-            check_grads(f, args, spec.argnums, order=2, jit=False)
-        return
     check_grads(f, args, spec.argnums, order=2, rtol=1e-4, atol=1e-6, jit=False)
 
 
