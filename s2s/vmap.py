@@ -12,7 +12,13 @@ from .ad import Transformed, normalized_program
 from .compile import generate
 from .errors import BatchingError
 from .program import Program
-from .transforms.batch import PARALLEL_THRESHOLD, Batching, batch_program, shared_writes
+from .transforms.batch import (
+    PARALLEL_THRESHOLD,
+    Batching,
+    batch_program,
+    shared_writes,
+    shared_writes_error,
+)
 
 
 def _axes(value: Any, what: str) -> int | None | tuple:
@@ -45,11 +51,10 @@ class _Batched(Transformed):
         axes = self._per_argument(len(params))
         self._shared = shared_writes(program, axes)
         if parallel and self._shared:
-            raise BatchingError(
-                f"vmap(parallel=True): {program.entry_unit.parsed.fn.__name__} writes into "
-                f"{_listed(self._shared)}, which every batch element shares (in_axes None): "
-                "elements running at once would overwrite each other's values",
-                program.entry_unit.parsed.location(program.entry_unit.tree),
+            raise shared_writes_error(
+                program,
+                self._shared,
+                "vmap(parallel=True):",
                 hint="batch it (in_axes=0 on one copy per element), allocate it inside the "
                 "function, or run the elements one after another (parallel=False)",
             )
@@ -140,10 +145,6 @@ class _Batched(Transformed):
         if size == 0:
             raise BatchingError("vmap over an empty batch: the output shape is unknown")
         return size
-
-
-def _listed(names: list[str]) -> str:
-    return ", ".join(f"`{n}`" for n in names)
 
 
 def vmap(

@@ -23,7 +23,7 @@ from numba.np import numpy_support
 from ..compile import generate
 from ..errors import BatchingError, S2SError
 from ..program import Program
-from ..transforms.batch import shared_writes
+from ..transforms.batch import shared_writes, shared_writes_error
 from ..transforms.device import check_element_arrays, device_program
 from ..transforms.kernel import kernel_program
 from ..transforms.outputs import leaf_paths, output_structure
@@ -62,11 +62,10 @@ class CudaFunction:
         self.in_axes = batched._per_argument(len(params))
         shared = shared_writes(self.element, self.in_axes)
         if shared:
-            raise BatchingError(
-                f"on the GPU, {self.element.entry_unit.parsed.fn.__name__} writes into "
-                f"{', '.join(f'`{n}`' for n in shared)}, which every thread shares (in_axes "
-                "None): threads running at once would overwrite each other's values",
-                self.element.entry_unit.parsed.location(self.element.entry_unit.tree),
+            raise shared_writes_error(
+                self.element,
+                shared,
+                "on the GPU,",
                 hint="batch it (in_axes=0 on one copy per element) or compute without it",
             )
         self.structure = output_structure(self.element, self.element.entry)

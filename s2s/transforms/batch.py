@@ -50,6 +50,21 @@ def shared_writes(program: Program, in_axes: tuple[int | None, ...]) -> list[str
     return [p for p, axis in zip(params, in_axes) if axis is None and p in changed]
 
 
+def shared_writes_error(
+    program: Program, shared: list[str], where: str, hint: str
+) -> BatchingError:
+    """The error for elements run at once (``where``: ``"on the GPU,"``) that write into the
+    arguments ``shared`` (see ``shared_writes``)."""
+    entry = program.entry_unit
+    return BatchingError(
+        f"{where} {entry.parsed.fn.__name__} writes into "
+        f"{', '.join(f'`{n}`' for n in shared)}, which every batch element shares (in_axes "
+        "None): elements running at once would overwrite each other's values",
+        entry.parsed.location(entry.tree),
+        hint=hint,
+    )
+
+
 def batch_program(program: Program, batching: Batching) -> Program:
     """``program`` (normalised) with a batched entry ``entry_vmap`` calling the entry."""
     entry = program.entry_unit
