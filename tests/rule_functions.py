@@ -448,6 +448,50 @@ def f_full(value, shape):
     return np.full(shape, value) * 2.0
 
 
+# -- arrays made from numbers -------------------------------------------------------------------
+
+
+def f_full_like(x, value):
+    return np.full_like(x, value) * x
+
+
+def f_heaviside(x1, x2):
+    return np.heaviside(x1, x2)
+
+
+def f_arange(start, step):
+    # 4.5 steps from the start: five entries however the differences move either
+    return np.arange(start, start + 4.5 * step, step)
+
+
+def f_arange_stop(stop):
+    return np.arange(stop) * stop
+
+
+def f_linspace(start, stop):
+    return np.linspace(start, stop, 5)
+
+
+def f_random_normal(loc, scale):
+    np.random.seed(7)
+    return np.random.normal(loc, scale, 4)
+
+
+def f_random_normal_arrays(loc, scale):
+    np.random.seed(7)
+    return np.random.normal(loc, scale)
+
+
+def f_random_uniform(low, high):
+    np.random.seed(7)
+    return np.random.uniform(low, high, 3)
+
+
+def f_random_exponential(scale):
+    np.random.seed(7)
+    return np.random.exponential(scale, 3)
+
+
 # -- linear algebra ----------------------------------------------------------------------------
 
 

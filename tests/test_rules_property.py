@@ -302,6 +302,18 @@ def matrix(draw, domain=REAL, ndims=(2,)):
     return (_fill(domain, shape, draw(SEEDS)),)
 
 
+@st.composite
+def heaviside_args(draw):
+    """``x1`` with some exact zeros, where the output is ``x2``; ``x2`` broadcasting with it."""
+    x1, x2 = draw(pair(REAL, REAL))
+    x1 = np.where(np.abs(x1) < 0.8, 0.0, x1)
+    return (float(x1) if np.ndim(x1) == 0 else x1, x2)
+
+
+# stops of np.arange(stop) away from whole numbers, where its length changes
+NOT_WHOLE = _domain(lambda rng, s: rng.integers(1, 4, s) + rng.uniform(0.2, 0.8, s))
+
+
 # -- the table ---------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Spec:
@@ -446,6 +458,20 @@ REDUCTIONS = _specs(
     ]
 )
 
+CREATION = _specs(
+    [
+        ("np.full_like", rf.f_full_like, [ELEM, scalars(REAL)]),
+        ("np.heaviside", rf.f_heaviside, [heaviside_args()], (1,)),
+        ("np.arange(start, stop, step)", rf.f_arange, [scalars(REAL, POSITIVE)]),
+        ("np.arange(stop)", rf.f_arange_stop, [scalars(NOT_WHOLE)]),
+        ("np.linspace", rf.f_linspace, [scalars(REAL, REAL)]),
+        ("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
+        ("np.random.normal, arrays", rf.f_random_normal_arrays, [pair(REAL, POSITIVE)]),
+        ("np.random.uniform", rf.f_random_uniform, [scalars(REAL, POSITIVE)]),
+        ("np.random.exponential", rf.f_random_exponential, [scalars(POSITIVE)]),
+    ]
+)
+
 LINALG = _specs(
     [
         ("np.dot", rf.f_dot, [matmul_pair(allow_scalar=True)]),
@@ -543,7 +569,7 @@ MATH = _specs(
     ]
 )
 
-SPECS = ELEMENTWISE + ZERO_GRADIENT + REDUCTIONS + LINALG + SHAPE_OPS + MATH
+SPECS = ELEMENTWISE + ZERO_GRADIENT + REDUCTIONS + CREATION + LINALG + SHAPE_OPS + MATH
 
 
 def _ids(specs):
@@ -741,6 +767,12 @@ NUMBA = [
     Spec("np.outer, a number", rf.f_outer, [values(REAL, _dims(1)), scalars(REAL)]),
     Spec("math.atan2", rf.m_atan2, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
     Spec("math.erf", rf.m_erf, [scalars(REAL)]),
+    Spec("np.full_like", rf.f_full_like, [values(REAL, _dims(1)), scalars(REAL)]),
+    Spec("np.arange(start, stop, step)", rf.f_arange, [scalars(REAL, POSITIVE)]),
+    Spec("np.arange(stop)", rf.f_arange_stop, [scalars(NOT_WHOLE)]),
+    Spec("np.linspace", rf.f_linspace, [scalars(REAL, REAL)]),
+    Spec("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
+    Spec("np.random.uniform", rf.f_random_uniform, [scalars(REAL, POSITIVE)]),
 ]
 
 

@@ -3,7 +3,7 @@
 Importing this package fills the registries in :mod:`s2s.rules.registry`.
 """
 
-from . import elementwise, linalg, reductions, runtime_helpers, shapes  # noqa: F401
+from . import creation, elementwise, linalg, reductions, runtime_helpers, shapes  # noqa: F401
 from .registry import (
     ACCUMULATE_INTO,
     JVP_RULES,

@@ -91,6 +91,8 @@ elementwise(  # y = log(x) / log(base); base 0.0 stands for e
     x="_s2s.log_adjoint(g, x, base)",
     base="-g * y / (base * math.log(base))",
 )
+# heaviside(x1, x2) is x2 where x1 is zero, and 0 or 1 elsewhere.
+elementwise("np.heaviside", "x1, x2", broadcast=True, x2="_s2s.where(x1 == 0.0, g, 0.0)")
 defvjp(
     "np.where",
     "condition, x1, x2",
@@ -150,10 +152,8 @@ nondifferentiable(
     "np.zeros_like",
     "np.ones_like",
     "np.empty_like",
-    "np.full_like",
     "np.eye",
     "np.identity",
-    "np.arange",
     "np.shape",
     "np.ndim",
     "np.size",
@@ -169,14 +169,11 @@ nondifferentiable(
     "np.int32",
     "np.bool_",
     "print",
-    "np.heaviside",
     "np.sort_indices",
     "np.searchsorted",
     "np.digitize",
     "np.histogram",
     "np.random.rand",
     "np.random.randn",
-    "np.random.normal",
-    "np.random.uniform",
     "np.random.seed",
 )

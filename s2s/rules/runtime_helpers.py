@@ -59,7 +59,7 @@ READ_ONLY = frozenset(
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
-    mean_along shape_of in_range extent rows cols""".split()
+    mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -92,6 +92,8 @@ deflinear("_s2s.sum_along", "x, axis")
 deflinear("_s2s.mean_along", "x, axis")
 deflinear("_s2s.extremum_adjoint", "g, x, y, axis")
 deflinear("_s2s.reshape_like", "g, x")
+deflinear("_s2s.arange_start_share", "g, stop")
+deflinear("_s2s.arange_start_tangent", "dstart, stop, y")
 deflinear("_s2s.transpose_adjoint", "g, axes")
 deflinear("_s2s.flip", "x, axis")
 deflinear("_s2s.diag_adjoint", "g, x")
