@@ -568,6 +568,34 @@ def f_norm_1(x):
     return np.linalg.norm(x, 1)
 
 
+def f_norm_minus_1(x):
+    return np.linalg.norm(x, -1)
+
+
+def f_norm_inf(x):
+    return np.linalg.norm(x, np.inf)
+
+
+def f_norm_minus_inf(x):
+    return np.linalg.norm(x, -np.inf)
+
+
+def f_norm_minus_2(x):
+    return np.linalg.norm(x, -2)
+
+
+def f_norm_3(x):
+    return np.linalg.norm(x, 3)
+
+
+def f_norm_half(x):
+    return np.linalg.norm(x, 0.5)
+
+
+def f_norm_0(x):
+    return np.linalg.norm(x, 0) * x
+
+
 def f_cholesky(a):
     return np.linalg.cholesky(a)
 

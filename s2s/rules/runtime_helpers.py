@@ -184,10 +184,11 @@ defjvp(
     "_s2s.norm_adjoint",
     "g, x, y, ord",
     g="_s2s.norm_adjoint(dg, x, y, ord)",
-    x="_s2s.norm_adjoint_tangent(g, dx, y, ord)",
-    # g * x / y moves with y for the 2-norm only (the 1-norm's g * sign(x) does not), and
-    # norm_adjoint_tangent(g, x, y, ord) is g * x / y there and zero for the 1-norm.
-    y="-_s2s.norm_adjoint_tangent(g, x, y, ord) * dy / y",
+    x="_s2s.norm_adjoint_tangent(g, x, dx, y, ord)",
+    # The adjoint is homogeneous in x and y together, of degree 0: its tangent along y is
+    # norm_adjoint_tangent(g, x, x, y, ord) * -dy / y (g * x / y of the 2-norm moves with y;
+    # the 1-norm's g * sign(x) does not).
+    y="-_s2s.norm_adjoint_tangent(g, x, x, y, ord) * dy / y",
 )
 deflinear("_s2s.cumsum_along", "x, axis")
 deflinear("_s2s.element", "x, b, axis")
