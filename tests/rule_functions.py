@@ -302,6 +302,34 @@ def f_clip_method(a, lo, hi):
     return a.clip(lo, hi)
 
 
+def f_fabs(x):
+    return np.fabs(x)
+
+
+def f_sinc(x):
+    return np.sinc(x)
+
+
+def f_nan_to_num(x):
+    return np.nan_to_num(x * x)
+
+
+def f_logaddexp2(x1, x2):
+    return np.logaddexp2(x1, x2)
+
+
+def f_float_power(x1, x2):
+    return np.float_power(x1, x2)
+
+
+def f_copysign(x1, x2):
+    return np.copysign(x1, x2) * x2
+
+
+def m_copysign(x1, x2):
+    return math.copysign(x1, x2) * x2
+
+
 # -- zero gradient -----------------------------------------------------------------------------
 
 

@@ -52,7 +52,7 @@ UFUNCS = frozenset(
     "sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh exp expm1 exp2 "
     "log log1p log2 log10 sqrt cbrt square abs absolute fabs sign negative positive "
     "reciprocal floor ceil trunc rint add subtract multiply divide true_divide power maximum "
-    "minimum fmax fmin arctan2 hypot logaddexp".split()
+    "minimum fmax fmin arctan2 hypot logaddexp logaddexp2 float_power copysign heaviside".split()
 )
 # Helpers ``_s2s.name`` whose result has the kind of one argument: name -> (how many arguments,
 # which one). An adjoint's zero, a saved value, an adjoint summed to its operand's shape; a number

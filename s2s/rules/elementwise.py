@@ -57,7 +57,9 @@ UNARY = {
 }
 for _name, _share in UNARY.items():
     elementwise(_both(_name), "x", x=_share)
-elementwise(["np.abs", "abs"], "x", x="g * np.sign(x)")
+elementwise(["np.abs", "abs", "np.fabs"], "x", x="g * np.sign(x)")
+elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
+elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
 elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
 _COPIES = ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"]
@@ -80,9 +82,14 @@ BINARY = {
     "np.hypot math.hypot": ("g * x1 / y", "g * x2 / y"),
     "np.arctan2 math.atan2": ("g * x2 / (x1 * x1 + x2 * x2)", "-g * x1 / (x1 * x1 + x2 * x2)"),
     "np.logaddexp": ("g * np.exp(x1 - y)", "g * np.exp(x2 - y)"),
+    "np.logaddexp2": ("g * np.exp2(x1 - y)", "g * np.exp2(x2 - y)"),
+    "np.float_power": ("g * x2 * np.float_power(x1, x2 - 1.0)", "g * y * _s2s.log_or_zero(x1)"),
+    # |x1| with the sign of x2: the sign of y is x2's, wherever x1 is not zero
+    "np.copysign math.copysign": ("g * np.sign(x1) * np.sign(y)", None),
 }
 for _names, (_share1, _share2) in BINARY.items():
-    elementwise(_names.split(), "x1, x2", broadcast=True, x1=_share1, x2=_share2)
+    _shares = {"x1": _share1, "x2": _share2} if _share2 else {"x1": _share1}
+    elementwise(_names.split(), "x1, x2", broadcast=True, **_shares)
 elementwise("neg", "x", x="-g")
 elementwise("pos", "x", x="g")
 elementwise(  # y = log(x) / log(base); base 0.0 stands for e

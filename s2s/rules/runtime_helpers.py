@@ -59,7 +59,8 @@ READ_ONLY = frozenset(
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
-    mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent""".split()
+    mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
+    sinc_derivative""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -166,6 +167,7 @@ defjvp(
     a="_s2s.solve_adjoint_a(-np.dot(da.T, np.linalg.solve(a.T, g)), a, y)",
 )
 defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
+defjvp("_s2s.sinc_derivative", "x, n", x="_s2s.sinc_derivative(x, n + 1) * dx")
 # S = L^{-T} phi(L^T g) L^{-1}, symmetrised: linear in g; along L, see the helper.
 defjvp(
     "_s2s.cholesky_adjoint",

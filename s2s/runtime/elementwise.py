@@ -22,6 +22,7 @@ __all__ = [
     "clip_adjoint",
     "array_adjoint",
     "half_over",
+    "sinc_derivative",
 ]
 
 
@@ -288,3 +289,54 @@ def half_over(g, y):
 @overload(half_over)
 def _half_over_nb(g, y):
     return lambda g, y: g / (2.0 * y)
+
+
+# -- np.sinc ----------------------------------------------------------------------------------
+def sinc_derivative(x, n):
+    """The ``n``-th derivative of ``np.sinc`` at ``x`` (entry by entry), well-defined at 0,
+    where the quotient formulas divide 0 by 0: its tangent is the next derivative, so any
+    order of forward mode over it is right."""
+    if not _is_array(x):
+        return _sinc_derivative_of(float(x), n)
+    flat = [_sinc_derivative_of(float(v), n) for v in np.ravel(x)]
+    return np.array(flat, dtype=np.float64).reshape(np.shape(x))
+
+
+@overload(sinc_derivative)
+def _sinc_derivative_nb(x, n):
+    if _nb_scalar(x):
+        return lambda x, n: _sinc_derivative_of(float(x), n)
+    if _nb_array(x):
+
+        def array(x, n):
+            out = np.empty(x.shape)
+            xf = np.ascontiguousarray(x).reshape(-1)
+            of = out.reshape(-1)
+            for i in range(xf.size):
+                of[i] = _sinc_derivative_of(float(xf[i]), n)
+            return out
+
+        return array
+
+
+@register_jitable
+def _sinc_derivative_of(x, n):
+    # x sinc(x) = sin(pi x) / pi, differentiated n times:
+    # x s_n + n s_(n-1) = pi^(n-1) sin(pi x + n pi / 2).
+    # Near 0, where that recursion divides by a small x, the Taylor series of
+    # sinc(x) = sum_k (-1)^k (pi x)^(2k) / (2k + 1)!, differentiated n times, instead.
+    if abs(x) < 0.25:
+        total = 0.0
+        first = (n + 1) // 2  # the first power with 2k >= n
+        for k in range(first, first + 20):
+            p = 2 * k - n
+            fact = 1.0
+            for j in range(2, p + 1):
+                fact *= j
+            sign = -1.0 if k % 2 else 1.0
+            total += sign * math.pi ** (2 * k) * x**p / ((2 * k + 1) * fact)
+        return total
+    value = math.sin(math.pi * x) / (math.pi * x)
+    for m in range(1, n + 1):
+        value = (math.pi ** (m - 1) * math.sin(math.pi * x + m * math.pi / 2) - m * value) / x
+    return value
