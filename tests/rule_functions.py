@@ -735,6 +735,50 @@ def f_flip_axis(x, axis):
     return np.flip(x, axis)
 
 
+def f_fliplr(x):
+    return np.fliplr(x)
+
+
+def f_flipud(x):
+    return np.flipud(x)
+
+
+def f_swapaxes(x):
+    return np.swapaxes(x, 0, -1)
+
+
+def f_tril(x):
+    return np.tril(x)
+
+
+def f_triu_k(x, k):
+    return np.triu(x, k)
+
+
+def f_roll(x, shift):
+    return np.roll(x, shift)
+
+
+def f_roll_axis(x, shift, axis):
+    return np.roll(x, shift, axis)
+
+
+def f_diff(x):
+    return np.diff(x)
+
+
+def f_diff_n(x, n, axis):
+    return np.diff(x, n, axis)
+
+
+def f_sort(x):
+    return np.sort(x)
+
+
+def f_sort_axis(x, axis):
+    return np.sort(x, axis)
+
+
 # -- math.* on scalars -------------------------------------------------------------------------
 
 

@@ -68,6 +68,10 @@ SHAPES_1D_UP = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 SIDES = st.integers(1, 4)
 
 
+def _dims(n):
+    return hnp.array_shapes(min_dims=n, max_dims=n, min_side=1, max_side=4)
+
+
 def _fill(domain: Callable, shape, seed: int, salt: int = 0, zero_d: bool = False):
     """Values of ``domain`` in ``shape``; ``salt`` keeps two arguments drawn with the same
     seed apart (equal operands would sit on the kink of ``maximum``); ``zero_d`` makes shape
@@ -314,6 +318,35 @@ def heaviside_args(draw):
 NOT_WHOLE = _domain(lambda rng, s: rng.integers(1, 4, s) + rng.uniform(0.2, 0.8, s))
 
 
+@st.composite
+def shift_args(draw, axis=False):
+    """An array, a shift (any sign, past the length too) and, with ``axis``, an axis."""
+    (x,) = draw(values(REAL, SHAPES_1D_UP))
+    shift = draw(st.integers(-5, 5))
+    if not axis:
+        return (x, shift)
+    return (x, shift, draw(st.integers(-x.ndim, x.ndim - 1)))
+
+
+@st.composite
+def diff_args(draw):
+    """An array, an order ``n`` and an axis at least ``n`` long."""
+    shape = list(draw(SHAPES_1D_UP))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    n = draw(st.integers(0, 2))
+    shape[axis] = max(shape[axis], n + 1)
+    return (_fill(REAL, shape, draw(SEEDS)), n, axis)
+
+
+@st.composite
+def sort_args(draw):
+    """An array without ties (which sit on a kink) and an axis, or ``None``."""
+    shape = draw(SHAPES_1D_UP)
+    rng = np.random.default_rng(draw(SEEDS))
+    x = rng.permutation(np.prod(shape)).reshape(shape) * 0.5 + rng.uniform(0, 0.1, shape)
+    return (x, draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))))
+
+
 # -- the table ---------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Spec:
@@ -554,6 +587,17 @@ SHAPE_OPS = _specs(
         ("np.diag", rf.f_diag, [matrix(ndims=(1, 2))]),
         ("np.flip", rf.f_flip, [values(REAL, SHAPES_1D_UP)]),
         ("np.flip(x, axis)", rf.f_flip_axis, [with_axis()], (0,)),
+        ("np.fliplr", rf.f_fliplr, [values(REAL, _dims(2))]),
+        ("np.flipud", rf.f_flipud, [values(REAL, SHAPES_1D_UP)]),
+        ("np.swapaxes", rf.f_swapaxes, [values(REAL, SHAPES_1D_UP)]),
+        ("np.tril", rf.f_tril, [values(REAL, _dims(2))]),
+        ("np.triu(x, k)", rf.f_triu_k, [values(REAL, _dims(2)), st.tuples(st.integers(-2, 2))]),
+        ("np.roll", rf.f_roll, [shift_args()], (0,)),
+        ("np.roll(x, shift, axis)", rf.f_roll_axis, [shift_args(axis=True)], (0,)),
+        ("np.diff", rf.f_diff, [values(REAL, _dims(1).filter(lambda s: s[0] > 1))]),
+        ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
+        ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
+        ("np.sort(x, axis)", rf.f_sort_axis, [sort_args()], (0,)),
     ]
 )
 
@@ -755,10 +799,6 @@ def test_grad_of_math_expression(args):
 
 
 # -- compiled by Numba: one number of dimensions per function ---------------------------------
-def _dims(n):
-    return hnp.array_shapes(min_dims=n, max_dims=n, min_side=1, max_side=4)
-
-
 @st.composite
 def _two_d_pair(draw):
     shape = draw(_dims(2))
@@ -810,6 +850,10 @@ NUMBA = [
     Spec("np.sinc", rf.f_sinc, [values(REAL, _dims(1))]),
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),
+    Spec("np.tril", rf.f_tril, [values(REAL, _dims(2))]),
+    Spec("np.roll", rf.f_roll, [shift_args().filter(lambda a: a[0].ndim == 2)], (0,)),
+    Spec("np.diff", rf.f_diff, [values(REAL, _dims(2).filter(lambda s: s[1] > 1))]),
+    Spec("np.sort", rf.f_sort, [sort_args().filter(lambda a: a[0].ndim == 2).map(lambda a: a[:1])]),
     Spec("np.full_like", rf.f_full_like, [values(REAL, _dims(1)), scalars(REAL)]),
     Spec("np.linalg.norm ord=inf", rf.f_norm_inf, [matrix(AWAY_FROM_ZERO, ndims=(2,))]),
     Spec("np.linalg.norm ord=3", rf.f_norm_3, [matrix(AWAY_FROM_ZERO, ndims=(1,))]),

@@ -60,7 +60,7 @@ READ_ONLY = frozenset(
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
-    sinc_derivative""".split()
+    sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -70,6 +70,7 @@ SHAPE_ONLY = {
     "_s2s.unbroadcast": 1,
     "_s2s.cast_like": 1,
     "_s2s.reshape_like": 1,
+    "_s2s.diff_adjoint": 1,
     "_s2s.sum_adjoint": 1,
     "_s2s.mean_adjoint": 1,
     "_s2s.fitted": 1,
@@ -97,6 +98,10 @@ deflinear("_s2s.arange_start_share", "g, stop")
 deflinear("_s2s.arange_start_tangent", "dstart, stop, y")
 deflinear("_s2s.transpose_adjoint", "g, axes")
 deflinear("_s2s.flip", "x, axis")
+deflinear(["_s2s.roll", "_s2s.roll_back"], "x, shift, axis")
+deflinear("_s2s.diff", "x, n, axis")
+deflinear("_s2s.diff_adjoint", "g, x, n, axis")
+deflinear(["_s2s.sort_adjoint", "_s2s.sort_tangent"], "g, x, axis")
 deflinear("_s2s.diag_adjoint", "g, x")
 deflinear("_s2s.slice_along", "g, axis, start, stop")
 deflinear("_s2s.take_along", "g, axis, k")

@@ -11,6 +11,14 @@ defvjp("np.transpose", "a, axes=None", a="_s2s.transpose_adjoint(g, axes)")
 defvjp("np.broadcast_to", "array, shape", array="_s2s.unbroadcast(g, array)")
 defvjp("np.diag", "v", v="_s2s.diag_adjoint(g, v)")
 defvjp("np.flip", "m, axis=None", m="_s2s.flip(g, axis)")
+defvjp("np.fliplr", "m", m="np.fliplr(g)")
+defvjp("np.flipud", "m", m="np.flipud(g)")
+defvjp("np.swapaxes", "a, axis1, axis2", a="np.swapaxes(g, axis1, axis2)")
+defvjp("np.tril", "m, k=0", m="np.tril(g, k)")
+defvjp("np.triu", "m, k=0", m="np.triu(g, k)")
+defvjp("np.roll", "a, shift, axis=None", a="_s2s.roll_back(g, shift, axis)")
+defvjp("np.diff", "a, n=1, axis=-1", a="_s2s.diff_adjoint(g, a, n, axis)")
+defvjp("np.sort", "a, axis=-1, kind=None", a="_s2s.sort_adjoint(g, a, axis)")
 
 # Rules over a tuple or list of arrays: the share of element `k` (`item`), which occupies
 # `start:stop` of the output along the joined axis; `size` says how much of it that is.
@@ -34,5 +42,12 @@ deflinear("np.diag", "v")
 deflinear("np.concatenate", "seq, axis=0")
 deflinear("np.stack", "seq, axis=0")
 deflinear(["np.vstack", "np.hstack"], "seq")
-# Numba has np.flip without its axis: the tangent flips through the runtime, as the adjoint does.
+deflinear(["np.fliplr", "np.flipud"], "m")
+deflinear("np.swapaxes", "a, axis1, axis2")
+deflinear(["np.tril", "np.triu"], "m, k=0")
+# Numba's np.flip, np.roll and np.diff take no axis: their tangents go through the runtime,
+# as their adjoints do.
 defjvp("np.flip", "m, axis=None", tangent="_s2s.flip(dm, axis)")
+defjvp("np.roll", "a, shift, axis=None", tangent="_s2s.roll(da, shift, axis)")
+defjvp("np.diff", "a, n=1, axis=-1", tangent="_s2s.diff(da, n, axis)")
+defjvp("np.sort", "a, axis=-1, kind=None", tangent="_s2s.sort_tangent(da, a, axis)")

@@ -70,6 +70,7 @@ def _install():
 
         def __init__(self, py_func, folder: Path):
             self._lineno = py_func.__code__.co_firstlineno
+            self._py_file = py_func.__code__.co_filename  # where Numba's warnings point
             self._folder = folder
 
         def get_cache_path(self) -> str:

@@ -35,6 +35,12 @@ __all__ = [
     "extent",
     "rows",
     "cols",
+    "roll",
+    "roll_back",
+    "diff",
+    "diff_adjoint",
+    "sort_adjoint",
+    "sort_tangent",
 ]
 
 
@@ -382,3 +388,142 @@ def _cols(item):
     if item.ndim == 1:
         return lambda item: item.shape[0]
     return lambda item: item.shape[1]
+
+
+# -- np.roll, np.diff, np.sort -----------------------------------------------------------------
+def roll(x, shift, axis):
+    """``np.roll(x, shift, axis)``; Numba's takes no ``axis`` (the tangent of ``np.roll``)."""
+    return np.roll(x, shift, axis)
+
+
+@overload(roll)
+def _roll_nb(x, shift, axis):
+    if _nb_none(axis):
+        return lambda x, shift, axis: np.roll(x, shift)
+
+
+def roll_back(g, shift, axis):
+    """``np.roll`` by ``-shift``: the adjoint of ``np.roll(x, shift, axis)``."""
+    back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+    return np.roll(g, back, axis)
+
+
+@overload(roll_back)
+def _roll_back_nb(g, shift, axis):
+    if _nb_none(axis):
+        return lambda g, shift, axis: np.roll(g, -shift)
+
+
+def diff(x, n, axis):
+    """``np.diff(x, n, axis)``; Numba's takes no ``axis`` (the tangent of ``np.diff``)."""
+    return np.diff(x, n, axis)
+
+
+@overload(diff)
+def _diff_nb(x, n, axis):
+    def impl(x, n, axis):
+        if _norm_axis(axis, x.ndim) != x.ndim - 1:
+            raise NotImplementedError("np.diff along an axis but the last in compiled code")
+        return np.diff(x, n)
+
+    return impl
+
+
+def diff_adjoint(g, x, n, axis):
+    """Share of ``x`` in ``np.diff(x, n, axis)``: each first difference ``x[j + 1] - x[j]``
+    gives its adjoint to ``x[j + 1]`` and takes it from ``x[j]``, ``n`` times over."""
+    g = np.asarray(g, dtype=np.float64)
+    ax = _norm_axis(axis, x.ndim)
+    return _diff_adjoint3(g, ax, n).reshape(x.shape)
+
+
+@overload(diff_adjoint)
+def _diff_adjoint_nb(g, x, n, axis):
+    return lambda g, x, n, axis: _diff_adjoint3(g, _norm_axis(axis, x.ndim), n).reshape(x.shape)
+
+
+@register_jitable
+def _diff_adjoint3(g, axis, n):
+    pre, m, post = _split3(g.shape, axis)
+    out = np.ascontiguousarray(g).astype(np.float64).reshape((pre, m, post))
+    for _ in range(n):
+        m = out.shape[1]
+        back = np.zeros((pre, m + 1, post))
+        for i in range(pre):
+            for j in range(m):
+                for k in range(post):
+                    back[i, j + 1, k] += out[i, j, k]
+                    back[i, j, k] -= out[i, j, k]
+        out = back
+    return out
+
+
+def sort_adjoint(g, x, axis):
+    """Share of ``x`` in ``np.sort(x, axis)``: entry ``j`` of the sorted order gives its
+    adjoint back to the entry of ``x`` it came from (ties in the order np.argsort gives)."""
+    g = np.asarray(g, dtype=np.float64)
+    if axis is None:
+        out = np.zeros(x.size)
+        out[np.argsort(x, axis=None, kind="stable")] = g
+        return out.reshape(np.shape(x))
+    ax = _norm_axis(axis, x.ndim)
+    return _sort_moved(g, x, ax, False)
+
+
+def sort_tangent(dx, x, axis):
+    """Tangent of ``np.sort(x, axis)``: ``dx`` in ``x``'s sorted order."""
+    dx = np.asarray(dx, dtype=np.float64)
+    if axis is None:
+        return np.ravel(np.broadcast_to(dx, np.shape(x)))[np.argsort(x, axis=None, kind="stable")]
+    ax = _norm_axis(axis, x.ndim)
+    return _sort_moved(np.broadcast_to(dx, np.shape(x)), x, ax, True)
+
+
+def _sort_moved(v, x, axis, gather):
+    pre, n, post = _split3(x.shape, axis)
+    return _sorted_rows(v.reshape((pre, n, post)), x.reshape((pre, n, post)), gather).reshape(
+        x.shape
+    )
+
+
+@overload(sort_adjoint)
+def _sort_adjoint_nb(g, x, axis):
+    def impl(g, x, axis):
+        if _norm_axis(axis, x.ndim) != x.ndim - 1:
+            raise NotImplementedError("np.sort along an axis but the last in compiled code")
+        pre, n, post = _split3(x.shape, x.ndim - 1)
+        v = np.ascontiguousarray(g).reshape((pre, n, post))
+        x3 = np.ascontiguousarray(x).reshape((pre, n, post))
+        return _sorted_rows(v, x3, False).reshape(x.shape)
+
+    return impl
+
+
+@overload(sort_tangent)
+def _sort_tangent_nb(dx, x, axis):
+    def impl(dx, x, axis):
+        if _norm_axis(axis, x.ndim) != x.ndim - 1:
+            raise NotImplementedError("np.sort along an axis but the last in compiled code")
+        pre, n, post = _split3(x.shape, x.ndim - 1)
+        v = np.ascontiguousarray(dx).reshape((pre, n, post))
+        x3 = np.ascontiguousarray(x).reshape((pre, n, post))
+        return _sorted_rows(v, x3, True).reshape(x.shape)
+
+    return impl
+
+
+@register_jitable
+def _sorted_rows(v, x3, gather):
+    """``v`` taken into (``gather``) or given back from each row's sorted order of ``x3``
+    (both ``(pre, n, post)``, sorted along the middle axis)."""
+    pre, n, post = x3.shape
+    out = np.zeros((pre, n, post))
+    for i in range(pre):
+        for k in range(post):
+            order = np.argsort(x3[i, :, k])
+            for j in range(n):
+                if gather:
+                    out[i, j, k] = v[i, order[j], k]
+                else:
+                    out[i, order[j], k] = v[i, j, k]
+    return out
