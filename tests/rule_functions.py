@@ -520,6 +520,46 @@ def f_random_exponential(scale):
     return np.random.exponential(scale, 3)
 
 
+def f_quantile(x, q):
+    return np.quantile(x, q)
+
+
+def f_percentile(x, q):
+    return np.percentile(x, q)
+
+
+def f_median(x):
+    return np.median(x)
+
+
+def f_average(x):
+    return np.average(x)
+
+
+def f_average_weights(x, w):
+    return np.average(x, weights=w)
+
+
+def f_ptp(x):
+    return np.ptp(x)
+
+
+def f_nansum(x):
+    return np.nansum(x)
+
+
+def f_nanmean(x):
+    return np.nanmean(x)
+
+
+def f_nanmax(x):
+    return np.nanmax(x)
+
+
+def f_nanmin(x):
+    return np.nanmin(x)
+
+
 # -- linear algebra ----------------------------------------------------------------------------
 
 
@@ -626,6 +666,18 @@ def f_norm_0(x):
 
 def f_cholesky(a):
     return np.linalg.cholesky(a)
+
+
+def f_cross(a, b):
+    return np.cross(a, b)
+
+
+def f_convolve(a, v):
+    return np.convolve(a, v)
+
+
+def f_correlate(a, v):
+    return np.correlate(a, v)
 
 
 # -- shapes ------------------------------------------------------------------------------------

@@ -347,6 +347,45 @@ def sort_args(draw):
     return (x, draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))))
 
 
+@st.composite
+def distinct(draw, min_size=1, nan=False):
+    """A 1-D array of distinct values (ties sit on a kink), some NaNs with ``nan``."""
+    n = draw(st.integers(min_size, 6))
+    rng = np.random.default_rng(draw(SEEDS))
+    x = rng.permutation(n) * 0.5 + rng.uniform(0.0, 0.1, n) - 1.0
+    if nan and n > 1:
+        x[rng.integers(0, n)] = np.nan
+    return (x,)
+
+
+@st.composite
+def quantile_args(draw, scale=1.0):
+    """Distinct values and a q away from the positions of the entries (kinks in q)."""
+    (x,) = draw(distinct())
+    n = x.size
+    step = 1.0 / max(n - 1, 1)
+    q = (draw(st.integers(0, max(n - 2, 0))) + draw(st.floats(0.1, 0.9))) * step
+    return (x, min(q, 1.0) * scale)
+
+
+@st.composite
+def cross_args(draw):
+    """3-vectors along the last axis, broadcasting against each other."""
+    shapes = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3)
+    ).input_shapes
+    return (
+        _fill(REAL, (*shapes[0], 3), draw(SEEDS)),
+        _fill(REAL, (*shapes[1], 3), draw(SEEDS), 1),
+    )
+
+
+@st.composite
+def two_vectors(draw):
+    """Two 1-D arrays of any lengths."""
+    return (_fill(REAL, (draw(SIDES),), draw(SEEDS)), _fill(REAL, (draw(SIDES),), draw(SEEDS), 1))
+
+
 # -- the table ---------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Spec:
@@ -496,6 +535,20 @@ REDUCTIONS = _specs(
         ("np.std(axis=)", rf.f_std_axis, [with_axis(min_along=2)]),
         ("np.std(ddof=1)", rf.f_std_ddof, [with_axis(min_along=2)]),
         ("np.full", rf.f_full, [full_args()], (0,)),
+        ("np.quantile", rf.f_quantile, [quantile_args()]),
+        ("np.percentile", rf.f_percentile, [quantile_args(100.0)]),
+        ("np.median", rf.f_median, [distinct()]),
+        ("np.average", rf.f_average, [values(REAL, SHAPES_1D_UP)]),
+        (
+            "np.average(weights=)",
+            rf.f_average_weights,
+            [same_length(1).map(lambda xw: (xw[0], np.abs(xw[1]) + 0.5))],
+        ),
+        ("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
+        ("np.nansum", rf.f_nansum, [distinct(nan=True)]),
+        ("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
+        ("np.nanmax", rf.f_nanmax, [distinct(nan=True)]),
+        ("np.nanmin", rf.f_nanmin, [distinct(nan=True)]),
     ]
 )
 
@@ -527,6 +580,9 @@ LINALG = _specs(
         ("np.vdot, same size", rf.f_vdot, [vdot_args()]),
         ("np.trace", rf.f_trace, [matrix()]),
         ("x.trace()", rf.f_trace_method, [matrix()]),
+        ("np.cross", rf.f_cross, [cross_args()]),
+        ("np.convolve", rf.f_convolve, [two_vectors()]),
+        ("np.correlate", rf.f_correlate, [two_vectors()]),
         ("np.linalg.solve", rf.f_solve, [square(rhs=True)]),
         ("np.linalg.inv", rf.f_inv, [square()]),
         ("np.linalg.det", rf.f_det, [square()]),
@@ -851,6 +907,16 @@ NUMBA = [
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),
     Spec("np.tril", rf.f_tril, [values(REAL, _dims(2))]),
+    Spec(
+        "np.cross", rf.f_cross, [cross_args().filter(lambda ab: ab[0].shape == ab[1].shape == (3,))]
+    ),
+    Spec("np.convolve", rf.f_convolve, [two_vectors()]),
+    Spec("np.correlate", rf.f_correlate, [two_vectors()]),
+    Spec("np.quantile", rf.f_quantile, [quantile_args()]),
+    Spec("np.median", rf.f_median, [distinct()]),
+    Spec("np.average(weights=)", rf.f_average_weights, [same_length(1)]),
+    Spec("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
+    Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
     Spec("np.roll", rf.f_roll, [shift_args().filter(lambda a: a[0].ndim == 2)], (0,)),
     Spec("np.diff", rf.f_diff, [values(REAL, _dims(2).filter(lambda s: s[1] > 1))]),
     Spec("np.sort", rf.f_sort, [sort_args().filter(lambda a: a[0].ndim == 2).map(lambda a: a[:1])]),

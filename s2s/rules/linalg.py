@@ -33,7 +33,21 @@ defvjp("np.linalg.norm", "x, ord=None", x="_s2s.norm_adjoint(g, x, y, ord)")
 defvjp("np.linalg.cholesky", "a", a="_s2s.lower_triangle_adjoint(_s2s.cholesky_adjoint(g, y))")
 defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")
 
+# <g, a x b> = <a, b x g> = <b, g x a>; 3-vectors along the last axis, broadcasting.
+defvjp("np.cross", "a, b", broadcast=True, a="np.cross(b, g)", b="np.cross(g, a)")
+# A full convolution's shares are valid correlations with the adjoint.
+defvjp("np.convolve", "a, v", a="np.correlate(g, v)", v="np.correlate(g, a)")
+defvjp(
+    "np.correlate",
+    "a, v",
+    a="_s2s.correlate_share_a(g, a, v)",
+    v="_s2s.correlate_share_v(g, a, v)",
+)
+
 defjvp(["@", "np.dot", "np.matmul"], "a, b", a="np.dot(da, b)", b="np.dot(a, db)")
+defjvp("np.cross", "a, b", broadcast=True, a="np.cross(da, b)", b="np.cross(a, db)")
+defjvp("np.convolve", "a, v", a="np.convolve(da, v)", v="np.convolve(a, dv)")
+defjvp("np.correlate", "a, v", a="np.correlate(da, v)", v="np.correlate(a, dv)")
 defjvp("np.inner", "a, b", a="np.inner(da, b)", b="np.inner(a, db)")
 defjvp("np.vdot", "a, b", a="np.vdot(da, b)", b="np.vdot(a, db)")
 defjvp("np.outer", "a, b", a="np.outer(da, b)", b="np.outer(a, db)")

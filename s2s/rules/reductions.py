@@ -45,3 +45,46 @@ defjvp(
     tangent="_s2s.sum_along(_s2s.var_adjoint(0.5 / y, x, axis, ddof) * dx, axis)",
 )
 defjvp("np.full", "shape, fill_value", tangent="np.full(shape, dfill_value)")
+
+# Order statistics (whole arrays): weights fixed by the order, see runtime/reductions.py.
+QUANTILES = {  # name, signature -> the quantile as a fraction, and its derivative in q
+    ("np.quantile", "a, q, axis=None"): ("q", "1.0"),
+    ("np.percentile", "a, q, axis=None"): ("q / 100.0", "0.01"),
+}
+for (_name, _signature), (_fraction, _scale) in QUANTILES.items():
+    _weights = f"_s2s.quantile_weights(a, {_fraction}, axis)"
+    _slope = f"np.sum(_s2s.quantile_gap_weights(a, {_fraction}, axis) * a) * {_scale}"
+    defvjp(_name, _signature, a=f"g * {_weights}", q=f"g * {_slope}")
+    defjvp(_name, _signature, a=f"np.sum({_weights} * da)", q=f"dq * {_slope}")
+defvjp("np.median", "a, axis=None", a="g * _s2s.quantile_weights(a, 0.5, axis)")
+defjvp("np.median", "a, axis=None", a="np.sum(_s2s.quantile_weights(a, 0.5, axis) * da)")
+defvjp(
+    "np.average",
+    "a, axis=None, weights=None",
+    a="g * _s2s.weights_or_ones(a, weights) / np.sum(_s2s.weights_or_ones(a, weights))",
+    weights="g * (a - y) / np.sum(weights)",
+)
+defjvp(
+    "np.average",
+    "a, axis=None, weights=None",
+    a="np.sum(_s2s.weights_or_ones(a, weights) * da) / np.sum(_s2s.weights_or_ones(a, weights))",
+    weights="np.sum((a - y) * dweights) / np.sum(weights)",
+)
+defvjp(
+    "np.ptp",
+    "a",
+    a="_s2s.extremum_adjoint(g, a, np.max(a), None) - _s2s.extremum_adjoint(g, a, np.min(a), None)",
+)
+defjvp(
+    "np.ptp",
+    "a",
+    a="np.sum((_s2s.extremum_adjoint(1.0, a, np.max(a), None)"
+    " - _s2s.extremum_adjoint(1.0, a, np.min(a), None)) * da)",
+)
+# NaNs are left out: they take no share.
+defvjp("np.nansum", "a", a="_s2s.where(np.isnan(a), 0.0, g)")
+defjvp("np.nansum", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da))")
+defvjp("np.nanmean", "a", a="_s2s.where(np.isnan(a), 0.0, g) / np.sum(~np.isnan(a))")
+defjvp("np.nanmean", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da)) / np.sum(~np.isnan(a))")
+defvjp(["np.nanmax", "np.nanmin"], "a", a="_s2s.extremum_adjoint(g, a, y, None)")
+defjvp(["np.nanmax", "np.nanmin"], "a", a="np.sum(_s2s.extremum_adjoint(1.0, a, y, None) * da)")

@@ -8,6 +8,7 @@ they receive, ``g``.
 from .registry import definto, defjvp, deflinear, nondifferentiable
 
 nondifferentiable(
+    "_s2s.quantile_gap_weights",
     "_s2s.zeros_like",
     "_s2s.cleared",
     "_s2s.cleared_like",
@@ -60,7 +61,9 @@ READ_ONLY = frozenset(
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
-    sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent""".split()
+    sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
+    quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
+    correlate_share_v""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -71,6 +74,8 @@ SHAPE_ONLY = {
     "_s2s.cast_like": 1,
     "_s2s.reshape_like": 1,
     "_s2s.diff_adjoint": 1,
+    "_s2s.correlate_share_a": 1,
+    "_s2s.correlate_share_v": 2,
     "_s2s.sum_adjoint": 1,
     "_s2s.mean_adjoint": 1,
     "_s2s.fitted": 1,
@@ -101,6 +106,22 @@ deflinear("_s2s.flip", "x, axis")
 deflinear(["_s2s.roll", "_s2s.roll_back"], "x, shift, axis")
 deflinear("_s2s.diff", "x, n, axis")
 deflinear("_s2s.diff_adjoint", "g, x, n, axis")
+deflinear("_s2s.weights_or_ones", "x, weights", linear="weights")
+# The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
+defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")
+# Bilinear: in g and the other operand (the one they are the share of gives its length).
+defjvp(
+    "_s2s.correlate_share_a",
+    "g, a, v",
+    g="_s2s.correlate_share_a(dg, a, v)",
+    v="_s2s.correlate_share_a(g, a, dv)",
+)
+defjvp(
+    "_s2s.correlate_share_v",
+    "g, a, v",
+    g="_s2s.correlate_share_v(dg, a, v)",
+    a="_s2s.correlate_share_v(g, da, v)",
+)
 deflinear(["_s2s.sort_adjoint", "_s2s.sort_tangent"], "g, x, axis")
 deflinear("_s2s.diag_adjoint", "g, x")
 deflinear("_s2s.slice_along", "g, axis, start, stop")

@@ -26,6 +26,8 @@ __all__ = [
     "lower_triangle_adjoint",
     "norm_adjoint",
     "norm_adjoint_tangent",
+    "correlate_share_a",
+    "correlate_share_v",
 ]
 
 
@@ -458,6 +460,45 @@ def cholesky_tangent(L, dA):
 def lower_triangle_adjoint(s):
     """For a function of ``tril(a)`` whose symmetric adjoint is ``s``: the adjoint of ``a``."""
     return np.tril(2.0 * s) - np.diag(np.diag(s))
+
+
+# -- np.correlate ------------------------------------------------------------------------------
+# 'valid' mode: c[i] = sum_k a[i + k] v[k]; where v is the longer, the same with a and v
+# swapped and c reversed. Each share is linear in g and in the other operand; the operand
+# itself gives only its length.
+@register_jitable
+def correlate_share_a(g, a, v):
+    """Share of ``a`` in ``np.correlate(a, v)``."""
+    return _correlate_share(g, np.asarray(a).size, v, 0)
+
+
+@register_jitable
+def correlate_share_v(g, a, v):
+    """Share of ``v`` in ``np.correlate(a, v)``."""
+    return _correlate_share(g, np.asarray(v).size, a, 1)
+
+
+@register_jitable
+def _correlate_share(g, size, other, part):
+    other = np.asarray(other, dtype=np.float64).ravel()
+    g = np.asarray(g, dtype=np.float64).ravel()
+    n, m = (size, other.size) if part == 0 else (other.size, size)
+    out = np.zeros(size)
+    for i in range(g.size):
+        if n >= m:
+            for k in range(m):
+                if part == 0:
+                    out[i + k] += g[i] * other[k]
+                else:
+                    out[k] += g[i] * other[i + k]
+        else:
+            start = m - n - i
+            for k in range(n):
+                if part == 0:
+                    out[k] += g[i] * other[start + k]
+                else:
+                    out[start + k] += g[i] * other[k]
+    return out
 
 
 # -- norms -------------------------------------------------------------------------------------

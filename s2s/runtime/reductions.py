@@ -36,6 +36,9 @@ __all__ = [
     "sum_along",
     "mean_along",
     "cumsum_along",
+    "quantile_weights",
+    "quantile_gap_weights",
+    "weights_or_ones",
 ]
 
 
@@ -332,3 +335,71 @@ def _cumsum_along(x, axis):
     if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
         return lambda x, axis: np.cumsum(x)
     return lambda x, axis: np.cumsum(x, axis=axis)
+
+
+# -- order statistics: np.quantile, np.percentile, np.median -----------------------------------
+# NumPy's default (linear) quantile q of n entries sits at position (n - 1) q of the sorted
+# entries s: y = s[lo] + f (s[lo + 1] - s[lo]), lo = floor((n - 1) q), f the fraction. For a
+# fixed order it is linear in the entries, with weights 1 - f and f; along q it moves by
+# (n - 1) (s[lo + 1] - s[lo]), linear in the entries too, with the gap weights (n - 1) and
+# -(n - 1). The weights move with q by the gap weights, which are constant between kinks.
+def quantile_weights(x, q, axis):
+    """The weight of each entry of ``x`` in its quantile ``q`` (one number, ``axis=None``)."""
+    _whole_quantile(axis, q)
+    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), False)
+
+
+def quantile_gap_weights(x, q, axis):
+    """Weights whose sum with ``x`` is the quantile's slope along ``q``."""
+    _whole_quantile(axis, q)
+    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), True)
+
+
+def _whole_quantile(axis, q):
+    if axis is not None or np.ndim(q) != 0:
+        raise NotImplementedError(
+            "s2s differentiates quantiles, percentiles and medians of a whole array, at one q"
+        )
+
+
+@overload(quantile_weights)
+def _quantile_weights_nb(x, q, axis):
+    if _nb_none(axis) and _nb_scalar(q):
+        return lambda x, q, axis: _quantile_weights(x, float(q), False)
+
+
+@overload(quantile_gap_weights)
+def _quantile_gap_weights_nb(x, q, axis):
+    if _nb_none(axis) and _nb_scalar(q):
+        return lambda x, q, axis: _quantile_weights(x, float(q), True)
+
+
+@register_jitable
+def _quantile_weights(x, q, gap):
+    flat = np.ascontiguousarray(x).reshape(-1)
+    n = flat.size
+    order = np.argsort(flat)
+    position = (n - 1) * q
+    lo = min(max(int(np.floor(position)), 0), n - 1)
+    hi = min(lo + 1, n - 1)
+    frac = position - lo
+    out = np.zeros(n)
+    if gap:
+        out[order[hi]] += n - 1.0
+        out[order[lo]] -= n - 1.0
+    else:
+        out[order[lo]] += 1.0 - frac
+        out[order[hi]] += frac
+    return out.reshape(np.shape(x))
+
+
+def weights_or_ones(x, weights):
+    """The weights of ``np.average(x, weights=weights)``: ones where there are none."""
+    return np.ones(np.shape(x)) if weights is None else weights
+
+
+@overload(weights_or_ones)
+def _weights_or_ones_nb(x, weights):
+    if _nb_none(weights):
+        return lambda x, weights: np.ones(x.shape)
+    return lambda x, weights: weights
