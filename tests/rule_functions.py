@@ -326,6 +326,14 @@ def f_copysign(x1, x2):
     return np.copysign(x1, x2) * x2
 
 
+def m_lgamma(x):
+    return math.lgamma(x)
+
+
+def m_gamma(x):
+    return math.gamma(x)
+
+
 def m_copysign(x1, x2):
     return math.copysign(x1, x2) * x2
 
@@ -678,6 +686,20 @@ def f_convolve(a, v):
 
 def f_correlate(a, v):
     return np.correlate(a, v)
+
+
+def f_eigh(a):
+    w, v = np.linalg.eigh(a)
+    return w * 2.0 + (v * v)[0]  # an eigenvector's sign is arbitrary: its squares are not
+
+
+def f_eigh_values(a):
+    w, v = np.linalg.eigh(a)
+    return w
+
+
+def f_eigvalsh(a):
+    return np.linalg.eigvalsh(a)
 
 
 # -- shapes ------------------------------------------------------------------------------------

@@ -60,6 +60,9 @@ for _name, _share in UNARY.items():
 elementwise(["np.abs", "abs", "np.fabs"], "x", x="g * np.sign(x)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
+# d lgamma(x) = digamma(x) dx, the polygamma function of order 0
+elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
+elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")
 elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
 _COPIES = ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"]

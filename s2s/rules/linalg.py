@@ -32,6 +32,9 @@ defvjp("np.linalg.norm", "x, ord=None", x="_s2s.norm_adjoint(g, x, y, ord)")
 # numpy reads only the lower triangle of `a`: the symmetric adjoint, folded onto it.
 defvjp("np.linalg.cholesky", "a", a="_s2s.lower_triangle_adjoint(_s2s.cholesky_adjoint(g, y))")
 defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")
+# Symmetric eigenproblems, distinct eigenvalues (numpy reads the lower triangle, as above).
+defvjp("np.linalg.eigh", "a", a="_s2s.eigh_adjoint(g[0], g[1], y[0], y[1])")
+defvjp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_adjoint(g, a)")
 
 # <g, a x b> = <a, b x g> = <b, g x a>; 3-vectors along the last axis, broadcasting.
 defvjp("np.cross", "a, b", broadcast=True, a="np.cross(b, g)", b="np.cross(g, a)")
@@ -60,3 +63,5 @@ defjvp("np.linalg.det", "a", a="y * np.trace(np.linalg.solve(a, da))")
 defjvp("np.linalg.norm", "x, ord=None", x="np.sum(_s2s.norm_adjoint(1.0, x, y, ord) * dx)")
 defjvp("np.linalg.cholesky", "a", a="_s2s.cholesky_tangent(y, da)")
 defjvp("np.linalg.slogdet", "a", a="(0.0, np.trace(np.linalg.solve(a, da)))")
+defjvp("np.linalg.eigh", "a", a="_s2s.eigh_tangent(da, y[0], y[1])")
+defjvp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_tangent(da, a)")

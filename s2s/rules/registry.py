@@ -110,6 +110,8 @@ class JVPRule(Rule):
 VJP_RULES: dict[str, VJPRule] = {}
 JVP_RULES: dict[str, JVPRule] = {}
 ZERO_GRADIENT: set[str] = set()
+# helper of derivative code -> why forward mode cannot differentiate it (no second derivatives)
+FIRST_ORDER: dict[str, str] = {}
 # share helper -> helper adding that share into an adjoint in place (``total`` first)
 ACCUMULATE_INTO: dict[str, str] = {}
 
@@ -227,3 +229,10 @@ def definto(share: str, into: str) -> None:
 def nondifferentiable(*names: str) -> None:
     """Functions whose output has zero derivative (or is not a real number)."""
     ZERO_GRADIENT.update(names)
+
+
+def first_order_only(reason: str, *helpers: str) -> None:
+    """Helpers of derivative code that have no tangent rule, on purpose: forward mode over
+    them (``hessian``, ``jvp`` of ``grad``) stops with ``reason``."""
+    for name in helpers:
+        FIRST_ORDER[name] = reason

@@ -5,7 +5,7 @@ The reverse sweep that ``grad`` generates calls these helpers; forward mode over
 they receive, ``g``.
 """
 
-from .registry import definto, defjvp, deflinear, nondifferentiable
+from .registry import definto, defjvp, deflinear, first_order_only, nondifferentiable
 
 nondifferentiable(
     "_s2s.quantile_gap_weights",
@@ -63,7 +63,8 @@ READ_ONLY = frozenset(
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
-    correlate_share_v""".split()
+    correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
+    eigvalsh_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -107,6 +108,13 @@ deflinear(["_s2s.roll", "_s2s.roll_back"], "x, shift, axis")
 deflinear("_s2s.diff", "x, n, axis")
 deflinear("_s2s.diff_adjoint", "g, x, n, axis")
 deflinear("_s2s.weights_or_ones", "x, weights", linear="weights")
+first_order_only(
+    "s2s has no second derivatives of np.linalg.eigh and np.linalg.eigvalsh",
+    "_s2s.eigh_adjoint",
+    "_s2s.eigh_tangent",
+    "_s2s.eigvalsh_adjoint",
+    "_s2s.eigvalsh_tangent",
+)
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
 defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")
 # Bilinear: in g and the other operand (the one they are the share of gives its length).
@@ -194,6 +202,7 @@ defjvp(
 )
 defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
 defjvp("_s2s.sinc_derivative", "x, n", x="_s2s.sinc_derivative(x, n + 1) * dx")
+defjvp("_s2s.polygamma", "n, x", x="_s2s.polygamma(n + 1, x) * dx")
 # S = L^{-T} phi(L^T g) L^{-1}, symmetrised: linear in g; along L, see the helper.
 defjvp(
     "_s2s.cholesky_adjoint",

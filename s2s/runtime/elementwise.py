@@ -23,6 +23,7 @@ __all__ = [
     "array_adjoint",
     "half_over",
     "sinc_derivative",
+    "polygamma",
 ]
 
 
@@ -340,3 +341,71 @@ def _sinc_derivative_of(x, n):
     for m in range(1, n + 1):
         value = (math.pi ** (m - 1) * math.sin(math.pi * x + m * math.pi / 2) - m * value) / x
     return value
+
+
+# -- math.lgamma, math.gamma --------------------------------------------------------------------
+def polygamma(n, x):
+    """The ``n``-th derivative of the digamma function (the derivative of ``lgamma``) at
+    ``x``, entry by entry: the derivatives of ``math.lgamma`` and ``math.gamma``. Its
+    tangent is ``polygamma(n + 1, x)``, so forward mode over it is right to every order."""
+    if not _is_array(x):
+        return _polygamma_of(n, float(x))
+    flat = [_polygamma_of(n, float(v)) for v in np.ravel(x)]
+    return np.array(flat, dtype=np.float64).reshape(np.shape(x))
+
+
+@overload(polygamma)
+def _polygamma_nb(n, x):
+    if _nb_scalar(x):
+        return lambda n, x: _polygamma_of(n, float(x))
+    if _nb_array(x):
+
+        def array(n, x):
+            out = np.empty(x.shape)
+            xf = np.ascontiguousarray(x).reshape(-1)
+            of = out.reshape(-1)
+            for i in range(xf.size):
+                of[i] = _polygamma_of(n, float(xf[i]))
+            return out
+
+        return array
+
+
+# The Bernoulli numbers B_2k, k = 1..7, of the polygamma functions' asymptotic series
+_BERNOULLI = (
+    1.0 / 6.0,
+    -1.0 / 30.0,
+    1.0 / 42.0,
+    -1.0 / 30.0,
+    5.0 / 66.0,
+    -691.0 / 2730.0,
+    7.0 / 6.0,
+)
+
+
+@register_jitable
+def _polygamma_of(n, x):
+    if x <= 0.0 and x == math.floor(x):
+        return math.nan  # a pole of the gamma function
+    # psi_n(x) = psi_n(x + 1) - (-1)^n n! / x^(n + 1), up to where the series is accurate
+    factorial = 1.0
+    for j in range(2, n + 1):
+        factorial *= j
+    sign = -1.0 if n % 2 else 1.0
+    total = 0.0
+    while x < 10.0 + n:
+        total -= sign * factorial / x ** (n + 1)
+        x += 1.0
+    if n == 0:
+        series = math.log(x) - 0.5 / x
+        for k in range(1, 8):
+            series -= _BERNOULLI[k - 1] / (2 * k * x ** (2 * k))
+        return total + series
+    # (-1)^(n+1) [(n-1)!/x^n + n!/(2 x^(n+1)) + sum_k B_2k (2k+n-1)!/((2k)! x^(2k+n))]
+    series = factorial / n / x**n + factorial / (2.0 * x ** (n + 1))
+    for k in range(1, 8):
+        rising = 1.0  # (2k + n - 1)! / (2k)!
+        for j in range(2 * k + 1, 2 * k + n):
+            rising *= j
+        series += _BERNOULLI[k - 1] * rising / x ** (2 * k + n)
+    return total - sign * series

@@ -28,6 +28,10 @@ __all__ = [
     "norm_adjoint_tangent",
     "correlate_share_a",
     "correlate_share_v",
+    "eigh_adjoint",
+    "eigh_tangent",
+    "eigvalsh_adjoint",
+    "eigvalsh_tangent",
 ]
 
 
@@ -460,6 +464,67 @@ def cholesky_tangent(L, dA):
 def lower_triangle_adjoint(s):
     """For a function of ``tril(a)`` whose symmetric adjoint is ``s``: the adjoint of ``a``."""
     return np.tril(2.0 * s) - np.diag(np.diag(s))
+
+
+# -- np.linalg.eigh, np.linalg.eigvalsh -----------------------------------------------------------
+# A = V diag(w) V^T, of the symmetric matrix NumPy reads from A's lower triangle. With
+# F[i, j] = 1 / (w[j] - w[i]) off the diagonal (distinct eigenvalues), the tangent of
+# M = V^T dA V gives dw = diag(M), dV = V (F * M); the adjoint, symmetric, is
+# V (diag(gw) + F * (V^T gv)) V^T, symmetrised, then folded onto the lower triangle.
+@register_jitable
+def _gaps(w):
+    n = w.shape[0]
+    f = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                f[i, j] = 1.0 / (w[j] - w[i])
+    return f
+
+
+@register_jitable
+def _symmetric_tangent(da):
+    """The tangent of the symmetric matrix read from the lower triangle of ``A``."""
+    low = np.tril(np.ascontiguousarray(da).astype(np.float64))
+    return low + np.tril(low, -1).T
+
+
+@register_jitable
+def _lower_folded(s):
+    s = 0.5 * (s + s.T)
+    return np.tril(2.0 * s) - np.diag(np.diag(s))
+
+
+@register_jitable
+def eigh_adjoint(gw, gv, w, v):
+    """Share of ``A`` in ``(w, v) = np.linalg.eigh(A)``, from the adjoints ``gw``, ``gv``."""
+    v = np.ascontiguousarray(v).astype(np.float64)
+    inner = _gaps(w) * _mm(v.T, np.ascontiguousarray(gv).astype(np.float64))
+    for i in range(w.shape[0]):
+        inner[i, i] += gw[i]
+    return _lower_folded(_mm(_mm(v, inner), v.T))
+
+
+@register_jitable
+def eigh_tangent(da, w, v):
+    """Tangent ``(dw, dv)`` of ``np.linalg.eigh(A)`` along ``da``."""
+    v = np.ascontiguousarray(v).astype(np.float64)
+    m = _mm(_mm(v.T, _symmetric_tangent(da)), v)
+    return np.diag(m).copy(), _mm(v, _gaps(w) * m)
+
+
+@register_jitable
+def eigvalsh_adjoint(g, a):
+    """Share of ``A`` in ``w = np.linalg.eigvalsh(A)``: ``V diag(g) V^T``, folded."""
+    w, v = np.linalg.eigh(np.ascontiguousarray(a).astype(np.float64))
+    return _lower_folded(_mm(v * np.asarray(g, dtype=np.float64), v.T))
+
+
+@register_jitable
+def eigvalsh_tangent(da, a):
+    """Tangent of ``np.linalg.eigvalsh(A)`` along ``da``: ``diag(V^T dA V)``."""
+    w, v = np.linalg.eigh(np.ascontiguousarray(a).astype(np.float64))
+    return np.diag(_mm(_mm(v.T, _symmetric_tangent(da)), v)).copy()
 
 
 # -- np.correlate ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
 from ..gastutil import assign, call, clone, const, load, located, substituted, walk
 from ..rules import JVP_RULES, ZERO_GRADIENT
-from ..rules.registry import JVPRule
+from ..rules.registry import FIRST_ORDER, JVPRule
 from ..rules.runtime_helpers import IN_PLACE
 from .operations import operation
 from .updates import plain_updates
@@ -246,7 +246,10 @@ class ForwardMode:
         """The primal statement and its tangent, ordered so each reads the right values."""
         rule, args, keywords = self.rule_for(value)
         if rule is None:
-            what = f"`{call_name(value)}`" if isinstance(value, gast.Call) else type(value).__name__
+            name = call_name(value) if isinstance(value, gast.Call) else None
+            if name in FIRST_ORDER:
+                raise DifferentiationError(FIRST_ORDER[name], self.parsed.location(stmt))
+            what = f"`{name}`" if name else type(value).__name__
             raise DifferentiationError(
                 f"s2s has no forward-mode rule for {what}",
                 self.parsed.location(stmt),

@@ -292,7 +292,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
             bound = rule.bind(args, keywords)
         except TypeError as exc:
             raise DifferentiationError(str(exc), self.parsed.location(stmt)) from None
-        result = names[0] if len(names) == 1 else None
+        result = names[0] if len(names) == 1 else tuple(names) or None  # `w, v = eigh(a)`
         out: list[gast.stmt] = []
         for param, template in rule.adjoints.items():
             operand = bound[param]
@@ -311,6 +311,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         def fill(node: gast.Name) -> gast.AST | None:
             if node.id == "g":
                 return clone(g)
+            if node.id == "y" and isinstance(result, tuple):
+                return gast.Tuple([self.ref(n, site, after=True) for n in result], gast.Load())
             if node.id == "y" and result is not None:
                 return self.ref(result, site, after=True)
             if extra and node.id in extra:

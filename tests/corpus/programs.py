@@ -320,3 +320,49 @@ def gaussian_logpdf_cholesky(x, mu, s):
     for i in range(n):
         logdet += math.log(ell[i, i])
     return -0.5 * np.sum(z * z) - logdet - 0.5 * n * math.log(2.0 * math.pi)
+
+
+@case(
+    scalar(0.0, 1.0),
+    scalar(-0.5, 0.5),
+    array(6, low=0.0, high=6.0),
+    tags={"program", "loop", "math", "index"},
+)
+def negative_binomial_nll(log_r, logit_p, counts):
+    r = math.exp(log_r)
+    log_p = -math.log1p(math.exp(-logit_p))
+    log_q = -math.log1p(math.exp(logit_p))
+    nll = 0.0
+    for i in range(counts.shape[0]):
+        k = counts[i]
+        nll -= math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1.0) + r * log_p + k * log_q
+    return nll
+
+
+@case(array(7), tags={"program", "reduction", "piecewise"})
+def median_absolute_deviation(x):
+    return np.median(np.abs(x - np.median(x)))
+
+
+@case(array(8), array(3, low=0.1, high=1.0), tags={"program", "reduction"})
+def smoothed_roughness(signal, kernel):
+    smooth = np.convolve(signal, kernel / np.sum(kernel))
+    return np.sum(np.diff(smooth) ** 2)
+
+
+@case(array(4, 3), array(4, 3), tags={"program", "linalg", "reduction"})
+def total_torque(r, f):
+    return np.sum(np.cross(r, f) ** 2)
+
+
+@case(array(6), tags={"program", "reduction", "piecewise"})
+def trimmed_weights(x):
+    ordered = np.sort(x)
+    return np.sum(ordered * np.linspace(0.0, 1.0, x.shape[0]))
+
+
+@case(array(8), scalar(0.1, 0.4), output="array", tags={"program", "loop", "ufunc"})
+def periodic_diffusion(u, nu):
+    for _ in range(3):
+        u = u + nu * (np.roll(u, 1) - 2.0 * u + np.roll(u, -1))
+    return u
