@@ -8,26 +8,26 @@ functions can be added or moved without editing line numbers in the tests.
 import numpy as np
 
 
-def sort_then_weight(x):
-    y = np.sort(x)  # error
-    return np.sum(y * np.arange(1.0, x.shape[0] + 1.0))
+def kron_then_weight(x):
+    y = np.kron(x, np.ones(2))  # error
+    return np.sum(y * np.arange(1.0, 2.0 * x.shape[0] + 1.0))
 
 
-def median_of(x):
-    return np.median(x)  # error
+def pseudo_inverse_of(x):
+    return np.sum(np.linalg.pinv(np.outer(x, x) + np.eye(x.shape[0])))  # error
 
 
-def sorts_a_constant(x):
-    order = np.sort(np.array([3.0, 1.0, 2.0]))
-    return np.sum(x * order)
+def krons_a_constant(x):
+    pattern = np.kron(np.array([3.0, 1.0, 2.0]), np.ones(1))
+    return np.sum(x * pattern)
 
 
-def _sorted_helper(v):
-    return np.sort(v)  # error
+def _kron_helper(v):
+    return np.kron(v, np.ones(2))  # error
 
 
-def calls_a_sorting_helper(x):
-    return np.sum(_sorted_helper(x) * 2.0)
+def calls_a_kron_helper(x):
+    return np.sum(_kron_helper(x) * 2.0)
 
 
 def try_statement(x):
