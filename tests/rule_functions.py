@@ -326,6 +326,10 @@ def f_copysign(x1, x2):
     return np.copysign(x1, x2) * x2
 
 
+def f_interp(x, xp, fp):
+    return np.interp(x, xp, fp)
+
+
 def m_lgamma(x):
     return math.lgamma(x)
 

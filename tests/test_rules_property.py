@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 import rule_functions as rf
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -160,6 +160,19 @@ def square(draw, spd=False, rhs=False):
         return (a,)
     shape = draw(st.sampled_from([(n,), (n, draw(SIDES))]))
     return (a, rng.uniform(-2.0, 2.0, shape))
+
+
+@st.composite
+def interp_args(draw):
+    """Points (some outside the table), increasing knots and values; no point within 0.05 of
+    a knot, where the slope jumps."""
+    n = draw(st.integers(1, 5))
+    rng = np.random.default_rng(draw(SEEDS))
+    xp = np.cumsum(rng.uniform(0.5, 1.5, n))
+    (x,) = draw(values(_domain(lambda r, s: r.uniform(0.0, xp[-1] + 1.0, s))))
+    near = np.min(np.abs(np.subtract.outer(np.atleast_1d(x), xp)))
+    assume(near > 0.05)
+    return (x, xp, rng.uniform(-2.0, 2.0, n))
 
 
 @st.composite
@@ -490,6 +503,7 @@ ELEMENTWISE = _specs(
         ("np.sinc", rf.f_sinc, [ELEM]),
         ("np.sinc at 0", rf.f_sinc, [st.just((np.array([0.0, 0.5, -1.5]),))]),
         ("np.nan_to_num", rf.f_nan_to_num, [values(REAL)]),
+        ("np.interp", rf.f_interp, [interp_args()]),
         ("scalar - scalar * x", rf.f_scalar_left, [ELEM]),
         ("x / scalar + scalar", rf.f_scalar_right, [ELEM]),
         ("np.where", rf.f_where, [where_args()], (1, 2)),
@@ -925,6 +939,7 @@ NUMBA = [
     Spec("math.copysign", rf.m_copysign, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
     Spec("math.lgamma", rf.m_lgamma, [scalars(NOT_POLE)]),
     Spec("np.linalg.eigh", rf.f_eigh, [separated()]),
+    Spec("np.interp", rf.f_interp, [interp_args().filter(lambda a: np.ndim(a[0]) == 1)]),
     Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()]),
     Spec("np.sinc", rf.f_sinc, [values(REAL, _dims(1))]),
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),

@@ -60,6 +60,21 @@ for _name, _share in UNARY.items():
 elementwise(["np.abs", "abs", "np.fabs"], "x", x="g * np.sign(x)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
+# Piecewise linear in x, linear in fp; see the helpers in runtime/elementwise.py.
+defvjp(
+    "np.interp",
+    "x, xp, fp",
+    x="g * _s2s.interp_slope(x, xp, fp)",
+    xp="-_s2s.interp_weight_share(g * _s2s.interp_slope(x, xp, fp), x, xp)",
+    fp="_s2s.interp_weight_share(g, x, xp)",
+)
+defjvp(
+    "np.interp",
+    "x, xp, fp",
+    x="_s2s.interp_slope(x, xp, fp) * dx",
+    xp="-_s2s.interp_slope(x, xp, fp) * np.interp(x, xp, dxp)",
+    fp="np.interp(x, xp, dfp)",
+)
 # d lgamma(x) = digamma(x) dx, the polygamma function of order 0
 elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
 elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")

@@ -64,7 +64,7 @@ READ_ONLY = frozenset(
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
     correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
-    eigvalsh_tangent""".split()
+    eigvalsh_tangent interp_slope interp_weight_share interp_gap_share""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -203,6 +203,28 @@ defjvp(
 defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
 defjvp("_s2s.sinc_derivative", "x, n", x="_s2s.sinc_derivative(x, n + 1) * dx")
 defjvp("_s2s.polygamma", "n, x", x="_s2s.polygamma(n + 1, x) * dx")
+# np.interp's helpers: the slope is linear in fp and moves with xp as 1 / h does; the
+# weights 1 - t and t move with t, which moves with x (by dx / h) and xp (by -interp(dxp) / h);
+# the gap weights -1/h and 1/h move with xp as 1 / h does. Nothing moves with x otherwise.
+defjvp(
+    "_s2s.interp_slope",
+    "x, xp, fp",
+    xp="-_s2s.interp_slope(x, xp, fp) * _s2s.interp_slope(x, xp, dxp)",
+    fp="_s2s.interp_slope(x, xp, dfp)",
+)
+defjvp(
+    "_s2s.interp_weight_share",
+    "g, x, xp",
+    g="_s2s.interp_weight_share(dg, x, xp)",
+    x="_s2s.interp_gap_share(g * dx, x, xp)",
+    xp="_s2s.interp_gap_share(-g * np.interp(x, xp, dxp), x, xp)",
+)
+defjvp(
+    "_s2s.interp_gap_share",
+    "c, x, xp",
+    c="_s2s.interp_gap_share(dc, x, xp)",
+    xp="_s2s.interp_gap_share(-c * _s2s.interp_slope(x, xp, dxp), x, xp)",
+)
 # S = L^{-T} phi(L^T g) L^{-1}, symmetrised: linear in g; along L, see the helper.
 defjvp(
     "_s2s.cholesky_adjoint",
