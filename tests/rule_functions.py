@@ -532,6 +532,21 @@ def f_random_exponential(scale):
     return np.random.exponential(scale, 3)
 
 
+def f_histogram_edges(x):
+    counts, edges = np.histogram(x, 4)
+    return edges * 2.0 + np.sum(counts)
+
+
+def f_histogram_binned_mean(x):
+    counts, edges = np.histogram(x, 3)
+    return np.sum(counts * 0.5 * (edges[1:] + edges[:-1])) / np.sum(counts)
+
+
+def f_histogram_given_edges(x, bins):
+    counts, edges = np.histogram(x, bins)
+    return edges * x[0] + counts[0]
+
+
 def f_quantile(x, q):
     return np.quantile(x, q)
 

@@ -383,6 +383,16 @@ def distinct(draw, min_size=1, nan=False):
 
 
 @st.composite
+def binned_points(draw, bins=3):
+    """Points whose extremes are 0 and 1, the others inside the ``bins`` equal bins between
+    them and 0.05 away from the edges, where a count would jump."""
+    rng = np.random.default_rng(draw(SEEDS))
+    count = draw(st.integers(0, 5))
+    inner = (rng.integers(0, bins, count) + rng.uniform(0.15, 0.85, count)) / bins
+    return (rng.permutation(np.concatenate(([0.0, 1.0], inner))) * 2.0 - 0.5,)
+
+
+@st.composite
 def quantile_args(draw, scale=1.0):
     """Distinct values and a q away from the positions of the entries (kinks in q)."""
     (x,) = draw(distinct())
@@ -574,6 +584,13 @@ REDUCTIONS = _specs(
         ("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
         ("np.nanmax", rf.f_nanmax, [distinct(nan=True)]),
         ("np.nanmin", rf.f_nanmin, [distinct(nan=True)]),
+        ("np.histogram edges", rf.f_histogram_edges, [distinct(min_size=2)]),
+        ("np.histogram, a binned mean", rf.f_histogram_binned_mean, [binned_points()]),
+        (
+            "np.histogram, edges given",
+            rf.f_histogram_given_edges,
+            [distinct(), st.just((np.array([-3.0, 0.0, 1.0, 4.0]),))],
+        ),
     ]
 )
 
@@ -955,6 +972,7 @@ NUMBA = [
     Spec("np.average(weights=)", rf.f_average_weights, [same_length(1)]),
     Spec("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
+    Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
     Spec("np.roll", rf.f_roll, [shift_args().filter(lambda a: a[0].ndim == 2)], (0,)),
     Spec("np.diff", rf.f_diff, [values(REAL, _dims(2).filter(lambda s: s[1] > 1))]),
     Spec("np.sort", rf.f_sort, [sort_args().filter(lambda a: a[0].ndim == 2).map(lambda a: a[:1])]),

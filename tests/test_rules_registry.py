@@ -73,8 +73,12 @@ def test_without_a_rule_the_error_names_the_function():
         (lambda: s2s.defvjp("np.f", "x", z="g"), r"\['z'\] are not parameters"),
         (lambda: s2s.defjvp("np.f", "x", x="dx", tangent="dx"), "either terms or tangent"),
         (lambda: s2s.defjvp("np.f", "x", tangent="np.f(dx"), "is not an expression"),
+        (
+            lambda: s2s.defjvp("np.f", "x1, x2", x1="(dx1, 0.0)", x2="(0.0, dx2)"),
+            "a tuple-valued function takes one tangent=",
+        ),
     ],
-    ids=["syntax", "unknown-parameter", "terms-and-tangent", "tangent-syntax"],
+    ids=["syntax", "unknown-parameter", "terms-and-tangent", "tangent-syntax", "tuple-terms"],
 )
 def test_a_wrong_rule_fails_where_it_is_registered(register, message):
     with pytest.raises(ValueError, match=message):

@@ -138,6 +138,13 @@ def _parse_params(signature: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     return names, defaults
 
 
+def _parsed(source: str) -> ast.AST | None:
+    try:
+        return ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return None  # reported by _checked
+
+
 def _checked(names, source: str) -> str:
     """``source`` once it parses as an expression: a wrong rule fails where it is registered."""
     try:
@@ -182,6 +189,11 @@ def defjvp(
     params, defaults = _parse_params(signature)
     if (tangent is None) == (not terms):
         raise ValueError(f"rule for {names}: give either terms or tangent")
+    if len(terms) > 1 and any(isinstance(_parsed(t), ast.Tuple) for t in terms.values()):
+        raise ValueError(
+            f"rule for {names}: a tuple-valued function takes one tangent= (its terms would "
+            "be joined by `+`, as tuples are)"
+        )
     checked = _checked_terms(names, params, terms)
     whole = _checked(names, tangent) if tangent else None
     for name in _names(names):

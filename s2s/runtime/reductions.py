@@ -39,6 +39,8 @@ __all__ = [
     "quantile_weights",
     "quantile_gap_weights",
     "weights_or_ones",
+    "histogram_share",
+    "histogram_edges_tangent",
 ]
 
 
@@ -403,3 +405,66 @@ def _weights_or_ones_nb(x, weights):
     if _nb_none(weights):
         return lambda x, weights: np.ones(x.shape)
     return lambda x, weights: weights
+
+
+# -- np.histogram's bin edges ---------------------------------------------------------------
+# The counts are piecewise constant; the edges, where the bins are a number and no range is
+# given, are linspace(min(a), max(a), bins + 1): they move with the smallest and the largest
+# entries (ties sharing, as np.min's and np.max's adjoints do). Given edges or a range, they
+# do not move with a.
+def histogram_share(g, a, bins, range):  # noqa: A002 - NumPy's name
+    """Share of ``a`` in the edges of ``np.histogram(a, bins, range)``, for their adjoint."""
+    if range is not None or np.ndim(bins) > 0:
+        return np.zeros(np.shape(a))
+    return _histogram_share(np.asarray(g, dtype=np.float64), np.asarray(a, dtype=np.float64))
+
+
+def histogram_edges_tangent(da, a, bins, range):  # noqa: A002
+    """Tangent of the edges of ``np.histogram(a, bins, range)`` along ``da``."""
+    if range is not None or np.ndim(bins) > 0:
+        return np.zeros(np.size(bins) if np.ndim(bins) > 0 else bins + 1)
+    return _histogram_edges_tangent(np.asarray(da, dtype=np.float64), a, bins)
+
+
+@overload(histogram_share)
+def _histogram_share_nb(g, a, bins, range):  # noqa: A002
+    if _nb_none(range) and _nb_int(bins):
+        return lambda g, a, bins, range: _histogram_share(g, a)
+    return lambda g, a, bins, range: np.zeros(a.shape)
+
+
+@overload(histogram_edges_tangent)
+def _histogram_edges_tangent_nb(da, a, bins, range):  # noqa: A002
+    if _nb_none(range) and _nb_int(bins):
+        return lambda da, a, bins, range: _histogram_edges_tangent(da, a, bins)
+    if _nb_int(bins):
+        return lambda da, a, bins, range: np.zeros(bins + 1)
+    return lambda da, a, bins, range: np.zeros(bins.size)
+
+
+@register_jitable
+def _histogram_share(g, a):
+    n = g.size - 1
+    low = 0.0
+    high = 0.0
+    for k in range(n + 1):
+        low += g[k] * (n - k) / n
+        high += g[k] * k / n
+    flat = np.ascontiguousarray(a).reshape(-1)
+    return (_ties(flat, np.min(flat)) * low + _ties(flat, np.max(flat)) * high).reshape(a.shape)
+
+
+@register_jitable
+def _histogram_edges_tangent(da, a, bins):
+    flat = np.ascontiguousarray(a).reshape(-1)
+    dflat = np.ascontiguousarray(da).reshape(-1)
+    low = np.sum(_ties(flat, np.min(flat)) * dflat)
+    high = np.sum(_ties(flat, np.max(flat)) * dflat)
+    return low + (high - low) * np.arange(bins + 1) / bins
+
+
+@register_jitable
+def _ties(flat, value):
+    """1 / count at the entries equal to ``value``, 0 elsewhere."""
+    mask = (flat == value).astype(np.float64)
+    return mask / mask.sum()
