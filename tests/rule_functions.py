@@ -302,6 +302,18 @@ def f_clip_method(a, lo, hi):
     return a.clip(lo, hi)
 
 
+def f_astype_float32(x):
+    return x.astype(np.float32) * 2.0
+
+
+def f_astype_int(x):
+    return x.astype(np.int64) * x  # the integer part has no derivative
+
+
+def f_asarray_dtype(x):
+    return np.asarray(x, np.float64) * x
+
+
 def f_fabs(x):
     return np.fabs(x)
 

@@ -478,6 +478,8 @@ ELEMENTWISE = _specs(
         ("np.copy", rf.f_copy, [ELEM]),
         ("x.copy()", rf.f_copy_method, [values(REAL, SHAPES_1D_UP)]),
         ("np.array", rf.f_array, [ELEM]),
+        ("x.astype(np.int64)", rf.f_astype_int, [values(REAL, SHAPES_1D_UP)]),
+        ("np.asarray(x, dtype)", rf.f_asarray_dtype, [ELEM]),
         ("np.array([...])", rf.f_array_of_scalars, [scalars(REAL, REAL)]),
         # binary, broadcasting
         ("+", rf.f_add, [BROADCAST_PAIR]),
@@ -973,6 +975,7 @@ NUMBA = [
     Spec("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
     Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
+    Spec("x.astype(np.int64)", rf.f_astype_int, [values(REAL, _dims(1))]),
     Spec("np.roll", rf.f_roll, [shift_args().filter(lambda a: a[0].ndim == 2)], (0,)),
     Spec("np.diff", rf.f_diff, [values(REAL, _dims(2).filter(lambda s: s[1] > 1))]),
     Spec("np.sort", rf.f_sort, [sort_args().filter(lambda a: a[0].ndim == 2).map(lambda a: a[:1])]),

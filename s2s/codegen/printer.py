@@ -124,6 +124,9 @@ def _converter(kind: type):
 
         def convert(node, runtime):
             func = node.func
+            plain = _without_dtype(node)
+            if plain is not None:
+                return _field(plain, runtime)
             if (
                 isinstance(func, gast.Attribute)
                 and func.attr in runtime
@@ -174,6 +177,35 @@ def _converter(kind: type):
 
     _CONVERTERS[kind] = convert
     return convert
+
+
+# Casts through a rule's dtype parameter (``np.asarray(x, dtype)``), printed as what they are
+# when no dtype was given: the share itself, and ``np.asarray`` of the tangent.
+_CASTS = {
+    "cast_share": lambda value: value,
+    "cast_tangent": lambda value: _np_call("asarray", value),
+}
+
+
+def _without_dtype(call: gast.Call) -> gast.AST | None:
+    func = call.func
+    if not (
+        isinstance(func, gast.Attribute)
+        and func.attr in _CASTS
+        and isinstance(func.value, gast.Name)
+        and func.value.id == "_s2s"
+        and len(call.args) == 2
+        and isinstance(call.args[1], gast.Constant)
+        and call.args[1].value is None
+    ):
+        return None
+    return _CASTS[func.attr](call.args[0])
+
+
+def _np_call(name: str, arg: gast.AST) -> gast.Call:
+    return gast.Call(
+        gast.Attribute(gast.Name("np", gast.Load(), None, None), name, gast.Load()), [arg], []
+    )
 
 
 def _negated(node: gast.AST) -> gast.AST | None:

@@ -80,11 +80,15 @@ elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
 elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")
 elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
-_COPIES = ["float", "np.float64", "np.float32", "np.asarray", "np.ascontiguousarray", "np.copy"]
+_COPIES = ["float", "np.float64", "np.float32", "np.ascontiguousarray", "np.copy"]
 defvjp(_COPIES, "x", x="g")
 deflinear(_COPIES, "x")
-defvjp("np.array", "x", x="_s2s.array_adjoint(g, x)")
-deflinear("np.array", "x")
+# Casts (`x.astype(dtype)` is np.asarray(x, dtype)): to an integer type, no derivative.
+defvjp("np.asarray", "x, dtype=None", x="_s2s.cast_share(g, dtype)")
+defjvp("np.asarray", "x, dtype=None", tangent="_s2s.cast_tangent(dx, dtype)")
+defvjp("np.array", "x, dtype=None", x="_s2s.cast_share(_s2s.array_adjoint(g, x), dtype)")
+# (one tangent: x may be a list of values, np.array([a, b]), whose tangents it gathers)
+defjvp("np.array", "x, dtype=None", tangent="_s2s.cast_tangent(np.array(dx), dtype)")
 
 # -- binary, broadcasting: y = f(x1, x2) -----------------------------------------------------
 BINARY = {

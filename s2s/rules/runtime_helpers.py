@@ -65,7 +65,7 @@ READ_ONLY = frozenset(
     quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
     correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
-    histogram_edges_tangent""".split()
+    histogram_edges_tangent cast_share cast_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -95,6 +95,8 @@ deflinear("_s2s.unbroadcast", "g, x")
 deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.array_adjoint", "g, x")
+deflinear("_s2s.cast_share", "g, dtype")
+deflinear("_s2s.cast_tangent", "t, dtype")
 deflinear("_s2s.accumulate", "total, share", linear="total, share")
 deflinear(["_s2s.sum_adjoint", "_s2s.mean_adjoint", "_s2s.cumsum_adjoint"], "g, x, axis")
 deflinear("_s2s.sum_along", "x, axis")

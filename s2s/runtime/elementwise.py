@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import types
 
 from ._cache import overload, register_jitable
 from ._common import _SHAPE_OF, _f64, _is_array, _item, _nb_array, _nb_none, _nb_scalar
@@ -21,6 +22,8 @@ __all__ = [
     "log_adjoint",
     "clip_adjoint",
     "array_adjoint",
+    "cast_share",
+    "cast_tangent",
     "half_over",
     "sinc_derivative",
     "polygamma",
@@ -283,6 +286,60 @@ def _array_adjoint_nb(g, x):
         return lambda g, x: np.full(x.shape, float(g))
     if _nb_scalar(x):
         return lambda g, x: _item(g)
+
+
+def _float_dtype(dtype) -> bool:
+    """Whether casting to ``dtype`` (None: keeping the type) keeps derivatives: a float or
+    complex type does; an integer or boolean one truncates, and has none."""
+    return dtype is None or np.dtype(dtype).kind in "fc"
+
+
+def _nb_float_dtype(dtype) -> bool | None:
+    """``_float_dtype`` at Numba typing time (None where the type does not say)."""
+    if _nb_none(dtype):
+        return True
+    if isinstance(dtype, (types.NumberClass, types.DType)):
+        kind = dtype.instance_type if isinstance(dtype, types.NumberClass) else dtype.dtype
+        return isinstance(kind, (types.Float, types.Complex))
+    if isinstance(dtype, types.StringLiteral):
+        return _float_dtype(dtype.literal_value)
+    return None
+
+
+def cast_share(g, dtype):
+    """The share through a cast to ``dtype`` (``x.astype(dtype)``, ``np.asarray(x, dtype)``):
+    ``g`` itself, or zeros for an integer type."""
+    return g if _float_dtype(dtype) else g * 0.0
+
+
+@overload(cast_share)
+def _cast_share_nb(g, dtype):
+    keeps = _nb_float_dtype(dtype)
+    if keeps is True:
+        return lambda g, dtype: g
+    if keeps is False:
+        return lambda g, dtype: g * 0.0
+
+
+def cast_tangent(t, dtype):
+    """The tangent through a cast to ``dtype``: ``t`` cast too (``np.asarray(t)`` for no
+    dtype), or zeros (as float64) for an integer type."""
+    if not _float_dtype(dtype):
+        return np.zeros(np.shape(t)) if _is_array(t) else 0.0
+    return np.asarray(t) if dtype is None else np.asarray(t, dtype)
+
+
+@overload(cast_tangent)
+def _cast_tangent_nb(t, dtype):
+    keeps = _nb_float_dtype(dtype)
+    if keeps is True and _nb_none(dtype):
+        return lambda t, dtype: np.asarray(t)
+    if keeps is True:
+        return lambda t, dtype: np.asarray(t, dtype)
+    if keeps is False and _nb_array(t):
+        return lambda t, dtype: np.zeros(t.shape)
+    if keeps is False:
+        return lambda t, dtype: 0.0
 
 
 def half_over(g, y):
