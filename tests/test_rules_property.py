@@ -589,6 +589,12 @@ REDUCTIONS = _specs(
         ("np.histogram edges", rf.f_histogram_edges, [distinct(min_size=2)]),
         ("np.histogram, a binned mean", rf.f_histogram_binned_mean, [binned_points()]),
         (
+            "np.histogram, range given",
+            rf.f_histogram_range,
+            [distinct(), st.just((-3.0, 4.0))],
+            (1, 2),
+        ),
+        (
             "np.histogram, edges given",
             rf.f_histogram_given_edges,
             [distinct(), st.just((np.array([-3.0, 0.0, 1.0, 4.0]),))],

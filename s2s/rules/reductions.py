@@ -88,17 +88,20 @@ defvjp("np.nanmean", "a", a="_s2s.where(np.isnan(a), 0.0, g) / np.sum(~np.isnan(
 defjvp("np.nanmean", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da)) / np.sum(~np.isnan(a))")
 defvjp(["np.nanmax", "np.nanmin"], "a", a="_s2s.extremum_adjoint(g, a, y, None)")
 defjvp(["np.nanmax", "np.nanmin"], "a", a="np.sum(_s2s.extremum_adjoint(1.0, a, y, None) * da)")
-# Counts, and the bin edges, which move with a's extremes (see runtime/reductions.py) or are
-# the bins given.
+# Counts, and the bin edges, which move with a's extremes (see runtime/reductions.py), with
+# the range (low, high) where one is given, or are the bins given.
 defvjp(
     "np.histogram",
     "a, bins=10, range=None",
+    size="1",  # each entry of the range is one number
     a="_s2s.histogram_share(g[1], a, bins, range)",
-    bins="g[1]",
+    bins="_s2s.histogram_bins_share(g[1], bins)",
+    range="_s2s.histogram_range_share(g[1], bins, k)",
 )
 # (one expression: terms of a tuple-valued function would be joined by `+`, as tuples)
 defjvp(
     "np.histogram",
     "a, bins=10, range=None",
-    tangent="(_s2s.zeros_like(y[0]), _s2s.histogram_edges_tangent(da, a, bins, range) + dbins)",
+    tangent="(_s2s.zeros_like(y[0]), _s2s.histogram_edges_tangent(da, a, bins, range) + dbins"
+    " + _s2s.histogram_range_tangent(drange, bins))",
 )

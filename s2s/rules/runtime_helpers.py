@@ -65,7 +65,8 @@ READ_ONLY = frozenset(
     quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
     correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
-    histogram_edges_tangent cast_share cast_tangent""".split()
+    histogram_edges_tangent cast_share cast_tangent histogram_bins_share
+    histogram_range_share histogram_range_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -113,6 +114,9 @@ deflinear("_s2s.diff_adjoint", "g, x, n, axis")
 deflinear("_s2s.weights_or_ones", "x, weights", linear="weights")
 deflinear("_s2s.histogram_share", "g, a, bins, range")
 deflinear("_s2s.histogram_edges_tangent", "da, a, bins, range")
+deflinear("_s2s.histogram_bins_share", "g, bins")
+deflinear("_s2s.histogram_range_share", "g, bins, k")
+deflinear("_s2s.histogram_range_tangent", "drange, bins")
 first_order_only(
     "s2s has no second derivatives of np.linalg.eigh and np.linalg.eigvalsh",
     "_s2s.eigh_adjoint",

@@ -41,6 +41,9 @@ __all__ = [
     "weights_or_ones",
     "histogram_share",
     "histogram_edges_tangent",
+    "histogram_bins_share",
+    "histogram_range_share",
+    "histogram_range_tangent",
 ]
 
 
@@ -468,3 +471,49 @@ def _ties(flat, value):
     """1 / count at the entries equal to ``value``, 0 elsewhere."""
     mask = (flat == value).astype(np.float64)
     return mask / mask.sum()
+
+
+def histogram_bins_share(g, bins):
+    """Share of the ``bins`` array in ``np.histogram(a, bins)``: the edges are ``bins``."""
+    if isinstance(bins, (list, tuple)):
+        raise NotImplementedError(
+            "s2s differentiates np.histogram's bins given as an array, not as a list"
+        )
+    return g
+
+
+@overload(histogram_bins_share)
+def _histogram_bins_share_nb(g, bins):
+    return lambda g, bins: g
+
+
+def histogram_range_share(g, bins, k):
+    """Share of ``range[k]`` in the edges ``linspace(range[0], range[1], bins + 1)``."""
+    t = np.arange(bins + 1) / bins
+    return float(np.sum(np.asarray(g) * (t if k == 1 else 1.0 - t)))
+
+
+@overload(histogram_range_share)
+def _histogram_range_share_nb(g, bins, k):
+    def impl(g, bins, k):
+        t = np.arange(bins + 1) / bins
+        if k == 1:
+            return np.sum(g * t)
+        return np.sum(g * (1.0 - t))
+
+    return impl
+
+
+def histogram_range_tangent(drange, bins):
+    """Tangent of the edges along the range ``(low, high)``'s tangents ``drange`` (a number,
+    0.0, where the range carries none)."""
+    if not isinstance(drange, tuple):
+        return 0.0
+    return drange[0] + (drange[1] - drange[0]) * np.arange(bins + 1) / bins
+
+
+@overload(histogram_range_tangent)
+def _histogram_range_tangent_nb(drange, bins):
+    if isinstance(drange, types.BaseTuple):
+        return lambda drange, bins: drange[0] + (drange[1] - drange[0]) * np.arange(bins + 1) / bins
+    return lambda drange, bins: 0.0
