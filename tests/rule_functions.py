@@ -564,6 +564,18 @@ def f_histogram_range(x, low, high):
     return edges * 2.0 + counts[0]
 
 
+def f_builtin_sum(x):
+    return sum(x * x)
+
+
+def f_builtin_sum_start(x, start):
+    return sum(x, start) * start
+
+
+def f_builtin_sum_of_numbers(a, b):
+    return sum([a * b, a, b * b])
+
+
 def f_quantile(x, q):
     return np.quantile(x, q)
 

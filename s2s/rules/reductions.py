@@ -8,7 +8,9 @@ the weights are the share of ``g = 1``.
 
 from .registry import defjvp, defvjp
 
-defvjp(["np.sum", "sum"], "x, axis=None", x="_s2s.sum_adjoint(g, x, axis)")
+defvjp("np.sum", "x, axis=None", x="_s2s.sum_adjoint(g, x, axis)")
+# the builtin sum(x, start) of a 1-D array (one argument: np.sum's rule)
+defvjp("sum", "x, start=0", x="_s2s.sum_adjoint(g, x, None)", start="g")
 defvjp("np.mean", "x, axis=None", x="_s2s.mean_adjoint(g, x, axis)")
 defvjp("np.prod", "x, axis=None", x="_s2s.sum_adjoint(g * y, x, axis) / x")
 defvjp(
@@ -22,7 +24,8 @@ defvjp("np.var", "x, axis=None, ddof=0", x="_s2s.var_adjoint(g, x, axis, ddof)")
 defvjp("np.std", "x, axis=None, ddof=0", x="_s2s.var_adjoint(_s2s.half_over(g, y), x, axis, ddof)")
 defvjp("np.full", "shape, fill_value", fill_value="_s2s.unbroadcast(g, fill_value)")
 
-defjvp(["np.sum", "sum"], "x, axis=None", tangent="_s2s.sum_along(dx, axis)")
+defjvp("np.sum", "x, axis=None", tangent="_s2s.sum_along(dx, axis)")
+defjvp("sum", "x, start=0", x="np.sum(dx)", start="dstart")
 defjvp("np.mean", "x, axis=None", tangent="_s2s.mean_along(dx, axis)")
 defjvp(
     "np.prod", "x, axis=None", tangent="_s2s.sum_along(_s2s.sum_adjoint(y, x, axis) / x * dx, axis)"

@@ -81,8 +81,8 @@ def sum_adjoint(g, x, axis):
 
 @overload(sum_adjoint)
 def _sum_adjoint_nb(g, x, axis):
-    if _nb_scalar(x):
-        return lambda g, x, axis: _item(g)
+    if _nb_scalar(x) or isinstance(x, (types.BaseTuple, types.List)):
+        return lambda g, x, axis: _item(g)  # (each number of sum([a, b]) takes all of g)
     if not _nb_array(x):
         return None
     if _nb_none(axis):
@@ -315,6 +315,8 @@ def sum_along(x, axis):
 
 @overload(sum_along)
 def _sum_along(x, axis):
+    if isinstance(x, (types.BaseTuple, types.List)) and _nb_none(axis):
+        return lambda x, axis: sum(x)  # the tangents of sum([a, b]), the builtin's
     return lambda x, axis: sums.sum(x, axis)  # along an axis: the runtime's loops
 
 
