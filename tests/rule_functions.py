@@ -893,6 +893,34 @@ def f_diff_n(x, n, axis):
     return np.diff(x, n, axis)
 
 
+def f_repeat(x):
+    return np.repeat(x, 2)
+
+
+def f_repeat_counts(x, counts):
+    return np.repeat(x, counts)
+
+
+def f_repeat_axis(x, axis):
+    return np.repeat(x, 2, axis)
+
+
+def f_take(x, indices):
+    return np.take(x, indices)
+
+
+def f_take_axis(x, indices, axis):
+    return np.take(x, indices, axis)
+
+
+def f_append(x, v):
+    return np.append(x, v)
+
+
+def f_append_axis(x, v, axis):
+    return np.append(x, v, axis)
+
+
 def f_sort(x):
     return np.sort(x)
 

@@ -365,6 +365,30 @@ def diff_args(draw):
 
 
 @st.composite
+def take_args(draw, axis=False):
+    """An array and indices into it (repeats too), flat or along an axis."""
+    (x,) = draw(values(REAL, SHAPES_1D_UP))
+    rng = np.random.default_rng(draw(SEEDS))
+    ax = draw(st.integers(-x.ndim, x.ndim - 1)) if axis else None
+    n = x.size if ax is None else x.shape[ax]
+    indices = rng.integers(0, n, draw(st.sampled_from([(), (3,), (2, 2)])))
+    return (x, indices) if ax is None else (x, indices, ax)
+
+
+@st.composite
+def append_args(draw, axis=False):
+    """An array and values to append: anything, flat; along an axis, matching extents."""
+    shape = list(draw(SHAPES_1D_UP))
+    if not axis:
+        (v,) = draw(ELEM)
+        return (_fill(REAL, shape, draw(SEEDS)), v)
+    ax = draw(st.integers(-len(shape), len(shape) - 1))
+    other = list(shape)
+    other[ax] = draw(SIDES)
+    return (_fill(REAL, shape, draw(SEEDS)), _fill(REAL, other, draw(SEEDS), 1), ax)
+
+
+@st.composite
 def sort_args(draw):
     """An array without ties (which sit on a kink) and an axis, or ``None``."""
     shape = draw(SHAPES_1D_UP)
@@ -714,6 +738,18 @@ SHAPE_OPS = _specs(
         ("np.diff", rf.f_diff, [values(REAL, _dims(1).filter(lambda s: s[0] > 1))]),
         ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
+        ("np.repeat", rf.f_repeat, [ELEM]),
+        (
+            "np.repeat(x, counts)",
+            rf.f_repeat_counts,
+            [values(REAL, _dims(1)).map(lambda x: (x[0], np.arange(x[0].size) % 3))],
+            (0,),
+        ),
+        ("np.repeat(x, 2, axis)", rf.f_repeat_axis, [with_axis(allow_none=False)], (0,)),
+        ("np.take", rf.f_take, [take_args()], (0,)),
+        ("np.take(x, indices, axis)", rf.f_take_axis, [take_args(axis=True)], (0,)),
+        ("np.append", rf.f_append, [append_args()]),
+        ("np.append(x, v, axis)", rf.f_append_axis, [append_args(axis=True)], (0, 1)),
         ("np.sort(x, axis)", rf.f_sort_axis, [sort_args()], (0,)),
     ]
 )
@@ -986,6 +1022,9 @@ NUMBA = [
     Spec("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
     Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
+    Spec("np.repeat", rf.f_repeat, [values(REAL, _dims(2))]),
+    Spec("np.take", rf.f_take, [take_args().filter(lambda a: a[0].ndim == 2)], (0,)),
+    Spec("np.append", rf.f_append, [values(REAL, _dims(2)), values(REAL, _dims(1))]),
     Spec("sum(x, start)", rf.f_builtin_sum_start, [values(REAL, _dims(1)), scalars(REAL)]),
     Spec("sum([a, b])", rf.f_builtin_sum_of_numbers, [scalars(REAL, REAL)]),
     Spec("x.astype(np.int64)", rf.f_astype_int, [values(REAL, _dims(1))]),

@@ -66,7 +66,8 @@ READ_ONLY = frozenset(
     correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
-    histogram_range_share histogram_range_tangent""".split()
+    histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
+    append_head append_tail""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -79,6 +80,9 @@ SHAPE_ONLY = {
     "_s2s.diff_adjoint": 1,
     "_s2s.correlate_share_a": 1,
     "_s2s.correlate_share_v": 2,
+    "_s2s.repeat_adjoint": 1,
+    "_s2s.take_adjoint": 1,
+    "_s2s.append_head": 1,
     "_s2s.sum_adjoint": 1,
     "_s2s.mean_adjoint": 1,
     "_s2s.fitted": 1,
@@ -140,6 +144,10 @@ defjvp(
     a="_s2s.correlate_share_v(g, da, v)",
 )
 deflinear(["_s2s.sort_adjoint", "_s2s.sort_tangent"], "g, x, axis")
+deflinear(["_s2s.repeat", "_s2s.take"], "x, indices, axis")
+deflinear(["_s2s.repeat_adjoint", "_s2s.take_adjoint"], "g, x, indices, axis")
+deflinear("_s2s.append_head", "g, arr, axis")
+deflinear("_s2s.append_tail", "g, arr, values, axis")
 deflinear("_s2s.diag_adjoint", "g, x")
 deflinear("_s2s.slice_along", "g, axis, start, stop")
 deflinear("_s2s.take_along", "g, axis, k")

@@ -41,6 +41,12 @@ __all__ = [
     "diff_adjoint",
     "sort_adjoint",
     "sort_tangent",
+    "repeat",
+    "repeat_adjoint",
+    "take",
+    "take_adjoint",
+    "append_head",
+    "append_tail",
 ]
 
 
@@ -527,3 +533,171 @@ def _sorted_rows(v, x3, gather):
                 else:
                     out[i, order[j], k] = v[i, j, k]
     return out
+
+
+# -- np.repeat, np.take, np.append ---------------------------------------------------------------
+# Numba's np.repeat and np.take work on the flattened array and take no axis; in Python the
+# axis is NumPy's. An entry repeated or taken several times gets the sum of its adjoints.
+def repeat(x, repeats, axis):
+    """``np.repeat(x, repeats, axis)`` (the tangent of ``np.repeat``)."""
+    return np.repeat(x, repeats, axis)
+
+
+@overload(repeat)
+def _repeat_nb(x, repeats, axis):
+    if _nb_none(axis):
+        return lambda x, repeats, axis: np.repeat(x, repeats)
+
+
+def repeat_adjoint(g, x, repeats, axis):
+    """Share of ``x`` in ``np.repeat(x, repeats, axis)``."""
+    g = np.asarray(g, dtype=np.float64)
+    if axis is None:
+        index = np.repeat(np.arange(np.size(x)), repeats)
+        return _added_at(g, index, np.shape(x))
+    ax = _norm_axis(axis, np.ndim(x))
+    index = np.repeat(np.arange(np.shape(x)[ax]), repeats)
+    out = np.zeros(np.shape(x))
+    np.add.at(out, (slice(None),) * ax + (index,), g)
+    return out
+
+
+def _added_at(g, index, shape):
+    out = np.zeros(int(np.prod(shape)))
+    np.add.at(out, np.ravel(index), np.ravel(g))
+    return out.reshape(shape) if shape else float(out[0])
+
+
+@overload(repeat_adjoint)
+def _repeat_adjoint_nb(g, x, repeats, axis):
+    if not _nb_none(axis):
+        return None
+    if _nb_scalar(x):
+        return lambda g, x, repeats, axis: np.sum(g)
+
+    def impl(g, x, repeats, axis):
+        index = np.repeat(np.arange(x.size), repeats)
+        return _scatter_flat(g, index, x.size).reshape(x.shape)
+
+    return impl
+
+
+@register_jitable
+def _scatter_flat(g, index, size):
+    out = np.zeros(size)
+    flat = np.ascontiguousarray(g).reshape(-1)
+    for i in range(index.size):
+        out[index[i]] += flat[i]
+    return out
+
+
+def take(x, indices, axis):
+    """``np.take(x, indices, axis)`` (the tangent of ``np.take``)."""
+    return np.take(x, indices, axis)
+
+
+@overload(take)
+def _take_nb(x, indices, axis):
+    if _nb_none(axis):
+        return lambda x, indices, axis: np.take(x, indices)
+
+
+def take_adjoint(g, x, indices, axis):
+    """Share of ``x`` in ``np.take(x, indices, axis)``."""
+    g = np.asarray(g, dtype=np.float64)
+    if axis is None:
+        return _added_at(g, indices, np.shape(x))
+    ax = _norm_axis(axis, np.ndim(x))
+    out = np.zeros(np.shape(x))
+    np.add.at(out, (slice(None),) * ax + (np.asarray(indices),), g)
+    return out
+
+
+@overload(take_adjoint)
+def _take_adjoint_nb(g, x, indices, axis):
+    if not _nb_none(axis):
+        return None
+    if _nb_int(indices):
+        return lambda g, x, indices, axis: _scatter_flat(
+            np.array([g]), np.array([indices]), x.size
+        ).reshape(x.shape)
+    return lambda g, x, indices, axis: _scatter_flat(
+        g, np.ascontiguousarray(indices).reshape(-1), x.size
+    ).reshape(x.shape)
+
+
+def append_head(g, arr, axis):
+    """Share of ``arr`` in ``np.append(arr, values, axis)``: the adjoint up to where
+    ``values`` starts (flat for ``axis=None``)."""
+    return _append_part(g, arr, arr, axis, 0)
+
+
+def append_tail(g, arr, values, axis):
+    """Share of ``values`` in ``np.append(arr, values, axis)``: the rest of the adjoint."""
+    return _append_part(g, arr, values, axis, 1)
+
+
+def _append_part(g, arr, like, axis, part):
+    g = np.asarray(g, dtype=np.float64)
+    if axis is None:
+        cut = np.size(arr)
+        flat = g.ravel()
+        return _reshaped(flat[:cut] if part == 0 else flat[cut:], like)
+    ax = _norm_axis(axis, g.ndim)
+    cut = np.shape(arr)[ax]
+    index = (slice(None),) * ax + ((slice(None, cut) if part == 0 else slice(cut, None)),)
+    return g[index].copy()
+
+
+def _reshaped(flat, like):
+    return flat.reshape(np.shape(like)) if np.ndim(like) else float(flat[0])
+
+
+@overload(append_head)
+def _append_head_nb(g, arr, axis):
+    if not _nb_none(axis):
+        return lambda g, arr, axis: _split_along(g, arr, axis, 0)
+    return lambda g, arr, axis: _shaped_like(
+        np.ascontiguousarray(g).reshape(-1)[: _flat_size(arr)].copy(), arr
+    )
+
+
+@overload(append_tail)
+def _append_tail_nb(g, arr, values, axis):
+    if not _nb_none(axis):
+        return lambda g, arr, values, axis: _split_along(g, arr, axis, 1)
+    return lambda g, arr, values, axis: _shaped_like(
+        np.ascontiguousarray(g).reshape(-1)[_flat_size(arr) :].copy(), values
+    )
+
+
+def _flat_size(x):
+    """``np.size(x)``, in compiled code too (a number counts one)."""
+    return np.size(x)
+
+
+@overload(_flat_size)
+def _flat_size_nb(x):
+    if _nb_scalar(x):
+        return lambda x: 1
+    return lambda x: x.size
+
+
+def _shaped_like(flat, like):
+    return _reshaped(flat, like)
+
+
+@overload(_shaped_like)
+def _shaped_like_nb(flat, like):
+    if _nb_scalar(like):
+        return lambda flat, like: flat[0]
+    return lambda flat, like: flat.reshape(like.shape)
+
+
+@register_jitable
+def _split_along(g, arr, axis, part):
+    ax = _norm_axis(axis, g.ndim)
+    cut = arr.shape[ax]
+    if part == 0:
+        return slice_along(g, ax, 0, cut)
+    return slice_along(g, ax, cut, g.shape[ax])

@@ -66,6 +66,13 @@ def jacfwd_program(
         if gradient:  # a gradient: the function must be scalar-valued
             lines.append("            _s2s.grad_seed(_out)")
         lines.append(f"        {passes.put(f'_flat{k}', '_tangent')}")
+        # no entries, no pass: the Jacobian is empty, in the output's shape
+        zeros = ", ".join(f"_s2s.zeros_like({params[j]})" for j in argnums)
+        lines += [
+            f"    if _s2s.size({x}) == 0:",
+            f"        {outputs} = {jvp.entry}({', '.join(params)}, {zeros})",
+            f"        _flat{k}, _jac{k} = _s2s.jacobian_like(_tangent, {x})",
+        ]
         results.append(f"_s2s.jacobian_result(_jac{k})")
     packed = _pack(results, as_tuple)
     lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
@@ -110,6 +117,12 @@ def jacrev_program(
             f"        {passes.put(f'_flat{j}', f'_adjoints[{j}]')}",
         ]
         results.append(f"_s2s.jacobian_result(_jac{j})")
+    # an empty output, no pass: each Jacobian is empty, in the argument's shape
+    lines.append("    if _s2s.size(_out) == 0:")
+    lines += [
+        f"        _flat{j}, _jac{j} = _s2s.jacobian_like(_out, {params[k]})"
+        for j, k in enumerate(argnums)
+    ]
     lines.append(f"    return {_pack(results, as_tuple)}")
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
     return Program(name, {name: unit, **units}, bindings, dict(vjp.custom_vjps))
