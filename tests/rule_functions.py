@@ -750,6 +750,16 @@ def f_eigvalsh(a):
     return np.linalg.eigvalsh(a)
 
 
+def f_lstsq(a, b):
+    x, residuals, rank, s = np.linalg.lstsq(a, b)
+    return x
+
+
+def f_lstsq_residuals_and_values(a, b):
+    fit = np.linalg.lstsq(a, b)
+    return np.sum(fit[1]) * 2.0 + fit[3]
+
+
 # -- shapes ------------------------------------------------------------------------------------
 
 

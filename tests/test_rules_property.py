@@ -176,6 +176,19 @@ def interp_args(draw):
 
 
 @st.composite
+def lstsq_args(draw):
+    """A matrix of full column rank with at least as many rows, its singular values apart,
+    and a right-hand side (a vector or a matrix)."""
+    n = draw(st.integers(1, 3))
+    m = draw(st.integers(n, 4))
+    rng = np.random.default_rng(draw(SEEDS))
+    a = rng.uniform(-0.3, 0.3, (m, n))
+    a[:n] += np.diag(1.0 + rng.permutation(n))
+    shape = draw(st.sampled_from([(m,), (m, draw(SIDES))]))
+    return (a, rng.uniform(-2.0, 2.0, shape))
+
+
+@st.composite
 def separated(draw):
     """A square matrix whose symmetric part has eigenvalues at least 1 apart (Weyl: at most 2
     from 0, 5, 10, 15), where eigenvectors are smooth."""
@@ -646,6 +659,7 @@ CREATION = _specs(
 )
 
 EIGH_FIRST_ORDER = "s2s has no second derivatives of np.linalg.eigh and np.linalg.eigvalsh"
+LSTSQ_FIRST_ORDER = "s2s has no second derivatives of np.linalg.lstsq"
 LINALG = _specs(
     [
         ("np.dot", rf.f_dot, [matmul_pair(allow_scalar=True)]),
@@ -697,6 +711,13 @@ LINALG = _specs(
             "np.linalg.eigh, values", rf.f_eigh_values, [separated()], first_order=EIGH_FIRST_ORDER
         ),
         Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()], first_order=EIGH_FIRST_ORDER),
+        Spec("np.linalg.lstsq", rf.f_lstsq, [lstsq_args()], first_order=LSTSQ_FIRST_ORDER),
+        Spec(
+            "np.linalg.lstsq, residuals and singular values",
+            rf.f_lstsq_residuals_and_values,
+            [lstsq_args()],
+            first_order=LSTSQ_FIRST_ORDER,
+        ),
     ]
 )
 
@@ -1007,6 +1028,7 @@ NUMBA = [
     Spec("np.linalg.eigh", rf.f_eigh, [separated()]),
     Spec("np.interp", rf.f_interp, [interp_args().filter(lambda a: np.ndim(a[0]) == 1)]),
     Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()]),
+    Spec("np.linalg.lstsq", rf.f_lstsq_residuals_and_values, [lstsq_args()]),
     Spec("np.sinc", rf.f_sinc, [values(REAL, _dims(1))]),
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),
@@ -1048,3 +1070,11 @@ NUMBA = [
 @given(data=st.data())
 def test_rule_numba(spec, data):
     _check(spec, data.draw(spec.strategy(), label="args"), jit=True)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_lstsq_of_a_rank_deficient_matrix_is_refused(jit):
+    a = np.array([[1.0, 2.0], [2.0, 4.0], [0.5, 1.0]])  # the columns are parallel
+    b = np.array([1.0, 0.0, 2.0])
+    with pytest.raises(NotImplementedError, match="full column rank"):
+        s2s.jacrev(rf.f_lstsq, jit=jit)(a, b)

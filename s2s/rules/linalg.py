@@ -35,6 +35,14 @@ defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")
 # Symmetric eigenproblems, distinct eigenvalues (numpy reads the lower triangle, as above).
 defvjp("np.linalg.eigh", "a", a="_s2s.eigh_adjoint(g[0], g[1], y[0], y[1])")
 defvjp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_adjoint(g, a)")
+# Least squares, a of full column rank (see runtime/linalg.py): the solution, the residuals
+# and the singular values; the rank has no derivative.
+defvjp(
+    "np.linalg.lstsq",
+    "a, b, rcond=None",
+    a="_s2s.lstsq_share_a(g[0], g[1], g[3], a, b, y)",
+    b="_s2s.lstsq_share_b(g[0], g[1], a, b, y)",
+)
 
 # <g, a x b> = <a, b x g> = <b, g x a>; 3-vectors along the last axis, broadcasting.
 defvjp("np.cross", "a, b", broadcast=True, a="np.cross(b, g)", b="np.cross(g, a)")
@@ -65,3 +73,4 @@ defjvp("np.linalg.cholesky", "a", a="_s2s.cholesky_tangent(y, da)")
 defjvp("np.linalg.slogdet", "a", a="(0.0, np.trace(np.linalg.solve(a, da)))")
 defjvp("np.linalg.eigh", "a", a="_s2s.eigh_tangent(da, y[0], y[1])")
 defjvp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_tangent(da, a)")
+defjvp("np.linalg.lstsq", "a, b, rcond=None", tangent="_s2s.lstsq_tangent(da, db, a, b, y)")

@@ -67,7 +67,7 @@ READ_ONLY = frozenset(
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
-    append_head append_tail""".split()
+    append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -127,6 +127,12 @@ first_order_only(
     "_s2s.eigh_tangent",
     "_s2s.eigvalsh_adjoint",
     "_s2s.eigvalsh_tangent",
+)
+first_order_only(
+    "s2s has no second derivatives of np.linalg.lstsq",
+    "_s2s.lstsq_share_a",
+    "_s2s.lstsq_share_b",
+    "_s2s.lstsq_tangent",
 )
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
 defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")

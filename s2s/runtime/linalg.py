@@ -32,6 +32,9 @@ __all__ = [
     "eigh_tangent",
     "eigvalsh_adjoint",
     "eigvalsh_tangent",
+    "lstsq_share_a",
+    "lstsq_share_b",
+    "lstsq_tangent",
 ]
 
 
@@ -525,6 +528,79 @@ def eigvalsh_tangent(da, a):
     """Tangent of ``np.linalg.eigvalsh(A)`` along ``da``: ``diag(V^T dA V)``."""
     w, v = np.linalg.eigh(np.ascontiguousarray(a).astype(np.float64))
     return np.diag(_mm(_mm(v.T, _symmetric_tangent(da)), v)).copy()
+
+
+# -- np.linalg.lstsq -------------------------------------------------------------------------------
+# For A (m x n) of full column rank: x = M^{-1} A^T b, M = A^T A, r = b - A x, with A^T r = 0:
+# dx = M^{-1} (dA^T r + A^T (db - dA x)); the residuals ||r_j||^2 (m > n) move by
+# 2 r_j^T (db_j - dA x_j); the singular values s_i by u_i^T dA v_i. With z = M^{-1} gx, the
+# shares: A gets r z^T - (A z) x^T - 2 (r * gres) x^T + U diag(gs) V^T; b gets A z + 2 r * gres.
+_LSTSQ_RANK = "s2s differentiates np.linalg.lstsq where a has full column rank"
+
+
+@register_jitable
+def _lstsq_parts(a, b, x, rank):
+    a = np.ascontiguousarray(a).astype(np.float64)
+    if rank < a.shape[1]:
+        raise NotImplementedError(_LSTSQ_RANK)
+    b2 = np.ascontiguousarray(b).astype(np.float64).reshape((a.shape[0], -1))
+    x2 = np.ascontiguousarray(x).astype(np.float64).reshape((a.shape[1], -1))
+    return a, b2, x2, b2 - _mm(a, x2)
+
+
+@register_jitable
+def _lstsq_z(a, gx, k):
+    gx2 = np.ascontiguousarray(gx).astype(np.float64).reshape((a.shape[1], k))
+    return np.linalg.solve(_mm(a.T, a), gx2)
+
+
+@register_jitable
+def _residual_weights(r, gres):
+    """``r * gres`` by column, where there are residuals (none: zeros)."""
+    out = np.zeros(r.shape)
+    if gres.size == r.shape[1]:
+        for j in range(r.shape[1]):
+            out[:, j] = r[:, j] * gres[j]
+    return out
+
+
+@register_jitable
+def lstsq_share_a(gx, gres, gs, a, b, y):
+    """Share of ``a`` in ``np.linalg.lstsq(a, b)`` (its output ``y``)."""
+    a, b2, x2, r = _lstsq_parts(a, b, y[0], y[2])
+    z = _lstsq_z(a, gx, x2.shape[1])
+    share = _mm(r, z.T) - _mm(_mm(a, z), x2.T) - 2.0 * _mm(_residual_weights(r, gres), x2.T)
+    u, s, vt = np.linalg.svd(a, False)
+    g_s = np.ascontiguousarray(gs).astype(np.float64)
+    return share + _mm(u * g_s, vt)
+
+
+@register_jitable
+def lstsq_share_b(gx, gres, a, b, y):
+    """Share of ``b`` in ``np.linalg.lstsq(a, b)`` (its output ``y``)."""
+    a, b2, x2, r = _lstsq_parts(a, b, y[0], y[2])
+    z = _lstsq_z(a, gx, x2.shape[1])
+    share = _mm(a, z) + 2.0 * _residual_weights(r, gres)
+    return share.reshape(np.shape(b))
+
+
+@register_jitable
+def lstsq_tangent(da, db, a, b, y):
+    """Tangent ``(dx, dresiduals, 0, ds)`` of ``np.linalg.lstsq(a, b)`` (output ``y``)."""
+    a, b2, x2, r = _lstsq_parts(a, b, y[0], y[2])
+    da = np.ascontiguousarray(da).astype(np.float64)
+    db2 = np.ascontiguousarray(db).astype(np.float64).reshape(b2.shape)
+    moved = db2 - _mm(da, x2)
+    dx = np.linalg.solve(_mm(a.T, a), _mm(da.T, r) + _mm(a.T, moved))
+    dres = np.zeros(y[1].size)
+    if dres.size == r.shape[1]:
+        for j in range(r.shape[1]):
+            dres[j] = 2.0 * np.sum(r[:, j] * moved[:, j])
+    u, s, vt = np.linalg.svd(a, False)
+    ds = np.zeros(s.size)
+    for i in range(s.size):
+        ds[i] = np.sum(u[:, i] * _mm(da, vt[i : i + 1, :].T)[:, 0])
+    return dx.reshape(np.shape(y[0])), dres, 0, ds
 
 
 # -- np.correlate ------------------------------------------------------------------------------

@@ -17,7 +17,14 @@ from ..program import Program
 Structure = Union[None, tuple["Structure", ...]]  # noqa: UP007  (None: a single value, a leaf)
 
 # NumPy functions that return tuples, by the number of their outputs.
-TUPLE_RESULTS = {"np.linalg.slogdet": 2, "np.linalg.eigh": 2, "np.linalg.qr": 2, "np.linalg.svd": 3}
+TUPLE_RESULTS = {
+    "np.linalg.slogdet": 2,
+    "np.linalg.eigh": 2,
+    "np.linalg.qr": 2,
+    "np.linalg.svd": 3,
+    "np.linalg.lstsq": 4,
+    "np.histogram": 2,
+}
 
 
 def output_structure(program: Program, name: str, seen: frozenset = frozenset()) -> Structure:
