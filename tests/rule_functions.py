@@ -750,6 +750,14 @@ def f_eigvalsh(a):
     return np.linalg.eigvalsh(a)
 
 
+def f_pinv(a):
+    return np.linalg.pinv(a)
+
+
+def f_matrix_power(a, n):
+    return np.linalg.matrix_power(a, n)
+
+
 def f_lstsq(a, b):
     x, residuals, rank, s = np.linalg.lstsq(a, b)
     return x

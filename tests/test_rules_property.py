@@ -189,6 +189,17 @@ def lstsq_args(draw):
 
 
 @st.composite
+def full_rank(draw):
+    """A matrix of full rank, tall or wide, its singular values apart from 0."""
+    n, m = draw(SIDES), draw(SIDES)
+    rng = np.random.default_rng(draw(SEEDS))
+    a = rng.uniform(-0.3, 0.3, (m, n))
+    k = min(m, n)
+    a[:k, :k] += np.diag(1.0 + rng.permutation(k))
+    return (a,)
+
+
+@st.composite
 def separated(draw):
     """A square matrix whose symmetric part has eigenvalues at least 1 apart (Weyl: at most 2
     from 0, 5, 10, 15), where eigenvectors are smooth."""
@@ -713,6 +724,19 @@ LINALG = _specs(
         Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()], first_order=EIGH_FIRST_ORDER),
         Spec("np.linalg.lstsq", rf.f_lstsq, [lstsq_args()], first_order=LSTSQ_FIRST_ORDER),
         Spec(
+            "np.linalg.pinv",
+            rf.f_pinv,
+            [full_rank()],
+            first_order="s2s has no second derivatives of np.linalg.pinv",
+        ),
+        Spec(
+            "np.linalg.matrix_power",
+            rf.f_matrix_power,
+            [square(), st.tuples(st.integers(-3, 3))],
+            (0,),
+            first_order="s2s has no second derivatives of np.linalg.matrix_power",
+        ),
+        Spec(
             "np.linalg.lstsq, residuals and singular values",
             rf.f_lstsq_residuals_and_values,
             [lstsq_args()],
@@ -1029,6 +1053,10 @@ NUMBA = [
     Spec("np.interp", rf.f_interp, [interp_args().filter(lambda a: np.ndim(a[0]) == 1)]),
     Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()]),
     Spec("np.linalg.lstsq", rf.f_lstsq_residuals_and_values, [lstsq_args()]),
+    Spec("np.linalg.pinv", rf.f_pinv, [full_rank()]),
+    Spec(
+        "np.linalg.matrix_power", rf.f_matrix_power, [square(), st.tuples(st.integers(-3, 3))], (0,)
+    ),
     Spec("np.sinc", rf.f_sinc, [values(REAL, _dims(1))]),
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),

@@ -35,6 +35,8 @@ defvjp("np.linalg.slogdet", "a", a="g[1] * np.linalg.inv(a).T")
 # Symmetric eigenproblems, distinct eigenvalues (numpy reads the lower triangle, as above).
 defvjp("np.linalg.eigh", "a", a="_s2s.eigh_adjoint(g[0], g[1], y[0], y[1])")
 defvjp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_adjoint(g, a)")
+defvjp("np.linalg.pinv", "a, rcond=1e-15", a="_s2s.pinv_adjoint(g, a, y)")
+defvjp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_adjoint(g, a, n)")
 # Least squares, a of full column rank (see runtime/linalg.py): the solution, the residuals
 # and the singular values; the rank has no derivative.
 defvjp(
@@ -74,3 +76,5 @@ defjvp("np.linalg.slogdet", "a", a="(0.0, np.trace(np.linalg.solve(a, da)))")
 defjvp("np.linalg.eigh", "a", a="_s2s.eigh_tangent(da, y[0], y[1])")
 defjvp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_tangent(da, a)")
 defjvp("np.linalg.lstsq", "a, b, rcond=None", tangent="_s2s.lstsq_tangent(da, db, a, b, y)")
+defjvp("np.linalg.pinv", "a, rcond=1e-15", a="_s2s.pinv_tangent(da, a, y)")
+defjvp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_tangent(da, a, n)")

@@ -67,7 +67,8 @@ READ_ONLY = frozenset(
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
-    append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent""".split()
+    append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
+    pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -133,6 +134,16 @@ first_order_only(
     "_s2s.lstsq_share_a",
     "_s2s.lstsq_share_b",
     "_s2s.lstsq_tangent",
+)
+first_order_only(
+    "s2s has no second derivatives of np.linalg.pinv",
+    "_s2s.pinv_adjoint",
+    "_s2s.pinv_tangent",
+)
+first_order_only(
+    "s2s has no second derivatives of np.linalg.matrix_power",
+    "_s2s.matrix_power_adjoint",
+    "_s2s.matrix_power_tangent",
 )
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
 defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")

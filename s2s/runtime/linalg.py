@@ -35,6 +35,10 @@ __all__ = [
     "lstsq_share_a",
     "lstsq_share_b",
     "lstsq_tangent",
+    "pinv_adjoint",
+    "pinv_tangent",
+    "matrix_power_adjoint",
+    "matrix_power_tangent",
 ]
 
 
@@ -601,6 +605,84 @@ def lstsq_tangent(da, db, a, b, y):
     for i in range(s.size):
         ds[i] = np.sum(u[:, i] * _mm(da, vt[i : i + 1, :].T)[:, 0])
     return dx.reshape(np.shape(y[0])), dres, 0, ds
+
+
+# -- np.linalg.pinv ----------------------------------------------------------------------------
+# Where the rank stays the same, with P = I - A A+ and Q = I - A+ A:
+# dA+ = -A+ dA A+ + A+ A+^T dA^T P + Q dA^T A+^T A+, whose adjoint is
+# -A+^T G A+^T + P G^T A+ A+^T + A+^T A+ G^T Q.
+@register_jitable
+def _pinv_parts(a, y):
+    a = np.ascontiguousarray(a).astype(np.float64)
+    y = np.ascontiguousarray(y).astype(np.float64)
+    p = np.eye(a.shape[0]) - _mm(a, y)
+    q = np.eye(a.shape[1]) - _mm(y, a)
+    return a, y, p, q
+
+
+@register_jitable
+def pinv_adjoint(g, a, y):
+    """Share of ``a`` in ``y = np.linalg.pinv(a)``."""
+    a, y, p, q = _pinv_parts(a, y)
+    g = np.ascontiguousarray(g).astype(np.float64)
+    gt = np.ascontiguousarray(g.T)
+    return -_mm(_mm(y.T, g), y.T) + _mm(_mm(p, gt), _mm(y, y.T)) + _mm(_mm(y.T, y), _mm(gt, q))
+
+
+@register_jitable
+def pinv_tangent(da, a, y):
+    """Tangent of ``y = np.linalg.pinv(a)`` along ``da``."""
+    a, y, p, q = _pinv_parts(a, y)
+    da = np.ascontiguousarray(da).astype(np.float64)
+    dat = np.ascontiguousarray(da.T)
+    return -_mm(_mm(y, da), y) + _mm(_mm(y, y.T), _mm(dat, p)) + _mm(_mm(q, dat), _mm(y.T, y))
+
+
+# -- np.linalg.matrix_power ----------------------------------------------------------------------
+# Y = A^n: dY = sum_k A^k dA A^(n-1-k), whose adjoint is sum_k (A^k)^T G (A^(n-1-k))^T. A
+# negative n is the power of B = inv(A), with dB = -B dA B.
+@register_jitable
+def _powers(b, n):
+    """``b^0 .. b^n`` stacked."""
+    m = b.shape[0]
+    out = np.empty((n + 1, m, m))
+    out[0] = np.eye(m)
+    for k in range(1, n + 1):
+        out[k] = _mm(out[k - 1], b)
+    return out
+
+
+@register_jitable
+def matrix_power_adjoint(g, a, n):
+    """Share of ``a`` in ``np.linalg.matrix_power(a, n)``."""
+    a = np.ascontiguousarray(a).astype(np.float64)
+    g = np.ascontiguousarray(g).astype(np.float64)
+    m = abs(n)
+    base = a if n >= 0 else np.linalg.inv(a)
+    powers = _powers(base, m)
+    out = np.zeros(a.shape)
+    for k in range(m):
+        out += _mm(
+            _mm(np.ascontiguousarray(powers[k].T), g), np.ascontiguousarray(powers[m - 1 - k].T)
+        )
+    if n < 0:  # through B = inv(A): the share of B, s, gives A -B^T s B^T
+        out = -_mm(_mm(base.T, out), base.T)
+    return out
+
+
+@register_jitable
+def matrix_power_tangent(da, a, n):
+    """Tangent of ``np.linalg.matrix_power(a, n)`` along ``da``."""
+    a = np.ascontiguousarray(a).astype(np.float64)
+    da = np.ascontiguousarray(da).astype(np.float64)
+    m = abs(n)
+    base = a if n >= 0 else np.linalg.inv(a)
+    step = da if n >= 0 else -_mm(_mm(base, da), base)
+    powers = _powers(base, m)
+    out = np.zeros(a.shape)
+    for k in range(m):
+        out += _mm(_mm(powers[k], step), powers[m - 1 - k])
+    return out
 
 
 # -- np.correlate ------------------------------------------------------------------------------
