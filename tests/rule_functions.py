@@ -576,6 +576,22 @@ def f_builtin_sum_of_numbers(a, b):
     return sum([a * b, a, b * b])
 
 
+def f_nanvar(x):
+    return np.nanvar(x)
+
+
+def f_nanstd(x):
+    return np.nanstd(x)
+
+
+def f_vander(x):
+    return np.vander(x)
+
+
+def f_vander_increasing(x):
+    return np.vander(x, 3, True)
+
+
 def f_quantile(x, q):
     return np.quantile(x, q)
 
@@ -937,6 +953,14 @@ def f_append(x, v):
 
 def f_append_axis(x, v, axis):
     return np.append(x, v, axis)
+
+
+def f_rot90(x, k):
+    return np.rot90(x, k)
+
+
+def f_column_stack(a, b):
+    return np.column_stack((a, b))
 
 
 def f_sort(x):

@@ -413,6 +413,14 @@ def append_args(draw, axis=False):
 
 
 @st.composite
+def column_stack_args(draw):
+    """1-D or 2-D operands with the same number of rows."""
+    m = draw(SIDES)
+    shapes = [(m,) if draw(st.booleans()) else (m, draw(SIDES)) for _ in range(2)]
+    return (_fill(REAL, shapes[0], draw(SEEDS)), _fill(REAL, shapes[1], draw(SEEDS), 1))
+
+
+@st.composite
 def sort_args(draw):
     """An array without ties (which sit on a kink) and an axis, or ``None``."""
     shape = draw(SHAPES_1D_UP)
@@ -639,6 +647,10 @@ REDUCTIONS = _specs(
         ("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
         ("np.nanmax", rf.f_nanmax, [distinct(nan=True)]),
         ("np.nanmin", rf.f_nanmin, [distinct(nan=True)]),
+        ("np.nanvar", rf.f_nanvar, [distinct(min_size=3, nan=True)]),
+        ("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
+        ("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
+        ("np.vander(x, 3, True)", rf.f_vander_increasing, [values(REAL, _dims(1))]),
         ("np.histogram edges", rf.f_histogram_edges, [distinct(min_size=2)]),
         ("np.histogram, a binned mean", rf.f_histogram_binned_mean, [binned_points()]),
         (
@@ -784,6 +796,8 @@ SHAPE_OPS = _specs(
         ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
         ("np.repeat", rf.f_repeat, [ELEM]),
+        ("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
+        ("np.column_stack", rf.f_column_stack, [column_stack_args()]),
         (
             "np.repeat(x, counts)",
             rf.f_repeat_counts,
@@ -1073,6 +1087,10 @@ NUMBA = [
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
     Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
     Spec("np.repeat", rf.f_repeat, [values(REAL, _dims(2))]),
+    Spec("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
+    Spec("np.column_stack", rf.f_column_stack, [column_stack_args()]),
+    Spec("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
+    Spec("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
     Spec("np.take", rf.f_take, [take_args().filter(lambda a: a[0].ndim == 2)], (0,)),
     Spec("np.append", rf.f_append, [values(REAL, _dims(2)), values(REAL, _dims(1))]),
     Spec("sum(x, start)", rf.f_builtin_sum_start, [values(REAL, _dims(1)), scalars(REAL)]),

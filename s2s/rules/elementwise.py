@@ -75,6 +75,17 @@ defjvp(
     xp="-_s2s.interp_slope(x, xp, fp) * np.interp(x, xp, dxp)",
     fp="np.interp(x, xp, dfp)",
 )
+# The powers of x, column by column (see the helper, whose derivatives go to every order).
+defvjp(
+    "np.vander",
+    "x, N=None, increasing=False",
+    x="np.sum(g * _s2s.vander_derivative(x, N, increasing, 1), axis=1)",
+)
+defjvp(
+    "np.vander",
+    "x, N=None, increasing=False",
+    x="_s2s.vander_derivative(x, N, increasing, 1) * np.expand_dims(dx, 1)",
+)
 # d lgamma(x) = digamma(x) dx, the polygamma function of order 0
 elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
 elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")

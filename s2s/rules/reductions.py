@@ -90,6 +90,10 @@ defjvp("np.nansum", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da))")
 defvjp("np.nanmean", "a", a="_s2s.where(np.isnan(a), 0.0, g) / np.sum(~np.isnan(a))")
 defjvp("np.nanmean", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da)) / np.sum(~np.isnan(a))")
 defvjp(["np.nanmax", "np.nanmin"], "a", a="_s2s.extremum_adjoint(g, a, y, None)")
+defvjp("np.nanvar", "a", a="_s2s.nanvar_adjoint(g, a, a)")
+defvjp("np.nanstd", "a", a="_s2s.nanvar_adjoint(_s2s.half_over(g, y), a, a)")
+defjvp("np.nanvar", "a", a="np.sum(_s2s.nanvar_adjoint(1.0, a, a) * da)")
+defjvp("np.nanstd", "a", a="np.sum(_s2s.nanvar_adjoint(0.5 / y, a, a) * da)")
 defjvp(["np.nanmax", "np.nanmin"], "a", a="np.sum(_s2s.extremum_adjoint(1.0, a, y, None) * da)")
 # Counts, and the bin edges, which move with a's extremes (see runtime/reductions.py), with
 # the range (low, high) where one is given, or are the bins given.

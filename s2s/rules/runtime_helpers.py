@@ -9,6 +9,7 @@ from .registry import definto, defjvp, deflinear, first_order_only, nondifferent
 
 nondifferentiable(
     "_s2s.quantile_gap_weights",
+    "_s2s.stacked_cols",
     "_s2s.zeros_like",
     "_s2s.cleared",
     "_s2s.cleared_like",
@@ -68,7 +69,8 @@ READ_ONLY = frozenset(
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
-    pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent""".split()
+    pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
+    vander_derivative column_stack_part stacked_cols""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -119,6 +121,19 @@ deflinear("_s2s.diff_adjoint", "g, x, n, axis")
 deflinear("_s2s.weights_or_ones", "x, weights", linear="weights")
 deflinear("_s2s.histogram_share", "g, a, bins, range")
 deflinear("_s2s.histogram_edges_tangent", "da, a, bins, range")
+# linear in g and in x; a gives only where the NaNs are
+defjvp(
+    "_s2s.nanvar_adjoint",
+    "g, a, x",
+    g="_s2s.nanvar_adjoint(dg, a, x)",
+    x="_s2s.nanvar_adjoint(g, a, dx)",
+)
+defjvp(
+    "_s2s.vander_derivative",
+    "x, n, increasing, order",
+    x="_s2s.vander_derivative(x, n, increasing, order + 1) * np.expand_dims(dx, 1)",
+)
+deflinear("_s2s.column_stack_part", "g, start, stop, x")
 deflinear("_s2s.histogram_bins_share", "g, bins")
 deflinear("_s2s.histogram_range_share", "g, bins, k")
 deflinear("_s2s.histogram_range_tangent", "drange, bins")

@@ -12,6 +12,7 @@ defvjp("np.broadcast_to", "array, shape", array="_s2s.unbroadcast(g, array)")
 defvjp("np.diag", "v", v="_s2s.diag_adjoint(g, v)")
 defvjp("np.flip", "m, axis=None", m="_s2s.flip(g, axis)")
 defvjp("np.fliplr", "m", m="np.fliplr(g)")
+defvjp("np.rot90", "m, k=1", m="np.rot90(g, -k)")
 defvjp("np.flipud", "m", m="np.flipud(g)")
 defvjp("np.swapaxes", "a, axis1, axis2", a="np.swapaxes(g, axis1, axis2)")
 defvjp("np.tril", "m, k=0", m="np.tril(g, k)")
@@ -39,6 +40,12 @@ defvjp(
 defvjp("np.stack", "seq, axis=0", seq="_s2s.take_along(g, axis, k)", size="1")
 defvjp("np.vstack", "seq", seq="_s2s.vstack_part(g, start, stop, item)", size="_s2s.rows(item)")
 defvjp("np.hstack", "seq", seq="_s2s.hstack_part(g, start, stop, item)", size="_s2s.cols(item)")
+defvjp(
+    "np.column_stack",
+    "tup",
+    tup="_s2s.column_stack_part(g, start, stop, item)",
+    size="_s2s.stacked_cols(item)",
+)
 
 deflinear("np.reshape", "a, newshape")
 deflinear(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a")
@@ -50,7 +57,9 @@ deflinear("np.diag", "v")
 deflinear("np.concatenate", "seq, axis=0")
 deflinear("np.stack", "seq, axis=0")
 deflinear(["np.vstack", "np.hstack"], "seq")
+deflinear("np.column_stack", "tup")
 deflinear(["np.fliplr", "np.flipud"], "m")
+deflinear("np.rot90", "m, k=1")
 deflinear("np.swapaxes", "a, axis1, axis2")
 deflinear(["np.tril", "np.triu"], "m, k=0")
 # Numba's np.flip, np.roll and np.diff take no axis: their tangents go through the runtime,

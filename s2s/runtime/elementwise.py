@@ -24,6 +24,7 @@ __all__ = [
     "array_adjoint",
     "cast_share",
     "cast_tangent",
+    "vander_derivative",
     "half_over",
     "sinc_derivative",
     "polygamma",
@@ -580,4 +581,35 @@ def _interp_shares(g, x, xp, gaps):
             out[j] += (1.0 - t) * g[i]
             if t != 0.0:
                 out[j + 1] += t * g[i]
+    return out
+
+
+# -- np.vander ---------------------------------------------------------------------------------
+def vander_derivative(x, n, increasing, order):
+    """The ``order``-th derivative, entry by entry, of ``np.vander(x, n, increasing)``:
+    column ``j`` holds ``p! / (p - order)! x^(p - order)`` for its power ``p``. Its tangent is
+    the next order's, times ``dx``, so every order of forward mode over it is right."""
+    x = np.asarray(x, dtype=np.float64)
+    return _vander_derivative(x, x.size if n is None else n, increasing, order)
+
+
+@overload(vander_derivative)
+def _vander_derivative_nb(x, n, increasing, order):
+    if _nb_none(n):
+        return lambda x, n, increasing, order: _vander_derivative(x, x.size, increasing, order)
+    return lambda x, n, increasing, order: _vander_derivative(x, n, increasing, order)
+
+
+@register_jitable
+def _vander_derivative(x, n, increasing, order):
+    out = np.zeros((x.size, n))
+    for j in range(n):
+        power = j if increasing else n - 1 - j
+        if power < order:
+            continue
+        factor = 1.0
+        for k in range(order):
+            factor *= power - k
+        for i in range(x.size):
+            out[i, j] = factor * x[i] ** (power - order)
     return out

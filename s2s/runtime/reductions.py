@@ -44,6 +44,7 @@ __all__ = [
     "histogram_bins_share",
     "histogram_range_share",
     "histogram_range_tangent",
+    "nanvar_adjoint",
 ]
 
 
@@ -519,3 +520,34 @@ def _histogram_range_tangent_nb(drange, bins):
     if isinstance(drange, types.BaseTuple):
         return lambda drange, bins: drange[0] + (drange[1] - drange[0]) * np.arange(bins + 1) / bins
     return lambda drange, bins: 0.0
+
+
+# -- np.nanvar, np.nanstd -------------------------------------------------------------------------
+def nanvar_adjoint(g, a, x):
+    """``2 g (x - mean) / n`` over the entries where ``a`` is not NaN (``n`` of them, the
+    mean theirs), 0 where it is: the share of ``a`` in ``np.nanvar(a)`` for ``x = a``, and
+    linear in ``x`` for the NaNs of ``a``, which is its tangent along ``x``."""
+    return _nanvar_adjoint(_item(g), np.asarray(a, dtype=np.float64), np.asarray(x))
+
+
+@overload(nanvar_adjoint)
+def _nanvar_adjoint_nb(g, a, x):
+    return lambda g, a, x: _nanvar_adjoint(_item(g), a, x)
+
+
+@register_jitable
+def _nanvar_adjoint(g, a, x):
+    flat = np.ascontiguousarray(a).reshape(-1)
+    values = np.ascontiguousarray(x).astype(np.float64).reshape(-1)
+    count = 0
+    total = 0.0
+    for i in range(flat.size):
+        if not np.isnan(flat[i]):
+            count += 1
+            total += values[i]
+    mean = total / max(count, 1)
+    out = np.zeros(flat.size)
+    for i in range(flat.size):
+        if not np.isnan(flat[i]):
+            out[i] = 2.0 * g * (values[i] - mean) / count
+    return out.reshape(a.shape)

@@ -47,6 +47,8 @@ __all__ = [
     "take_adjoint",
     "append_head",
     "append_tail",
+    "column_stack_part",
+    "stacked_cols",
 ]
 
 
@@ -393,6 +395,39 @@ def cols(item):
 def _cols(item):
     if item.ndim == 1:
         return lambda item: item.shape[0]
+    return lambda item: item.shape[1]
+
+
+def column_stack_part(g, start, stop, x):
+    """The share of input ``x`` of ``np.column_stack``: column ``start`` for a 1-D input (a
+    number: its one entry), ``g[:, start:stop]`` for a 2-D one."""
+    if not _is_array(x) or x.ndim == 0:
+        return float(g[0, start]) if not _is_array(x) else np.array(g[0, start])
+    if x.ndim == 1:
+        return np.array(g[:, start], dtype=np.float64)
+    return np.array(g[:, start:stop], dtype=np.float64, order="C")
+
+
+@overload(column_stack_part)
+def _column_stack_part_nb(g, start, stop, x):
+    if _nb_scalar(x):
+        return lambda g, start, stop, x: float(g[0, start])
+    if not _nb_array(x):
+        return None
+    if x.ndim == 1:
+        return lambda g, start, stop, x: g[:, start].astype(np.float64)
+    return lambda g, start, stop, x: g[:, start:stop].astype(np.float64)
+
+
+def stacked_cols(item):
+    """Columns ``item`` fills in ``np.column_stack``'s output: one for a 1-D input."""
+    return 1 if np.ndim(item) < 2 else np.shape(item)[1]
+
+
+@overload(stacked_cols)
+def _stacked_cols(item):
+    if _nb_scalar(item) or item.ndim < 2:
+        return lambda item: 1
     return lambda item: item.shape[1]
 
 
