@@ -77,8 +77,19 @@ def test_without_a_rule_the_error_names_the_function():
             lambda: s2s.defjvp("np.f", "x1, x2", x1="(dx1, 0.0)", x2="(0.0, dx2)"),
             "a tuple-valued function takes one tangent=",
         ),
+        (
+            lambda: s2s.defjvp("np.f", "y, x=None, dx=1.0", y="dy * dx"),
+            "'dx' is also the name of 'x''s tangent",
+        ),
     ],
-    ids=["syntax", "unknown-parameter", "terms-and-tangent", "tangent-syntax", "tuple-terms"],
+    ids=[
+        "syntax",
+        "unknown-parameter",
+        "terms-and-tangent",
+        "tangent-syntax",
+        "tuple-terms",
+        "tangent-name-clash",
+    ],
 )
 def test_a_wrong_rule_fails_where_it_is_registered(register, message):
     with pytest.raises(ValueError, match=message):

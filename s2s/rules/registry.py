@@ -187,6 +187,7 @@ def defjvp(
     operand gives the output (``dx1`` of ``x1 + x2`` with only ``x1`` moving).
     """
     params, defaults = _parse_params(signature)
+    _checked_tangent_names(names, params)
     if (tangent is None) == (not terms):
         raise ValueError(f"rule for {names}: give either terms or tangent")
     if len(terms) > 1 and any(isinstance(_parsed(t), ast.Tuple) for t in terms.values()):
@@ -205,6 +206,7 @@ def elementwise(names: str | list[str], signature: str, broadcast: bool = False,
     its share with the output adjoint ``g`` replaced by the tangent ``dx``."""
     defvjp(names, signature, broadcast=broadcast, **shares)
     params, defaults = _parse_params(signature)
+    _checked_tangent_names(names, params)
     tangent_names = {param: "d" + param for param in shares}
     for name in _names(names):
         JVP_RULES[name] = JVPRule(name, params, defaults, shares, None, tangent_names, broadcast)
@@ -219,6 +221,17 @@ def deflinear(names: str | list[str], signature: str, linear: str = "") -> None:
     for name in _names(names):
         args = ", ".join("d" + p if p in linear_params else p for p in params)
         defjvp(name, signature, tangent=f"{name}({args})")
+
+
+def _checked_tangent_names(names, params) -> None:
+    """Refuse parameters named like another's tangent (``x`` and ``dx``): a template could
+    not tell them apart."""
+    clashes = sorted(p for p in params if p.startswith("d") and p[1:] in params)
+    if clashes:
+        raise ValueError(
+            f"rule for {names}: parameter {clashes[0]!r} is also the name of "
+            f"{clashes[0][1:]!r}'s tangent; a forward rule cannot tell them apart"
+        )
 
 
 def _names(names: str | list[str]) -> list[str]:

@@ -120,7 +120,7 @@ deflinear("_s2s.diff", "x, n, axis")
 deflinear("_s2s.diff_adjoint", "g, x, n, axis")
 deflinear("_s2s.weights_or_ones", "x, weights", linear="weights")
 deflinear("_s2s.histogram_share", "g, a, bins, range")
-deflinear("_s2s.histogram_edges_tangent", "da, a, bins, range")
+deflinear("_s2s.histogram_edges_tangent", "t, a, bins, range")
 # linear in g and in x; a gives only where the NaNs are
 defjvp(
     "_s2s.nanvar_adjoint",
