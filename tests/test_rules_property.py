@@ -360,6 +360,8 @@ def heaviside_args(draw):
     return (float(x1) if np.ndim(x1) == 0 else x1, x2)
 
 
+# values with exact zeros among them (half, on average)
+WITH_ZEROS = _domain(lambda rng, s: np.where(rng.uniform(size=s) < 0.5, 0.0, rng.uniform(-2, 2, s)))
 # arguments of the gamma function, negative ones too, away from its poles (0, -1, -2, ...);
 # for gamma itself no larger than 5 (sin(gamma(11.3)) turns every 1e-7: differences fail)
 NOT_POLE = _domain(lambda rng, s: rng.integers(-3, 12, s) + rng.uniform(0.2, 0.8, s))
@@ -623,6 +625,11 @@ REDUCTIONS = _specs(
         ("np.cumsum(axis=)", rf.f_cumsum_axis, [with_axis(allow_none=False)]),
         ("np.cumprod", rf.f_cumprod, [values(AWAY_FROM_ZERO)]),
         ("np.cumprod(axis=)", rf.f_cumprod_axis, [with_axis(AWAY_FROM_ZERO, False)]),
+        # products are polynomials: entries that are exactly zero are no kink
+        ("np.prod with zeros", rf.f_prod, [values(WITH_ZEROS, SHAPES_1D_UP)]),
+        ("np.prod(axis=) with zeros", rf.f_prod_axis, [with_axis(WITH_ZEROS)]),
+        ("np.cumprod with zeros", rf.f_cumprod, [values(WITH_ZEROS, SHAPES_1D_UP)]),
+        ("np.cumprod(axis=) with zeros", rf.f_cumprod_axis, [with_axis(WITH_ZEROS, False)]),
         ("np.var", rf.f_var, [ELEM]),
         ("np.var(axis=)", rf.f_var_axis, [with_axis()]),
         ("np.var(ddof=1)", rf.f_var_ddof, [with_axis(min_along=2)]),
@@ -1087,6 +1094,8 @@ NUMBA = [
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
     Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
     Spec("np.repeat", rf.f_repeat, [values(REAL, _dims(2))]),
+    Spec("np.prod with zeros", rf.f_prod, [values(WITH_ZEROS, _dims(2))]),
+    Spec("np.cumprod with zeros", rf.f_cumprod, [values(WITH_ZEROS, _dims(2))]),
     Spec("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
     Spec("np.column_stack", rf.f_column_stack, [column_stack_args()]),
     Spec("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),

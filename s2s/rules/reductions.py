@@ -12,14 +12,17 @@ defvjp("np.sum", "x, axis=None", x="_s2s.sum_adjoint(g, x, axis)")
 # the builtin sum(x, start) of a 1-D array (one argument: np.sum's rule)
 defvjp("sum", "x, start=0", x="_s2s.sum_adjoint(g, x, None)", start="g")
 defvjp("np.mean", "x, axis=None", x="_s2s.mean_adjoint(g, x, axis)")
-defvjp("np.prod", "x, axis=None", x="_s2s.sum_adjoint(g * y, x, axis) / x")
+# the product of the other entries, without dividing y by an entry that may be zero
+defvjp(
+    "np.prod", "x, axis=None", x="_s2s.sum_adjoint(g, x, axis) * _s2s.exclusive_products(x, axis)"
+)
 defvjp(
     ["np.max", "np.amax", "np.min", "np.amin"],
     "x, axis=None",
     x="_s2s.extremum_adjoint(g, x, y, axis)",
 )
 defvjp("np.cumsum", "x, axis=None", x="_s2s.cumsum_adjoint(g, x, axis)")
-defvjp("np.cumprod", "x, axis=None", x="_s2s.cumsum_adjoint(g * y, x, axis) / x")
+defvjp("np.cumprod", "x, axis=None", x="_s2s.cumprod_adjoint(g, x, axis)")
 defvjp("np.var", "x, axis=None, ddof=0", x="_s2s.var_adjoint(g, x, axis, ddof)")
 defvjp("np.std", "x, axis=None, ddof=0", x="_s2s.var_adjoint(_s2s.half_over(g, y), x, axis, ddof)")
 defvjp("np.full", "shape, fill_value", fill_value="_s2s.unbroadcast(g, fill_value)")
@@ -28,7 +31,9 @@ defjvp("np.sum", "x, axis=None", tangent="_s2s.sum_along(dx, axis)")
 defjvp("sum", "x, start=0", x="np.sum(dx)", start="dstart")
 defjvp("np.mean", "x, axis=None", tangent="_s2s.mean_along(dx, axis)")
 defjvp(
-    "np.prod", "x, axis=None", tangent="_s2s.sum_along(_s2s.sum_adjoint(y, x, axis) / x * dx, axis)"
+    "np.prod",
+    "x, axis=None",
+    tangent="_s2s.sum_along(_s2s.exclusive_products(x, axis) * dx, axis)",
 )
 defjvp(
     ["np.max", "np.amax", "np.min", "np.amin"],
@@ -36,7 +41,7 @@ defjvp(
     tangent="_s2s.sum_along(_s2s.extremum_adjoint(_s2s.ones_like(y), x, y, axis) * dx, axis)",
 )
 defjvp("np.cumsum", "x, axis=None", tangent="_s2s.cumsum_along(dx, axis)")
-defjvp("np.cumprod", "x, axis=None", tangent="y * _s2s.cumsum_along(dx / x, axis)")
+defjvp("np.cumprod", "x, axis=None", tangent="_s2s.cumprod_tangent(dx, x, axis)")
 defjvp(
     "np.var",
     "x, axis=None, ddof=0",

@@ -70,7 +70,8 @@ READ_ONLY = frozenset(
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
-    vander_derivative column_stack_part stacked_cols""".split()
+    vander_derivative column_stack_part stacked_cols exclusive_products
+    exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -149,6 +150,19 @@ first_order_only(
     "_s2s.lstsq_share_a",
     "_s2s.lstsq_share_b",
     "_s2s.lstsq_tangent",
+)
+defjvp("_s2s.exclusive_products", "x, axis", x="_s2s.exclusive_products_tangent(x, dx, axis)")
+defjvp(
+    "_s2s.cumprod_adjoint",
+    "g, x, axis",
+    g="_s2s.cumprod_adjoint(dg, x, axis)",
+    x="_s2s.cumprod_adjoint_tangent(g, x, dx, axis)",
+)
+first_order_only(
+    "s2s differentiates np.prod and np.cumprod twice only as hessian does (forward over reverse)",
+    "_s2s.exclusive_products_tangent",
+    "_s2s.cumprod_adjoint_tangent",
+    "_s2s.cumprod_tangent",
 )
 first_order_only(
     "s2s has no second derivatives of np.linalg.pinv",
