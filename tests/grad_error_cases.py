@@ -8,26 +8,26 @@ functions can be added or moved without editing line numbers in the tests.
 import numpy as np
 
 
-def kron_then_weight(x):
-    y = np.kron(x, np.ones(2))  # error
-    return np.sum(y * np.arange(1.0, 2.0 * x.shape[0] + 1.0))
+def triangle_then_weight(x):
+    r = np.linalg.qr(np.outer(x, x) + np.eye(x.shape[0]))[1]  # error
+    return np.sum(r * np.arange(1.0, x.shape[0] + 1.0))
 
 
 def singular_values_of(x):
     return np.sum(np.linalg.svd(np.outer(x, x) + np.eye(x.shape[0]))[1])  # error
 
 
-def krons_a_constant(x):
-    pattern = np.kron(np.array([3.0, 1.0, 2.0]), np.ones(1))
-    return np.sum(x * pattern)
+def singular_values_of_a_constant(x):
+    values = np.linalg.svd(np.diag(np.array([3.0, 1.0, 2.0])))[1]
+    return np.sum(x * values)
 
 
-def _kron_helper(v):
-    return np.kron(v, np.ones(2))  # error
+def _triangle_helper(v):
+    return np.linalg.qr(np.outer(v, v) + np.eye(v.shape[0]))[1]  # error
 
 
-def calls_a_kron_helper(x):
-    return np.sum(_kron_helper(x) * 2.0)
+def calls_a_triangle_helper(x):
+    return np.sum(_triangle_helper(x) * 2.0)
 
 
 def try_statement(x):

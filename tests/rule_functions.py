@@ -744,6 +744,10 @@ def f_cross(a, b):
     return np.cross(a, b)
 
 
+def f_kron(a, b):
+    return np.kron(a, b)
+
+
 def f_convolve(a, v):
     return np.convolve(a, v)
 

@@ -705,6 +705,7 @@ LINALG = _specs(
         ("np.trace", rf.f_trace, [matrix()]),
         ("x.trace()", rf.f_trace_method, [matrix()]),
         ("np.cross", rf.f_cross, [cross_args()]),
+        ("np.kron", rf.f_kron, [matrix(ndims=(1, 2)), matrix(ndims=(1, 2))]),
         ("np.convolve", rf.f_convolve, [two_vectors()]),
         ("np.correlate", rf.f_correlate, [two_vectors()]),
         ("np.linalg.solve", rf.f_solve, [square(rhs=True)]),
@@ -1085,6 +1086,7 @@ NUMBA = [
     Spec(
         "np.cross", rf.f_cross, [cross_args().filter(lambda ab: ab[0].shape == ab[1].shape == (3,))]
     ),
+    Spec("np.kron", rf.f_kron, [matrix(), matrix()]),
     Spec("np.convolve", rf.f_convolve, [two_vectors()]),
     Spec("np.correlate", rf.f_correlate, [two_vectors()]),
     Spec("np.quantile", rf.f_quantile, [quantile_args()]),

@@ -48,6 +48,7 @@ defvjp(
 
 # <g, a x b> = <a, b x g> = <b, g x a>; 3-vectors along the last axis, broadcasting.
 defvjp("np.cross", "a, b", broadcast=True, a="np.cross(b, g)", b="np.cross(g, a)")
+defvjp("np.kron", "a, b", a="_s2s.kron_share_a(g, a, b)", b="_s2s.kron_share_b(g, a, b)")
 # A full convolution's shares are valid correlations with the adjoint.
 defvjp("np.convolve", "a, v", a="np.correlate(g, v)", v="np.correlate(g, a)")
 defvjp(
@@ -59,6 +60,7 @@ defvjp(
 
 defjvp(["@", "np.dot", "np.matmul"], "a, b", a="np.dot(da, b)", b="np.dot(a, db)")
 defjvp("np.cross", "a, b", broadcast=True, a="np.cross(da, b)", b="np.cross(a, db)")
+defjvp("np.kron", "a, b", a="np.kron(da, b)", b="np.kron(a, db)")
 defjvp("np.convolve", "a, v", a="np.convolve(da, v)", v="np.convolve(a, dv)")
 defjvp("np.correlate", "a, v", a="np.correlate(da, v)", v="np.correlate(a, dv)")
 defjvp("np.inner", "a, b", a="np.inner(da, b)", b="np.inner(a, db)")

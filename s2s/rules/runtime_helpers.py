@@ -71,7 +71,8 @@ READ_ONLY = frozenset(
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
     vander_derivative column_stack_part stacked_cols exclusive_products
-    exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent""".split()
+    exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
+    kron_share_a kron_share_b""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -84,6 +85,8 @@ SHAPE_ONLY = {
     "_s2s.diff_adjoint": 1,
     "_s2s.correlate_share_a": 1,
     "_s2s.correlate_share_v": 2,
+    "_s2s.kron_share_a": 1,
+    "_s2s.kron_share_b": 2,
     "_s2s.repeat_adjoint": 1,
     "_s2s.take_adjoint": 1,
     "_s2s.append_head": 1,
@@ -176,6 +179,12 @@ first_order_only(
 )
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
 defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")
+defjvp(
+    "_s2s.kron_share_a", "g, a, b", g="_s2s.kron_share_a(dg, a, b)", b="_s2s.kron_share_a(g, a, db)"
+)
+defjvp(
+    "_s2s.kron_share_b", "g, a, b", g="_s2s.kron_share_b(dg, a, b)", a="_s2s.kron_share_b(g, da, b)"
+)
 # Bilinear: in g and the other operand (the one they are the share of gives its length).
 defjvp(
     "_s2s.correlate_share_a",

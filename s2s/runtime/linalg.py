@@ -39,6 +39,8 @@ __all__ = [
     "pinv_tangent",
     "matrix_power_adjoint",
     "matrix_power_tangent",
+    "kron_share_a",
+    "kron_share_b",
 ]
 
 
@@ -683,6 +685,43 @@ def matrix_power_tangent(da, a, n):
     for k in range(m):
         out += _mm(_mm(powers[k], step), powers[m - 1 - k])
     return out
+
+
+# -- np.kron ----------------------------------------------------------------------------------
+# With 1-D operands read as one row, K[i p + k, j q + l] = a[i, j] b[k, l] (a: m x n, b: p x q):
+# the adjoint G, seen as G4[i, k, j, l], gives a[i, j] the sum of G4[i, :, j, :] * b and b[k, l]
+# the sum of G4[:, k, :, l] * a. Each share is linear in G and in the other operand.
+@register_jitable
+def _kron_share(g, a, b, of_a):
+    a2 = np.ascontiguousarray(a).astype(np.float64)
+    b2 = np.ascontiguousarray(b).astype(np.float64)
+    a2 = a2.reshape((1, a2.size)) if a2.ndim == 1 else a2.reshape((a2.shape[0], a2.shape[1]))
+    b2 = b2.reshape((1, b2.size)) if b2.ndim == 1 else b2.reshape((b2.shape[0], b2.shape[1]))
+    m, n = a2.shape
+    p, q = b2.shape
+    g4 = np.ascontiguousarray(g).astype(np.float64).reshape((m, p, n, q))
+    out = np.zeros((m, n) if of_a else (p, q))
+    for i in range(m):
+        for k in range(p):
+            for j in range(n):
+                for l in range(q):  # noqa: E741 - the usual name of the fourth index
+                    if of_a:
+                        out[i, j] += g4[i, k, j, l] * b2[k, l]
+                    else:
+                        out[k, l] += g4[i, k, j, l] * a2[i, j]
+    return out
+
+
+@register_jitable
+def kron_share_a(g, a, b):
+    """Share of ``a`` in ``np.kron(a, b)``."""
+    return _kron_share(g, a, b, True).reshape(a.shape)
+
+
+@register_jitable
+def kron_share_b(g, a, b):
+    """Share of ``b`` in ``np.kron(a, b)``."""
+    return _kron_share(g, a, b, False).reshape(b.shape)
 
 
 # -- np.correlate ------------------------------------------------------------------------------
