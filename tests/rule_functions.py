@@ -770,6 +770,21 @@ def f_eigvalsh(a):
     return np.linalg.eigvalsh(a)
 
 
+def f_svd_values(a):
+    u, s, vt = np.linalg.svd(a)
+    return s
+
+
+def f_svd_vectors(a):
+    u, s, vt = np.linalg.svd(a, False)
+    return (u * u)[0] + (vt * vt)[:, 0] + u[0] * vt[:, 0]  # signs cancel
+
+
+def f_svd_extra_vectors(a):
+    u, s, vt = np.linalg.svd(a)
+    return u * u
+
+
 def f_pinv(a):
     return np.linalg.pinv(a)
 

@@ -689,6 +689,7 @@ CREATION = _specs(
 )
 
 EIGH_FIRST_ORDER = "s2s has no second derivatives of np.linalg.eigh and np.linalg.eigvalsh"
+SVD_FIRST_ORDER = "s2s has no second derivatives of np.linalg.svd"
 LSTSQ_FIRST_ORDER = "s2s has no second derivatives of np.linalg.lstsq"
 LINALG = _specs(
     [
@@ -743,6 +744,13 @@ LINALG = _specs(
         ),
         Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()], first_order=EIGH_FIRST_ORDER),
         Spec("np.linalg.lstsq", rf.f_lstsq, [lstsq_args()], first_order=LSTSQ_FIRST_ORDER),
+        Spec("np.linalg.svd", rf.f_svd_values, [full_rank()], first_order=SVD_FIRST_ORDER),
+        Spec(
+            "np.linalg.svd, vectors",
+            rf.f_svd_vectors,
+            [full_rank()],
+            first_order=SVD_FIRST_ORDER,
+        ),
         Spec(
             "np.linalg.pinv",
             rf.f_pinv,
@@ -1076,6 +1084,7 @@ NUMBA = [
     Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()]),
     Spec("np.linalg.lstsq", rf.f_lstsq_residuals_and_values, [lstsq_args()]),
     Spec("np.linalg.pinv", rf.f_pinv, [full_rank()]),
+    Spec("np.linalg.svd", rf.f_svd_vectors, [full_rank()]),
     Spec(
         "np.linalg.matrix_power", rf.f_matrix_power, [square(), st.tuples(st.integers(-3, 3))], (0,)
     ),
@@ -1135,3 +1144,9 @@ def test_lstsq_of_a_rank_deficient_matrix_is_refused(jit):
     b = np.array([1.0, 0.0, 2.0])
     with pytest.raises(NotImplementedError, match="full column rank"):
         s2s.jacrev(rf.f_lstsq, jit=jit)(a, b)
+
+
+def test_svd_refuses_the_vectors_full_matrices_adds():
+    a = np.array([[2.0, 0.3], [0.1, 1.0], [0.4, -0.2]])  # U is 3 x 3: its last column is free
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        s2s.jacrev(rf.f_svd_extra_vectors, jit=False)(a)

@@ -41,6 +41,8 @@ __all__ = [
     "matrix_power_tangent",
     "kron_share_a",
     "kron_share_b",
+    "svd_share",
+    "svd_tangent",
 ]
 
 
@@ -685,6 +687,83 @@ def matrix_power_tangent(da, a, n):
     for k in range(m):
         out += _mm(_mm(powers[k], step), powers[m - 1 - k])
     return out
+
+
+# -- np.linalg.svd --------------------------------------------------------------------------------
+# A = U S V^T with k = min(m, n) distinct, nonzero singular values; F[i, j] = 1 / (s_j^2 - s_i^2)
+# off the diagonal. With dP = U^T dA V (Townsend, "Differentiating the singular value
+# decomposition", 2016): dS = diag(dP), dU = U (F * (dP S + S dP^T)) + (I - U U^T) dA V / S,
+# dV = V (F * (S dP + dP^T S)) + (I - V V^T) dA^T U / S; the adjoint is
+# U ((F * (U^T gU - gU^T U)) S + diag(gS) + S (F * (V^T gV - gV^T V))) V^T
+# + (I - U U^T) gU V^T / S + U (gV / S)^T (I - V V^T).
+# With full_matrices, U (or V^T) has columns (rows) beyond the k, a basis of the rest that no
+# derivative pins down: an adjoint on them is refused, their tangent is NaN.
+_SVD_EXTRA = (
+    "s2s differentiates the singular vectors of np.linalg.svd without the extra ones "
+    "full_matrices=True adds: pass full_matrices=False"
+)
+
+
+@register_jitable
+def _svd_thin(u, s, vt):
+    k = s.size
+    return np.ascontiguousarray(u[:, :k]), np.ascontiguousarray(vt[:k, :].T), _svd_gaps(s)
+
+
+@register_jitable
+def _svd_gaps(s):
+    k = s.size
+    f = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            if i != j:
+                f[i, j] = 1.0 / (s[j] * s[j] - s[i] * s[i])
+    return f
+
+
+@register_jitable
+def svd_share(gu, gs, gvt, a, y):
+    """Share of ``a`` in ``(u, s, vt) = np.linalg.svd(a, full_matrices)``."""
+    u, s, vt = y
+    k = s.size
+    gu = np.ascontiguousarray(gu).astype(np.float64)
+    gvt = np.ascontiguousarray(gvt).astype(np.float64)
+    if np.any(gu[:, k:] != 0.0) or np.any(gvt[k:, :] != 0.0):
+        raise NotImplementedError(_SVD_EXTRA)
+    uk, v, f = _svd_thin(u, s, vt)
+    gu = np.ascontiguousarray(gu[:, :k])
+    gv = np.ascontiguousarray(gvt[:k, :].T)
+    left = f * (_mm(uk.T, gu) - _mm(gu.T, uk))
+    right = f * (_mm(v.T, gv) - _mm(gv.T, v))
+    inner = left * s.reshape((1, k)) + s.reshape((k, 1)) * right
+    for i in range(k):
+        inner[i, i] += gs[i]
+    out = _mm(_mm(uk, inner), v.T)
+    out += _mm(gu / s.reshape((1, k)) - _mm(uk, _mm(uk.T, gu) / s.reshape((1, k))), v.T)
+    gv_scaled = np.ascontiguousarray((gv / s.reshape((1, k))).T)
+    out += _mm(uk, gv_scaled - _mm(_mm(gv_scaled, v), v.T))
+    return out
+
+
+@register_jitable
+def svd_tangent(da, a, y):
+    """Tangent ``(du, ds, dvt)`` of ``np.linalg.svd(a, full_matrices)`` (its output ``y``)."""
+    u, s, vt = y
+    k = s.size
+    uk, v, f = _svd_thin(u, s, vt)
+    da = np.ascontiguousarray(da).astype(np.float64)
+    dp = _mm(_mm(uk.T, da), v)
+    ds = np.diag(dp).copy()
+    srow, scol = s.reshape((1, k)), s.reshape((k, 1))
+    dav = _mm(da, v)
+    du_k = _mm(uk, f * (dp * srow + scol * dp.T)) + (dav - _mm(uk, _mm(uk.T, dav))) / srow
+    datu = _mm(da.T, uk)
+    dv = _mm(v, f * (scol * dp + dp.T * srow)) + (datu - _mm(v, _mm(v.T, datu))) / srow
+    du = np.full(u.shape, np.nan)
+    du[:, :k] = du_k
+    dvt = np.full(vt.shape, np.nan)
+    dvt[:k, :] = dv.T
+    return du, ds, dvt
 
 
 # -- np.kron ----------------------------------------------------------------------------------
