@@ -785,6 +785,16 @@ def f_svd_extra_vectors(a):
     return u * u
 
 
+def f_qr(a):
+    q, r = np.linalg.qr(a)
+    return np.dot(q, r) * 2.0 + q * r[0, 0]  # a column's sign flips in q and r together
+
+
+def f_qr_factor(a):
+    q, r = np.linalg.qr(a)
+    return q * r[0, 0]
+
+
 def f_pinv(a):
     return np.linalg.pinv(a)
 

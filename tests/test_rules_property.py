@@ -752,6 +752,12 @@ LINALG = _specs(
             first_order=SVD_FIRST_ORDER,
         ),
         Spec(
+            "np.linalg.qr",
+            rf.f_qr,
+            [lstsq_args().map(lambda ab: ab[:1])],
+            first_order="s2s has no second derivatives of np.linalg.qr",
+        ),
+        Spec(
             "np.linalg.pinv",
             rf.f_pinv,
             [full_rank()],
@@ -1085,6 +1091,7 @@ NUMBA = [
     Spec("np.linalg.lstsq", rf.f_lstsq_residuals_and_values, [lstsq_args()]),
     Spec("np.linalg.pinv", rf.f_pinv, [full_rank()]),
     Spec("np.linalg.svd", rf.f_svd_vectors, [full_rank()]),
+    Spec("np.linalg.qr", rf.f_qr, [lstsq_args().map(lambda ab: ab[:1])]),
     Spec(
         "np.linalg.matrix_power", rf.f_matrix_power, [square(), st.tuples(st.integers(-3, 3))], (0,)
     ),
@@ -1150,3 +1157,8 @@ def test_svd_refuses_the_vectors_full_matrices_adds():
     a = np.array([[2.0, 0.3], [0.1, 1.0], [0.4, -0.2]])  # U is 3 x 3: its last column is free
     with pytest.raises(NotImplementedError, match="full_matrices=False"):
         s2s.jacrev(rf.f_svd_extra_vectors, jit=False)(a)
+
+
+def test_qr_of_a_wide_matrix_is_refused():
+    with pytest.raises(NotImplementedError, match="at least as many rows"):
+        s2s.jacrev(rf.f_qr_factor, jit=False)(np.array([[2.0, 0.3, 1.0], [0.1, 1.0, 0.5]]))

@@ -37,6 +37,7 @@ defvjp("np.linalg.eigh", "a", a="_s2s.eigh_adjoint(g[0], g[1], y[0], y[1])")
 defvjp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_adjoint(g, a)")
 defvjp("np.linalg.pinv", "a, rcond=1e-15", a="_s2s.pinv_adjoint(g, a, y)")
 defvjp("np.linalg.svd", "a, full_matrices=True", a="_s2s.svd_share(g[0], g[1], g[2], a, y)")
+defvjp("np.linalg.qr", "a", a="_s2s.qr_share(g[0], g[1], a, y)")
 defvjp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_adjoint(g, a, n)")
 # Least squares, a of full column rank (see runtime/linalg.py): the solution, the residuals
 # and the singular values; the rank has no derivative.
@@ -81,4 +82,5 @@ defjvp("np.linalg.eigvalsh", "a", a="_s2s.eigvalsh_tangent(da, a)")
 defjvp("np.linalg.lstsq", "a, b, rcond=None", tangent="_s2s.lstsq_tangent(da, db, a, b, y)")
 defjvp("np.linalg.pinv", "a, rcond=1e-15", a="_s2s.pinv_tangent(da, a, y)")
 defjvp("np.linalg.svd", "a, full_matrices=True", a="_s2s.svd_tangent(da, a, y)")
+defjvp("np.linalg.qr", "a", a="_s2s.qr_tangent(da, a, y)")
 defjvp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_tangent(da, a, n)")

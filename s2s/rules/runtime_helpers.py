@@ -72,7 +72,7 @@ READ_ONLY = frozenset(
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
     vander_derivative column_stack_part stacked_cols exclusive_products
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
-    kron_share_a kron_share_b svd_share svd_tangent""".split()
+    kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -169,6 +169,9 @@ first_order_only(
 )
 first_order_only(
     "s2s has no second derivatives of np.linalg.svd", "_s2s.svd_share", "_s2s.svd_tangent"
+)
+first_order_only(
+    "s2s has no second derivatives of np.linalg.qr", "_s2s.qr_share", "_s2s.qr_tangent"
 )
 first_order_only(
     "s2s has no second derivatives of np.linalg.pinv",

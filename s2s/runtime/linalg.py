@@ -43,6 +43,8 @@ __all__ = [
     "kron_share_b",
     "svd_share",
     "svd_tangent",
+    "qr_share",
+    "qr_tangent",
 ]
 
 
@@ -764,6 +766,51 @@ def svd_tangent(da, a, y):
     dvt = np.full(vt.shape, np.nan)
     dvt[:k, :] = dv.T
     return du, ds, dvt
+
+
+# -- np.linalg.qr ---------------------------------------------------------------------------------
+# A = Q R (reduced, m >= n, full column rank). With C = Q^T dA R^-1 and W = tril(C, -1) minus
+# its transpose: dQ = Q W + (I - Q Q^T) dA R^-1 and dR = (C - W) R. The adjoint, with
+# M = R gR^T - gQ^T Q and copyltu(M) its lower triangle mirrored: (gQ + Q copyltu(M)) R^-T.
+_QR_WIDE = "s2s differentiates np.linalg.qr of matrices with at least as many rows as columns"
+
+
+@register_jitable
+def _qr_parts(y):
+    q, r = y
+    q = np.ascontiguousarray(q).astype(np.float64)
+    r = np.ascontiguousarray(r).astype(np.float64)
+    if r.shape[0] != r.shape[1]:
+        raise NotImplementedError(_QR_WIDE)
+    return q, r
+
+
+@register_jitable
+def qr_share(gq, gr, a, y):
+    """Share of ``a`` in ``(q, r) = np.linalg.qr(a)``."""
+    q, r = _qr_parts(y)
+    gq = np.ascontiguousarray(gq).astype(np.float64)
+    gr = np.ascontiguousarray(gr).astype(np.float64)
+    m = _mm(r, gr.T) - _mm(gq.T, q)
+    low = np.tril(m, -1)
+    mirrored = low + low.T + np.diag(np.diag(m))
+    b = gq + _mm(q, mirrored)
+    # (b R^-T): solve R x^T = b^T
+    return np.linalg.solve(r, np.ascontiguousarray(b.T)).T.copy()
+
+
+@register_jitable
+def qr_tangent(da, a, y):
+    """Tangent ``(dq, dr)`` of ``np.linalg.qr(a)`` along ``da``."""
+    q, r = _qr_parts(y)
+    da = np.ascontiguousarray(da).astype(np.float64)
+    dar = np.linalg.solve(r.T, np.ascontiguousarray(da.T)).T.copy()  # dA R^-1
+    c = _mm(q.T, dar)
+    low = np.tril(c, -1)
+    w = low - low.T
+    dq = _mm(q, w) + dar - _mm(q, _mm(q.T, dar))
+    dr = _mm(c - w, r)
+    return dq, dr
 
 
 # -- np.kron ----------------------------------------------------------------------------------
