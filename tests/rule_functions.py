@@ -314,6 +314,23 @@ def f_asarray_dtype(x):
     return np.asarray(x, np.float64) * x
 
 
+def f_ldexp(x):
+    return np.ldexp(x, 3)
+
+
+def m_ldexp(x):
+    return math.ldexp(x, -2)
+
+
+def f_nextafter(x):
+    return np.nextafter(x, 10.0)
+
+
+def f_comparisons(x):
+    # masks from comparisons, closeness and sign bits carry no derivative
+    return x * (np.greater(x, 0.3) + np.less_equal(x, -0.2) + np.isclose(x, 1.0) + np.signbit(x))
+
+
 def f_fabs(x):
     return np.fabs(x)
 
@@ -522,6 +539,14 @@ def f_arange_stop(stop):
 
 def f_linspace(start, stop):
     return np.linspace(start, stop, 5)
+
+
+def f_geomspace(start, stop):
+    return np.geomspace(start, stop, 4)
+
+
+def f_bincount(weights):
+    return np.bincount(np.array([2, 0, 2, 1])[: weights.shape[0]], weights, 4)
 
 
 def f_random_normal(loc, scale):
@@ -990,6 +1015,18 @@ def f_rot90(x, k):
 
 def f_column_stack(a, b):
     return np.column_stack((a, b))
+
+
+def f_diagflat(x, k):
+    return np.diagflat(x, k)
+
+
+def f_atleast_3d(x):
+    return np.atleast_3d(x)
+
+
+def f_asfortranarray(x):
+    return np.asfortranarray(x) * 2.0
 
 
 def f_sort(x):

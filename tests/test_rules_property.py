@@ -572,6 +572,9 @@ ELEMENTWISE = _specs(
         ("np.float_power", rf.f_float_power, [pair(POSITIVE, EXPONENT)]),
         ("np.copysign", rf.f_copysign, [pair(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
+        ("np.ldexp", rf.f_ldexp, [ELEM]),
+        ("np.nextafter", rf.f_nextafter, [ELEM]),
+        ("comparisons", rf.f_comparisons, [values(AWAY_FROM_ZERO)]),
         ("np.sinc", rf.f_sinc, [ELEM]),
         ("np.sinc at 0", rf.f_sinc, [st.just((np.array([0.0, 0.5, -1.5]),))]),
         ("np.nan_to_num", rf.f_nan_to_num, [values(REAL)]),
@@ -681,6 +684,8 @@ CREATION = _specs(
         ("np.arange(start, stop, step)", rf.f_arange, [scalars(REAL, POSITIVE)]),
         ("np.arange(stop)", rf.f_arange_stop, [scalars(NOT_WHOLE)]),
         ("np.linspace", rf.f_linspace, [scalars(REAL, REAL)]),
+        ("np.geomspace", rf.f_geomspace, [scalars(POSITIVE, POSITIVE)]),
+        ("np.bincount(x, weights)", rf.f_bincount, [values(REAL, _dims(1))]),
         ("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
         ("np.random.normal, arrays", rf.f_random_normal_arrays, [pair(REAL, POSITIVE)]),
         ("np.random.uniform", rf.f_random_uniform, [scalars(REAL, POSITIVE)]),
@@ -818,6 +823,14 @@ SHAPE_OPS = _specs(
         ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
         ("np.repeat", rf.f_repeat, [ELEM]),
+        (
+            "np.diagflat",
+            rf.f_diagflat,
+            [values(REAL, SHAPES_1D_UP), st.tuples(st.integers(-2, 2))],
+            (0,),
+        ),
+        ("np.atleast_3d", rf.f_atleast_3d, [ELEM]),
+        ("np.asfortranarray", rf.f_asfortranarray, [values(REAL, SHAPES_1D_UP)]),
         ("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
         ("np.column_stack", rf.f_column_stack, [column_stack_args()]),
         (
@@ -869,6 +882,7 @@ MATH = _specs(
         ("math.atan2", rf.m_atan2, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
         ("math.fmod", rf.m_fmod, [scalars(REAL, AWAY_FROM_ZERO)]),
         ("math.copysign", rf.m_copysign, [scalars(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
+        ("math.ldexp", rf.m_ldexp, [scalars(REAL)]),
         ("math.lgamma", rf.m_lgamma, [scalars(NOT_POLE)]),
         ("math.gamma", rf.m_gamma, [scalars(SMALL_NOT_POLE)]),
         ("max", rf.m_builtin_max, [scalars(REAL, REAL)]),
@@ -1099,6 +1113,12 @@ NUMBA = [
     Spec("np.nan_to_num", rf.f_nan_to_num, [values(REAL, _dims(1))]),
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),
     Spec("np.tril", rf.f_tril, [values(REAL, _dims(2))]),
+    Spec("np.geomspace", rf.f_geomspace, [scalars(POSITIVE, POSITIVE)]),
+    Spec("np.bincount(x, weights)", rf.f_bincount, [values(REAL, _dims(1))]),
+    Spec("comparisons", rf.f_comparisons, [values(AWAY_FROM_ZERO, _dims(1))]),
+    Spec(
+        "np.diagflat", rf.f_diagflat, [values(REAL, _dims(1)), st.tuples(st.integers(-2, 2))], (0,)
+    ),
     Spec(
         "np.cross", rf.f_cross, [cross_args().filter(lambda ab: ab[0].shape == ab[1].shape == (3,))]
     ),

@@ -64,3 +64,23 @@ defjvp(
 # y = scale * e
 defvjp("np.random.exponential", "scale=1.0, size=None", broadcast=True, scale="g * y / scale")
 defjvp("np.random.exponential", "scale=1.0, size=None", scale="dscale * y / scale")
+# y[k] = start (stop / start)^t[k], t = linspace(0, 1, num): log-linear in both ends
+defvjp(
+    "np.geomspace",
+    "start, stop, num=50",
+    start="np.sum(g * y * (1.0 - np.linspace(0.0, 1.0, num))) / start",
+    stop="np.sum(g * y * np.linspace(0.0, 1.0, num)) / stop",
+)
+defjvp(
+    "np.geomspace",
+    "start, stop, num=50",
+    start="y * (1.0 - np.linspace(0.0, 1.0, num)) * dstart / start",
+    stop="y * np.linspace(0.0, 1.0, num) * dstop / stop",
+)
+# counts weighted: each weight goes to its bin
+defvjp("np.bincount", "x, weights=None, minlength=0", weights="g[x]")
+defjvp(
+    "np.bincount",
+    "x, weights=None, minlength=0",
+    weights="np.bincount(x, dweights, minlength)",
+)

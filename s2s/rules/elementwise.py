@@ -91,7 +91,14 @@ elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
 elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")
 elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
-_COPIES = ["float", "np.float64", "np.float32", "np.ascontiguousarray", "np.copy"]
+_COPIES = [
+    "float",
+    "np.float64",
+    "np.float32",
+    "np.ascontiguousarray",
+    "np.asfortranarray",
+    "np.copy",
+]
 defvjp(_COPIES, "x", x="g")
 deflinear(_COPIES, "x")
 # Casts (`x.astype(dtype)` is np.asarray(x, dtype)): to an integer type, no derivative.
@@ -116,6 +123,9 @@ BINARY = {
     "np.arctan2 math.atan2": ("g * x2 / (x1 * x1 + x2 * x2)", "-g * x1 / (x1 * x1 + x2 * x2)"),
     "np.logaddexp": ("g * np.exp(x1 - y)", "g * np.exp(x2 - y)"),
     "np.logaddexp2": ("g * np.exp2(x1 - y)", "g * np.exp2(x2 - y)"),
+    # x1 * 2**x2 for an integer x2; the next float after x1, towards x2
+    "np.ldexp math.ldexp": ("g * np.ldexp(1.0, x2)", None),
+    "np.nextafter": ("g", None),
     "np.float_power": ("g * x2 * np.float_power(x1, x2 - 1.0)", "g * y * _s2s.log_or_zero(x1)"),
     # |x1| with the sign of x2: the sign of y is x2's, wherever x1 is not zero
     "np.copysign math.copysign": ("g * np.sign(x1) * np.sign(y)", None),
@@ -212,6 +222,26 @@ nondifferentiable(
     "np.sort_indices",
     "np.searchsorted",
     "np.digitize",
+    "np.isclose",
+    "np.allclose",
+    "np.array_equal",
+    "np.signbit",
+    "np.greater",
+    "np.greater_equal",
+    "np.less",
+    "np.less_equal",
+    "np.equal",
+    "np.not_equal",
+    "np.isreal",
+    "np.iscomplex",
+    "np.isin",
+    "np.argwhere",
+    "np.flatnonzero",
+    "np.argpartition",
+    "np.triu_indices",
+    "np.tril_indices",
+    "np.tri",
+    "np.spacing",
     "np.random.rand",
     "np.random.randn",
     "np.random.seed",

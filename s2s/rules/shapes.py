@@ -4,7 +4,12 @@ and the share is the adjoint, reshaped back."""
 from .registry import defjvp, deflinear, defvjp
 
 defvjp("np.reshape", "a, newshape", a="_s2s.reshape_like(g, a)")
-defvjp(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a", a="_s2s.reshape_like(g, a)")
+defvjp(
+    ["np.ravel", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"],
+    "a",
+    a="_s2s.reshape_like(g, a)",
+)
+defvjp("np.diagflat", "v, k=0", v="_s2s.diagflat_share(g, v, k)")
 defvjp("np.squeeze", "a, axis=None", a="_s2s.reshape_like(g, a)")
 defvjp("np.expand_dims", "a, axis", a="_s2s.reshape_like(g, a)")
 defvjp("np.transpose", "a, axes=None", a="_s2s.transpose_adjoint(g, axes)")
@@ -48,7 +53,8 @@ defvjp(
 )
 
 deflinear("np.reshape", "a, newshape")
-deflinear(["np.ravel", "np.atleast_1d", "np.atleast_2d"], "a")
+deflinear(["np.ravel", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"], "a")
+deflinear("np.diagflat", "v, k=0")
 deflinear("np.squeeze", "a, axis=None")
 deflinear("np.expand_dims", "a, axis")
 deflinear("np.transpose", "a, axes=None")

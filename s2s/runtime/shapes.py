@@ -48,6 +48,7 @@ __all__ = [
     "append_head",
     "append_tail",
     "column_stack_part",
+    "diagflat_share",
     "stacked_cols",
 ]
 
@@ -396,6 +397,18 @@ def _cols(item):
     if item.ndim == 1:
         return lambda item: item.shape[0]
     return lambda item: item.shape[1]
+
+
+def diagflat_share(g, v, k):
+    """Share of ``v`` in ``np.diagflat(v, k)``: diagonal ``k`` of ``g``, in ``v``'s shape."""
+    return np.array(np.diag(g, k), dtype=np.float64).reshape(np.shape(v))
+
+
+@overload(diagflat_share)
+def _diagflat_share_nb(g, v, k):
+    if _nb_scalar(v):
+        return lambda g, v, k: float(np.diag(g, k)[0])
+    return lambda g, v, k: np.diag(g, k).astype(np.float64).reshape(v.shape)
 
 
 def column_stack_part(g, start, stop, x):
