@@ -812,7 +812,7 @@ def f_svd_extra_vectors(a):
 
 def f_qr(a):
     q, r = np.linalg.qr(a)
-    return np.dot(q, r) * 2.0 + q * r[0, 0]  # a column's sign flips in q and r together
+    return q * q * (1.0 + np.sum(r * r))  # a column's sign flips in q and r together
 
 
 def f_qr_factor(a):
