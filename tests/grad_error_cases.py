@@ -80,6 +80,26 @@ def writes_into_its_argument(x):
     return y + np.sum(x)
 
 
+def writes_before_rebinding_in_a_loop(x):
+    for _ in range(2):
+        x[0] = 0.0  # error
+        x = x * 2.0  # (on the first pass, the write above is into the argument)
+    return np.sum(x)
+
+
+def rebinds_in_a_branch_then_writes(x):
+    if x[1] > 0.0:
+        x = x * 2.0
+    x[0] = 0.0  # error
+    return np.sum(x * x)
+
+
+def rebinds_to_a_view_then_writes(x):
+    x = x[1:]
+    x[0] = 0.0  # error
+    return np.sum(x * x)
+
+
 def fills_its_argument(x):
     y = np.sum(x)
     x.fill(1.0)  # error

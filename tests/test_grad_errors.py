@@ -170,8 +170,19 @@ def test_has_aux_without_a_pair_in_value_and_grad():
         (cases.writes_into_a_row_of_its_argument, np.ones((2, 3))),
         (cases.fills_its_argument, X),
         (cases.has_a_helper_write_into_its_argument, X),
+        (cases.writes_before_rebinding_in_a_loop, X),
+        (cases.rebinds_in_a_branch_then_writes, X),
+        (cases.rebinds_to_a_view_then_writes, X),
     ],
-    ids=["element", "row-in-loop", "method", "helper"],
+    ids=[
+        "element",
+        "row-in-loop",
+        "method",
+        "helper",
+        "before-rebinding",
+        "rebound-in-a-branch",
+        "rebound-to-a-view",
+    ],
 )
 def test_in_place_write_into_an_argument(fn, arg, jit):
     name = next(iter(inspect.signature(fn).parameters))

@@ -38,6 +38,7 @@ from ..gastutil import (
     has_slice,
     load,
     name_nodes,
+    own_nodes,
     substituted,
     walk,
 )
@@ -89,6 +90,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         self.init_adjoints()
         reject_writes_through_views(parsed, kept_updates, self.active, self.returns)
         for name in sorted(self.defs.written & set(self.defs.params) & self.active):
+            if _written_only_once_rebound(tree, name, self.writes, self.returns):
+                continue  # `u = u + d`, then `u[0] = 0.0`: the argument's array is never written
             raise DifferentiationError(
                 f"in-place write to the argument '{name}' cannot be differentiated",
                 parsed.location(_first_write(tree, name, self.writes, self.returns)),
@@ -419,6 +422,58 @@ def _as_value(index: gast.AST) -> gast.AST:
     if isinstance(index, gast.Tuple):
         return gast.Tuple([part(p) for p in index.elts], gast.Load())
     return part(index)
+
+
+def _written_only_once_rebound(tree: gast.FunctionDef, name: str, writes, returns) -> bool:
+    """Whether every write into ``name``'s array comes where ``name`` has surely been rebound
+    to an array of its own: after ``name = ...`` earlier in the same block or in a block
+    around it (a loop's body counts from its start, as its first iteration runs it). Then the
+    argument's array is never written, as in stencil code that updates and then sets a
+    boundary (``u = u + d``, ``u[0] = 0.0``). Not where ``name`` may view another array, or
+    a write through another name may reach its array."""
+    viewed = views(tree, True, returns)
+    others = seeing({name}, viewed) - {name}
+    if name in viewed or any(written_into(n, writes) & others for n in walk(tree)):
+        return False
+
+    def rebound_first(block: list[gast.stmt], rebound: bool) -> bool:
+        for stmt in block:
+            if not rebound and any(name in written_into(n, writes) for n in own_nodes(stmt)):
+                return False
+            for field in ("body", "orelse"):
+                nested = getattr(stmt, field, None)
+                if nested and not rebound_first(nested, rebound):
+                    return False
+            if (
+                isinstance(stmt, gast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id == name
+                and _fresh(stmt.value)
+            ):
+                rebound = True
+        return True
+
+    return rebound_first(tree.body, False)
+
+
+# NumPy functions that may hand back a view of their argument rather than a new array
+_VIEWING = frozenset(
+    """np.reshape np.ravel np.transpose np.squeeze np.expand_dims np.broadcast_to np.atleast_1d
+    np.atleast_2d np.atleast_3d np.asarray np.ascontiguousarray np.asfortranarray np.diag
+    np.flip np.fliplr np.flipud np.rot90 np.swapaxes np.real np.imag""".split()
+)
+
+
+def _fresh(value: gast.AST) -> bool:
+    """Whether ``value`` surely makes a new array: arithmetic, or a NumPy function that does
+    not return views (not a subscript, a name, or a helper, which may hand back an argument)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(value, gast.Call):
+        name = call_name(value)
+        return name.startswith("np.") and name not in _VIEWING
+    return False
 
 
 def _first_write(tree: gast.FunctionDef, name: str, writes, returns) -> gast.AST:

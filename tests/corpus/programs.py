@@ -366,3 +366,12 @@ def periodic_diffusion(u, nu):
     for _ in range(3):
         u = u + nu * (np.roll(u, 1) - 2.0 * u + np.roll(u, -1))
     return u
+
+
+@case(array(8), scalar(0.1, 0.4), output="array", tags={"program", "loop", "inplace", "index"})
+def heat_with_fixed_ends(u, nu):
+    for _ in range(3):
+        u = u + nu * (np.roll(u, 1) - 2.0 * u + np.roll(u, -1))
+        u[0] = 0.0  # the ends held: a write into the new array, never into the argument
+        u[-1] = 0.5 * u[-2]
+    return u
