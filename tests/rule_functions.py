@@ -355,6 +355,14 @@ def f_copysign(x1, x2):
     return np.copysign(x1, x2) * x2
 
 
+def f_select(x, y):
+    return np.select([x > 0.5, x < -0.5], [x * y, y * y], 0.3)
+
+
+def f_select_default(x, d):
+    return np.select([x > 0.5, x < -0.5], [x * 2.0, x * x], d)
+
+
 def f_interp(x, xp, fp):
     return np.interp(x, xp, fp)
 
@@ -539,6 +547,10 @@ def f_arange_stop(stop):
 
 def f_linspace(start, stop):
     return np.linspace(start, stop, 5)
+
+
+def f_logspace(start, stop):
+    return np.logspace(start, stop, 4)
 
 
 def f_geomspace(start, stop):

@@ -360,6 +360,8 @@ def heaviside_args(draw):
     return (float(x1) if np.ndim(x1) == 0 else x1, x2)
 
 
+# values away from +-0.5, where np.select's conditions switch
+AWAY_FROM_HALF = _domain(lambda rng, s: rng.choice([-1.0, 0.0, 1.0], s) + rng.uniform(-0.3, 0.3, s))
 # values with exact zeros among them (half, on average)
 WITH_ZEROS = _domain(lambda rng, s: np.where(rng.uniform(size=s) < 0.5, 0.0, rng.uniform(-2, 2, s)))
 # arguments of the gamma function, negative ones too, away from its poles (0, -1, -2, ...);
@@ -579,6 +581,8 @@ ELEMENTWISE = _specs(
         ("np.sinc at 0", rf.f_sinc, [st.just((np.array([0.0, 0.5, -1.5]),))]),
         ("np.nan_to_num", rf.f_nan_to_num, [values(REAL)]),
         ("np.interp", rf.f_interp, [interp_args()]),
+        ("np.select", rf.f_select, [pair(AWAY_FROM_HALF, REAL)]),
+        ("np.select, default", rf.f_select_default, [values(AWAY_FROM_HALF), scalars(REAL)]),
         ("scalar - scalar * x", rf.f_scalar_left, [ELEM]),
         ("x / scalar + scalar", rf.f_scalar_right, [ELEM]),
         ("np.where", rf.f_where, [where_args()], (1, 2)),
@@ -685,6 +689,7 @@ CREATION = _specs(
         ("np.arange(stop)", rf.f_arange_stop, [scalars(NOT_WHOLE)]),
         ("np.linspace", rf.f_linspace, [scalars(REAL, REAL)]),
         ("np.geomspace", rf.f_geomspace, [scalars(POSITIVE, POSITIVE)]),
+        ("np.logspace", rf.f_logspace, [scalars(REAL, REAL)]),
         ("np.bincount(x, weights)", rf.f_bincount, [values(REAL, _dims(1))]),
         ("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
         ("np.random.normal, arrays", rf.f_random_normal_arrays, [pair(REAL, POSITIVE)]),
@@ -1114,6 +1119,8 @@ NUMBA = [
     Spec("np.copysign", rf.f_copysign, [_two_d_pair()]),
     Spec("np.tril", rf.f_tril, [values(REAL, _dims(2))]),
     Spec("np.geomspace", rf.f_geomspace, [scalars(POSITIVE, POSITIVE)]),
+    Spec("np.logspace", rf.f_logspace, [scalars(REAL, REAL)]),
+    Spec("np.select", rf.f_select_default, [values(AWAY_FROM_HALF, _dims(1)), scalars(REAL)]),
     Spec("np.bincount(x, weights)", rf.f_bincount, [values(REAL, _dims(1))]),
     Spec("comparisons", rf.f_comparisons, [values(AWAY_FROM_ZERO, _dims(1))]),
     Spec(

@@ -84,3 +84,16 @@ defjvp(
     "x, weights=None, minlength=0",
     weights="np.bincount(x, dweights, minlength)",
 )
+# y = 10^linspace(start, stop, num)
+defvjp(
+    "np.logspace",
+    "start, stop, num=50",
+    start="np.sum(g * y * (1.0 - np.linspace(0.0, 1.0, num))) * 2.302585092994046",
+    stop="np.sum(g * y * np.linspace(0.0, 1.0, num)) * 2.302585092994046",
+)
+defjvp(
+    "np.logspace",
+    "start, stop, num=50",
+    start="y * (1.0 - np.linspace(0.0, 1.0, num)) * (dstart * 2.302585092994046)",
+    stop="y * np.linspace(0.0, 1.0, num) * (dstop * 2.302585092994046)",
+)

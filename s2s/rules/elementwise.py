@@ -60,6 +60,20 @@ for _name, _share in UNARY.items():
 elementwise(["np.abs", "abs", "np.fabs"], "x", x="g * np.sign(x)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
+# Each choice takes the adjoint where its condition is the first one true; the default where
+# none is.
+defvjp(
+    "np.select",
+    "condlist, choicelist, default=0",
+    size="1",
+    choicelist="_s2s.unbroadcast(_s2s.select_share(g, condlist, k), item)",
+    default="_s2s.unbroadcast(_s2s.select_default_share(g, condlist), default)",
+)
+defjvp(
+    "np.select",
+    "condlist, choicelist, default=0",
+    tangent="np.select(condlist, dchoicelist, ddefault)",
+)
 # Piecewise linear in x, linear in fp; see the helpers in runtime/elementwise.py.
 defvjp(
     "np.interp",

@@ -72,7 +72,8 @@ READ_ONLY = frozenset(
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
     vander_derivative column_stack_part stacked_cols exclusive_products
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
-    kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share""".split()
+    kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
+    select_share select_default_share""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
 # values: derivative code passes them whichever value of a name is at hand, a view of an
@@ -140,6 +141,8 @@ defjvp(
 )
 deflinear("_s2s.column_stack_part", "g, start, stop, x")
 deflinear("_s2s.diagflat_share", "g, v, k")
+deflinear("_s2s.select_share", "g, condlist, k")
+deflinear("_s2s.select_default_share", "g, condlist")
 deflinear("_s2s.histogram_bins_share", "g, bins")
 deflinear("_s2s.histogram_range_share", "g, bins, k")
 deflinear("_s2s.histogram_range_tangent", "drange, bins")

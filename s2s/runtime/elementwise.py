@@ -25,6 +25,8 @@ __all__ = [
     "cast_share",
     "cast_tangent",
     "vander_derivative",
+    "select_share",
+    "select_default_share",
     "half_over",
     "sinc_derivative",
     "polygamma",
@@ -613,3 +615,61 @@ def _vander_derivative(x, n, increasing, order):
         for i in range(x.size):
             out[i, j] = factor * x[i] ** (power - order)
     return out
+
+
+# -- np.select --------------------------------------------------------------------------------
+def select_share(g, condlist, k):
+    """Share of choice ``k`` in ``np.select(condlist, choicelist, default)``: ``g`` where
+    condition ``k`` is the first one true."""
+    g = np.asarray(g, dtype=np.float64)
+    taken = np.zeros(g.shape, dtype=bool)
+    for i, cond in enumerate(condlist):
+        chosen = np.broadcast_to(cond, g.shape) & ~taken
+        if i == k:
+            return np.where(chosen, g, 0.0)
+        taken |= chosen
+    return np.zeros(g.shape)
+
+
+def select_default_share(g, condlist):
+    """Share of ``default`` in ``np.select``: ``g`` where no condition is true."""
+    g = np.asarray(g, dtype=np.float64)
+    taken = np.zeros(g.shape, dtype=bool)
+    for cond in condlist:
+        taken |= np.broadcast_to(cond, g.shape)
+    return np.where(taken, 0.0, g)
+
+
+@overload(select_share)
+def _select_share_nb(g, condlist, k):
+    def impl(g, condlist, k):
+        flat = np.ascontiguousarray(g).reshape(-1)
+        taken = np.zeros(flat.size, dtype=np.bool_)
+        out = np.zeros(flat.size)
+        i = 0
+        for cond in condlist:
+            c = np.ascontiguousarray(cond).reshape(-1)
+            for j in range(flat.size):
+                if c[j] and not taken[j]:
+                    taken[j] = True
+                    if i == k:
+                        out[j] = flat[j]
+            i += 1
+        return out.reshape(g.shape)
+
+    return impl
+
+
+@overload(select_default_share)
+def _select_default_share_nb(g, condlist):
+    def impl(g, condlist):
+        flat = np.ascontiguousarray(g).reshape(-1)
+        out = flat.astype(np.float64)
+        for cond in condlist:
+            c = np.ascontiguousarray(cond).reshape(-1)
+            for j in range(flat.size):
+                if c[j]:
+                    out[j] = 0.0
+        return out.reshape(g.shape)
+
+    return impl
