@@ -171,35 +171,9 @@ def accumulate(total, share):
 
 @overload(accumulate)
 def _accumulate(total, share):
-    if isinstance(total, types.Array):
-        if isinstance(share, types.Array) and share.ndim < total.ndim:
-
-            def spread(total, share):
-                out = total.copy()
-                _add_unbroadcast(out, np.broadcast_to(share, total.shape))
-                return out
-
-            return spread
-        if isinstance(share, types.Array):
-
-            def summed(total, share):
-                out = total.copy()
-                _add_unbroadcast(out, share)
-                return out
-
-            return summed
-
-        def shifted(total, share):
-            out = total.copy()
-            flat = out.reshape(-1)
-            for k in range(flat.size):
-                flat[k] += share
-            return out
-
-        return shifted
-    if isinstance(share, types.Array):
-        return lambda total, share: total + np.sum(share)
-    return lambda total, share: total + share
+    if isinstance(total, types.Array):  # a new array: accumulate_into on a copy
+        return lambda total, share: accumulate_into(total.copy(), share)
+    return lambda total, share: accumulate_into(total, share)
 
 
 def accumulate_into(total, share):
