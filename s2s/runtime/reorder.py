@@ -8,13 +8,13 @@ import numpy as np
 
 from ._cache import overload, register_jitable
 from ._common import (
-    _nb_int,
     _nb_none,
     _nb_scalar,
     _norm_axis,
     _split3,
 )
 from .shapes import slice_along
+from .shares import scatter_add
 
 __all__ = [
     "roll",
@@ -186,45 +186,20 @@ def _repeat_nb(x, repeats, axis):
 
 
 def repeat_adjoint(g, x, repeats, axis):
-    """Share of ``x`` in ``np.repeat(x, repeats, axis)``."""
-    g = np.asarray(g, dtype=np.float64)
-    if axis is None:
-        index = np.repeat(np.arange(np.size(x)), repeats)
-        return _added_at(g, index, np.shape(x))
-    ax = _norm_axis(axis, np.ndim(x))
-    index = np.repeat(np.arange(np.shape(x)[ax]), repeats)
-    out = np.zeros(np.shape(x))
-    np.add.at(out, (slice(None),) * ax + (index,), g)
-    return out
-
-
-def _added_at(g, index, shape):
-    out = np.zeros(int(np.prod(shape)))
-    np.add.at(out, np.ravel(index), np.ravel(g))
-    return out.reshape(shape) if shape else float(out[0])
+    """Share of ``x`` in ``np.repeat(x, repeats, axis)``: that of ``np.take`` with each index
+    repeated."""
+    n = np.size(x) if axis is None else np.shape(x)[_norm_axis(axis, np.ndim(x))]
+    return take_adjoint(g, x, np.repeat(np.arange(n), repeats), axis)
 
 
 @overload(repeat_adjoint)
 def _repeat_adjoint_nb(g, x, repeats, axis):
-    if not _nb_none(axis):
-        return None
-    if _nb_scalar(x):
+    if _nb_none(axis) and _nb_scalar(x):
         return lambda g, x, repeats, axis: np.sum(g)
-
-    def impl(g, x, repeats, axis):
-        index = np.repeat(np.arange(x.size), repeats)
-        return _scatter_flat(g, index, x.size).reshape(x.shape)
-
-    return impl
-
-
-@register_jitable
-def _scatter_flat(g, index, size):
-    out = np.zeros(size)
-    flat = np.ascontiguousarray(g).reshape(-1)
-    for i in range(index.size):
-        out[index[i]] += flat[i]
-    return out
+    if _nb_none(axis):
+        return lambda g, x, repeats, axis: take_adjoint(
+            g, x, np.repeat(np.arange(x.size), repeats), axis
+        )
 
 
 def take(x, indices, axis):
@@ -239,12 +214,14 @@ def _take_nb(x, indices, axis):
 
 
 def take_adjoint(g, x, indices, axis):
-    """Share of ``x`` in ``np.take(x, indices, axis)``."""
+    """Share of ``x`` in ``np.take(x, indices, axis)``: each entry gets the adjoints of the
+    places it was taken to, added up."""
     g = np.asarray(g, dtype=np.float64)
-    if axis is None:
-        return _added_at(g, indices, np.shape(x))
-    ax = _norm_axis(axis, np.ndim(x))
     out = np.zeros(np.shape(x))
+    if axis is None:
+        scatter_add(out.reshape(-1), np.ravel(indices), np.ravel(g))
+        return out if np.ndim(x) else float(out)
+    ax = _norm_axis(axis, np.ndim(x))
     np.add.at(out, (slice(None),) * ax + (np.asarray(indices),), g)
     return out
 
@@ -253,13 +230,15 @@ def take_adjoint(g, x, indices, axis):
 def _take_adjoint_nb(g, x, indices, axis):
     if not _nb_none(axis):
         return None
-    if _nb_int(indices):
-        return lambda g, x, indices, axis: _scatter_flat(
-            np.array([g]), np.array([indices]), x.size
-        ).reshape(x.shape)
-    return lambda g, x, indices, axis: _scatter_flat(
-        g, np.ascontiguousarray(indices).reshape(-1), x.size
-    ).reshape(x.shape)
+
+    def impl(g, x, indices, axis):
+        out = np.zeros(x.size)
+        flat_g = np.ascontiguousarray(np.asarray(g)).reshape(-1).astype(np.float64)
+        flat_i = np.ascontiguousarray(np.asarray(indices)).reshape(-1)
+        scatter_add(out, flat_i, flat_g)
+        return out.reshape(x.shape)
+
+    return impl
 
 
 def append_head(g, arr, axis):
