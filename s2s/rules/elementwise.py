@@ -101,8 +101,8 @@ defjvp(
     x="_s2s.vander_derivative(x, N, increasing, 1) * np.expand_dims(dx, 1)",
 )
 # d lgamma(x) = digamma(x) dx, the polygamma function of order 0
-elementwise("math.lgamma", "x", x="g * _s2s.polygamma(0, x)")
-elementwise("math.gamma", "x", x="g * y * _s2s.polygamma(0, x)")
+elementwise("math.lgamma", "x", x="g * _s2s.digamma_derivative(x, 0)")
+elementwise("math.gamma", "x", x="g * y * _s2s.digamma_derivative(x, 0)")
 elementwise("math.erf", "x", x="g * 1.1283791670955126 * math.exp(-x * x)")
 elementwise("math.erfc", "x", x="-g * 1.1283791670955126 * math.exp(-x * x)")
 _COPIES = [

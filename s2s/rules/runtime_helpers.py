@@ -64,7 +64,7 @@ READ_ONLY = frozenset(
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
-    correlate_share_v polygamma eigh_adjoint eigh_tangent eigvalsh_adjoint
+    correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
@@ -285,7 +285,7 @@ defjvp(
 )
 defjvp("_s2s.log_or_zero", "x", x="_s2s.where(x > 0.0, dx / x, 0.0)")
 defjvp("_s2s.sinc_derivative", "x, n", x="_s2s.sinc_derivative(x, n + 1) * dx")
-defjvp("_s2s.polygamma", "n, x", x="_s2s.polygamma(n + 1, x) * dx")
+defjvp("_s2s.digamma_derivative", "x, n", x="_s2s.digamma_derivative(x, n + 1) * dx")
 # np.interp's helpers: the slope is linear in fp and moves with xp as 1 / h does; the
 # weights 1 - t and t move with t, which moves with x (by dx / h) and xp (by -interp(dxp) / h);
 # the gap weights -1/h and 1/h move with xp as 1 / h does. Nothing moves with x otherwise.

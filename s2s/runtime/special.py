@@ -1,5 +1,5 @@
 """Functions whose derivatives come from a helper of their own, at any order: ``np.sinc``,
-``math.lgamma``/``math.gamma`` (polygamma) and ``np.vander``.
+``math.lgamma``/``math.gamma`` (the polygamma functions) and ``np.vander``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ._common import (
 __all__ = [
     "vander_derivative",
     "sinc_derivative",
-    "polygamma",
+    "digamma_derivative",
 ]
 
 
@@ -28,16 +28,26 @@ def sinc_derivative(x, n):
     """The ``n``-th derivative of ``np.sinc`` at ``x`` (entry by entry), well-defined at 0,
     where the quotient formulas divide 0 by 0: its tangent is the next derivative, so any
     order of forward mode over it is right."""
-    if not _is_array(x):
-        return _sinc_derivative_of(float(x), n)
-    flat = [_sinc_derivative_of(float(v), n) for v in np.ravel(x)]
-    return np.array(flat, dtype=np.float64).reshape(np.shape(x))
+    return _entrywise(_sinc_derivative_of, x, n)
 
 
 @overload(sinc_derivative)
 def _sinc_derivative_nb(x, n):
+    return _entrywise_nb(_sinc_derivative_of, x)
+
+
+def _entrywise(kernel, x, n):
+    """``kernel(v, n)`` at a number ``x``, or at each entry of an array (float64)."""
+    if not _is_array(x):
+        return kernel(float(x), n)
+    flat = [kernel(float(v), n) for v in np.ravel(x)]
+    return np.array(flat, dtype=np.float64).reshape(np.shape(x))
+
+
+def _entrywise_nb(kernel, x):
+    """The compiled ``_entrywise(kernel, x, n)`` for the type of ``x``."""
     if _nb_scalar(x):
-        return lambda x, n: _sinc_derivative_of(float(x), n)
+        return lambda x, n: kernel(float(x), n)
     if _nb_array(x):
 
         def array(x, n):
@@ -45,7 +55,7 @@ def _sinc_derivative_nb(x, n):
             xf = np.ascontiguousarray(x).reshape(-1)
             of = out.reshape(-1)
             for i in range(xf.size):
-                of[i] = _sinc_derivative_of(float(xf[i]), n)
+                of[i] = kernel(float(xf[i]), n)
             return out
 
         return array
@@ -75,31 +85,17 @@ def _sinc_derivative_of(x, n):
 
 
 # -- math.lgamma, math.gamma --------------------------------------------------------------------
-def polygamma(n, x):
+def digamma_derivative(x, n):
     """The ``n``-th derivative of the digamma function (the derivative of ``lgamma``) at
-    ``x``, entry by entry: the derivatives of ``math.lgamma`` and ``math.gamma``. Its
-    tangent is ``polygamma(n + 1, x)``, so forward mode over it is right to every order."""
-    if not _is_array(x):
-        return _polygamma_of(n, float(x))
-    flat = [_polygamma_of(n, float(v)) for v in np.ravel(x)]
-    return np.array(flat, dtype=np.float64).reshape(np.shape(x))
+    ``x``, entry by entry: the polygamma function of order ``n``, for the derivatives of
+    ``math.lgamma`` and ``math.gamma``. Its tangent is the next one, so forward mode over it
+    is right to every order."""
+    return _entrywise(_digamma_derivative_of, x, n)
 
 
-@overload(polygamma)
-def _polygamma_nb(n, x):
-    if _nb_scalar(x):
-        return lambda n, x: _polygamma_of(n, float(x))
-    if _nb_array(x):
-
-        def array(n, x):
-            out = np.empty(x.shape)
-            xf = np.ascontiguousarray(x).reshape(-1)
-            of = out.reshape(-1)
-            for i in range(xf.size):
-                of[i] = _polygamma_of(n, float(xf[i]))
-            return out
-
-        return array
+@overload(digamma_derivative)
+def _digamma_derivative_nb(x, n):
+    return _entrywise_nb(_digamma_derivative_of, x)
 
 
 # The Bernoulli numbers B_2k, k = 1..7, of the polygamma functions' asymptotic series
@@ -115,7 +111,7 @@ _BERNOULLI = (
 
 
 @register_jitable
-def _polygamma_of(n, x):
+def _digamma_derivative_of(x, n):
     if x <= 0.0 and x == math.floor(x):
         return math.nan  # a pole of the gamma function
     # psi_n(x) = psi_n(x + 1) - (-1)^n n! / x^(n + 1), up to where the series is accurate
