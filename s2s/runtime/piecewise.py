@@ -73,22 +73,16 @@ def _points_nb(g, x):
         )
 
 
-@overload(interp_weight_share)
-def _interp_weight_share_nb(g, x, xp):
+def _shares_nb(gaps):
     def impl(g, x, xp):
         gf, xf = _points(g, x)
-        return _interp_shares(gf, xf, xp, False)
+        return _interp_shares(gf, xf, xp, gaps)
 
     return impl
 
 
-@overload(interp_gap_share)
-def _interp_gap_share_nb(c, x, xp):
-    def impl(c, x, xp):
-        cf, xf = _points(c, x)
-        return _interp_shares(cf, xf, xp, True)
-
-    return impl
+overload(interp_weight_share)(lambda g, x, xp: _shares_nb(False))
+overload(interp_gap_share)(lambda c, x, xp: _shares_nb(True))
 
 
 @register_jitable
