@@ -194,32 +194,34 @@ def pinv_tangent(da, a, y):
 
 
 # -- np.linalg.matrix_power ----------------------------------------------------------------------
-# Y = A^n: dY = sum_k A^k dA A^(n-1-k), whose adjoint is sum_k (A^k)^T G (A^(n-1-k))^T. A
-# negative n is the power of B = inv(A), with dB = -B dA B.
+# Y = A^n: dY = S(dA) with S(X) = sum_k A^k X A^(n-1-k); the adjoint is S(G^T)^T, the same
+# sum read backwards. A negative n is the power of B = inv(A), with dB = -B dA B.
 @register_jitable
-def _powers(b, n):
-    """``b^0 .. b^n`` stacked."""
-    m = b.shape[0]
-    out = np.empty((n + 1, m, m))
-    out[0] = np.eye(m)
-    for k in range(1, n + 1):
-        out[k] = _mm(out[k - 1], b)
+def _power_base(a, n):
+    """The matrix whose ``|n|``-th power ``matrix_power(a, n)`` is: ``a``, or ``inv(a)``."""
+    a = np.ascontiguousarray(a).astype(np.float64)
+    return a if n >= 0 else np.linalg.inv(a)
+
+
+@register_jitable
+def _power_sum(base, m, x):
+    """``S(x)`` for the power ``m`` of ``base``."""
+    powers = np.empty((m + 1,) + base.shape)  # base^0 .. base^m
+    powers[0] = np.eye(base.shape[0])
+    for k in range(1, m + 1):
+        powers[k] = _mm(powers[k - 1], base)
+    x = np.ascontiguousarray(x).astype(np.float64)
+    out = np.zeros(base.shape)
+    for k in range(m):
+        out += _mm(_mm(powers[k], x), powers[m - 1 - k])
     return out
 
 
 @register_jitable
 def matrix_power_adjoint(g, a, n):
     """Share of ``a`` in ``np.linalg.matrix_power(a, n)``."""
-    a = np.ascontiguousarray(a).astype(np.float64)
-    g = np.ascontiguousarray(g).astype(np.float64)
-    m = abs(n)
-    base = a if n >= 0 else np.linalg.inv(a)
-    powers = _powers(base, m)
-    out = np.zeros(a.shape)
-    for k in range(m):
-        out += _mm(
-            _mm(np.ascontiguousarray(powers[k].T), g), np.ascontiguousarray(powers[m - 1 - k].T)
-        )
+    base = _power_base(a, n)
+    out = np.ascontiguousarray(_power_sum(base, abs(n), np.ascontiguousarray(g).T).T)
     if n < 0:  # through B = inv(A): the share of B, s, gives A -B^T s B^T
         out = -_mm(_mm(base.T, out), base.T)
     return out
@@ -228,16 +230,10 @@ def matrix_power_adjoint(g, a, n):
 @register_jitable
 def matrix_power_tangent(da, a, n):
     """Tangent of ``np.linalg.matrix_power(a, n)`` along ``da``."""
-    a = np.ascontiguousarray(a).astype(np.float64)
+    base = _power_base(a, n)
     da = np.ascontiguousarray(da).astype(np.float64)
-    m = abs(n)
-    base = a if n >= 0 else np.linalg.inv(a)
     step = da if n >= 0 else -_mm(_mm(base, da), base)
-    powers = _powers(base, m)
-    out = np.zeros(a.shape)
-    for k in range(m):
-        out += _mm(_mm(powers[k], step), powers[m - 1 - k])
-    return out
+    return _power_sum(base, abs(n), step)
 
 
 # -- np.linalg.svd --------------------------------------------------------------------------------
