@@ -25,13 +25,33 @@ defjvp(
     step="dstep * np.arange(y.shape[0])",
 )
 # y[k] = start + t[k] * (stop - start), t = linspace(0, 1, num)
+_T = "np.linspace(0.0, 1.0, num)"
 defvjp(
     "np.linspace",
     "start, stop, num=50",
-    start="np.sum(g * (1.0 - np.linspace(0.0, 1.0, num)))",
-    stop="np.sum(g * np.linspace(0.0, 1.0, num))",
+    start=f"np.sum(g * (1.0 - {_T}))",
+    stop=f"np.sum(g * {_T})",
 )
 deflinear("np.linspace", "start, stop, num=50", linear="start, stop")
+# Spacings whose logarithm is linear in t: y moves with each end by y times these factors,
+# times 1 - t (start) or t (stop).
+LOG_SPACINGS = {
+    "np.logspace": ("2.302585092994046", "2.302585092994046"),  # 10^linspace(start, stop)
+    "np.geomspace": ("1.0 / start", "1.0 / stop"),  # start (stop / start)^t
+}
+for _name, (_at_start, _at_stop) in LOG_SPACINGS.items():
+    defvjp(
+        _name,
+        "start, stop, num=50",
+        start=f"np.sum(g * y * (1.0 - {_T})) * {_at_start}",
+        stop=f"np.sum(g * y * {_T}) * {_at_stop}",
+    )
+    defjvp(
+        _name,
+        "start, stop, num=50",
+        start=f"y * (1.0 - {_T}) * (dstart * {_at_start})",
+        stop=f"y * {_T} * (dstop * {_at_stop})",
+    )
 
 # y = loc + scale * z
 defvjp(
@@ -64,36 +84,10 @@ defjvp(
 # y = scale * e
 defvjp("np.random.exponential", "scale=1.0, size=None", broadcast=True, scale="g * y / scale")
 defjvp("np.random.exponential", "scale=1.0, size=None", scale="dscale * y / scale")
-# y[k] = start (stop / start)^t[k], t = linspace(0, 1, num): log-linear in both ends
-defvjp(
-    "np.geomspace",
-    "start, stop, num=50",
-    start="np.sum(g * y * (1.0 - np.linspace(0.0, 1.0, num))) / start",
-    stop="np.sum(g * y * np.linspace(0.0, 1.0, num)) / stop",
-)
-defjvp(
-    "np.geomspace",
-    "start, stop, num=50",
-    start="y * (1.0 - np.linspace(0.0, 1.0, num)) * dstart / start",
-    stop="y * np.linspace(0.0, 1.0, num) * dstop / stop",
-)
 # counts weighted: each weight goes to its bin
 defvjp("np.bincount", "x, weights=None, minlength=0", weights="g[x]")
 defjvp(
     "np.bincount",
     "x, weights=None, minlength=0",
     weights="np.bincount(x, dweights, minlength)",
-)
-# y = 10^linspace(start, stop, num)
-defvjp(
-    "np.logspace",
-    "start, stop, num=50",
-    start="np.sum(g * y * (1.0 - np.linspace(0.0, 1.0, num))) * 2.302585092994046",
-    stop="np.sum(g * y * np.linspace(0.0, 1.0, num)) * 2.302585092994046",
-)
-defjvp(
-    "np.logspace",
-    "start, stop, num=50",
-    start="y * (1.0 - np.linspace(0.0, 1.0, num)) * (dstart * 2.302585092994046)",
-    stop="y * np.linspace(0.0, 1.0, num) * (dstop * 2.302585092994046)",
 )
