@@ -24,6 +24,7 @@ from .piecewise import *  # noqa: F401,F403
 from .products import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .reorder import *  # noqa: F401,F403
+from .scalars import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
 from .shares import *  # noqa: F401,F403
 from .special import *  # noqa: F401,F403

@@ -18,8 +18,9 @@ from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
 from ..gastparse import parse
-from ..gastutil import Transformer, dotted, placed_at, walk
+from ..gastutil import placed_at, walk
 from ..program import Program, Unit
+from .device_spelling import spelled_for_device
 from .jvp import forward_program
 
 # Calls that allocate memory, which device code cannot do.
@@ -33,6 +34,9 @@ ALLOCATING = {
     "np.full",
     "np.full_like",
     "np.array",
+    "np.asarray",
+    "np.ascontiguousarray",
+    "np.asfortranarray",
     "np.arange",
     "np.linspace",
     "np.copy",
@@ -52,9 +56,9 @@ ALLOCATING = {
 
 def device_program(fn: Any) -> Program:
     """The normalised per-element program of ``fn`` in a form a GPU thread can run: its
-    NumPy calls on scalars, the tangent rules' too, spelled with ``math``."""
+    NumPy calls on numbers, the tangent rules' too, spelled as device code can run them."""
     program = _per_element(fn)
-    return program.map(lambda unit: scalar_math(unit.tree))
+    return program.map(lambda unit: spelled_for_device(unit.tree))
 
 
 def _per_element(fn: Any) -> Program:
@@ -77,43 +81,6 @@ def _per_element(fn: Any) -> Program:
     program = normalized_program(fn)
     check_device(program)
     return program
-
-
-# NumPy functions on scalars that device code spells with `math` (CUDA compiles those).
-SCALAR_MATH = {
-    **{
-        f"np.{n}": f"math.{n}"
-        for n in """sin cos tan sinh cosh tanh exp expm1 log log1p
-    log2 log10 sqrt floor ceil trunc hypot fabs""".split()
-    },
-    "np.arcsin": "math.asin",
-    "np.arccos": "math.acos",
-    "np.arctan": "math.atan",
-    "np.arcsinh": "math.asinh",
-    "np.arccosh": "math.acosh",
-    "np.arctanh": "math.atanh",
-    "np.arctan2": "math.atan2",
-    "np.power": "math.pow",
-    "np.absolute": "math.fabs",
-    "np.abs": "math.fabs",
-    "np.sign": "_s2s.sign",
-    "np.maximum": "max",
-    "np.minimum": "min",
-}
-
-
-def scalar_math(tree: gast.FunctionDef) -> gast.FunctionDef:
-    """``np.sin(x)`` as ``math.sin(x)`` and so on: per-thread code works on scalars."""
-
-    class Rename(Transformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            name = call_name(node)
-            if name in SCALAR_MATH:
-                node.func = placed_at(dotted(SCALAR_MATH[name]), node.func)
-            return node
-
-    return Rename().visit(tree)
 
 
 def forward_gradient(
