@@ -653,6 +653,22 @@ def f_ptp(x):
     return np.ptp(x)
 
 
+def f_trapezoid(y):
+    return np.trapezoid(y)
+
+
+def f_trapezoid_step(y, h):
+    return np.trapezoid(y, dx=h)
+
+
+def f_trapezoid_points(y, x):
+    return np.trapezoid(y, x)
+
+
+def f_trapezoid_keywords(y, x, h):
+    return np.trapezoid(y=y, x=x, dx=h)  # the step counts only without points
+
+
 def f_nansum(x):
     return np.nansum(x)
 

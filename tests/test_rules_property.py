@@ -465,6 +465,20 @@ def quantile_args(draw, scale=1.0):
 
 
 @st.composite
+def trapezoid_args(draw, points: str, shapes=SHAPES_1D_UP):
+    """Values (at least 1-D) and, by ``points``: a step, 1-D points along the last axis,
+    points shaped like the values, or those and a step (which then counts for nothing)."""
+    shape = draw(shapes)
+    seed = draw(SEEDS)
+    values = _fill(REAL, shape, seed)
+    if points == "step":
+        return values, _fill(POSITIVE, (), seed, 1)
+    along = shape[-1:] if points == "1-D" else shape
+    x = _fill(REAL, along, seed, 1)
+    return (values, x, _fill(POSITIVE, (), seed, 2)) if points == "and step" else (values, x)
+
+
+@st.composite
 def cross_args(draw):
     """3-vectors along the last axis, broadcasting against each other."""
     shapes = draw(
@@ -656,6 +670,11 @@ REDUCTIONS = _specs(
             rf.f_average_weights,
             [same_length(1).map(lambda xw: (xw[0], np.abs(xw[1]) + 0.5))],
         ),
+        ("np.trapezoid", rf.f_trapezoid, [values(REAL, SHAPES_1D_UP)]),
+        ("np.trapezoid(dx=)", rf.f_trapezoid_step, [trapezoid_args("step")]),
+        ("np.trapezoid(y, x), 1-D x", rf.f_trapezoid_points, [trapezoid_args("1-D")]),
+        ("np.trapezoid(y, x), x like y", rf.f_trapezoid_points, [trapezoid_args("like y")]),
+        ("np.trapezoid(y=, x=, dx=)", rf.f_trapezoid_keywords, [trapezoid_args("and step")]),
         ("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
         ("np.nansum", rf.f_nansum, [distinct(nan=True)]),
         ("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
@@ -1085,6 +1104,10 @@ def _concatenate_2d(draw):
     return (_fill(REAL, (m, n), draw(SEEDS)), _fill(REAL, (p, n), draw(SEEDS), 1), 0)
 
 
+def _trapezoid_2d(points):
+    return trapezoid_args(points, _dims(2))
+
+
 def _zero_d():
     return st.tuples(st.builds(_fill, st.just(REAL), st.just(()), SEEDS, st.just(0), st.just(True)))
 
@@ -1162,6 +1185,9 @@ NUMBA = [
     Spec("np.linspace", rf.f_linspace, [scalars(REAL, REAL)]),
     Spec("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
     Spec("np.random.uniform", rf.f_random_uniform, [scalars(REAL, POSITIVE)]),
+    Spec("np.trapezoid(dx=)", rf.f_trapezoid_step, [_trapezoid_2d("step")]),
+    Spec("np.trapezoid(y, x), 1-D x", rf.f_trapezoid_points, [_trapezoid_2d("1-D")]),
+    Spec("np.trapezoid(y=, x=, dx=)", rf.f_trapezoid_keywords, [_trapezoid_2d("and step")]),
 ]
 
 

@@ -81,6 +81,10 @@ def test_without_a_rule_the_error_names_the_function():
             lambda: s2s.defjvp("np.f", "y, x=None, dx=1.0", y="dy * dx"),
             "'dx' is also the name of 'x''s tangent",
         ),
+        (
+            lambda: s2s.defvjp("np.f", "x, step", keywords={"dx": "spacing"}, x="g"),
+            r"keywords name \['spacing'\], not parameters",
+        ),
     ],
     ids=[
         "syntax",
@@ -89,12 +93,30 @@ def test_without_a_rule_the_error_names_the_function():
         "tangent-syntax",
         "tuple-terms",
         "tangent-name-clash",
+        "keyword-of-no-parameter",
     ],
 )
 def test_a_wrong_rule_fails_where_it_is_registered(register, message):
     with pytest.raises(ValueError, match=message):
         register()
     assert "np.f" not in VJP_RULES and "np.f" not in JVP_RULES
+
+
+def _area(y, h):
+    return np.trapezoid(y * y, dx=h)
+
+
+def _area_by_rule_name(y, h):
+    return np.trapezoid(y * y, spacing=h)  # the rule's name for dx, which NumPy does not take
+
+
+def test_keywords_reach_the_parameters_the_rule_renames():
+    """np.trapezoid's rule calls ``dx`` ``spacing``: the keyword binds, the rule's own name
+    does not."""
+    y = np.array([0.5, 1.0, 2.0])
+    assert s2s.grad(_area, argnums=1)(y, 0.1) == pytest.approx(np.trapezoid(y * y))
+    with pytest.raises(s2s.DifferentiationError, match="np.trapezoid has no parameter .spacing."):
+        s2s.grad(_area_by_rule_name, argnums=1)(y, 0.1)
 
 
 def test_templates_are_parsed_once_without_positions():

@@ -117,3 +117,24 @@ defjvp(
     tangent="(_s2s.zeros_like(y[0]), _s2s.histogram_edges_tangent(da, a, bins, range) + dbins"
     " + _s2s.histogram_range_tangent(drange, bins))",
 )
+# The trapezoidal rule along the last axis: linear in the values (NumPy's y, which names the
+# output here), and in x's differences or in the step (NumPy's dx, which names x's tangent),
+# which counts only where x is None (trapezoid_unit and trapezoid_step_share are zero where x
+# is given).
+for _name in ("np.trapezoid", "np.trapz"):
+    defvjp(
+        _name,
+        "values, x=None, spacing=1.0",
+        keywords={"y": "values", "dx": "spacing"},
+        values="_s2s.trapezoid_share(g, values, x, spacing)",
+        x="_s2s.trapezoid_points_share(g, values, x)",
+        spacing="np.sum(g * _s2s.trapezoid_unit(values, x))",
+    )
+    defjvp(
+        _name,
+        "values, x=None, spacing=1.0",
+        keywords={"y": "values", "dx": "spacing"},
+        values=f"{_name}(dvalues, x, spacing)",
+        x=f"{_name}(values, dx)",
+        spacing="dspacing * _s2s.trapezoid_unit(values, x)",
+    )

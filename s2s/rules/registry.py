@@ -39,6 +39,9 @@ class Rule:
     name: str
     params: tuple[str, ...]
     defaults: dict[str, Any]
+    # a keyword of the function -> the parameter the templates call it, where its own name
+    # would read as another parameter's tangent (np.trapezoid's ``dx``)
+    keywords: dict[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
 
     def bind(self, args: list, keywords: dict[str, Any]) -> dict[str, Any]:
         """Map parameter names to the call's arguments (then to defaults)."""
@@ -46,9 +49,12 @@ class Rule:
             raise TypeError(f"{self.name} takes at most {len(self.params)} arguments")
         bound = dict(zip(self.params, args))
         for key, value in keywords.items():
-            if key not in self.params:
+            param = self.keywords.get(key)
+            if param is None and key in self.params and key not in self.keywords.values():
+                param = key
+            if param is None:
                 raise TypeError(f"{self.name} has no parameter {key!r}")
-            bound[key] = value
+            bound[param] = value
         for param in self.params:
             if param not in bound:
                 if param not in self.defaults:
@@ -159,18 +165,21 @@ def defvjp(
     signature: str,
     broadcast: bool = False,
     size: str | None = None,
+    keywords: dict[str, str] | None = None,
     **adjoints: str,
 ) -> None:
     """Register the reverse-mode rule of the functions ``names`` (e.g. ``"np.sin"``).
 
     ``signature`` lists the parameters as in a ``def`` (with defaults); each keyword names a
     parameter and gives the expression of its share of the output adjoint ``g``.
+    ``keywords`` maps a keyword of the function to the parameter that stands for it.
     """
     params, defaults = _parse_params(signature)
     shares = _checked_terms(names, params, adjoints)
     size = _checked(names, size) if size else None
+    renamed = _checked_keywords(names, params, keywords)
     for name in _names(names):
-        VJP_RULES[name] = VJPRule(name, params, defaults, shares, broadcast, size)
+        VJP_RULES[name] = VJPRule(name, params, defaults, shares, broadcast, size, keywords=renamed)
 
 
 def defjvp(
@@ -178,6 +187,7 @@ def defjvp(
     signature: str,
     tangent: str | None = None,
     broadcast: bool = False,
+    keywords: dict[str, str] | None = None,
     **terms: str,
 ) -> None:
     """Register the forward-mode rule of ``names``: per-parameter ``terms`` or one ``tangent``.
@@ -185,6 +195,7 @@ def defjvp(
     ``broadcast=True``: the operands broadcast against each other, so a term that reads
     neither the output ``y`` nor an operand without a tangent is spread to the shape that
     operand gives the output (``dx1`` of ``x1 + x2`` with only ``x1`` moving).
+    ``keywords`` maps a keyword of the function to the parameter that stands for it.
     """
     params, defaults = _parse_params(signature)
     _checked_tangent_names(names, params)
@@ -197,8 +208,11 @@ def defjvp(
         )
     checked = _checked_terms(names, params, terms)
     whole = _checked(names, tangent) if tangent else None
+    renamed = _checked_keywords(names, params, keywords)
     for name in _names(names):
-        JVP_RULES[name] = JVPRule(name, params, defaults, checked, whole, {}, broadcast)
+        JVP_RULES[name] = JVPRule(
+            name, params, defaults, checked, whole, {}, broadcast, keywords=renamed
+        )
 
 
 def elementwise(names: str | list[str], signature: str, broadcast: bool = False, **shares):
@@ -230,8 +244,16 @@ def _checked_tangent_names(names, params) -> None:
     if clashes:
         raise ValueError(
             f"rule for {names}: parameter {clashes[0]!r} is also the name of "
-            f"{clashes[0][1:]!r}'s tangent; a forward rule cannot tell them apart"
+            f"{clashes[0][1:]!r}'s tangent; a forward rule cannot tell them apart (name it "
+            "otherwise and map the keyword to it with keywords=)"
         )
+
+
+def _checked_keywords(names, params, keywords: dict[str, str] | None) -> dict[str, str]:
+    unknown = set((keywords or {}).values()) - set(params)
+    if unknown:
+        raise ValueError(f"rule for {names}: keywords name {sorted(unknown)}, not parameters")
+    return dict(keywords or {})
 
 
 def _names(names: str | list[str]) -> list[str]:

@@ -73,6 +73,7 @@ READ_ONLY = frozenset(
     vander_derivative column_stack_part stacked_cols exclusive_products
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
+    trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
     select_share select_default_share""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
@@ -339,3 +340,25 @@ deflinear("_s2s.jacobian_result", "full")
 # In place into an adjoint the code owns; its tangent is a fresh sum.
 defjvp("_s2s.accumulate_into", "total, share", tangent="_s2s.accumulate(dtotal, dshare)")
 defjvp("_s2s.subtract_into", "total, share", tangent="_s2s.accumulate(dtotal, -dshare)")
+
+# np.trapezoid's shares: linear in g; the values' in the step or x's differences, x's in the
+# values.
+defjvp(
+    "_s2s.trapezoid_share",
+    "g, values, x, spacing",
+    g="_s2s.trapezoid_share(dg, values, x, spacing)",
+    x="_s2s.trapezoid_share(g, values, dx, spacing)",
+    spacing="dspacing * _s2s.trapezoid_step_share(g, values, x)",
+)
+defjvp(
+    "_s2s.trapezoid_step_share",
+    "g, values, x",
+    g="_s2s.trapezoid_step_share(dg, values, x)",
+)
+defjvp(
+    "_s2s.trapezoid_points_share",
+    "g, values, x",
+    g="_s2s.trapezoid_points_share(dg, values, x)",
+    values="_s2s.trapezoid_points_share(g, dvalues, x)",
+)
+defjvp("_s2s.trapezoid_unit", "values, x", values="_s2s.trapezoid_unit(dvalues, x)")

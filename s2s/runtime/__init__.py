@@ -17,6 +17,7 @@ from .decompositions import *  # noqa: F401,F403
 from .destinations import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .fastmath import *  # noqa: F401,F403
+from .integrals import *  # noqa: F401,F403
 from .jacobians import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .norms import *  # noqa: F401,F403

@@ -375,3 +375,14 @@ def heat_with_fixed_ends(u, nu):
         u[0] = 0.0  # the ends held: a write into the new array, never into the argument
         u[-1] = 0.5 * u[-2]
     return u
+
+
+@case(array(7), scalar(0.5, 2.0), tags={"program", "reduction", "loop"})
+def work_along_a_path(x, stiffness):
+    """The work of a nonlinear spring's force along sampled positions, by the trapezoidal rule,
+    and the time-averaged energy on a uniform step."""
+    positions = np.cumsum(np.abs(x)) * 0.2
+    force = -stiffness * positions - 0.1 * positions**3
+    work = np.trapezoid(force, positions)
+    energy = np.trapezoid(0.5 * stiffness * positions**2, dx=0.1)
+    return work + energy
