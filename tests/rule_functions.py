@@ -653,6 +653,30 @@ def f_ptp(x):
     return np.ptp(x)
 
 
+def f_cov(m):
+    return np.cov(m)
+
+
+def f_cov_columns(m, y):
+    return np.cov(m, y, rowvar=False)
+
+
+def f_cov_bias(m):
+    return np.cov(m, bias=True)
+
+
+def f_cov_ddof(m, y):
+    return np.cov(m, y=y, ddof=2)
+
+
+def f_corrcoef(x):
+    return np.corrcoef(x)
+
+
+def f_corrcoef_pair(x, y):
+    return np.corrcoef(x, y)
+
+
 def f_trapezoid(y):
     return np.trapezoid(y)
 

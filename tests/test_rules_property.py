@@ -478,6 +478,20 @@ def trapezoid_args(draw, points: str, shapes=SHAPES_1D_UP):
     return (values, x, _fill(POSITIVE, (), seed, 2)) if points == "and step" else (values, x)
 
 
+VARIABLES = st.integers(1, 3)
+
+
+@st.composite
+def observations(draw, rows=VARIABLES, pair=False, rowvar=True):
+    """Data for ``np.cov``: variables (a 1-D row for 0, else ``rows`` of them) by 3 to 5
+    observations, transposed where ``rowvar`` is false, with a second such input where
+    ``pair``."""
+    k, n, seed = draw(rows), draw(st.integers(3, 5)), draw(SEEDS)
+    shape = (n,) if k == 0 else ((k, n) if rowvar else (n, k))
+    first = _fill(REAL, shape, seed)
+    return (first, _fill(REAL, shape, seed, 1)) if pair else (first,)
+
+
 @st.composite
 def cross_args(draw):
     """3-vectors along the last axis, broadcasting against each other."""
@@ -625,6 +639,7 @@ ZERO_GRADIENT = _specs(
     ]
 )
 
+CORRCOEF_FIRST_ORDER = "s2s has no second derivatives of np.corrcoef"
 REDUCTIONS = _specs(
     [
         ("np.sum", rf.f_sum, [ELEM]),
@@ -669,6 +684,17 @@ REDUCTIONS = _specs(
             "np.average(weights=)",
             rf.f_average_weights,
             [same_length(1).map(lambda xw: (xw[0], np.abs(xw[1]) + 0.5))],
+        ),
+        ("np.cov", rf.f_cov, [observations(st.integers(0, 3))]),
+        ("np.cov(m, y, rowvar=False)", rf.f_cov_columns, [observations(pair=True, rowvar=False)]),
+        ("np.cov(bias=True)", rf.f_cov_bias, [observations()]),
+        ("np.cov(m, y=, ddof=2)", rf.f_cov_ddof, [observations(st.just(0), pair=True)]),
+        Spec("np.corrcoef", rf.f_corrcoef, [observations()], first_order=CORRCOEF_FIRST_ORDER),
+        Spec(
+            "np.corrcoef(x, y)",
+            rf.f_corrcoef_pair,
+            [observations(st.just(0), pair=True)],
+            first_order=CORRCOEF_FIRST_ORDER,
         ),
         ("np.trapezoid", rf.f_trapezoid, [values(REAL, SHAPES_1D_UP)]),
         ("np.trapezoid(dx=)", rf.f_trapezoid_step, [trapezoid_args("step")]),
@@ -1186,6 +1212,10 @@ NUMBA = [
     Spec("np.random.normal", rf.f_random_normal, [scalars(REAL, POSITIVE)]),
     Spec("np.random.uniform", rf.f_random_uniform, [scalars(REAL, POSITIVE)]),
     Spec("np.trapezoid(dx=)", rf.f_trapezoid_step, [_trapezoid_2d("step")]),
+    Spec("np.cov", rf.f_cov, [observations(st.integers(2, 3))]),
+    Spec("np.cov of a row", rf.f_cov, [observations(st.just(0))]),
+    Spec("np.cov(m, y=, ddof=2)", rf.f_cov_ddof, [observations(st.just(0), pair=True)]),
+    Spec("np.corrcoef", rf.f_corrcoef, [observations(st.integers(2, 3))]),
     Spec("np.trapezoid(y, x), 1-D x", rf.f_trapezoid_points, [_trapezoid_2d("1-D")]),
     Spec("np.trapezoid(y=, x=, dx=)", rf.f_trapezoid_keywords, [_trapezoid_2d("and step")]),
 ]

@@ -138,3 +138,43 @@ for _name in ("np.trapezoid", "np.trapz"):
         x=f"{_name}(values, dx)",
         spacing="dspacing * _s2s.trapezoid_unit(values, x)",
     )
+
+# The covariance s Xc Xc^T of the inputs stacked as variables by observations and centred
+# (runtime/covariance.py); NumPy's y is ``other`` here, since y names the output. The
+# correlations divide it by the deviations.
+_COV_CENTERED = "_s2s.cov_centered(m, other, rowvar)"
+defvjp(
+    "np.cov",
+    "m, other=None, rowvar=True, bias=False, ddof=None",
+    keywords={"y": "other"},
+    m=f"_s2s.cov_share(g, {_COV_CENTERED}, m, rowvar, bias, ddof)",
+    other=f"_s2s.cov_share_other(g, {_COV_CENTERED}, m, other, rowvar, bias, ddof)",
+)
+defjvp(
+    "np.cov",
+    "m, other=None, rowvar=True, bias=False, ddof=None",
+    keywords={"y": "other"},
+    m=f"_s2s.cov_product(_s2s.cov_embed(dm, m, other, rowvar, 0), {_COV_CENTERED}, bias, ddof,"
+    " m, other)",
+    other=f"_s2s.cov_product(_s2s.cov_embed(dother, m, other, rowvar, 1), {_COV_CENTERED}, bias,"
+    " ddof, m, other)",
+)
+_CORR_COV = "np.cov(m, other, rowvar)"
+defvjp(
+    "np.corrcoef",
+    "m, other=None, rowvar=True",
+    keywords={"x": "m", "y": "other"},
+    m=f"_s2s.cov_share(_s2s.corrcoef_adjoint(g, {_CORR_COV}), {_COV_CENTERED}, m, rowvar, False,"
+    " None)",
+    other=f"_s2s.cov_share_other(_s2s.corrcoef_adjoint(g, {_CORR_COV}), {_COV_CENTERED}, m,"
+    " other, rowvar, False, None)",
+)
+defjvp(
+    "np.corrcoef",
+    "m, other=None, rowvar=True",
+    keywords={"x": "m", "y": "other"},
+    m=f"_s2s.corrcoef_tangent({_CORR_COV}, _s2s.cov_product(_s2s.cov_embed(dm, m, other, rowvar,"
+    f" 0), {_COV_CENTERED}, False, None, m, other), m, other)",
+    other=f"_s2s.corrcoef_tangent({_CORR_COV}, _s2s.cov_product(_s2s.cov_embed(dother, m, other,"
+    f" rowvar, 1), {_COV_CENTERED}, False, None, m, other), m, other)",
+)

@@ -74,6 +74,8 @@ READ_ONLY = frozenset(
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
+    cov_centered cov_center cov_embed cov_product cov_share cov_share_other
+    corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
 )
 # Helpers that read one argument (at this position) for its shape and type alone, never its
@@ -362,3 +364,41 @@ defjvp(
     values="_s2s.trapezoid_points_share(g, dvalues, x)",
 )
 defjvp("_s2s.trapezoid_unit", "values, x", values="_s2s.trapezoid_unit(dvalues, x)")
+
+# np.cov's helpers, each linear in what moves (the covariance is s Xc Xc^T): right to every
+# order. np.corrcoef's own two are first-order.
+defjvp(
+    "_s2s.cov_centered",
+    "m, other, rowvar",
+    m="_s2s.cov_center(_s2s.cov_embed(dm, m, other, rowvar, 0))",
+    other="_s2s.cov_center(_s2s.cov_embed(dother, m, other, rowvar, 1))",
+)
+defjvp("_s2s.cov_center", "x", x="_s2s.cov_center(dx)")
+defjvp(
+    "_s2s.cov_embed",
+    "d, m, other, rowvar, which",
+    d="_s2s.cov_embed(dd, m, other, rowvar, which)",
+)
+defjvp(
+    "_s2s.cov_product",
+    "a, b, bias, ddof, m, other",
+    a="_s2s.cov_product(da, b, bias, ddof, m, other)",
+    b="_s2s.cov_product(a, db, bias, ddof, m, other)",
+)
+defjvp(
+    "_s2s.cov_share",
+    "g, b, m, rowvar, bias, ddof",
+    g="_s2s.cov_share(dg, b, m, rowvar, bias, ddof)",
+    b="_s2s.cov_share(g, db, m, rowvar, bias, ddof)",
+)
+defjvp(
+    "_s2s.cov_share_other",
+    "g, b, m, other, rowvar, bias, ddof",
+    g="_s2s.cov_share_other(dg, b, m, other, rowvar, bias, ddof)",
+    b="_s2s.cov_share_other(g, db, m, other, rowvar, bias, ddof)",
+)
+first_order_only(
+    "s2s has no second derivatives of np.corrcoef",
+    "_s2s.corrcoef_adjoint",
+    "_s2s.corrcoef_tangent",
+)

@@ -12,6 +12,7 @@ nothing reads by that name (``v[i] = ...``), though ``h`` is read later.
 
 from .batching import *  # noqa: F401,F403
 from .core import *  # noqa: F401,F403
+from .covariance import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .decompositions import *  # noqa: F401,F403
 from .destinations import *  # noqa: F401,F403

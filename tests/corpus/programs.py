@@ -386,3 +386,11 @@ def work_along_a_path(x, stiffness):
     work = np.trapezoid(force, positions)
     energy = np.trapezoid(0.5 * stiffness * positions**2, dx=0.1)
     return work + energy
+
+
+@case(array(3, 8), array(3, low=0.2, high=1.0), tags={"program", "reduction", "linalg"})
+def portfolio_risk(returns, weights):
+    """A portfolio's variance from its assets' sample covariance, less a tenth of the first
+    asset's (its own return's variance, a 0-d array)."""
+    w = weights / np.sum(weights)
+    return w @ np.cov(returns) @ w - 0.1 * np.cov(returns[0])
