@@ -8,8 +8,8 @@ functions can be added or moved without editing line numbers in the tests.
 import numpy as np
 
 
-def covariance_then_weight(x):
-    c = np.cov(np.outer(x, x) + np.eye(x.shape[0]))  # error
+def condition_then_weight(x):
+    c = np.linalg.cond(np.outer(x, x) + np.eye(x.shape[0]))  # error
     return np.sum(c * np.arange(1.0, x.shape[0] + 1.0))
 
 
@@ -22,12 +22,12 @@ def singular_values_of_a_constant(x):
     return np.sum(x * values)
 
 
-def _covariance_helper(v):
-    return np.cov(np.outer(v, v) + np.eye(v.shape[0]))  # error
+def _condition_helper(v):
+    return np.linalg.cond(np.outer(v, v) + np.eye(v.shape[0]))  # error
 
 
-def calls_a_covariance_helper(x):
-    return np.sum(_covariance_helper(x) * 2.0)
+def calls_a_condition_helper(x):
+    return np.sum(_condition_helper(x) * 2.0)
 
 
 def try_statement(x):
