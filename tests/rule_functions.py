@@ -701,6 +701,54 @@ def f_nanmean(x):
     return np.nanmean(x)
 
 
+def f_nanprod(x):
+    return np.nanprod(x)
+
+
+def f_nancumsum(x):
+    return np.nancumsum(x)
+
+
+def f_nancumprod(x):
+    return np.nancumprod(x)
+
+
+def f_nanmedian(x):
+    return np.nanmedian(x)
+
+
+def f_nanquantile(x, q):
+    return np.nanquantile(x, q)
+
+
+def f_nanpercentile(x, q):
+    return np.nanpercentile(x, q)
+
+
+def f_resize(x):
+    return np.resize(x, 7)
+
+
+def f_resize_matrix(x):
+    return np.resize(x, (2, 3))
+
+
+def f_extract(x):
+    return np.extract(x > 0.2, x * x)
+
+
+def f_real(x):
+    return np.real(x) * 2.0
+
+
+def f_conj(x):
+    return np.conj(x) * x + np.conjugate(x)
+
+
+def f_matrix_rank(x):
+    return np.sum(x) * np.linalg.matrix_rank(np.diag(x))
+
+
 def f_nanmax(x):
     return np.nanmax(x)
 

@@ -455,10 +455,11 @@ def binned_points(draw, bins=3):
 
 
 @st.composite
-def quantile_args(draw, scale=1.0):
-    """Distinct values and a q away from the positions of the entries (kinks in q)."""
-    (x,) = draw(distinct())
-    n = x.size
+def quantile_args(draw, scale=1.0, nan=False):
+    """Distinct values (and a NaN with ``nan``) and a q away from the positions of the
+    entries that are not NaN (kinks in q)."""
+    (x,) = draw(distinct(nan=nan))
+    n = int(np.sum(~np.isnan(x)))
     step = 1.0 / max(n - 1, 1)
     q = (draw(st.integers(0, max(n - 2, 0))) + draw(st.floats(0.1, 0.9))) * step
     return (x, min(q, 1.0) * scale)
@@ -602,6 +603,8 @@ ELEMENTWISE = _specs(
         ("np.float_power", rf.f_float_power, [pair(POSITIVE, EXPONENT)]),
         ("np.copysign", rf.f_copysign, [pair(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
+        ("np.real", rf.f_real, [ELEM]),
+        ("np.conj", rf.f_conj, [ELEM]),
         ("np.ldexp", rf.f_ldexp, [ELEM]),
         ("np.nextafter", rf.f_nextafter, [ELEM]),
         ("comparisons", rf.f_comparisons, [values(AWAY_FROM_ZERO)]),
@@ -624,6 +627,7 @@ ELEMENTWISE = _specs(
 ZERO_GRADIENT = _specs(
     [
         ("np.sign", rf.f_sign, [values(AWAY_FROM_ZERO)]),
+        ("np.linalg.matrix_rank", rf.f_matrix_rank, [values(AWAY_FROM_ZERO, _dims(1))]),
         ("np.floor", rf.f_floor, [ELEM]),
         ("np.ceil", rf.f_ceil, [ELEM]),
         ("np.round", rf.f_round, [ELEM]),
@@ -707,6 +711,12 @@ REDUCTIONS = _specs(
         ("np.nanmax", rf.f_nanmax, [distinct(nan=True)]),
         ("np.nanmin", rf.f_nanmin, [distinct(nan=True)]),
         ("np.nanvar", rf.f_nanvar, [distinct(min_size=3, nan=True)]),
+        ("np.nanprod", rf.f_nanprod, [distinct(nan=True)]),
+        ("np.nancumsum", rf.f_nancumsum, [distinct(nan=True)]),
+        ("np.nancumprod", rf.f_nancumprod, [distinct(nan=True)]),
+        ("np.nanmedian", rf.f_nanmedian, [distinct(nan=True)]),
+        ("np.nanquantile", rf.f_nanquantile, [quantile_args(nan=True)]),
+        ("np.nanpercentile", rf.f_nanpercentile, [quantile_args(100.0, nan=True)]),
         ("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
         ("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
         ("np.vander(x, 3, True)", rf.f_vander_increasing, [values(REAL, _dims(1))]),
@@ -891,6 +901,9 @@ SHAPE_OPS = _specs(
         ),
         ("np.repeat(x, 2, axis)", rf.f_repeat_axis, [with_axis(allow_none=False)], (0,)),
         ("np.take", rf.f_take, [take_args()], (0,)),
+        ("np.resize", rf.f_resize, [values(REAL, SHAPES_1D_UP)]),
+        ("np.resize to a matrix", rf.f_resize_matrix, [values(REAL, SHAPES_1D_UP)]),
+        ("np.extract", rf.f_extract, [values(REAL, SHAPES_1D_UP)]),
         ("np.take(x, indices, axis)", rf.f_take_axis, [take_args(axis=True)], (0,)),
         ("np.append", rf.f_append, [append_args()]),
         ("np.append(x, v, axis)", rf.f_append_axis, [append_args(axis=True)], (0, 1)),
@@ -1186,6 +1199,11 @@ NUMBA = [
     Spec("np.average(weights=)", rf.f_average_weights, [same_length(1)]),
     Spec("np.ptp", rf.f_ptp, [distinct(min_size=2)]),
     Spec("np.nanmean", rf.f_nanmean, [distinct(nan=True)]),
+    Spec("np.nanprod", rf.f_nanprod, [distinct(nan=True)]),
+    Spec("np.nancumprod", rf.f_nancumprod, [distinct(nan=True)]),
+    Spec("np.nanquantile", rf.f_nanquantile, [quantile_args(nan=True)]),
+    Spec("np.resize to a matrix", rf.f_resize_matrix, [values(REAL, _dims(2))]),
+    Spec("np.extract", rf.f_extract, [values(REAL, _dims(2))]),
     Spec("np.histogram", rf.f_histogram_binned_mean, [binned_points()]),
     Spec("np.repeat", rf.f_repeat, [values(REAL, _dims(2))]),
     Spec("np.prod with zeros", rf.f_prod, [values(WITH_ZEROS, _dims(2))]),

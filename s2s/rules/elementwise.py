@@ -181,6 +181,12 @@ defjvp(
     a_max="_s2s.clip_adjoint(da_max, a, a_min, a_max, 2)",
 )
 
+# The real part and the conjugate are linear (of real numbers, they are the numbers).
+defvjp("np.real", "val", val="g")
+defvjp(["np.conj", "np.conjugate"], "x", x="np.conj(g)")
+deflinear("np.real", "val")
+deflinear(["np.conj", "np.conjugate"], "x")
+
 # -- zero gradient ------------------------------------------------------------------------------
 nondifferentiable(
     "//",

@@ -1,6 +1,6 @@
 """Rules of linear algebra, both modes (matrix calculus, as in Giles' collection)."""
 
-from .registry import defjvp, deflinear, defvjp
+from .registry import defjvp, deflinear, defvjp, nondifferentiable
 
 defvjp(
     ["@", "np.dot", "np.matmul"],
@@ -84,3 +84,5 @@ defjvp("np.linalg.pinv", "a, rcond=1e-15", a="_s2s.pinv_tangent(da, a, y)")
 defjvp("np.linalg.svd", "a, full_matrices=True", a="_s2s.svd_tangent(da, a, y)")
 defjvp("np.linalg.qr", "a", a="_s2s.qr_tangent(da, a, y)")
 defjvp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_tangent(da, a, n)")
+
+nondifferentiable("np.linalg.matrix_rank")  # an integer

@@ -55,17 +55,22 @@ defjvp(
 defjvp("np.full", "shape, fill_value", tangent="np.full(shape, dfill_value)")
 
 # Order statistics (whole arrays): weights fixed by the order, see runtime/reductions.py.
-QUANTILES = {  # name, signature -> the quantile as a fraction, and its derivative in q
-    ("np.quantile", "a, q, axis=None"): ("q", "1.0"),
-    ("np.percentile", "a, q, axis=None"): ("q / 100.0", "0.01"),
+QUANTILES = {  # name, signature -> the quantile as a fraction, its derivative in q, NaNs skipped
+    ("np.quantile", "a, q, axis=None"): ("q", "1.0", False),
+    ("np.percentile", "a, q, axis=None"): ("q / 100.0", "0.01", False),
+    ("np.nanquantile", "a, q, axis=None"): ("q", "1.0", True),
+    ("np.nanpercentile", "a, q, axis=None"): ("q / 100.0", "0.01", True),
 }
-for (_name, _signature), (_fraction, _scale) in QUANTILES.items():
-    _weights = f"_s2s.quantile_weights(a, {_fraction}, axis)"
-    _slope = f"np.sum(_s2s.quantile_gap_weights(a, {_fraction}, axis) * a) * {_scale}"
+for (_name, _signature), (_fraction, _scale, _skip) in QUANTILES.items():
+    _weights = f"_s2s.quantile_weights(a, {_fraction}, axis, {_skip})"
+    _total = "np.nansum" if _skip else "np.sum"  # a NaN weighs 0, and 0 * NaN is NaN
+    _slope = f"{_total}(_s2s.quantile_gap_weights(a, {_fraction}, axis, {_skip}) * a) * {_scale}"
     defvjp(_name, _signature, a=f"g * {_weights}", q=f"g * {_slope}")
     defjvp(_name, _signature, a=f"np.sum({_weights} * da)", q=f"dq * {_slope}")
-defvjp("np.median", "a, axis=None", a="g * _s2s.quantile_weights(a, 0.5, axis)")
-defjvp("np.median", "a, axis=None", a="np.sum(_s2s.quantile_weights(a, 0.5, axis) * da)")
+for _name, _skip in (("np.median", False), ("np.nanmedian", True)):
+    _weights = f"_s2s.quantile_weights(a, 0.5, axis, {_skip})"
+    defvjp(_name, "a, axis=None", a=f"g * {_weights}")
+    defjvp(_name, "a, axis=None", a=f"np.sum({_weights} * da)")
 defvjp(
     "np.average",
     "a, axis=None, weights=None",
@@ -95,6 +100,30 @@ defjvp("np.nansum", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da))")
 defvjp("np.nanmean", "a", a="_s2s.where(np.isnan(a), 0.0, g) / np.sum(~np.isnan(a))")
 defjvp("np.nanmean", "a", a="np.sum(_s2s.where(np.isnan(a), 0.0, da)) / np.sum(~np.isnan(a))")
 defvjp(["np.nanmax", "np.nanmin"], "a", a="_s2s.extremum_adjoint(g, a, y, None)")
+# Products and running totals skip NaNs as if they were 1 (products) or 0 (sums).
+_WITHOUT_NAN = "_s2s.where(np.isnan(a), 1.0, a)"
+defvjp(
+    "np.nanprod",
+    "a",
+    a=f"_s2s.where(np.isnan(a), 0.0, g * _s2s.exclusive_products({_WITHOUT_NAN}, None))",
+)
+defjvp(
+    "np.nanprod",
+    "a",
+    a=f"np.sum(_s2s.where(np.isnan(a), 0.0, da) * _s2s.exclusive_products({_WITHOUT_NAN}, None))",
+)
+defvjp("np.nancumsum", "a", a="_s2s.where(np.isnan(a), 0.0, _s2s.cumsum_adjoint(g, a, None))")
+defjvp("np.nancumsum", "a", a="_s2s.cumsum_along(_s2s.where(np.isnan(a), 0.0, da), None)")
+defvjp(
+    "np.nancumprod",
+    "a",
+    a=f"_s2s.where(np.isnan(a), 0.0, _s2s.cumprod_adjoint(g, {_WITHOUT_NAN}, None))",
+)
+defjvp(
+    "np.nancumprod",
+    "a",
+    a=f"_s2s.cumprod_tangent(_s2s.where(np.isnan(a), 0.0, da), {_WITHOUT_NAN}, None)",
+)
 defvjp("np.nanvar", "a", a="_s2s.nanvar_adjoint(g, a, a)")
 defvjp("np.nanstd", "a", a="_s2s.nanvar_adjoint(_s2s.half_over(g, y), a, a)")
 defjvp("np.nanvar", "a", a="np.sum(_s2s.nanvar_adjoint(1.0, a, a) * da)")

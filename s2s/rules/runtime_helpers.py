@@ -74,6 +74,7 @@ READ_ONLY = frozenset(
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
+    resize_adjoint extract_adjoint
     cov_centered cov_center cov_embed cov_product cov_share cov_share_other
     corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
@@ -192,7 +193,11 @@ first_order_only(
     "_s2s.matrix_power_tangent",
 )
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
-defjvp("_s2s.quantile_weights", "x, q, axis", q="dq * _s2s.quantile_gap_weights(x, q, axis)")
+defjvp(
+    "_s2s.quantile_weights",
+    "x, q, axis, skip_nan=False",
+    q="dq * _s2s.quantile_gap_weights(x, q, axis, skip_nan)",
+)
 defjvp(
     "_s2s.kron_share_a", "g, a, b", g="_s2s.kron_share_a(dg, a, b)", b="_s2s.kron_share_a(g, a, db)"
 )
@@ -402,3 +407,5 @@ first_order_only(
     "_s2s.corrcoef_adjoint",
     "_s2s.corrcoef_tangent",
 )
+defjvp("_s2s.resize_adjoint", "g, a", g="_s2s.resize_adjoint(dg, a)")
+defjvp("_s2s.extract_adjoint", "g, condition, arr", g="_s2s.extract_adjoint(dg, condition, arr)")

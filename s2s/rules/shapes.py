@@ -52,6 +52,11 @@ defvjp(
     size="_s2s.stacked_cols(item)",
 )
 
+# np.resize repeats a's entries in order; np.extract takes those where the condition holds.
+defvjp("np.resize", "a, new_shape", a="_s2s.resize_adjoint(g, a)")
+defvjp("np.extract", "condition, arr", arr="_s2s.extract_adjoint(g, condition, arr)")
+deflinear("np.resize", "a, new_shape")
+deflinear("np.extract", "condition, arr", linear="arr")
 deflinear("np.reshape", "a, newshape")
 deflinear(["np.ravel", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"], "a")
 deflinear("np.diagflat", "v, k=0")

@@ -29,6 +29,8 @@ __all__ = [
     "take_adjoint",
     "append_head",
     "append_tail",
+    "resize_adjoint",
+    "extract_adjoint",
 ]
 
 
@@ -316,3 +318,29 @@ def _split_along(g, arr, axis, part):
     if part == 0:
         return slice_along(g, ax, 0, cut)
     return slice_along(g, ax, cut, g.shape[ax])
+
+
+# -- np.resize, np.extract -----------------------------------------------------------------------
+@register_jitable
+def resize_adjoint(g, a):
+    """``a``'s share of ``np.resize(a, shape)``, which repeats ``a``'s entries in order: each
+    entry gathers ``g`` at every place it was copied to."""
+    flat_g = np.ascontiguousarray(g).reshape(-1)
+    size = _flat_size(a)
+    out = np.zeros(size)
+    for i in range(flat_g.size):
+        out[i % size] += flat_g[i]
+    return _shaped_like(out, a)
+
+
+@register_jitable
+def extract_adjoint(g, condition, arr):
+    """``arr``'s share of ``np.extract(condition, arr)``: ``g`` back at the entries taken."""
+    chosen = np.ascontiguousarray(condition).reshape(-1)
+    out = np.zeros(_flat_size(arr))
+    k = 0
+    for i in range(chosen.size):
+        if chosen[i]:
+            out[i] = g[k]
+            k += 1
+    return _shaped_like(out, arr)

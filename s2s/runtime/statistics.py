@@ -34,16 +34,17 @@ __all__ = [
 # fixed order it is linear in the entries, with weights 1 - f and f; along q it moves by
 # (n - 1) (s[lo + 1] - s[lo]), linear in the entries too, with the gap weights (n - 1) and
 # -(n - 1). The weights move with q by the gap weights, which are constant between kinks.
-def quantile_weights(x, q, axis):
-    """The weight of each entry of ``x`` in its quantile ``q`` (one number, ``axis=None``)."""
+def quantile_weights(x, q, axis, skip_nan=False):
+    """The weight of each entry of ``x`` in its quantile ``q`` (one number, ``axis=None``);
+    with ``skip_nan``, of the quantile of the entries that are not NaN (which weigh 0)."""
     _whole_quantile(axis, q)
-    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), False)
+    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), False, skip_nan)
 
 
-def quantile_gap_weights(x, q, axis):
+def quantile_gap_weights(x, q, axis, skip_nan=False):
     """Weights whose sum with ``x`` is the quantile's slope along ``q``."""
     _whole_quantile(axis, q)
-    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), True)
+    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), True, skip_nan)
 
 
 def _whole_quantile(axis, q):
@@ -54,27 +55,31 @@ def _whole_quantile(axis, q):
 
 
 @overload(quantile_weights)
-def _quantile_weights_nb(x, q, axis):
+def _quantile_weights_nb(x, q, axis, skip_nan=False):
     if _nb_none(axis) and _nb_scalar(q):
-        return lambda x, q, axis: _quantile_weights(x, float(q), False)
+        return lambda x, q, axis, skip_nan=False: _quantile_weights(x, float(q), False, skip_nan)
 
 
 @overload(quantile_gap_weights)
-def _quantile_gap_weights_nb(x, q, axis):
+def _quantile_gap_weights_nb(x, q, axis, skip_nan=False):
     if _nb_none(axis) and _nb_scalar(q):
-        return lambda x, q, axis: _quantile_weights(x, float(q), True)
+        return lambda x, q, axis, skip_nan=False: _quantile_weights(x, float(q), True, skip_nan)
 
 
 @register_jitable
-def _quantile_weights(x, q, gap):
+def _quantile_weights(x, q, gap, skip_nan):
     flat = np.ascontiguousarray(x).reshape(-1)
     n = flat.size
+    if skip_nan:  # NaNs sort last, out of the way
+        n = flat.size - int(np.sum(np.isnan(flat)))
+        if n == 0:
+            return np.zeros(np.shape(x))
     order = np.argsort(flat)
     position = (n - 1) * q
     lo = min(max(int(np.floor(position)), 0), n - 1)
     hi = min(lo + 1, n - 1)
     frac = position - lo
-    out = np.zeros(n)
+    out = np.zeros(flat.size)
     if gap:
         out[order[hi]] += n - 1.0
         out[order[lo]] -= n - 1.0
