@@ -725,6 +725,14 @@ def f_nanpercentile(x, q):
     return np.nanpercentile(x, q)
 
 
+def f_ediff1d(x):
+    return np.ediff1d(x)
+
+
+def f_ediff1d_ends(x, end, begin):
+    return np.ediff1d(x, to_end=end, to_begin=begin)
+
+
 def f_resize(x):
     return np.resize(x, 7)
 

@@ -8,6 +8,7 @@ they receive, ``g``.
 from .registry import definto, defjvp, deflinear, first_order_only, nondifferentiable
 
 nondifferentiable(
+    "_s2s.zeros_or_none",
     "_s2s.quantile_gap_weights",
     "_s2s.stacked_cols",
     "_s2s.zeros_like",
@@ -74,7 +75,8 @@ READ_ONLY = frozenset(
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
-    resize_adjoint extract_adjoint
+    resize_adjoint extract_adjoint ediff1d_share ediff1d_end_share ediff1d_begin_share
+    zeros_or_none
     cov_centered cov_center cov_embed cov_product cov_share cov_share_other
     corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
@@ -409,3 +411,6 @@ first_order_only(
 )
 defjvp("_s2s.resize_adjoint", "g, a", g="_s2s.resize_adjoint(dg, a)")
 defjvp("_s2s.extract_adjoint", "g, condition, arr", g="_s2s.extract_adjoint(dg, condition, arr)")
+defjvp("_s2s.ediff1d_share", "g, ary, to_begin", g="_s2s.ediff1d_share(dg, ary, to_begin)")
+defjvp("_s2s.ediff1d_end_share", "g, to_end", g="_s2s.ediff1d_end_share(dg, to_end)")
+defjvp("_s2s.ediff1d_begin_share", "g, to_begin", g="_s2s.ediff1d_begin_share(dg, to_begin)")

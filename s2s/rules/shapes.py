@@ -55,6 +55,21 @@ defvjp(
 # np.resize repeats a's entries in order; np.extract takes those where the condition holds.
 defvjp("np.resize", "a, new_shape", a="_s2s.resize_adjoint(g, a)")
 defvjp("np.extract", "condition, arr", arr="_s2s.extract_adjoint(g, condition, arr)")
+# np.ediff1d: to_begin, the differences of ary's entries in order, to_end; linear in all three.
+defvjp(
+    "np.ediff1d",
+    "ary, to_end=None, to_begin=None",
+    ary="_s2s.ediff1d_share(g, ary, to_begin)",
+    to_end="_s2s.ediff1d_end_share(g, to_end)",
+    to_begin="_s2s.ediff1d_begin_share(g, to_begin)",
+)
+defjvp(
+    "np.ediff1d",
+    "ary, to_end=None, to_begin=None",
+    ary="np.ediff1d(dary, _s2s.zeros_or_none(to_end), _s2s.zeros_or_none(to_begin))",
+    to_end="np.ediff1d(np.zeros_like(ary), dto_end, _s2s.zeros_or_none(to_begin))",
+    to_begin="np.ediff1d(np.zeros_like(ary), _s2s.zeros_or_none(to_end), dto_begin)",
+)
 deflinear("np.resize", "a, new_shape")
 deflinear("np.extract", "condition, arr", linear="arr")
 deflinear("np.reshape", "a, newshape")

@@ -31,6 +31,10 @@ __all__ = [
     "append_tail",
     "resize_adjoint",
     "extract_adjoint",
+    "ediff1d_share",
+    "ediff1d_end_share",
+    "ediff1d_begin_share",
+    "zeros_or_none",
 ]
 
 
@@ -344,3 +348,52 @@ def extract_adjoint(g, condition, arr):
             out[i] = g[k]
             k += 1
     return _shaped_like(out, arr)
+
+
+# -- np.ediff1d: to_begin, the differences of ary's entries, to_end -------------------------------
+def _count(x):
+    """How many entries an optional ``to_begin``/``to_end`` adds: 0 for None."""
+    return 0 if x is None else np.size(x)
+
+
+@overload(_count)
+def _count_nb(x):
+    if _nb_none(x):
+        return lambda x: 0
+    return lambda x: _flat_size(x)
+
+
+@register_jitable
+def ediff1d_share(g, ary, to_begin):
+    """``ary``'s share: the adjoint of its differences, after ``to_begin``'s entries."""
+    start = _count(to_begin)
+    n = _flat_size(ary)
+    out = np.zeros(n)
+    for i in range(n - 1):
+        out[i + 1] += g[start + i]
+        out[i] -= g[start + i]
+    return _shaped_like(out, ary)
+
+
+@register_jitable
+def ediff1d_begin_share(g, to_begin):
+    return _shaped_like(np.ascontiguousarray(g[: _count(to_begin)]).copy(), to_begin)
+
+
+@register_jitable
+def ediff1d_end_share(g, to_end):
+    return _shaped_like(np.ascontiguousarray(g[g.size - _count(to_end) :]).copy(), to_end)
+
+
+def zeros_or_none(x):
+    """Zeros in place of an optional argument that is given; None stays None."""
+    return None if x is None else np.zeros_like(x, dtype=np.float64) + 0.0
+
+
+@overload(zeros_or_none)
+def _zeros_or_none_nb(x):
+    if _nb_none(x):
+        return lambda x: None
+    if _nb_scalar(x):
+        return lambda x: 0.0
+    return lambda x: np.zeros(x.shape)
