@@ -1125,6 +1125,10 @@ def f_column_stack(a, b):
     return np.column_stack((a, b))
 
 
+def f_dstack(a, b):
+    return np.dstack((a, b))
+
+
 def f_diagflat(x, k):
     return np.diagflat(x, k)
 

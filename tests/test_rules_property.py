@@ -425,6 +425,20 @@ def column_stack_args(draw):
 
 
 @st.composite
+def dstack_args(draw, mixed=True):
+    """Operands that ``np.dstack`` joins: 1-D of one length, or 2-D or 3-D of one shape but
+    the depth of the 3-D ones (a 2-D operand is one layer), both 3-D unless ``mixed`` (Numba
+    joins operands of one number of dimensions only)."""
+    n = draw(SIDES)
+    if draw(st.booleans()):
+        return (_fill(REAL, (n,), draw(SEEDS)), _fill(REAL, (n,), draw(SEEDS), 1))
+    m = draw(SIDES)
+    flat = [draw(st.booleans()) and mixed for _ in range(2)]
+    shapes = [(m, n) if two_d else (m, n, draw(SIDES)) for two_d in flat]
+    return (_fill(REAL, shapes[0], draw(SEEDS)), _fill(REAL, shapes[1], draw(SEEDS), 1))
+
+
+@st.composite
 def sort_args(draw):
     """An array without ties (which sit on a kink) and an axis, or ``None``."""
     shape = draw(SHAPES_1D_UP)
@@ -893,6 +907,7 @@ SHAPE_OPS = _specs(
         ("np.asfortranarray", rf.f_asfortranarray, [values(REAL, SHAPES_1D_UP)]),
         ("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
         ("np.column_stack", rf.f_column_stack, [column_stack_args()]),
+        ("np.dstack", rf.f_dstack, [dstack_args()]),
         (
             "np.repeat(x, counts)",
             rf.f_repeat_counts,
@@ -1221,6 +1236,7 @@ NUMBA = [
     Spec("np.cumprod with zeros", rf.f_cumprod, [values(WITH_ZEROS, _dims(2))]),
     Spec("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
     Spec("np.column_stack", rf.f_column_stack, [column_stack_args()]),
+    Spec("np.dstack", rf.f_dstack, [dstack_args(mixed=False)]),
     Spec("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
     Spec("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
     Spec("np.take", rf.f_take, [take_args().filter(lambda a: a[0].ndim == 2)], (0,)),

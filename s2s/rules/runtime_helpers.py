@@ -9,6 +9,7 @@ from .registry import definto, defjvp, deflinear, first_order_only, nondifferent
 
 nondifferentiable(
     "_s2s.zeros_or_none",
+    "_s2s.stacked_depth",
     "_s2s.quantile_gap_weights",
     "_s2s.stacked_cols",
     "_s2s.zeros_like",
@@ -71,7 +72,7 @@ READ_ONLY = frozenset(
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
-    vander_derivative column_stack_part stacked_cols exclusive_products
+    vander_derivative column_stack_part stacked_cols dstack_part stacked_depth exclusive_products
     exclusive_products_tangent cumprod_adjoint cumprod_adjoint_tangent cumprod_tangent
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
@@ -146,6 +147,7 @@ defjvp(
     x="_s2s.vander_derivative(x, n, increasing, order + 1) * np.expand_dims(dx, 1)",
 )
 deflinear("_s2s.column_stack_part", "g, start, stop, x")
+deflinear("_s2s.dstack_part", "g, start, stop, x")
 deflinear("_s2s.diagflat_share", "g, v, k")
 deflinear("_s2s.select_share", "g, condlist, k")
 deflinear("_s2s.select_default_share", "g, condlist")

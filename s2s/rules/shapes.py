@@ -51,6 +51,12 @@ defvjp(
     tup="_s2s.column_stack_part(g, start, stop, item)",
     size="_s2s.stacked_cols(item)",
 )
+defvjp(
+    "np.dstack",
+    "tup",
+    tup="_s2s.dstack_part(g, start, stop, item)",
+    size="_s2s.stacked_depth(item)",
+)
 
 # np.resize repeats a's entries in order; np.extract takes those where the condition holds.
 defvjp("np.resize", "a, new_shape", a="_s2s.resize_adjoint(g, a)")
@@ -84,6 +90,7 @@ deflinear("np.concatenate", "seq, axis=0")
 deflinear("np.stack", "seq, axis=0")
 deflinear(["np.vstack", "np.hstack"], "seq")
 deflinear("np.column_stack", "tup")
+deflinear("np.dstack", "tup")
 deflinear(["np.fliplr", "np.flipud"], "m")
 deflinear("np.rot90", "m, k=1")
 deflinear("np.swapaxes", "a, axis1, axis2")

@@ -38,6 +38,8 @@ __all__ = [
     "column_stack_part",
     "diagflat_share",
     "stacked_cols",
+    "dstack_part",
+    "stacked_depth",
 ]
 
 
@@ -430,3 +432,36 @@ def _stacked_cols(item):
     if _nb_scalar(item) or item.ndim < 2:
         return lambda item: 1
     return lambda item: item.shape[1]
+
+
+def dstack_part(g, start, stop, x):
+    """The share of input ``x`` of ``np.dstack``, whose 1-D and 2-D inputs become one layer
+    (``(1, n, 1)``, ``(m, n, 1)``): layer ``start`` of ``g``, or ``g[:, :, start:stop]``."""
+    if np.ndim(x) == 1:
+        return np.array(g[0, :, start], dtype=np.float64)
+    if np.ndim(x) == 2:
+        return np.array(g[:, :, start], dtype=np.float64)
+    return np.array(g[:, :, start:stop], dtype=np.float64, order="C")
+
+
+@overload(dstack_part)
+def _dstack_part_nb(g, start, stop, x):
+    if not _nb_array(x) or x.ndim == 0:
+        return None
+    if x.ndim == 1:
+        return lambda g, start, stop, x: np.ascontiguousarray(g[0, :, start]).astype(np.float64)
+    if x.ndim == 2:
+        return lambda g, start, stop, x: np.ascontiguousarray(g[:, :, start]).astype(np.float64)
+    return lambda g, start, stop, x: np.ascontiguousarray(g[:, :, start:stop]).astype(np.float64)
+
+
+def stacked_depth(item):
+    """Layers ``item`` fills in ``np.dstack``'s output: one for a 1-D or 2-D input."""
+    return 1 if np.ndim(item) < 3 else np.shape(item)[2]
+
+
+@overload(stacked_depth)
+def _stacked_depth(item):
+    if item.ndim < 3:
+        return lambda item: 1
+    return lambda item: item.shape[2]
