@@ -1141,6 +1141,10 @@ def f_asfortranarray(x):
     return np.asfortranarray(x) * 2.0
 
 
+def f_partition(x):
+    return np.partition(x, 1)
+
+
 def f_sort(x):
     return np.sort(x)
 

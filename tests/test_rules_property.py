@@ -447,6 +447,11 @@ def sort_args(draw):
     return (x, draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))))
 
 
+def _partitioned():
+    """Arrays without ties, at least two entries along the last axis (partitioned at 1)."""
+    return sort_args().filter(lambda xa: xa[0].shape[-1] >= 2).map(lambda xa: xa[:1])
+
+
 @st.composite
 def distinct(draw, min_size=1, nan=False):
     """A 1-D array of distinct values (ties sit on a kink), some NaNs with ``nan``."""
@@ -896,6 +901,7 @@ SHAPE_OPS = _specs(
         ("np.diff", rf.f_diff, [values(REAL, _dims(1).filter(lambda s: s[0] > 1))]),
         ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
+        ("np.partition", rf.f_partition, [_partitioned()]),
         ("np.repeat", rf.f_repeat, [ELEM]),
         (
             "np.diagflat",
@@ -1247,6 +1253,13 @@ NUMBA = [
     Spec("np.roll", rf.f_roll, [shift_args().filter(lambda a: a[0].ndim == 2)], (0,)),
     Spec("np.diff", rf.f_diff, [values(REAL, _dims(2).filter(lambda s: s[1] > 1))]),
     Spec("np.sort", rf.f_sort, [sort_args().filter(lambda a: a[0].ndim == 2).map(lambda a: a[:1])]),
+    # Numba's partition orders a part's entries as NumPy's need not; with at most three entries
+    # a row, partitioning at 1 sorts it (and central differences run NumPy's).
+    Spec(
+        "np.partition",
+        rf.f_partition,
+        [_partitioned().filter(lambda a: a[0].ndim == 2 and a[0].shape[-1] <= 3)],
+    ),
     Spec("np.full_like", rf.f_full_like, [values(REAL, _dims(1)), scalars(REAL)]),
     Spec("np.linalg.norm ord=inf", rf.f_norm_inf, [matrix(AWAY_FROM_ZERO, ndims=(2,))]),
     Spec("np.linalg.norm ord=3", rf.f_norm_3, [matrix(AWAY_FROM_ZERO, ndims=(1,))]),

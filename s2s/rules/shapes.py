@@ -25,6 +25,14 @@ defvjp("np.triu", "m, k=0", m="np.triu(g, k)")
 defvjp("np.roll", "a, shift, axis=None", a="_s2s.roll_back(g, shift, axis)")
 defvjp("np.diff", "a, n=1, axis=-1", a="_s2s.diff_adjoint(g, a, n, axis)")
 defvjp("np.sort", "a, axis=-1, kind=None", a="_s2s.sort_adjoint(g, a, axis)")
+# np.partition rearranges each row as sorting would, but for the order within the parts: an
+# entry goes where its rank puts it in y's order. Sorting g in y's order, then placing it in
+# a's, gives each entry its share (ties pair equal values, any way round).
+defvjp(
+    "np.partition",
+    "a, kth, axis=-1",
+    a="_s2s.sort_adjoint(_s2s.sort_tangent(g, y, axis), a, axis)",
+)
 defvjp("np.repeat", "a, repeats, axis=None", a="_s2s.repeat_adjoint(g, a, repeats, axis)")
 defvjp("np.take", "a, indices, axis=None", a="_s2s.take_adjoint(g, a, indices, axis)")
 defvjp(
@@ -101,6 +109,11 @@ defjvp("np.flip", "m, axis=None", tangent="_s2s.flip(dm, axis)")
 defjvp("np.roll", "a, shift, axis=None", tangent="_s2s.roll(da, shift, axis)")
 defjvp("np.diff", "a, n=1, axis=-1", tangent="_s2s.diff(da, n, axis)")
 defjvp("np.sort", "a, axis=-1, kind=None", tangent="_s2s.sort_tangent(da, a, axis)")
+defjvp(
+    "np.partition",
+    "a, kth, axis=-1",
+    tangent="_s2s.sort_adjoint(_s2s.sort_tangent(da, a, axis), y, axis)",
+)
 defjvp("np.repeat", "a, repeats, axis=None", tangent="_s2s.repeat(da, repeats, axis)")
 defjvp("np.take", "a, indices, axis=None", tangent="_s2s.take(da, indices, axis)")
 deflinear("np.append", "arr, values, axis=None", linear="arr, values")
