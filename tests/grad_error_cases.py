@@ -8,9 +8,9 @@ functions can be added or moved without editing line numbers in the tests.
 import numpy as np
 
 
-def condition_then_weight(x):
-    c = np.linalg.cond(np.outer(x, x) + np.eye(x.shape[0]))  # error
-    return np.sum(c * np.arange(1.0, x.shape[0] + 1.0))
+def distinct_values_then_weight(x):
+    values = np.unique(x * 2.0)  # error
+    return np.sum(values * np.arange(1.0, values.shape[0] + 1.0))
 
 
 def eigenvalues_of(x):
@@ -22,12 +22,12 @@ def singular_values_of_a_constant(x):
     return np.sum(x * values)
 
 
-def _condition_helper(v):
-    return np.linalg.cond(np.outer(v, v) + np.eye(v.shape[0]))  # error
+def _distinct_helper(v):
+    return np.unique(v + 1.0)  # error
 
 
-def calls_a_condition_helper(x):
-    return np.sum(_condition_helper(x) * 2.0)
+def calls_a_distinct_helper(x):
+    return np.sum(_distinct_helper(x) * 2.0)
 
 
 def try_statement(x):

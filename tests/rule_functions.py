@@ -753,6 +753,14 @@ def f_conj(x):
     return np.conj(x) * x + np.conjugate(x)
 
 
+def f_cond(a):
+    return np.linalg.cond(a)
+
+
+def f_cond_order(a, p):
+    return np.linalg.cond(a, p)
+
+
 def f_matrix_rank(x):
     return np.sum(x) * np.linalg.matrix_rank(np.diag(x))
 

@@ -663,6 +663,7 @@ ZERO_GRADIENT = _specs(
 )
 
 CORRCOEF_FIRST_ORDER = "s2s has no second derivatives of np.corrcoef"
+COND_FIRST_ORDER = "s2s has no second derivatives of np.linalg.cond"
 REDUCTIONS = _specs(
     [
         ("np.sum", rf.f_sum, [ELEM]),
@@ -809,6 +810,17 @@ LINALG = _specs(
         ("np.linalg.norm ord=0", rf.f_norm_0, [matrix(AWAY_FROM_ZERO, ndims=(1,))]),
         ("np.linalg.norm ord=1, matrix", rf.f_norm_1, [matrix(AWAY_FROM_ZERO)]),
         ("np.linalg.norm ord=-1, matrix", rf.f_norm_minus_1, [matrix(AWAY_FROM_ZERO)]),
+        Spec("np.linalg.cond", rf.f_cond, [square()], first_order=COND_FIRST_ORDER),
+        Spec(
+            "np.linalg.cond(a, p)",
+            rf.f_cond_order,
+            [
+                st.tuples(square(), st.sampled_from([1, -1, 2, -2, np.inf, -np.inf])).map(
+                    lambda parts: (parts[0][0], parts[1])
+                )
+            ],
+            first_order=COND_FIRST_ORDER,
+        ),
         Spec(
             "np.linalg.norm ord=2, matrix",
             rf.f_norm_2,
@@ -1243,6 +1255,13 @@ NUMBA = [
     Spec("np.rot90", rf.f_rot90, [values(REAL, _dims(2)), st.tuples(st.integers(-3, 4))], (0,)),
     Spec("np.column_stack", rf.f_column_stack, [column_stack_args()]),
     Spec("np.dstack", rf.f_dstack, [dstack_args(mixed=False)]),
+    Spec("np.linalg.cond", rf.f_cond, [square()], first_order=COND_FIRST_ORDER),
+    Spec(
+        "np.linalg.cond(a, p)",
+        rf.f_cond_order,
+        [st.tuples(square(), st.sampled_from([1, -1, 2, -2])).map(lambda t: (t[0][0], t[1]))],
+        first_order=COND_FIRST_ORDER,
+    ),
     Spec("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
     Spec("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
     Spec("np.take", rf.f_take, [take_args().filter(lambda a: a[0].ndim == 2)], (0,)),

@@ -86,3 +86,5 @@ defjvp("np.linalg.qr", "a", a="_s2s.qr_tangent(da, a, y)")
 defjvp("np.linalg.matrix_power", "a, n", a="_s2s.matrix_power_tangent(da, a, n)")
 
 nondifferentiable("np.linalg.matrix_rank")  # an integer
+defvjp("np.linalg.cond", "x, p=None", x="_s2s.cond_adjoint(g, x, p)")
+defjvp("np.linalg.cond", "x, p=None", x="np.sum(_s2s.cond_adjoint(1.0, x, p) * dx)")

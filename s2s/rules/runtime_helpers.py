@@ -77,7 +77,7 @@ READ_ONLY = frozenset(
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
     resize_adjoint extract_adjoint ediff1d_share ediff1d_end_share ediff1d_begin_share
-    zeros_or_none
+    zeros_or_none cond_adjoint
     cov_centered cov_center cov_embed cov_product cov_share cov_share_other
     corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
@@ -416,3 +416,4 @@ defjvp("_s2s.extract_adjoint", "g, condition, arr", g="_s2s.extract_adjoint(dg, 
 defjvp("_s2s.ediff1d_share", "g, ary, to_begin", g="_s2s.ediff1d_share(dg, ary, to_begin)")
 defjvp("_s2s.ediff1d_end_share", "g, to_end", g="_s2s.ediff1d_end_share(dg, to_end)")
 defjvp("_s2s.ediff1d_begin_share", "g, to_begin", g="_s2s.ediff1d_begin_share(dg, to_begin)")
+first_order_only("s2s has no second derivatives of np.linalg.cond", "_s2s.cond_adjoint")

@@ -15,6 +15,7 @@ from ._common import (
 __all__ = [
     "norm_adjoint",
     "norm_adjoint_tangent",
+    "cond_adjoint",
 ]
 
 
@@ -143,3 +144,46 @@ def _matrix_norm_adjoint_tangent(dx, p):
     if p == 2.0 or p == -2.0:
         raise NotImplementedError(_SECOND_ORDER_SVD)
     return np.zeros(dx.shape)  # the row and column sums: piecewise constant in x
+
+
+# -- np.linalg.cond(x, p): the ratio of the extreme singular values for None and 2 (-2: its
+# inverse), else norm(x, p) * norm(inv(x), p), whose share is
+# g (norm(inv(x)) N(x) - norm(x) inv(x)^T N(inv(x)) inv(x)^T) for N the norm's own adjoint.
+def cond_adjoint(g, x, p):
+    """Share of ``x`` in ``np.linalg.cond(x, p)``."""
+    if p is None or p == 2 or p == -2:
+        return g * _singular_ratio_adjoint(x, p != -2)
+    return g * _norm_product_adjoint(x, p)
+
+
+@overload(cond_adjoint)
+def _cond_adjoint(g, x, p):
+    if _nb_none(p):
+        return lambda g, x, p: g * _singular_ratio_adjoint(x, True)
+
+    def by_order(g, x, p):
+        if p == 2 or p == -2:
+            return g * _singular_ratio_adjoint(x, p == 2)
+        return g * _norm_product_adjoint(x, p)
+
+    return by_order
+
+
+@register_jitable
+def _singular_ratio_adjoint(x, largest_over_smallest):
+    """The gradient of s_max / s_min (or of s_min / s_max): u v^T / s for each."""
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    k = s.size - 1
+    top = np.outer(np.ascontiguousarray(u[:, 0]), np.ascontiguousarray(vh[0]))
+    bottom = np.outer(np.ascontiguousarray(u[:, k]), np.ascontiguousarray(vh[k]))
+    if largest_over_smallest:
+        return top / s[k] - s[0] * bottom / (s[k] * s[k])
+    return bottom / s[0] - s[k] * top / (s[0] * s[0])
+
+
+@register_jitable
+def _norm_product_adjoint(x, p):
+    inverse = np.linalg.inv(x)
+    own, theirs = np.linalg.norm(x, p), np.linalg.norm(inverse, p)
+    through_inverse = inverse.T @ norm_adjoint(1.0, inverse, theirs, p) @ inverse.T
+    return theirs * norm_adjoint(1.0, x, own, p) - own * through_inverse
