@@ -367,6 +367,16 @@ def f_interp(x, xp, fp):
     return np.interp(x, xp, fp)
 
 
+def m_divmod(x1, x2):
+    q, r = divmod(x1, x2)
+    return q * 0.5 + r * r
+
+
+def f_divmod(x1, x2):
+    q, r = np.divmod(x1, x2)
+    return q * 0.5 + r * r
+
+
 def m_lgamma(x):
     return math.lgamma(x)
 

@@ -25,7 +25,7 @@ from ..program import Program, Unit
 from .source import ParsedFunction, is_function, original_function, parse_function
 
 BUILTINS = frozenset(
-    """range len abs min max sum float int bool round enumerate zip print pow complex
+    """range len abs min max sum float int bool round enumerate zip print pow divmod complex
     True False None ValueError RuntimeError ZeroDivisionError IndexError AssertionError
     Exception""".split()
 )

@@ -181,6 +181,14 @@ defjvp(
     a_max="_s2s.clip_adjoint(da_max, a, a_min, a_max, 2)",
 )
 
+# divmod: the floored quotient, whose derivative is zero, and the remainder, as `%`'s.
+defvjp(["divmod", "np.divmod"], "x1, x2", broadcast=True, x1="g[1]", x2="-g[1] * np.floor(x1 / x2)")
+defjvp(
+    ["divmod", "np.divmod"],
+    "x1, x2",
+    tangent="(_s2s.zeros_like(y[0]), dx1 - dx2 * np.floor(x1 / x2))",
+)
+
 # The real part and the conjugate are linear (of real numbers, they are the numbers).
 defvjp("np.real", "val", val="g")
 defvjp(["np.conj", "np.conjugate"], "x", x="np.conj(g)")

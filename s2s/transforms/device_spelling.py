@@ -46,6 +46,7 @@ SPELLINGS = {
     "np.true_divide": "a / b",
     "np.mod": "a % b",
     "np.remainder": "a % b",
+    "np.divmod": "divmod(a, b)",
     "np.negative": "-a",
     "np.positive": "+a",
     "np.square": "a ** 2",

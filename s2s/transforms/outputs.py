@@ -16,8 +16,10 @@ from ..program import Program
 
 Structure = Union[None, tuple["Structure", ...]]  # noqa: UP007  (None: a single value, a leaf)
 
-# NumPy functions that return tuples, by the number of their outputs.
+# Functions that return tuples, by the number of their outputs.
 TUPLE_RESULTS = {
+    "divmod": 2,
+    "np.divmod": 2,
     "np.linalg.slogdet": 2,
     "np.linalg.eigh": 2,
     "np.linalg.qr": 2,
