@@ -48,7 +48,7 @@ NOT_IN_NUMBA = {"np.clip", "x.clip", "math.log(x, base)", "math.log(x, base), bo
 PER_ELEMENT = [
     s for s in ELEMENTWISE + MATH if s.name not in ARRAYS_ONLY | NOT_IN_NUMBA and not s.xfail
 ]
-BATCH = 16  # entries per launch: the simulator runs one Python thread for each
+BATCH = 8  # entries per launch: the simulator runs one Python thread for each
 
 
 def _columns(args: tuple) -> list[np.ndarray]:
