@@ -5,7 +5,8 @@ same kernels are also typed and lowered by numba-cuda's compiler, which needs no
 (``cuda_lowering.py``): a NumPy function that numba-cuda cannot compile fails there.
 
 The rules and the domains of their arguments are those of ``test_rules_property.py``: the
-elementwise NumPy functions, whose entries become the batch, and the ``math`` functions.
+elementwise NumPy functions (those with a zero derivative too), whose entries become the
+batch, and the ``math`` functions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_rules_property import ELEMENTWISE, MATH, Spec
+from test_rules_property import ELEMENTWISE, MATH, ZERO_GRADIENT, Spec
 
 import s2s
 
@@ -42,11 +43,15 @@ ARRAYS_ONLY = {
     "np.where(c, x, 0.5)",
     "np.clip, array bounds",
     "comparisons",
+    "x.round()",
+    "np.linalg.matrix_rank",
 }
 # Calls on numbers that Numba compiles for no target (s2s differentiates them in Python).
 NOT_IN_NUMBA = {"np.clip", "x.clip", "math.log(x, base)", "math.log(x, base), both", "math.fmod"}
 PER_ELEMENT = [
-    s for s in ELEMENTWISE + MATH if s.name not in ARRAYS_ONLY | NOT_IN_NUMBA and not s.xfail
+    s
+    for s in ELEMENTWISE + ZERO_GRADIENT + MATH
+    if s.name not in ARRAYS_ONLY | NOT_IN_NUMBA and not s.xfail
 ]
 BATCH = 8  # entries per launch: the simulator runs one Python thread for each
 

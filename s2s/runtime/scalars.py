@@ -14,10 +14,21 @@ from numba import types
 
 from ._cache import overload, register_jitable
 
-__all__ = ["cbrt", "fmod", "logaddexp", "logaddexp2", "nan_to_num"]
+__all__ = [
+    "cbrt",
+    "fmod",
+    "logaddexp",
+    "logaddexp2",
+    "nan_to_num",
+    "floor",
+    "ceil",
+    "trunc",
+    "rint",
+]
 
 LN2 = 0.6931471805599453
 LOG2E = 1.4426950408889634
+WHOLE = 4503599627370496.0  # 2**52: every float64 this large is a whole number
 
 
 @register_jitable
@@ -88,3 +99,49 @@ def _nan_to_num(x):
         return x
 
     return impl
+
+
+# -- rounding to whole numbers, in the float type of the argument -------------------------------
+# ``math.floor`` and ``round`` give Python ints (int64 in Numba, which overflows past 2**63);
+# NumPy's floats keep their type and the sign of a zero result (``np.ceil(-0.5)`` is -0.0).
+def floor(x):
+    return np.floor(x)
+
+
+def ceil(x):
+    return np.ceil(x)
+
+
+def trunc(x):
+    return np.trunc(x)
+
+
+def rint(x):
+    """Half to even, as ``np.rint`` and ``np.round`` (and Python's ``round``)."""
+    return np.rint(x)
+
+
+def _whole(to_whole):
+    """The overload of a rounding helper that rounds with ``to_whole`` (an int) where the
+    float is not whole already."""
+
+    def typer(x):
+        if isinstance(x, types.Integer):
+            return lambda x: float(x)
+        if not isinstance(x, types.Float):
+            return None
+        cast = np.float32 if x.bitwidth == 32 else np.float64
+
+        def impl(x):
+            if not abs(x) < WHOLE:  # whole already, infinite or NaN
+                return x
+            return cast(math.copysign(to_whole(x), x))
+
+        return impl
+
+    return typer
+
+
+for _helper, _to_whole in ((floor, math.floor), (ceil, math.ceil), (trunc, math.trunc)):
+    overload(_helper)(_whole(_to_whole))
+overload(rint)(_whole(round))

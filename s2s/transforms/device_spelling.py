@@ -20,8 +20,8 @@ from ..gastutil import Transformer, parse_expr, placed_at, substituted
 SPELLINGS = {
     **{
         f"np.{n}": f"math.{n}(a)"
-        for n in """sin cos tan sinh cosh tanh exp expm1 log log1p log2 log10 sqrt floor ceil
-        trunc fabs isnan isinf isfinite""".split()
+        for n in """sin cos tan sinh cosh tanh exp expm1 log log1p log2 log10 sqrt fabs isnan
+        isinf isfinite""".split()
     },
     **{f"np.{n}": f"math.{n}(a, b)" for n in "hypot copysign ldexp nextafter".split()},
     "np.arcsin": "math.asin(a)",
@@ -52,6 +52,9 @@ SPELLINGS = {
     "np.square": "a ** 2",
     "np.reciprocal": "1.0 / a",
     "np.cbrt": "_s2s.cbrt(a)",
+    **{f"np.{n}": f"_s2s.{n}(a)" for n in "floor ceil trunc rint".split()},
+    "np.round": "_s2s.rint(a)",
+    "np.around": "_s2s.rint(a)",
     "np.fmod": "_s2s.fmod(a, b)",
     "np.logaddexp": "_s2s.logaddexp(a, b)",
     "np.logaddexp2": "_s2s.logaddexp2(a, b)",
