@@ -238,8 +238,9 @@ def _grad_seed(y):
 
 @register_jitable
 def sign(x):
-    """The sign of a scalar (-1.0, 0.0 or 1.0) without NumPy (for GPU device code)."""
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+    """The sign of a scalar (-1.0, 0.0 or 1.0, NaN for NaN) without NumPy (for GPU device
+    code)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else (0.0 if x == 0 else x))
 
 
 # -- tapes of known length (range loops) ------------------------------------------------------

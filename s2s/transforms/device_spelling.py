@@ -37,8 +37,6 @@ SPELLINGS = {
     "np.absolute": "math.fabs(a)",
     "np.abs": "math.fabs(a)",
     "np.sign": "_s2s.sign(a)",
-    "np.maximum": "max(a, b)",
-    "np.minimum": "min(a, b)",
     "np.add": "a + b",
     "np.subtract": "a - b",
     "np.multiply": "a * b",
