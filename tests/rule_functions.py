@@ -818,6 +818,10 @@ def f_trace(x):
     return np.trace(x)
 
 
+def f_trace_offset(x):
+    return np.trace(x, 1) + np.trace(x, offset=-1)
+
+
 def f_trace_method(x):
     return x.trace()
 

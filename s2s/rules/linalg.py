@@ -24,7 +24,7 @@ defvjp(
     a="_s2s.reshape_like(np.dot(g, np.ravel(np.asarray(b))), a)",
     b="_s2s.reshape_like(np.dot(g.T, np.ravel(np.asarray(a))), b)",
 )
-defvjp("np.trace", "x", x="g * np.eye(x.shape[0], x.shape[1])")
+defvjp("np.trace", "x, offset=0", x="g * np.eye(x.shape[0], x.shape[1], offset)")
 defvjp("np.linalg.solve", "a, b", a="_s2s.solve_adjoint_a(g, a, y)", b="np.linalg.solve(a.T, g)")
 defvjp("np.linalg.inv", "a", a="-np.dot(np.dot(y.T, g), y.T)")
 defvjp("np.linalg.det", "a", a="g * y * np.linalg.inv(a).T")
@@ -68,7 +68,7 @@ defjvp("np.correlate", "a, v", a="np.correlate(da, v)", v="np.correlate(a, dv)")
 defjvp("np.inner", "a, b", a="np.inner(da, b)", b="np.inner(a, db)")
 defjvp("np.vdot", "a, b", a="np.vdot(da, b)", b="np.vdot(a, db)")
 defjvp("np.outer", "a, b", a="np.outer(da, b)", b="np.outer(a, db)")
-deflinear("np.trace", "x")
+deflinear("np.trace", "x, offset=0")
 defjvp(
     "np.linalg.solve", "a, b", a="-np.linalg.solve(a, np.dot(da, y))", b="np.linalg.solve(a, db)"
 )
