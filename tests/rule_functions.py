@@ -647,6 +647,15 @@ def f_percentile(x, q):
     return np.percentile(x, q)
 
 
+def f_interquartile_range(x):
+    quartiles = np.percentile(x, np.array([25.0, 75.0]))
+    return quartiles[1] - quartiles[0]
+
+
+def f_median_axis(x):
+    return np.sum(np.median(x, axis=0))
+
+
 def f_median(x):
     return np.median(x)
 

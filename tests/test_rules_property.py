@@ -474,14 +474,18 @@ def binned_points(draw, bins=3):
 
 
 @st.composite
-def quantile_args(draw, scale=1.0, nan=False):
+def quantile_args(draw, scale=1.0, nan=False, count=0):
     """Distinct values (and a NaN with ``nan``) and a q away from the positions of the
-    entries that are not NaN (kinks in q)."""
+    entries that are not NaN (kinks in q), or an array of ``count`` of them."""
     (x,) = draw(distinct(nan=nan))
     n = int(np.sum(~np.isnan(x)))
     step = 1.0 / max(n - 1, 1)
-    q = (draw(st.integers(0, max(n - 2, 0))) + draw(st.floats(0.1, 0.9))) * step
-    return (x, min(q, 1.0) * scale)
+
+    def one():
+        q = (draw(st.integers(0, max(n - 2, 0))) + draw(st.floats(0.1, 0.9))) * step
+        return min(q, 1.0) * scale
+
+    return (x, np.array([one() for _ in range(count)]) if count else one())
 
 
 @st.composite
@@ -737,6 +741,10 @@ REDUCTIONS = _specs(
         ("np.nancumprod", rf.f_nancumprod, [distinct(nan=True)]),
         ("np.nanmedian", rf.f_nanmedian, [distinct(nan=True)]),
         ("np.nanquantile", rf.f_nanquantile, [quantile_args(nan=True)]),
+        ("np.quantile, an array of q", rf.f_quantile, [quantile_args(count=3)]),
+        ("np.percentile, an array of q", rf.f_percentile, [quantile_args(100.0, count=2)]),
+        ("np.nanquantile, an array of q", rf.f_nanquantile, [quantile_args(nan=True, count=2)]),
+        ("np.percentile, the quartiles", rf.f_interquartile_range, [distinct(min_size=3)]),
         ("np.nanpercentile", rf.f_nanpercentile, [quantile_args(100.0, nan=True)]),
         ("np.nanstd", rf.f_nanstd, [distinct(min_size=3, nan=True)]),
         ("np.vander", rf.f_vander, [values(REAL, _dims(1))]),
@@ -1244,6 +1252,8 @@ NUMBA = [
     Spec("np.nanprod", rf.f_nanprod, [distinct(nan=True)]),
     Spec("np.nancumprod", rf.f_nancumprod, [distinct(nan=True)]),
     Spec("np.nanquantile", rf.f_nanquantile, [quantile_args(nan=True)]),
+    Spec("np.quantile, an array of q", rf.f_quantile, [quantile_args(count=3)]),
+    Spec("np.percentile, the quartiles", rf.f_interquartile_range, [distinct(min_size=3)]),
     Spec("np.resize to a matrix", rf.f_resize_matrix, [values(REAL, _dims(2))]),
     Spec("np.extract", rf.f_extract, [values(REAL, _dims(2))]),
     Spec(
@@ -1317,6 +1327,12 @@ def test_lstsq_of_a_rank_deficient_matrix_is_refused(jit):
     b = np.array([1.0, 0.0, 2.0])
     with pytest.raises(NotImplementedError, match="full column rank"):
         s2s.jacrev(rf.f_lstsq, jit=jit)(a, b)
+
+
+def test_quantiles_along_an_axis_are_refused():
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(NotImplementedError, match="of a whole array"):
+        s2s.grad(rf.f_median_axis, jit=False)(x)
 
 
 def test_svd_refuses_the_vectors_full_matrices_adds():

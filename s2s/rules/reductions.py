@@ -54,7 +54,8 @@ defjvp(
 )
 defjvp("np.full", "shape, fill_value", tangent="np.full(shape, dfill_value)")
 
-# Order statistics (whole arrays): weights fixed by the order, see runtime/statistics.py.
+# Order statistics (whole arrays, one q or an array of them): weights fixed by the order, see
+# runtime/statistics.py; the slope along q is the gap weights' sum with the entries.
 QUANTILES = {  # name, signature -> the quantile as a fraction, its derivative in q, NaNs skipped
     ("np.quantile", "a, q, axis=None"): ("q", "1.0", False),
     ("np.percentile", "a, q, axis=None"): ("q / 100.0", "0.01", False),
@@ -62,16 +63,13 @@ QUANTILES = {  # name, signature -> the quantile as a fraction, its derivative i
     ("np.nanpercentile", "a, q, axis=None"): ("q / 100.0", "0.01", True),
 }
 for (_name, _signature), (_fraction, _scale, _skip) in QUANTILES.items():
-    _nan = ", True" if _skip else ""  # the helpers' skip_nan
-    _weights = f"_s2s.quantile_weights(a, {_fraction}, axis{_nan})"
-    _total = "np.nansum" if _skip else "np.sum"  # a NaN weighs 0, and 0 * NaN is NaN
-    _slope = f"{_total}(_s2s.quantile_gap_weights(a, {_fraction}, axis{_nan}) * a) * {_scale}"
-    defvjp(_name, _signature, a=f"g * {_weights}", q=f"g * {_slope}")
-    defjvp(_name, _signature, a=f"np.sum({_weights} * da)", q=f"dq * {_slope}")
-for _name, _nan in (("np.median", ""), ("np.nanmedian", ", True")):
-    _weights = f"_s2s.quantile_weights(a, 0.5, axis{_nan})"
-    defvjp(_name, "a, axis=None", a=f"g * {_weights}")
-    defjvp(_name, "a, axis=None", a=f"np.sum({_weights} * da)")
+    _at = f"a, {_fraction}, axis" + (", True" if _skip else "")  # the helpers' skip_nan
+    _slope = f"_s2s.quantile_gap_tangent(a, {_at}) * {_scale}"
+    defvjp(_name, _signature, a=f"_s2s.quantile_share(g, {_at})", q=f"g * {_slope}")
+    defjvp(_name, _signature, a=f"_s2s.quantile_tangent(da, {_at})", q=f"dq * {_slope}")
+for _name, _at in (("np.median", "a, 0.5, axis"), ("np.nanmedian", "a, 0.5, axis, True")):
+    defvjp(_name, "a, axis=None", a=f"_s2s.quantile_share(g, {_at})")
+    defjvp(_name, "a, axis=None", a=f"_s2s.quantile_tangent(da, {_at})")
 defvjp(
     "np.average",
     "a, axis=None, weights=None",

@@ -10,7 +10,6 @@ from .registry import definto, defjvp, deflinear, first_order_only, nondifferent
 nondifferentiable(
     "_s2s.zeros_or_none",
     "_s2s.stacked_depth",
-    "_s2s.quantile_gap_weights",
     "_s2s.stacked_cols",
     "_s2s.zeros_like",
     "_s2s.cleared",
@@ -65,7 +64,8 @@ READ_ONLY = frozenset(
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
-    quantile_weights quantile_gap_weights weights_or_ones correlate_share_a
+    quantile_share quantile_gap_share quantile_tangent quantile_gap_tangent weights_or_ones
+    correlate_share_a
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent histogram_bins_share
@@ -198,9 +198,26 @@ first_order_only(
 )
 # The weights 1 - f and f of a quantile move with q by the gap weights; neither moves with x.
 defjvp(
-    "_s2s.quantile_weights",
-    "x, q, axis, skip_nan=False",
-    q="dq * _s2s.quantile_gap_weights(x, q, axis, skip_nan)",
+    "_s2s.quantile_share",
+    "g, x, q, axis, skip_nan=False",
+    g="_s2s.quantile_share(dg, x, q, axis, skip_nan)",
+    q="_s2s.quantile_gap_share(g * dq, x, q, axis, skip_nan)",
+)
+defjvp(
+    "_s2s.quantile_gap_share",
+    "g, x, q, axis, skip_nan=False",
+    g="_s2s.quantile_gap_share(dg, x, q, axis, skip_nan)",
+)
+defjvp(
+    "_s2s.quantile_tangent",
+    "d, x, q, axis, skip_nan=False",
+    d="_s2s.quantile_tangent(dd, x, q, axis, skip_nan)",
+    q="dq * _s2s.quantile_gap_tangent(d, x, q, axis, skip_nan)",
+)
+defjvp(
+    "_s2s.quantile_gap_tangent",
+    "d, x, q, axis, skip_nan=False",
+    d="_s2s.quantile_gap_tangent(dd, x, q, axis, skip_nan)",
 )
 defjvp(
     "_s2s.kron_share_a", "g, a, b", g="_s2s.kron_share_a(dg, a, b)", b="_s2s.kron_share_a(g, a, db)"

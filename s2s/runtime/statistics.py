@@ -16,8 +16,10 @@ from ._common import (
 )
 
 __all__ = [
-    "quantile_weights",
-    "quantile_gap_weights",
+    "quantile_share",
+    "quantile_gap_share",
+    "quantile_tangent",
+    "quantile_gap_tangent",
     "weights_or_ones",
     "histogram_share",
     "histogram_edges_tangent",
@@ -34,59 +36,139 @@ __all__ = [
 # fixed order it is linear in the entries, with weights 1 - f and f; along q it moves by
 # (n - 1) (s[lo + 1] - s[lo]), linear in the entries too, with the gap weights (n - 1) and
 # -(n - 1). The weights move with q by the gap weights, which are constant between kinks.
-def quantile_weights(x, q, axis, skip_nan=False):
-    """The weight of each entry of ``x`` in its quantile ``q`` (one number, ``axis=None``);
-    with ``skip_nan``, of the quantile of the entries that are not NaN (which weigh 0)."""
-    _whole_quantile(axis, q)
-    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), False, skip_nan)
+# ``q`` is one number or an array of them (one quantile each); NaNs, where skipped, sort last
+# and weigh nothing.
+def quantile_share(g, x, q, axis, skip_nan=False):
+    """``x``'s share of the adjoint ``g`` of its quantiles ``q``: their weights, summed with
+    ``g``'s entries (``g`` a number for one ``q``)."""
+    return _share(g, x, q, axis, skip_nan, False)
 
 
-def quantile_gap_weights(x, q, axis, skip_nan=False):
-    """Weights whose sum with ``x`` is the quantile's slope along ``q``."""
-    _whole_quantile(axis, q)
-    return _quantile_weights(np.asarray(x, dtype=np.float64), float(q), True, skip_nan)
+def quantile_gap_share(g, x, q, axis, skip_nan=False):
+    """The same with the gap weights: how the share moves along ``q``."""
+    return _share(g, x, q, axis, skip_nan, True)
 
 
-def _whole_quantile(axis, q):
-    if axis is not None or np.ndim(q) != 0:
-        raise NotImplementedError(
-            "s2s differentiates quantiles, percentiles and medians of a whole array, at one q"
-        )
+def quantile_tangent(dx, x, q, axis, skip_nan=False):
+    """The quantiles' tangent as ``x`` moves by ``dx``: the weighted sums of ``dx``."""
+    return _tangent(dx, x, q, axis, skip_nan, False)
 
 
-@overload(quantile_weights)
-def _quantile_weights_nb(x, q, axis, skip_nan=False):
-    if _nb_none(axis) and _nb_scalar(q):
-        return lambda x, q, axis, skip_nan=False: _quantile_weights(x, float(q), False, skip_nan)
+def quantile_gap_tangent(dx, x, q, axis, skip_nan=False):
+    """The same with the gap weights (with ``dx = x``: the quantiles' slope along ``q``)."""
+    return _tangent(dx, x, q, axis, skip_nan, True)
 
 
-@overload(quantile_gap_weights)
-def _quantile_gap_weights_nb(x, q, axis, skip_nan=False):
-    if _nb_none(axis) and _nb_scalar(q):
-        return lambda x, q, axis, skip_nan=False: _quantile_weights(x, float(q), True, skip_nan)
+def _share(g, x, q, axis, skip_nan, gap):
+    _whole_quantile(axis)
+    return _shared(np.asarray(g, dtype=np.float64), np.asarray(x), q, skip_nan, gap)
+
+
+def _tangent(dx, x, q, axis, skip_nan, gap):
+    _whole_quantile(axis)
+    out = _weighted_sums(np.asarray(dx, dtype=np.float64), np.asarray(x), q, skip_nan, gap)
+    return out[0] if np.ndim(q) == 0 else out.reshape(np.shape(q))
+
+
+def _whole_quantile(axis):
+    if axis is not None:
+        raise NotImplementedError("s2s differentiates quantiles and medians of a whole array")
+
+
+@overload(quantile_share)
+def _quantile_share_nb(g, x, q, axis, skip_nan=False):
+    if _nb_none(axis):
+        return lambda g, x, q, axis, skip_nan=False: _shared(g, x, q, skip_nan, False)
+
+
+@overload(quantile_gap_share)
+def _quantile_gap_share_nb(g, x, q, axis, skip_nan=False):
+    if _nb_none(axis):
+        return lambda g, x, q, axis, skip_nan=False: _shared(g, x, q, skip_nan, True)
+
+
+@overload(quantile_tangent)
+def _quantile_tangent_nb(dx, x, q, axis, skip_nan=False):
+    return _tangent_nb(q, axis, False)
+
+
+@overload(quantile_gap_tangent)
+def _quantile_gap_tangent_nb(dx, x, q, axis, skip_nan=False):
+    return _tangent_nb(q, axis, True)
+
+
+def _tangent_nb(q, axis, gap):
+    if not _nb_none(axis):
+        return None
+    if _nb_scalar(q):
+        return lambda dx, x, q, axis, skip_nan=False: _weighted_sums(dx, x, q, skip_nan, gap)[0]
+    return lambda dx, x, q, axis, skip_nan=False: _weighted_sums(dx, x, q, skip_nan, gap)
+
+
+def _per_quantile(v):
+    """One number or an array, as a 1-D float array."""
+    return np.asarray(v, dtype=np.float64).reshape(-1)
+
+
+@overload(_per_quantile)
+def _per_quantile_nb(v):
+    if _nb_scalar(v):
+        return lambda v: np.full(1, float(v))
+    return lambda v: np.ascontiguousarray(v).astype(np.float64).reshape(-1)
 
 
 @register_jitable
-def _quantile_weights(x, q, gap, skip_nan):
-    flat = np.ascontiguousarray(x).reshape(-1)
+def _ordered(x, skip_nan):
+    """``x``'s entries flat, their order, and how many count (NaNs sort last)."""
+    flat = np.ascontiguousarray(x).reshape(-1).astype(np.float64)
     n = flat.size
-    if skip_nan:  # NaNs sort last, out of the way
-        n = flat.size - int(np.sum(np.isnan(flat)))
-        if n == 0:
-            return np.zeros(np.shape(x))
-    order = np.argsort(flat)
+    if skip_nan:
+        n -= int(np.sum(np.isnan(flat)))
+    return flat, np.argsort(flat), n
+
+
+@register_jitable
+def _add_weights(out, order, n, q, gap, scale):
+    """Add ``scale`` times the (gap) weights of quantile ``q`` of ``n`` ordered entries."""
     position = (n - 1) * q
     lo = min(max(int(np.floor(position)), 0), n - 1)
     hi = min(lo + 1, n - 1)
-    frac = position - lo
-    out = np.zeros(flat.size)
     if gap:
-        out[order[hi]] += n - 1.0
-        out[order[lo]] -= n - 1.0
+        out[order[hi]] += scale * (n - 1.0)
+        out[order[lo]] -= scale * (n - 1.0)
     else:
-        out[order[lo]] += 1.0 - frac
-        out[order[hi]] += frac
+        frac = position - lo
+        out[order[lo]] += scale * (1.0 - frac)
+        out[order[hi]] += scale * frac
+
+
+@register_jitable
+def _shared(g, x, q, skip_nan, gap):
+    flat, order, n = _ordered(x, skip_nan)
+    out = np.zeros(flat.size)
+    if n > 0:
+        fractions, scales = _per_quantile(q), _per_quantile(g)
+        for k in range(fractions.size):
+            _add_weights(out, order, n, fractions[k], gap, scales[k])
     return out.reshape(np.shape(x))
+
+
+@register_jitable
+def _weighted_sums(dx, x, q, skip_nan, gap):
+    """One weighted sum of ``dx`` per quantile; entries of weight 0 (NaNs) are left out."""
+    flat, order, n = _ordered(x, skip_nan)
+    moves = np.ascontiguousarray(dx).reshape(-1).astype(np.float64)
+    fractions = _per_quantile(q)
+    out = np.zeros(fractions.size)
+    if n > 0:
+        weights = np.zeros(flat.size)
+        for k in range(fractions.size):
+            weights[:] = 0.0
+            _add_weights(weights, order, n, fractions[k], gap, 1.0)
+            for i in range(flat.size):
+                if weights[i] != 0.0:
+                    out[k] += weights[i] * moves[i]
+    return out
 
 
 def weights_or_ones(x, weights):
