@@ -772,6 +772,10 @@ def f_conj(x):
     return np.conj(x) * x + np.conjugate(x)
 
 
+def f_conj_method(x):
+    return x.conj() * x + x.conjugate()
+
+
 def f_cond(a):
     return np.linalg.cond(a)
 
@@ -1134,6 +1138,14 @@ def f_repeat_axis(x, axis):
 
 def f_take(x, indices):
     return np.take(x, indices)
+
+
+def f_take_method(x, indices):
+    return x.take(indices)
+
+
+def f_repeat_method(x):
+    return x.repeat(2) * x.repeat(2)
 
 
 def f_take_axis(x, indices, axis):

@@ -629,6 +629,7 @@ ELEMENTWISE = _specs(
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
         ("np.real", rf.f_real, [ELEM]),
         ("np.conj", rf.f_conj, [ELEM]),
+        ("x.conj()", rf.f_conj_method, [values(REAL, SHAPES_1D_UP)]),
         ("np.ldexp", rf.f_ldexp, [ELEM]),
         ("np.nextafter", rf.f_nextafter, [ELEM]),
         ("comparisons", rf.f_comparisons, [values(AWAY_FROM_ZERO)]),
@@ -944,6 +945,8 @@ SHAPE_OPS = _specs(
         ),
         ("np.repeat(x, 2, axis)", rf.f_repeat_axis, [with_axis(allow_none=False)], (0,)),
         ("np.take", rf.f_take, [take_args()], (0,)),
+        ("x.take", rf.f_take_method, [take_args()], (0,)),
+        ("x.repeat", rf.f_repeat_method, [values(REAL, SHAPES_1D_UP)]),
         ("np.ediff1d", rf.f_ediff1d, [values(REAL, SHAPES_1D_UP)]),
         (
             "np.ediff1d(x, to_end=, to_begin=)",

@@ -16,7 +16,7 @@ from ..gastutil import Transformer, placed_at
 ARRAY_METHODS = {
     name: name
     for name in """sum mean prod max min cumsum cumprod var std copy transpose ravel dot
-    argmax argmin any all trace clip round""".split()
+    argmax argmin any all trace clip round repeat take conj conjugate nonzero""".split()
 }
 ARRAY_METHODS["flatten"] = "ravel"
 _NUMPY_ROOTS = ("np", "math", "_s2s")
