@@ -18,6 +18,7 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
+from ._common import _nb_none
 
 __all__ = [
     "cov_centered",
@@ -73,9 +74,22 @@ def _like_output(c, m, y):
 
 @overload(_like_output)
 def _like_output_nb(c, m, y):
-    if m.ndim == 1 and (y is None or isinstance(y, (types.NoneType, types.Omitted))):
+    if m.ndim == 1 and _nb_none(y):
         return lambda c, m, y: np.array(c[0, 0])
     return lambda c, m, y: c
+
+
+def _variables(a, rowvar):
+    """How many variables (rows of ``X``) input ``a`` holds."""
+    a = np.asarray(a)
+    return 1 if a.ndim == 1 else a.shape[0 if rowvar else 1]
+
+
+@overload(_variables)
+def _variables_nb(a, rowvar):
+    if a.ndim == 1:
+        return lambda a, rowvar: 1
+    return lambda a, rowvar: a.shape[0] if rowvar else a.shape[1]
 
 
 @register_jitable
@@ -112,9 +126,11 @@ def cov_centered(m, y, rowvar):
 def cov_embed(d, m, y, rowvar, which):
     """``d`` (shaped like ``m`` for ``which`` 0, like ``y`` for 1) in its rows of ``X``, zero
     elsewhere."""
-    out = np.zeros_like(_stacked(m, y, rowvar))
     part = _rows_of(d, rowvar)
-    start = 0 if which == 0 else _rows_of(m, rowvar).shape[0]
+    above = _variables(m, rowvar)
+    below = 0 if y is None else _variables(y, rowvar)
+    out = np.zeros((above + below, part.shape[1]))
+    start = 0 if which == 0 else above
     out[start : start + part.shape[0]] = part
     return out
 
@@ -136,7 +152,7 @@ def cov_share(g, b, m, rowvar, bias, ddof):
 @register_jitable
 def cov_share_other(g, b, m, y, rowvar, bias, ddof):
     """``y``'s share, from the rows after ``m``'s."""
-    return _unstacked(_spread(g, b, bias, ddof), y, _rows_of(m, rowvar).shape[0], rowvar)
+    return _unstacked(_spread(g, b, bias, ddof), y, _variables(m, rowvar), rowvar)
 
 
 @register_jitable
@@ -147,10 +163,8 @@ def _spread(g, b, bias, ddof):
 
 def _unstacked(full, like, start, rowvar):
     """The rows of ``full`` from ``start`` that stand for ``like``, shaped like it."""
-    like = np.asarray(like)
-    rows = 1 if like.ndim == 1 else (like.shape[0] if rowvar else like.shape[1])
-    part = full[start : start + rows]
-    if like.ndim == 1:
+    part = full[start : start + _variables(like, rowvar)]
+    if np.ndim(like) == 1:
         return part.reshape(-1)
     return np.ascontiguousarray(part if rowvar else part.T)
 
@@ -161,8 +175,7 @@ def _unstacked_nb(full, like, start, rowvar):
         return lambda full, like, start, rowvar: np.ascontiguousarray(full[start]).copy()
 
     def matrix(full, like, start, rowvar):
-        rows = like.shape[0] if rowvar else like.shape[1]
-        part = full[start : start + rows]
+        part = full[start : start + _variables(like, rowvar)]
         return np.ascontiguousarray(part) if rowvar else np.ascontiguousarray(part.T)
 
     return matrix

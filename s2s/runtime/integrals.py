@@ -9,9 +9,9 @@ the step's part are zero where points are given.
 from __future__ import annotations
 
 import numpy as np
-from numba import types
 
 from ._cache import overload, register_jitable
+from ._common import _flat
 
 __all__ = [
     "trapezoid_share",
@@ -19,19 +19,6 @@ __all__ = [
     "trapezoid_points_share",
     "trapezoid_unit",
 ]
-
-
-def _per_row(g, rows):
-    """The output adjoint ``g`` (a number for 1-D ``y``) as one value per row."""
-    g = np.asarray(g, dtype=np.float64)
-    return np.full(rows, g) if g.ndim == 0 else g.reshape(rows)
-
-
-@overload(_per_row)
-def _per_row_nb(g, rows):
-    if isinstance(g, types.Array):
-        return lambda g, rows: np.ascontiguousarray(g).reshape(rows).astype(np.float64)
-    return lambda g, rows: np.full(rows, float(g))
 
 
 @register_jitable
@@ -62,7 +49,7 @@ def trapezoid_share(g, y, x, spacing):
     n = y.shape[-1]
     rows = y.size // n
     steps = _steps(y, x, spacing)
-    per_row = _per_row(g, rows)
+    per_row = _flat(g)  # one value per row (a number for 1-D y)
     out = np.zeros((rows, n))
     for r in range(rows):
         for i in range(n - 1):
@@ -87,7 +74,7 @@ def trapezoid_points_share(g, y, x):
     n = y.shape[-1]
     rows = y.size // n
     values = _rows(y, rows, n)
-    per_row = _per_row(g, rows)
+    per_row = _flat(g)  # one value per row (a number for 1-D y)
     out = np.zeros((rows if x.ndim > 1 else 1, n))
     for r in range(rows):
         p = r if x.ndim > 1 else 0

@@ -8,6 +8,7 @@ import numpy as np
 
 from ._cache import overload, register_jitable
 from ._common import (
+    _flat,
     _nb_none,
     _nb_scalar,
     _norm_axis,
@@ -324,30 +325,18 @@ def _split_along(g, arr, axis, part):
     return slice_along(g, ax, cut, g.shape[ax])
 
 
-# -- np.resize, np.extract -----------------------------------------------------------------------
+# -- np.resize, np.extract: np.take of chosen entries ------------------------------------------
 @register_jitable
 def resize_adjoint(g, a):
-    """``a``'s share of ``np.resize(a, shape)``, which repeats ``a``'s entries in order: each
-    entry gathers ``g`` at every place it was copied to."""
-    flat_g = np.ascontiguousarray(g).reshape(-1)
-    size = _flat_size(a)
-    out = np.zeros(size)
-    for i in range(flat_g.size):
-        out[i % size] += flat_g[i]
-    return _shaped_like(out, a)
+    """``a``'s share of ``np.resize(a, shape)``, which takes ``a``'s entries in order, round and
+    round: ``np.take``'s with those indices."""
+    return take_adjoint(g, a, np.arange(_flat_size(g)) % _flat_size(a), None)
 
 
 @register_jitable
 def extract_adjoint(g, condition, arr):
-    """``arr``'s share of ``np.extract(condition, arr)``: ``g`` back at the entries taken."""
-    chosen = np.ascontiguousarray(condition).reshape(-1)
-    out = np.zeros(_flat_size(arr))
-    k = 0
-    for i in range(chosen.size):
-        if chosen[i]:
-            out[i] = g[k]
-            k += 1
-    return _shaped_like(out, arr)
+    """``arr``'s share of ``np.extract(condition, arr)``: ``np.take``'s at the entries taken."""
+    return take_adjoint(g, arr, np.flatnonzero(condition), None)
 
 
 # -- np.ediff1d: to_begin, the differences of ary's entries, to_end -------------------------------
@@ -365,14 +354,10 @@ def _count_nb(x):
 
 @register_jitable
 def ediff1d_share(g, ary, to_begin):
-    """``ary``'s share: the adjoint of its differences, after ``to_begin``'s entries."""
+    """``ary``'s share: the adjoint of its entries' differences, after ``to_begin``'s."""
     start = _count(to_begin)
-    n = _flat_size(ary)
-    out = np.zeros(n)
-    for i in range(n - 1):
-        out[i + 1] += g[start + i]
-        out[i] -= g[start + i]
-    return _shaped_like(out, ary)
+    differences = g[start : start + _flat_size(ary) - 1]
+    return _shaped_like(diff_adjoint(differences, _flat(ary), 1, 0), ary)
 
 
 @register_jitable

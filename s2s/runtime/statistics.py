@@ -9,6 +9,7 @@ from numba import types
 
 from ._cache import overload, register_jitable
 from ._common import (
+    _flat,
     _item,
     _nb_int,
     _nb_none,
@@ -105,18 +106,6 @@ def _tangent_nb(q, axis, gap):
     return lambda dx, x, q, axis, skip_nan=False: _weighted_sums(dx, x, q, skip_nan, gap)
 
 
-def _per_quantile(v):
-    """One number or an array, as a 1-D float array."""
-    return np.asarray(v, dtype=np.float64).reshape(-1)
-
-
-@overload(_per_quantile)
-def _per_quantile_nb(v):
-    if _nb_scalar(v):
-        return lambda v: np.full(1, float(v))
-    return lambda v: np.ascontiguousarray(v).astype(np.float64).reshape(-1)
-
-
 @register_jitable
 def _ordered(x, skip_nan):
     """``x``'s entries flat, their order, and how many count (NaNs sort last)."""
@@ -147,7 +136,7 @@ def _shared(g, x, q, skip_nan, gap):
     flat, order, n = _ordered(x, skip_nan)
     out = np.zeros(flat.size)
     if n > 0:
-        fractions, scales = _per_quantile(q), _per_quantile(g)
+        fractions, scales = _flat(q), _flat(g)
         for k in range(fractions.size):
             _add_weights(out, order, n, fractions[k], gap, scales[k])
     return out.reshape(np.shape(x))
@@ -158,7 +147,7 @@ def _weighted_sums(dx, x, q, skip_nan, gap):
     """One weighted sum of ``dx`` per quantile; entries of weight 0 (NaNs) are left out."""
     flat, order, n = _ordered(x, skip_nan)
     moves = np.ascontiguousarray(dx).reshape(-1).astype(np.float64)
-    fractions = _per_quantile(q)
+    fractions = _flat(q)
     out = np.zeros(fractions.size)
     if n > 0:
         weights = np.zeros(flat.size)
