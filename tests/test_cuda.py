@@ -121,7 +121,7 @@ def test_batches_larger_than_the_grid_are_strided(n):
     for fn in (two_outputs, s2s.value_and_grad(looped, argnums=(0, 1))):
         f = gpu(fn, threads_per_block=32)
         f.max_blocks = 2
-        for g, e in zip(_leaves(f(x, k)), _leaves(cpu(fn)(x, k))):
+        for g, e in zip(leaves(f(x, k)), leaves(cpu(fn)(x, k))):
             np.testing.assert_allclose(g, e)
     rows = np.arange(3.0 * n).reshape(n, 3)
     by_rows = gpu(reads_row, (0, None), threads_per_block=32)
@@ -129,9 +129,10 @@ def test_batches_larger_than_the_grid_are_strided(n):
     np.testing.assert_allclose(by_rows(rows, 2.0), cpu(reads_row, (0, None))(rows, 2.0))
 
 
-def _leaves(tree):
+def leaves(tree):
+    """The arrays of a nested tuple of results, in order."""
     if isinstance(tree, tuple):
-        return [leaf for t in tree for leaf in _leaves(t)]
+        return [leaf for t in tree for leaf in leaves(t)]
     return [tree]
 
 

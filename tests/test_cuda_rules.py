@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cuda import leaves
 from test_rules_property import ELEMENTWISE, MATH, ZERO_GRADIENT, Spec
 
 import s2s
@@ -62,12 +63,6 @@ def _columns(args: tuple) -> list[np.ndarray]:
     return [np.ascontiguousarray(a.ravel()[:BATCH]) for a in arrays]
 
 
-def _leaves(tree) -> list:
-    if isinstance(tree, tuple):
-        return [leaf for t in tree for leaf in _leaves(t)]
-    return [tree]
-
-
 def transforms(spec: Spec, nargs: int):
     argnums = spec.argnums if spec.argnums is not None else tuple(range(nargs))
     hessians = {f"hessian in argument {i}": s2s.hessian(spec.fn, argnums=i) for i in argnums}
@@ -87,7 +82,7 @@ def test_rule_per_thread(spec, data):
     for name, fn in transforms(spec, len(columns)).items():
         got = s2s.jit(s2s.vmap(fn), target="cuda")(*columns)
         expected = s2s.vmap(fn)(*columns)
-        for g, e in zip(_leaves(got), _leaves(expected), strict=True):
+        for g, e in zip(leaves(got), leaves(expected), strict=True):
             np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-14, err_msg=name)
 
 
