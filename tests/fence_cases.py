@@ -166,24 +166,6 @@ def kwargs_parameter(x, **options):  # reject
     return x
 
 
-def for_else(x):
-    total = 0.0
-    for v in x:  # reject
-        total += v
-    else:
-        total = -1.0
-    return total
-
-
-def while_else(x):
-    k = 0
-    while k < 3:  # reject
-        k += 1
-    else:
-        k = -1
-    return x * k
-
-
 def attribute_assignment(x):
     x.shape = (3, 2)  # reject
     return x
@@ -192,23 +174,6 @@ def attribute_assignment(x):
 def attribute_augmented_assignment(x):
     x.real += 1.0  # reject
     return x
-
-
-def nested_tuple_target(x):
-    (a, b), c = (x, x), x  # reject
-    return a + b + c
-
-
-def subscript_in_tuple_target(x):
-    x[0], x[1] = x[1], x[0]  # reject
-    return x
-
-
-def nested_tuple_for_target(x):
-    total = 0.0
-    for _i, (a, b) in enumerate(zip(x, x)):  # reject
-        total += a * b
-    return total
 
 
 def match_statement(x):

@@ -31,3 +31,17 @@ def test_normalized_python_equals_python(case):
 
     generated = generate(frontend(case.fn))
     _assert_same(generated.py_func(*make_args(case)), case.fn(*make_args(case)))
+
+
+PARALLEL = [c for c in CASES if "prange" in c.name]
+
+
+@pytest.mark.parametrize("case", PARALLEL, ids=[c.name for c in PARALLEL])
+def test_prange_stays_parallel(case):
+    """A ``numba.prange`` loop keeps its spelling, so that ``parallel=True`` runs it on all
+    cores; the derivatives sweep it in order (``test_corpus_grad.py``)."""
+    assert "_s2s.prange(" in s2s.show(case.fn)
+    assert "_s2s.prange" not in s2s.show(s2s.grad(case.fn))
+    parallel = s2s.jit(case.fn, parallel=True)
+    _assert_same(parallel(*make_args(case)), case.fn(*make_args(case)))
+    assert parallel.targetoptions["parallel"]

@@ -174,4 +174,8 @@ class _Ranks:
 
 
 def _is_range(node: gast.AST) -> bool:
-    return isinstance(node, gast.Call) and attr_path(node.func) in ("range", "prange")
+    return isinstance(node, gast.Call) and attr_path(node.func) in (
+        "range",
+        "prange",
+        "_s2s.prange",
+    )

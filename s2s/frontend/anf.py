@@ -9,7 +9,8 @@ a constant, a ``np.``/``math.`` constant, or a tuple/list of atoms):
     return atom                break / continue / pass   f(atoms)  (a call for its effect)
 
 Augmented assignment, chained comparisons, ``and``/``or``, ternaries, tuple packing and
-unpacking, ``for`` over arrays, ``enumerate`` and ``zip`` are all lowered here. Evaluation
+unpacking (nested too), ``for`` over arrays, ``enumerate`` and ``zip``, and a loop's ``else``
+are all lowered here. Evaluation
 order and short-circuiting are those of Python.
 """
 
@@ -214,20 +215,35 @@ class _ANF:
             )
 
     def unpack(self, target: gast.Tuple, value: gast.AST, node: gast.AST) -> None:
-        names = [e.id for e in target.elts]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(names):
-            # Evaluate the whole right-hand side before binding: `a, b = b, a` swaps.
+        pairs = _paired(target, value)
+        if pairs is not None:
+            # Evaluate the whole right-hand side before binding: `a, b = b, a` swaps. Then
+            # bind left to right, as Python does (`i, x[i] = ...` writes at the new `i`).
+            bound = _stored_names(target)
             parts = []
-            for elt in value.elts:
+            for _, elt in pairs:
                 part = self.atom(elt)
-                if isinstance(part, gast.Name) and part.id in names:
+                if isinstance(part, gast.Name) and part.id in bound:
                     fresh = self.temp()
                     self.emit(assign(store(fresh), part), node)
                     part = load(fresh)
                 parts.append(part)
-            for name, part in zip(names, parts):
-                self.emit(assign(store(name), part), node)
-        elif isinstance(value, gast.Call):
+            for (elt, _), part in zip(pairs, parts):
+                if isinstance(elt, gast.Name):
+                    self.emit(assign(store(elt.id), part), node)
+                else:
+                    self.assign_target(elt, part, node)
+            return
+        if not all(isinstance(e, gast.Name) for e in target.elts):
+            # `(a, b), c = f(x)`, `x[i], y = v`: each part to a new name, then each name to
+            # its target, left to right.
+            parts = [self.temp() for _ in target.elts]
+            self.unpack(gast.Tuple([store(p) for p in parts], gast.Store()), value, node)
+            for elt, part in zip(target.elts, parts):
+                self.assign_target(elt, located(load(part), elt), node)
+            return
+        names = [e.id for e in target.elts]
+        if isinstance(value, gast.Call):
             targets = gast.Tuple([store(n) for n in names], gast.Store())
             self.emit(assign(targets, self.call(value)), node)
         else:
@@ -269,7 +285,24 @@ class _ANF:
             node,
         )
 
+    def loop_else(self, node: gast.For | gast.While) -> None:
+        """A loop's ``else``: run when no ``break`` of the loop's own ended it (a flag)."""
+        loop = type(node)(**{**{f: getattr(node, f) for f in node._fields}, "orelse": []})
+        located(loop, node)
+        if not _contains_own(node.body, gast.Break):
+            self.stmt(loop)
+            self.out.extend(self.block(node.orelse))
+            return
+        broke = self.namer.numbered("_broke")
+        self.emit(assign(store(broke), const(False)), node)
+        loop.body = _flagging_breaks(node.body, broke)
+        self.stmt(loop)
+        self.emit(gast.If(load(broke), [gast.Pass()], self.block(node.orelse)), node)
+
     def stmt_For(self, node: gast.For) -> None:
+        if node.orelse:
+            self.loop_else(node)
+            return
         iterable = node.iter
         func = attr_path(iterable.func) if isinstance(iterable, gast.Call) else None
         if func in ("range", "_s2s.prange"):
@@ -280,9 +313,7 @@ class _ANF:
                 )
             args = [self.atom(a) for a in iterable.args]
             self.emit(
-                gast.For(
-                    store(node.target.id), call("range", *args), self.block(node.body), [], None
-                ),
+                gast.For(store(node.target.id), call(func, *args), self.block(node.body), [], None),
                 node,
             )
             return
@@ -290,20 +321,39 @@ class _ANF:
             targets = node.target.elts if isinstance(node.target, (gast.Tuple, gast.List)) else []
             inner = iterable.args[0] if iterable.args else None
             inner_func = attr_path(inner.func) if isinstance(inner, gast.Call) else None
-            if len(targets) != 2 or inner_func in ("zip", "enumerate"):
+            zipped = inner_func == "zip" and len(targets) == 2
+            if zipped:  # `for i, (a, b) in enumerate(zip(x, y))`
+                items = targets[1].elts if isinstance(targets[1], (gast.Tuple, gast.List)) else []
+                zipped = len(items) == len(inner.args) > 0
+            if (
+                len(targets) != 2
+                or not isinstance(targets[0], gast.Name)
+                or inner_func == "enumerate"
+                or inner_func == "zip"
+                and not zipped
+            ):
                 raise UnsupportedSyntaxError(
                     "`for` over `enumerate` must unpack an index and an item of one sequence, "
-                    "as in `for i, x in enumerate(a)`",
+                    "as in `for i, x in enumerate(a)`, or one item per zipped sequence, as in "
+                    "`for i, (x, y) in enumerate(zip(a, b))`",
                     self.parsed.location(node.target),
                 )
             index_name, item = targets
-            sequence = self.loop_operand(inner, node)
+            sequences = [self.loop_operand(a, node) for a in inner.args] if zipped else []
+            sequence = sequences[0] if zipped else self.loop_operand(inner, node)
             start = iterable.args[1] if len(iterable.args) > 1 else None
             for k in iterable.keywords:
                 if k.arg == "start":
                     start = k.value
             start = None if start is None else self.loop_operand(start, node)
-            self.indexed_loop(node, sequence, [(item, sequence)], index_name.id, start=start)
+            self.indexed_loop(
+                node,
+                sequence,
+                list(zip(item.elts, sequences)) if zipped else [(item, sequence)],
+                index_name.id,
+                extra_lengths=sequences[1:],
+                start=start,
+            )
             return
         if func == "zip":
             sequences = [self.loop_operand(a, node) for a in iterable.args]
@@ -346,21 +396,20 @@ class _ANF:
         if index_name and start is not None:
             offset = gast.BinOp(load(index), gast.Add(), start)
             head.append(located(assign(store(index_name), offset), node))
+        unpacked = []  # items unpacked into several targets: normalised with the body
         for target, seq in items:
-            if not isinstance(target, gast.Name):
-                raise UnsupportedSyntaxError(
-                    "unpacking in a `for` target is not supported here",
-                    self.parsed.location(target),
-                )
-            head.append(
-                located(
-                    assign(store(target.id), gast.Subscript(seq, load(index), gast.Load())), node
-                )
-            )
-        body = head + self.block(node.body)
+            item = gast.Subscript(seq, load(index), gast.Load())
+            if isinstance(target, gast.Name):
+                head.append(located(assign(store(target.id), item), node))
+            else:
+                unpacked.append(located(gast.Assign([target], item, None), target))
+        body = head + self.block(unpacked + node.body)
         self.emit(gast.For(store(index), call("range", load(length)), body, [], None), node)
 
     def stmt_While(self, node: gast.While) -> None:
+        if node.orelse:
+            self.loop_else(node)
+            return
         if isinstance(node.test, (gast.Name, gast.Constant)):
             self.emit(gast.While(node.test, self.block(node.body), []), node)
             return
@@ -395,20 +444,52 @@ class _ANF:
     stmt_Break = stmt_Continue = stmt_Pass
 
 
+def _paired(target: gast.AST, value: gast.AST) -> list[tuple[gast.AST, gast.AST]] | None:
+    """The targets and values of ``target = value`` side by side, where both are tuple (or
+    list) literals of one length, nested ones paired likewise: ``(a, (b, c)) = (1, (2, 3))``
+    is ``a = 1``, ``b = 2``, ``c = 3``."""
+    kinds = (gast.Tuple, gast.List)
+    if not (isinstance(value, kinds) and len(value.elts) == len(target.elts)):
+        return None
+    pairs = []
+    for elt, part in zip(target.elts, value.elts):
+        inner = _paired(elt, part) if isinstance(elt, kinds) else None
+        pairs.extend(inner if inner is not None else [(elt, part)])
+    return pairs
+
+
 def _stored_names(node: gast.AST) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
-def _has_own_continue(body: list[gast.stmt]) -> bool:
-    """Whether ``body`` contains a ``continue`` that belongs to this loop."""
+def _contains_own(body: list[gast.stmt], kind: type) -> bool:
+    """Whether ``body`` contains a ``break`` or ``continue`` (``kind``) of this loop."""
     for stmt in body:
-        if isinstance(stmt, gast.Continue):
+        if isinstance(stmt, kind):
             return True
         if isinstance(stmt, gast.If) and (
-            _has_own_continue(stmt.body) or _has_own_continue(stmt.orelse)
+            _contains_own(stmt.body, kind) or _contains_own(stmt.orelse, kind)
         ):
             return True
     return False
+
+
+def _has_own_continue(body: list[gast.stmt]) -> bool:
+    return _contains_own(body, gast.Continue)
+
+
+def _flagging_breaks(body: list[gast.stmt], flag: str) -> list[gast.stmt]:
+    """``body`` (a new list) in which each ``break`` of this loop first sets ``flag``."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.Break):
+            out += [located(assign(store(flag), const(True)), stmt), stmt]
+        elif isinstance(stmt, gast.If):
+            branches = _flagging_breaks(stmt.body, flag), _flagging_breaks(stmt.orelse, flag)
+            out.append(located(gast.If(stmt.test, *branches), stmt))
+        else:
+            out.append(stmt)
+    return out
 
 
 def to_anf(

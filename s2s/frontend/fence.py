@@ -83,8 +83,6 @@ def _check(parsed: ParsedFunction, node: gast.AST) -> None:
             )
     if isinstance(node, gast.Raise) and node.cause is not None:
         _reject(parsed, node, "`raise ... from` clauses", "raise the exception alone")
-    if isinstance(node, (gast.For, gast.While)) and node.orelse:
-        _reject(parsed, node, "`else` clauses on loops", "use a flag variable")
     if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
         for target in targets:
@@ -100,10 +98,4 @@ def _check_target(parsed: ParsedFunction, target: gast.AST) -> None:
         for elt in target.elts:
             if isinstance(elt, gast.Starred):
                 _reject(parsed, elt, *_REJECTED[gast.Starred])
-            if not isinstance(elt, gast.Name):
-                _reject(
-                    parsed,
-                    elt,
-                    "nested or subscripted targets in tuple unpacking",
-                    "unpack into plain names, then assign",
-                )
+            _check_target(parsed, elt)

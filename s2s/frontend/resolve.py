@@ -17,6 +17,7 @@ from typing import Any
 
 import gast
 import numpy as np
+from numba import prange as _PRANGE
 
 from ..custom import custom_vjp
 from ..errors import NameResolutionError
@@ -72,6 +73,8 @@ def canonical_path(value: Any) -> str | None:
         if name == "s2s.runtime":
             return RUNTIME_ALIAS
         return None
+    if value is _PRANGE:  # Numba's parallel range: a loop like ``range``'s (see frontend/anf.py)
+        return f"{RUNTIME_ALIAS}.prange"
     if _PATHS is None:
         _PATHS = _module_paths()
     return _PATHS.get(id(value))

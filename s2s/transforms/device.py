@@ -131,8 +131,6 @@ def check_device(program: Program) -> None:
                 what = f"`{call_name(node)}` (allocating an array)"
             elif isinstance(node, gast.List):
                 what = "lists"
-            elif isinstance(node, gast.Call) and call_name(node) == "_s2s.prange":
-                what = "a nested vmap"
             if what:
                 raise S2SError(
                     f"{what} cannot run on the GPU: each GPU thread runs one batch element "

@@ -5,7 +5,8 @@ ufuncs. Per-thread code works on numbers, so each NumPy call there is rewritten 
 in its arguments ``a`` and ``b``: ``np.arcsin(a)`` as ``math.asin(a)``, ``np.square(a)`` as
 ``a ** 2``, ``np.logaddexp(a, b)`` as ``_s2s.logaddexp(a, b)`` (``runtime/scalars.py``). The
 rewriting applies to the user's calls and to those of the derivative rules alike. A call whose
-arguments do not fit its template (keywords, an ``out=``) is left as it is.
+arguments do not fit its template (keywords, an ``out=``) is left as it is. A ``prange`` loop
+runs in order, as a ``range`` loop: one thread runs it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import functools
 import gast
 
 from ..analysis.activity import call_name
-from ..gastutil import Transformer, parse_expr, placed_at, substituted
+from ..gastutil import Transformer, dotted, parse_expr, placed_at, substituted
 
 SPELLINGS = {
     **{
@@ -75,7 +76,10 @@ def spelled_for_device(tree: gast.FunctionDef) -> gast.FunctionDef:
     class Respell(Transformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            spelling = SPELLINGS.get(call_name(node))
+            name = call_name(node)
+            if name == "_s2s.prange":  # a parallel loop within one thread runs in order
+                return placed_at(gast.Call(dotted("range"), node.args, []), node)
+            spelling = SPELLINGS.get(name)
             if spelling is None:
                 return node
             template, arity = _template(spelling)

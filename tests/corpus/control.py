@@ -2,7 +2,9 @@
 
 import math
 
+import numba
 import numpy as np
+from numba import prange
 
 from .registry import array, case, integer, scalar
 
@@ -551,3 +553,73 @@ def rows_and_indices_taped_in_a_nest(w):
         for i in range(3):
             h[i, 0] = h[i, 0] + s * 0.1
     return s
+
+
+@case(array(8), array(8), tags={"loop", "index", "reduction"})
+def prange_reduction(x, w):
+    total = 0.0
+    for i in numba.prange(x.shape[0]):
+        total += w[i] * math.tanh(x[i]) ** 2
+    return total
+
+
+@case(array(6, 3), tags={"loop", "index", "inplace", "nested"})
+def prange_rows(m):
+    out = np.empty(m.shape[0])
+    for i in prange(m.shape[0]):
+        acc = 0.0
+        for j in range(m.shape[1]):
+            acc += math.sin(m[i, j]) * m[i, j]
+        out[i] = acc
+    return np.sum(out * out)
+
+
+@case(array(6), tags={"tuple", "index", "inplace"})
+def nested_and_subscripted_unpacking(x):
+    y = x.copy()
+    (a, b), c = (y[0], y[1] * 2.0), y[2]
+    y[0], y[1] = y[1], y[0]
+    y[2], (p, q) = a * b, (c, y[3])
+    return np.sum(y * y) + p * q + c
+
+
+@case(array(6), array(6), tags={"loop", "tuple"})
+def enumerate_zip_unpacked(x, w):
+    total = 0.0
+    for i, (a, b) in enumerate(zip(x, w), 1):
+        total += i * a * math.sin(b)
+    return total
+
+
+@case(array(4, 2), tags={"loop", "tuple"})
+def rows_unpacked(m):
+    total = 0.0
+    for a, b in m:
+        total += a * math.cos(b)
+    return total
+
+
+@case(array(6), scalar(-0.5, 0.5), tags={"loop", "break", "if", "data_dependent", "piecewise"})
+def for_else_search(x, t):
+    found = 0.0
+    for v in x:
+        if v > t:
+            found = v * v
+            break
+    else:
+        found = np.sum(x) * 0.1
+    return found + x[0] * t
+
+
+@case(array(6), tags={"while", "break", "if", "data_dependent", "piecewise"})
+def while_else(x):
+    k = 0
+    t = 0.0
+    while k < x.shape[0]:
+        t = t * 0.5 + x[k]
+        if t > 1.5:
+            break
+        k += 1
+    else:
+        t = t + 1.0
+    return t * t
