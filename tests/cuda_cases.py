@@ -2,6 +2,7 @@
 
 import math
 
+import numba
 import numpy as np
 
 RATE = 0.05
@@ -90,3 +91,13 @@ def kinked(x, y):
 def writes_workspace(x, work):
     work[0] = x * x
     return work[0] + x
+
+
+def parallel_loop_and_closure(x, k):
+    def damped(v):
+        return v * math.exp(-k * v)
+
+    total = 0.0
+    for i in numba.prange(4):
+        total += damped(x + 0.1 * i)
+    return total

@@ -61,6 +61,7 @@ def _kernels(chunk: int, chunks: int):
         ("kinked", cc.kinked, 0, (x, x + 0.5), True),
         ("two_outputs", cc.two_outputs, 0, (x, x), False),
         ("reads_row", cc.reads_row, (0, None), (rows, 2.0), False),
+        ("parallel_loop_and_closure", cc.parallel_loop_and_closure, (0, None), (x, 0.3), True),
         (
             "row_reductions_and_elements",
             cc.row_reductions_and_elements,

@@ -64,11 +64,26 @@ def make_nonlocal():
 nonlocal_statement = make_nonlocal()
 
 
-def nested_def(x):
-    def inner(v):  # reject
+def nested_function_returned(x):
+    def inner(v):
         return v * 2.0
 
+    return inner  # reject
+
+
+def nested_function_with_default(x):
+    def inner(v, k=2.0):  # reject
+        return v * k
+
     return inner(x)
+
+
+def lambda_passed_on(x):
+    return apply_twice(lambda v: v * 2.0, x)  # reject
+
+
+def apply_twice(f, x):
+    return f(f(x))
 
 
 def nested_class(x):
@@ -76,11 +91,6 @@ def nested_class(x):
         pass
 
     return x
-
-
-def lambda_expression(x):
-    double = lambda v: v * 2.0  # reject
-    return double(x)
 
 
 def dict_literal(x):
@@ -101,11 +111,6 @@ def dict_comprehension(x):
 def set_comprehension(x):
     s = {i * x for i in range(3)}  # reject
     return len(s)
-
-
-def list_comprehension(x):
-    values = [i * x for i in range(3)]  # reject
-    return values[0]
 
 
 def generator_expression(x):

@@ -39,11 +39,16 @@ def try_statement(x):
 
 
 def _fenced_helper(v):
-    return [e * 2.0 for e in v]  # error
+    return sum(e * 2.0 for e in v)  # error
 
 
 def calls_a_fenced_helper(x):
-    return np.sum(np.array(_fenced_helper(x)))
+    return _fenced_helper(x)
+
+
+def sums_a_list(x):
+    values = [e * 2.0 for e in x]
+    return np.sum(values)  # error
 
 
 def uses_an_undefined_name(x):

@@ -6,6 +6,7 @@ from cuda_cases import (
     allocates,
     kinked,
     looped,
+    parallel_loop_and_closure,
     reads_row,
     row_reductions_and_elements,
     scales_row,
@@ -34,6 +35,12 @@ def cpu(fn, in_axes=0):
 
 def test_loops_branches_and_while_per_thread():
     np.testing.assert_allclose(gpu(looped, (0, None))(X, 0.1), cpu(looped, (0, None))(X, 0.1))
+
+
+def test_a_prange_loop_and_a_nested_function_run_in_the_thread():
+    fn = parallel_loop_and_closure
+    for f in (fn, s2s.grad(fn)):
+        np.testing.assert_allclose(gpu(f, (0, None))(X, 0.3), cpu(f, (0, None))(X, 0.3))
 
 
 def test_helpers_become_device_functions():

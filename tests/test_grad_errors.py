@@ -81,9 +81,16 @@ def test_unsupported_construct_is_fenced(jit):
 
 
 def test_unsupported_construct_in_a_helper_points_into_the_helper():
-    with pytest.raises(s2s.UnsupportedSyntaxError, match="list comprehensions") as info:
+    with pytest.raises(s2s.UnsupportedSyntaxError, match="generator expressions") as info:
         s2s.grad(cases.calls_a_fenced_helper, jit=False)(X)
     assert_points_at(info.value, cases._fenced_helper)
+
+
+def test_unsupported_use_of_a_list_of_active_values_points_at_it():
+    with pytest.raises(s2s.DifferentiationError, match="this use of `values`, a list") as info:
+        s2s.grad(cases.sums_a_list, jit=False)(X)
+    assert_points_at(info.value, cases.sums_a_list)
+    assert "np.array(L)" in info.value.hint
 
 
 def test_undefined_name_is_reported():

@@ -23,10 +23,22 @@ import gast
 from ..analysis.aliases import Returns, SharingAt
 from ..codegen.naming import Namer, names_in
 from ..errors import UnsupportedSyntaxError
-from ..gastutil import assign, attr_path, call, clone, const, load, located, store, walk
+from ..gastutil import (
+    assign,
+    attr_path,
+    call,
+    clone,
+    const,
+    load,
+    located,
+    store,
+    substituted,
+    walk,
+)
 from .source import ParsedFunction
 
 _MODULE_ROOTS = ("np", "math", "_s2s")
+COMPREHENSION = "_list"  # the names of the lists that comprehensions build
 
 
 def is_atom(node: gast.AST) -> bool:
@@ -70,7 +82,9 @@ class _ANF:
             and not isinstance(node, (gast.Tuple, gast.List))
         ):
             return node
-        name = self.temp()
+        name = (
+            self.namer.numbered(COMPREHENSION) if isinstance(node, gast.ListComp) else self.temp()
+        )
         self.assign_to(store(name), node)
         return located(load(name), node)
 
@@ -126,6 +140,9 @@ class _ANF:
             value = gast.Attribute(self.atom(node.value), node.attr, gast.Load())
         elif isinstance(node, (gast.Tuple, gast.List)):
             value = type(node)([self.atom(e) for e in node.elts], gast.Load())
+        elif isinstance(node, gast.ListComp):
+            self.list_comprehension(name, node)
+            return
         elif is_atom(node):
             value = node
         else:
@@ -134,6 +151,34 @@ class _ANF:
                 self.parsed.location(node),
             )
         self.emit(assign(store(name), value), node)
+
+    def list_comprehension(self, name: str, node: gast.ListComp) -> None:
+        """``[e for v in s if c]`` as the loop Numba runs for it: ``name = []``, then
+        ``for v in s: if c: name.append(e)`` (into a new list, then bound to ``name``, where
+        the comprehension reads ``name``). The comprehension's variables, its own in Python,
+        get new names, so that the loop leaves the function's alone."""
+        renamed = {}
+        for generator in node.generators:
+            for bound in sorted(_stored_names(generator.target)):
+                renamed[bound] = self.namer.fresh(bound)
+
+        def own(expr: gast.AST) -> gast.AST:
+            return _renamed(expr, renamed)
+
+        reads_name = any(n.id == name for n in walk(node) if isinstance(n, gast.Name))
+        built = self.namer.numbered(COMPREHENSION) if reads_name else name
+        append = gast.Attribute(load(built), "append", gast.Load())
+        inner: list[gast.stmt] = [located(gast.Expr(gast.Call(append, [own(node.elt)], [])), node)]
+        for k, generator in reversed(list(enumerate(node.generators))):
+            for condition in reversed(generator.ifs):
+                inner = [located(gast.If(own(condition), inner, []), condition)]
+            iterable = own(generator.iter) if k else generator.iter  # the first: outside
+            loop = gast.For(own(generator.target), iterable, inner, [], None)
+            inner = [located(loop, generator.target)]
+        self.emit(assign(store(built), gast.List([], gast.Load())), node)
+        self.stmt(located(inner[0], node))
+        if built != name:
+            self.emit(assign(store(name), load(built)), node)
 
     def call(self, node: gast.Call) -> gast.Call:
         func = node.func
@@ -456,6 +501,17 @@ def _paired(target: gast.AST, value: gast.AST) -> list[tuple[gast.AST, gast.AST]
         inner = _paired(elt, part) if isinstance(elt, kinds) else None
         pairs.extend(inner if inner is not None else [(elt, part)])
     return pairs
+
+
+def _renamed(node: gast.AST, renamed: dict[str, str]) -> gast.AST:
+    """A copy of ``node`` with the names in ``renamed`` renamed (loads and stores alike)."""
+
+    def rename(name: gast.Name) -> gast.AST | None:
+        if name.id not in renamed:
+            return None
+        return located(gast.Name(renamed[name.id], name.ctx, None, None), name)
+
+    return substituted(node, rename)
 
 
 def _stored_names(node: gast.AST) -> set[str]:

@@ -21,13 +21,10 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Global: ("`global` statements", "pass the value as an argument"),
     gast.Nonlocal: ("`nonlocal` statements", "pass the value as an argument"),
     gast.ClassDef: ("class definitions", "define classes outside the function"),
-    gast.FunctionDef: ("nested function definitions", "define the helper at module level"),
-    gast.Lambda: ("lambda expressions", "define the helper with `def` at module level"),
     gast.Dict: ("dict literals", "use arrays or tuples"),
     gast.Set: ("set literals", "use arrays or tuples"),
     gast.DictComp: ("dict comprehensions", "use arrays or tuples"),
     gast.SetComp: ("set comprehensions", "use arrays or tuples"),
-    gast.ListComp: ("list comprehensions", "write a loop that fills an array"),
     gast.GeneratorExp: ("generator expressions", "write a loop"),
     gast.Delete: ("`del` statements", ""),
     gast.Import: ("imports inside the function", "import at module level"),
@@ -54,9 +51,30 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
             "make them ordinary parameters (with a default if need be)",
         )
     defaults = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
-    for stmt in [*defaults, *tree.body]:
-        for node in walk(stmt):
+    for default in defaults:
+        for node in walk(default):
+            if isinstance(node, gast.Lambda):
+                _reject(parsed, node, *_LAMBDA)
             _check(parsed, node)
+    # Nested functions and lambdas bound to a name become functions of their own
+    # (frontend/closures.py); other lambdas are rejected.
+    named = {id(s.value) for s in walk(tree) if isinstance(s, gast.Assign) and _names_lambda(s)}
+    for stmt in tree.body:
+        for node in walk(stmt):
+            if isinstance(node, gast.Lambda) and id(node) not in named:
+                _reject(parsed, node, *_LAMBDA)
+            _check(parsed, node)
+
+
+_LAMBDA = ("lambda expressions other than `name = lambda ...`", "define the helper with `def`")
+
+
+def _names_lambda(stmt: gast.Assign) -> bool:
+    return (
+        len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and isinstance(stmt.value, gast.Lambda)
+    )
 
 
 def _reject(parsed: ParsedFunction, node: gast.AST, what: str, hint: str = "") -> None:

@@ -23,6 +23,7 @@ from ..custom import custom_vjp
 from ..errors import NameResolutionError
 from ..gastutil import Transformer, clone, placed_at, walk
 from ..program import Program, Unit
+from .closures import lift_nested_functions
 from .source import ParsedFunction, is_function, original_function, parse_function
 
 BUILTINS = frozenset(
@@ -98,10 +99,12 @@ def local_names(tree: gast.FunctionDef) -> set[str]:
 
 
 class _Resolver(Transformer):
-    def __init__(self, builder: _ProgramBuilder, parsed: ParsedFunction):
+    def __init__(
+        self, builder: _ProgramBuilder, parsed: ParsedFunction, tree: gast.FunctionDef, units=()
+    ):
         self.builder = builder
         self.parsed = parsed
-        self.locals = local_names(parsed.tree)
+        self.locals = local_names(tree) | set(units)  # (``units``: names of lifted functions)
 
     def _lookup(self, name: str, node: gast.AST) -> tuple[bool, Any]:
         if name in self.parsed.namespace:
@@ -221,15 +224,24 @@ class _ProgramBuilder:
         parsed = parse_function(fn)
         if self.check is not None:
             self.check(parsed, parsed.tree)  # before resolving: report the construct, not a name
-        name, k = parsed.name, 0
+        name = self.reserve(parsed.name)  # (before resolving: a function may call itself)
+        self.by_function[fn] = name
+        tree, nested = lift_nested_functions(parsed, clone(parsed.tree), self.reserve)
+        lifted = [function.name for function in nested]
+        for function in [tree, *nested]:
+            resolved = _Resolver(self, parsed, function, lifted).visit(function)
+            if function is tree:
+                resolved.name = name
+            self.units[resolved.name] = Unit(parsed, resolved)
+        return name
+
+    def reserve(self, base: str) -> str:
+        """A name for a new unit: ``base``, or ``base_1``... where that is taken."""
+        name, k = base, 0
         while name in self.units or name in self.bindings or name in ("np", "math", RUNTIME_ALIAS):
             k += 1
-            name = f"{parsed.name}_{k}"
-        self.by_function[fn] = name
-        self.units[name] = None  # reserve the name (and allow recursion) before resolving
-        tree = _Resolver(self, parsed).visit(clone(parsed.tree))
-        tree.name = name
-        self.units[name] = Unit(parsed, tree)
+            name = f"{base}_{k}"
+        self.units[name] = None
         return name
 
 

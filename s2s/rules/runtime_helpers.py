@@ -29,6 +29,7 @@ nondifferentiable(
     "_s2s.element_like",
     "_s2s.unit_tangent",
     "_s2s.sign",
+    "_s2s.from_end",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.
@@ -39,6 +40,7 @@ IN_PLACE = {
     "_s2s.set_row": (0, (2,)),
     "_s2s.set_group": (0, (2,)),
     "_s2s.tape_put": (0, (2,)),
+    "_s2s.stack_add": (0, (1,)),
 }
 # Helpers that write into their first argument (and return it, or nothing): code that
 # never reads that array again can drop them.

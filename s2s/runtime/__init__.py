@@ -21,6 +21,7 @@ from .fastmath import *  # noqa: F401,F403
 from .integrals import *  # noqa: F401,F403
 from .jacobians import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from .lists import *  # noqa: F401,F403
 from .norms import *  # noqa: F401,F403
 from .piecewise import *  # noqa: F401,F403
 from .products import *  # noqa: F401,F403

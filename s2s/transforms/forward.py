@@ -196,8 +196,10 @@ class ForwardMode:
             return [stmt, assign(self.tan(names[0]), self.subscript_tangent(value))]
         if isinstance(value, gast.Call) and call_name(value) in self.request_jvp.helpers:
             return self.helper_call(names, value)
-        if isinstance(value, (gast.List, gast.Tuple)) and not value.elts:
+        if isinstance(value, gast.Tuple) and not value.elts:
             return [stmt, assign(self.tan(names[0]), gast.List([], gast.Load()))]
+        if isinstance(value, gast.List):  # a list's tangent: the list of its entries' tangents
+            return [stmt, assign(self.tan(names[0]), self.tangent_of(value))]
         if len(names) > 1:
             return self.unpacked(names, value, stmt)
         return self.with_tangent(names[0], value, stmt)

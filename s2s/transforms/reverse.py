@@ -46,6 +46,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
+from .reverse_lists import Lists, _appended_to, active_lists, read_from_end
 from .reverse_loops import Loops
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
@@ -54,7 +55,7 @@ _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.sort(h)`)"
 
 
-class ReverseMode(Loops, Adjoints, SavedValues):
+class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
@@ -62,6 +63,9 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         self.writes = request_vjp.writes  # the helpers' arguments they write into
         self.returns = request_vjp.returns  # and those they may hand back
         kept_updates, tree = tree, plain_updates(tree, self.returns)
+        self.lists = active_lists(tree, wrt, self.writes)
+        if self.lists:
+            tree = read_from_end(parsed, tree, self.lists)
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
         self.active = active_variables(tree, wrt, self.writes)
@@ -174,6 +178,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         if isinstance(stmt, gast.While):
             return self.while_loop(stmt, site)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            if _appended_to(stmt.value) in self.lists:
+                return self.list_append(stmt, site)
             self.reject_effects(stmt)
         return [stmt], []  # print, assert, raise, pass: no adjoint
 
@@ -185,6 +191,13 @@ class ReverseMode(Loops, Adjoints, SavedValues):
             return
         written = written_by_call(value, self.writes)  # `h.fill(v)`: `h`, not an argument
         read = {n for a in value.args for n in names_read(a)}
+        if name.endswith(".append") and read & self.active:  # a list from elsewhere
+            raise DifferentiationError(
+                f"reverse mode cannot differentiate `{name}` of a list not made in the "
+                "function, with values that carry derivatives",
+                self.parsed.location(stmt),
+                hint="make the list in the function (`L = []`), or fill an array",
+            )
         if (written | read) & self.active:
             raise DifferentiationError(
                 f"reverse mode cannot differentiate `{name or 'this call'}` called for its "
@@ -207,6 +220,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript):
             return [stmt], self.subscript_store(target, value, site)
+        if isinstance(value, gast.List) and target.id in self.lists:
+            return self.list_definition(stmt, site)
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
         primal = [stmt] + [self.zero(n) for n in names if self.accumulating(n)]
         if not any(n in self.active for n in names):
@@ -266,6 +281,8 @@ class ReverseMode(Loops, Adjoints, SavedValues):
             if not (isinstance(base, gast.Name) and base.id in self.active):
                 return []
             index = self.ref_atom(value.slice, site)
+            if base.id in self.lists:
+                return self.list_read_share(base.id, index, g)
             if has_slice(index):  # `x[None, :]`, `x[i, 1:]`: added into as a view
                 index = _as_value(index)
             elif isinstance(index, (gast.Tuple, gast.Slice)):
@@ -275,6 +292,10 @@ class ReverseMode(Loops, Adjoints, SavedValues):
             return [gast.Expr(call("_s2s.scatter_add", load(self.adj(base.id)), index, g))]
         if isinstance(value, gast.Call) and call_name(value) in self.helper_names():
             return self.helper_shares(value, g, site)
+        if self.lists and isinstance(value, gast.Call):
+            to_array = self.list_array_share(value, g)
+            if to_array is not None:
+                return to_array
         rule, args, keywords = self.rule_for(value, stmt)
         if rule is None:
             if isinstance(value, (gast.Tuple, gast.List)):
@@ -399,7 +420,7 @@ class ReverseMode(Loops, Adjoints, SavedValues):
         forward, reverse = self.block(body)
         prologue = [self.zero(p) for p in self.defs.params if self.accumulating(p)]
         tapes = [assign(t, gast.List([], gast.Load())) for t in sorted(set(self.tapes))]
-        head, tail = prologue + tapes + forward, checks + seeding + reverse
+        head, tail = prologue + tapes + self.stacks() + forward, checks + seeding + reverse
         self.assign_first_shares(head, tail)
         return head + tail, outputs
 

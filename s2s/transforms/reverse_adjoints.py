@@ -117,7 +117,12 @@ class Adjoints:
     def accumulating(self, name: str) -> bool:
         """Whether ``name`` has an adjoint that receives shares in place: carrying derivatives,
         and not a temporary whose adjoint is assigned its one share."""
-        return name in self.active and name not in self.single_use and name not in self.reassigned
+        return (
+            name in self.active
+            and name not in self.single_use
+            and name not in self.reassigned
+            and name not in self.lists  # (an adjoint stack: reverse_lists.py)
+        )
 
     # -- adjoint accumulation ------------------------------------------------------------------
     def contribute(

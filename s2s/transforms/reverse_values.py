@@ -44,6 +44,8 @@ class SavedValues:
         """Whether ``name`` still holds, during the reverse sweep, the value it has here."""
         if name in self.restored:  # the index of an enclosing loop, recomputed in reverse
             return True
+        if name in self.lists:  # appended to: an entry counted from the end moves
+            return False
         return self.defs.defined_once_outside_loops(name)
 
     def ref(self, name: str, site: Site, after: bool = False) -> gast.AST:
@@ -313,8 +315,8 @@ class SavedValues:
         indexing or calls of NumPy and ``math`` (``h[j]`` along ``for i`` when only ``for t``
         writes ``h``)."""
         facts = self.loop_facts(loop)
-        if name in facts["written"] or name not in self.tree_names:
-            return False
+        if name in facts["written"] or name not in self.tree_names or name in self.lists:
+            return False  # (a list: appended to)
         if name not in facts["changed"]:
             return True
         inner = self.loops[self.loops.index(loop) + 1 :]

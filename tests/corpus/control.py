@@ -623,3 +623,38 @@ def while_else(x):
     else:
         t = t + 1.0
     return t * t
+
+
+@case(array(6), tags={"loop", "index", "fancy_index"})
+def comprehensions_of_indices(x):
+    picks = [i for i in range(x.shape[0]) if i % 2 == 0]
+    weights = np.array([1.0 / (k + 1) for k in picks])
+    total = 0.0
+    for j, k in enumerate(picks):
+        total += weights[j] * x[k] ** 2
+    return total + np.sum(x[np.array([k + 1 for k in picks])])
+
+
+@case(array(7), tags={"loop", "if", "data_dependent", "piecewise", "math"})
+def comprehension_of_active_values(x):
+    return np.sum(np.array([math.sin(v) * v for v in x if v > 0.0]))
+
+
+@case(array(6), tags={"loop", "index", "recurrence", "math"})
+def list_recurrence(x):
+    xs = [x[0]]
+    for i in range(1, x.shape[0]):
+        xs.append(0.5 * xs[-1] + math.sin(x[i]) * xs[i - 1])
+    total = 0.0
+    for v in xs:
+        total += v * v
+    return xs[-1] * xs[0] + total + len(xs)
+
+
+@case(array(5), scalar(), tags={"loop", "nested", "math"})
+def comprehension_in_a_loop(x, w):
+    total = 0.0
+    for t in range(3):
+        h = np.array([math.tanh(w * x[j] + t) for j in range(x.shape[0])])
+        total += np.sum(h * h) * (t + 1)
+    return total

@@ -257,3 +257,45 @@ def helper_fills_an_array_and_returns_a_value(x):
     t = _fill_and_total(work, x, 1.5)
     u = _fill_and_total(work, work, 0.5)
     return t * u + np.sum(work * x)
+
+
+@case(scalar(), scalar(0.2, 1.0), tags={"helper", "closure", "loop", "math"})
+def nested_function_integrator(y0, k):
+    h = 0.1
+
+    def rhs(y):
+        return -k * y + math.sin(y)
+
+    y = y0
+    for _ in range(8):
+        a = rhs(y)
+        b = rhs(y + 0.5 * h * a)
+        y = y + h * b
+    return y
+
+
+@case(array(5), scalar(), tags={"helper", "closure", "loop"})
+def lambdas_and_nested_calls(x, w):
+    square = lambda v: v * v * w  # noqa: E731
+    scale = 2.0
+
+    def scaled(v):
+        return square(v) * scale + math.cos(v)
+
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += scaled(x[i])
+    return total
+
+
+@case(scalar(), tags={"helper", "closure"})
+def nested_twice(x):
+    a = 1.5
+
+    def outer(v):
+        def inner(u):
+            return u * a + math.exp(-u)
+
+        return inner(v) + inner(2.0 * v)
+
+    return outer(x) * x

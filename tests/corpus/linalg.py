@@ -170,3 +170,12 @@ def broadcast_column(x, m):
 @case(array(3), array(2, 3), tags={"broadcast", "reduction"})
 def broadcast_to_scalar(x, m):
     return np.sum((m - x) ** 2) + np.sum(m * 2.0 + x * 3.0)
+
+
+@case(array(3), array(3, 3), array(3, 3), tags={"linalg", "blas", "loop"})
+def list_of_layers(x, a, b):
+    layers = [a, b * 2.0]
+    h = x
+    for w in layers:
+        h = np.tanh(w @ h)
+    return np.sum(h)

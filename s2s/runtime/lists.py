@@ -1,0 +1,22 @@
+"""Helpers of the adjoint stacks of lists (``transforms/reverse_lists.py``)."""
+
+from __future__ import annotations
+
+from ._cache import register_jitable
+from .shares import accumulate_into
+
+__all__ = ["from_end", "stack_add"]
+
+
+@register_jitable
+def from_end(i, n):
+    """Index ``i`` of a list of length ``n``, counted from the end (negative)."""
+    return i - n if i >= 0 else i
+
+
+@register_jitable
+def stack_add(stack, g):
+    """Add the rows of ``g`` into the last ``len(g)`` entries of ``stack`` (an adjoint stack)."""
+    n = len(g)
+    for k in range(n):
+        stack[k - n] = accumulate_into(stack[k - n], g[k])
