@@ -114,6 +114,7 @@ def derivative_program(fn: Any, request: Request) -> Program:
         request.tuple_result,
         gradient=True,
         with_value=request.kind == "value_and_grad",
+        defaults=program.entry_unit.tree.args.defaults,
     )
 
 

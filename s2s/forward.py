@@ -28,6 +28,10 @@ def _params(program: Program) -> list[str]:
     return [a.id for a in program.entry_unit.tree.args.args]
 
 
+def _defaults(program: Program) -> list:
+    return program.entry_unit.tree.args.defaults
+
+
 def jvp_program(fn: Any) -> Program:
     return forward_program(normalized_program(fn))
 
@@ -208,7 +212,15 @@ def jacfwd(
         _check_one_output(primal, "jacfwd")
         program = forward_program(primal, nums)
         name = f"{primal.entry}_jacfwd"
-        return jacfwd_program(program, _params(primal), nums, name, as_tuple, groups=groups)
+        return jacfwd_program(
+            program,
+            _params(primal),
+            nums,
+            name,
+            as_tuple,
+            groups=groups,
+            defaults=_defaults(primal),
+        )
 
     return _Jacobian(fn, build, jit, "jacfwd", nums, groups)
 
@@ -235,7 +247,14 @@ def jacrev(
         vjp.units[primal.entry] = primal.entry_unit
         name = f"{primal.entry}_jacrev"
         return jacrev_program(
-            vjp, primal.entry, _params(primal), nums, name, as_tuple, groups=groups
+            vjp,
+            primal.entry,
+            _params(primal),
+            nums,
+            name,
+            as_tuple,
+            groups=groups,
+            defaults=_defaults(primal),
         )
 
     return _Jacobian(fn, build, jit, "jacrev", nums, groups)
@@ -274,7 +293,9 @@ def hessian(
 
         program = forward_program(pipeline.normalize(gradient), nums)
         name = f"{primal.entry}_hessian"
-        return jacfwd_program(program, _params(primal), nums, name, False, groups=groups)
+        return jacfwd_program(
+            program, _params(primal), nums, name, False, groups=groups, defaults=_defaults(primal)
+        )
 
     return _Jacobian(fn, build, jit, "hessian", nums, groups)
 

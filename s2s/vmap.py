@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import gast
 import numba
 import numpy as np
 
@@ -38,17 +39,17 @@ class _Batched(Transformed):
         self._axis_size = axis_size
         self._arity = None
         self._names: list[str] = []
+        self._defaults: list = []  # the values of the last parameters' defaults
+        self._normalized: Program | None = None
 
         self._mode = parallel
         self._shared: list[str] = []  # unbatched arguments the function writes into
         super().__init__(fn, lambda: self._batched_program(bool(parallel)), jit, "vmap")
 
     def _batched_program(self, parallel: bool) -> Program:
-        program = normalized_program(self._fn)
-        params = program.entry_unit.tree.args.args
-        self._arity = len(params)
-        self._names = [a.id for a in params]
-        axes = self._per_argument(len(params))
+        axes = self._per_argument(self._parameters())
+        program = self._normalized or normalized_program(self._fn)
+        self._normalized = None
         self._shared = shared_writes(program, axes)
         if parallel and self._shared:
             raise shared_writes_error(
@@ -60,6 +61,45 @@ class _Batched(Transformed):
             )
         batching = Batching(axes, self._out_axes, self._axis_size, parallel)
         return batch_program(program, batching)
+
+    def _parameters(self) -> int:
+        """How many parameters the function has (its names and defaults learnt too)."""
+        if self._arity is None:
+            program = self._normalized = normalized_program(self._fn)  # (for the first build)
+            params = program.entry_unit.tree.args.args
+            self._arity = len(params)
+            self._names = [a.id for a in params]
+            self._defaults = _default_values(program)
+        return self._arity
+
+    def _omitting(self, given: int) -> _Batched:
+        """This vmap for calls that pass the first ``given`` arguments only: the others are
+        their defaults, each the same for every element (``in_axes`` None)."""
+        missing = self._arity - given
+        if missing > len(self._defaults) or _UNKNOWN in self._defaults[given - self._arity :]:
+            raise TypeError(f"{self.__name__} takes {self._arity} argument(s), {given} given")
+        axes = self._in_axes
+        if isinstance(axes, tuple):
+            if len(axes) == self._arity and any(a is not None for a in axes[given:]):
+                first = given + next(k for k, a in enumerate(axes[given:]) if a is not None)
+                raise BatchingError(
+                    f"{self._argument(first)} is batched (in_axes) but not given: pass it, "
+                    "or None in in_axes to leave it its default"
+                )
+            axes = axes[:given]
+        else:
+            axes = (axes,) * given
+        key = ("omitting", given)
+        if key not in self.__dict__:
+            self.__dict__[key] = _Batched(
+                self._fn,
+                axes + (None,) * missing,
+                self._out_axes,
+                self._axis_size,
+                self._jit,
+                self._mode,
+            )
+        return self.__dict__[key]
 
     def _per_argument(self, count: int) -> tuple[int | None, ...]:
         axes = self._in_axes
@@ -94,6 +134,8 @@ class _Batched(Transformed):
         return self._parallel_compiled
 
     def __call__(self, *args):
+        if len(args) < self._parameters():  # the rest take their defaults, unbatched
+            return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
         size = self.batch_size(args)
         try:
             # Elements that write into one shared argument run one after another.
@@ -145,6 +187,22 @@ class _Batched(Transformed):
         if size == 0:
             raise BatchingError("vmap over an empty batch: the output shape is unknown")
         return size
+
+
+def _default_values(program: Program) -> list:
+    """The values of the entry's parameter defaults (constants, or values bound by name)."""
+    values = []
+    for node in program.entry_unit.tree.args.defaults:
+        if isinstance(node, gast.Constant):
+            values.append(node.value)
+        elif isinstance(node, gast.Name) and node.id in program.bindings:
+            values.append(program.bindings[node.id])
+        else:
+            values.append(_UNKNOWN)
+    return values
+
+
+_UNKNOWN = object()  # a default that is neither a constant nor a value bound by name
 
 
 def vmap(

@@ -413,3 +413,31 @@ def test_wrong_number_of_call_arguments():
 
 def test_errors_are_s2s_errors():
     assert issubclass(s2s.BatchingError, s2s.S2SError)
+
+
+def scaled_norm(x, w=None, scale=2.0):
+    if w is None:
+        w = np.ones_like(x)
+    return scale * np.sum(w * x * x)
+
+
+def test_omitted_arguments_take_their_defaults_unbatched():
+    xs = np.linspace(0.1, 1.2, 12).reshape(4, 3)
+    expected = np.array([scaled_norm(x) for x in xs])
+    np.testing.assert_allclose(s2s.vmap(scaled_norm)(xs), expected)
+    w = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(
+        s2s.vmap(scaled_norm, in_axes=(0, None))(xs, w), [scaled_norm(x, w) for x in xs]
+    )
+    np.testing.assert_allclose(s2s.vmap(scaled_norm, in_axes=(0, None, None))(xs), expected)
+    with pytest.raises(s2s.BatchingError, match="`w`. is batched .in_axes. but not given"):
+        s2s.vmap(scaled_norm, in_axes=(0, 0, None))(xs)
+    with pytest.raises(TypeError, match="takes 3 argument"):
+        s2s.vmap(scaled_norm)()
+
+
+def test_jacobians_take_the_defaults_too():
+    x = np.linspace(0.1, 1.2, 3)
+    np.testing.assert_allclose(s2s.hessian(scaled_norm)(x), 4.0 * np.eye(3))
+    np.testing.assert_allclose(s2s.jacrev(scaled_norm)(x), 4.0 * x)
+    np.testing.assert_allclose(s2s.jacfwd(scaled_norm)(x), 4.0 * x)

@@ -1,9 +1,9 @@
 """Rewrite array methods and attributes into NumPy calls; drop the docstring.
 
 ``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
-``x.reshape(a, b)`` becomes ``np.reshape(x, (a, b))``: after this pass the transforms see one
-spelling of each operation. Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``)
-stay as they are.
+``x.reshape(a, b)`` becomes ``np.reshape(x, (a, b))``, ``max(a, b, c)`` becomes
+``max(max(a, b), c)``: after this pass the transforms see one spelling of each operation.
+Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
 
 from __future__ import annotations
@@ -38,6 +38,19 @@ class _Desugar(Transformer):
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
         func = node.func
+        if (
+            isinstance(func, gast.Name)
+            and func.id in ("max", "min")
+            and len(node.args) > 2
+            and not node.keywords
+        ):
+            # `max(a, b, c)` is `max(max(a, b), c)`: the same comparisons, in the same order.
+            pair = node.args[0]
+            for arg in node.args[1:]:
+                pair = gast.copy_location(
+                    gast.Call(gast.Name(func.id, gast.Load(), None, None), [pair, arg], []), node
+                )
+            return pair
         if not isinstance(func, gast.Attribute) or _is_module_ref(func.value):
             return node
         if func.attr == "reshape":

@@ -12,14 +12,17 @@ import gast
 
 from ..codegen.naming import Namer
 from ..gastparse import parse
-from ..gastutil import placed_at
+from ..gastutil import clone, placed_at
 from ..program import Program, Unit
 from ..sparsity import Groups
 from .unused import returning_only
 
 
-def _parse(source: str, like: Unit) -> gast.FunctionDef:
+def _parse(source: str, like: Unit, defaults: list[gast.AST]) -> gast.FunctionDef:
+    """The function in ``source``, placed at ``like``'s, its last parameters defaulting to
+    ``defaults`` (the differentiated function's: a Jacobian is called as the function is)."""
     tree = parse(source).body[0]
+    tree.args.defaults = [clone(d) for d in defaults]
     placed_at(tree, like.tree)
     return tree
 
@@ -33,11 +36,12 @@ def jacfwd_program(
     gradient: bool = False,
     with_value: bool = False,
     groups: Groups | None = None,
+    defaults: list[gast.AST] = (),
 ) -> Program:
     """``name(params...)``: the Jacobian of the jvp program's function (with tangents for
     ``argnums``), one column at a time. ``gradient``: check the output is a scalar;
     ``with_value``: return ``(value, jacobian)``; ``groups``: one pass per group of columns
-    (for a single argument)."""
+    (for a single argument); ``defaults``: those of the function's last parameters."""
     entry = jvp.entry_unit
     namer = Namer(set(jvp.units) | set(jvp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
@@ -76,7 +80,7 @@ def jacfwd_program(
         results.append(f"_s2s.jacobian_result(_jac{k})")
     packed = _pack(results, as_tuple)
     lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
-    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
+    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, defaults))
     return Program(name, {name: unit, **units}, bindings, dict(jvp.custom_vjps))
 
 
@@ -88,9 +92,11 @@ def jacrev_program(
     name: str,
     as_tuple: bool,
     groups: Groups | None = None,
+    defaults: list[gast.AST] = (),
 ) -> Program:
     """``name(params...)``: the Jacobian of the vjp program's function, one row at a time
-    (``groups``: one pass per group of rows, for a single argument)."""
+    (``groups``: one pass per group of rows, for a single argument; ``defaults``: those of
+    the function's last parameters)."""
     entry = vjp.entry_unit
     namer = Namer(set(vjp.units) | set(vjp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
@@ -124,7 +130,7 @@ def jacrev_program(
         for j, k in enumerate(argnums)
     ]
     lines.append(f"    return {_pack(results, as_tuple)}")
-    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry))
+    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, defaults))
     return Program(name, {name: unit, **units}, bindings, dict(vjp.custom_vjps))
 
 

@@ -161,3 +161,8 @@ def long_expression(x, y):
     v = math.exp(0.3 * x) * math.sin(y)
     w = u * u - v * v + 2.0 * u * v
     return w / (1.0 + u * u + v * v)
+
+
+@case(scalar(), scalar(), scalar(), tags={"piecewise"})
+def max_and_min_of_three(x, y, z):
+    return max(x, y * 0.5, z * z) - min(x * y, z, 0.3) + max(x, 0.1, y, z)
