@@ -78,6 +78,35 @@ def nested_function_with_default(x):
     return inner(x)
 
 
+def nested_function_rebound(x):
+    def inner(v):  # reject
+        return v * 2.0
+
+    inner = 3.0  # noqa: F811
+    return x * inner
+
+
+def nested_function_defined_twice(x):
+    if x > 0.0:
+        scale = lambda v: v * 2.0
+    else:
+        scale = lambda v: v * 3.0  # reject
+    return scale(x)
+
+
+def nested_functions_with_one_name_in_two_scopes(x):
+    a = 2.0
+
+    def reads_a(v):
+        return v * a
+
+    def has_its_own_a(v):  # reject
+        a = v + 1.0
+        return reads_a(a)
+
+    return has_its_own_a(x) + a
+
+
 def lambda_passed_on(x):
     return apply_twice(lambda v: v * 2.0, x)  # reject
 

@@ -73,7 +73,7 @@ def lift_nested_functions(
 def _nested_definitions(parsed: ParsedFunction, tree: gast.FunctionDef) -> dict:
     """The function's own nested functions by name (lambdas bound to a name as ``def``s)."""
     found: dict[str, gast.FunctionDef] = {}
-    stored: set[str] = set()
+    others: list[gast.stmt] = []  # the other statements, at every depth
 
     def visit(stmts: list[gast.stmt]) -> None:
         for stmt in stmts:
@@ -88,14 +88,22 @@ def _nested_definitions(parsed: ParsedFunction, tree: gast.FunctionDef) -> dict:
                     value,
                 )
             if definition is not None:
-                _check_definition(parsed, definition, stmt, found, stored)
+                _check_definition(parsed, definition, stmt, found)
                 found[definition.name] = definition
                 continue
-            stored.update(_stores(stmt))
+            others.append(stmt)
             for field in ("body", "orelse"):
                 visit(getattr(stmt, field, None) or [])
 
     visit(tree.body)
+    if not found:
+        return found
+    stored = set()
+    for stmt in others:  # (a compound statement's blocks are among the others)
+        if isinstance(stmt, gast.For):
+            stored |= _stores(stmt.target)
+        elif not isinstance(stmt, (gast.If, gast.While)):
+            stored |= _stores(stmt)
     for name, definition in found.items():
         if name in stored:
             raise UnsupportedSyntaxError(
@@ -116,7 +124,7 @@ def _binds_lambda(stmt: gast.stmt) -> bool:
     )
 
 
-def _check_definition(parsed, definition, stmt, found, stored) -> None:
+def _check_definition(parsed, definition, stmt, found) -> None:
     args = definition.args
     if args.defaults or args.kw_defaults or args.vararg or args.kwarg or args.kwonlyargs:
         raise UnsupportedSyntaxError(

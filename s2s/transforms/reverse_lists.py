@@ -16,6 +16,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import active_variables, call_name
+from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..gastutil import assign, call, clone, load, located, walk
@@ -32,7 +33,7 @@ def active_lists(tree: gast.FunctionDef, wrt: list[str], writes) -> set[str]:
     """Names bound to list literals (``[]``, ``[a, b]``) that hold values carrying derivatives."""
     lists = {
         stmt.targets[0].id
-        for stmt in walk(tree)
+        for stmt in statements(tree)
         if isinstance(stmt, gast.Assign)
         and isinstance(stmt.targets[0], gast.Name)
         and isinstance(stmt.value, gast.List)

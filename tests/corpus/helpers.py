@@ -276,7 +276,7 @@ def nested_function_integrator(y0, k):
 
 @case(array(5), scalar(), tags={"helper", "closure", "loop"})
 def lambdas_and_nested_calls(x, w):
-    square = lambda v: v * v * w  # noqa: E731
+    square = lambda v: v * v * w
     scale = 2.0
 
     def scaled(v):
