@@ -105,16 +105,14 @@ def derivative_program(fn: Any, request: Request) -> Program:
     from .transforms.jacobians import jacfwd_program
     from .transforms.jvp import forward_program
 
-    params = [a.id for a in program.entry_unit.tree.args.args]
     return jacfwd_program(
         forward_program(program, request.argnums),
-        params,
+        program.entry_unit.tree.args,
         request.argnums,
         f"{program.entry}_{request.kind}",
         request.tuple_result,
         gradient=True,
         with_value=request.kind == "value_and_grad",
-        defaults=program.entry_unit.tree.args.defaults,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import gast
 import numpy as np
 
 from .ad import (
@@ -24,12 +25,8 @@ from .transforms.outputs import output_structure
 from .transforms.vjp import Request, reverse_program
 
 
-def _params(program: Program) -> list[str]:
-    return [a.id for a in program.entry_unit.tree.args.args]
-
-
-def _defaults(program: Program) -> list:
-    return program.entry_unit.tree.args.defaults
+def _signature(program: Program) -> gast.arguments:
+    return program.entry_unit.tree.args
 
 
 def jvp_program(fn: Any) -> Program:
@@ -212,15 +209,7 @@ def jacfwd(
         _check_one_output(primal, "jacfwd")
         program = forward_program(primal, nums)
         name = f"{primal.entry}_jacfwd"
-        return jacfwd_program(
-            program,
-            _params(primal),
-            nums,
-            name,
-            as_tuple,
-            groups=groups,
-            defaults=_defaults(primal),
-        )
+        return jacfwd_program(program, _signature(primal), nums, name, as_tuple, groups=groups)
 
     return _Jacobian(fn, build, jit, "jacfwd", nums, groups)
 
@@ -247,14 +236,7 @@ def jacrev(
         vjp.units[primal.entry] = primal.entry_unit
         name = f"{primal.entry}_jacrev"
         return jacrev_program(
-            vjp,
-            primal.entry,
-            _params(primal),
-            nums,
-            name,
-            as_tuple,
-            groups=groups,
-            defaults=_defaults(primal),
+            vjp, primal.entry, _signature(primal), nums, name, as_tuple, groups=groups
         )
 
     return _Jacobian(fn, build, jit, "jacrev", nums, groups)
@@ -293,9 +275,7 @@ def hessian(
 
         program = forward_program(pipeline.normalize(gradient), nums)
         name = f"{primal.entry}_hessian"
-        return jacfwd_program(
-            program, _params(primal), nums, name, False, groups=groups, defaults=_defaults(primal)
-        )
+        return jacfwd_program(program, _signature(primal), nums, name, False, groups=groups)
 
     return _Jacobian(fn, build, jit, "hessian", nums, groups)
 

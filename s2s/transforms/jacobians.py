@@ -18,30 +18,30 @@ from ..sparsity import Groups
 from .unused import returning_only
 
 
-def _parse(source: str, like: Unit, defaults: list[gast.AST]) -> gast.FunctionDef:
-    """The function in ``source``, placed at ``like``'s, its last parameters defaulting to
-    ``defaults`` (the differentiated function's: a Jacobian is called as the function is)."""
+def _parse(source: str, like: Unit, signature: gast.arguments) -> gast.FunctionDef:
+    """The function in ``source``, placed at ``like``'s, its last parameters defaulting as in
+    ``signature`` (the differentiated function's: a Jacobian is called as the function is)."""
     tree = parse(source).body[0]
-    tree.args.defaults = [clone(d) for d in defaults]
+    tree.args.defaults = [clone(d) for d in signature.defaults]
     placed_at(tree, like.tree)
     return tree
 
 
 def jacfwd_program(
     jvp: Program,
-    params: list[str],
+    signature: gast.arguments,
     argnums: tuple[int, ...],
     name: str,
     as_tuple: bool,
     gradient: bool = False,
     with_value: bool = False,
     groups: Groups | None = None,
-    defaults: list[gast.AST] = (),
 ) -> Program:
     """``name(params...)``: the Jacobian of the jvp program's function (with tangents for
     ``argnums``), one column at a time. ``gradient``: check the output is a scalar;
     ``with_value``: return ``(value, jacobian)``; ``groups``: one pass per group of columns
-    (for a single argument); ``defaults``: those of the function's last parameters."""
+    (for a single argument). ``signature``: the function's parameters."""
+    params = [a.id for a in signature.args]
     entry = jvp.entry_unit
     namer = Namer(set(jvp.units) | set(jvp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
@@ -80,23 +80,23 @@ def jacfwd_program(
         results.append(f"_s2s.jacobian_result(_jac{k})")
     packed = _pack(results, as_tuple)
     lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
-    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, defaults))
+    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, signature))
     return Program(name, {name: unit, **units}, bindings, dict(jvp.custom_vjps))
 
 
 def jacrev_program(
     vjp: Program,
     primal: str,
-    params: list[str],
+    signature: gast.arguments,
     argnums: tuple[int, ...],
     name: str,
     as_tuple: bool,
     groups: Groups | None = None,
-    defaults: list[gast.AST] = (),
 ) -> Program:
     """``name(params...)``: the Jacobian of the vjp program's function, one row at a time
-    (``groups``: one pass per group of rows, for a single argument; ``defaults``: those of
-    the function's last parameters)."""
+    (``groups``: one pass per group of rows, for a single argument). ``signature``: the
+    function's parameters."""
+    params = [a.id for a in signature.args]
     entry = vjp.entry_unit
     namer = Namer(set(vjp.units) | set(vjp.bindings) | set(params) | {"np", "math", "_s2s"})
     name = namer.fresh(name)
@@ -130,7 +130,7 @@ def jacrev_program(
         for j, k in enumerate(argnums)
     ]
     lines.append(f"    return {_pack(results, as_tuple)}")
-    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, defaults))
+    unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, signature))
     return Program(name, {name: unit, **units}, bindings, dict(vjp.custom_vjps))
 
 
