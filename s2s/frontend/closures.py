@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import gast
 
+from ..codegen.naming import names_in
 from ..errors import UnsupportedSyntaxError
 from ..gastutil import load, located
 from .source import ParsedFunction
@@ -23,14 +24,16 @@ _SCOPES = (gast.FunctionDef, gast.Lambda)
 
 
 def lift_nested_functions(
-    parsed: ParsedFunction, tree: gast.FunctionDef, reserve: Callable[[str], str]
+    parsed: ParsedFunction, tree: gast.FunctionDef, reserve: Callable[[str, set[str]], str]
 ) -> tuple[gast.FunctionDef, list[gast.FunctionDef]]:
     """``tree`` without its nested functions, and those functions lifted (each named by
-    ``reserve`` from ``<outer>_<inner>``), calls rewritten in both. ``tree`` is changed."""
+    ``reserve`` from ``<outer>_<inner>``, avoiding the names the code reads), calls rewritten
+    in both. ``tree`` is changed."""
     nested = _nested_definitions(parsed, tree)
     if not nested:
         return tree, []
-    names = {name: reserve(f"{tree.name}_{name}") for name in nested}
+    used = names_in(tree)  # (a lifted name must not be one the code already reads)
+    names = {name: reserve(f"{tree.name}_{name}", used) for name in nested}
     outer_locals = _own_locals(tree)
     reads = {name: _free(fn) & (outer_locals | set(nested)) for name, fn in nested.items()}
     calls = {name: reads[name] & set(nested) for name in nested}

@@ -235,10 +235,16 @@ class _ProgramBuilder:
             self.units[resolved.name] = Unit(parsed, resolved)
         return name
 
-    def reserve(self, base: str) -> str:
-        """A name for a new unit: ``base``, or ``base_1``... where that is taken."""
+    def reserve(self, base: str, avoid: set[str] = frozenset()) -> str:
+        """A name for a new unit: ``base``, or ``base_1``... where that is taken (or in
+        ``avoid``)."""
         name, k = base, 0
-        while name in self.units or name in self.bindings or name in ("np", "math", RUNTIME_ALIAS):
+        while (
+            name in self.units
+            or name in self.bindings
+            or name in avoid
+            or name in ("np", "math", RUNTIME_ALIAS)
+        ):
             k += 1
             name = f"{base}_{k}"
         self.units[name] = None

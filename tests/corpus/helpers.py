@@ -299,3 +299,16 @@ def nested_twice(x):
         return inner(v) + inner(2.0 * v)
 
     return outer(x) * x
+
+
+def name_clash_g(v):
+    return v * 100.0
+
+
+@case(scalar(), tags={"helper", "closure"})
+def name_clash(x):
+    # `g` lifted out of `name_clash` would be `name_clash_g`, the name of a helper it calls.
+    def g(v):
+        return v * 2.0 + math.sin(v)
+
+    return g(x) + name_clash_g(x)
