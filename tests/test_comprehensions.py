@@ -34,6 +34,25 @@ def second_row_total(x):
     return np.sum(np.array(rows[1]))
 
 
+def sines_of(v, w):
+    return np.sum(np.array([math.sin(v * k) * w for k in range(3)]))
+
+
+def calls_a_helper_with_a_comprehension(x, w):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += sines_of(x[i], w)
+    return total
+
+
+def pairs_total(x):
+    pairs = [(v, v * v) for v in x]  # a list of tuples
+    total = 0.0
+    for p in pairs:
+        total += p[0] * p[1]
+    return total
+
+
 def rebinds_what_it_reads(x):
     x = [v * 2.0 for v in x]  # reads the argument, then rebinds its name
     v = 3.0  # the comprehension's variable is its own
@@ -100,3 +119,24 @@ def test_reverse_mode_refuses_other_uses_of_a_list_of_active_values():
 
     with pytest.raises(s2s.DifferentiationError, match="this use of `squares`"):
         s2s.grad(sorted_squares)(X)
+
+
+def test_numba_compiles_the_derivatives_of_a_list_made_for_np_array():
+    # Numba rewrites `np.array(L)` of a list filled in a loop into an array filled there, and
+    # took another list appended to after `L` in that loop (the adjoint stack, the tangent
+    # list) for `L`: the pushes come first.
+    for fn, args in ((calls_a_helper_with_a_comprehension, (X, 0.7)), (squares_of_positives, (X,))):
+        for transform in (s2s.grad, s2s.hessian):
+            np.testing.assert_allclose(
+                transform(fn, jit=True)(*args), transform(fn, jit=False)(*args), rtol=1e-12
+            )
+        tangents = tuple(np.ones_like(a) for a in args)
+        np.testing.assert_allclose(
+            s2s.jvp(fn, args, tangents)[1], s2s.jvp(fn, args, tangents, jit=False)[1], rtol=1e-12
+        )
+
+
+def test_reverse_mode_refuses_a_list_of_tuples():
+    with pytest.raises(s2s.DifferentiationError, match="this use of `pairs`"):
+        s2s.grad(pairs_total)(X)
+    np.testing.assert_allclose(s2s.jit(pairs_total)(X), pairs_total(X))

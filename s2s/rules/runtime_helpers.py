@@ -5,7 +5,7 @@ The reverse sweep that ``grad`` generates calls these helpers; forward mode over
 they receive, ``g``.
 """
 
-from .registry import definto, defjvp, deflinear, first_order_only, nondifferentiable
+from .registry import definto, defjvp, deflinear, defvjp, first_order_only, nondifferentiable
 
 nondifferentiable(
     "_s2s.zeros_or_none",
@@ -79,7 +79,7 @@ READ_ONLY = frozenset(
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
     resize_adjoint extract_adjoint ediff1d_share ediff1d_end_share ediff1d_begin_share
-    zeros_or_none cond_adjoint
+    zeros_or_none cond_adjoint array_of from_end
     cov_centered cov_center cov_embed cov_product cov_share cov_share_other
     corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
@@ -118,6 +118,8 @@ deflinear("_s2s.unbroadcast", "g, x")
 deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.array_adjoint", "g, x")
+deflinear("_s2s.array_of", "items")
+defvjp("_s2s.array_of", "items", items="_s2s.array_adjoint(g, items)")
 deflinear("_s2s.cast_share", "g, dtype")
 deflinear("_s2s.cast_tangent", "t, dtype")
 deflinear("_s2s.accumulate", "total, share", linear="total, share")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._cache import register_jitable
 from .shares import accumulate_into
 
-__all__ = ["from_end", "stack_add"]
+__all__ = ["from_end", "stack_add", "array_of"]
 
 
 @register_jitable
@@ -20,3 +22,12 @@ def stack_add(stack, g):
     n = len(g)
     for k in range(n):
         stack[k - n] = accumulate_into(stack[k - n], g[k])
+
+
+@register_jitable
+def array_of(items):
+    """``np.array(items)``, where Numba does not rewrite it. Numba turns ``np.array(L)`` of a
+    list filled in a loop into an array filled there, but takes the list appended to last in
+    that loop for ``L``: a second such call on a list filled beside ``L`` (a tangent list)
+    then fails to compile."""
+    return np.array(items)

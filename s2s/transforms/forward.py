@@ -8,6 +8,8 @@ nothing special: the tangent of an array is written in place where the array is.
 
 from __future__ import annotations
 
+import functools
+
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -65,6 +67,18 @@ class ForwardMode:
         self.request_jvp = request_jvp
         self.reads_output: dict[int, bool] = {}  # by the id of a rule: whether it reads `y`
 
+    @functools.cached_property
+    def made_arrays(self) -> set[str]:
+        """The names of the lists the function turns into arrays (``np.array(L)``)."""
+        return {
+            node.args[0].id
+            for node in walk(self.tree)
+            if isinstance(node, gast.Call)
+            and call_name(node) == "np.array"
+            and node.args
+            and isinstance(node.args[0], gast.Name)
+        }
+
     def tan(self, name: str) -> str:
         if name not in self.tangent_names:
             self.tangent_names[name] = self.namer.fresh("d" + name)
@@ -106,6 +120,11 @@ class ForwardMode:
         if isinstance(stmt, gast.Return):
             return [gast.Return(self.returned(stmt.value))]
         if isinstance(stmt, gast.Expr):
+            appended_to = _method_call(stmt.value, "append")
+            if appended_to is not None and appended_to in self.made_arrays:
+                # The tangent's append first: Numba's rewrite of `np.array(L)` for a list
+                # filled in a loop takes a list appended to after `L` for `L` (and fails).
+                return self.effect(stmt.value) + [stmt]
             return [stmt] + self.effect(stmt.value)
         return [stmt]
 

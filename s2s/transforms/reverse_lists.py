@@ -22,7 +22,8 @@ from ..errors import DifferentiationError
 from ..gastutil import assign, call, clone, load, located, walk
 from .reverse_values import Site
 
-_TO_ARRAY = ("np.array", "np.asarray")
+_TO_ARRAY = ("np.array", "np.asarray", "_s2s.array_of")
+_ENTRIES = (gast.Name, gast.Constant)  # (not tuples: a list of tuples is refused)
 _HINT = (
     "in derivatives, such a list takes appends, reads `L[i]`, `len(L)` and `np.array(L)`; "
     "for the rest, fill an array: `y = np.empty(n)`, then `for i in range(n): y[i] = ...`"
@@ -97,16 +98,17 @@ def _check_uses(parsed, stmt: gast.stmt, lists: set[str]) -> None:
 
 def _allowed(stmt: gast.stmt, lists: set[str]) -> bool:
     value = getattr(stmt, "value", None)
-    if isinstance(stmt, gast.Expr):  # `L.append(v)`
-        return (
-            _appended_to(value) in lists
-            and not {n.id for a in value.args for n in walk(a) if isinstance(n, gast.Name)} & lists
+    if isinstance(stmt, gast.Expr):  # `L.append(v)`, of a number or an array
+        entry = value.args[0] if _appended_to(value) in lists else None
+        return isinstance(entry, _ENTRIES) and not (
+            isinstance(entry, gast.Name) and entry.id in lists
         )
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
         return False
     if isinstance(value, gast.List):  # `L = [a, b]`
-        return stmt.targets[0].id in lists and not any(
-            isinstance(e, gast.Name) and e.id in lists for e in value.elts
+        return stmt.targets[0].id in lists and all(
+            isinstance(e, _ENTRIES) and not (isinstance(e, gast.Name) and e.id in lists)
+            for e in value.elts
         )
     if isinstance(value, gast.Subscript):  # `w = L[i]`
         return (
@@ -146,13 +148,15 @@ class Lists:
         for element in stmt.value.elts:
             pushes.append(_push(stack, element))
             pops = self.popped(stack, element, site) + pops
-        return [stmt, *pushes], pops
+        return [*pushes, stmt], pops  # (pushes first, as for appends)
 
     def list_append(self, stmt: gast.Expr, site: Site):
         """``L.append(v)``: a zero pushed; in reverse, popped and added to ``v``'s adjoint."""
         stack = self.adj(_appended_to(stmt.value))
         element = stmt.value.args[0]
-        return [stmt, _push(stack, element)], self.popped(stack, element, site)
+        # The push comes first: Numba's rewrite of `np.array(L)` for a list filled in a loop
+        # takes another list appended to after `L` in the same loop for `L` (and fails).
+        return [_push(stack, element), stmt], self.popped(stack, element, site)
 
     def popped(self, stack: str, element: gast.AST, site: Site) -> list[gast.stmt]:
         pop = call(gast.Attribute(load(stack), "pop", gast.Load()))
