@@ -15,6 +15,8 @@ are run back, in ``reverse_loops``.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -68,7 +70,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             tree = read_from_end(parsed, tree, self.lists)
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
-        self.active = active_variables(tree, wrt, self.writes)
+        self.active = active_variables(tree, wrt, self.writes) - _only_compared(self.defs)
         # How often each name appears in the function (its keys: every name in it).
         self.mentions = self.defs.mentions
         self.tree_names = set(self.mentions)
@@ -428,6 +430,18 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         """The rule, positional operands and keyword operands of a right-hand side."""
         key, args, keywords = operation(value)
         return VJP_RULES.get(key) if key else None, args, keywords
+
+
+def _only_compared(defs: Definitions) -> set[str]:
+    """Names read only by comparisons, whose outcome passes no derivative back: they need no
+    adjoint (one declared in a branch of a loop's condition, never used, can leave Numba a
+    variable it cannot type)."""
+    compared: Counter = Counter()
+    for node in defs.nodes_of(gast.Compare):
+        for operand in [node.left, *node.comparators]:
+            if isinstance(operand, gast.Name):
+                compared[operand.id] += 1
+    return {n for n, k in compared.items() if k == defs.uses[n] and n not in defs.params}
 
 
 def _as_value(index: gast.AST) -> gast.AST:

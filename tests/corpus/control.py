@@ -658,3 +658,15 @@ def comprehension_in_a_loop(x, w):
         h = np.array([math.tanh(w * x[j] + t) for j in range(x.shape[0])])
         total += np.sum(h * h) * (t + 1)
     return total
+
+
+@case(array(6), tags={"while", "index", "inplace", "data_dependent", "piecewise"})
+def while_reads_in_its_condition(x):
+    # `vals[k - 1]` is read only to be compared, in a branch of the loop's condition: it
+    # needs no adjoint (one declared there left Numba a variable it could not type).
+    vals = np.zeros(x.shape[0])
+    k = 0
+    while k < x.shape[0] and (k == 0 or vals[k - 1] < 5.0):
+        vals[k] = math.exp(x[k]) * (k + 1)
+        k += 1
+    return np.sum(vals)
