@@ -41,6 +41,7 @@ IN_PLACE = {
     "_s2s.set_group": (0, (2,)),
     "_s2s.tape_put": (0, (2,)),
     "_s2s.stack_add": (0, (1,)),
+    "_s2s.stack_spread": (0, (1,)),
 }
 # Helpers that write into their first argument (and return it, or nothing): code that
 # never reads that array again can drop them.
@@ -79,7 +80,7 @@ READ_ONLY = frozenset(
     kron_share_a kron_share_b svd_share svd_tangent qr_share qr_tangent diagflat_share
     trapezoid_share trapezoid_step_share trapezoid_points_share trapezoid_unit
     resize_adjoint extract_adjoint ediff1d_share ediff1d_end_share ediff1d_begin_share
-    zeros_or_none cond_adjoint array_of from_end
+    zeros_or_none cond_adjoint array_of from_end list_total
     cov_centered cov_center cov_embed cov_product cov_share cov_share_other
     corrcoef_adjoint corrcoef_tangent
     select_share select_default_share""".split()
@@ -119,6 +120,7 @@ deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.array_adjoint", "g, x")
 deflinear("_s2s.array_of", "items")
+deflinear("_s2s.list_total", "items, n")
 defvjp("_s2s.array_of", "items", items="_s2s.array_adjoint(g, items)")
 deflinear("_s2s.cast_share", "g, dtype")
 deflinear("_s2s.cast_tangent", "t, dtype")

@@ -7,7 +7,7 @@ import numpy as np
 from ._cache import register_jitable
 from .shares import accumulate_into
 
-__all__ = ["from_end", "stack_add", "array_of"]
+__all__ = ["from_end", "stack_add", "array_of", "list_total", "stack_spread"]
 
 
 @register_jitable
@@ -31,3 +31,16 @@ def array_of(items):
     that loop for ``L``: a second such call on a list filled beside ``L`` (a tangent list)
     then fails to compile."""
     return np.array(items)
+
+
+@register_jitable
+def list_total(items, n):
+    """``sum(items)``, of a list of ``n`` entries (``n`` is for its adjoint)."""
+    return sum(items)
+
+
+@register_jitable
+def stack_spread(stack, g, n):
+    """Add ``g`` into each of the last ``n`` entries of ``stack`` (the adjoint of a sum)."""
+    for k in range(n):
+        stack[k - n] = accumulate_into(stack[k - n], g)

@@ -295,6 +295,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         if isinstance(value, gast.Call) and call_name(value) in self.helper_names():
             return self.helper_shares(value, g, site)
         if self.lists and isinstance(value, gast.Call):
+            if call_name(value) == "_s2s.list_total" and value.args[0].id in self.lists:
+                return self.list_total_share(value, g, site)
             to_array = self.list_array_share(value, g)
             if to_array is not None:
                 return to_array

@@ -1,4 +1,5 @@
-"""Lists in reverse mode: ``L = [a, b]``, ``L.append(v)``, ``L[i]``, ``len(L)``, ``np.array(L)``.
+"""Lists in reverse mode: ``L = [a, b]``, ``L.append(v)``, ``L[i]``, ``len(L)``, ``sum(L)``,
+``np.array(L)``.
 
 A list holding values that carry derivatives has an adjoint *stack* ``bL``: the forward sweep
 pushes a zero for every entry it puts in a list bound to ``L``, and the reverse sweep pops it
@@ -8,7 +9,8 @@ reverse sweep goes back through the reads of one, its entries are the last ones 
 up to the entries it had when read. A read ``L[i]`` is therefore rewritten, before the
 analyses, to count from the end (``L[_s2s.from_end(i, len(L))]``), and adds its adjoint into
 the stack's entry at that same place; ``np.array(L)`` adds its adjoint's rows into the last
-entries (``_s2s.stack_add``). Any other use of such a list is refused, naming it.
+entries (``_s2s.stack_add``), and ``sum(L)``, which keeps the list's length for it, its adjoint
+into each of them. Any other use of such a list is refused, naming it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from .reverse_values import Site
 _TO_ARRAY = ("np.array", "np.asarray", "_s2s.array_of")
 _ENTRIES = (gast.Name, gast.Constant)  # (not tuples: a list of tuples is refused)
 _HINT = (
-    "in derivatives, such a list takes appends, reads `L[i]`, `len(L)` and `np.array(L)`; "
+    "in derivatives, such a list takes appends, reads `L[i]`, `len(L)`, `sum(L)` and "
+    "`np.array(L)`; "
     "for the rest, fill an array: `y = np.empty(n)`, then `for i in range(n): y[i] = ...`"
 )
 
@@ -69,6 +72,10 @@ def read_from_end(parsed, tree: gast.FunctionDef, lists: set[str]) -> gast.Funct
                     located(assign(place, call("_s2s.from_end", value.slice, load(length))), stmt),
                 ]
                 value.slice = load(place)
+            elif isinstance(stmt, gast.Assign) and _summed(value, lists):  # `t = sum(L)`
+                length = namer.numbered("_t")
+                out.append(located(assign(length, call("len", clone(value.args[0]))), stmt))
+                stmt.value = located(call("_s2s.list_total", value.args[0], load(length)), value)
             out.append(stmt)
         return out
 
@@ -117,9 +124,24 @@ def _allowed(stmt: gast.stmt, lists: set[str]) -> bool:
             and stmt.targets[0].id not in lists
             and not (isinstance(value.slice, gast.Name) and value.slice.id in lists)
         )
+    if _summed(value, lists):
+        return True
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords:
         return call_name(value) in ("len", *_TO_ARRAY) and isinstance(value.args[0], gast.Name)
     return False
+
+
+def _summed(value: gast.AST, lists: set[str]) -> bool:
+    """Whether ``value`` is the builtin ``sum(L)`` of a list of ``lists``."""
+    return (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Name)
+        and value.func.id == "sum"
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], gast.Name)
+        and value.args[0].id in lists
+    )
 
 
 def _appended_to(value: gast.AST) -> str | None:
@@ -180,6 +202,13 @@ class Lists:
         if not (isinstance(listed, gast.Name) and listed.id in self.lists):
             return None
         return [gast.Expr(call("_s2s.stack_add", load(self.adj(listed.id)), g))]
+
+    def list_total_share(self, value: gast.Call, g: gast.AST, site: Site) -> list[gast.stmt]:
+        """``t = _s2s.list_total(L, n)`` (``sum(L)``): ``bt`` added into the last ``n``
+        entries of ``bL``."""
+        listed, length = value.args
+        stack = load(self.adj(listed.id))
+        return [gast.Expr(call("_s2s.stack_spread", stack, g, self.ref_atom(length, site)))]
 
     def stacks(self) -> list[gast.stmt]:
         """The adjoint stacks, empty at the start of the function."""

@@ -670,3 +670,13 @@ def while_reads_in_its_condition(x):
         vals[k] = math.exp(x[k]) * (k + 1)
         k += 1
     return np.sum(vals)
+
+
+@case(array(5), scalar(), tags={"loop", "math"})
+def sums_of_lists(x, w):
+    total = 0.0
+    for k in range(3):
+        parts = [math.sin(w * v + k) for v in x]
+        parts.append(x[0] * k)
+        total += sum(parts) * (k + 1)
+    return total + sum([v * v for v in x])
