@@ -123,8 +123,8 @@ def test_reverse_mode_refuses_other_uses_of_a_list_of_active_values():
 
 def test_numba_compiles_the_derivatives_of_a_list_made_for_np_array():
     # Numba rewrites `np.array(L)` of a list filled in a loop into an array filled there, and
-    # took another list appended to after `L` in that loop (the adjoint stack, the tangent
-    # list) for `L`: the pushes come first.
+    # took another list appended to in that loop (the adjoint stack, the tangent list) for
+    # `L`: derivative code spells it `_s2s.array_of(L)`.
     for fn, args in ((calls_a_helper_with_a_comprehension, (X, 0.7)), (squares_of_positives, (X,))):
         for transform in (s2s.grad, s2s.hessian):
             np.testing.assert_allclose(

@@ -38,7 +38,7 @@ from ..gastutil import (
 from .source import ParsedFunction
 
 _MODULE_ROOTS = ("np", "math", "_s2s")
-COMPREHENSION = "_list"  # the names of the lists that comprehensions build
+_LIST = "_list"  # the names of the lists that comprehensions build
 
 
 def is_atom(node: gast.AST) -> bool:
@@ -82,9 +82,7 @@ class _ANF:
             and not isinstance(node, (gast.Tuple, gast.List))
         ):
             return node
-        name = (
-            self.namer.numbered(COMPREHENSION) if isinstance(node, gast.ListComp) else self.temp()
-        )
+        name = self.namer.numbered(_LIST) if isinstance(node, gast.ListComp) else self.temp()
         self.assign_to(store(name), node)
         return located(load(name), node)
 
@@ -166,7 +164,7 @@ class _ANF:
             return _renamed(expr, renamed)
 
         reads_name = any(n.id == name for n in walk(node) if isinstance(n, gast.Name))
-        built = self.namer.numbered(COMPREHENSION) if reads_name else name
+        built = self.namer.numbered(_LIST) if reads_name else name
         append = gast.Attribute(load(built), "append", gast.Load())
         inner: list[gast.stmt] = [located(gast.Expr(gast.Call(append, [own(node.elt)], [])), node)]
         for k, generator in reversed(list(enumerate(node.generators))):
@@ -460,7 +458,7 @@ class _ANF:
             return
         cond = self.temp()
         evaluate = self.nested(lambda: self.assign_to(store(cond), node.test))
-        if _has_own_continue(node.body):
+        if _contains_own(node.body, gast.Continue):
             # `continue` would skip a re-evaluation at the end: test at the top instead.
             exit_test = self.temp()
             check = evaluate + [
@@ -528,10 +526,6 @@ def _contains_own(body: list[gast.stmt], kind: type) -> bool:
         ):
             return True
     return False
-
-
-def _has_own_continue(body: list[gast.stmt]) -> bool:
-    return _contains_own(body, gast.Continue)
 
 
 def _flagging_breaks(body: list[gast.stmt], flag: str) -> list[gast.stmt]:

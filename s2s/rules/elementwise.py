@@ -120,7 +120,7 @@ defvjp("np.asarray", "x, dtype=None", x="_s2s.cast_share(g, dtype)")
 defjvp("np.asarray", "x, dtype=None", tangent="_s2s.cast_tangent(dx, dtype)")
 defvjp("np.array", "x, dtype=None", x="_s2s.cast_share(_s2s.array_adjoint(g, x), dtype)")
 # (one tangent: x may be a list of values, np.array([a, b]), whose tangents it gathers)
-defjvp("np.array", "x, dtype=None", tangent="_s2s.cast_tangent(_s2s.array_of(dx), dtype)")
+defjvp("np.array", "x, dtype=None", tangent="_s2s.cast_tangent(np.array(dx), dtype)")
 
 # -- binary, broadcasting: y = f(x1, x2) -----------------------------------------------------
 BINARY = {

@@ -26,10 +26,8 @@ def stack_add(stack, g):
 
 @register_jitable
 def array_of(items):
-    """``np.array(items)``, where Numba does not rewrite it. Numba turns ``np.array(L)`` of a
-    list filled in a loop into an array filled there, but takes the list appended to last in
-    that loop for ``L``: a second such call on a list filled beside ``L`` (a tangent list)
-    then fails to compile."""
+    """``np.array(items)``, out of sight of Numba's rewrite of ``np.array`` of a list filled in
+    a loop (see ``transforms/reverse_lists.py``, ``arrays_of_lists``)."""
     return np.array(items)
 
 

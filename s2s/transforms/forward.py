@@ -8,8 +8,6 @@ nothing special: the tangent of an array is written in place where the array is.
 
 from __future__ import annotations
 
-import functools
-
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
@@ -23,6 +21,7 @@ from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import FIRST_ORDER, JVPRule
 from ..rules.runtime_helpers import IN_PLACE
 from .operations import operation
+from .reverse_lists import arrays_of_lists, list_names
 from .updates import plain_updates
 
 _MODULES = ("np", "math", "_s2s")
@@ -56,8 +55,12 @@ class ForwardMode:
     def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_jvp):
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
-        self.tree = tree
         self.active = active_variables(tree, wrt, request_jvp.writes)
+        lists = list_names(tree) & self.active
+        if lists:  # filled beside their tangent lists
+            tree = clone(tree)
+            arrays_of_lists(tree, lists)
+        self.tree = tree
         reject_writes_through_views(parsed, kept_updates, self.active, request_jvp.returns)
         names, writes_arrays = _names_and_writes(tree, request_jvp.writes)
         # A slice's tangent is a view of the array's tangent: a copy, where arrays change.
@@ -66,18 +69,6 @@ class ForwardMode:
         self.tangent_names: dict[str, str] = {}
         self.request_jvp = request_jvp
         self.reads_output: dict[int, bool] = {}  # by the id of a rule: whether it reads `y`
-
-    @functools.cached_property
-    def made_arrays(self) -> set[str]:
-        """The names of the lists the function turns into arrays (``np.array(L)``)."""
-        return {
-            node.args[0].id
-            for node in walk(self.tree)
-            if isinstance(node, gast.Call)
-            and call_name(node) == "np.array"
-            and node.args
-            and isinstance(node.args[0], gast.Name)
-        }
 
     def tan(self, name: str) -> str:
         if name not in self.tangent_names:
@@ -120,11 +111,6 @@ class ForwardMode:
         if isinstance(stmt, gast.Return):
             return [gast.Return(self.returned(stmt.value))]
         if isinstance(stmt, gast.Expr):
-            appended_to = _method_call(stmt.value, "append")
-            if appended_to is not None and appended_to in self.made_arrays:
-                # The tangent's append first: Numba's rewrite of `np.array(L)` for a list
-                # filled in a loop takes a list appended to after `L` for `L` (and fails).
-                return self.effect(stmt.value) + [stmt]
             return [stmt] + self.effect(stmt.value)
         return [stmt]
 

@@ -48,7 +48,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .reverse_adjoints import Adjoints
-from .reverse_lists import Lists, _appended_to, active_lists, read_from_end
+from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
@@ -65,12 +65,13 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         self.writes = request_vjp.writes  # the helpers' arguments they write into
         self.returns = request_vjp.returns  # and those they may hand back
         kept_updates, tree = tree, plain_updates(tree, self.returns)
-        self.lists = active_lists(tree, wrt, self.writes)
-        if self.lists:
+        active = active_variables(tree, wrt, self.writes)
+        self.lists = list_names(tree) & active
+        if self.lists:  # (the rewrite adds only integers, which carry no derivative)
             tree = read_from_end(parsed, tree, self.lists)
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
-        self.active = active_variables(tree, wrt, self.writes) - _only_compared(self.defs)
+        self.active = active - _only_compared(self.defs)
         # How often each name appears in the function (its keys: every name in it).
         self.mentions = self.defs.mentions
         self.tree_names = set(self.mentions)

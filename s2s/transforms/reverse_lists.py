@@ -8,16 +8,17 @@ where it reverses that append, handing its total to the value appended. The list
 reverse sweep goes back through the reads of one, its entries are the last ones on the stack,
 up to the entries it had when read. A read ``L[i]`` is therefore rewritten, before the
 analyses, to count from the end (``L[_s2s.from_end(i, len(L))]``), and adds its adjoint into
-the stack's entry at that same place; ``np.array(L)`` adds its adjoint's rows into the last
-entries (``_s2s.stack_add``), and ``sum(L)``, which keeps the list's length for it, its adjoint
-into each of them. Any other use of such a list is refused, naming it.
+the stack's entry at that same place; ``np.array(L)`` (spelled ``_s2s.array_of(L)``, see
+``arrays_of_lists``) adds its adjoint's rows into the last entries (``_s2s.stack_add``), and
+``sum(L)``, which keeps the list's length for it, its adjoint into each of them. Any other use
+of such a list is refused, naming it.
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..analysis.activity import active_variables, call_name
+from ..analysis.activity import call_name
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
@@ -33,22 +34,43 @@ _HINT = (
 )
 
 
-def active_lists(tree: gast.FunctionDef, wrt: list[str], writes) -> set[str]:
-    """Names bound to list literals (``[]``, ``[a, b]``) that hold values carrying derivatives."""
-    lists = {
+def list_names(tree: gast.FunctionDef) -> set[str]:
+    """Names bound to list literals (``[]``, ``[a, b]``); those that carry derivatives are
+    the lists this module handles."""
+    return {
         stmt.targets[0].id
         for stmt in statements(tree)
         if isinstance(stmt, gast.Assign)
         and isinstance(stmt.targets[0], gast.Name)
         and isinstance(stmt.value, gast.List)
     }
-    return lists & active_variables(tree, wrt, writes) if lists else set()
+
+
+def arrays_of_lists(tree: gast.FunctionDef, lists: set[str]) -> None:
+    """``A = np.array(L)`` as ``A = _s2s.array_of(L)`` in ``tree`` (changed), for the lists
+    ``lists``, which derivative code fills beside another list (a tangent list, an adjoint
+    stack). Numba rewrites ``np.array(L)`` of a list filled in a loop into an array filled
+    there, but takes the list appended to last in that loop for ``L``; ``array_of`` is out
+    of its sight."""
+    for stmt in statements(tree):
+        value = getattr(stmt, "value", None)
+        if (
+            isinstance(stmt, gast.Assign)
+            and isinstance(value, gast.Call)
+            and call_name(value) == "np.array"
+            and len(value.args) == 1
+            and not value.keywords
+            and isinstance(value.args[0], gast.Name)
+            and value.args[0].id in lists
+        ):
+            stmt.value = located(call("_s2s.array_of", value.args[0]), value)
 
 
 def read_from_end(parsed, tree: gast.FunctionDef, lists: set[str]) -> gast.FunctionDef:
     """A copy of ``tree`` with each read of a list in ``lists`` counting from the list's end,
     after checking that the lists are used only as the module docstring says."""
     tree = clone(tree)
+    arrays_of_lists(tree, lists)
     namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
 
     def block(stmts: list[gast.stmt]) -> list[gast.stmt]:
@@ -159,8 +181,8 @@ def _appended_to(value: gast.AST) -> str | None:
 class Lists:
     """The part of :class:`~s2s.transforms.reverse.ReverseMode` that reverses lists.
 
-    Expects ``lists`` (the names of :func:`active_lists`), ``adj``, ``active``, ``namer`` and
-    ``contribute`` on the instance.
+    Expects ``lists`` (the names of :func:`list_names` that carry derivatives), ``adj``,
+    ``active``, ``namer`` and ``contribute`` on the instance.
     """
 
     def list_definition(self, stmt: gast.Assign, site: Site):
@@ -170,15 +192,13 @@ class Lists:
         for element in stmt.value.elts:
             pushes.append(_push(stack, element))
             pops = self.popped(stack, element, site) + pops
-        return [*pushes, stmt], pops  # (pushes first, as for appends)
+        return [stmt, *pushes], pops
 
     def list_append(self, stmt: gast.Expr, site: Site):
         """``L.append(v)``: a zero pushed; in reverse, popped and added to ``v``'s adjoint."""
         stack = self.adj(_appended_to(stmt.value))
         element = stmt.value.args[0]
-        # The push comes first: Numba's rewrite of `np.array(L)` for a list filled in a loop
-        # takes another list appended to after `L` in the same loop for `L` (and fails).
-        return [_push(stack, element), stmt], self.popped(stack, element, site)
+        return [stmt, _push(stack, element)], self.popped(stack, element, site)
 
     def popped(self, stack: str, element: gast.AST, site: Site) -> list[gast.stmt]:
         pop = call(gast.Attribute(load(stack), "pop", gast.Load()))
