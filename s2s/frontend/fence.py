@@ -58,10 +58,12 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
             _check(parsed, node)
     # Nested functions and lambdas bound to a name become functions of their own
     # (frontend/closures.py); other lambdas are rejected.
-    named = {id(s.value) for s in walk(tree) if isinstance(s, gast.Assign) and _names_lambda(s)}
+    named = set()  # (an assignment comes before its value in the walk)
     for stmt in tree.body:
         for node in walk(stmt):
-            if isinstance(node, gast.Lambda) and id(node) not in named:
+            if isinstance(node, gast.Assign) and _names_lambda(node):
+                named.add(id(node.value))
+            elif isinstance(node, gast.Lambda) and id(node) not in named:
                 _reject(parsed, node, *_LAMBDA)
             _check(parsed, node)
 
