@@ -768,6 +768,14 @@ def f_real(x):
     return np.real(x) * 2.0
 
 
+def f_imag(x):
+    return np.imag(x) + x
+
+
+def f_real_imag_attributes(x):
+    return x.real * x + x.imag
+
+
 def f_conj(x):
     return np.conj(x) * x + np.conjugate(x)
 

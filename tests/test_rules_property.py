@@ -628,6 +628,8 @@ ELEMENTWISE = _specs(
         ("np.copysign", rf.f_copysign, [pair(AWAY_FROM_ZERO, AWAY_FROM_ZERO)]),
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
         ("np.real", rf.f_real, [ELEM]),
+        ("np.imag", rf.f_imag, [ELEM]),
+        ("x.real, x.imag", rf.f_real_imag_attributes, [ELEM]),
         ("np.conj", rf.f_conj, [ELEM]),
         ("x.conj()", rf.f_conj_method, [values(REAL, SHAPES_1D_UP)]),
         ("np.ldexp", rf.f_ldexp, [ELEM]),

@@ -41,6 +41,8 @@ VIEW_CALLS = frozenset(
         "np.broadcast_to",
         "np.asarray",
         "np.diagonal",
+        "np.real",
+        "np.imag",
     }
 )
 VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view"})

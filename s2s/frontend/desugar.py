@@ -1,7 +1,8 @@
 """Rewrite array methods and attributes into NumPy calls; drop the docstring.
 
 ``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
-``x.reshape(a, b)`` becomes ``np.reshape(x, (a, b))``, ``max(a, b, c)`` becomes
+``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
+``np.reshape(x, (a, b))``, ``max(a, b, c)`` becomes
 ``max(max(a, b), c)``: after this pass the transforms see one spelling of each operation.
 Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
@@ -19,6 +20,8 @@ ARRAY_METHODS = {
     argmax argmin any all trace clip round repeat take conj conjugate nonzero""".split()
 }
 ARRAY_METHODS["flatten"] = "ravel"
+# attribute -> the numpy function of the array that it is (values, not data like ``shape``)
+ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 _NUMPY_ROOTS = ("np", "math", "_s2s")
 
 
@@ -75,13 +78,18 @@ class _Desugar(Transformer):
 
     def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
         self.generic_visit(node)
-        if node.attr == "T" and isinstance(node.ctx, gast.Load) and not _is_module_ref(node):
-            return gast.copy_location(gast.Call(_np("transpose", node), [node.value], []), node)
+        if (
+            node.attr in ARRAY_ATTRIBUTES
+            and isinstance(node.ctx, gast.Load)
+            and not _is_module_ref(node)
+        ):
+            function = _np(ARRAY_ATTRIBUTES[node.attr], node)
+            return gast.copy_location(gast.Call(function, [node.value], []), node)
         return node
 
 
 def desugar(tree: gast.FunctionDef) -> gast.FunctionDef:
-    """Method calls and ``.T`` to NumPy calls; no docstring."""
+    """Method calls and ``.T``, ``.real``, ``.imag`` to NumPy calls; no docstring."""
     body = tree.body
     if (
         body

@@ -189,10 +189,12 @@ defjvp(
     tangent="(_s2s.zeros_like(y[0]), dx1 - dx2 * np.floor(x1 / x2))",
 )
 
-# The real part and the conjugate are linear (of real numbers, they are the numbers).
+# The real and imaginary parts and the conjugate are linear (of real numbers, they are the
+# numbers and zero).
 defvjp("np.real", "val", val="g")
+defvjp("np.imag", "val", val="_s2s.imag_share(g, val)")
 defvjp(["np.conj", "np.conjugate"], "x", x="np.conj(g)")
-deflinear("np.real", "val")
+deflinear(["np.real", "np.imag"], "val")
 deflinear(["np.conj", "np.conjugate"], "x")
 
 # -- zero gradient ------------------------------------------------------------------------------

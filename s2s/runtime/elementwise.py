@@ -25,6 +25,7 @@ __all__ = [
     "cast_share",
     "cast_tangent",
     "half_over",
+    "imag_share",
 ]
 
 
@@ -345,3 +346,21 @@ def half_over(g, y):
 @overload(half_over)
 def _half_over_nb(g, y):
     return lambda g, y: g / (2.0 * y)
+
+
+def imag_share(g, val):
+    """The share of ``val`` in ``np.imag(val)``: ``-1j * g`` for complex values (the transpose
+    of taking the imaginary part), zero for real ones, whose imaginary part is constant."""
+    if np.iscomplexobj(val):
+        return -1j * g
+    return np.zeros(np.shape(g)) if _is_array(g) else 0.0
+
+
+@overload(imag_share)
+def _imag_share_nb(g, val):
+    kind = val.dtype if _nb_array(val) else val
+    if isinstance(kind, types.Complex):
+        return lambda g, val: -1j * g
+    if _nb_array(g):
+        return lambda g, val: np.zeros(g.shape)
+    return lambda g, val: 0.0
