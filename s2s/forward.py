@@ -17,7 +17,7 @@ from .ad import (
     zero_tangent,
 )
 from .errors import DifferentiationError
-from .program import Program
+from .program import UNKNOWN_DEFAULT, Program
 from .sparsity import Groups, as_pattern, column_groups, row_groups, symmetric_groups
 from .transforms.jacobians import jacfwd_program, jacrev_program
 from .transforms.jvp import forward_program
@@ -51,7 +51,9 @@ def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: b
     """
     primals, tangents = tuple(primals), tuple(tangents)
     tangents = _check_tangents(primals, tangents)
-    return _cached_jvp(fn, jit)(*primals, *tangents)
+    derivative = _cached_jvp(fn, jit)
+    primals, tangents = _with_defaults(derivative, primals, tangents)
+    return derivative(*primals, *tangents)
 
 
 _JVPS: dict[tuple[int, bool], Transformed] = {}
@@ -66,6 +68,25 @@ def _cached_jvp(fn: Callable, jit: bool) -> Transformed:
     return entry
 
 
+def _with_defaults(derivative: Transformed, primals: tuple, tangents: tuple) -> tuple:
+    """``primals`` and ``tangents`` with the parameters they omit at their defaults, whose
+    tangents are zero: ``fn(*primals)`` is what is differentiated, as in JAX."""
+    arity = len(derivative._program.entry_unit.tree.args.args) // 2
+    missing = arity - len(primals)
+    if missing <= 0:
+        return primals, tangents
+    if "_defaults" not in derivative.__dict__:
+        derivative._defaults = normalized_program(derivative._fn).default_values()
+    defaults = derivative._defaults[len(derivative._defaults) - missing :]
+    if len(defaults) < missing or UNKNOWN_DEFAULT in defaults:
+        raise TypeError(
+            f"{derivative.__name__} takes {arity} primal(s) and as many tangents, "
+            f"{len(primals)} given"
+        )
+    zeros = tuple(zero_tangent(d) for d in defaults)
+    return primals + tuple(defaults), tangents + zeros
+
+
 def jvp_transform(fn: Callable, *, jit: bool = False) -> Transformed:
     """``fn``'s Jacobian-vector product as a transformation object (to show or compose):
     called as ``(*primals, *tangents) -> (out, tangent_out)``."""
@@ -75,11 +96,15 @@ def jvp_transform(fn: Callable, *, jit: bool = False) -> Transformed:
 def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
     derivative = _cached_jvp(fn, jit)
-    out, _ = derivative(*primals, *_check_tangents(primals, map(zero_tangent, primals)))
+    given = primals
+    primals, zeros = _with_defaults(
+        derivative, given, _check_tangents(given, map(zero_tangent, given))
+    )
+    out, _ = derivative(*primals, *zeros)
 
     def f_jvp(*tangents):
-        tangents = _check_tangents(primals, tangents)
-        return derivative(*primals, *tangents)[1]
+        full, tangents = _with_defaults(derivative, given, _check_tangents(given, tangents))
+        return derivative(*full, *tangents)[1]
 
     return out, f_jvp
 

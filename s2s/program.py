@@ -40,6 +40,19 @@ class Program:
     def entry_unit(self) -> Unit:
         return self.units[self.entry]
 
+    def default_values(self) -> list[Any]:
+        """The values of the entry's parameter defaults, last parameters' last: constants, or
+        values bound by name; ``UNKNOWN_DEFAULT`` for any other expression."""
+        values = []
+        for node in self.entry_unit.tree.args.defaults:
+            if isinstance(node, gast.Constant):
+                values.append(node.value)
+            elif isinstance(node, gast.Name) and node.id in self.bindings:
+                values.append(self.bindings[node.id])
+            else:
+                values.append(UNKNOWN_DEFAULT)
+        return values
+
     def map(self, transform: Callable[[Unit], gast.FunctionDef]) -> Program:
         """A new program with ``transform`` applied to every function's tree."""
         units = {}
@@ -48,6 +61,9 @@ class Program:
             units[tree.name] = Unit(unit.parsed, tree)
         entry_tree = transform_name(self, units)
         return Program(entry_tree, units, dict(self.bindings), dict(self.custom_vjps))
+
+
+UNKNOWN_DEFAULT = object()  # a default that is neither a constant nor a value bound by name
 
 
 def transform_name(old: Program, units: dict[str, Unit]) -> str:

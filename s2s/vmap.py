@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import gast
 import numba
 import numpy as np
 
 from .ad import Transformed, normalized_program
 from .compile import generate
 from .errors import BatchingError
-from .program import Program
+from .program import UNKNOWN_DEFAULT, Program
 from .transforms.batch import (
     PARALLEL_THRESHOLD,
     Batching,
@@ -69,14 +68,17 @@ class _Batched(Transformed):
             params = program.entry_unit.tree.args.args
             self._arity = len(params)
             self._names = [a.id for a in params]
-            self._defaults = _default_values(program)
+            self._defaults = program.default_values()
         return self._arity
 
     def _omitting(self, given: int) -> _Batched:
         """This vmap for calls that pass the first ``given`` arguments only: the others are
         their defaults, each the same for every element (``in_axes`` None)."""
         missing = self._arity - given
-        if missing > len(self._defaults) or _UNKNOWN in self._defaults[given - self._arity :]:
+        if (
+            missing > len(self._defaults)
+            or UNKNOWN_DEFAULT in self._defaults[given - self._arity :]
+        ):
             raise TypeError(f"{self.__name__} takes {self._arity} argument(s), {given} given")
         axes = self._in_axes
         if isinstance(axes, tuple):
@@ -187,22 +189,6 @@ class _Batched(Transformed):
         if size == 0:
             raise BatchingError("vmap over an empty batch: the output shape is unknown")
         return size
-
-
-def _default_values(program: Program) -> list:
-    """The values of the entry's parameter defaults (constants, or values bound by name)."""
-    values = []
-    for node in program.entry_unit.tree.args.defaults:
-        if isinstance(node, gast.Constant):
-            values.append(node.value)
-        elif isinstance(node, gast.Name) and node.id in program.bindings:
-            values.append(program.bindings[node.id])
-        else:
-            values.append(_UNKNOWN)
-    return values
-
-
-_UNKNOWN = object()  # a default that is neither a constant nor a value bound by name
 
 
 def vmap(

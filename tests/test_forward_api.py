@@ -264,6 +264,24 @@ def test_jvp_follows_a_helper_that_fills_an_array_and_returns_a_constant(jit):
         s2s.grad(energy_of_a_filled_copy, jit=jit)(x)
 
 
+def weighted_power(x, mode="power", k=2, scale=3.0):
+    if mode == "power":
+        return scale * np.sum(x**k)
+    return np.sum(2.0 * x)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_jvp_and_linearize_take_the_defaults_of_omitted_arguments(jit):
+    x, t = np.array([1.0, 2.0]), np.array([1.0, -0.5])
+    assert s2s.jvp(weighted_power, (x,), (t,), jit=jit) == pytest.approx((15.0, 6.0 * (x @ t)))
+    out = s2s.jvp(weighted_power, (x, "sum"), (t, None), jit=jit)
+    assert out == pytest.approx((6.0, 2.0 * t.sum()))
+    out, f_jvp = s2s.linearize(weighted_power, x, jit=jit)
+    assert (out, f_jvp(t)) == pytest.approx((15.0, 6.0 * (x @ t)))
+    with pytest.raises(TypeError, match="takes 4 primal"):
+        s2s.jvp(weighted_power, (), (), jit=jit)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 
