@@ -301,3 +301,19 @@ def calls_late_helper(x):
 
 def late_helper(x):
     return x + 1.0
+
+
+def ndenumerate_loop(m):
+    total = 0.0
+    for idx, v in np.ndenumerate(m):
+        total += idx[0] * v
+    for i, j in np.ndindex(m.shape):
+        total += m[i, j]
+    return total
+
+
+def ndenumerate_without_unpacking(m):
+    total = 0.0
+    for pair in np.ndenumerate(m):
+        total += pair[1]
+    return total

@@ -278,6 +278,15 @@ def test_normal_form_shape():
     assert "i = _i1 + 1" in text and "i = _i2 + 10" in text
 
 
+def test_ndindex_and_ndenumerate_are_loops_over_flat_positions():
+    text = s2s.show(fc.ndenumerate_loop, "normalize")
+    assert "idx = _s2s.index_of(_i1, _t1)" in text and "v = m[idx]" in text
+    m = np.arange(6.0).reshape(2, 3)
+    assert s2s.jit(fc.ndenumerate_loop)(m) == fc.ndenumerate_loop(m)
+    with pytest.raises(s2s.UnsupportedSyntaxError, match="must unpack an index and an entry"):
+        s2s.jit(fc.ndenumerate_without_unpacking)
+
+
 # -- jit -----------------------------------------------------------------------------------------
 def test_helper_defined_after_caller_compiles_lazily():
     x = np.arange(3.0)

@@ -410,8 +410,47 @@ class _ANF:
                 node, sequences[0], list(zip(targets, sequences)), None, extra_lengths=sequences[1:]
             )
             return
+        if func in ("np.ndindex", "np.ndenumerate"):
+            self.flat_loop(node, func, iterable)
+            return
         sequence = self.loop_operand(iterable, node)
         self.indexed_loop(node, sequence, [(node.target, sequence)], None)
+
+    def flat_loop(self, node: gast.For, func: str, iterable: gast.Call) -> None:
+        """``for idx in np.ndindex(shape)`` and ``for idx, v in np.ndenumerate(a)`` as a loop
+        over flat positions in C order, each turned into its index tuple (Numba's iterators
+        have no length, so they cannot be indexed loops)."""
+        if func == "np.ndindex":
+            dims = [self.loop_operand(a, node) for a in iterable.args]
+            shape = dims[0] if len(dims) == 1 else gast.Tuple(dims, gast.Load())
+            index_target, array, value_target = node.target, None, None
+        else:
+            targets = node.target.elts if isinstance(node.target, (gast.Tuple, gast.List)) else []
+            if len(iterable.args) != 1 or len(targets) != 2:
+                raise UnsupportedSyntaxError(
+                    "`for` over `np.ndenumerate` must unpack an index and an entry of one "
+                    "array, as in `for i, v in np.ndenumerate(a)`",
+                    self.parsed.location(node.target),
+                )
+            array = self.loop_operand(iterable.args[0], node)
+            shape = gast.Attribute(array, "shape", gast.Load())
+            index_target, value_target = targets
+        if not isinstance(shape, gast.Name):
+            shape_name = self.temp()
+            self.emit(assign(store(shape_name), shape), node)
+            shape = load(shape_name)
+        count = self.temp()
+        self.emit(assign(store(count), call("_s2s.shape_size", shape)), node)
+        position = self.namer.numbered("_i")
+        index = index_target.id if isinstance(index_target, gast.Name) else self.temp()
+        head = [assign(store(index), call("_s2s.index_of", load(position), shape))]
+        if index != getattr(index_target, "id", None):
+            head.append(gast.Assign([index_target], load(index), None))
+        if value_target is not None:
+            value = gast.Subscript(array, load(index), gast.Load())
+            head.append(gast.Assign([value_target], value, None))
+        body = self.block([located(stmt, node) for stmt in head] + node.body)
+        self.emit(gast.For(store(position), call("range", load(count)), body, [], None), node)
 
     def loop_operand(self, expr: gast.AST, loop: gast.For) -> gast.AST:
         """An atom for what a ``for`` iterates over, evaluated once before the loop: a name

@@ -30,6 +30,8 @@ nondifferentiable(
     "_s2s.unit_tangent",
     "_s2s.sign",
     "_s2s.from_end",
+    "_s2s.shape_size",
+    "_s2s.index_of",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.
@@ -71,7 +73,8 @@ READ_ONLY = frozenset(
     correlate_share_a
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
-    histogram_edges_tangent cast_share cast_tangent imag_share histogram_bins_share
+    histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of
+    histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint

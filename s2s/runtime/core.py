@@ -245,8 +245,9 @@ def sign(x):
 
 # -- tapes of known length (range loops) ------------------------------------------------------
 def tape_alloc(like, n):
-    """Room for ``n`` values like ``like``: an array for scalars, a list for arrays."""
-    if _is_array(like):
+    """Room for ``n`` values like ``like``: an array for scalars, a list for arrays and
+    tuples (an index from ``np.ndindex``)."""
+    if _is_array(like) or isinstance(like, tuple):
         return []
     return np.empty(n, dtype=np.asarray(like).dtype)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ._cache import overload, register_jitable
 from ._common import (
@@ -40,6 +41,8 @@ __all__ = [
     "stacked_cols",
     "dstack_part",
     "stacked_depth",
+    "shape_size",
+    "index_of",
 ]
 
 
@@ -465,3 +468,50 @@ def _stacked_depth(item):
     if item.ndim < 3:
         return lambda item: 1
     return lambda item: item.shape[2]
+
+
+# -- np.ndindex and np.ndenumerate, as loops over flat positions ----------------------------
+def shape_size(shape):
+    """How many entries an array of ``shape`` holds (1 for ``()``; ``n`` for a number)."""
+    return int(np.prod(shape, dtype=np.int64))
+
+
+@overload(shape_size)
+def _shape_size_nb(shape):
+    if isinstance(shape, types.Integer):  # np.ndindex(n)
+        return lambda shape: shape
+    if len(shape) == 0:
+        return lambda shape: 1
+
+    def impl(shape):
+        n = 1
+        for extent in shape:
+            n *= extent
+        return n
+
+    return impl
+
+
+def index_of(k, shape):
+    """The index tuple of flat position ``k`` in an array of ``shape``, in C order: the
+    ``k``-th index that ``np.ndindex(shape)`` yields."""
+    return tuple(int(i) for i in np.unravel_index(k, shape))
+
+
+@overload(index_of)
+def _index_of_nb(k, shape):
+    if isinstance(shape, types.Integer):
+        return lambda k, shape: (k,)
+    ndim = len(shape)
+    if ndim == 0:
+        return lambda k, shape: ()
+
+    def impl(k, shape):
+        index = np.empty(ndim, np.intp)
+        rest = k
+        for axis in range(ndim - 1, -1, -1):
+            index[axis] = rest % shape[axis]
+            rest //= shape[axis]
+        return to_fixed_tuple(index, ndim)
+
+    return impl

@@ -680,3 +680,21 @@ def sums_of_lists(x, w):
         parts.append(x[0] * k)
         total += sum(parts) * (k + 1)
     return total + sum([v * v for v in x])
+
+
+@case(array(3, 4), tags={"loop", "index", "nested"})
+def ndindex_over_a_matrix(m):
+    total = 0.0
+    for idx in np.ndindex(m.shape):
+        total += math.sin(m[idx]) * (idx[0] + 1) - idx[1] * m[idx] ** 2
+    return total
+
+
+@case(array(2, 3), output="array", tags={"loop", "index", "inplace", "tuple"})
+def ndenumerate_unpacked(m):
+    out = np.zeros_like(m)
+    for (r, c), v in np.ndenumerate(m):
+        out[r, c] = v * v * (r + 2 * c + 1)
+    for i, j in np.ndindex(2, 3):
+        out[i, j] += m[1 - i, 2 - j] * 0.5
+    return out

@@ -174,3 +174,9 @@ def max_minus_min(x):
 @case(array(6), output="tuple", tags={"reduction", "tuple"})
 def moments_tuple(x):
     return np.mean(x), np.std(x), np.cumsum(x * x)
+
+
+@case(array(6), tags={"method", "reduction"})
+def real_and_imag_parts(x):
+    y = (x * x).real + 0.5 * x.real
+    return np.sum(y * np.sin(x)) + np.sum(np.imag(x) * x) + np.sum(x.imag)
