@@ -2,7 +2,7 @@
 
 ``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
 ``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
-``np.reshape(x, (a, b))``, ``max(a, b, c)`` becomes
+``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)`` becomes
 ``max(max(a, b), c)``: after this pass the transforms see one spelling of each operation.
 Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
@@ -17,7 +17,7 @@ from ..gastutil import Transformer, placed_at
 ARRAY_METHODS = {
     name: name
     for name in """sum mean prod max min cumsum cumprod var std copy transpose ravel dot
-    argmax argmin any all trace clip round repeat take conj conjugate nonzero""".split()
+    argmax argmin argsort any all trace clip round repeat take conj conjugate nonzero""".split()
 }
 ARRAY_METHODS["flatten"] = "ravel"
 # attribute -> the numpy function of the array that it is (values, not data like ``shape``)
@@ -38,6 +38,31 @@ def _is_module_ref(node: gast.AST) -> bool:
 
 
 class _Desugar(Transformer):
+    def visit_Expr(self, node: gast.Expr) -> gast.AST:
+        value = node.value
+        if (
+            isinstance(value, gast.Call)
+            and isinstance(value.func, gast.Attribute)
+            and value.func.attr == "sort"
+            and not value.args
+            and not value.keywords
+            and isinstance(value.func.value, gast.Name)
+            and not _is_module_ref(value.func)
+        ):
+            # `x.sort()` sorts in place along the last axis: `x[:] = np.sort(x)`.
+            array = value.func.value
+            whole = gast.Subscript(
+                gast.Name(array.id, gast.Store(), None, None),
+                gast.Slice(None, None, None),
+                gast.Store(),
+            )
+            sorted_copy = gast.Call(
+                _np("sort", node), [gast.Name(array.id, gast.Load(), None, None)], []
+            )
+            return placed_at(gast.Assign([whole], sorted_copy, None), node)
+        self.generic_visit(node)
+        return node
+
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
         func = node.func

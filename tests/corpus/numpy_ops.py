@@ -180,3 +180,18 @@ def moments_tuple(x):
 def real_and_imag_parts(x):
     y = (x * x).real + 0.5 * x.real
     return np.sum(y * np.sin(x)) + np.sum(np.imag(x) * x) + np.sum(x.imag)
+
+
+@case(array(6), tags={"method", "inplace", "index", "fancy_index"})
+def sort_in_place_and_arg_methods(x):
+    y = x * 1.5
+    y.sort()
+    weights = np.arange(y.shape[0]) + 1.0
+    return np.sum(y * weights) + x[np.nanargmax(x)] * x[x.argsort()[0]] - x[np.nanargmin(x)]
+
+
+@case(array(4, 4), tags={"index", "fancy_index"})
+def triangle_indices_from(a):
+    i, j = np.triu_indices_from(a, 1)
+    k, m = np.tril_indices_from(a)
+    return np.sum(a[i, j] ** 2) + np.sum(np.sin(a[k, m]))
