@@ -768,6 +768,14 @@ def f_real(x):
     return np.real(x) * 2.0
 
 
+def f_unique(x):
+    return np.unique(x) * 2.0
+
+
+def f_union1d(x):
+    return np.union1d(x, x[:2] + 10.0) ** 2
+
+
 def f_imag(x):
     return np.imag(x) + x
 

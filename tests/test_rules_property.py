@@ -629,6 +629,8 @@ ELEMENTWISE = _specs(
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
         ("np.real", rf.f_real, [ELEM]),
         ("np.imag", rf.f_imag, [ELEM]),
+        ("np.unique", rf.f_unique, [values(REAL, SHAPES_1D_UP)]),
+        ("np.union1d", rf.f_union1d, [values(REAL, SHAPES_1D_UP)]),
         ("x.real, x.imag", rf.f_real_imag_attributes, [ELEM]),
         ("np.conj", rf.f_conj, [ELEM]),
         ("x.conj()", rf.f_conj_method, [values(REAL, SHAPES_1D_UP)]),

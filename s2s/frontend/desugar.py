@@ -2,16 +2,17 @@
 
 ``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
 ``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
-``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)`` becomes
-``max(max(a, b), c)``: after this pass the transforms see one spelling of each operation.
-Attributes that are data (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
+``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)``
+becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined:
+after this pass the transforms see one spelling of each operation. Attributes that are data
+(``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..gastutil import Transformer, placed_at
+from ..gastutil import Transformer, attr_path, placed_at
 
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {
@@ -79,6 +80,18 @@ class _Desugar(Transformer):
                     gast.Call(gast.Name(func.id, gast.Load(), None, None), [pair, arg], []), node
                 )
             return pair
+        if attr_path(func) == "np.union1d" and len(node.args) == 2 and not node.keywords:
+            # what NumPy computes: the unique values of both arrays, flattened and joined
+            joined = gast.Call(
+                _np("concatenate", node),
+                [
+                    gast.Tuple(
+                        [gast.Call(_np("ravel", node), [a], []) for a in node.args], gast.Load()
+                    )
+                ],
+                [],
+            )
+            return placed_at(gast.Call(_np("unique", node), [joined], []), node)
         if not isinstance(func, gast.Attribute) or _is_module_ref(func.value):
             return node
         if func.attr == "reshape":

@@ -32,6 +32,7 @@ nondifferentiable(
     "_s2s.from_end",
     "_s2s.shape_size",
     "_s2s.index_of",
+    "_s2s.unique_firsts",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.
@@ -73,7 +74,7 @@ READ_ONLY = frozenset(
     correlate_share_a
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
-    histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of
+    histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of unique_firsts
     histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent

@@ -35,6 +35,8 @@ defvjp(
 )
 defvjp("np.repeat", "a, repeats, axis=None", a="_s2s.repeat_adjoint(g, a, repeats, axis)")
 defvjp("np.take", "a, indices, axis=None", a="_s2s.take_adjoint(g, a, indices, axis)")
+# np.unique: each value is the entry it first occurs at (another equal entry moving splits it)
+defvjp("np.unique", "ar", ar="_s2s.take_adjoint(g, ar, _s2s.unique_firsts(ar), None)")
 defvjp(
     "np.append",
     "arr, values, axis=None",
@@ -116,4 +118,5 @@ defjvp(
 )
 defjvp("np.repeat", "a, repeats, axis=None", tangent="_s2s.repeat(da, repeats, axis)")
 defjvp("np.take", "a, indices, axis=None", tangent="_s2s.take(da, indices, axis)")
+defjvp("np.unique", "ar", tangent="_s2s.take(dar, _s2s.unique_firsts(ar), None)")
 deflinear("np.append", "arr, values, axis=None", linear="arr, values")

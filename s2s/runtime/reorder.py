@@ -28,6 +28,7 @@ __all__ = [
     "repeat_adjoint",
     "take",
     "take_adjoint",
+    "unique_firsts",
     "append_head",
     "append_tail",
     "resize_adjoint",
@@ -218,6 +219,28 @@ def take(x, indices, axis):
 def _take_nb(x, indices, axis):
     if _nb_none(axis):
         return lambda x, indices, axis: np.take(x, indices)
+
+
+def unique_firsts(ar):
+    """Where ``np.unique(ar)`` takes its values from: for each, in sorted order, the flat
+    position of its first occurrence in ``ar``, which gets the value's derivative."""
+    return np.unique(ar, return_index=True)[1]
+
+
+@overload(unique_firsts)
+def _unique_firsts_nb(ar):
+    def impl(ar):
+        flat = ar.ravel()
+        order = np.argsort(flat, kind="mergesort")  # stable: the first occurrence leads
+        firsts = np.empty(flat.size, np.intp)
+        count = 0
+        for k in range(flat.size):
+            if k == 0 or flat[order[k]] != flat[order[k - 1]]:
+                firsts[count] = order[k]
+                count += 1
+        return firsts[:count]
+
+    return impl
 
 
 def take_adjoint(g, x, indices, axis):
