@@ -67,6 +67,12 @@ class _Desugar(Transformer):
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
         func = node.func
+        if any(isinstance(arg, gast.Starred) for arg in node.args):  # `f(*(a, b))`: `f(a, b)`
+            node.args = [
+                item
+                for arg in node.args
+                for item in (arg.value.elts if isinstance(arg, gast.Starred) else [arg])
+            ]
         if (
             isinstance(func, gast.Name)
             and func.id in ("max", "min")
@@ -113,6 +119,27 @@ class _Desugar(Transformer):
                 node,
             )
         return node
+
+    def visit_Tuple(self, node: gast.Tuple) -> gast.AST:
+        self.generic_visit(node)
+        if not any(isinstance(elt, gast.Starred) for elt in node.elts):
+            return node
+        # `(a, *t, b)` is `(a,) + t + (b,)`: tuples joined, as Numba builds it
+        parts: list[gast.AST] = []
+        listed = None  # the tuple display the items since the last starred one go into
+        for elt in node.elts:
+            if isinstance(elt, gast.Starred):
+                parts.append(elt.value)
+                listed = None
+            elif listed is not None:
+                listed.elts.append(elt)
+            else:
+                listed = placed_at(gast.Tuple([elt], gast.Load()), node)
+                parts.append(listed)
+        joined = parts[0]
+        for part in parts[1:] or [gast.Tuple([], gast.Load())]:
+            joined = placed_at(gast.BinOp(joined, gast.Add(), part), node)
+        return joined
 
     def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
         self.generic_visit(node)

@@ -31,7 +31,10 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.ImportFrom: ("imports inside the function", "import at module level"),
     gast.JoinedStr: ("f-strings", "use a plain string"),
     gast.NamedExpr: ("assignment expressions (`:=`)", "assign on a separate line"),
-    gast.Starred: ("starred expressions (`*args`)", "pass arguments one by one"),
+    gast.Starred: (
+        "starred expressions other than in a tuple (`(*shape, 3)`)",
+        "pass arguments one by one",
+    ),
 }
 if hasattr(gast, "Match"):
     _REJECTED[gast.Match] = ("`match` statements", "use `if`/`elif`")
@@ -59,16 +62,35 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
     # Nested functions and lambdas bound to a name become functions of their own
     # (frontend/closures.py); other lambdas are rejected.
     named = set()  # (an assignment comes before its value in the walk)
+    unpacked = set()  # starred items desugar.py writes out: `(*shape, 3)`, `f(*(a, b))`
     for stmt in tree.body:
         for node in walk(stmt):
             if isinstance(node, gast.Assign) and _names_lambda(node):
                 named.add(id(node.value))
             elif isinstance(node, gast.Lambda) and id(node) not in named:
                 _reject(parsed, node, *_LAMBDA)
-            _check(parsed, node)
+            unpacked.update(_unpacked_items(node))
+            if not (isinstance(node, gast.Starred) and id(node) in unpacked):
+                _check(parsed, node)
 
 
 _LAMBDA = ("lambda expressions other than `name = lambda ...`", "define the helper with `def`")
+
+
+def _unpacked_items(node: gast.AST) -> list[int]:
+    """The ids of the starred items of ``node`` that s2s takes: those of a tuple display,
+    which are joined to it, and a call's arguments unpacked from a tuple display."""
+    if isinstance(node, gast.Tuple) and isinstance(node.ctx, gast.Load):
+        return [id(elt) for elt in node.elts if isinstance(elt, gast.Starred)]
+    if isinstance(node, gast.Call):
+        return [
+            id(arg)
+            for arg in node.args
+            if isinstance(arg, gast.Starred)
+            and isinstance(arg.value, gast.Tuple)
+            and not any(isinstance(elt, gast.Starred) for elt in arg.value.elts)
+        ]
+    return []
 
 
 def _names_lambda(stmt: gast.Assign) -> bool:

@@ -301,3 +301,12 @@ def while_shrinking_slices(x, w):
         s = s + np.sum(t * t)
         n -= 1
     return s
+
+
+@case(array(6), tags={"shape", "tuple", "math"})
+def starred_shapes(x):
+    m = x.reshape((2, 3))
+    ones = np.ones((*m.shape, 2))
+    rows = np.zeros((4, *m.shape[1:]))
+    angle = math.atan2(*(x[0], x[1] + 2.0))
+    return np.sum(ones[:, :, 0] * m * m) + np.sum(rows[0] * m[0]) + angle * len((*m.shape,))
