@@ -8,8 +8,8 @@ functions can be added or moved without editing line numbers in the tests.
 import numpy as np
 
 
-def distinct_values_then_weight(x):
-    values = np.unique(x * 2.0)  # error
+def shared_values_then_weight(x):
+    values = np.intersect1d(x * 2.0, x)  # error
     return np.sum(values * np.arange(1.0, values.shape[0] + 1.0))
 
 
@@ -22,12 +22,12 @@ def singular_values_of_a_constant(x):
     return np.sum(x * values)
 
 
-def _distinct_helper(v):
-    return np.unique(v + 1.0)  # error
+def _shared_helper(v):
+    return np.intersect1d(v + 1.0, v)  # error
 
 
-def calls_a_distinct_helper(x):
-    return np.sum(_distinct_helper(x) * 2.0)
+def calls_a_shared_helper(x):
+    return np.sum(_shared_helper(x) * 2.0)
 
 
 def try_statement(x):
@@ -221,5 +221,5 @@ def fills_an_array_that_carries_derivatives(x):
 
 def sorts_an_array_that_carries_derivatives(x):
     h = x * 2.0
-    h.sort()  # error
+    h.sort()
     return np.sum(h * np.arange(3.0))

@@ -629,8 +629,6 @@ ELEMENTWISE = _specs(
         ("np.fabs", rf.f_fabs, [values(AWAY_FROM_ZERO)]),
         ("np.real", rf.f_real, [ELEM]),
         ("np.imag", rf.f_imag, [ELEM]),
-        ("np.unique", rf.f_unique, [values(REAL, SHAPES_1D_UP)]),
-        ("np.union1d", rf.f_union1d, [values(REAL, SHAPES_1D_UP)]),
         ("x.real, x.imag", rf.f_real_imag_attributes, [ELEM]),
         ("np.conj", rf.f_conj, [ELEM]),
         ("x.conj()", rf.f_conj_method, [values(REAL, SHAPES_1D_UP)]),
@@ -928,6 +926,8 @@ SHAPE_OPS = _specs(
         ("np.diff", rf.f_diff, [values(REAL, _dims(1).filter(lambda s: s[0] > 1))]),
         ("np.diff(x, n, axis)", rf.f_diff_n, [diff_args()], (0,)),
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
+        ("np.unique", rf.f_unique, [values(REAL, SHAPES_1D_UP)]),
+        ("np.union1d", rf.f_union1d, [values(REAL, SHAPES_1D_UP)]),
         ("np.partition", rf.f_partition, [_partitioned()]),
         ("np.repeat", rf.f_repeat, [ELEM]),
         (
