@@ -8,6 +8,7 @@ import math
 from math import exp
 
 import frontend_other
+import numba
 import numpy
 import numpy as np
 import numpy as xp
@@ -317,3 +318,13 @@ def ndenumerate_without_unpacking(m):
     for pair in np.ndenumerate(m):
         total += pair[1]
     return total
+
+
+def typed_list_with_items(x):
+    values = numba.typed.List(x)
+    return values[0]
+
+
+def typed_list_as_a_value(x):
+    make = numba.typed.List
+    return make()

@@ -278,6 +278,13 @@ def test_normal_form_shape():
     assert "i = _i1 + 1" in text and "i = _i2 + 10" in text
 
 
+def test_typed_lists_other_than_new_and_empty_are_refused():
+    with pytest.raises(s2s.NameResolutionError, match="List` with arguments"):
+        s2s.jit(fc.typed_list_with_items)
+    with pytest.raises(s2s.NameResolutionError, match="supported only called"):
+        s2s.jit(fc.typed_list_as_a_value)
+
+
 def test_ndindex_and_ndenumerate_are_loops_over_flat_positions():
     text = s2s.show(fc.ndenumerate_loop, "normalize")
     assert "idx = _s2s.index_of(_i1, _t1)" in text and "v = m[idx]" in text

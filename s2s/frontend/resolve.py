@@ -98,6 +98,15 @@ def local_names(tree: gast.FunctionDef) -> set[str]:
     return names
 
 
+def _is_typed_list(value: Any) -> bool:
+    """Whether ``value`` is ``numba.typed.List`` (told without importing numba.typed)."""
+    return (
+        isinstance(value, type)
+        and value.__name__ == "List"
+        and value.__module__ == "numba.typed.typedlist"
+    )
+
+
 class _Resolver(Transformer):
     def __init__(
         self, builder: _ProgramBuilder, parsed: ParsedFunction, tree: gast.FunctionDef, units=()
@@ -105,6 +114,33 @@ class _Resolver(Transformer):
         self.builder = builder
         self.parsed = parsed
         self.locals = local_names(tree) | set(units)  # (``units``: names of lifted functions)
+        self.callee: gast.AST | None = None  # the function of the call being resolved
+        self.new_lists: set[int] = set()  # ids of the functions of ``numba.typed.List()`` calls
+
+    def _referenced(self, value: Any, name: str, node: gast.AST) -> gast.AST:
+        if _is_typed_list(value):
+            # In a function Numba compiles, `List()` is a list like `[]`: written as one.
+            if node is not self.callee:
+                raise NameResolutionError(
+                    "`numba.typed.List` is supported only called, as `List()`",
+                    self.parsed.location(node),
+                )
+            self.new_lists.add(id(node))
+            return node
+        return self.builder.reference(value, name, node, self.parsed)
+
+    def visit_Call(self, node: gast.Call) -> gast.AST:
+        self.callee = node.func
+        self.generic_visit(node)
+        if id(node.func) not in self.new_lists:
+            return node
+        if node.args or node.keywords:
+            raise NameResolutionError(
+                "`numba.typed.List` with arguments is not supported by s2s",
+                self.parsed.location(node),
+                hint="start from `List()` and append the items",
+            )
+        return placed_at(gast.List([], gast.Load()), node)
 
     def _lookup(self, name: str, node: gast.AST) -> tuple[bool, Any]:
         if name in self.parsed.namespace:
@@ -127,7 +163,7 @@ class _Resolver(Transformer):
         found, value = self._lookup(node.id, node)
         if not found:
             return node
-        return self.builder.reference(value, node.id, node, self.parsed)
+        return self._referenced(value, node.id, node)
 
     def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
         # `mod.helper` for a user module `mod`: resolve the whole chain to its value.
@@ -150,7 +186,7 @@ class _Resolver(Transformer):
                             self.parsed.location(node),
                         )
                     value = getattr(value, attr)
-                return self.builder.reference(value, chain[0], node, self.parsed)
+                return self._referenced(value, chain[0], node)
         self.generic_visit(node)
         return node
 

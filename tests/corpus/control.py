@@ -5,6 +5,7 @@ import math
 import numba
 import numpy as np
 from numba import prange
+from numba.typed import List
 
 from .registry import array, case, integer, scalar
 
@@ -698,3 +699,14 @@ def ndenumerate_unpacked(m):
     for i, j in np.ndindex(2, 3):
         out[i, j] += m[1 - i, 2 - j] * 0.5
     return out
+
+
+@case(array(6), tags={"loop", "slice", "math"})
+def typed_list_of_rows(x):
+    rows = List()
+    for i in range(3):
+        rows.append(x[2 * i : 2 * i + 2] * (i + 1.0))
+    total = 0.0
+    for r in rows:
+        total += np.sum(np.sin(r) * r)
+    return total
