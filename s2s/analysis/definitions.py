@@ -254,6 +254,7 @@ def analyse(tree: gast.FunctionDef, writes: Writes | None = None, returns=None) 
                 visit(stmt.body, depth + 1)
 
     visit(tree.body, 0)
+    visit = None  # (a recursive closure is a reference cycle: broken, freed now)
     for by_call in written_by_calls:
         mutated |= by_call
     values, stmts = {}, {}

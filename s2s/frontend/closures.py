@@ -99,6 +99,7 @@ def _nested_definitions(parsed: ParsedFunction, tree: gast.FunctionDef) -> dict:
                 visit(getattr(stmt, field, None) or [])
 
     visit(tree.body)
+    visit = None  # (a recursive closure is a reference cycle: broken, freed now)
     if not found:
         return found
     stored = set()

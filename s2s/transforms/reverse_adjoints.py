@@ -112,6 +112,7 @@ class Adjoints:
                     visit(stmt.body)
 
         visit(self.tree.body)
+        visit = None  # (a recursive closure is a reference cycle: broken, freed now)
         return ok
 
     def accumulating(self, name: str) -> bool:

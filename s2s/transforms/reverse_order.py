@@ -127,7 +127,9 @@ def iterations_commute(
                 return False
         return True
 
-    if not (visit(body, False, True) and changed <= cleared):
+    walked = visit(body, False, True)
+    visit = None  # (a recursive closure is a reference cycle: broken, freed now)
+    if not (walked and changed <= cleared):
         return False
     if not (written or sums & (reads | local)):
         return True
