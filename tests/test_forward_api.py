@@ -282,6 +282,18 @@ def test_jvp_and_linearize_take_the_defaults_of_omitted_arguments(jit):
         s2s.jvp(weighted_power, (), (), jit=jit)
 
 
+def distance_to_i(x):
+    return np.sum(np.abs(x + 1j)) + abs(x[0] * (1.0 - 2.0j))
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_jvp_through_the_modulus_of_complex_values_is_real(jit):
+    x, t = np.array([0.3, -1.2, 0.7]), np.array([1.0, 0.5, -2.0])
+    out, tangent = s2s.jvp(distance_to_i, (x,), (t,), jit=jit)
+    expected = np.sum(x * t / np.sqrt(x * x + 1.0)) + math.sqrt(5.0) * np.sign(x[0]) * t[0]
+    assert np.isrealobj(tangent) and tangent == pytest.approx(expected)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 

@@ -57,7 +57,10 @@ UNARY = {
 }
 for _name, _share in UNARY.items():
     elementwise(_both(_name), "x", x=_share)
-elementwise(["np.abs", "abs", "np.fabs"], "x", x="g * np.sign(x)")
+elementwise("np.fabs", "x", x="g * np.sign(x)")
+# |x| is real for complex x too: its tangent is Re(conj(sign(x)) * dx), not sign(x) * dx
+defvjp(["np.abs", "abs"], "x", x="g * np.sign(x)")
+defjvp(["np.abs", "abs"], "x", x="_s2s.abs_tangent(dx, x)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
 # Each choice takes the adjoint where its condition is the first one true; the default where

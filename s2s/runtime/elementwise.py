@@ -26,6 +26,7 @@ __all__ = [
     "cast_tangent",
     "half_over",
     "imag_share",
+    "abs_tangent",
 ]
 
 
@@ -346,6 +347,35 @@ def half_over(g, y):
 @overload(half_over)
 def _half_over_nb(g, y):
     return lambda g, y: g / (2.0 * y)
+
+
+def abs_tangent(dx, x):
+    """The tangent of ``np.abs(x)`` along ``dx``: ``sign(x) * dx`` for real values, and for
+    complex ones the real ``Re(conj(x) * dx) / |x|`` (zero at zero), as ``|x|`` is real."""
+    if np.iscomplexobj(x):
+        size = np.abs(x)
+        return np.real(np.conj(x) * dx) / np.where(size == 0, 1.0, size)
+    return dx * np.sign(x)
+
+
+@overload(abs_tangent)
+def _abs_tangent_nb(dx, x):
+    kind = x.dtype if _nb_array(x) else x
+    if not isinstance(kind, types.Complex):
+        return lambda dx, x: dx * np.sign(x)
+    if _nb_array(x):
+
+        def along(dx, x):
+            size = np.abs(x)
+            return np.real(np.conj(x) * dx) / np.where(size == 0, 1.0, size)
+
+        return along
+
+    def at(dx, x):
+        size = abs(x)
+        return (np.conj(x) * dx).real / (size if size != 0 else 1.0)
+
+    return at
 
 
 def imag_share(g, val):

@@ -38,6 +38,7 @@ SPELLINGS = {
     "np.absolute": "math.fabs(a)",
     "np.abs": "math.fabs(a)",
     "np.sign": "_s2s.sign(a)",
+    "_s2s.abs_tangent": "a * _s2s.sign(b)",  # (numbers on a GPU thread are real)
     "np.add": "a + b",
     "np.subtract": "a - b",
     "np.multiply": "a * b",
