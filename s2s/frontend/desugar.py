@@ -13,6 +13,7 @@ from __future__ import annotations
 import gast
 
 from ..gastutil import Transformer, attr_path, placed_at
+from .resolve import CMATH_FUNCTIONS
 
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {
@@ -30,6 +31,25 @@ def _np(name: str, like: gast.AST) -> gast.AST:
     return placed_at(
         gast.Attribute(gast.Name("np", gast.Load(), None, None), name, gast.Load()), like
     )
+
+
+def _on_complex_numbers(name: str, call: gast.Call) -> gast.AST:
+    """``cmath.name(z)`` as the NumPy function on complex numbers it is: cmath computes on
+    complex numbers whatever it is given, so ``cmath.exp(x)`` is ``np.exp(x + 0j)``, and
+    ``cmath.log(x, base)`` is ``np.log(x + 0j) / np.log(base + 0j)``."""
+    function = CMATH_FUNCTIONS[name]
+    parts = [
+        placed_at(
+            gast.Call(
+                _np(function, call), [gast.BinOp(arg, gast.Add(), gast.Constant(0j, None))], []
+            ),
+            call,
+        )
+        for arg in call.args[: 2 if name == "log" else 1]
+    ]
+    if len(parts) == 2:
+        return placed_at(gast.BinOp(parts[0], gast.Div(), parts[1]), call)
+    return parts[0]
 
 
 def _is_module_ref(node: gast.AST) -> bool:
@@ -86,7 +106,10 @@ class _Desugar(Transformer):
                     gast.Call(gast.Name(func.id, gast.Load(), None, None), [pair, arg], []), node
                 )
             return pair
-        if attr_path(func) == "np.union1d" and len(node.args) == 2 and not node.keywords:
+        path = attr_path(func) or ""
+        if path.startswith("cmath.") and 1 <= len(node.args) <= 2 and not node.keywords:
+            return _on_complex_numbers(path[len("cmath.") :], node)
+        if path == "np.union1d" and len(node.args) == 2 and not node.keywords:
             # what NumPy computes: the unique values of both arrays, flattened and joined
             joined = gast.Call(
                 _np("concatenate", node),

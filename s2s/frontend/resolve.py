@@ -8,6 +8,7 @@ calls to undecorated helpers (and Numba-jitted ones) pull the helper into the pr
 from __future__ import annotations
 
 import builtins
+import cmath
 import inspect
 import math
 import os
@@ -51,7 +52,21 @@ def _module_paths() -> dict[int, str]:
                     paths[id(value)] = f"{prefix}.{name}"
                 elif _is_scalar_type(value) and getattr(np, value.__name__, None) is value:
                     paths[id(value)] = f"np.{value.__name__}"  # np.float64, not np.double
+    for name in CMATH_FUNCTIONS:  # (desugar.py writes them as NumPy calls)
+        paths[id(getattr(cmath, name))] = f"cmath.{name}"
     return paths
+
+
+# cmath's functions that s2s takes -> the NumPy function each is, on complex numbers
+CMATH_FUNCTIONS = {
+    **{
+        name: name
+        for name in "exp log10 sqrt sin cos tan sinh cosh tanh isnan isinf isfinite".split()
+    },
+    **{name: "arc" + name[1:] for name in "asin acos atan asinh acosh atanh".split()},
+    "log": "log",
+    "phase": "angle",
+}
 
 
 def _is_scalar_type(value: Any) -> bool:

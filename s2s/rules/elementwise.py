@@ -59,7 +59,7 @@ for _name, _share in UNARY.items():
     elementwise(_both(_name), "x", x=_share)
 elementwise("np.fabs", "x", x="g * np.sign(x)")
 # |x| is real for complex x too: its tangent is Re(conj(sign(x)) * dx), not sign(x) * dx
-defvjp(["np.abs", "abs"], "x", x="g * np.sign(x)")
+defvjp(["np.abs", "abs"], "x", x="g * _s2s.abs_slope(x)")
 defjvp(["np.abs", "abs"], "x", x="_s2s.abs_tangent(dx, x)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")

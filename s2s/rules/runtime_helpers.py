@@ -75,7 +75,7 @@ READ_ONLY = frozenset(
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of unique_firsts
-    abs_tangent histogram_bins_share
+    abs_tangent abs_slope abs_slope_tangent histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
@@ -124,6 +124,11 @@ deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.imag_share", "g, val")
 deflinear("_s2s.abs_tangent", "t, x")  # (the slope is constant where it is defined)
+defjvp("_s2s.abs_slope", "x", x="_s2s.abs_slope_tangent(dx, x)")
+first_order_only(
+    "s2s differentiates np.abs three times only on real values",
+    "_s2s.abs_slope_tangent",
+)
 deflinear("_s2s.array_adjoint", "g, x")
 deflinear("_s2s.array_of", "items")
 deflinear("_s2s.list_total", "items, n")

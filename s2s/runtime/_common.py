@@ -34,6 +34,12 @@ def _nb_scalar(t) -> bool:
     return isinstance(t, (types.Number, types.Boolean))
 
 
+def _nb_complex(t) -> bool:
+    """Whether values of type ``t`` (array or scalar) are complex numbers."""
+    t = t.dtype if isinstance(t, types.Array) else types.unliteral(t)
+    return isinstance(t, types.Complex)
+
+
 def _nb_f64(t) -> bool:
     """Whether values of type ``t`` (array or scalar) are already float64."""
     t = t.dtype if isinstance(t, types.Array) else types.unliteral(t)
@@ -82,12 +88,19 @@ def _flat_nb(v):
 
 
 def _item(v):
-    """The one value of a scalar or of a size-1 array, as a float."""
+    """The one value of a scalar or of a size-1 array, as a float (a complex number stays
+    one)."""
+    if np.iscomplexobj(v):
+        return complex(np.asarray(v).reshape(()))
     return float(np.asarray(v, dtype=np.float64).reshape(()))
 
 
 @overload(_item)
 def _item_nb(v):
+    if _nb_complex(v):
+        if _nb_array(v):
+            return lambda v: np.ascontiguousarray(v).reshape(-1)[0]
+        return lambda v: v
     if _nb_array(v):
         return lambda v: float(np.ascontiguousarray(v).reshape(-1)[0])
     if _nb_scalar(v):

@@ -12,7 +12,7 @@ from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ._cache import overload, register_jitable
-from ._common import _is_array
+from ._common import _is_array, _nb_complex
 
 __all__ = [
     "zeros_like",
@@ -34,9 +34,11 @@ __all__ = [
 
 # -- zeros_like: the zero adjoint of a value ---------------------------------------------------
 def zeros_like(x):
-    """0.0 for a scalar, a float64 array of zeros for an array (adjoints are float64), a tuple
-    of zeros for a tuple; 0.0 too for a value that is not a number (``None`` for an axis, a
-    string), whose derivative is zero."""
+    """0.0 for a scalar, a float64 array of zeros for an array (adjoints are float64; complex
+    for complex values), a tuple of zeros for a tuple; 0.0 too for a value that is not a
+    number (``None`` for an axis, a string), whose derivative is zero."""
+    if np.iscomplexobj(x):
+        return np.zeros(np.shape(x), np.complex128) if _is_array(x) else 0j
     if _is_array(x):
         return np.zeros(x.shape)
     if isinstance(x, tuple):
@@ -46,6 +48,10 @@ def zeros_like(x):
 
 @overload(zeros_like)
 def _zeros_like(x):
+    if _nb_complex(x):
+        if isinstance(x, types.Array):
+            return lambda x: np.zeros(x.shape, np.complex128)
+        return lambda x: 0j
     if isinstance(x, types.Array):
         return lambda x: np.zeros(x.shape)
     if x == types.float32:  # keep single precision single (GPU kernels)
@@ -184,9 +190,15 @@ def _save(x):
 
 # -- checks and casts ------------------------------------------------------------------------
 def cast_like(g, x):
-    """The gradient ``g`` with the dtype of its argument ``x`` (a NumPy float scalar's too)."""
+    """The gradient ``g`` with the dtype of its argument ``x`` (a NumPy float scalar's too).
+    A real argument takes the real part of a complex gradient: values that pass through
+    complex numbers vary along the real line only."""
     if _is_array(x):
-        return np.asarray(g, dtype=x.dtype) if x.dtype.kind == "f" else np.asarray(g)
+        if x.dtype.kind == "f":
+            return np.asarray(np.real(g), dtype=x.dtype)
+        return np.asarray(g)
+    if np.iscomplexobj(g) and isinstance(x, (float, np.floating)):
+        g = x.dtype.type(np.real(g)) if isinstance(x, np.floating) else float(np.real(g))
     if isinstance(x, np.float32) and not _is_array(g):
         return np.float32(g)
     return g
@@ -198,7 +210,13 @@ def _cast_like(g, x):
         if isinstance(g, types.Array) and g.dtype == x.dtype:
             return lambda g, x: g  # already in the argument's dtype: no copy
         dtype = x.dtype
+        if isinstance(g, types.Array) and isinstance(g.dtype, types.Complex):
+            return lambda g, x: np.real(g).astype(dtype)
         return lambda g, x: np.asarray(g).astype(dtype)
+    if isinstance(x, types.Float) and isinstance(g, types.Complex):
+        if x == types.float32:
+            return lambda g, x: np.float32(g.real)
+        return lambda g, x: g.real
     if x == types.float32 and isinstance(g, types.Number):
         return lambda g, x: np.float32(g)
     return lambda g, x: g

@@ -27,6 +27,8 @@ __all__ = [
     "half_over",
     "imag_share",
     "abs_tangent",
+    "abs_slope",
+    "abs_slope_tangent",
 ]
 
 
@@ -347,6 +349,64 @@ def half_over(g, y):
 @overload(half_over)
 def _half_over_nb(g, y):
     return lambda g, y: g / (2.0 * y)
+
+
+def abs_slope(x):
+    """What the adjoint of ``np.abs(x)`` is multiplied by: ``sign(x)`` for real values,
+    ``conj(sign(x))`` for complex ones (the transpose of ``Re(conj(sign(x)) * dx)``)."""
+    return np.conj(np.sign(x)) if np.iscomplexobj(x) else np.sign(x)
+
+
+@overload(abs_slope)
+def _abs_slope_nb(x):
+    kind = x.dtype if _nb_array(x) else x
+    if isinstance(kind, types.Complex):
+        return lambda x: np.conj(np.sign(x))
+    return lambda x: np.sign(x)
+
+
+def abs_slope_tangent(dx, x):
+    """The tangent of :func:`abs_slope` along ``dx``: zero for real values (the sign is
+    constant where it is defined); for complex ones ``conj(d(x / |x|))``, which is
+    ``conj(dx / |x| - x * Re(conj(x) * dx) / |x|**3)`` (zero at zero)."""
+    if not np.iscomplexobj(x):
+        return np.zeros(np.shape(x)) if _is_array(x) else 0.0
+    size = np.abs(x)
+    safe = np.where(size == 0, 1.0, size)
+    change = dx / safe - x * np.real(np.conj(x) * dx) / safe**3
+    return np.conj(np.where(size == 0, 0.0, change))
+
+
+@overload(abs_slope_tangent)
+def _abs_slope_tangent_nb(dx, x):
+    kind = x.dtype if _nb_array(x) else x
+    if not isinstance(kind, types.Complex):
+        if _nb_array(x):
+            return lambda dx, x: np.zeros(x.shape)
+        return lambda dx, x: 0.0
+    if _nb_array(x):
+
+        def along(dx, x):
+            out = np.empty(x.shape, np.complex128)
+            flat, dflat, x_flat = (
+                out.reshape(-1),
+                np.ascontiguousarray(dx).reshape(-1),
+                x.reshape(-1),
+            )
+            for k in range(flat.size):
+                flat[k] = _slope_change(dflat[k], x_flat[k])
+            return out
+
+        return along
+    return lambda dx, x: _slope_change(dx, x)
+
+
+@register_jitable
+def _slope_change(dz, z):
+    size = abs(z)
+    if size == 0:
+        return 0j
+    return np.conj(dz / size - z * (np.conj(z) * dz).real / size**3)
 
 
 def abs_tangent(dx, x):

@@ -10,7 +10,7 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
-from ._common import _is_array
+from ._common import _is_array, _nb_complex
 
 __all__ = [
     "unbroadcast",
@@ -23,12 +23,19 @@ __all__ = [
 
 
 # -- unbroadcast: sum a contribution back to the shape of its operand --------------------------
+def _real_for(share, target):
+    """``share``, or its real part where it is complex and ``target`` is real."""
+    return np.real(share) if np.iscomplexobj(share) and not np.iscomplexobj(target) else share
+
+
 def unbroadcast(g, x):
-    """Sum ``g`` over the axes along which ``x`` was broadcast, giving ``x``'s shape."""
+    """Sum ``g`` over the axes along which ``x`` was broadcast, giving ``x``'s shape. A real
+    ``x`` takes the real part of a complex ``g``: it varies along the real line only."""
+    g = _real_for(g, x)
     if not _is_array(x):
-        return float(np.sum(g)) if _is_array(g) else g
+        return np.sum(g).item() if _is_array(g) else g
     if not _is_array(g):
-        return np.full(x.shape, g, dtype=np.float64)
+        return np.full(x.shape, g, dtype=np.result_type(x.dtype, np.float64))
     if g.shape == x.shape:
         return g
     if g.ndim < x.ndim:
@@ -95,21 +102,24 @@ def _add_unbroadcast_any(out, g):
 
 @overload(unbroadcast)
 def _unbroadcast(g, x):
+    if _nb_complex(g) and not _nb_complex(x):
+        return lambda g, x: unbroadcast(np.real(g), x)
     if isinstance(x, types.Array):
+        dtype = types.complex128 if _nb_complex(x) else types.float64
         if isinstance(g, types.Array) and g.ndim < x.ndim:
 
             def spread(g, x):
-                out = np.zeros(x.shape)
+                out = np.zeros(x.shape, dtype)
                 _add_unbroadcast(out, np.broadcast_to(g, x.shape))
                 return out
 
             return spread
-        if isinstance(g, types.Array) and g.ndim == x.ndim and g.dtype == types.float64:
+        if isinstance(g, types.Array) and g.ndim == x.ndim and g.dtype == dtype:
 
             def same_or_summed(g, x):  # as in Python: ``g`` itself when nothing was broadcast
                 if g.shape == x.shape:
                     return g
-                out = np.zeros(x.shape)
+                out = np.zeros(x.shape, dtype)
                 _add_unbroadcast(out, g)
                 return out
 
@@ -117,14 +127,14 @@ def _unbroadcast(g, x):
         if isinstance(g, types.Array):
 
             def summed(g, x):
-                out = np.zeros(x.shape)
+                out = np.zeros(x.shape, dtype)
                 _add_unbroadcast(out, g)
                 return out
 
             return summed
 
         def filled(g, x):
-            out = np.empty(x.shape)
+            out = np.empty(x.shape, dtype)
             out.reshape(-1)[:] = g
             return out
 
@@ -190,6 +200,8 @@ def accumulate_into(total, share):
 
 @overload(accumulate_into)
 def _accumulate_into(total, share):
+    if _nb_complex(share) and not _nb_complex(total):
+        return lambda total, share: accumulate_into(total, np.real(share))
     if isinstance(total, types.Array):
         if isinstance(share, types.Array) and share.ndim < total.ndim:
 
@@ -241,6 +253,8 @@ def subtract_into(total, share):
 
 @overload(subtract_into)
 def _subtract_into(total, share):
+    if _nb_complex(share) and not _nb_complex(total):
+        return lambda total, share: subtract_into(total, np.real(share))
     if isinstance(total, types.Array):
         if isinstance(share, types.Array) and share.ndim == total.ndim and share.layout == "C":
 
@@ -266,6 +280,7 @@ def scatter_add(total, index, share):
     Under Numba, a part of ``total`` that basic indexing takes (slices, ``None`` and integers,
     ``total[None, :]``) is added into as a view: the same result, without Numba's
     slice-assignment code, whose error message alone takes seconds to compile."""
+    share = _real_for(share, total)
     if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
         np.add.at(total, index, share)
     else:
@@ -274,6 +289,8 @@ def scatter_add(total, index, share):
 
 @overload(scatter_add)
 def _scatter_add(total, index, share):
+    if _nb_complex(share) and not _nb_complex(total):
+        return lambda total, index, share: scatter_add(total, index, np.real(share))
     if isinstance(index, types.Array) and isinstance(index.dtype, types.Integer):
         if isinstance(share, types.Array):
 

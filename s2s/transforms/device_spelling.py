@@ -39,6 +39,8 @@ SPELLINGS = {
     "np.abs": "math.fabs(a)",
     "np.sign": "_s2s.sign(a)",
     "_s2s.abs_tangent": "a * _s2s.sign(b)",  # (numbers on a GPU thread are real)
+    "_s2s.abs_slope": "_s2s.sign(a)",
+    "_s2s.abs_slope_tangent": "0.0 * a",
     "np.add": "a + b",
     "np.subtract": "a - b",
     "np.multiply": "a * b",

@@ -1,5 +1,7 @@
 """NumPy ufuncs, reductions, selection functions and ndarray methods."""
 
+import cmath
+
 import numpy as np
 
 from .registry import array, case, scalar
@@ -195,3 +197,21 @@ def triangle_indices_from(a):
     i, j = np.triu_indices_from(a, 1)
     k, m = np.tril_indices_from(a)
     return np.sum(a[i, j] ** 2) + np.sum(np.sin(a[k, m]))
+
+
+@case(array(6), tags={"ufunc", "index", "inplace", "reduction"})
+def through_complex_values(x):
+    psi = np.zeros(3, dtype=np.complex128)
+    for k in range(3):
+        psi[k] = x[k] * np.exp(1j * x[k + 3])
+    total = np.sum(psi)
+    z = x[:3] + 1j * x[3:]
+    return np.abs(total) ** 2 + np.sum((z * np.conj(z)).real) + np.sum(np.imag(z * z))
+
+
+@case(array(5), tags={"loop", "math"})
+def complex_scalar_recurrence(x):
+    z = 0.0 + 0.0j
+    for i in range(x.shape[0]):
+        z = z * (0.9 + 0.1j) + x[i] * cmath.exp(1j * x[i])
+    return z.real * z.imag + abs(z) + cmath.sqrt(x[0] - 2.0).imag
