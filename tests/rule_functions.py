@@ -776,6 +776,10 @@ def f_union1d(x):
     return np.union1d(x, x[:2] + 10.0) ** 2
 
 
+def f_angle(x):
+    return np.angle(x * (1.0 + 0.5j) + 1j) * x
+
+
 def f_imag(x):
     return np.imag(x) + x
 

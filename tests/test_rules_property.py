@@ -928,6 +928,7 @@ SHAPE_OPS = _specs(
         ("np.sort", rf.f_sort, [sort_args().map(lambda xa: xa[:1])]),
         ("np.unique", rf.f_unique, [values(REAL, SHAPES_1D_UP)]),
         ("np.union1d", rf.f_union1d, [values(REAL, SHAPES_1D_UP)]),
+        ("np.angle", rf.f_angle, [values(REAL, SHAPES_1D_UP)]),
         ("np.partition", rf.f_partition, [_partitioned()]),
         ("np.repeat", rf.f_repeat, [ELEM]),
         (

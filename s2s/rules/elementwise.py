@@ -61,6 +61,9 @@ elementwise("np.fabs", "x", x="g * np.sign(x)")
 # |x| is real for complex x too: its tangent is Re(conj(sign(x)) * dx), not sign(x) * dx
 defvjp(["np.abs", "abs"], "x", x="g * _s2s.abs_slope(x)")
 defjvp(["np.abs", "abs"], "x", x="_s2s.abs_tangent(dx, x)")
+# the angle's tangent is Re(a * dz), a = -1j * conj(z) / |z|**2: zero along the real line
+defvjp("np.angle", "z", z="g * _s2s.angle_slope(z)")
+defjvp("np.angle", "z", z="np.real(_s2s.angle_slope(z) * dz)")
 elementwise("np.sinc", "x", x="g * _s2s.sinc_derivative(x, 1)")
 elementwise("np.nan_to_num", "x", x="_s2s.where(np.isfinite(x), g, 0.0)")
 # Each choice takes the adjoint where its condition is the first one true; the default where

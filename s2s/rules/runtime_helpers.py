@@ -75,7 +75,7 @@ READ_ONLY = frozenset(
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of unique_firsts
-    abs_tangent abs_slope abs_slope_tangent histogram_bins_share
+    abs_tangent abs_slope abs_slope_tangent angle_slope histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
@@ -129,6 +129,8 @@ first_order_only(
     "s2s differentiates np.abs three times only on real values",
     "_s2s.abs_slope_tangent",
 )
+# angle_slope(z) is -1j / z (zero at zero), whose derivative is 1j / z**2
+defjvp("_s2s.angle_slope", "z", z="-1j * _s2s.angle_slope(z) ** 2 * dz")
 deflinear("_s2s.array_adjoint", "g, x")
 deflinear("_s2s.array_of", "items")
 deflinear("_s2s.list_total", "items, n")

@@ -29,6 +29,7 @@ __all__ = [
     "abs_tangent",
     "abs_slope",
     "abs_slope_tangent",
+    "angle_slope",
 ]
 
 
@@ -407,6 +408,37 @@ def _slope_change(dz, z):
     if size == 0:
         return 0j
     return np.conj(dz / size - z * (np.conj(z) * dz).real / size**3)
+
+
+def angle_slope(z):
+    """``a`` such that the tangent of ``np.angle(z)`` is ``Re(a * dz)`` and its share is
+    ``g * a``: ``-1j * conj(z) / |z|**2``, which is ``-1j / z`` (zero at zero; for real
+    ``z``, imaginary: the angle of a real number does not vary along the real line)."""
+    size2 = np.real(z * np.conj(z))
+    return np.where(size2 == 0, 0.0, -1j * np.conj(z) / np.where(size2 == 0, 1.0, size2))[()]
+
+
+@overload(angle_slope)
+def _angle_slope_nb(z):
+    if _nb_array(z):
+
+        def along(z):
+            out = np.empty(z.shape, np.complex128)
+            flat, z_flat = out.reshape(-1), np.ascontiguousarray(z).reshape(-1)
+            for k in range(flat.size):
+                flat[k] = _angle_slope_at(z_flat[k])
+            return out
+
+        return along
+    return lambda z: _angle_slope_at(z)
+
+
+@register_jitable
+def _angle_slope_at(z):
+    size2 = (z * np.conj(z)).real
+    if size2 == 0:
+        return 0j
+    return -1j * np.conj(z) / size2
 
 
 def abs_tangent(dx, x):
