@@ -958,6 +958,10 @@ def f_eigvalsh(a):
     return np.linalg.eigvalsh(a)
 
 
+def f_eigvals(a):
+    return np.linalg.eigvals(a) * np.arange(1.0, a.shape[0] + 1.0)
+
+
 def f_svd_values(a):
     u, s, vt = np.linalg.svd(a)
     return s

@@ -852,6 +852,12 @@ LINALG = _specs(
             "np.linalg.eigh, values", rf.f_eigh_values, [separated()], first_order=EIGH_FIRST_ORDER
         ),
         Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()], first_order=EIGH_FIRST_ORDER),
+        Spec(
+            "np.linalg.eigvals",
+            rf.f_eigvals,
+            [separated()],
+            first_order="s2s has no second derivatives of np.linalg.eigvals",
+        ),
         Spec("np.linalg.lstsq", rf.f_lstsq, [lstsq_args()], first_order=LSTSQ_FIRST_ORDER),
         Spec("np.linalg.svd", rf.f_svd_values, [full_rank()], first_order=SVD_FIRST_ORDER),
         Spec(
@@ -1227,6 +1233,7 @@ NUMBA = [
     Spec("np.linalg.eigh", rf.f_eigh, [separated()]),
     Spec("np.interp", rf.f_interp, [interp_args().filter(lambda a: np.ndim(a[0]) == 1)]),
     Spec("np.linalg.eigvalsh", rf.f_eigvalsh, [separated()]),
+    Spec("np.linalg.eigvals", rf.f_eigvals, [separated()]),
     Spec("np.linalg.lstsq", rf.f_lstsq_residuals_and_values, [lstsq_args()]),
     Spec("np.linalg.pinv", rf.f_pinv, [full_rank()]),
     Spec("np.linalg.svd", rf.f_svd_vectors, [full_rank()]),

@@ -75,7 +75,8 @@ READ_ONLY = frozenset(
     correlate_share_v digamma_derivative eigh_adjoint eigh_tangent eigvalsh_adjoint
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of unique_firsts
-    abs_tangent abs_slope abs_slope_tangent angle_slope histogram_bins_share
+    abs_tangent abs_slope abs_slope_tangent angle_slope eigvals_adjoint eigvals_tangent
+    histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint
@@ -179,6 +180,11 @@ first_order_only(
     "_s2s.eigh_tangent",
     "_s2s.eigvalsh_adjoint",
     "_s2s.eigvalsh_tangent",
+)
+first_order_only(
+    "s2s has no second derivatives of np.linalg.eigvals",
+    "_s2s.eigvals_adjoint",
+    "_s2s.eigvals_tangent",
 )
 first_order_only(
     "s2s has no second derivatives of np.linalg.lstsq",

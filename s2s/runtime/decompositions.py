@@ -14,6 +14,8 @@ __all__ = [
     "eigh_tangent",
     "eigvalsh_adjoint",
     "eigvalsh_tangent",
+    "eigvals_adjoint",
+    "eigvals_tangent",
     "lstsq_share_a",
     "lstsq_share_b",
     "lstsq_tangent",
@@ -87,6 +89,41 @@ def eigvalsh_tangent(da, a):
     """Tangent of ``np.linalg.eigvalsh(A)`` along ``da``: ``diag(V^T dA V)``."""
     w, v = np.linalg.eigh(np.ascontiguousarray(a).astype(np.float64))
     return np.diag(_mm(_mm(v.T, _symmetric_tangent(da)), v)).copy()
+
+
+# -- np.linalg.eigvals ----------------------------------------------------------------------------
+# A = V diag(w) V^{-1}: a simple eigenvalue moves by dw = diag(V^{-1} dA V), so A's share is
+# V^{-T} diag(g) V^T. The eigenvectors are found again, in the order of the eigenvalues given.
+@register_jitable
+def _matched_vectors(a, w_given):
+    """Right eigenvectors of ``A``, column ``i`` that of ``w_given[i]``."""
+    w, v = np.linalg.eig(np.ascontiguousarray(a).astype(np.float64))
+    n = w.shape[0]
+    order = np.empty(n, np.intp)
+    taken = np.zeros(n, np.bool_)
+    for i in range(n):
+        best, gap = 0, np.inf
+        for j in range(n):
+            if not taken[j] and abs(w[j] - w_given[i]) < gap:
+                best, gap = j, abs(w[j] - w_given[i])
+        order[i] = best
+        taken[best] = True
+    return np.ascontiguousarray(v[:, order])
+
+
+@register_jitable
+def eigvals_adjoint(g, a, w):
+    """Share of ``A`` in ``w = np.linalg.eigvals(A)`` (simple eigenvalues)."""
+    v = _matched_vectors(a, w)
+    return np.dot(np.ascontiguousarray(np.linalg.inv(v).T * g), np.ascontiguousarray(v.T))
+
+
+@register_jitable
+def eigvals_tangent(da, a, w):
+    """Tangent of ``np.linalg.eigvals(A)`` along ``da``: ``diag(V^{-1} dA V)``."""
+    v = _matched_vectors(a, w)
+    moved = np.dot(np.linalg.inv(v), np.ascontiguousarray(da).astype(v.dtype))
+    return np.diag(np.dot(moved, v)).copy()
 
 
 # -- np.linalg.lstsq -------------------------------------------------------------------------------
