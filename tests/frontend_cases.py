@@ -328,3 +328,15 @@ def typed_list_with_items(x):
 def typed_list_as_a_value(x):
     make = numba.typed.List
     return make()
+
+
+def _halved(v):
+    return 0.5 * v
+
+
+def _apply_twice(f, v):
+    return f(f(v))
+
+
+def passes_a_function(x):
+    return _apply_twice(_halved, x) + _apply_twice(f=_halved, v=x)

@@ -278,6 +278,14 @@ def test_normal_form_shape():
     assert "i = _i1 + 1" in text and "i = _i2 + 10" in text
 
 
+def test_a_helper_given_a_function_is_specialised_to_it():
+    text = s2s.show(fc.passes_a_function, "parse")
+    assert "_apply_twice__halved(x) + _apply_twice__halved(v=x)" in text
+    assert "return _halved(_halved(v))" in text
+    assert "def _apply_twice(" not in text  # no call reaches it any more
+    assert s2s.grad(fc.passes_a_function)(2.0) == 0.5
+
+
 def test_typed_lists_other_than_new_and_empty_are_refused():
     with pytest.raises(s2s.NameResolutionError, match="List` with arguments"):
         s2s.jit(fc.typed_list_with_items)

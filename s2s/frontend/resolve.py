@@ -26,6 +26,7 @@ from ..gastutil import Transformer, clone, placed_at, walk
 from ..program import Program, Unit
 from .closures import lift_nested_functions
 from .source import ParsedFunction, is_function, original_function, parse_function
+from .specialize import functions_passed_specialized
 
 BUILTINS = frozenset(
     """range len abs min max sum float int bool round enumerate zip print pow divmod complex
@@ -334,6 +335,8 @@ def resolve(
     """
     builder = _ProgramBuilder(check)
     entry = builder.add_function(fn)
+    custom = {name for pair in builder.custom.values() for name in pair} | set(builder.custom)
+    units = functions_passed_specialized(builder.units, entry, custom, builder.reserve)
     # Entry first, helpers after, in discovery order: deterministic.
-    units = {entry: builder.units.pop(entry), **builder.units}
+    units = {entry: units.pop(entry), **units}
     return Program(entry, units, builder.bindings, builder.custom)

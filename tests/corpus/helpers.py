@@ -3,6 +3,7 @@
 import math
 from math import exp
 
+import numba
 import numpy as np
 from numpy import sin
 
@@ -312,3 +313,37 @@ def name_clash(x):
         return v * 2.0 + math.sin(v)
 
     return g(x) + name_clash_g(x)
+
+
+@numba.njit
+def _decay(y, rate):
+    return -rate * y + math.sin(y)
+
+
+@numba.njit
+def _forcing(y, rate):
+    return rate * math.cos(y) - 0.1 * y * y
+
+
+@numba.njit
+def _rk4_step(f, y, h, rate):
+    k1 = f(y, rate)
+    k2 = f(y + 0.5 * h * k1, rate)
+    k3 = f(y + 0.5 * h * k2, rate)
+    k4 = f(y + h * k3, rate)
+    return y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+
+@numba.njit
+def _repeated(f, y, rate, n):
+    if n == 0:
+        return y
+    return _repeated(f, _rk4_step(f, y, 0.1, rate), rate, n - 1)
+
+
+@case(scalar(-1.0, 1.0), scalar(0.2, 1.5), tags={"helper", "loop", "math", "program"})
+def integrator_taking_functions(y0, rate):
+    y = y0
+    for _ in range(5):
+        y = _rk4_step(_decay, y, 0.1, rate)
+    return y * _repeated(_forcing, y0, rate, 3) + _rk4_step(f=_forcing, y=y, h=0.05, rate=rate)

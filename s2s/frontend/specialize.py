@@ -1,0 +1,115 @@
+"""Helpers called with functions as arguments, specialised to those functions.
+
+Numba compiles a helper that takes a function and calls it (``rk4_step(rhs, y, h)``, the
+pattern of integrators and solvers), compiling a version for each function it is given. s2s
+does the same in the source: a call that passes functions of the program gets a copy of the
+helper in which those parameters are the functions themselves (``rk4_step_rhs(y, h)``, whose
+``f(y)`` reads ``rhs(y)``), so every transformation sees plain calls. The copies may pass the
+functions on; helpers that no call reaches any more are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import gast
+
+from ..gastutil import clone, walk
+from ..program import Unit
+
+_MAX_COPIES = 256  # a helper passing itself new functions forever stops here
+
+
+def functions_passed_specialized(
+    units: dict[str, Unit], entry: str, keep: set[str], reserve: Callable[[str], str]
+) -> dict[str, Unit]:
+    """``units`` with each call that passes functions of the program to a helper calling a
+    copy of the helper made for them. ``keep``: units used other than by calls (a custom
+    rule's), kept whether or not a call reaches them; ``reserve`` gives a new unit a name."""
+    copies: dict[tuple, str] = {}
+    queue = list(units)
+    while queue:
+        caller = queue.pop(0)
+        for node in walk(units[caller].tree):
+            if not isinstance(node, gast.Call) or not isinstance(node.func, gast.Name):
+                continue
+            callee = units.get(node.func.id)
+            passed = _functions_passed(node, callee, units) if callee is not None else {}
+            if not passed:
+                continue
+            key = (node.func.id, tuple(sorted(passed.items())))
+            if key not in copies:
+                if len(copies) == _MAX_COPIES:
+                    return units  # (left as they are: what calls the functions says so)
+                name = reserve("_".join([node.func.id, *passed.values()]))
+                units[name] = Unit(callee.parsed, _specialized(callee.tree, passed, name))
+                copies[key] = name
+                queue.append(name)
+            _call_specialized(node, copies[key], callee.tree, passed)
+    if not copies:
+        return units
+    reached = _reached(units, {entry} | keep)
+    return {name: unit for name, unit in units.items() if name in reached}
+
+
+def _functions_passed(call: gast.Call, callee: Unit, units: dict[str, Unit]) -> dict[str, str]:
+    """The parameters of ``callee`` to which ``call`` passes a function of the program, and
+    the functions' names (none where the callee rebinds the parameter)."""
+    if any(isinstance(arg, gast.Starred) for arg in call.args):
+        return {}
+    params = [arg.id for arg in callee.tree.args.args]
+    passed = {}
+    for k, arg in enumerate(call.args[: len(params)]):
+        if isinstance(arg, gast.Name) and arg.id in units:
+            passed[params[k]] = arg.id
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg in params and isinstance(value, gast.Name) and value.id in units:
+            passed[keyword.arg] = value.id
+    if passed:
+        rebound = {
+            node.id
+            for node in walk(callee.tree)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)
+        }
+        passed = {param: fn for param, fn in passed.items() if param not in rebound}
+    return passed
+
+
+def _specialized(tree: gast.FunctionDef, passed: dict[str, str], name: str) -> gast.FunctionDef:
+    """A copy of ``tree`` named ``name`` without the parameters ``passed``, whose reads are
+    the functions passed."""
+    new = clone(tree)
+    new.name = name
+    args = new.args
+    defaults = dict(
+        zip([a.id for a in args.args][len(args.args) - len(args.defaults) :], args.defaults)
+    )
+    args.args = [a for a in args.args if a.id not in passed]
+    args.defaults = [defaults[a.id] for a in args.args if a.id in defaults]
+    for node in walk(new):
+        if isinstance(node, gast.Name) and node.id in passed:
+            node.id = passed[node.id]
+    return new
+
+
+def _call_specialized(call: gast.Call, name: str, callee: gast.FunctionDef, passed) -> None:
+    """``call`` made a call of the copy ``name``, without the arguments it passes for good."""
+    params = [arg.id for arg in callee.args.args]
+    call.func = gast.copy_location(gast.Name(name, gast.Load(), None, None), call.func)
+    call.args = [a for k, a in enumerate(call.args) if k >= len(params) or params[k] not in passed]
+    call.keywords = [k for k in call.keywords if k.arg not in passed]
+
+
+def _reached(units: dict[str, Unit], roots: set[str]) -> set[str]:
+    """The units that ``roots`` name, directly or through one another."""
+    reached, stack = set(), [name for name in roots if name in units]
+    while stack:
+        name = stack.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in walk(units[name].tree):
+            if isinstance(node, gast.Name) and node.id in units and node.id not in reached:
+                stack.append(node.id)
+    return reached
