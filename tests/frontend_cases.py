@@ -122,7 +122,7 @@ def uses_undefined(x):
 
 
 def unsupported_builtin(x):
-    return sorted(x)
+    return vars(x)
 
 
 # -- normalisation: each must mean what it means in Python ---------------------------------------

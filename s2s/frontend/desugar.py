@@ -3,9 +3,10 @@
 ``x.sum(axis=0)`` becomes ``np.sum(x, axis=0)``, ``x.T`` becomes ``np.transpose(x)``,
 ``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
 ``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)``
-becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined:
-after this pass the transforms see one spelling of each operation. Attributes that are data
-(``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
+becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined,
+``sorted(x)`` the list of ``np.sort``'s entries: after this pass the transforms see one
+spelling of each operation. Attributes that are data (``shape``, ``ndim``, ``size``,
+``dtype``) stay as they are.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ def _on_complex_numbers(name: str, call: gast.Call) -> gast.AST:
     if len(parts) == 2:
         return placed_at(gast.BinOp(parts[0], gast.Div(), parts[1]), call)
     return parts[0]
+
+
+def _sorted_list(call: gast.Call) -> gast.ListComp:
+    item = "_sorted_item"
+    entries = gast.Call(_np("sort", call), [gast.Call(_np("asarray", call), call.args, [])], [])
+    loop = gast.comprehension(gast.Name(item, gast.Store(), None, None), entries, [], 0)
+    return gast.ListComp(gast.Name(item, gast.Load(), None, None), [loop])
 
 
 def _is_module_ref(node: gast.AST) -> bool:
@@ -107,6 +115,9 @@ class _Desugar(Transformer):
                 )
             return pair
         path = attr_path(func) or ""
+        if path == "sorted" and len(node.args) == 1 and not node.keywords:
+            # the entries in order, as a list: `[v for v in np.sort(np.asarray(x))]`
+            return placed_at(_sorted_list(node), node)
         if path.startswith("cmath.") and 1 <= len(node.args) <= 2 and not node.keywords:
             return _on_complex_numbers(path[len("cmath.") :], node)
         if path == "np.union1d" and len(node.args) == 2 and not node.keywords:

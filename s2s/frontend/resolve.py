@@ -30,7 +30,7 @@ from .specialize import functions_passed_specialized
 
 BUILTINS = frozenset(
     """range len abs min max sum float int bool round enumerate zip print pow divmod complex
-    True False None ValueError RuntimeError ZeroDivisionError IndexError AssertionError
+    sorted True False None ValueError RuntimeError ZeroDivisionError IndexError AssertionError
     Exception""".split()
 )
 

@@ -710,3 +710,12 @@ def typed_list_of_rows(x):
     for r in rows:
         total += np.sum(np.sin(r) * r)
     return total
+
+
+@case(array(6), tags={"loop", "index", "math", "piecewise"})
+def sorted_list_of_values(x):
+    ordered = sorted([math.sin(v) + 0.7 * k for k, v in enumerate(x)])
+    total = 0.0
+    for k in range(len(ordered)):
+        total += ordered[k] * (k + 1)
+    return total + sorted(x)[0] ** 2
