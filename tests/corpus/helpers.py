@@ -316,17 +316,17 @@ def name_clash(x):
 
 
 @numba.njit
-def _decay(y, rate):
+def _ode_decay(y, rate):
     return -rate * y + math.sin(y)
 
 
 @numba.njit
-def _forcing(y, rate):
+def _ode_forcing(y, rate):
     return rate * math.cos(y) - 0.1 * y * y
 
 
 @numba.njit
-def _rk4_step(f, y, h, rate):
+def _ode_rk4_step(f, y, h, rate):
     k1 = f(y, rate)
     k2 = f(y + 0.5 * h * k1, rate)
     k3 = f(y + 0.5 * h * k2, rate)
@@ -335,15 +335,17 @@ def _rk4_step(f, y, h, rate):
 
 
 @numba.njit
-def _repeated(f, y, rate, n):
+def _ode_repeated(f, y, rate, n):
     if n == 0:
         return y
-    return _repeated(f, _rk4_step(f, y, 0.1, rate), rate, n - 1)
+    return _ode_repeated(f, _ode_rk4_step(f, y, 0.1, rate), rate, n - 1)
 
 
 @case(scalar(-1.0, 1.0), scalar(0.2, 1.5), tags={"helper", "loop", "math", "program"})
 def integrator_taking_functions(y0, rate):
     y = y0
     for _ in range(5):
-        y = _rk4_step(_decay, y, 0.1, rate)
-    return y * _repeated(_forcing, y0, rate, 3) + _rk4_step(f=_forcing, y=y, h=0.05, rate=rate)
+        y = _ode_rk4_step(_ode_decay, y, 0.1, rate)
+    return y * _ode_repeated(_ode_forcing, y0, rate, 3) + _ode_rk4_step(
+        f=_ode_forcing, y=y, h=0.05, rate=rate
+    )
