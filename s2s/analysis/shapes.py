@@ -104,8 +104,9 @@ def shape_varying(defs: Definitions) -> set[str]:
             values.setdefault(node.target.id, []).append(node.value)
             sites[node.target.id] += 1
     fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
-    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed))
-    set_by_values = _closure(values, set(values), _ShapeRule(None))
+    lists = {n for n, vs in values.items() if any(isinstance(v, gast.List) for v in vs)}
+    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed, lists))
+    set_by_values = _closure(values, set(values), _ShapeRule(None, lists))
     return per_iteration | {n for n in set_by_values if sites[n] > 1}
 
 
@@ -142,8 +143,9 @@ class _ShapeRule:
     bounds or sizes read other names. Without: at all, so any bounded slice or
     constructor does."""
 
-    def __init__(self, fixed: set[str] | None):
+    def __init__(self, fixed: set[str] | None, lists: set[str]):
         self.fixed = fixed
+        self.lists = lists  # names bound to lists, whose entries may each have a shape
 
     def _reads_changing(self, node: gast.AST) -> bool:
         if self.fixed is None:
@@ -160,6 +162,8 @@ class _ShapeRule:
                 return False  # numbers, or a tuple of a fixed length
             return self.may_vary(node.value, varying)
         if isinstance(node, gast.Subscript):
+            if isinstance(node.value, gast.Name) and node.value.id in self.lists:
+                return True  # `parts[k]`: the parts of `np.split(x, 3)` differ in length
             bounds = _slice_bounds(node.slice)
             if self.fixed is None and not bounds and not has_slice(node.slice):
                 # An element or row (`h[j]`): counted with its array only between evaluations.

@@ -719,3 +719,12 @@ def sorted_list_of_values(x):
     for k in range(len(ordered)):
         total += ordered[k] * (k + 1)
     return total + sorted(x)[0] ** 2
+
+
+@case(array(7), tags={"loop", "slice", "index"})
+def list_of_slices_of_different_lengths(x):
+    parts = [x[0:3], x[3:5], x[5:7]]
+    total = 0.0
+    for k in range(len(parts)):
+        total += np.sum(np.sin(parts[k]) * parts[k]) * (k + 1)
+    return total
