@@ -286,6 +286,12 @@ def test_a_helper_given_a_function_is_specialised_to_it():
     assert s2s.grad(fc.passes_a_function)(2.0) == 0.5
 
 
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_split_into_unequal_parts_raises_numpys_error(jit):
+    with pytest.raises(ValueError, match="does not result in an equal division"):
+        s2s.grad(fc.split_unequally, jit=jit)(np.arange(6.0))
+
+
 def test_typed_lists_other_than_new_and_empty_are_refused():
     with pytest.raises(s2s.NameResolutionError, match="List` with arguments"):
         s2s.jit(fc.typed_list_with_items)

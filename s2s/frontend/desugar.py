@@ -4,16 +4,16 @@
 ``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
 ``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)``
 becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined,
-``sorted(x)`` the list of ``np.sort``'s entries: after this pass the transforms see one
-spelling of each operation. Attributes that are data (``shape``, ``ndim``, ``size``,
-``dtype``) stay as they are.
+``sorted(x)`` the list of ``np.sort``'s entries, ``np.split(x, n)`` the list of its slices:
+after this pass the transforms see one spelling of each operation. Attributes that are data
+(``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..gastutil import Transformer, attr_path, placed_at
+from ..gastutil import Transformer, attr_path, clone, placed_at
 from .resolve import CMATH_FUNCTIONS
 
 # method name -> numpy function taking the array as first argument
@@ -58,6 +58,42 @@ def _sorted_list(call: gast.Call) -> gast.ListComp:
     entries = gast.Call(_np("sort", call), [gast.Call(_np("asarray", call), call.args, [])], [])
     loop = gast.comprehension(gast.Name(item, gast.Store(), None, None), entries, [], 0)
     return gast.ListComp(gast.Name(item, gast.Load(), None, None), [loop])
+
+
+def _parts(call: gast.Call, equal: bool) -> gast.ListComp:
+    """``np.split(x, sections)`` (``np.array_split``) along the first axis as the list of
+    its slices: ``[x[start(k):start(k + 1)] for k in range(count)]``."""
+    array, sections = call.args
+    k = "_split_part"
+
+    def bound(part: gast.AST) -> gast.Call:
+        length = gast.Subscript(
+            gast.Attribute(clone(array), "shape", gast.Load()),
+            gast.Constant(0, None),
+            gast.Load(),
+        )
+        helper = gast.Attribute(
+            gast.Name("_s2s", gast.Load(), None, None), "split_bound", gast.Load()
+        )
+        return gast.Call(helper, [length, clone(sections), part, gast.Constant(equal, None)], [])
+
+    start = bound(gast.Name(k, gast.Load(), None, None))
+    stop = bound(
+        gast.BinOp(gast.Name(k, gast.Load(), None, None), gast.Add(), gast.Constant(1, None))
+    )
+    part = gast.Subscript(clone(array), gast.Slice(start, stop, None), gast.Load())
+    count = gast.Call(
+        gast.Attribute(gast.Name("_s2s", gast.Load(), None, None), "split_count", gast.Load()),
+        [clone(sections)],
+        [],
+    )
+    loop = gast.comprehension(
+        gast.Name(k, gast.Store(), None, None),
+        gast.Call(gast.Name("range", gast.Load(), None, None), [count], []),
+        [],
+        0,
+    )
+    return gast.ListComp(part, [loop])
 
 
 def _is_module_ref(node: gast.AST) -> bool:
@@ -120,6 +156,13 @@ class _Desugar(Transformer):
             return placed_at(_sorted_list(node), node)
         if path.startswith("cmath.") and 1 <= len(node.args) <= 2 and not node.keywords:
             return _on_complex_numbers(path[len("cmath.") :], node)
+        if (
+            path in ("np.split", "np.array_split")
+            and len(node.args) == 2
+            and not node.keywords
+            and isinstance(node.args[0], (gast.Name, gast.Subscript, gast.Attribute))
+        ):  # (an array read again for each part: a name, or a view of one)
+            return placed_at(_parts(node, equal=path == "np.split"), node)
         if path == "np.union1d" and len(node.args) == 2 and not node.keywords:
             # what NumPy computes: the unique values of both arrays, flattened and joined
             joined = gast.Call(

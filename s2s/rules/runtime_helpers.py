@@ -33,6 +33,8 @@ nondifferentiable(
     "_s2s.shape_size",
     "_s2s.index_of",
     "_s2s.unique_firsts",
+    "_s2s.split_count",
+    "_s2s.split_bound",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.
@@ -76,7 +78,7 @@ READ_ONLY = frozenset(
     eigvalsh_tangent interp_slope interp_weight_share interp_gap_share histogram_share
     histogram_edges_tangent cast_share cast_tangent imag_share shape_size index_of unique_firsts
     abs_tangent abs_slope abs_slope_tangent angle_slope eigvals_adjoint eigvals_tangent
-    histogram_bins_share
+    split_count split_bound histogram_bins_share
     histogram_range_share histogram_range_tangent repeat repeat_adjoint take take_adjoint
     append_head append_tail lstsq_share_a lstsq_share_b lstsq_tangent
     pinv_adjoint pinv_tangent matrix_power_adjoint matrix_power_tangent nanvar_adjoint

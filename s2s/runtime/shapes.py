@@ -43,6 +43,8 @@ __all__ = [
     "stacked_depth",
     "shape_size",
     "index_of",
+    "split_count",
+    "split_bound",
 ]
 
 
@@ -515,3 +517,57 @@ def _index_of_nb(k, shape):
         return to_fixed_tuple(index, ndim)
 
     return impl
+
+
+# -- np.split and np.array_split, as lists of slices along the first axis ---------------------
+def split_count(sections):
+    """How many parts ``np.split(x, sections)`` makes: ``sections`` itself, or one more
+    than the cut indices given."""
+    return sections if isinstance(sections, (int, np.integer)) else len(sections) + 1
+
+
+@overload(split_count)
+def _split_count_nb(sections):
+    if isinstance(sections, types.Integer):
+        return lambda sections: sections
+    return lambda sections: len(sections) + 1
+
+
+def split_bound(length, sections, k, equal):
+    """Where part ``k`` of ``np.split`` (``equal``) or ``np.array_split`` of ``length``
+    entries starts (part ``k - 1`` ends): at the cut indices given, or for a number of
+    parts, with the first ``length % sections`` parts one longer (``np.split`` raises
+    NumPy's error unless the parts are equal)."""
+    if not isinstance(sections, (int, np.integer)):
+        cuts = [0, *sections, length]
+        return min(max(cuts[k], 0), length) if k < len(cuts) - 1 else length
+    if sections <= 0:
+        raise ValueError("number sections must be larger than 0.")
+    if equal and length % sections:
+        raise ValueError("array split does not result in an equal division")
+    size, extra = divmod(length, sections)
+    return k * size + min(k, extra)
+
+
+@overload(split_bound)
+def _split_bound_nb(length, sections, k, equal):
+    if isinstance(sections, types.Integer):
+
+        def parts(length, sections, k, equal):
+            if sections <= 0:
+                raise ValueError("number sections must be larger than 0.")
+            if equal and length % sections:
+                raise ValueError("array split does not result in an equal division")
+            size, extra = length // sections, length % sections
+            return k * size + min(k, extra)
+
+        return parts
+
+    def cuts(length, sections, k, equal):
+        if k == 0:
+            return 0
+        if k > len(sections):
+            return length
+        return min(max(sections[k - 1], 0), length)
+
+    return cuts

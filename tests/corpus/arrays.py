@@ -310,3 +310,13 @@ def starred_shapes(x):
     rows = np.zeros((4, *m.shape[1:]))
     angle = math.atan2(*(x[0], x[1] + 2.0))
     return np.sum(ones[:, :, 0] * m * m) + np.sum(rows[0] * m[0]) + angle * len((*m.shape,))
+
+
+@case(array(7), tags={"shape", "slice", "loop"})
+def split_into_parts(x):
+    first, middle, last = np.split(x, (2, 5))
+    total = np.sum(first) * np.sum(middle * middle) + np.sum(np.sin(last))
+    parts = np.array_split(x, 3)
+    for k in range(len(parts)):
+        total += np.sum(parts[k] ** 2) * (k + 1)
+    return total + np.sum(np.split(x[1:], 2)[1] * 0.5)
