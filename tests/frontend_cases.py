@@ -344,3 +344,16 @@ def passes_a_function(x):
 
 def split_unequally(x):
     return np.sum(np.split(x, 4)[0])
+
+
+def _scaled(v, w):
+    return v * w
+
+
+def _local_named_like_a_function(x):
+    _halved = x * 3.0  # a variable with a function's name, passed as a value
+    return _scaled(_halved, 2.0)
+
+
+def passes_a_variable_named_like_a_function(x):
+    return _apply_twice(_halved, x) + _local_named_like_a_function(x)

@@ -292,6 +292,12 @@ def test_split_into_unequal_parts_raises_numpys_error(jit):
         s2s.grad(fc.split_unequally, jit=jit)(np.arange(6.0))
 
 
+def test_a_variable_named_like_a_function_is_passed_as_the_variable():
+    text = s2s.show(fc.passes_a_variable_named_like_a_function, "parse")
+    assert "return _scaled(_halved, 2.0)" in text
+    assert s2s.grad(fc.passes_a_variable_named_like_a_function)(2.0) == 6.25
+
+
 def test_typed_lists_other_than_new_and_empty_are_refused():
     with pytest.raises(s2s.NameResolutionError, match="List` with arguments"):
         s2s.jit(fc.typed_list_with_items)

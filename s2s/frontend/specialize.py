@@ -30,11 +30,14 @@ def functions_passed_specialized(
     queue = list(units)
     while queue:
         caller = queue.pop(0)
-        for node in walk(units[caller].tree):
+        tree = units[caller].tree
+        local = _bound_names(tree)  # (a variable may share a function's name)
+        functions = {name: unit for name, unit in units.items() if name not in local}
+        for node in walk(tree):
             if not isinstance(node, gast.Call) or not isinstance(node.func, gast.Name):
                 continue
             callee = units.get(node.func.id)
-            passed = _functions_passed(node, callee, units) if callee is not None else {}
+            passed = _functions_passed(node, callee, functions) if callee is not None else {}
             if not passed:
                 continue
             key = (node.func.id, tuple(sorted(passed.items())))
@@ -67,13 +70,18 @@ def _functions_passed(call: gast.Call, callee: Unit, units: dict[str, Unit]) -> 
         if keyword.arg in params and isinstance(value, gast.Name) and value.id in units:
             passed[keyword.arg] = value.id
     if passed:
-        rebound = {
-            node.id
-            for node in walk(callee.tree)
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store)
-        }
+        rebound = _bound_names(callee.tree) - set(params)
         passed = {param: fn for param, fn in passed.items() if param not in rebound}
     return passed
+
+
+def _bound_names(tree: gast.FunctionDef) -> set[str]:
+    """The names a function binds: its parameters and what it assigns."""
+    return {
+        node.id
+        for node in walk(tree)
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param))
+    }
 
 
 def _specialized(tree: gast.FunctionDef, passed: dict[str, str], name: str) -> gast.FunctionDef:
