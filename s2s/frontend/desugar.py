@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import Transformer, attr_path, clone, placed_at
+from ..gastutil import Transformer, assign, attr_path, call, clone, const, load, placed_at, store
 from .resolve import CMATH_FUNCTIONS
 
 # method name -> numpy function taking the array as first argument
@@ -34,66 +34,42 @@ def _np(name: str, like: gast.AST) -> gast.AST:
     )
 
 
-def _on_complex_numbers(name: str, call: gast.Call) -> gast.AST:
+def _on_complex_numbers(name: str, node: gast.Call) -> gast.AST:
     """``cmath.name(z)`` as the NumPy function on complex numbers it is: cmath computes on
     complex numbers whatever it is given, so ``cmath.exp(x)`` is ``np.exp(x + 0j)``, and
     ``cmath.log(x, base)`` is ``np.log(x + 0j) / np.log(base + 0j)``."""
-    function = CMATH_FUNCTIONS[name]
+    function = f"np.{CMATH_FUNCTIONS[name]}"
     parts = [
-        placed_at(
-            gast.Call(
-                _np(function, call), [gast.BinOp(arg, gast.Add(), gast.Constant(0j, None))], []
-            ),
-            call,
-        )
-        for arg in call.args[: 2 if name == "log" else 1]
+        call(function, gast.BinOp(arg, gast.Add(), const(0j)))
+        for arg in node.args[: 2 if name == "log" else 1]
     ]
-    if len(parts) == 2:
-        return placed_at(gast.BinOp(parts[0], gast.Div(), parts[1]), call)
-    return parts[0]
+    new = gast.BinOp(parts[0], gast.Div(), parts[1]) if len(parts) == 2 else parts[0]
+    return placed_at(new, node)
 
 
-def _sorted_list(call: gast.Call) -> gast.ListComp:
-    item = "_sorted_item"
-    entries = gast.Call(_np("sort", call), [gast.Call(_np("asarray", call), call.args, [])], [])
-    loop = gast.comprehension(gast.Name(item, gast.Store(), None, None), entries, [], 0)
-    return gast.ListComp(gast.Name(item, gast.Load(), None, None), [loop])
+def _sorted_list(node: gast.Call) -> gast.ListComp:
+    """``sorted(x)``: ``[_sorted_item for _sorted_item in np.sort(np.asarray(x))]``."""
+    entries = call("np.sort", call("np.asarray", *node.args))
+    loop = gast.comprehension(store("_sorted_item"), entries, [], 0)
+    return gast.ListComp(load("_sorted_item"), [loop])
 
 
-def _parts(call: gast.Call, equal: bool) -> gast.ListComp:
+def _parts(node: gast.Call, equal: bool) -> gast.ListComp:
     """``np.split(x, sections)`` (``np.array_split``) along the first axis as the list of
     its slices: ``[x[start(k):start(k + 1)] for k in range(count)]``."""
-    array, sections = call.args
-    k = "_split_part"
+    array, sections = node.args
 
-    def bound(part: gast.AST) -> gast.Call:
+    def start(part: gast.AST) -> gast.Call:
         length = gast.Subscript(
-            gast.Attribute(clone(array), "shape", gast.Load()),
-            gast.Constant(0, None),
-            gast.Load(),
+            gast.Attribute(clone(array), "shape", gast.Load()), const(0), gast.Load()
         )
-        helper = gast.Attribute(
-            gast.Name("_s2s", gast.Load(), None, None), "split_bound", gast.Load()
-        )
-        return gast.Call(helper, [length, clone(sections), part, gast.Constant(equal, None)], [])
+        return call("_s2s.split_bound", length, clone(sections), part, const(equal))
 
-    start = bound(gast.Name(k, gast.Load(), None, None))
-    stop = bound(
-        gast.BinOp(gast.Name(k, gast.Load(), None, None), gast.Add(), gast.Constant(1, None))
-    )
-    part = gast.Subscript(clone(array), gast.Slice(start, stop, None), gast.Load())
-    count = gast.Call(
-        gast.Attribute(gast.Name("_s2s", gast.Load(), None, None), "split_count", gast.Load()),
-        [clone(sections)],
-        [],
-    )
-    loop = gast.comprehension(
-        gast.Name(k, gast.Store(), None, None),
-        gast.Call(gast.Name("range", gast.Load(), None, None), [count], []),
-        [],
-        0,
-    )
-    return gast.ListComp(part, [loop])
+    k = "_split_part"
+    bounds = gast.Slice(start(load(k)), start(gast.BinOp(load(k), gast.Add(), const(1))), None)
+    count = call("range", call("_s2s.split_count", clone(sections)))
+    loop = gast.comprehension(store(k), count, [], 0)
+    return gast.ListComp(gast.Subscript(clone(array), bounds, gast.Load()), [loop])
 
 
 def _is_module_ref(node: gast.AST) -> bool:
@@ -115,16 +91,9 @@ class _Desugar(Transformer):
             and not _is_module_ref(value.func)
         ):
             # `x.sort()` sorts in place along the last axis: `x[:] = np.sort(x)`.
-            array = value.func.value
-            whole = gast.Subscript(
-                gast.Name(array.id, gast.Store(), None, None),
-                gast.Slice(None, None, None),
-                gast.Store(),
-            )
-            sorted_copy = gast.Call(
-                _np("sort", node), [gast.Name(array.id, gast.Load(), None, None)], []
-            )
-            return placed_at(gast.Assign([whole], sorted_copy, None), node)
+            name = value.func.value.id
+            whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
+            return placed_at(assign(whole, call("np.sort", load(name))), node)
         self.generic_visit(node)
         return node
 
@@ -165,16 +134,8 @@ class _Desugar(Transformer):
             return placed_at(_parts(node, equal=path == "np.split"), node)
         if path == "np.union1d" and len(node.args) == 2 and not node.keywords:
             # what NumPy computes: the unique values of both arrays, flattened and joined
-            joined = gast.Call(
-                _np("concatenate", node),
-                [
-                    gast.Tuple(
-                        [gast.Call(_np("ravel", node), [a], []) for a in node.args], gast.Load()
-                    )
-                ],
-                [],
-            )
-            return placed_at(gast.Call(_np("unique", node), [joined], []), node)
+            flat = gast.Tuple([call("np.ravel", a) for a in node.args], gast.Load())
+            return placed_at(call("np.unique", call("np.concatenate", flat)), node)
         if not isinstance(func, gast.Attribute) or _is_module_ref(func.value):
             return node
         if func.attr == "reshape":
