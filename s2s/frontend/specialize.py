@@ -29,15 +29,16 @@ def functions_passed_specialized(
     copies: dict[tuple, str] = {}
     queue = list(units)
     while queue:
-        caller = queue.pop(0)
-        tree = units[caller].tree
-        local = _bound_names(tree)  # (a variable may share a function's name)
-        functions = {name: unit for name, unit in units.items() if name not in local}
+        tree = units[queue.pop(0)].tree
+        local = None  # the caller's variables, which may share a function's name
         for node in walk(tree):
             if not isinstance(node, gast.Call) or not isinstance(node.func, gast.Name):
                 continue
             callee = units.get(node.func.id)
-            passed = _functions_passed(node, callee, functions) if callee is not None else {}
+            if callee is None or not any(_names_a_unit(a, units) for a in _arguments(node)):
+                continue  # (the common case: the caller's names are looked up only below)
+            local = _bound_names(tree) if local is None else local
+            passed = _functions_passed(node, callee, units, local)
             if not passed:
                 continue
             key = (node.func.id, tuple(sorted(passed.items())))
@@ -55,20 +56,30 @@ def functions_passed_specialized(
     return {name: unit for name, unit in units.items() if name in reached}
 
 
-def _functions_passed(call: gast.Call, callee: Unit, units: dict[str, Unit]) -> dict[str, str]:
-    """The parameters of ``callee`` to which ``call`` passes a function of the program, and
-    the functions' names (none where the callee rebinds the parameter)."""
+def _arguments(call: gast.Call) -> list[gast.AST]:
+    return [*call.args, *(keyword.value for keyword in call.keywords)]
+
+
+def _names_a_unit(node: gast.AST, units: dict[str, Unit], local=frozenset()) -> bool:
+    return isinstance(node, gast.Name) and node.id in units and node.id not in local
+
+
+def _functions_passed(
+    call: gast.Call, callee: Unit, units: dict[str, Unit], local: set[str]
+) -> dict[str, str]:
+    """The parameters of ``callee`` to which ``call`` passes a function of the program (a
+    name of ``units`` that is not one of the caller's variables, ``local``), and the
+    functions' names (none where the callee rebinds the parameter)."""
     if any(isinstance(arg, gast.Starred) for arg in call.args):
         return {}
     params = [arg.id for arg in callee.tree.args.args]
     passed = {}
     for k, arg in enumerate(call.args[: len(params)]):
-        if isinstance(arg, gast.Name) and arg.id in units:
+        if _names_a_unit(arg, units, local):
             passed[params[k]] = arg.id
     for keyword in call.keywords:
-        value = keyword.value
-        if keyword.arg in params and isinstance(value, gast.Name) and value.id in units:
-            passed[keyword.arg] = value.id
+        if keyword.arg in params and _names_a_unit(keyword.value, units, local):
+            passed[keyword.arg] = keyword.value.id
     if passed:
         rebound = _bound_names(callee.tree) - set(params)
         passed = {param: fn for param, fn in passed.items() if param not in rebound}
