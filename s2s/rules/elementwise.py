@@ -4,7 +4,14 @@
 forward-mode tangent of each line follows from it (``g`` replaced by the tangent ``dx``).
 """
 
-from .registry import defjvp, deflinear, defvjp, elementwise, nondifferentiable
+from .registry import (
+    defjvp,
+    deflinear,
+    defvjp,
+    elementwise,
+    nondifferentiable,
+    nondifferentiable_for_real,
+)
 
 
 def _both(name: str) -> list[str]:
@@ -16,7 +23,6 @@ def _both(name: str) -> list[str]:
         "arcsinh": "asinh",
         "arccosh": "acosh",
         "arctanh": "atanh",
-        "absolute": "fabs",
     }
     names = [f"np.{name}", f"math.{math_names.get(name, name)}"]
     return names
@@ -46,7 +52,6 @@ UNARY = {
     "sqrt": "g * 0.5 / y",
     "cbrt": "g / (3.0 * y * y)",
     "square": "g * 2.0 * x",
-    "absolute": "g * np.sign(x)",
     "negative": "-g",
     "positive": "g",
     "reciprocal": "-g * y * y",
@@ -57,10 +62,10 @@ UNARY = {
 }
 for _name, _share in UNARY.items():
     elementwise(_both(_name), "x", x=_share)
-elementwise("np.fabs", "x", x="g * np.sign(x)")
+elementwise(["np.fabs", "math.fabs"], "x", x="g * np.sign(x)")  # of real numbers only
 # |x| is real for complex x too: its tangent is Re(conj(sign(x)) * dx), not sign(x) * dx
-defvjp(["np.abs", "abs"], "x", x="g * _s2s.abs_slope(x)")
-defjvp(["np.abs", "abs"], "x", x="_s2s.abs_tangent(dx, x)")
+defvjp(["np.abs", "np.absolute", "abs"], "x", x="g * _s2s.abs_slope(x)")
+defjvp(["np.abs", "np.absolute", "abs"], "x", x="_s2s.abs_tangent(dx, x)")
 # the angle's tangent is Re(a * dz), a = -1j * conj(z) / |z|**2: zero along the real line
 defvjp("np.angle", "z", z="g * _s2s.angle_slope(z)")
 defjvp("np.angle", "z", z="np.real(_s2s.angle_slope(z) * dz)")
@@ -204,10 +209,11 @@ deflinear(["np.real", "np.imag"], "val")
 deflinear(["np.conj", "np.conjugate"], "x")
 
 # -- zero gradient ------------------------------------------------------------------------------
+# The sign is constant where it is defined on the real line; of a complex z it is z / |z|.
+nondifferentiable_for_real("np.sign")
 nondifferentiable(
     "//",
     "np.floor_divide",
-    "np.sign",
     "np.floor",
     "np.ceil",
     "np.round",

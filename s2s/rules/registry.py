@@ -116,6 +116,9 @@ class JVPRule(Rule):
 VJP_RULES: dict[str, VJPRule] = {}
 JVP_RULES: dict[str, JVPRule] = {}
 ZERO_GRADIENT: set[str] = set()
+# Of those, the functions whose derivative is zero for real arguments only (``np.sign`` of a
+# complex ``z`` is ``z / |z|``): derivative code checks that such an argument is real.
+ZERO_FOR_REAL: set[str] = set()
 # helper of derivative code -> why forward mode cannot differentiate it (no second derivatives)
 FIRST_ORDER: dict[str, str] = {}
 # share helper -> helper adding that share into an adjoint in place (``total`` first)
@@ -276,6 +279,14 @@ def definto(share: str, into: str) -> None:
 def nondifferentiable(*names: str) -> None:
     """Functions whose output has zero derivative (or is not a real number)."""
     ZERO_GRADIENT.update(names)
+
+
+def nondifferentiable_for_real(*names: str) -> None:
+    """Functions whose derivative is zero for real arguments, but not for complex ones:
+    derivative code calls ``_s2s.require_real`` on the argument where it carries derivatives,
+    an error for complex values rather than a derivative silently zero."""
+    ZERO_GRADIENT.update(names)
+    ZERO_FOR_REAL.update(names)
 
 
 def first_order_only(reason: str, *helpers: str) -> None:

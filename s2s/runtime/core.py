@@ -8,6 +8,7 @@ import operator
 
 import numpy as np
 from numba import types
+from numba.core.errors import TypingError
 from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -20,6 +21,7 @@ __all__ = [
     "cleared_like",
     "fitted",
     "updated_alone",
+    "require_real",
     "ones_like",
     "save",
     "grad_seed",
@@ -158,6 +160,28 @@ def _updated_alone(x, ndim):
 
         return checked
     return lambda x, ndim: None
+
+
+# -- require_real: before a call whose derivative s2s takes as zero for real numbers only -------
+def require_real(x, name):
+    """Nothing for real ``x``; an error for complex ``x``, of which the derivative of ``name``
+    (``np.sign``: ``z / |z|``) is not zero, as derivative code takes it to be."""
+    if np.iscomplexobj(x):
+        raise TypeError(_complex_message(name))
+
+
+def _complex_message(name: str) -> str:
+    return (
+        f"s2s differentiates `{name}` of real values only: of complex values its derivative "
+        "is not zero; write it out (`z / np.abs(z)` for `np.sign(z)`)"
+    )
+
+
+@overload(require_real, prefer_literal=True)
+def _require_real(x, name):
+    if _nb_complex(x):  # refused as Numba types the call, which locates it
+        raise TypingError(_complex_message(getattr(name, "literal_value", "this function")))
+    return lambda x, name: None
 
 
 def ones_like(x):

@@ -41,6 +41,7 @@ SPELLINGS = {
     "_s2s.abs_tangent": "a * _s2s.sign(b)",  # (numbers on a GPU thread are real)
     "_s2s.abs_slope": "_s2s.sign(a)",
     "_s2s.abs_slope_tangent": "0.0 * a",
+    "_s2s.require_real": "None",
     "np.add": "a + b",
     "np.subtract": "a - b",
     "np.multiply": "a * b",

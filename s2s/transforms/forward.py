@@ -21,6 +21,7 @@ from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import FIRST_ORDER, JVPRule
 from ..rules.runtime_helpers import IN_PLACE
 from .operations import operation
+from .real_checks import real_checks
 from .reverse_lists import arrays_of_lists, list_names
 from .updates import plain_updates
 
@@ -89,8 +90,9 @@ class ForwardMode:
     # -- statements --------------------------------------------------------------------------
     def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []
-        for stmt in stmts:
-            out.extend(located(s, stmt) for s in self.statement(stmt))
+        for k, stmt in enumerate(stmts):
+            checks = real_checks(stmt, self.active, stmts[k - 1] if k else None)
+            out.extend(located(s, stmt) for s in checks + self.statement(stmt))
         return out
 
     def statement(self, stmt: gast.stmt) -> list[gast.stmt]:

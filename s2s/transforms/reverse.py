@@ -47,6 +47,7 @@ from ..gastutil import (
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
+from .real_checks import real_checks
 from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
@@ -145,7 +146,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         for k in range(len(stmts) - 1, -1, -1):
             self.position[-1] = (stmts, k)
             fwd, rev = self.statement(stmts[k])
-            forward[:0] = fwd
+            checks = real_checks(stmts[k], self.active, stmts[k - 1] if k else None)
+            forward[:0] = all_located(checks, stmts[k]) + fwd
             reverse.extend(rev)
         if reverse:
             self.position[-1] = (stmts, len(stmts))
