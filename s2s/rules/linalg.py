@@ -75,7 +75,12 @@ defjvp(
 )
 defjvp("np.linalg.inv", "a", a="-np.dot(np.dot(y, da), y)")
 defjvp("np.linalg.det", "a", a="y * np.trace(np.linalg.solve(a, da))")
-defjvp("np.linalg.norm", "x, ord=None", x="np.sum(_s2s.norm_adjoint(1.0, x, y, ord) * dx)")
+# (the real part: the norm of complex values is real, and so is its tangent)
+defjvp(
+    "np.linalg.norm",
+    "x, ord=None",
+    x="np.real(np.sum(_s2s.norm_adjoint(1.0, x, y, ord) * dx))",
+)
 defjvp("np.linalg.cholesky", "a", a="_s2s.cholesky_tangent(y, da)")
 defjvp("np.linalg.slogdet", "a", a="(0.0, np.trace(np.linalg.solve(a, da)))")
 defjvp("np.linalg.eigh", "a", a="_s2s.eigh_tangent(da, y[0], y[1])")

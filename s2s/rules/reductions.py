@@ -42,15 +42,17 @@ defjvp(
 )
 defjvp("np.cumsum", "x, axis=None", tangent="_s2s.cumsum_along(dx, axis)")
 defjvp("np.cumprod", "x, axis=None", tangent="_s2s.cumprod_tangent(dx, x, axis)")
+# (the real part: the variance of complex values is real, and so is its tangent)
 defjvp(
     "np.var",
     "x, axis=None, ddof=0",
-    tangent="_s2s.sum_along(_s2s.var_adjoint(_s2s.ones_like(y), x, axis, ddof) * dx, axis)",
+    tangent="np.real(_s2s.sum_along(_s2s.var_adjoint(_s2s.ones_like(y), x, axis, ddof) * dx,"
+    " axis))",
 )
 defjvp(
     "np.std",
     "x, axis=None, ddof=0",
-    tangent="_s2s.sum_along(_s2s.var_adjoint(0.5 / y, x, axis, ddof) * dx, axis)",
+    tangent="np.real(_s2s.sum_along(_s2s.var_adjoint(0.5 / y, x, axis, ddof) * dx, axis))",
 )
 defjvp("np.full", "shape, fill_value", tangent="np.full(shape, dfill_value)")
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 from numba import types
+from numba.core.errors import TypingError
 
 from ._cache import overload, register_jitable
 from ._common import (
+    _nb_complex,
     _nb_none,
 )
 
@@ -30,7 +32,16 @@ _SECOND_ORDER_SVD = "s2s has no second derivatives of the spectral and nuclear n
 
 
 def norm_adjoint(g, x, y, ord):
-    """Share of ``x`` in ``y = np.linalg.norm(x, ord)``."""
+    """Share of ``x`` in ``y = np.linalg.norm(x, ord)``; for complex ``x``, the conjugate of
+    the real formula with ``sign(x) = x / |x|`` (vectors, and the Frobenius norm)."""
+    if np.iscomplexobj(x):
+        if not _complex_order(x.ndim, ord):
+            raise NotImplementedError(_COMPLEX_MATRIX)
+        return np.conj(_real_formula(g, x, y, ord))
+    return _real_formula(g, x, y, ord)
+
+
+def _real_formula(g, x, y, ord):
     if ord is None or ord == "fro":
         return g * x / y
     if ord == "nuc":
@@ -40,8 +51,33 @@ def norm_adjoint(g, x, y, ord):
     return _matrix_norm_adjoint(g, x, y, float(ord))
 
 
-@overload(norm_adjoint)
+_COMPLEX_MATRIX = (
+    "s2s differentiates norms of complex matrices for ord=None and 'fro' only "
+    "(vectors: every order)"
+)
+_COMPLEX_SECOND_ORDER = (
+    "s2s has second derivatives of norms of complex values for ord=None, 2 (vectors) and 'fro' only"
+)
+
+
+def _complex_order(ndim: int, ord) -> bool:
+    """Whether s2s differentiates the norm of order ``ord`` of complex values of ``ndim``
+    dimensions (in Python, or the order's Numba type)."""
+    if ord is None or isinstance(ord, types.NoneType):
+        return True
+    if ord == "fro" or isinstance(ord, (types.UnicodeType, types.StringLiteral)):
+        return ord == "fro" or getattr(ord, "literal_value", None) == "fro"
+    return ndim == 1
+
+
+@overload(norm_adjoint, prefer_literal=True)
 def _norm_adjoint(g, x, y, ord):
+    if _nb_complex(x):
+        if not _complex_order(x.ndim, ord):
+            raise TypingError(_COMPLEX_MATRIX)
+        if _nb_none(ord) or isinstance(ord, types.StringLiteral):
+            return lambda g, x, y, ord: g * np.conj(x) / y
+        return lambda g, x, y, ord: np.conj(_vector_norm_adjoint(g, x, y, float(ord)))
     if _nb_none(ord):
         return lambda g, x, y, ord: g * x / y
     if isinstance(ord, (types.UnicodeType, types.StringLiteral)):
@@ -63,8 +99,8 @@ def _vector_norm_adjoint(g, x, y, p):
         return g * x / y
     if p == 1.0:
         return g * np.sign(x)
-    if p == 0.0:  # the count of nonzero entries
-        return np.zeros(x.shape)
+    if p == 0.0:  # the count of nonzero entries: zeros (of the type of the other cases)
+        return 0.0 * g * np.sign(x)
     if p == np.inf or p == -np.inf:
         reach = (np.abs(x) == y).astype(np.float64)
         return g * np.sign(x) * reach / max(reach.sum(), 1.0)
@@ -104,6 +140,10 @@ def _nuclear_adjoint(g, x):
 def norm_adjoint_tangent(g, x, dx, y, ord):
     """Tangent of ``norm_adjoint(g, x, y, ord)`` along ``dx`` (``x`` moving, ``y`` fixed);
     with ``dx = x``, the factor that the adjoint's tangent along ``y`` takes as ``-dy / y``."""
+    if np.iscomplexobj(x):
+        if not (ord is None or ord == "fro" or x.ndim == 1 and ord == 2):
+            raise NotImplementedError(_COMPLEX_SECOND_ORDER)
+        return g * np.conj(dx) / y
     if ord is None or ord == "fro":
         return g * dx / y
     if ord == "nuc":
@@ -113,8 +153,20 @@ def norm_adjoint_tangent(g, x, dx, y, ord):
     return _matrix_norm_adjoint_tangent(dx, float(ord))
 
 
-@overload(norm_adjoint_tangent)
+@overload(norm_adjoint_tangent, prefer_literal=True)
 def _norm_adjoint_tangent(g, x, dx, y, ord):
+    if _nb_complex(x):
+        if _nb_none(ord) or getattr(ord, "literal_value", None) == "fro":
+            return lambda g, x, dx, y, ord: g * np.conj(dx) / y
+        if x.ndim != 1 or not isinstance(ord, (types.Integer, types.Float)):
+            raise TypingError(_COMPLEX_SECOND_ORDER)
+
+        def two_norm_only(g, x, dx, y, ord):
+            if ord != 2:
+                raise NotImplementedError(_COMPLEX_SECOND_ORDER)
+            return g * np.conj(dx) / y
+
+        return two_norm_only
     if _nb_none(ord):
         return lambda g, x, dx, y, ord: g * dx / y
     if isinstance(ord, (types.UnicodeType, types.StringLiteral)):

@@ -18,6 +18,7 @@ from ._common import (
     _is_array,
     _item,
     _nb_array,
+    _nb_complex,
     _nb_int,
     _nb_none,
     _nb_scalar,
@@ -257,33 +258,35 @@ def _cumsum_adjoint_nb(g, x, axis):
 
 
 def var_adjoint(g, x, axis, ddof):
-    """Adjoint of ``np.var(x, axis, ddof)``: ``g * 2 * (x - mean) / (N - ddof)``."""
+    """Adjoint of ``np.var(x, axis, ddof)``: ``g * 2 * (x - mean) / (N - ddof)``, conjugated
+    for complex ``x`` (whose variance is the mean of ``|x - mean|**2``)."""
     if not _is_array(x):
         return 0.0
     if axis is None:
-        return 2.0 * _item(g) / (x.size - ddof) * (x - np.mean(x))
+        return 2.0 * _item(g) / (x.size - ddof) * np.conj(x - np.mean(x))
     ax = _norm_axis(axis, x.ndim)
     gb = np.expand_dims(np.asarray(g, dtype=np.float64), ax)
-    out = gb * (2.0 / (x.shape[ax] - ddof)) * (x - np.mean(x, axis=ax, keepdims=True))
-    return np.ascontiguousarray(out, dtype=np.float64)
+    out = gb * (2.0 / (x.shape[ax] - ddof)) * np.conj(x - np.mean(x, axis=ax, keepdims=True))
+    return np.ascontiguousarray(out, dtype=np.result_type(x.dtype, np.float64))
 
 
 @register_jitable
-def _var_axis(g, x, axis, ddof):
+def _var_axis(g, x, axis, ddof, zero):
+    """The adjoint along ``axis``; ``zero`` is 0.0 for real ``x``, 0j for complex."""
     pre, n, post = _split3(x.shape, axis)
     x3 = np.ascontiguousarray(x).reshape((pre, n, post))
     gf = _flat(g)
     scale = 2.0 / (n - ddof)
-    out = np.empty((pre, n, post))
+    out = np.full((pre, n, post), zero)
     for i in range(pre):
         for k in range(post):
-            s = 0.0
+            s = zero
             for j in range(n):
                 s += x3[i, j, k]
             mean = s / n
             c = gf[i * post + k] * scale
             for j in range(n):
-                out[i, j, k] = c * (x3[i, j, k] - mean)
+                out[i, j, k] = c * np.conj(x3[i, j, k] - mean)
     return out.reshape(x.shape)
 
 
@@ -293,10 +296,18 @@ def _var_adjoint_nb(g, x, axis, ddof):
         return lambda g, x, axis, ddof: 0.0
     if not _nb_array(x):
         return None
+    if _nb_complex(x):
+        if _nb_none(axis):
+            return lambda g, x, axis, ddof: (
+                2.0 * _item(g) / (x.size - ddof) * np.conj(x - np.mean(x))
+            )
+        if _nb_int(axis):
+            return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof, 0j)
+        return None
     if _nb_none(axis):
         return lambda g, x, axis, ddof: 2.0 * _item(g) / (x.size - ddof) * (x - np.mean(x))
     if _nb_int(axis):
-        return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof)
+        return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof, 0.0)
 
 
 # -- reductions that accept axis=None in compiled code too -------------------------------------

@@ -209,6 +209,20 @@ def through_complex_values(x):
     return np.abs(total) ** 2 + np.sum((z * np.conj(z)).real) + np.sum(np.imag(z * z))
 
 
+@case(array(4), tags={"ufunc", "reduction", "linalg"})
+def norms_and_spread_of_complex_values(x):
+    z = x * (1.0 + 2.0j) - 0.5j * x[::-1]
+    vector = np.linalg.norm(z) + np.linalg.norm(z, 2)
+    spread = np.var(z) + np.std(z * z)
+    return vector + spread + np.sum(np.absolute(z + 0.3) ** 3)
+
+
+@case(array(4), tags={"ufunc", "reduction", "linalg"})
+def frobenius_norm_of_a_complex_matrix(x):
+    z = x.reshape(2, 2) * (0.5 - 1.0j) + np.eye(2)
+    return np.linalg.norm(z) ** 3 + np.linalg.norm(z[0] * z[1])
+
+
 @case(array(5), tags={"loop", "math"})
 def complex_scalar_recurrence(x):
     z = 0.0 + 0.0j
