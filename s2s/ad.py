@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,7 +51,11 @@ class Transformed:
     @functools.cached_property
     def function(self) -> Callable:
         """What a call runs: the Numba dispatcher, or the generated Python with ``jit=False``."""
-        return self._generated.compile() if self._jit else self._generated.py_func
+        return (
+            self._generated.compile()
+            if self._jit
+            else _keeping_imaginary_parts(self._generated.py_func)
+        )
 
     @property
     def __s2s_generated__(self) -> Callable:
@@ -70,6 +75,32 @@ class Transformed:
 
     def __repr__(self) -> str:
         return f"<s2s {self.__name__}>"
+
+
+_ComplexWarning = np.exceptions.ComplexWarning if hasattr(np, "exceptions") else np.ComplexWarning
+_DROPPED_IMAGINARY_PARTS = (
+    "s2s: complex values were cast to real ones, which drops their imaginary parts; Numba "
+    "refuses the same cast in compiled code. In derivative code, the rule of the line below "
+    "takes real values only"
+)
+
+
+def _keeping_imaginary_parts(fn: Callable) -> Callable:
+    """``fn``, generated Python, with NumPy's casts of complex values to real ones made an
+    error: a runtime helper written for real values would otherwise give a wrong derivative
+    of complex ones, where Numba refuses to type it."""
+
+    @functools.wraps(fn)
+    def run(*args):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", _ComplexWarning)
+            try:
+                return fn(*args)
+            except _ComplexWarning as exc:
+                refused = TypeError(_DROPPED_IMAGINARY_PARTS)
+                raise refused.with_traceback(exc.__traceback__) from None
+
+    return run
 
 
 class _Derivative(Transformed):

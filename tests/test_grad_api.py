@@ -400,3 +400,72 @@ def test_adjoint_of_a_view_is_added_into_as_a_view(jit):
     c = np.cos(x[None, :] * y[:, None])
     np.testing.assert_allclose(gx, (c * y[:, None]).sum(axis=0))
     np.testing.assert_allclose(gy, (c * x[None, :]).sum(axis=1))
+
+
+# -- complex values -------------------------------------------------------------------------
+
+
+def sign_of_complex(x):
+    return np.sum(np.real(np.sign(x + 1j)))
+
+
+def sign_of_real(x):
+    return np.sum(np.sign(x) * x * x)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_sign_of_complex_values_is_refused_at_the_users_line(jit):
+    # sign(z) = z / |z| is not constant in the complex plane: a zero derivative would be wrong
+    x = np.array([0.5, -1.0])
+    for derivative in (
+        lambda: s2s.grad(sign_of_complex, jit=jit)(x),
+        lambda: s2s.jvp(sign_of_complex, (x,), (np.ones(2),), jit=jit),
+    ):
+        with pytest.raises(Exception, match="`np.sign` of real values only") as info:
+            derivative()
+        notes = "\n".join(getattr(info.value, "__notes__", []))
+        assert "test_grad_api.py" in notes and "np.sign(x + 1j)" in notes
+    # of real values the sign stays a constant, checked for free
+    np.testing.assert_allclose(s2s.grad(sign_of_real, jit=jit)(x), 2.0 * np.abs(x))
+    np.testing.assert_allclose(s2s.hessian(sign_of_real, jit=jit)(x), np.diag(2.0 * np.sign(x)))
+
+
+def complex_p_norms(x):
+    z = x * (1.0 + 2.0j) - 0.5j * x[::-1]
+    return np.linalg.norm(z, 1) + np.linalg.norm(z, 3) + np.linalg.norm(z, np.inf)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_p_norms_of_complex_vectors_have_first_derivatives_only(jit):
+    x = np.array([0.7, 0.3, 1.1, 0.9])
+    expected = _numeric(complex_p_norms, x)
+    np.testing.assert_allclose(s2s.grad(complex_p_norms, jit=jit)(x), expected, rtol=1e-6)
+    _, tangent = s2s.jvp(complex_p_norms, (x,), (np.ones(4),), jit=jit)
+    assert np.isrealobj(tangent) and tangent == pytest.approx(expected.sum())
+    with pytest.raises(NotImplementedError, match="second derivatives of norms of complex"):
+        s2s.hessian(complex_p_norms, jit=jit)(x)
+
+
+def cumulative_sum_of_complex_values(x):
+    return np.real(np.sum(np.cumsum(x * (1.0 + 2.0j)) ** 2))
+
+
+def test_python_mode_refuses_to_drop_imaginary_parts():
+    # the Python helpers of some rules take real values only (compiled, they fail to type):
+    # a cast that would drop imaginary parts is an error, not a wrong gradient
+    x = np.array([0.7, 0.3, 1.1])
+    with pytest.raises(TypeError, match="drops their imaginary parts") as info:
+        s2s.grad(cumulative_sum_of_complex_values, jit=False)(x)
+    assert "np.cumsum" in "\n".join(info.value.__notes__)
+
+
+def dot_of_complex_values(x):
+    z = x * (1.0 + 2.0j)
+    return np.real(np.dot(z, z))
+
+
+def test_python_mode_keeps_complex_shares_complex():
+    # the helpers hand back complex values as complex (NumPy's own dtype), not float64
+    x = np.array([0.7, 0.3, 1.1])
+    expected = _numeric(dot_of_complex_values, x)
+    np.testing.assert_allclose(s2s.grad(dot_of_complex_values, jit=False)(x), expected, rtol=1e-6)

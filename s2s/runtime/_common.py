@@ -47,7 +47,10 @@ def _nb_f64(t) -> bool:
 
 
 def _f64(x):
-    """A float64 array or a Python float: what a helper hands back in Python."""
+    """A float64 array or a Python float: what a helper hands back in Python (complex128 and
+    complex for complex values, whose imaginary parts count as much)."""
+    if np.iscomplexobj(x):
+        return np.asarray(x, dtype=np.complex128) if _is_array(x) else complex(x)
     if _is_array(x):
         return np.asarray(x, dtype=np.float64)
     return float(x)
