@@ -46,7 +46,7 @@ VIEW_CALLS = frozenset(
     }
 )
 VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view"})
-VIEW_ATTRIBUTES = frozenset({"T", "real", "imag"})
+VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
 
 
 # helper -> its parameters, and those whose arrays its result may share (``return a[1:]``)

@@ -24,7 +24,7 @@ ARRAY_METHODS = {
 }
 ARRAY_METHODS["flatten"] = "ravel"
 # attribute -> the numpy function of the array that it is (values, not data like ``shape``)
-ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
+ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag", "flat": "ravel"}
 _NUMPY_ROOTS = ("np", "math", "_s2s")
 
 
@@ -179,6 +179,16 @@ class _Desugar(Transformer):
             joined = placed_at(gast.BinOp(joined, gast.Add(), part), node)
         return joined
 
+    def visit_Subscript(self, node: gast.Subscript) -> gast.AST:
+        if isinstance(node.ctx, gast.Store) and _is_flat(node.value):
+            # `a.flat[k] = v` writes into `a` itself, which `np.ravel(a)` (a copy unless `a` is
+            # contiguous) would not
+            node.value.value = self.visit(node.value.value)
+            node.slice = self.visit(node.slice)
+            return node
+        self.generic_visit(node)
+        return node
+
     def visit_Attribute(self, node: gast.Attribute) -> gast.AST:
         self.generic_visit(node)
         if (
@@ -191,8 +201,13 @@ class _Desugar(Transformer):
         return node
 
 
+def _is_flat(node: gast.AST) -> bool:
+    return isinstance(node, gast.Attribute) and node.attr == "flat" and not _is_module_ref(node)
+
+
 def desugar(tree: gast.FunctionDef) -> gast.FunctionDef:
-    """Method calls and ``.T``, ``.real``, ``.imag`` to NumPy calls; no docstring."""
+    """Method calls and ``.T``, ``.real``, ``.imag``, ``.flat`` (read) to NumPy calls; no
+    docstring."""
     body = tree.body
     if (
         body

@@ -320,3 +320,12 @@ def split_into_parts(x):
     for k in range(len(parts)):
         total += np.sum(parts[k] ** 2) * (k + 1)
     return total + np.sum(np.split(x[1:], 2)[1] * 0.5)
+
+
+@case(array(2, 3), tags={"index", "loop"})
+def flat_positions(a):
+    b = a * a
+    s = b.flat[4] * a.flat[0]
+    for v in a.flat:
+        s += np.sin(v)
+    return s
