@@ -469,3 +469,43 @@ def test_python_mode_keeps_complex_shares_complex():
     x = np.array([0.7, 0.3, 1.1])
     expected = _numeric(dot_of_complex_values, x)
     np.testing.assert_allclose(s2s.grad(dot_of_complex_values, jit=False)(x), expected, rtol=1e-6)
+
+
+# -- arrays of integers -------------------------------------------------------------------------
+
+
+def counts_in_integer_arrays(x):
+    bins = np.zeros(x.shape[0], dtype=np.int64)
+    flags = np.full_like(x, 0, np.bool_)
+    for i in range(x.shape[0]):
+        bins[i] = x[i] * 4.0 + 0.5
+        flags[i] = x[i] > 0.45
+    return np.sum(bins * x * x) + np.sum(flags * np.sin(x))
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_values_written_into_integer_arrays_have_no_derivative(jit):
+    # bins and flags are piecewise constant in x: writing x * 4.0 + 0.5 into an integer array
+    # truncates it, so only the products' other factors carry derivatives
+    x = np.array([0.13, 0.52, 0.77, 0.34])
+    bins, flags = np.floor(x * 4.0 + 0.5), x > 0.45
+    expected = 2.0 * bins * x + flags * np.cos(x)
+    np.testing.assert_allclose(s2s.grad(counts_in_integer_arrays, jit=jit)(x), expected)
+    _, tangent = s2s.jvp(counts_in_integer_arrays, (x,), (np.ones(4),), jit=jit)
+    assert tangent == pytest.approx(expected.sum())
+    hessian = s2s.hessian(counts_in_integer_arrays, jit=jit)(x)
+    np.testing.assert_allclose(hessian, np.diag(2.0 * bins - flags * np.sin(x)), atol=1e-12)
+
+
+def write_through_flat(x):
+    a = np.zeros((2, 2))
+    a.flat[3] = x[0] * 2.0
+    return np.sum(a * a)
+
+
+def test_writes_through_flat_compile_and_are_refused_for_derivatives():
+    x = np.array([0.7, 0.3])
+    assert s2s.jit(write_through_flat)(x) == pytest.approx(1.96)
+    with pytest.raises(s2s.DifferentiationError, match="writing into 'a.flat'") as info:
+        s2s.grad(write_through_flat)(x)
+    assert "a.flat[3] = x[0] * 2.0" in str(info.value)

@@ -9,8 +9,9 @@ gradient end activity, so indices and counters never get adjoints.
 from __future__ import annotations
 
 import gast
+import numpy as np
 
-from ..gastutil import attr_path
+from ..gastutil import attr_path, target_names
 from ..rules import ZERO_GRADIENT
 from ..rules.runtime_helpers import IN_PLACE
 from .definitions import Writes, names_read, written_by_call
@@ -47,10 +48,13 @@ def active_variables(
     """Names that may hold values depending on the parameters ``wrt`` (``writes``: the
     arguments that helpers write into, which a call then makes active)."""
     edges = []  # (names read, names that become active if any of them is)
+    integral = set()  # arrays of integers or booleans: what is written into them is truncated
     for stmt in _all_statements(tree.body):
         reads = _reads(stmt)
         if reads:
             edges.append((reads, _newly_active(stmt, reads) + _filled(stmt, writes)))
+        if type(stmt) is gast.Assign and _integral_allocation(stmt.value):
+            integral.update(target_names(stmt.targets[0]))
     readers: dict[str, list[int]] = {}
     for k, (reads, _) in enumerate(edges):
         for name in reads:
@@ -60,10 +64,42 @@ def active_variables(
     while work:
         for k in readers.get(work.pop(), ()):
             for name in edges[k][1]:
-                if name not in active:
+                if name not in active and name not in integral:
                     active.add(name)
                     work.append(name)
     return active
+
+
+# Allocations -> the position of their dtype argument.
+_ALLOCATIONS = {
+    "np.zeros": 1,
+    "np.empty": 1,
+    "np.ones": 1,
+    "np.full": 2,
+    "np.zeros_like": 1,
+    "np.empty_like": 1,
+    "np.ones_like": 1,
+    "np.full_like": 2,
+}
+_INTEGRAL_DTYPES = frozenset(
+    ["int", "bool", "np.intp", "np.uintp", "np.int_", "np.bool_", "np.bool"]
+    + [f"np.{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)]
+)
+
+
+def _integral_allocation(value: gast.AST) -> bool:
+    """Whether ``value`` allocates an array of integers or booleans (``dtype=np.int64``)."""
+    if type(value) is not gast.Call:
+        return False
+    position = _ALLOCATIONS.get(call_name(value))
+    if position is None:
+        return False
+    dtype = next((k.value for k in value.keywords if k.arg == "dtype"), None)
+    if dtype is None and len(value.args) > position:
+        dtype = value.args[position]
+    if isinstance(dtype, gast.Constant) and isinstance(dtype.value, str):
+        return np.dtype(dtype.value).kind in "biu"
+    return dtype is not None and attr_path(dtype) in _INTEGRAL_DTYPES
 
 
 def _reads(stmt: gast.stmt) -> set[str]:
