@@ -509,3 +509,24 @@ def test_writes_through_flat_compile_and_are_refused_for_derivatives():
     with pytest.raises(s2s.DifferentiationError, match="writing into 'a.flat'") as info:
         s2s.grad(write_through_flat)(x)
     assert "a.flat[3] = x[0] * 2.0" in str(info.value)
+
+
+def write_through_repeated_positions(x):
+    y = np.zeros(4)
+    y[np.array([0, 1, 1, 3])] = x * x
+    y[np.array([2, -1, 3])] += x[1:]
+    return np.sum(y * np.arange(1.0, 5.0))
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_a_position_written_twice_by_an_index_array_keeps_the_last_write(jit):
+    # y[idx] = v writes in order, as NumPy and Numba do: of x[1] and x[2], both written to
+    # y[1], x[2]'s stays; the buffered += at -1 and 3 keeps x[3]'s
+    x = np.array([0.7, 0.3, 1.1, 0.9])
+    expected = _numeric(write_through_repeated_positions, x)
+    np.testing.assert_allclose(expected, [1.4, 3.0, 4.4, 7.2 + 4.0], rtol=1e-6)
+    grad = s2s.grad(write_through_repeated_positions, jit=jit)(x)
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        s2s.hessian(write_through_repeated_positions, jit=jit)(x), np.diag([2.0, 0.0, 4.0, 8.0])
+    )

@@ -11,6 +11,7 @@ from numba import types
 
 from ._cache import overload, register_jitable
 from ._common import _is_array, _nb_complex
+from .core import save
 
 __all__ = [
     "unbroadcast",
@@ -19,6 +20,7 @@ __all__ = [
     "accumulate_into",
     "subtract_into",
     "scatter_add",
+    "stored_share",
 ]
 
 
@@ -318,6 +320,41 @@ def _scatter_add(total, index, share):
         total[index] += share
 
     return plain
+
+
+# -- stored_share: the adjoint of the value written by x[index] = v -----------------------------
+def stored_share(g, index):
+    """``g[index]`` (a copy), the share of ``v`` in ``x[index] = v``. Where an integer-array
+    index names a position twice, the last write is the one that stays (NumPy and Numba
+    write in order): the earlier ones get zero."""
+    part = save(g[index])
+    if isinstance(index, np.ndarray) and index.dtype.kind in "iu" and index.size > 1:
+        seen = set()
+        flat = index.reshape(-1) % g.shape[0]
+        rows = part.reshape((flat.size,) + part.shape[index.ndim :])
+        for k in range(flat.size - 1, -1, -1):
+            if flat[k] in seen:
+                rows[k] = 0
+            seen.add(flat[k])
+    return part
+
+
+@overload(stored_share)
+def _stored_share(g, index):
+    if isinstance(index, types.Array) and isinstance(index.dtype, types.Integer):
+
+        def last_written(g, index):
+            part = g[index]  # a copy: advanced indexing
+            seen = np.zeros(g.shape[0], np.bool_)
+            for k in range(index.shape[0] - 1, -1, -1):
+                at = index[k] if index[k] >= 0 else index[k] + g.shape[0]
+                if seen[at]:
+                    part[k] = 0
+                seen[at] = True
+            return part
+
+        return last_written
+    return lambda g, index: save(g[index])
 
 
 def _nb_view_index(index) -> bool:

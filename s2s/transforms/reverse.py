@@ -383,7 +383,12 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         part = gast.Subscript(load(self.adj(base)), index, gast.Load())
         rev = []
         if isinstance(value, gast.Name) and value.id in self.active:
-            rev += self.contribute(value.id, call("_s2s.save", part), True, site)
+            loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
+            if _maybe_array(target.slice, self.defs, loops):  # the last write of a position
+                share = call("_s2s.stored_share", load(self.adj(base)), clone(index))
+            else:
+                share = call("_s2s.save", part)
+            rev += self.contribute(value.id, share, True, site)
         cleared = gast.Subscript(load(self.adj(base)), clone(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))
         return rev
@@ -447,6 +452,30 @@ def _only_compared(defs: Definitions) -> set[str]:
             if isinstance(operand, gast.Name):
                 compared[operand.id] += 1
     return {n for n, k in compared.items() if k == defs.uses[n] and n not in defs.params}
+
+
+def _maybe_array(index: gast.AST, defs: Definitions, numbers: set[str], depth: int = 0) -> bool:
+    """Whether the index of a write may be an integer array (whose positions may repeat), not
+    a number: a name that is not an enclosing loop's counter (``numbers``) nor computed from
+    such counters, constants and shapes alone."""
+    if not isinstance(index, gast.Name):
+        return False  # constants, slices, tuples of them
+    if index.id in numbers:
+        return False
+    value = defs.single_values.get(index.id)
+    if value is None or depth > 8:
+        return True
+    if isinstance(value, gast.Constant):
+        return not isinstance(value.value, int)
+    if isinstance(value, gast.Subscript):  # `x.shape[0]`, as the normal form spells it
+        shape = defs.single_values.get(getattr(value.value, "id", None))
+        return not (isinstance(shape, gast.Attribute) and shape.attr == "shape")
+    if isinstance(value, gast.Call) and call_name(value) in ("len", "int"):
+        return False
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        operands = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
+        return any(_maybe_array(o, defs, numbers, depth + 1) for o in operands)
+    return True
 
 
 def _as_value(index: gast.AST) -> gast.AST:

@@ -171,7 +171,7 @@ class Adjoints:
         """The variables whose adjoint arrays ``expr`` may share memory with."""
         if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
             return set()  # arithmetic makes a fresh array
-        if isinstance(expr, gast.Call) and call_name(expr) == "_s2s.save":
+        if isinstance(expr, gast.Call) and call_name(expr) in ("_s2s.save", "_s2s.stored_share"):
             return set()  # a copy
         if isinstance(expr, gast.Name):
             if expr.id in self.alias_roots:
