@@ -21,7 +21,7 @@ from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import FIRST_ORDER, JVPRule
 from ..rules.runtime_helpers import IN_PLACE
 from .operations import operation
-from .real_checks import real_checks
+from .real_checks import calls_real_only, real_checks
 from .reverse_lists import arrays_of_lists, list_names
 from .updates import plain_updates
 
@@ -63,7 +63,7 @@ class ForwardMode:
             arrays_of_lists(tree, lists)
         self.tree = tree
         reject_writes_through_views(parsed, kept_updates, self.active, request_jvp.returns)
-        names, writes_arrays = _names_and_writes(tree, request_jvp.writes)
+        names, writes_arrays, self.checks_real = _names_and_writes(tree, request_jvp.writes)
         # A slice's tangent is a view of the array's tangent: a copy, where arrays change.
         self.copy_views = writes_arrays
         self.namer = Namer(names | set(_MODULES))
@@ -91,7 +91,11 @@ class ForwardMode:
     def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []
         for k, stmt in enumerate(stmts):
-            checks = real_checks(stmt, self.active, stmts[k - 1] if k else None)
+            checks = (
+                real_checks(stmt, self.active, stmts[k - 1] if k else None)
+                if self.checks_real
+                else []
+            )
             out.extend(located(s, stmt) for s in checks + self.statement(stmt))
         return out
 
@@ -368,21 +372,22 @@ def _uses_output(rule: JVPRule) -> bool:
     )
 
 
-def _names_and_writes(tree: gast.FunctionDef, writes: Writes) -> tuple[set[str], bool]:
-    """One walk of ``tree``: every identifier in it, and whether it writes into some array
-    (``x[i] = v``, or a call that does: ``written_by_call``, with ``writes`` for helpers)."""
+def _names_and_writes(tree: gast.FunctionDef, writes: Writes) -> tuple[set[str], bool, bool]:
+    """One walk of ``tree``: every identifier in it, whether it writes into some array
+    (``x[i] = v``, or a call that does: ``written_by_call``, with ``writes`` for helpers), and
+    whether it calls a function whose derivative is zero for real values only."""
     names: set[str] = set()
-    writes_arrays = False
+    writes_arrays = checks_real = False
     for node in walk(tree):
-        if isinstance(node, gast.Name):
+        kind = type(node)
+        if kind is gast.Name:
             names.add(node.id)
-        elif writes_arrays:
-            continue
-        elif isinstance(node, gast.Call):
-            writes_arrays = bool(written_by_call(node, writes))
-        elif isinstance(node, gast.Assign):
+        elif kind is gast.Call:
+            checks_real = checks_real or calls_real_only(node)
+            writes_arrays = writes_arrays or bool(written_by_call(node, writes))
+        elif kind is gast.Assign and not writes_arrays:
             target = node.targets[0]
             writes_arrays = isinstance(target, gast.Subscript) and isinstance(
                 target.value, gast.Name
             )
-    return names, writes_arrays
+    return names, writes_arrays, checks_real

@@ -16,6 +16,11 @@ from ..gastutil import call, clone, const, name_nodes, own_nodes
 from ..rules import ZERO_FOR_REAL
 
 
+def calls_real_only(node: gast.Call) -> bool:
+    """Whether ``node`` calls a function whose derivative is zero for real values only."""
+    return call_name(node) in ZERO_FOR_REAL
+
+
 def real_checks(stmt: gast.stmt, active: set[str], before: gast.stmt | None) -> list[gast.stmt]:
     """The checks to run before ``stmt`` (its own expressions, not its nested statements)
     that the statement ``before`` it does not make already (derivative code transformed

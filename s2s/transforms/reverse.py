@@ -47,7 +47,7 @@ from ..gastutil import (
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
-from .real_checks import real_checks
+from .real_checks import calls_real_only, real_checks
 from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
@@ -72,6 +72,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             tree = read_from_end(parsed, tree, self.lists)
         self.tree = tree
         self.defs: Definitions = analyse(tree, self.writes, self.returns)
+        self.checks_real = any(calls_real_only(c) for c in self.defs.nodes_of(gast.Call))
         self.active = active - _only_compared(self.defs)
         # How often each name appears in the function (its keys: every name in it).
         self.mentions = self.defs.mentions
@@ -146,8 +147,10 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         for k in range(len(stmts) - 1, -1, -1):
             self.position[-1] = (stmts, k)
             fwd, rev = self.statement(stmts[k])
-            checks = real_checks(stmts[k], self.active, stmts[k - 1] if k else None)
-            forward[:0] = all_located(checks, stmts[k]) + fwd
+            if self.checks_real:
+                checks = real_checks(stmts[k], self.active, stmts[k - 1] if k else None)
+                fwd = all_located(checks, stmts[k]) + fwd
+            forward[:0] = fwd
             reverse.extend(rev)
         if reverse:
             self.position[-1] = (stmts, len(stmts))
