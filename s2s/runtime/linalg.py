@@ -10,7 +10,7 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
-from ._common import _f64, _flat, _is_array, _nb_array, _nb_f64, _nb_scalar
+from ._common import _f64, _flat, _is_array, _nb_array, _nb_complex, _nb_f64, _nb_scalar
 from .shares import accumulate_into
 
 __all__ = [
@@ -37,13 +37,15 @@ __all__ = [
 # float32 operands, take plain loops.
 def _mm(a, b):
     """``a @ b`` for 2-D arrays of any layout."""
-    return np.dot(a, b).astype(np.float64)
+    return _f64(np.dot(a, b))
 
 
 @overload(_mm)
 def _mm_nb(a, b):
     if a.dtype == types.float64 and b.dtype == types.float64:
         return lambda a, b: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(b))
+    if _nb_complex(a) or _nb_complex(b):  # BLAS, once both are complex128
+        return lambda a, b: np.dot(_complex128(a), _complex128(b))
 
     def loops(a, b):
         m, p = a.shape
@@ -59,15 +61,22 @@ def _mm_nb(a, b):
     return loops
 
 
+@register_jitable
+def _complex128(a):
+    return np.ascontiguousarray(a).astype(np.complex128)
+
+
 def _mv(a, v):
     """``a @ v`` for a 2-D ``a`` and a 1-D ``v``."""
-    return np.dot(a, v).astype(np.float64)
+    return _f64(np.dot(a, v))
 
 
 @overload(_mv)
 def _mv_nb(a, v):
     if a.dtype == types.float64 and v.dtype == types.float64:
         return lambda a, v: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(v))
+    if _nb_complex(a) or _nb_complex(v):
+        return lambda a, v: np.dot(_complex128(a), _complex128(v))
 
     def loops(a, v):
         m, p = a.shape
@@ -82,9 +91,21 @@ def _mv_nb(a, v):
     return loops
 
 
-@register_jitable
 def _outer(u, v):
-    out = np.empty((u.shape[0], v.shape[0]))
+    """``u v^T`` for vectors."""
+    return _f64(np.outer(u, v))
+
+
+@overload(_outer)
+def _outer_nb(u, v):
+    if _nb_complex(u) or _nb_complex(v):
+        return lambda u, v: _outer_of(u, v, np.complex128)
+    return lambda u, v: _outer_of(u, v, np.float64)
+
+
+@register_jitable
+def _outer_of(u, v, dtype):
+    out = np.empty((u.shape[0], v.shape[0]), dtype)  # allocated here: loops that vectorise
     for i in range(u.shape[0]):
         for j in range(v.shape[0]):
             out[i, j] = u[i] * v[j]
@@ -108,13 +129,16 @@ def matmul_adjoint_a(g, a, b):
 
 @overload(matmul_adjoint_a)
 def _matmul_adjoint_a_nb(g, a, b):
+    complex_ = _nb_complex(g) or _nb_complex(a) or _nb_complex(b)  # no casts to float64
     if _nb_scalar(a):
         if _nb_scalar(b):
-            return lambda g, a, b: float(g * b)
+            return (lambda g, a, b: g * b) if complex_ else (lambda g, a, b: float(g * b))
+        if complex_:
+            return lambda g, a, b: np.sum(g * b)
         return lambda g, a, b: float(np.sum(g * b))
     if _nb_scalar(b) or (_nb_array(a) and _nb_array(b) and a.ndim == 1 and b.ndim == 1):
-        if _nb_f64(g) and _nb_f64(b):
-            return lambda g, a, b: g * b  # a fresh float64 array already
+        if complex_ or _nb_f64(g) and _nb_f64(b):
+            return lambda g, a, b: g * b  # a fresh array already
         return lambda g, a, b: (g * b).astype(np.float64)
     if not (_nb_array(a) and _nb_array(b)):
         return None
@@ -143,13 +167,16 @@ def matmul_adjoint_b(g, a, b):
 
 @overload(matmul_adjoint_b)
 def _matmul_adjoint_b_nb(g, a, b):
+    complex_ = _nb_complex(g) or _nb_complex(a) or _nb_complex(b)  # no casts to float64
     if _nb_scalar(b):
         if _nb_scalar(a):
-            return lambda g, a, b: float(g * a)
+            return (lambda g, a, b: g * a) if complex_ else (lambda g, a, b: float(g * a))
+        if complex_:
+            return lambda g, a, b: np.sum(g * a)
         return lambda g, a, b: float(np.sum(g * a))
     if _nb_scalar(a) or (_nb_array(a) and _nb_array(b) and a.ndim == 1 and b.ndim == 1):
-        if _nb_f64(g) and _nb_f64(a):
-            return lambda g, a, b: g * a  # a fresh float64 array already
+        if complex_ or _nb_f64(g) and _nb_f64(a):
+            return lambda g, a, b: g * a  # a fresh array already
         return lambda g, a, b: (g * a).astype(np.float64)
     if not (_nb_array(a) and _nb_array(b)):
         return None
@@ -190,6 +217,8 @@ def add_matmul_adjoint_a(total, g, a, b):
 
 @overload(add_matmul_adjoint_a)
 def _add_matmul_adjoint_a_nb(total, g, a, b):
+    if _nb_complex(total) or _nb_complex(g) or _nb_complex(a) or _nb_complex(b):
+        return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_a(g, a, b))
     if _nb_array(total) and total.ndim == 2 and _nb_array(b) and b.ndim == 1:
         return lambda total, g, a, b: _add_outer(total, g, b)  # (m, n) matrix times a vector
     if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 1:
@@ -205,6 +234,8 @@ def add_matmul_adjoint_b(total, g, a, b):
 
 @overload(add_matmul_adjoint_b)
 def _add_matmul_adjoint_b_nb(total, g, a, b):
+    if _nb_complex(total) or _nb_complex(g) or _nb_complex(a) or _nb_complex(b):
+        return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_b(g, a, b))
     if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 2:
         if _nb_array(b) and b.ndim == 1:
 

@@ -99,10 +99,11 @@ def _flip_nb(x, axis):
 
 def transpose_adjoint(g, axes):
     """Adjoint of ``np.transpose(x, axes)``: ``g`` transposed by the inverse permutation."""
+    dtype = np.result_type(g, np.float64)  # complex stays complex
     if axes is None:
-        return np.transpose(g).astype(np.float64, order="C")
+        return np.transpose(g).astype(dtype, order="C")
     inv = np.argsort([a % len(axes) for a in axes])
-    return np.transpose(g, inv).astype(np.float64, order="C")
+    return np.transpose(g, inv).astype(dtype, order="C")
 
 
 @register_jitable

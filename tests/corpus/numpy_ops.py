@@ -223,6 +223,15 @@ def frobenius_norm_of_a_complex_matrix(x):
     return np.linalg.norm(z) ** 3 + np.linalg.norm(z[0] * z[1])
 
 
+@case(array(4), array(2), tags={"linalg"})
+def products_of_complex_matrices(x, v):
+    a = x.reshape(2, 2) * (1.0 - 0.5j) + 1j * np.eye(2)
+    u = a @ (v + 0.25j)
+    b = a.T @ a + np.dot(a, a.conj().T)
+    w = v + 0j
+    return np.abs(np.dot(u, u)) + np.real(np.trace(b)) + np.imag(w @ b @ w)
+
+
 @case(array(5), tags={"loop", "math"})
 def complex_scalar_recurrence(x):
     z = 0.0 + 0.0j
