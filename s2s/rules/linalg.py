@@ -15,7 +15,12 @@ defvjp(
     a="_s2s.inner_adjoint_a(g, a, b)",
     b="_s2s.inner_adjoint_b(g, a, b)",
 )
-defvjp("np.vdot", "a, b", a="_s2s.reshape_like(g * b, a)", b="_s2s.reshape_like(g * a, b)")
+defvjp(  # sum(conj(a) * b): the first operand is conjugated
+    "np.vdot",
+    "a, b",
+    a="_s2s.reshape_like(np.conj(g * b), a)",
+    b="_s2s.reshape_like(g * np.conj(a), b)",
+)
 # np.outer flattens its operands (a number too, which Numba's np.ravel does not take): the
 # shares are reshaped back to them.
 defvjp(

@@ -16,6 +16,7 @@ from ._common import (
     _is_array,
     _item,
     _nb_array,
+    _nb_complex,
     _nb_f64,
     _nb_int,
     _nb_none,
@@ -50,18 +51,27 @@ __all__ = [
 
 # -- shapes ----------------------------------------------------------------------------------
 def reshape_like(g, x):
-    """``g`` reshaped to ``x``'s shape, as a fresh float array (a float for a scalar ``x``)."""
+    """``g`` reshaped to ``x``'s shape, as a fresh array (a number for a scalar ``x``): float,
+    or complex where both are (a real ``x`` takes the real part of a complex ``g``)."""
+    if np.iscomplexobj(g) and not np.iscomplexobj(x):
+        g = np.real(g)
     if not _is_array(x):
         return _item(g)
-    return np.array(g, dtype=np.float64, order="C").reshape(x.shape)
+    return np.array(g, dtype=np.result_type(g, np.float64), order="C").reshape(x.shape)
 
 
 @overload(reshape_like)
 def _reshape_like_nb(g, x):
+    if _nb_complex(g) and not _nb_complex(x):
+        return lambda g, x: reshape_like(np.real(g), x)
     if _nb_scalar(x):
         return lambda g, x: _item(g)
     if not _nb_array(x):
         return None
+    if _nb_complex(g):
+        if _nb_scalar(g):
+            return lambda g, x: np.full(x.shape, g)
+        return lambda g, x: np.ascontiguousarray(g).astype(np.complex128).reshape(x.shape)
     if _nb_scalar(g):
         return lambda g, x: np.full(x.shape, float(g))
     if _nb_f64(g):

@@ -232,6 +232,14 @@ def products_of_complex_matrices(x, v):
     return np.abs(np.dot(u, u)) + np.real(np.trace(b)) + np.imag(w @ b @ w)
 
 
+@case(array(4), tags={"linalg", "shape", "method"})
+def conjugating_products_and_reshapes(x):
+    z = (x * (1.0 + 2.0j)).reshape(2, 2) + 1j
+    w = x[::-1] * (0.5 - 1.0j)
+    flat = z.reshape(4)
+    return np.real(np.vdot(flat, w)) + np.imag(np.vdot(w, flat * flat)) + np.abs(z.ravel()[1])
+
+
 @case(array(5), tags={"loop", "math"})
 def complex_scalar_recurrence(x):
     z = 0.0 + 0.0j
