@@ -341,7 +341,8 @@ def stored_share(g, index):
 
 @overload(stored_share)
 def _stored_share(g, index):
-    if isinstance(index, types.Array) and isinstance(index.dtype, types.Integer):
+    integers = isinstance(index, types.Array) and isinstance(index.dtype, types.Integer)
+    if integers and index.ndim == 1:  # (the advanced index Numba takes)
 
         def last_written(g, index):
             part = g[index]  # a copy: advanced indexing
