@@ -105,6 +105,8 @@ def _add_unbroadcast_any(out, g):
 @overload(unbroadcast)
 def _unbroadcast(g, x):
     if _nb_complex(g) and not _nb_complex(x):
+        if isinstance(g, types.Array):  # the real parts as an array of their own, not a view
+            return lambda g, x: unbroadcast(np.ascontiguousarray(np.real(g)), x)
         return lambda g, x: unbroadcast(np.real(g), x)
     if isinstance(x, types.Array):
         dtype = types.complex128 if _nb_complex(x) else types.float64

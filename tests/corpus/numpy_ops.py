@@ -237,7 +237,8 @@ def conjugating_products_and_reshapes(x):
     z = (x * (1.0 + 2.0j)).reshape(2, 2) + 1j
     w = x[::-1] * (0.5 - 1.0j)
     flat = z.reshape(4)
-    return np.real(np.vdot(flat, w)) + np.imag(np.vdot(w, flat * flat)) + np.abs(z.ravel()[1])
+    spread = np.real(np.sum(flat * x))  # x's first share: the real part of a complex one
+    return np.real(np.vdot(flat, w)) + np.imag(np.vdot(w, flat * flat)) + spread
 
 
 @case(array(5), tags={"loop", "math"})
