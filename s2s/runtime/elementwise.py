@@ -14,7 +14,16 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
-from ._common import _SHAPE_OF, _f64, _is_array, _item, _nb_array, _nb_none, _nb_scalar
+from ._common import (
+    _SHAPE_OF,
+    _f64,
+    _is_array,
+    _item,
+    _nb_array,
+    _nb_complex,
+    _nb_none,
+    _nb_scalar,
+)
 
 __all__ = [
     "where",
@@ -103,15 +112,20 @@ def _step(values, n):
 
 # -- elementwise -----------------------------------------------------------------------------
 def where(cond, a, b):
-    """``a if cond else b``: a float for scalars, else ``np.where`` broadcast, as float64."""
+    """``a if cond else b``: a float for scalars, else ``np.where`` broadcast, as float64
+    (complex, where ``a`` or ``b`` is)."""
+    number = complex if np.iscomplexobj(a) or np.iscomplexobj(b) else float
     if not (_is_array(cond) or _is_array(a) or _is_array(b)):
-        return float(a if cond else b)
-    return np.where(cond, a, b).astype(np.float64, copy=False)
+        return number(a if cond else b)
+    return np.where(cond, a, b).astype(np.complex128 if number is complex else np.float64)
 
 
 @overload(where)
 def _where_nb(cond, a, b):
+    complex_ = _nb_complex(a) or _nb_complex(b)
     if not any(_nb_array(t) for t in (cond, a, b)):
+        if complex_:
+            return lambda cond, a, b: complex(a) if cond else complex(b)
 
         def scalar(cond, a, b):
             if cond:
@@ -123,6 +137,7 @@ def _where_nb(cond, a, b):
     if nd is None:
         return None
     shape_of = _SHAPE_OF[nd]
+    dtype = np.complex128 if complex_ else np.float64
 
     def array(cond, a, b):
         cv, dims, cs = _operand(cond, nd)
@@ -130,7 +145,7 @@ def _where_nb(cond, a, b):
         bv, bshape, bs = _operand(b, nd)
         _merge_dims(dims, ashape)
         _merge_dims(dims, bshape)
-        out = np.empty(shape_of(dims))
+        out = np.empty(shape_of(dims), dtype)
         flat = out.reshape(-1)
         n = flat.size
         kc, ka, kb = _step(cv, n), _step(av, n), _step(bv, n)

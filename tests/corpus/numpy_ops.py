@@ -238,6 +238,7 @@ def conjugating_products_and_reshapes(x):
     w = x[::-1] * (0.5 - 1.0j)
     flat = z.reshape(4)
     spread = np.real(np.sum(flat * x))  # x's first share: the real part of a complex one
+    spread += np.imag(np.sum(np.where(x > 0.5, flat * flat, w)))
     return np.real(np.vdot(flat, w)) + np.imag(np.vdot(w, flat * flat)) + spread
 
 
