@@ -477,19 +477,25 @@ def test_python_mode_keeps_complex_shares_complex():
 def counts_in_integer_arrays(x):
     bins = np.zeros(x.shape[0], dtype=np.int64)
     flags = np.full_like(x, 0, np.bool_)
+    order = np.arange(x.shape[0])
+    steps = np.empty_like(order)
     for i in range(x.shape[0]):
         bins[i] = x[i] * 4.0 + 0.5
         flags[i] = x[i] > 0.45
-    return np.sum(bins * x * x) + np.sum(flags * np.sin(x))
+        steps[i] = x[i] * 10.0
+    order[0] = x[0] * 30.0
+    return np.sum(bins * x * x) + np.sum(flags * np.sin(x)) + np.sum((order + steps) * x)
 
 
 @pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
 def test_values_written_into_integer_arrays_have_no_derivative(jit):
-    # bins and flags are piecewise constant in x: writing x * 4.0 + 0.5 into an integer array
-    # truncates it, so only the products' other factors carry derivatives
+    # the integer arrays (allocated with a dtype, by np.arange, like another) are piecewise
+    # constant in x: a write truncates the value, so only the products' other factors carry
+    # derivatives
     x = np.array([0.13, 0.52, 0.77, 0.34])
     bins, flags = np.floor(x * 4.0 + 0.5), x > 0.45
-    expected = 2.0 * bins * x + flags * np.cos(x)
+    order, steps = np.array([np.floor(30.0 * x[0]), 1.0, 2.0, 3.0]), np.floor(10.0 * x)
+    expected = 2.0 * bins * x + flags * np.cos(x) + order + steps
     np.testing.assert_allclose(s2s.grad(counts_in_integer_arrays, jit=jit)(x), expected)
     _, tangent = s2s.jvp(counts_in_integer_arrays, (x,), (np.ones(4),), jit=jit)
     assert tangent == pytest.approx(expected.sum())

@@ -48,13 +48,18 @@ def active_variables(
     """Names that may hold values depending on the parameters ``wrt`` (``writes``: the
     arguments that helpers write into, which a call then makes active)."""
     edges = []  # (names read, names that become active if any of them is)
-    integral = set()  # arrays of integers or booleans: what is written into them is truncated
+    assigned: list[tuple[str, gast.AST]] = []  # (name, value) of `name = value`, in order
+    counters: set[str] = set()  # the counters of `range` loops
     for stmt in _all_statements(tree.body):
         reads = _reads(stmt)
         if reads:
             edges.append((reads, _newly_active(stmt, reads) + _filled(stmt, writes)))
-        if type(stmt) is gast.Assign and _integral_allocation(stmt.value):
-            integral.update(target_names(stmt.targets[0]))
+        kind = type(stmt)
+        if kind is gast.Assign and type(stmt.targets[0]) is gast.Name:
+            assigned.append((stmt.targets[0].id, stmt.value))
+        elif kind is gast.For and type(stmt.iter) is gast.Call and call_name(stmt.iter) in _RANGES:
+            counters.update(target_names(stmt.target))
+    integral = _integral_arrays(assigned, counters)
     readers: dict[str, list[int]] = {}
     for k, (reads, _) in enumerate(edges):
         for name in reads:
@@ -87,19 +92,79 @@ _INTEGRAL_DTYPES = frozenset(
 )
 
 
-def _integral_allocation(value: gast.AST) -> bool:
-    """Whether ``value`` allocates an array of integers or booleans (``dtype=np.int64``)."""
-    if type(value) is not gast.Call:
-        return False
-    position = _ALLOCATIONS.get(call_name(value))
-    if position is None:
-        return False
+_RANGES = frozenset({"range", "prange", "numba.prange"})
+_LIKE = frozenset({"np.zeros_like", "np.empty_like", "np.ones_like", "np.full_like", "np.copy"})
+
+
+def _integral_arrays(assigned: list[tuple[str, gast.AST]], counters: set[str]) -> set[str]:
+    """The names of arrays of integers or booleans, into which a write truncates the value:
+    allocations with such a dtype (``np.zeros(n, dtype=np.int64)``), ``np.arange`` of integers,
+    and arrays like them (``np.empty_like(idx)``, copies)."""
+    once: dict[str, int] = {}
+    for name, _ in assigned:
+        once[name] = once.get(name, 0) + 1
+    values = {name: value for name, value in assigned if once[name] == 1}
+    integral: set[str] = set()
+    for name, value in assigned:
+        if type(value) is gast.Name:
+            like = value.id in integral  # another name for the same array
+        elif type(value) is not gast.Call:
+            continue
+        else:
+            function, dtype = call_name(value), _dtype(value)
+            if dtype is not None:
+                like = function in _ALLOCATIONS or function == "np.arange"
+                like = like and _integral_dtype(dtype)
+            elif function == "np.arange":
+                like = all(integer_number(a, values, counters) for a in value.args)
+            else:
+                first = value.args[0] if value.args else None
+                like = function in _LIKE and getattr(first, "id", None) in integral
+        if like:
+            integral.add(name)
+    return integral
+
+
+def _dtype(value: gast.Call) -> gast.AST | None:
+    """The dtype an allocation names, by keyword or in its place."""
     dtype = next((k.value for k in value.keywords if k.arg == "dtype"), None)
-    if dtype is None and len(value.args) > position:
+    position = _ALLOCATIONS.get(call_name(value))
+    if dtype is None and position is not None and len(value.args) > position:
         dtype = value.args[position]
+    return dtype
+
+
+def _integral_dtype(dtype: gast.AST) -> bool:
     if isinstance(dtype, gast.Constant) and isinstance(dtype.value, str):
         return np.dtype(dtype.value).kind in "biu"
-    return dtype is not None and attr_path(dtype) in _INTEGRAL_DTYPES
+    return attr_path(dtype) in _INTEGRAL_DTYPES
+
+
+def integer_number(node: gast.AST, values: dict, counters: set[str], depth: int = 0) -> bool:
+    """Whether ``node`` surely holds an integer, not an array: an integer constant, the counter
+    of a ``range`` loop (``counters``), ``len`` or ``int`` of something, an extent of a shape
+    (``x.shape[0]``, as the normal form spells it), or arithmetic of those. ``values`` holds
+    what the names assigned once are assigned."""
+    if isinstance(node, gast.Constant):
+        return isinstance(node.value, int)
+    if not isinstance(node, gast.Name):
+        return False
+    if node.id in counters:
+        return True
+    value = values.get(node.id)
+    if value is None or depth > 8:
+        return False
+    if isinstance(value, gast.Constant):
+        return isinstance(value.value, int)
+    if isinstance(value, gast.Subscript):
+        shape = values.get(getattr(value.value, "id", None))
+        return isinstance(shape, gast.Attribute) and shape.attr == "shape"
+    if isinstance(value, gast.Call):
+        return call_name(value) in ("len", "int")
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        operands = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
+        return all(integer_number(o, values, counters, depth + 1) for o in operands)
+    return False
 
 
 def _reads(stmt: gast.stmt) -> set[str]:

@@ -19,7 +19,12 @@ from collections import Counter
 
 import gast
 
-from ..analysis.activity import active_variables, call_name, value_is_differentiable
+from ..analysis.activity import (
+    active_variables,
+    call_name,
+    integer_number,
+    value_is_differentiable,
+)
 from ..analysis.aliases import reject_writes_through_views, seeing, views
 from ..analysis.definitions import (
     Definitions,
@@ -457,28 +462,10 @@ def _only_compared(defs: Definitions) -> set[str]:
     return {n for n, k in compared.items() if k == defs.uses[n] and n not in defs.params}
 
 
-def _maybe_array(index: gast.AST, defs: Definitions, numbers: set[str], depth: int = 0) -> bool:
-    """Whether the index of a write may be an integer array (whose positions may repeat), not
-    a number: a name that is not an enclosing loop's counter (``numbers``) nor computed from
-    such counters, constants and shapes alone."""
-    if not isinstance(index, gast.Name):
-        return False  # constants, slices, tuples of them
-    if index.id in numbers:
-        return False
-    value = defs.single_values.get(index.id)
-    if value is None or depth > 8:
-        return True
-    if isinstance(value, gast.Constant):
-        return not isinstance(value.value, int)
-    if isinstance(value, gast.Subscript):  # `x.shape[0]`, as the normal form spells it
-        shape = defs.single_values.get(getattr(value.value, "id", None))
-        return not (isinstance(shape, gast.Attribute) and shape.attr == "shape")
-    if isinstance(value, gast.Call) and call_name(value) in ("len", "int"):
-        return False
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        operands = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
-        return any(_maybe_array(o, defs, numbers, depth + 1) for o in operands)
-    return True
+def _maybe_array(index: gast.AST, defs: Definitions, counters: set[str]) -> bool:
+    """Whether the index of a write may be an integer array (whose positions may repeat): a
+    name that does not surely hold an integer (constants, slices and tuples of them are not)."""
+    return isinstance(index, gast.Name) and not integer_number(index, defs.single_values, counters)
 
 
 def _as_value(index: gast.AST) -> gast.AST:
