@@ -4,6 +4,7 @@
 
 import math
 
+import numba
 import numpy as np
 import pytest
 
@@ -536,3 +537,18 @@ def test_a_position_written_twice_by_an_index_array_keeps_the_last_write(jit):
     np.testing.assert_allclose(
         s2s.hessian(write_through_repeated_positions, jit=jit)(x), np.diag([2.0, 0.0, 4.0, 8.0])
     )
+
+
+def arange_in_a_prange_loop(x):
+    s = 0.0
+    for i in numba.prange(3):
+        k = np.arange(i + 2)  # integers: the counter of a prange loop is one
+        k[0] = x[i] * 30.0
+        s += np.sum(k) * x[i]
+    return s
+
+
+def test_counters_of_prange_loops_are_integers():
+    x = np.array([0.71, 0.33, 1.14])
+    expected = [np.floor(30.0 * v) + sum(range(1, i + 2)) for i, v in enumerate(x)]
+    np.testing.assert_allclose(s2s.grad(arange_in_a_prange_loop)(x), expected)

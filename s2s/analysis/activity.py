@@ -57,7 +57,7 @@ def active_variables(
         kind = type(stmt)
         if kind is gast.Assign and type(stmt.targets[0]) is gast.Name:
             assigned.append((stmt.targets[0].id, stmt.value))
-        elif kind is gast.For and type(stmt.iter) is gast.Call and call_name(stmt.iter) in _RANGES:
+        elif kind is gast.For and type(stmt.iter) is gast.Call and call_name(stmt.iter) in _COUNTED:
             counters.update(target_names(stmt.target))
     integral = _integral_arrays(assigned, counters)
     readers: dict[str, list[int]] = {}
@@ -92,37 +92,39 @@ _INTEGRAL_DTYPES = frozenset(
 )
 
 
-_RANGES = frozenset({"range", "prange", "numba.prange"})
+# Loops over integers (``numba.prange`` is ``_s2s.prange`` by now).
+_COUNTED = frozenset({"range", "_s2s.prange"})
 _LIKE = frozenset({"np.zeros_like", "np.empty_like", "np.ones_like", "np.full_like", "np.copy"})
 
 
 def _integral_arrays(assigned: list[tuple[str, gast.AST]], counters: set[str]) -> set[str]:
     """The names of arrays of integers or booleans, into which a write truncates the value:
     allocations with such a dtype (``np.zeros(n, dtype=np.int64)``), ``np.arange`` of integers,
-    and arrays like them (``np.empty_like(idx)``, copies)."""
-    once: dict[str, int] = {}
+    and arrays like them (``np.empty_like(idx)``, copies, other names for them)."""
+    counts: dict[str, int] = {}
     for name, _ in assigned:
-        once[name] = once.get(name, 0) + 1
-    values = {name: value for name, value in assigned if once[name] == 1}
+        counts[name] = counts.get(name, 0) + 1
+    values = {name: value for name, value in assigned if counts[name] == 1}
     integral: set[str] = set()
     for name, value in assigned:
-        if type(value) is gast.Name:
-            like = value.id in integral  # another name for the same array
-        elif type(value) is not gast.Call:
-            continue
-        else:
-            function, dtype = call_name(value), _dtype(value)
-            if dtype is not None:
-                like = function in _ALLOCATIONS or function == "np.arange"
-                like = like and _integral_dtype(dtype)
-            elif function == "np.arange":
-                like = all(integer_number(a, values, counters) for a in value.args)
-            else:
-                first = value.args[0] if value.args else None
-                like = function in _LIKE and getattr(first, "id", None) in integral
-        if like:
+        if _integral_value(value, integral, values, counters):
             integral.add(name)
     return integral
+
+
+def _integral_value(value: gast.AST, integral: set[str], values: dict, counters: set[str]) -> bool:
+    """Whether ``value`` is an array of integers or booleans (``integral``: those found so far)."""
+    if type(value) is gast.Name:
+        return value.id in integral
+    if type(value) is not gast.Call:
+        return False
+    function, dtype = call_name(value), _dtype(value)
+    if dtype is not None:
+        return (function in _ALLOCATIONS or function == "np.arange") and _integral_dtype(dtype)
+    if function == "np.arange":
+        return all(integer_number(a, values, counters) for a in value.args)
+    first = value.args[0] if value.args else None
+    return function in _LIKE and isinstance(first, gast.Name) and first.id in integral
 
 
 def _dtype(value: gast.Call) -> gast.AST | None:
