@@ -91,11 +91,7 @@ class ForwardMode:
     def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
         out: list[gast.stmt] = []
         for k, stmt in enumerate(stmts):
-            checks = (
-                real_checks(stmt, self.active, stmts[k - 1] if k else None)
-                if self.checks_real
-                else []
-            )
+            checks = real_checks(stmts, k, self.active) if self.checks_real else []
             out.extend(located(s, stmt) for s in checks + self.statement(stmt))
         return out
 

@@ -21,18 +21,18 @@ def calls_real_only(node: gast.Call) -> bool:
     return call_name(node) in ZERO_FOR_REAL
 
 
-def real_checks(stmt: gast.stmt, active: set[str], before: gast.stmt | None) -> list[gast.stmt]:
-    """The checks to run before ``stmt`` (its own expressions, not its nested statements)
-    that the statement ``before`` it does not make already (derivative code transformed
-    again keeps its checks)."""
+def real_checks(block: list[gast.stmt], k: int, active: set[str]) -> list[gast.stmt]:
+    """The checks to run before ``block[k]`` (its own expressions, not its nested statements)
+    that the statement before it does not make already (derivative code transformed again
+    keeps its checks)."""
     checks = []
-    for node in own_nodes(stmt):
+    for node in own_nodes(block[k]):
         if type(node) is not gast.Call or not node.args:
             continue
         name = call_name(node)
         if name in ZERO_FOR_REAL and any(n.id in active for n in name_nodes(node.args[0])):
             checks.append(gast.Expr(call("_s2s.require_real", clone(node.args[0]), const(name))))
-    if checks and before is not None:
-        made = gast.dump(before)
+    if checks and k > 0:
+        made = gast.dump(block[k - 1])
         checks = [c for c in checks if gast.dump(c) != made]
     return checks

@@ -153,8 +153,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             self.position[-1] = (stmts, k)
             fwd, rev = self.statement(stmts[k])
             if self.checks_real:
-                checks = real_checks(stmts[k], self.active, stmts[k - 1] if k else None)
-                fwd = all_located(checks, stmts[k]) + fwd
+                fwd = all_located(real_checks(stmts, k, self.active), stmts[k]) + fwd
             forward[:0] = fwd
             reverse.extend(rev)
         if reverse:
