@@ -40,6 +40,11 @@ def _nb_complex(t) -> bool:
     return isinstance(t, types.Complex)
 
 
+def _nb_any_complex(*ts) -> bool:
+    """Whether values of any of the types ``ts`` are complex numbers."""
+    return any(_nb_complex(t) for t in ts)
+
+
 def _nb_f64(t) -> bool:
     """Whether values of type ``t`` (array or scalar) are already float64."""
     t = t.dtype if isinstance(t, types.Array) else types.unliteral(t)

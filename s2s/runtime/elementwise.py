@@ -19,8 +19,8 @@ from ._common import (
     _f64,
     _is_array,
     _item,
+    _nb_any_complex,
     _nb_array,
-    _nb_complex,
     _nb_none,
     _nb_scalar,
 )
@@ -117,12 +117,13 @@ def where(cond, a, b):
     number = complex if np.iscomplexobj(a) or np.iscomplexobj(b) else float
     if not (_is_array(cond) or _is_array(a) or _is_array(b)):
         return number(a if cond else b)
-    return np.where(cond, a, b).astype(np.complex128 if number is complex else np.float64)
+    dtype = np.complex128 if number is complex else np.float64
+    return np.where(cond, a, b).astype(dtype, copy=False)
 
 
 @overload(where)
 def _where_nb(cond, a, b):
-    complex_ = _nb_complex(a) or _nb_complex(b)
+    complex_ = _nb_any_complex(a, b)
     if not any(_nb_array(t) for t in (cond, a, b)):
         if complex_:
             return lambda cond, a, b: complex(a) if cond else complex(b)

@@ -10,7 +10,7 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
-from ._common import _f64, _flat, _is_array, _nb_array, _nb_complex, _nb_f64, _nb_scalar
+from ._common import _f64, _flat, _is_array, _nb_any_complex, _nb_array, _nb_f64, _nb_scalar
 from .shares import accumulate_into
 
 __all__ = [
@@ -44,7 +44,7 @@ def _mm(a, b):
 def _mm_nb(a, b):
     if a.dtype == types.float64 and b.dtype == types.float64:
         return lambda a, b: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(b))
-    if _nb_complex(a) or _nb_complex(b):  # BLAS, once both are complex128
+    if _nb_any_complex(a, b):  # BLAS, once both are complex128
         return lambda a, b: np.dot(_complex128(a), _complex128(b))
 
     def loops(a, b):
@@ -75,7 +75,7 @@ def _mv(a, v):
 def _mv_nb(a, v):
     if a.dtype == types.float64 and v.dtype == types.float64:
         return lambda a, v: np.dot(np.ascontiguousarray(a), np.ascontiguousarray(v))
-    if _nb_complex(a) or _nb_complex(v):
+    if _nb_any_complex(a, v):
         return lambda a, v: np.dot(_complex128(a), _complex128(v))
 
     def loops(a, v):
@@ -98,7 +98,7 @@ def _outer(u, v):
 
 @overload(_outer)
 def _outer_nb(u, v):
-    if _nb_complex(u) or _nb_complex(v):
+    if _nb_any_complex(u, v):
         return lambda u, v: _outer_of(u, v, np.complex128)
     return lambda u, v: _outer_of(u, v, np.float64)
 
@@ -129,7 +129,7 @@ def matmul_adjoint_a(g, a, b):
 
 @overload(matmul_adjoint_a)
 def _matmul_adjoint_a_nb(g, a, b):
-    complex_ = _nb_complex(g) or _nb_complex(a) or _nb_complex(b)  # no casts to float64
+    complex_ = _nb_any_complex(g, a, b)  # no casts to float64
     if _nb_scalar(a):
         if _nb_scalar(b):
             return (lambda g, a, b: g * b) if complex_ else (lambda g, a, b: float(g * b))
@@ -167,7 +167,7 @@ def matmul_adjoint_b(g, a, b):
 
 @overload(matmul_adjoint_b)
 def _matmul_adjoint_b_nb(g, a, b):
-    complex_ = _nb_complex(g) or _nb_complex(a) or _nb_complex(b)  # no casts to float64
+    complex_ = _nb_any_complex(g, a, b)  # no casts to float64
     if _nb_scalar(b):
         if _nb_scalar(a):
             return (lambda g, a, b: g * a) if complex_ else (lambda g, a, b: float(g * a))
@@ -217,7 +217,7 @@ def add_matmul_adjoint_a(total, g, a, b):
 
 @overload(add_matmul_adjoint_a)
 def _add_matmul_adjoint_a_nb(total, g, a, b):
-    if _nb_complex(total) or _nb_complex(g) or _nb_complex(a) or _nb_complex(b):
+    if _nb_any_complex(total, g, a, b):
         return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_a(g, a, b))
     if _nb_array(total) and total.ndim == 2 and _nb_array(b) and b.ndim == 1:
         return lambda total, g, a, b: _add_outer(total, g, b)  # (m, n) matrix times a vector
@@ -234,7 +234,7 @@ def add_matmul_adjoint_b(total, g, a, b):
 
 @overload(add_matmul_adjoint_b)
 def _add_matmul_adjoint_b_nb(total, g, a, b):
-    if _nb_complex(total) or _nb_complex(g) or _nb_complex(a) or _nb_complex(b):
+    if _nb_any_complex(total, g, a, b):
         return lambda total, g, a, b: accumulate_into(total, matmul_adjoint_b(g, a, b))
     if _nb_array(total) and total.ndim == 1 and _nb_array(a) and a.ndim == 2:
         if _nb_array(b) and b.ndim == 1:

@@ -35,7 +35,7 @@ def norm_adjoint(g, x, y, ord):
     """Share of ``x`` in ``y = np.linalg.norm(x, ord)``; for complex ``x``, the conjugate of
     the real formula with ``sign(x) = x / |x|`` (vectors, and the Frobenius norm)."""
     if np.iscomplexobj(x):
-        if not _complex_order(x.ndim, ord):
+        if not (ord is None or ord == "fro" or x.ndim == 1):
             raise NotImplementedError(_COMPLEX_MATRIX)
         return np.conj(_real_formula(g, x, y, ord))
     return _real_formula(g, x, y, ord)
@@ -60,23 +60,18 @@ _COMPLEX_SECOND_ORDER = (
 )
 
 
-def _complex_order(ndim: int, ord) -> bool:
-    """Whether s2s differentiates the norm of order ``ord`` of complex values of ``ndim``
-    dimensions (in Python, or the order's Numba type)."""
-    if ord is None or isinstance(ord, types.NoneType):
-        return True
-    if ord == "fro" or isinstance(ord, (types.UnicodeType, types.StringLiteral)):
-        return ord == "fro" or getattr(ord, "literal_value", None) == "fro"
-    return ndim == 1
+def _nb_fro(ord) -> bool:
+    """Whether the Numba type ``ord`` is the literal string ``"fro"``."""
+    return getattr(ord, "literal_value", None) == "fro"
 
 
 @overload(norm_adjoint, prefer_literal=True)
 def _norm_adjoint(g, x, y, ord):
     if _nb_complex(x):
-        if not _complex_order(x.ndim, ord):
-            raise TypingError(_COMPLEX_MATRIX)
-        if _nb_none(ord) or isinstance(ord, types.StringLiteral):
+        if _nb_none(ord) or _nb_fro(ord):
             return lambda g, x, y, ord: g * np.conj(x) / y
+        if x.ndim != 1 or not isinstance(ord, (types.Integer, types.Float)):
+            raise TypingError(_COMPLEX_MATRIX)
         return lambda g, x, y, ord: np.conj(_vector_norm_adjoint(g, x, y, float(ord)))
     if _nb_none(ord):
         return lambda g, x, y, ord: g * x / y
@@ -156,7 +151,7 @@ def norm_adjoint_tangent(g, x, dx, y, ord):
 @overload(norm_adjoint_tangent, prefer_literal=True)
 def _norm_adjoint_tangent(g, x, dx, y, ord):
     if _nb_complex(x):
-        if _nb_none(ord) or getattr(ord, "literal_value", None) == "fro":
+        if _nb_none(ord) or _nb_fro(ord):
             return lambda g, x, dx, y, ord: g * np.conj(dx) / y
         if x.ndim != 1 or not isinstance(ord, (types.Integer, types.Float)):
             raise TypingError(_COMPLEX_SECOND_ORDER)

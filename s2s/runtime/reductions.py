@@ -271,16 +271,16 @@ def var_adjoint(g, x, axis, ddof):
 
 
 @register_jitable
-def _var_axis(g, x, axis, ddof, zero):
-    """The adjoint along ``axis``; ``zero`` is 0.0 for real ``x``, 0j for complex."""
+def _var_axis(g, x, axis, ddof, dtype):
+    """The adjoint along ``axis``, of ``dtype`` (float64, or complex128 for complex ``x``)."""
     pre, n, post = _split3(x.shape, axis)
     x3 = np.ascontiguousarray(x).reshape((pre, n, post))
     gf = _flat(g)
     scale = 2.0 / (n - ddof)
-    out = np.full((pre, n, post), zero)
+    out = np.empty((pre, n, post), dtype)
     for i in range(pre):
         for k in range(post):
-            s = zero
+            s = dtype(0)
             for j in range(n):
                 s += x3[i, j, k]
             mean = s / n
@@ -296,18 +296,14 @@ def _var_adjoint_nb(g, x, axis, ddof):
         return lambda g, x, axis, ddof: 0.0
     if not _nb_array(x):
         return None
-    if _nb_complex(x):
-        if _nb_none(axis):
-            return lambda g, x, axis, ddof: (
-                2.0 * _item(g) / (x.size - ddof) * np.conj(x - np.mean(x))
-            )
-        if _nb_int(axis):
-            return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof, 0j)
-        return None
+    complex_ = _nb_complex(x)
+    if _nb_none(axis) and complex_:
+        return lambda g, x, axis, ddof: 2.0 * _item(g) / (x.size - ddof) * np.conj(x - np.mean(x))
     if _nb_none(axis):
         return lambda g, x, axis, ddof: 2.0 * _item(g) / (x.size - ddof) * (x - np.mean(x))
     if _nb_int(axis):
-        return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof, 0.0)
+        dtype = np.complex128 if complex_ else np.float64
+        return lambda g, x, axis, ddof: _var_axis(g, x, _norm_axis(axis, x.ndim), ddof, dtype)
 
 
 # -- reductions that accept axis=None in compiled code too -------------------------------------
