@@ -539,6 +539,38 @@ def test_a_position_written_twice_by_an_index_array_keeps_the_last_write(jit):
     )
 
 
+def write_through_repeated_pairs(x):
+    y = np.zeros((3, 4))
+    cols = np.array([1, 1, 3])
+    for i in range(3):
+        y[i, cols] = x[i] * x
+    y[np.array([0, 2, 0]), :2] = np.outer(x, x[:2])
+    y[np.array([1, 2, 1]), np.array([0, -1, 0])] += x
+    return np.sum(y * np.arange(1.0, 13.0).reshape(3, 4))
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_positions_named_twice_by_a_tuple_index_keep_the_last_write(jit):
+    # an array among the parts of a tuple index (with counters, slices or other arrays) may
+    # name a position twice too; the last write stays
+    x = np.array([0.7, 0.3, 1.1])
+    expected = _numeric(write_through_repeated_pairs, x)
+    grad = s2s.grad(write_through_repeated_pairs, jit=jit)(x)
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    step = 1e-4 * np.eye(3)
+    rows = [
+        (
+            s2s.grad(write_through_repeated_pairs, jit=jit)(x + e)
+            - s2s.grad(write_through_repeated_pairs, jit=jit)(x - e)
+        )
+        / 2e-4
+        for e in step
+    ]
+    np.testing.assert_allclose(
+        s2s.hessian(write_through_repeated_pairs, jit=jit)(x), np.array(rows), rtol=1e-6
+    )
+
+
 def arange_in_a_prange_loop(x):
     s = 0.0
     for i in numba.prange(3):

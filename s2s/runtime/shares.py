@@ -326,25 +326,31 @@ def _scatter_add(total, index, share):
 
 # -- stored_share: the adjoint of the value written by x[index] = v -----------------------------
 def stored_share(g, index):
-    """``g[index]`` (a copy), the share of ``v`` in ``x[index] = v``. Where an integer-array
-    index names a position twice, the last write is the one that stays (NumPy and Numba
+    """``g[index]`` (a copy), the share of ``v`` in ``x[index] = v``. Where integer-array
+    indices name a position twice, the last write is the one that stays (NumPy and Numba
     write in order): the earlier ones get zero."""
     part = save(g[index])
-    if isinstance(index, np.ndarray) and index.dtype.kind in "iu" and index.size > 1:
-        seen = set()
-        flat = index.reshape(-1) % g.shape[0]
-        rows = part.reshape((flat.size,) + part.shape[index.ndim :])
-        for k in range(flat.size - 1, -1, -1):
-            if flat[k] in seen:
-                rows[k] = 0
-            seen.add(flat[k])
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(_integer_array(p) for p in parts) and np.size(part) > 1:
+        taken = np.arange(g.size).reshape(g.shape)[index].reshape(-1)
+        _, last = np.unique(taken[::-1], return_index=True)
+        overwritten = np.ones(taken.size, dtype=bool)
+        overwritten[taken.size - 1 - last] = False
+        part.reshape(-1)[overwritten] = 0
     return part
+
+
+def _integer_array(p) -> bool:
+    return isinstance(p, (np.ndarray, list)) and np.asarray(p).dtype.kind in "iu"
 
 
 @overload(stored_share)
 def _stored_share(g, index):
-    integers = isinstance(index, types.Array) and isinstance(index.dtype, types.Integer)
-    if integers and index.ndim == 1:  # (the advanced index Numba takes)
+    parts = index.types if isinstance(index, types.BaseTuple) else (index,)
+    arrays = [t for t in parts if isinstance(t, types.Array)]
+    if not any(isinstance(t.dtype, types.Integer) for t in arrays):
+        return lambda g, index: save(g[index])  # (positions cannot repeat)
+    if len(parts) == 1 and index.ndim == 1:  # y[idx] = v: one pass, no array of positions
 
         def last_written(g, index):
             part = g[index]  # a copy: advanced indexing
@@ -357,7 +363,19 @@ def _stored_share(g, index):
             return part
 
         return last_written
-    return lambda g, index: save(g[index])
+
+    def last_written_anywhere(g, index):
+        part = np.ascontiguousarray(g[index])
+        taken = np.arange(g.size).reshape(g.shape)[index].ravel()
+        flat = part.reshape(-1)
+        seen = np.zeros(g.size, np.bool_)
+        for k in range(taken.size - 1, -1, -1):
+            if seen[taken[k]]:
+                flat[k] = 0
+            seen[taken[k]] = True
+        return part
+
+    return last_written_anywhere
 
 
 def _nb_view_index(index) -> bool:

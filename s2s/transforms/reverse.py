@@ -392,7 +392,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         if isinstance(value, gast.Name) and value.id in self.active:
             loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
             if _maybe_array(target.slice, self.defs, loops):  # the last write of a position
-                share = call("_s2s.stored_share", load(self.adj(base)), clone(index))
+                share = call("_s2s.stored_share", load(self.adj(base)), _as_value(clone(index)))
             else:
                 share = call("_s2s.save", part)
             rev += self.contribute(value.id, share, True, site)
@@ -462,9 +462,14 @@ def _only_compared(defs: Definitions) -> set[str]:
 
 
 def _maybe_array(index: gast.AST, defs: Definitions, counters: set[str]) -> bool:
-    """Whether the index of a write may be an integer array (whose positions may repeat): a
-    name that does not surely hold an integer (constants, slices and tuples of them are not)."""
-    return isinstance(index, gast.Name) and not integer_number(index, defs.single_values, counters)
+    """Whether the index of a write, or a part of a tuple index, may be an integer array
+    (whose positions may repeat): a name that does not surely hold an integer (constants and
+    slices are not)."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(
+        isinstance(p, gast.Name) and not integer_number(p, defs.single_values, counters)
+        for p in parts
+    )
 
 
 def _as_value(index: gast.AST) -> gast.AST:
