@@ -50,6 +50,7 @@ def active_variables(
     edges = []  # (names read, names that become active if any of them is)
     assigned: list[tuple[str, gast.AST]] = []  # (name, value) of `name = value`, in order
     counters: set[str] = set()  # the counters of `range` loops
+    bound_otherwise = {a.id for a in tree.args.args}  # names bound other than by `name = value`
     for stmt in _all_statements(tree.body):
         reads = _reads(stmt)
         if reads:
@@ -57,9 +58,13 @@ def active_variables(
         kind = type(stmt)
         if kind is gast.Assign and type(stmt.targets[0]) is gast.Name:
             assigned.append((stmt.targets[0].id, stmt.value))
-        elif kind is gast.For and type(stmt.iter) is gast.Call and call_name(stmt.iter) in _COUNTED:
-            counters.update(target_names(stmt.target))
-    integral = _integral_arrays(assigned, counters)
+        elif kind is gast.Assign:
+            bound_otherwise.update(target_names(stmt.targets[0]))
+        elif kind is gast.For:
+            bound_otherwise.update(target_names(stmt.target))
+            if type(stmt.iter) is gast.Call and call_name(stmt.iter) in _COUNTED:
+                counters.update(target_names(stmt.target))
+    integral = _integral_arrays(assigned, counters) - bound_otherwise
     readers: dict[str, list[int]] = {}
     for k, (reads, _) in enumerate(edges):
         for name in reads:
@@ -100,16 +105,22 @@ _LIKE = frozenset({"np.zeros_like", "np.empty_like", "np.ones_like", "np.full_li
 def _integral_arrays(assigned: list[tuple[str, gast.AST]], counters: set[str]) -> set[str]:
     """The names of arrays of integers or booleans, into which a write truncates the value:
     allocations with such a dtype (``np.zeros(n, dtype=np.int64)``), ``np.arange`` of integers,
-    and arrays like them (``np.empty_like(idx)``, copies, other names for them)."""
-    counts: dict[str, int] = {}
-    for name, _ in assigned:
-        counts[name] = counts.get(name, 0) + 1
-    values = {name: value for name, value in assigned if counts[name] == 1}
-    integral: set[str] = set()
+    and arrays like them (``np.empty_like(idx)``, copies, other names for them). A name counts
+    only where each of its assignments is such an array."""
+    options: dict[str, list[gast.AST]] = {}
     for name, value in assigned:
-        if _integral_value(value, integral, values, counters):
-            integral.add(name)
-    return integral
+        options.setdefault(name, []).append(value)
+    values = {name: found[0] for name, found in options.items() if len(found) == 1}
+    integral: set[str] = set()
+    while True:
+        found = {
+            name
+            for name, each in options.items()
+            if all(_integral_value(v, integral, values, counters) for v in each)
+        }
+        if found == integral:
+            return integral
+        integral = found
 
 
 def _integral_value(value: gast.AST, integral: set[str], values: dict, counters: set[str]) -> bool:
