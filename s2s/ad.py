@@ -231,7 +231,7 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     ``cotangent`` has the structure of the output: an array of its shape, or a tuple for a
     tuple output.
     """
-    request = Request("vjp", tuple(range(len(primals))), False, True)
+    request = Request("vjp", tuple(range(len(primals))), False, True, floats=False)
     derivative = _Derivative(fn, request, jit)
     value, _ = derivative.function(*primals, _zero_cotangent_of(fn, primals, jit))
 

@@ -504,6 +504,72 @@ def test_values_written_into_integer_arrays_have_no_derivative(jit):
     np.testing.assert_allclose(hessian, np.diag(2.0 * bins - flags * np.sin(x)), atol=1e-12)
 
 
+def _arange(n):
+    return np.arange(n)
+
+
+def integers_of_unseen_dtypes(x, idx, n):
+    from_fill = np.full(3, 0)  # an integer fill value
+    listed = np.array([1, 2, 3])
+    copied = idx.copy()  # an argument's dtype
+    like = np.zeros_like(idx)
+    counted = np.arange(n)  # `n` is not known to be an integer
+    helped = _arange(3)  # a helper's result
+    mask = x > 100.0
+    from_fill[1] = listed[1] = copied[1] = like[1] = x[1] * 4.5
+    counted[1] = helped[1] = x[1] * 4.5
+    mask[2] = x[2] * 4.5
+    total = np.sum(from_fill * x) + np.sum(listed * x) + np.sum(copied * x) + np.sum(like * x)
+    return total + np.sum(counted * x) + np.sum(helped * x) + np.sum(mask * x)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_integer_arrays_that_only_the_types_reveal_keep_no_derivative(jit):
+    # arrays whose dtype the code does not spell out: derivative code checks the dtype as it
+    # is compiled (`_s2s.kept_by`), and a write into integers passes on no derivative
+    x, idx = np.array([0.7, 1.3, 2.1]), np.array([2, 0, 1])
+    expected = _numeric(lambda v: integers_of_unseen_dtypes(v, idx.copy(), 3), x)
+    np.testing.assert_allclose(
+        expected, [0 + 1 + 2 + 0 + 0 + 0, 5 * 6, 3 + 1 + 2 + 2 + 1], atol=1e-6
+    )
+    grad = s2s.grad(integers_of_unseen_dtypes, jit=jit)(x, idx.copy(), 3)
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    tangents = (np.array([0.3, -0.2, 0.5]), np.zeros(3), 0.0)
+    _, tangent = s2s.jvp(integers_of_unseen_dtypes, (x, idx.copy(), 3), tangents, jit=jit)
+    assert tangent == pytest.approx(expected @ tangents[0])
+    hessian = s2s.hessian(integers_of_unseen_dtypes, jit=jit)(x, idx.copy(), 3)
+    np.testing.assert_allclose(hessian, np.zeros((3, 3)), atol=1e-12)
+    # vjp takes integer arguments too, and so may a helper
+    _, pullback = s2s.vjp(integers_of_unseen_dtypes, x, idx.copy(), 3, jit=jit)
+    np.testing.assert_allclose(pullback(1.0)[0], expected, rtol=1e-6)
+    expected = _numeric(lambda v: through_a_helper(v, idx.copy()), x)
+    grad = s2s.grad(through_a_helper, jit=jit)(x, idx.copy())
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+
+
+def _fill(idx, x):
+    a = idx.copy()
+    a[0] = x[0] * 4.5
+    return np.sum(a * x)
+
+
+def through_a_helper(x, idx):
+    return _fill(idx, x) + np.sum(x)
+
+
+def rebound_from_integers(x):
+    a = np.arange(3)
+    s = np.sum(a * x)
+    a = x * 2.0  # the same name, now floats
+    return s + np.sum(a * x)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_a_name_rebound_from_integers_to_floats_carries_derivatives(jit):
+    x = np.array([0.7, 1.3, 2.1])
+    np.testing.assert_allclose(s2s.grad(rebound_from_integers, jit=jit)(x), np.arange(3) + 4 * x)
+
+
 def write_through_flat(x):
     a = np.zeros((2, 2))
     a.flat[3] = x[0] * 2.0

@@ -72,6 +72,7 @@ READ_ONLY = frozenset(
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along stored_share
+    kept_by
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_share quantile_gap_share quantile_tangent quantile_gap_tangent weights_or_ones
@@ -115,6 +116,7 @@ SHAPE_ONLY = {
     "_s2s.mean_adjoint": 1,
     "_s2s.fitted": 1,
     "_s2s.cleared_like": 1,
+    "_s2s.kept_by": 0,
 }
 # A tape of known length: its tangent is another tape of the same kind.
 defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
@@ -129,6 +131,7 @@ deflinear("_s2s.spread", "t, other")
 deflinear("_s2s.cast_like", "g, x")
 deflinear("_s2s.imag_share", "g, val")
 deflinear("_s2s.stored_share", "g, index")
+deflinear("_s2s.kept_by", "a, g", linear="g")
 deflinear("_s2s.abs_tangent", "t, x")  # (the slope is constant where it is defined)
 defjvp("_s2s.abs_slope", "x", x="_s2s.abs_slope_tangent(dx, x)")
 first_order_only(

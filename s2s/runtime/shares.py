@@ -21,6 +21,7 @@ __all__ = [
     "subtract_into",
     "scatter_add",
     "stored_share",
+    "kept_by",
 ]
 
 
@@ -376,6 +377,25 @@ def _stored_share(g, index):
         return part
 
     return last_written_anywhere
+
+
+# -- kept_by: what an array keeps of the derivative of a value written into it ---------------
+def kept_by(a, g):
+    """``g``, the share or tangent of a value written into ``a``, where ``a`` keeps it: zero
+    where ``a`` holds integers or booleans, into which the write truncates the value."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "biu":
+        return np.zeros_like(g, dtype=np.float64) if _is_array(g) else 0.0
+    return g  # (a Python list holds what it is given)
+
+
+@overload(kept_by)
+def _kept_by(a, g):
+    dtype = a.dtype if isinstance(a, (types.Array, types.List)) else a
+    if not isinstance(dtype, (types.Integer, types.Boolean)):
+        return lambda a, g: g
+    if isinstance(g, types.Array):
+        return lambda a, g: np.zeros(g.shape)
+    return lambda a, g: 0.0
 
 
 def _nb_view_index(index) -> bool:

@@ -8,11 +8,14 @@ nothing special: the tangent of an array is written in place where the array is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
 from ..analysis.aliases import reject_writes_through_views
 from ..analysis.definitions import Writes, written_by_call
+from ..analysis.floating import floating_names
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
@@ -53,10 +56,19 @@ def _method_call(value: gast.AST, method: str) -> str | None:
 class ForwardMode:
     """Builds the tangent-carrying version of one function."""
 
-    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_jvp):
+    def __init__(
+        self,
+        parsed: ParsedFunction,
+        tree: gast.FunctionDef,
+        wrt: list[str],
+        request_jvp,
+        floats: Sequence[str] = (),
+    ):
+        """Tangents of ``wrt``, of which ``floats`` surely hold floating values."""
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.active = active_variables(tree, wrt, request_jvp.writes)
+        self.floating = floating_names(tree, list(floats))  # arrays writes keep tangents in
         lists = list_names(tree) & self.active
         if lists:  # filled beside their tangent lists
             tree = clone(tree)
@@ -175,6 +187,8 @@ class ForwardMode:
             tangent = self.tangent_of(value) if isinstance(value, gast.Name) else const(0.0)
             if isinstance(tangent, gast.Call):  # zeros_like of an inactive value
                 tangent = const(0.0)
+            elif base.id not in self.floating and not isinstance(tangent, gast.Constant):
+                tangent = call("_s2s.kept_by", load(base.id), tangent)  # 0 into integers
             return [stmt, assign(part, tangent)]
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
         helper = isinstance(value, gast.Call) and call_name(value) in self.request_jvp.helpers

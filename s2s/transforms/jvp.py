@@ -20,7 +20,8 @@ def forward_program(program: Program, argnums: tuple[int, ...] | None = None) ->
     name = namer.fresh(f"{entry.name}_jvp")
     params = [a.id for a in entry.tree.args.args]
     wrt = params if argnums is None else [params[k] for k in argnums]
-    units = {name: _jvp_unit(entry, name, helpers, wrt)}
+    # Arguments picked by `argnums` are floats (the callers check); `jvp` takes integers too.
+    units = {name: _jvp_unit(entry, name, helpers, wrt, argnums is not None)}
     units.update({n: u for n, u in program.units.items() if n != program.entry})
     while helpers.pending:
         helper = helpers.pending.pop(0)
@@ -30,8 +31,10 @@ def forward_program(program: Program, argnums: tuple[int, ...] | None = None) ->
     return Program(name, units, dict(program.bindings), dict(program.custom_vjps))
 
 
-def _jvp_unit(unit: Unit, name: str, helpers: HelperRequests, wrt=None) -> Unit:
+def _jvp_unit(
+    unit: Unit, name: str, helpers: HelperRequests, wrt=None, floats: bool = False
+) -> Unit:
     params = [a.id for a in unit.tree.args.args]
     wrt = params if wrt is None else wrt
-    mode = ForwardMode(unit.parsed, unit.tree, wrt, helpers)
+    mode = ForwardMode(unit.parsed, unit.tree, wrt, helpers, wrt if floats else [])
     return Unit(unit.parsed, mode.function(name, wrt))

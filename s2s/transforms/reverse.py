@@ -16,6 +16,7 @@ are run back, in ``reverse_loops``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import gast
 
@@ -33,6 +34,7 @@ from ..analysis.definitions import (
     written_by_call,
     written_into,
 )
+from ..analysis.floating import floating_names
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
@@ -66,12 +68,21 @@ _IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.so
 class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
-    def __init__(self, parsed: ParsedFunction, tree: gast.FunctionDef, wrt: list[str], request_vjp):
+    def __init__(
+        self,
+        parsed: ParsedFunction,
+        tree: gast.FunctionDef,
+        wrt: list[str],
+        request_vjp,
+        floats: Sequence[str] = (),
+    ):
+        """Adjoints of ``wrt``, of which ``floats`` surely hold floating values."""
         self.parsed = parsed
         self.writes = request_vjp.writes  # the helpers' arguments they write into
         self.returns = request_vjp.returns  # and those they may hand back
         kept_updates, tree = tree, plain_updates(tree, self.returns)
         active = active_variables(tree, wrt, self.writes)
+        self.floating = floating_names(tree, list(floats))  # arrays writes keep derivatives in
         self.lists = list_names(tree) & active
         if self.lists:  # (the rewrite adds only integers, which carry no derivative)
             tree = read_from_end(parsed, tree, self.lists)
@@ -395,6 +406,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
                 share = call("_s2s.stored_share", load(self.adj(base)), _as_value(clone(index)))
             else:
                 share = call("_s2s.save", part)
+            if base not in self.floating:  # zero where `base` holds integers
+                share = call("_s2s.kept_by", load(base), share)
             rev += self.contribute(value.id, share, True, site)
         cleared = gast.Subscript(load(self.adj(base)), clone(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))

@@ -33,6 +33,7 @@ class Request:
     argnums: tuple[int, ...]
     has_aux: bool = False
     tuple_result: bool = False  # argnums was given as a tuple
+    floats: bool = True  # the caller checked that the arguments argnums picks are floats
 
 
 def lowered(program: Program) -> Program:
@@ -67,7 +68,7 @@ def reverse_program(program: Program, request: Request) -> Program:
                 entry.parsed.location(entry.tree),
             )
     wrt = [params[k] for k in request.argnums]
-    mode = ReverseMode(entry.parsed, entry.tree, wrt, helpers)
+    mode = ReverseMode(entry.parsed, entry.tree, wrt, helpers, wrt if request.floats else [])
     seed_name = mode.namer.fresh("b_out")
 
     def seeds(outputs):
