@@ -4,7 +4,8 @@
 ``x.real`` becomes ``np.real(x)`` (``imag`` likewise), ``x.reshape(a, b)`` becomes
 ``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)``
 becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined,
-``sorted(x)`` the list of ``np.sort``'s entries, ``np.split(x, n)`` the list of its slices:
+``sorted(x)`` the list of ``np.sort``'s entries, ``np.split(x, n)`` the list of its slices,
+``x.fill(v)`` becomes ``x[:] = v`` and ``x[...]`` becomes ``x[:]``:
 after this pass the transforms see one spelling of each operation. Attributes that are data
 (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
@@ -94,6 +95,20 @@ class _Desugar(Transformer):
             name = value.func.value.id
             whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
             return placed_at(assign(whole, call("np.sort", load(name))), node)
+        if (
+            isinstance(value, gast.Call)
+            and isinstance(value.func, gast.Attribute)
+            and value.func.attr == "fill"
+            and len(value.args) == 1
+            and not value.keywords
+            and isinstance(value.func.value, gast.Name)
+            and not _is_module_ref(value.func)
+        ):
+            # `x.fill(v)`: `x[:] = v`, a write the transforms know
+            self.generic_visit(node)
+            name = value.func.value.id
+            whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
+            return placed_at(assign(whole, value.args[0]), node)
         self.generic_visit(node)
         return node
 
@@ -187,6 +202,9 @@ class _Desugar(Transformer):
             node.slice = self.visit(node.slice)
             return node
         self.generic_visit(node)
+        if isinstance(node.slice, gast.Constant) and node.slice.value is Ellipsis:
+            # `x[...]` is `x[:]` (Numba reads no bare `...`, and derivative code must)
+            node.slice = gast.Slice(None, None, None)
         return node
 
     def visit_Attribute(self, node: gast.Attribute) -> gast.AST:

@@ -165,7 +165,7 @@ class ForwardMode:
             for a in getattr(value, "args", [])
             for n in walk(a)
             if isinstance(n, gast.Name)
-        ) or (  # `h.fill(v)` writes into `h`, which is not an argument
+        ) or (  # `np.fill_diagonal(h, v)` writes into `h`, not an argument
             isinstance(value, gast.Call)
             and bool(written_by_call(value, self.request_jvp.writes) & self.active)
         )

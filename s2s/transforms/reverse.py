@@ -62,7 +62,7 @@ from .reverse_values import SavedValues, Site
 from .updates import plain_updates
 
 _EFFECT_HINT = "return the result instead of writing it into an argument"
-_IN_PLACE_HINT = "make a new array (`np.full_like(h, v)` for `h.fill(v)`, `np.sort(h)`)"
+_IN_PLACE_HINT = "make a new array (`h = a * b` for `np.multiply(a, b, out=h)`)"
 
 
 class ReverseMode(Loops, Lists, Adjoints, SavedValues):
@@ -212,7 +212,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         name = call_name(value)
         if name == "print" or name in ZERO_GRADIENT:
             return
-        written = written_by_call(value, self.writes)  # `h.fill(v)`: `h`, not an argument
+        written = written_by_call(value, self.writes)  # `np.fill_diagonal(h, v)`: `h`
         read = {n for a in value.args for n in names_read(a)}
         if name.endswith(".append") and read & self.active:  # a list from elsewhere
             raise DifferentiationError(

@@ -125,6 +125,17 @@ def copy_then_modify(x):
     return np.sum(y**2)
 
 
+@case(array(4), tags={"inplace", "slice"})
+def filled_and_written_whole(x):
+    y = np.empty((2, 4))
+    y.fill(x[0] * x[1])  # a write of the whole array
+    y[1, 2] = x[2]
+    z = np.zeros((3, 4))
+    z[...] = x * x
+    z[..., 1] = x[:3] * 2.0
+    return np.sum(y * x) + np.sum(z * z) + y[0, 3] * z[2, 1]
+
+
 @case(array(3, 4), output="array", tags={"loop", "inplace", "slice"})
 def row_writes(m):
     out = np.zeros((m.shape[0], m.shape[1]))
