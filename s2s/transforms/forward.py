@@ -8,6 +8,7 @@ nothing special: the tangent of an array is written in place where the array is.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import gast
@@ -68,7 +69,7 @@ class ForwardMode:
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.active = active_variables(tree, wrt, request_jvp.writes)
-        self.floating = floating_names(tree, list(floats))  # arrays writes keep tangents in
+        self.floats = (tree, list(floats))  # for `floating`, asked only by array writes
         lists = list_names(tree) & self.active
         if lists:  # filled beside their tangent lists
             tree = clone(tree)
@@ -176,6 +177,11 @@ class ForwardMode:
                 self.parsed.location(value),
             )
         return []
+
+    @functools.cached_property
+    def floating(self) -> set[str]:
+        """The arrays a write surely keeps tangents in (``analysis/floating.py``)."""
+        return floating_names(*self.floats)
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
         target, value = stmt.targets[0], stmt.value

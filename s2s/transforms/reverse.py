@@ -15,6 +15,7 @@ are run back, in ``reverse_loops``.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -82,7 +83,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         self.returns = request_vjp.returns  # and those they may hand back
         kept_updates, tree = tree, plain_updates(tree, self.returns)
         active = active_variables(tree, wrt, self.writes)
-        self.floating = floating_names(tree, list(floats))  # arrays writes keep derivatives in
+        self.floats = (tree, list(floats))  # for `floating`, asked only by array writes
         self.lists = list_names(tree) & active
         if self.lists:  # (the rewrite adds only integers, which carry no derivative)
             tree = read_from_end(parsed, tree, self.lists)
@@ -392,6 +393,11 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
                 out += self.contribute(item.id, share)
             start = stop
         return out
+
+    @functools.cached_property
+    def floating(self) -> set[str]:
+        """The arrays a write surely keeps derivatives in (``analysis/floating.py``)."""
+        return floating_names(*self.floats)
 
     def subscript_store(self, target: gast.Subscript, value: gast.AST, site: Site):
         base = target.value.id
