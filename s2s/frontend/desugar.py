@@ -79,38 +79,32 @@ def _is_module_ref(node: gast.AST) -> bool:
     return isinstance(node, gast.Name) and node.id in _NUMPY_ROOTS
 
 
+def _method_of_name(value: gast.AST, method: str, arity: int) -> str | None:
+    """``"x"`` where ``value`` is ``x.method(...)`` with ``arity`` arguments, ``x`` a name."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)):
+        return None
+    owner = value.func.value
+    if value.func.attr != method or len(value.args) != arity or value.keywords:
+        return None
+    if not isinstance(owner, gast.Name) or _is_module_ref(value.func):
+        return None
+    return owner.id
+
+
 class _Desugar(Transformer):
     def visit_Expr(self, node: gast.Expr) -> gast.AST:
-        value = node.value
-        if (
-            isinstance(value, gast.Call)
-            and isinstance(value.func, gast.Attribute)
-            and value.func.attr == "sort"
-            and not value.args
-            and not value.keywords
-            and isinstance(value.func.value, gast.Name)
-            and not _is_module_ref(value.func)
-        ):
-            # `x.sort()` sorts in place along the last axis: `x[:] = np.sort(x)`.
-            name = value.func.value.id
-            whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
-            return placed_at(assign(whole, call("np.sort", load(name))), node)
-        if (
-            isinstance(value, gast.Call)
-            and isinstance(value.func, gast.Attribute)
-            and value.func.attr == "fill"
-            and len(value.args) == 1
-            and not value.keywords
-            and isinstance(value.func.value, gast.Name)
-            and not _is_module_ref(value.func)
-        ):
-            # `x.fill(v)`: `x[:] = v`, a write the transforms know
-            self.generic_visit(node)
-            name = value.func.value.id
-            whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
-            return placed_at(assign(whole, value.args[0]), node)
         self.generic_visit(node)
-        return node
+        value = node.value
+        sorted_name = _method_of_name(value, "sort", 0)
+        filled_name = _method_of_name(value, "fill", 1)
+        name = sorted_name or filled_name
+        if name is None:
+            return node
+        # `x.sort()` sorts in place along the last axis, `x[:] = np.sort(x)`; `x.fill(v)` is
+        # `x[:] = v`: writes the transforms know
+        whole = gast.Subscript(load(name), gast.Slice(None, None, None), gast.Store())
+        written = call("np.sort", load(name)) if sorted_name else value.args[0]
+        return placed_at(assign(whole, written), node)
 
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
