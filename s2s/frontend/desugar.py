@@ -5,7 +5,8 @@
 ``np.reshape(x, (a, b))``, ``x.sort()`` becomes ``x[:] = np.sort(x)``, ``max(a, b, c)``
 becomes ``max(max(a, b), c)``, ``np.union1d(a, b)`` the ``np.unique`` of both arrays joined,
 ``sorted(x)`` the list of ``np.sort``'s entries, ``np.split(x, n)`` the list of its slices,
-``x.fill(v)`` becomes ``x[:] = v`` and ``x[...]`` becomes ``x[:]``:
+``x.fill(v)`` becomes ``x[:] = v``, ``x[...]`` becomes ``x[:]`` and ``x.item()`` the runtime's
+``_s2s.item(x)``:
 after this pass the transforms see one spelling of each operation. Attributes that are data
 (``shape``, ``ndim``, ``size``, ``dtype``) stay as they are.
 """
@@ -154,6 +155,9 @@ class _Desugar(Transformer):
             return gast.copy_location(
                 gast.Call(_np("reshape", node), [func.value, shape], node.keywords), node
             )
+        if func.attr == "item" and not node.args and not node.keywords:
+            # the one entry of a one-entry array, as a number (np.sum's derivative rules)
+            return placed_at(call("_s2s.item", func.value), node)
         if func.attr == "astype":
             return gast.copy_location(
                 gast.Call(_np("asarray", node), [func.value, *node.args], node.keywords), node

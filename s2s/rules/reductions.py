@@ -11,6 +11,8 @@ from .registry import defjvp, defvjp
 defvjp("np.sum", "x, axis=None", x="_s2s.sum_adjoint(g, x, axis)")
 # the builtin sum(x, start) of a 1-D array (one argument: np.sum's rule)
 defvjp("sum", "x, start=0", x="_s2s.sum_adjoint(g, x, None)", start="g")
+# x.item(): the one entry of a one-entry array, a sum of one term
+defvjp("_s2s.item", "x", x="_s2s.sum_adjoint(g, x, None)")
 defvjp("np.mean", "x, axis=None", x="_s2s.mean_adjoint(g, x, axis)")
 # the product of the other entries, without dividing y by an entry that may be zero
 defvjp(
@@ -28,6 +30,7 @@ defvjp("np.std", "x, axis=None, ddof=0", x="_s2s.var_adjoint(_s2s.half_over(g, y
 defvjp("np.full", "shape, fill_value", fill_value="_s2s.unbroadcast(g, fill_value)")
 
 defjvp("np.sum", "x, axis=None", tangent="_s2s.sum_along(dx, axis)")
+defjvp("_s2s.item", "x", tangent="_s2s.item(dx)")
 defjvp("sum", "x, start=0", x="np.sum(dx)", start="dstart")
 defjvp("np.mean", "x, axis=None", tangent="_s2s.mean_along(dx, axis)")
 defjvp(

@@ -72,7 +72,7 @@ READ_ONLY = frozenset(
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along stored_share
-    kept_by
+    kept_by item
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_share quantile_gap_share quantile_tangent quantile_gap_tangent weights_or_ones

@@ -28,6 +28,7 @@ from ._common import (
 from .shares import accumulate_into
 
 __all__ = [
+    "item",
     "sum_adjoint",
     "mean_adjoint",
     "extremum_adjoint",
@@ -307,6 +308,19 @@ def _var_adjoint_nb(g, x, axis, ddof):
 
 
 # -- reductions that accept axis=None in compiled code too -------------------------------------
+def item(x):
+    """``x.item()``: the one entry of a one-entry array (an error for another), as a number;
+    a number as it is."""
+    return x.item() if isinstance(x, (np.ndarray, np.generic)) else x
+
+
+@overload(item)
+def _one_item(x):
+    if isinstance(x, types.Array):
+        return lambda x: x.item()
+    return lambda x: x
+
+
 def sum_along(x, axis):
     """``np.sum(x, axis)``, with ``axis=None`` meaning all axes (for scalars too)."""
     return np.sum(x) if axis is None else np.sum(x, axis=axis)

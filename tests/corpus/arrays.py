@@ -125,6 +125,13 @@ def copy_then_modify(x):
     return np.sum(y**2)
 
 
+@case(array(4), tags={"index"})
+def one_entry_items(x):
+    first = np.sum(x[:1] * x[1]).item()
+    corner = np.reshape(x[2:3] * x[3], (1, 1)).item()
+    return first * corner + np.float64(x[0]).item()
+
+
 @case(array(4), tags={"inplace", "slice"})
 def filled_and_written_whole(x):
     y = np.empty((2, 4))
