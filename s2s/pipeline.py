@@ -1,7 +1,8 @@
 """The frontend pipeline, one visible stage after another.
 
     parse      the function and its helpers, names resolved (``np.``/``math.`` canonical)
-    normalize  fenced, code that never runs dropped, desugared, in A-normal form
+    normalize  fenced, code that never runs dropped, desugared, chained writes merged, in
+               A-normal form
     final      what the backend compiles (for ``jit``, the normalised program)
 
 Every stage is a :class:`~s2s.program.Program` whose source can be printed.
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 from .analysis.aliases import helper_returns
 from .frontend.anf import to_anf
+from .frontend.chained import merged_chains
 from .frontend.desugar import desugar
 from .frontend.fence import fence
 from .frontend.prune import prune
@@ -46,14 +48,15 @@ def parse(fn: Callable) -> Program:
 
 
 def normalize(program: Program) -> Program:
-    """Stage ``normalize``: dead branches dropped, method calls desugared, A-normal form."""
+    """Stage ``normalize``: dead branches dropped, method calls desugared, chained writes
+    merged (``A[i][j] = v`` as ``A[i, j] = v``), A-normal form."""
 
     returns = helper_returns(
         {name: unit.tree for name, unit in program.units.items() if name != program.entry}
     )
 
     def one(unit: Unit):
-        return to_anf(unit.parsed, desugar(prune(unit.tree)), returns)
+        return to_anf(unit.parsed, merged_chains(desugar(prune(unit.tree))), returns)
 
     return program.map(one)
 

@@ -125,6 +125,17 @@ def copy_then_modify(x):
     return np.sum(y**2)
 
 
+@case(array(3), tags={"loop", "inplace", "index"})
+def chained_index_writes(x):
+    t = np.zeros((2, 3, 3))
+    for i in range(2):
+        for j in range(3):
+            t[i][j][j] = x[j] * (i + 1.0)  # t[i, j, j]
+            t[1][j][0] += x[j] ** 2
+        t[i][0][1:] = x[1:] * x[i]
+    return np.sum(t * t)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
