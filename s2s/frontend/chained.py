@@ -7,13 +7,20 @@ constant, or the counter of a ``range`` loop that nothing else binds), ``A[i]`` 
 row ``i`` and ``A[i][j]`` is ``A[i, j]``: the one index says the same. Any other chain stays
 as written: an index array gathers a copy, a slice shifts the positions, and a list of arrays
 takes no tuple index.
+
+A row named first (``row = A[i]``, then ``row[j] = v``) is the same view: where ``A`` surely
+has two dimensions or more (a new array of such a shape, bound once) and ``row`` is bound
+once, written through and used only after, in the same block (a loop's body, for a counter
+``i``), ``row`` is replaced by ``A[i]`` and its writes merged as above.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 
-from ..gastutil import Transformer, attr_path, target_names
+from ..gastutil import Transformer, attr_path, clone, substituted, target_names
 
 # Calls that make a new array, and methods of an array that do.
 _MAKERS = frozenset(
@@ -24,11 +31,133 @@ _MAKING_METHODS = frozenset({"copy"})
 
 
 def merged_chains(tree: gast.FunctionDef) -> gast.FunctionDef:
-    """``tree`` with the chained writes ``A[i][j] = v`` that are ``A[i, j] = v`` merged."""
+    """``tree`` with the chained writes ``A[i][j] = v`` that are ``A[i, j] = v`` merged, and
+    the rows named first (``row = A[i]``) read and written as ``A[i]``."""
     arrays, counters = _arrays_and_counters(tree)
     if not arrays:
         return tree
+    _inline_rows(tree, arrays, counters)
     return _Merge(arrays, counters).visit(tree)
+
+
+def _inline_rows(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> None:
+    """Replace each ``row`` bound once to ``A[i]`` (see the module's doc) by ``A[i]``."""
+    while _inline_one_row(tree, arrays, counters):
+        pass
+
+
+def _inline_one_row(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> bool:
+    bound = Counter(a.id for a in tree.args.args)
+    uses: Counter = Counter()
+    values: dict[str, gast.AST] = {}
+    nodes = list(gast.walk(tree))
+    updated = {id(n.target) for n in nodes if isinstance(n, gast.AugAssign)}  # `row *= s`
+    for node in nodes:
+        if isinstance(node, gast.Name):
+            used = isinstance(node.ctx, gast.Load) or id(node) in updated
+            (uses if used else bound)[node.id] += 1
+        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            values[node.targets[0].id] = node.value
+    planar = {a for a in arrays if bound[a] == 1 and _planar(values.get(a))}
+    if not planar:
+        return False
+    for block, loop in _blocks(tree):
+        for k, stmt in enumerate(block):
+            row = _row(stmt, planar, counters, loop, bound)
+            rest = block[k + 1 :]
+            if row is None or _uses_in(rest, row[0]) != uses[row[0]] or _rebinds(rest, row[1]):
+                continue
+            if not _written_through(rest, row[0]):
+                continue  # a row only read is a view like any other
+            block[k:] = _replaced(rest, *row)
+            return True
+    return False
+
+
+def _replaced(stmts: list[gast.stmt], name: str, view: gast.Subscript) -> list[gast.stmt]:
+    """``stmts`` with each use of ``name`` a copy of ``view`` (``A[i] *= s`` for ``row *= s``)."""
+
+    def replace(node: gast.Name) -> gast.AST | None:
+        if node.id != name:
+            return None
+        new = clone(view)
+        new.ctx = clone(node.ctx)
+        return new
+
+    return substituted(stmts, replace)
+
+
+def _planar(value: gast.AST | None) -> bool:
+    """Whether ``value`` makes an array of two dimensions or more."""
+    if not isinstance(value, gast.Call) or not value.args:
+        return False
+    function = attr_path(value.func)
+    if function in ("np.eye", "np.identity"):
+        return True
+    shape = value.args[0]
+    made = function in ("np.zeros", "np.empty", "np.ones", "np.full")
+    return made and isinstance(shape, (gast.Tuple, gast.List)) and len(shape.elts) >= 2
+
+
+def _blocks(tree: gast.FunctionDef):
+    """Each statement list of ``tree``, with the ``for`` loop it is the body of (or None)."""
+    yield tree.body, None
+    for node in gast.walk(tree):
+        if isinstance(node, (gast.For, gast.While, gast.If)):
+            yield node.body, node if isinstance(node, gast.For) else None
+            yield node.orelse, None
+
+
+def _row(stmt, planar: set[str], counters: set[str], loop, bound: Counter):
+    """``(row, A[i])`` where ``stmt`` is ``row = A[i]``, ``row`` bound once, ``A`` planar and
+    ``i`` a constant or the counter of ``loop``; else None."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    row, view = stmt.targets[0].id, stmt.value
+    if bound[row] != 1 or not isinstance(view, gast.Subscript):
+        return None
+    if not (isinstance(view.value, gast.Name) and view.value.id in planar):
+        return None
+    index = view.slice
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return row, view
+    counted = isinstance(index, gast.Name) and index.id in counters
+    if counted and loop is not None and getattr(loop.target, "id", None) == index.id:
+        return row, view
+    return None
+
+
+def _uses_in(stmts: list[gast.stmt], name: str) -> int:
+    """How many times ``stmts`` read or update (``name *= s``) ``name``."""
+    nodes = [n for s in stmts for n in gast.walk(s)]
+    updated = {id(n.target) for n in nodes if isinstance(n, gast.AugAssign)}
+    return sum(
+        isinstance(n, gast.Name)
+        and n.id == name
+        and (isinstance(n.ctx, gast.Load) or id(n) in updated)
+        for n in nodes
+    )
+
+
+def _written_through(stmts: list[gast.stmt], name: str) -> bool:
+    """Whether ``stmts`` write through ``name`` (``name[j] = v``, ``name *= s``)."""
+    for node in (n for s in stmts for n in gast.walk(s)):
+        target = node.target if isinstance(node, gast.AugAssign) else None
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            target = node.value
+        if isinstance(target, gast.Name) and target.id == name:
+            return True
+    return False
+
+
+def _rebinds(stmts: list[gast.stmt], view: gast.Subscript) -> bool:
+    """Whether ``stmts`` bind the array or the index of ``view`` again (a nested loop)."""
+    names = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
+    return any(
+        isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load) and n.id in names
+        for s in stmts
+        for n in gast.walk(s)
+    )
 
 
 def _arrays_and_counters(tree: gast.FunctionDef) -> tuple[set[str], set[str]]:

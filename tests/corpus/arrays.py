@@ -136,6 +136,19 @@ def chained_index_writes(x):
     return np.sum(t * t)
 
 
+@case(array(3), tags={"loop", "inplace", "index"})
+def rows_named_then_written(x):
+    a = np.zeros((3, 3))
+    top = a[0]
+    for i in range(3):
+        row = a[i]
+        for j in range(3):
+            row[j] = x[i] * x[j]
+        row[i] += np.sum(row)
+    top *= x[1]
+    return np.sum(a * a)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
