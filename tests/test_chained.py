@@ -52,6 +52,8 @@ def test_a_row_named_first_is_read_and_written_as_the_row():
             a = np.zeros((3, 3))
             top = a[0]
             top *= x[0]
+            for line in a:
+                line[1] = 2.0
             for i in range(3):
                 row = a[i]
                 for j in range(3):
@@ -59,8 +61,9 @@ def test_a_row_named_first_is_read_and_written_as_the_row():
                 s = np.sum(row)
         """
     )
-    assert "top" not in out and "row" not in out
+    assert "top" not in out and "row" not in out and "line =" not in out
     assert "a[0] *= x[0]" in out and "a[i, j] = x[j]" in out and "s = np.sum(a[i])" in out
+    assert "for _line1 in range(a.shape[0]):" in out and "a[_line1, 1] = 2.0" in out
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ takes no tuple index.
 A row named first (``row = A[i]``, then ``row[j] = v``) is the same view: where ``A`` surely
 has two dimensions or more (a new array of such a shape, bound once) and ``row`` is bound
 once, written through and used only after, in the same block (a loop's body, for a counter
-``i``), ``row`` is replaced by ``A[i]`` and its writes merged as above.
+``i``), ``row`` is replaced by ``A[i]`` and its writes merged as above. A loop ``for row in A``
+written through is first ``for k in range(A.shape[0]): row = A[k]``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from collections import Counter
 
 import gast
 
-from ..gastutil import Transformer, attr_path, clone, substituted, target_names
+from ..gastutil import (
+    Transformer,
+    assign,
+    attr_path,
+    call,
+    clone,
+    load,
+    placed_at,
+    substituted,
+    target_names,
+)
 
 # Calls that make a new array, and methods of an array that do.
 _MAKERS = frozenset(
@@ -41,12 +52,38 @@ def merged_chains(tree: gast.FunctionDef) -> gast.FunctionDef:
 
 
 def _inline_rows(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> None:
-    """Replace each ``row`` bound once to ``A[i]`` (see the module's doc) by ``A[i]``."""
+    """Replace each ``row`` bound once to ``A[i]`` (see the module's doc) by ``A[i]``; a
+    loop ``for row in A`` first becomes ``for k in range(A.shape[0]): row = A[k]``."""
+    bound, _, planar = _facts(tree, arrays)
+    taken = {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}
+    for loop in [n for n in gast.walk(tree) if isinstance(n, gast.For)]:
+        row, rows_of = loop.target, loop.iter
+        if not (isinstance(row, gast.Name) and isinstance(rows_of, gast.Name)):
+            continue
+        if rows_of.id not in planar or bound[row.id] != 1:
+            continue
+        if not _written_through(loop.body, row.id):
+            continue
+        k = next(f"_{row.id}{n}" for n in range(1, 1000) if f"_{row.id}{n}" not in taken)
+        taken.add(k)
+        counters.add(k)
+        rows = gast.Subscript(load(rows_of.id), gast.Constant(0, None), gast.Load())
+        extent = gast.Subscript(
+            gast.Attribute(rows.value, "shape", gast.Load()), rows.slice, gast.Load()
+        )
+        loop.target = placed_at(gast.Name(k, gast.Store(), None, None), loop.target)
+        loop.iter = placed_at(call("range", extent), loop.iter)
+        picked = gast.Subscript(load(rows_of.id), load(k), gast.Load())
+        loop.body.insert(
+            0, placed_at(assign(gast.Name(row.id, gast.Store(), None, None), picked), loop)
+        )
     while _inline_one_row(tree, arrays, counters):
         pass
 
 
-def _inline_one_row(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> bool:
+def _facts(tree: gast.FunctionDef, arrays: set[str]) -> tuple[Counter, Counter, set[str]]:
+    """How many times each name is bound, and used (read, or updated as ``row *= s``); the
+    arrays of ``arrays`` with two dimensions or more, bound once."""
     bound = Counter(a.id for a in tree.args.args)
     uses: Counter = Counter()
     values: dict[str, gast.AST] = {}
@@ -59,6 +96,11 @@ def _inline_one_row(tree: gast.FunctionDef, arrays: set[str], counters: set[str]
         elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             values[node.targets[0].id] = node.value
     planar = {a for a in arrays if bound[a] == 1 and _planar(values.get(a))}
+    return bound, uses, planar
+
+
+def _inline_one_row(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> bool:
+    bound, uses, planar = _facts(tree, arrays)
     if not planar:
         return False
     for block, loop in _blocks(tree):

@@ -146,6 +146,8 @@ def rows_named_then_written(x):
             row[j] = x[i] * x[j]
         row[i] += np.sum(row)
     top *= x[1]
+    for r in a:
+        r[2] = r[0] * x[2]
     return np.sum(a * a)
 
 
