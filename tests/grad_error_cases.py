@@ -215,8 +215,15 @@ def helper_fills_an_array(x):
 def fills_an_array_that_carries_derivatives(x):
     h = x * 2.0
     s = np.sum(h * h)
-    h.fill(1.0)  # error
+    h.fill(1.0)  # h[:] = 1.0
     return s + np.sum(h * x)
+
+
+def fills_the_diagonal_of_an_array_that_carries_derivatives(x):
+    h = np.outer(x, x)
+    s = np.sum(h * h)
+    np.fill_diagonal(h, 1.0)  # error
+    return s + np.sum(h)
 
 
 def sorts_an_array_that_carries_derivatives(x):

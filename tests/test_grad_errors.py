@@ -227,12 +227,21 @@ def test_in_place_write_into_a_copy_is_fine(jit):
 
 
 @pytest.mark.parametrize("transform", ["grad", "jacfwd"])
-def test_method_writing_into_an_array_that_carries_derivatives_is_refused(transform):
-    # Writes by name are followed; a method's write into its array would be lost.
-    fn = cases.fills_an_array_that_carries_derivatives
-    with pytest.raises(s2s.DifferentiationError, match="`h.fill` called for its effect") as info:
+def test_call_writing_into_an_array_that_carries_derivatives_is_refused(transform):
+    # Writes by name are followed; a call's write into its argument would be lost.
+    fn = cases.fills_the_diagonal_of_an_array_that_carries_derivatives
+    match = "`np.fill_diagonal` called for its effect"
+    with pytest.raises(s2s.DifferentiationError, match=match) as info:
         getattr(s2s, transform)(fn, jit=False)(np.array([0.5, -1.0, 1.5]))
     assert_points_at(info.value, fn)
+
+
+@JIT
+def test_filling_in_place_is_differentiated(jit):
+    """Refused once: ``h.fill(v)`` is ``h[:] = v``, a write by name."""
+    x = np.array([0.5, -1.0, 1.5])
+    g = s2s.grad(cases.fills_an_array_that_carries_derivatives, jit=jit)(x)
+    np.testing.assert_allclose(g, 8.0 * x + 1.0)
 
 
 @JIT
