@@ -33,12 +33,11 @@ from ..gastutil import (
     target_names,
 )
 
-# Calls that make a new array, and methods of an array that do.
+# Calls that make a new array (desugaring has made `x.copy()` `np.copy(x)`).
 _MAKERS = frozenset(
     """np.zeros np.empty np.ones np.full np.zeros_like np.empty_like np.ones_like
     np.full_like np.eye np.identity np.copy""".split()
 )
-_MAKING_METHODS = frozenset({"copy"})
 
 
 def merged_chains(tree: gast.FunctionDef) -> gast.FunctionDef:
@@ -230,12 +229,7 @@ def _arrays_and_counters(tree: gast.FunctionDef) -> tuple[set[str], set[str]]:
 
 
 def _makes_array(value: gast.AST) -> bool:
-    if not isinstance(value, gast.Call):
-        return False
-    if attr_path(value.func) in _MAKERS:
-        return True
-    func = value.func
-    return isinstance(func, gast.Attribute) and func.attr in _MAKING_METHODS and not value.args
+    return isinstance(value, gast.Call) and attr_path(value.func) in _MAKERS
 
 
 def _is_range(iterated: gast.AST) -> bool:
