@@ -36,6 +36,7 @@ nondifferentiable(
     "_s2s.unique_firsts",
     "_s2s.split_count",
     "_s2s.split_bound",
+    "_s2s.dtype_zero",
 )
 
 # Writes into arrays, for their effect: the tangent is the same write into the tangents.
@@ -72,7 +73,7 @@ READ_ONLY = frozenset(
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint
     cholesky_adjoint_tangent log_or_zero where sign exp tanh sum sum_along stored_share
-    kept_by item
+    kept_by dtype_zero item
     mean_along shape_of in_range extent rows cols arange_start_share arange_start_tangent
     sinc_derivative roll roll_back diff diff_adjoint sort_adjoint sort_tangent
     quantile_share quantile_gap_share quantile_tangent quantile_gap_tangent weights_or_ones

@@ -22,6 +22,7 @@ __all__ = [
     "scatter_add",
     "stored_share",
     "kept_by",
+    "dtype_zero",
 ]
 
 
@@ -382,10 +383,25 @@ def _stored_share(g, index):
 # -- kept_by: what an array keeps of the derivative of a value written into it ---------------
 def kept_by(a, g):
     """``g``, the share or tangent of a value written into ``a``, where ``a`` keeps it: zero
-    where ``a`` holds integers or booleans, into which the write truncates the value."""
-    if isinstance(a, np.ndarray) and a.dtype.kind in "biu":
+    where ``a`` holds integers or booleans, into which the write truncates the value. ``a``
+    may be a zero of the array's dtype instead (``dtype_zero``)."""
+    if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in "biu":
         return np.zeros_like(g, dtype=np.float64) if _is_array(g) else 0.0
     return g  # (a Python list holds what it is given)
+
+
+def dtype_zero(a):
+    """A zero of ``a``'s dtype: what ``kept_by`` needs of an array that its name may no longer
+    hold by the reverse sweep."""
+    return a.dtype.type(0) if isinstance(a, np.ndarray) else 0.0  # (a Python list: any)
+
+
+@overload(dtype_zero)
+def _dtype_zero(a):
+    kind = a.dtype if isinstance(a, (types.Array, types.List)) else None
+    if isinstance(kind, (types.Integer, types.Boolean, types.Float, types.Complex)):
+        return lambda a: kind(0)
+    return lambda a: 0.0
 
 
 @overload(kept_by)

@@ -243,7 +243,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     def assignment(self, stmt: gast.Assign, site: Site):
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript):
-            return [stmt], self.subscript_store(target, value, site)
+            kind, rev = self.subscript_store(target, value, site)
+            return kind + [stmt], rev
         if isinstance(value, gast.List) and target.id in self.lists:
             return self.list_definition(stmt, site)
         names = [target.id] if isinstance(target, gast.Name) else [e.id for e in target.elts]
@@ -400,12 +401,14 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         return floating_names(*self.floats)
 
     def subscript_store(self, target: gast.Subscript, value: gast.AST, site: Site):
+        """``(forward, reverse)``: the statements the write ``target = value`` adds before
+        itself in the forward sweep, and its reverse."""
         base = target.value.id
         if base not in self.active:
-            return []
+            return [], []
         index = self.ref_atom(target.slice, site)
         part = gast.Subscript(load(self.adj(base)), index, gast.Load())
-        rev = []
+        kind, rev = [], []
         if isinstance(value, gast.Name) and value.id in self.active:
             loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
             if _maybe_array(target.slice, self.defs, loops):  # the last write of a position
@@ -413,11 +416,22 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             else:
                 share = call("_s2s.save", part)
             if base not in self.floating:  # zero where `base` holds integers
-                share = call("_s2s.kept_by", load(base), share)
+                holder, kind = self.dtype_holder(base)
+                share = call("_s2s.kept_by", holder, share)
             rev += self.contribute(value.id, share, True, site)
         cleared = gast.Subscript(load(self.adj(base)), clone(index), gast.Store())
         rev.append(assign(cleared, const(0.0)))
-        return rev
+        return kind, rev
+
+    def dtype_holder(self, base: str) -> tuple[gast.AST, list[gast.stmt]]:
+        """What gives ``base``'s dtype in the reverse sweep, and the forward statements that
+        keep it: ``base`` itself where it is bound once; else a zero of its dtype, taken at
+        the write (the name may hold an array of another dtype by the reverse sweep)."""
+        params = {a.id for a in self.tree.args.args}
+        if self.defs.defs[base] + (base in params) == 1:
+            return load(base), []
+        kind = self.namer.fresh(f"_{base}_kind")
+        return load(kind), [assign(kind, call("_s2s.dtype_zero", load(base)))]
 
     # -- calls to the user's helpers -----------------------------------------------------------
     def helper_names(self) -> set[str]:
