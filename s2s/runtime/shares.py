@@ -365,6 +365,23 @@ def _stored_share(g, index):
             return part
 
         return last_written
+    numbers = [isinstance(t, types.Integer) for t in parts]
+    if len(arrays) == 1 and arrays[0].ndim == 1 and sum(numbers) == len(parts) - 1:
+        # y[i, idx] = v, integers around one index array: the positions repeat where it does
+        axis = numbers.index(False)
+
+        def last_written_along(g, index):
+            part = g[index]  # a copy: one entry per entry of the index array
+            along = index[axis]
+            seen = np.zeros(g.shape[axis], np.bool_)
+            for k in range(along.shape[0] - 1, -1, -1):
+                at = along[k] if along[k] >= 0 else along[k] + g.shape[axis]
+                if seen[at]:
+                    part[k] = 0
+                seen[at] = True
+            return part
+
+        return last_written_along
 
     def last_written_anywhere(g, index):
         part = np.ascontiguousarray(g[index])
