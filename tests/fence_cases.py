@@ -164,11 +164,6 @@ def import_from_statement(x):
     return sin(x)
 
 
-def f_string(x):
-    print(f"x = {x}")  # reject
-    return x
-
-
 def walrus(x):
     if (y := x * 2.0) > 1.0:  # reject
         return y

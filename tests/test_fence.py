@@ -44,7 +44,6 @@ CASES = [
     ("del_statement", "`del` statements", "del"),
     ("import_statement", "imports inside the function", "import"),
     ("import_from_statement", "imports inside the function", "from"),
-    ("f_string", "f-strings", 'f"'),
     ("walrus", "assignment expressions (`:=`)", "y :="),
     ("starred_call", "starred expressions", "*shape"),
     ("starred_assignment", "starred expressions", "*rest"),

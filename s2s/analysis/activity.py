@@ -27,7 +27,7 @@ def call_name(node: gast.Call) -> str:
 
 def value_is_differentiable(value: gast.AST) -> bool:
     """Whether an A-normal-form right-hand side can carry a derivative at all."""
-    if isinstance(value, gast.Compare):
+    if isinstance(value, (gast.Compare, gast.JoinedStr)):
         return False
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.Not, gast.Invert)):
         return False

@@ -75,9 +75,10 @@ class _ANF:
         return self.namer.numbered("_t")
 
     def atom(self, node: gast.AST) -> gast.AST:
-        """An atom holding ``node``'s value, emitting what computes it."""
+        """An atom holding ``node``'s value, emitting what computes it. An f-string stays as
+        it is (a message: it carries no derivative, and Numba formats it)."""
         if (
-            isinstance(node, (gast.Name, gast.Constant))
+            isinstance(node, (gast.Name, gast.Constant, gast.JoinedStr))
             or is_atom(node)
             and not isinstance(node, (gast.Tuple, gast.List))
         ):
@@ -141,7 +142,7 @@ class _ANF:
         elif isinstance(node, gast.ListComp):
             self.list_comprehension(name, node)
             return
-        elif is_atom(node):
+        elif is_atom(node) or isinstance(node, gast.JoinedStr):
             value = node
         else:
             raise UnsupportedSyntaxError(

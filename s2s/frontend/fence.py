@@ -29,7 +29,6 @@ _REJECTED: dict[type, tuple[str, str]] = {
     gast.Delete: ("`del` statements", ""),
     gast.Import: ("imports inside the function", "import at module level"),
     gast.ImportFrom: ("imports inside the function", "import at module level"),
-    gast.JoinedStr: ("f-strings", "use a plain string"),
     gast.NamedExpr: ("assignment expressions (`:=`)", "assign on a separate line"),
     gast.Starred: (
         "starred expressions other than in a tuple (`(*shape, 3)`)",

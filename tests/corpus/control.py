@@ -105,6 +105,21 @@ def for_len_range(a):
     return out
 
 
+@case(array(4), tags={"loop", "if"})
+def messages_in_f_strings(a):
+    total = np.sum(a * a)
+    note = f"total {total} over {a.shape[0]} entries"
+    for i in range(a.shape[0]):
+        if a[i] > 1e6:
+            print(f"entry {i} is large: {a[i]}")
+    if total > 1e12:
+        raise ValueError(f"diverged: {total}")
+    assert total >= 0.0, f"negative total {total}"
+    if total < 0.0:
+        print(note)
+    return total * a[0]
+
+
 @case(scalar(0.5, 2.0), tags={"while", "data_dependent"})
 def while_newton_sqrt(a):
     x = a
