@@ -17,6 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..gastutil import attr_path, target_names
+from ..rules import ZERO_GRADIENT
 from .activity import _ALLOCATIONS, _LIKE, _all_statements, _dtype, call_name
 
 _FLOATING_DTYPES = frozenset(
@@ -39,6 +40,7 @@ _ALWAYS_FLOATING = frozenset(
     + [f"math.{f}" for f in "exp log sqrt sin cos tan tanh sinh cosh atan2 pow fabs".split()]
 )
 # Functions whose result has the promoted dtype of their arguments: floating where one is.
+# (Not the builtins max and min: Python's max(3, 2.5) is 3.)
 _PROMOTING = frozenset(
     """np.abs np.absolute np.negative np.positive np.square np.add np.subtract np.multiply
     np.power np.maximum np.minimum np.fmax np.fmin np.where np.clip np.dot np.matmul np.vdot
@@ -47,7 +49,7 @@ _PROMOTING = frozenset(
     np.roll np.diag np.diagonal np.trace np.tril np.triu np.atleast_1d np.atleast_2d np.real
     np.imag np.conj np.conjugate np.copy np.asarray np.array np.ascontiguousarray np.sort
     np.floor np.ceil np.round np.rint np.trunc np.sign np.copysign np.diff np.convolve
-    np.concatenate np.stack np.hstack np.vstack np.column_stack np.append abs max min sum""".split()
+    np.concatenate np.stack np.hstack np.vstack np.column_stack np.append abs sum""".split()
 )
 _VIEWS = frozenset({"T", "real", "imag"})
 _METHODS = frozenset({"copy", "ravel", "reshape", "transpose", "flatten", "sum", "conj", "squeeze"})
@@ -128,7 +130,10 @@ def _floating_call(value: gast.Call, floating: set[str]) -> bool:
     arguments = list(value.args)
     if function in _LIKE:
         return bool(arguments) and _floating(arguments[0], floating)
-    if function in _PROMOTING or function.startswith("_s2s."):
+    # the runtime's helpers compute derivatives in their arguments' dtype, but for those with
+    # no derivative, which give indices and extents
+    helper = function.startswith("_s2s.") and function not in ZERO_GRADIENT
+    if function in _PROMOTING or helper:
         return any(_promotes(a, floating) for a in arguments)
     if isinstance(value.func, gast.Attribute) and value.func.attr == "astype":
         return bool(arguments) and _floating_dtype(arguments[0])
