@@ -15,7 +15,18 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import Transformer, assign, attr_path, call, clone, const, load, placed_at, store
+from ..gastutil import (
+    Transformer,
+    assign,
+    attr_path,
+    call,
+    clone,
+    const,
+    load,
+    placed_at,
+    store,
+    tuple_names,
+)
 from .resolve import CMATH_FUNCTIONS
 
 # method name -> numpy function taking the array as first argument
@@ -93,6 +104,22 @@ def _method_of_name(value: gast.AST, method: str, arity: int) -> str | None:
 
 
 class _Desugar(Transformer):
+    def __init__(self, tuples: dict[str, int]):
+        self.tuples = tuples  # names bound once to a tuple display, and its length
+
+    def unpacked(self, arg: gast.AST) -> list[gast.AST]:
+        """A call's argument, its items where it is starred: ``*(a, b)`` is ``a, b``, and
+        ``*t`` is ``t[0], t[1]`` for ``t = (a, b)``."""
+        if not isinstance(arg, gast.Starred):
+            return [arg]
+        if isinstance(arg.value, gast.Tuple):
+            return list(arg.value.elts)
+        name = arg.value.id
+        return [
+            placed_at(gast.Subscript(load(name), const(k), gast.Load()), arg)
+            for k in range(self.tuples[name])
+        ]
+
     def visit_Expr(self, node: gast.Expr) -> gast.AST:
         self.generic_visit(node)
         value = node.value
@@ -111,11 +138,7 @@ class _Desugar(Transformer):
         self.generic_visit(node)
         func = node.func
         if any(isinstance(arg, gast.Starred) for arg in node.args):  # `f(*(a, b))`: `f(a, b)`
-            node.args = [
-                item
-                for arg in node.args
-                for item in (arg.value.elts if isinstance(arg, gast.Starred) else [arg])
-            ]
+            node.args = [item for arg in node.args for item in self.unpacked(arg)]
         if (
             isinstance(func, gast.Name)
             and func.id in ("max", "min")
@@ -232,4 +255,4 @@ def desugar(tree: gast.FunctionDef) -> gast.FunctionDef:
         and isinstance(body[0].value.value, str)
     ):
         tree.body = body[1:] or [gast.Pass()]
-    return _Desugar().visit(tree)
+    return _Desugar(tuple_names(tree)).visit(tree)

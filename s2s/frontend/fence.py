@@ -5,7 +5,7 @@ from __future__ import annotations
 import gast
 
 from ..errors import UnsupportedSyntaxError
-from ..gastutil import walk
+from ..gastutil import tuple_names, walk
 from .source import ParsedFunction
 
 # node type -> (what it is called, how to fix it)
@@ -62,13 +62,14 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
     # (frontend/closures.py); other lambdas are rejected.
     named = set()  # (an assignment comes before its value in the walk)
     unpacked = set()  # starred items desugar.py writes out: `(*shape, 3)`, `f(*(a, b))`
+    tuples = tuple_names(tree)  # and `f(*t)` for `t = (a, b)`
     for stmt in tree.body:
         for node in walk(stmt):
             if isinstance(node, gast.Assign) and _names_lambda(node):
                 named.add(id(node.value))
             elif isinstance(node, gast.Lambda) and id(node) not in named:
                 _reject(parsed, node, *_LAMBDA)
-            unpacked.update(_unpacked_items(node))
+            unpacked.update(_unpacked_items(node, tuples))
             if not (isinstance(node, gast.Starred) and id(node) in unpacked):
                 _check(parsed, node)
 
@@ -76,9 +77,10 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
 _LAMBDA = ("lambda expressions other than `name = lambda ...`", "define the helper with `def`")
 
 
-def _unpacked_items(node: gast.AST) -> list[int]:
+def _unpacked_items(node: gast.AST, tuples: dict[str, int]) -> list[int]:
     """The ids of the starred items of ``node`` that s2s takes: those of a tuple display,
-    which are joined to it, and a call's arguments unpacked from a tuple display."""
+    which are joined to it, and a call's arguments unpacked from a tuple display or from a
+    name of ``tuples`` (bound once to one)."""
     if isinstance(node, gast.Tuple) and isinstance(node.ctx, gast.Load):
         return [id(elt) for elt in node.elts if isinstance(elt, gast.Starred)]
     if isinstance(node, gast.Call):
@@ -86,8 +88,12 @@ def _unpacked_items(node: gast.AST) -> list[int]:
             id(arg)
             for arg in node.args
             if isinstance(arg, gast.Starred)
-            and isinstance(arg.value, gast.Tuple)
-            and not any(isinstance(elt, gast.Starred) for elt in arg.value.elts)
+            and (
+                isinstance(arg.value, gast.Tuple)
+                and not any(isinstance(elt, gast.Starred) for elt in arg.value.elts)
+                or isinstance(arg.value, gast.Name)
+                and arg.value.id in tuples
+            )
         ]
     return []
 

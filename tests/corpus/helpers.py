@@ -92,6 +92,17 @@ def helper_returns_array(a):
     return _normalize(a) * 3.0 + _normalize(a * a)
 
 
+def _wave(amplitude, frequency, offset):
+    return amplitude * np.sin(frequency) + offset
+
+
+@case(array(3), tags={"helper"})
+def helper_called_with_unpacked_tuples(a):
+    params = (a[0], a[1] * 2.0, 0.5)
+    again = (a[2], a[0], a[1])
+    return _wave(*params) * _wave(*again) + _wave(*(a[1], a[2], a[0]))
+
+
 @case(array(5), tags={"helper", "loop", "inplace", "reduction"})
 def helper_with_inplace_loop(a):
     c = _running_sum(a)
