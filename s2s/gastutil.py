@@ -339,23 +339,6 @@ def target_names(target: gast.AST) -> list[str]:
     return []
 
 
-def tuple_names(tree: gast.FunctionDef) -> dict[str, int]:
-    """The names bound once in ``tree``, to a tuple display (``t = (a, b)``, no starred
-    items), with its length: a call may unpack them (``f(*t)`` is ``f(t[0], t[1])``)."""
-    bound: dict[str, int] = {a.id: 1 for a in tree.args.args}
-    lengths: dict[str, int] = {}
-    for node in gast.walk(tree):
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            bound[node.id] = bound.get(node.id, 0) + 1
-        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            value = node.value
-            if isinstance(value, gast.Tuple) and not any(
-                isinstance(e, gast.Starred) for e in value.elts
-            ):
-                lengths[node.targets[0].id] = len(value.elts)
-    return {name: n for name, n in lengths.items() if bound.get(name) == 1}
-
-
 def bound_arguments(params, node: gast.Call) -> dict[str, gast.AST]:
     """A call's arguments by the names of the parameters ``params`` they go to."""
     bound = dict(zip(params, node.args))

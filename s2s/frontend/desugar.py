@@ -15,19 +15,9 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import (
-    Transformer,
-    assign,
-    attr_path,
-    call,
-    clone,
-    const,
-    load,
-    placed_at,
-    store,
-    tuple_names,
-)
+from ..gastutil import Transformer, assign, attr_path, call, clone, const, load, placed_at, store
 from .resolve import CMATH_FUNCTIONS
+from .tuples import tuple_names
 
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gast
 
 from ..errors import UnsupportedSyntaxError
-from ..gastutil import tuple_names, walk
+from ..gastutil import walk
 from .source import ParsedFunction
+from .tuples import tuple_names
 
 # node type -> (what it is called, how to fix it)
 _REJECTED: dict[type, tuple[str, str]] = {

@@ -110,3 +110,20 @@ def scalarize_tuples(tree: gast.FunctionDef, tuple_length=lambda call: None) -> 
         for name, size in sorted(candidates.items())
     }
     return _Replace(parts).visit(tree)
+
+
+def tuple_names(tree: gast.FunctionDef) -> dict[str, int]:
+    """The names bound once in ``tree``, to a tuple display (``t = (a, b)``, no starred
+    items), with its length: a call may unpack them (``f(*t)`` is ``f(t[0], t[1])``)."""
+    bound: dict[str, int] = {a.id: 1 for a in tree.args.args}
+    lengths: dict[str, int] = {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            bound[node.id] = bound.get(node.id, 0) + 1
+        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            value = node.value
+            if isinstance(value, gast.Tuple) and not any(
+                isinstance(e, gast.Starred) for e in value.elts
+            ):
+                lengths[node.targets[0].id] = len(value.elts)
+    return {name: n for name, n in lengths.items() if bound.get(name) == 1}
