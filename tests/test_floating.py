@@ -21,11 +21,11 @@ def test_allocations_copies_and_arithmetic_of_floats_are_floating():
         def f(x, idx):
             a = np.zeros(3)
             b = np.empty_like(x)
-            c = x.copy()
+            c = np.copy(x)  # x.copy(), as desugared
             d = idx * 2.0
             e = np.full(3, 0.5)
             f = np.concatenate((idx, x))
-            g = np.arange(3).astype(np.float32)
+            g = np.asarray(np.arange(3), np.float32)  # x.astype(t), as desugared
             h = []
             h.append(x[0])
             for row in a:
@@ -42,7 +42,7 @@ def test_what_may_hold_integers_is_not():
         def f(x, idx, n):
             a = np.full(3, 0)
             b = np.array([1, 2, 3])
-            c = idx.copy()
+            c = np.copy(idx)
             d = np.zeros_like(idx)
             e = np.arange(n)
             f = helper(x)
@@ -50,13 +50,16 @@ def test_what_may_hold_integers_is_not():
             h = np.zeros(3, dtype=np.int64)
             k = []
             k.append(1)
-            m = x.copy()
+            m = np.copy(x)
             m = np.arange(3)  # one binding that may be integers is enough
             p, q = x, x
+            r = np.asarray(x, np.int64)  # x.astype(np.int64), as desugared
+            t = np.array(x, np.int64)
         """,
         ["x"],
     )
     assert found & set("abcdefghkmpq") == set()
+    assert found & {"r", "t"} == set()
     assert "idx" not in found and "n" not in found
 
 
@@ -64,7 +67,7 @@ def test_a_loop_that_rebinds_keeps_both_names_floating():
     found = floating(
         """
         def f(u0):
-            u = u0.copy()
+            u = np.copy(u0)
             for _ in range(3):
                 new = np.empty_like(u)
                 u = new

@@ -80,7 +80,8 @@ def active_variables(
     return active
 
 
-# Allocations -> the position of their dtype argument.
+# Calls that make an array of the dtype they are given -> the position of their dtype argument
+# (`x.astype(t)` is `np.asarray(x, t)` by now).
 _ALLOCATIONS = {
     "np.zeros": 1,
     "np.empty": 1,
@@ -90,6 +91,8 @@ _ALLOCATIONS = {
     "np.empty_like": 1,
     "np.ones_like": 1,
     "np.full_like": 2,
+    "np.array": 1,
+    "np.asarray": 1,
 }
 _INTEGRAL_DTYPES = frozenset(
     ["int", "bool", "np.intp", "np.uintp", "np.int_", "np.bool_", "np.bool"]

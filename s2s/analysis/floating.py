@@ -51,8 +51,6 @@ _PROMOTING = frozenset(
     np.floor np.ceil np.round np.rint np.trunc np.sign np.copysign np.diff np.convolve
     np.concatenate np.stack np.hstack np.vstack np.column_stack np.append abs sum""".split()
 )
-_VIEWS = frozenset({"T", "real", "imag"})
-_METHODS = frozenset({"copy", "ravel", "reshape", "transpose", "flatten", "sum", "conj", "squeeze"})
 
 
 def floating_names(tree: gast.FunctionDef, wrt: list[str]) -> set[str]:
@@ -93,10 +91,8 @@ def _floating(value: gast.AST | None, floating: set[str]) -> bool:
         return value.id in floating
     if isinstance(value, gast.Constant):
         return isinstance(value.value, (float, complex))
-    if isinstance(value, gast.Attribute):
-        if attr_path(value) in _FLOATING_CONSTANTS:
-            return True
-        return value.attr in _VIEWS and _floating(value.value, floating)
+    if isinstance(value, gast.Attribute):  # (`.T`, `.real` are NumPy calls by now)
+        return attr_path(value) in _FLOATING_CONSTANTS
     if isinstance(value, gast.Subscript):
         return _floating(value.value, floating)
     if isinstance(value, gast.UnaryOp):
@@ -135,11 +131,7 @@ def _floating_call(value: gast.Call, floating: set[str]) -> bool:
     helper = function.startswith("_s2s.") and function not in ZERO_GRADIENT
     if function in _PROMOTING or helper:
         return any(_promotes(a, floating) for a in arguments)
-    if isinstance(value.func, gast.Attribute) and value.func.attr == "astype":
-        return bool(arguments) and _floating_dtype(arguments[0])
-    if isinstance(value.func, gast.Attribute) and value.func.attr in _METHODS:
-        return _floating(value.func.value, floating)
-    return False
+    return False  # (methods are NumPy calls by now: `x.astype(t)` is `np.asarray(x, t)`)
 
 
 def _promotes(argument: gast.AST, floating: set[str]) -> bool:
