@@ -48,23 +48,15 @@ def active_variables(
     """Names that may hold values depending on the parameters ``wrt`` (``writes``: the
     arguments that helpers write into, which a call then makes active)."""
     edges = []  # (names read, names that become active if any of them is)
-    assigned: list[tuple[str, gast.AST]] = []  # (name, value) of `name = value`, in order
     counters: set[str] = set()  # the counters of `range` loops
-    bound_otherwise = {a.id for a in tree.args.args}  # names bound other than by `name = value`
     for stmt in _all_statements(tree.body):
         reads = _reads(stmt)
         if reads:
             edges.append((reads, _newly_active(stmt, reads) + _filled(stmt, writes)))
-        kind = type(stmt)
-        if kind is gast.Assign and type(stmt.targets[0]) is gast.Name:
-            assigned.append((stmt.targets[0].id, stmt.value))
-        elif kind is gast.Assign:
-            bound_otherwise.update(target_names(stmt.targets[0]))
-        elif kind is gast.For:
-            bound_otherwise.update(target_names(stmt.target))
-            if type(stmt.iter) is gast.Call and call_name(stmt.iter) in _COUNTED:
+        if type(stmt) is gast.For and type(stmt.iter) is gast.Call:
+            if call_name(stmt.iter) in _COUNTED:
                 counters.update(target_names(stmt.target))
-    integral = _integral_arrays(assigned, counters) - bound_otherwise
+    integral = _integral_arrays(name_bindings(tree), counters)
     readers: dict[str, list[int]] = {}
     for k, (reads, _) in enumerate(edges):
         for name in reads:
@@ -105,20 +97,50 @@ _COUNTED = frozenset({"range", "_s2s.prange"})
 _LIKE = frozenset({"np.zeros_like", "np.empty_like", "np.ones_like", "np.full_like", "np.copy"})
 
 
-def _integral_arrays(assigned: list[tuple[str, gast.AST]], counters: set[str]) -> set[str]:
+def name_bindings(tree: gast.FunctionDef) -> dict[str, list[gast.AST | None]]:
+    """What each name of ``tree`` is bound to, binding by binding: the value of ``name =
+    value``; ``a[0]`` for the target of ``for row in a`` (an element); ``[v]`` for
+    ``xs.append(v)`` (an item); None for a parameter or an unpacked target (nothing known)."""
+    bindings: dict[str, list[gast.AST | None]] = {a.id: [None] for a in tree.args.args}
+    for stmt in _all_statements(tree.body):
+        appended = _appended(stmt)
+        if appended is not None:
+            bindings.setdefault(appended[0], []).append(gast.List([appended[1]], gast.Load()))
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            single = isinstance(target, gast.Name)
+            for name in target_names(target):
+                bindings.setdefault(name, []).append(stmt.value if single else None)
+        elif isinstance(stmt, gast.For):
+            element = gast.Subscript(stmt.iter, gast.Constant(0, None), gast.Load())
+            single = isinstance(stmt.target, gast.Name)
+            for name in target_names(stmt.target):
+                bindings.setdefault(name, []).append(element if single else None)
+    return bindings
+
+
+def _appended(stmt: gast.stmt) -> tuple[str, gast.AST] | None:
+    """``("xs", v)`` for ``xs.append(v)``."""
+    value = stmt.value if isinstance(stmt, gast.Expr) else None
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)):
+        return None
+    owner = value.func.value
+    if value.func.attr == "append" and isinstance(owner, gast.Name) and len(value.args) == 1:
+        return owner.id, value.args[0]
+    return None
+
+
+def _integral_arrays(bindings: dict[str, list], counters: set[str]) -> set[str]:
     """The names of arrays of integers or booleans, into which a write truncates the value:
     allocations with such a dtype (``np.zeros(n, dtype=np.int64)``), ``np.arange`` of integers,
     and arrays like them (``np.empty_like(idx)``, copies, other names for them). A name counts
-    only where each of its assignments is such an array."""
-    options: dict[str, list[gast.AST]] = {}
-    for name, value in assigned:
-        options.setdefault(name, []).append(value)
-    values = {name: found[0] for name, found in options.items() if len(found) == 1}
+    only where each of its bindings (``name_bindings``) is such an array."""
+    values = {n: each[0] for n, each in bindings.items() if len(each) == 1 and each[0] is not None}
     integral: set[str] = set()
     while True:
         found = {
             name
-            for name, each in options.items()
+            for name, each in bindings.items()
             if all(_integral_value(v, integral, values, counters) for v in each)
         }
         if found == integral:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import gast
 
-from ..gastutil import attr_path, target_names
+from ..gastutil import attr_path
 from ..rules import ZERO_GRADIENT
-from .activity import _ALLOCATIONS, _LIKE, _all_statements, _dtype, call_name
+from .activity import _ALLOCATIONS, _LIKE, _dtype, call_name, name_bindings
 
 _FLOATING_DTYPES = frozenset(
     ["float", "complex", "np.float64", "np.float32", "np.double", "np.single"]
@@ -55,26 +55,9 @@ _PROMOTING = frozenset(
 
 def floating_names(tree: gast.FunctionDef, wrt: list[str]) -> set[str]:
     """The names all of whose bindings surely hold floating-point or complex values."""
-    bindings: dict[str, list[gast.AST | None]] = {}  # None: a binding that proves nothing
-    for arg in tree.args.args:
-        bindings[arg.id] = [gast.Constant(0.0, None) if arg.id in wrt else None]
-    for stmt in _all_statements(tree.body):
-        appended = _appended(stmt)
-        if appended is not None:  # `xs.append(v)` binds an item of `xs = []`
-            bindings.setdefault(appended[0], []).append(gast.List([appended[1]], gast.Load()))
-        if isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            if isinstance(target, gast.Name):
-                bindings.setdefault(target.id, []).append(stmt.value)
-            else:
-                for name in target_names(target):
-                    bindings.setdefault(name, []).append(None)
-        elif isinstance(stmt, gast.For):
-            # `for row in a` binds `row` as `row = a[k]` would
-            element = gast.Subscript(stmt.iter, gast.Constant(0, None), gast.Load())
-            each = element if isinstance(stmt.target, gast.Name) else None
-            for name in target_names(stmt.target):
-                bindings.setdefault(name, []).append(each)
+    bindings = name_bindings(tree)
+    for name in wrt:  # the parameter's own binding, first: a float
+        bindings[name][0] = gast.Constant(0.0, None)
     floating = set(bindings)
     while True:
         kept = {n for n in floating if all(_floating(v, floating) for v in bindings[n])}
@@ -140,17 +123,6 @@ def _promotes(argument: gast.AST, floating: set[str]) -> bool:
     if isinstance(argument, (gast.Tuple, gast.List)):
         return any(_floating(e, floating) for e in argument.elts)
     return _floating(argument, floating)
-
-
-def _appended(stmt: gast.stmt) -> tuple[str, gast.AST] | None:
-    """``("xs", v)`` for ``xs.append(v)``."""
-    value = stmt.value if isinstance(stmt, gast.Expr) else None
-    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)):
-        return None
-    owner = value.func.value
-    if value.func.attr == "append" and isinstance(owner, gast.Name) and len(value.args) == 1:
-        return owner.id, value.args[0]
-    return None
 
 
 def _floating_dtype(dtype: gast.AST) -> bool:
