@@ -13,6 +13,8 @@ after this pass the transforms see one spelling of each operation. Attributes th
 
 from __future__ import annotations
 
+import functools
+
 import gast
 
 from ..gastutil import Transformer, assign, attr_path, call, clone, const, load, placed_at, store
@@ -94,8 +96,13 @@ def _method_of_name(value: gast.AST, method: str, arity: int) -> str | None:
 
 
 class _Desugar(Transformer):
-    def __init__(self, tuples: dict[str, int]):
-        self.tuples = tuples  # names bound once to a tuple display, and its length
+    def __init__(self, tree: gast.FunctionDef):
+        self.tree = tree
+
+    @functools.cached_property
+    def tuples(self) -> dict[str, int]:
+        """The names bound once to a tuple display, and its length (asked by ``f(*t)``)."""
+        return tuple_names(self.tree)
 
     def unpacked(self, arg: gast.AST) -> list[gast.AST]:
         """A call's argument, its items where it is starred: ``*(a, b)`` is ``a, b``, and
@@ -245,4 +252,4 @@ def desugar(tree: gast.FunctionDef) -> gast.FunctionDef:
         and isinstance(body[0].value.value, str)
     ):
         tree.body = body[1:] or [gast.Pass()]
-    return _Desugar(tuple_names(tree)).visit(tree)
+    return _Desugar(tree).visit(tree)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import gast
 
 from ..errors import UnsupportedSyntaxError
@@ -63,7 +66,7 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
     # (frontend/closures.py); other lambdas are rejected.
     named = set()  # (an assignment comes before its value in the walk)
     unpacked = set()  # starred items desugar.py writes out: `(*shape, 3)`, `f(*(a, b))`
-    tuples = tuple_names(tree)  # and `f(*t)` for `t = (a, b)`
+    tuples = functools.cache(lambda: tuple_names(tree))  # and `f(*t)` for `t = (a, b)`
     for stmt in tree.body:
         for node in walk(stmt):
             if isinstance(node, gast.Assign) and _names_lambda(node):
@@ -78,10 +81,10 @@ def fence(parsed: ParsedFunction, tree: gast.FunctionDef) -> None:
 _LAMBDA = ("lambda expressions other than `name = lambda ...`", "define the helper with `def`")
 
 
-def _unpacked_items(node: gast.AST, tuples: dict[str, int]) -> list[int]:
+def _unpacked_items(node: gast.AST, tuples: Callable[[], dict[str, int]]) -> list[int]:
     """The ids of the starred items of ``node`` that s2s takes: those of a tuple display,
     which are joined to it, and a call's arguments unpacked from a tuple display or from a
-    name of ``tuples`` (bound once to one)."""
+    name of ``tuples()`` (bound once to one)."""
     if isinstance(node, gast.Tuple) and isinstance(node.ctx, gast.Load):
         return [id(elt) for elt in node.elts if isinstance(elt, gast.Starred)]
     if isinstance(node, gast.Call):
@@ -93,7 +96,7 @@ def _unpacked_items(node: gast.AST, tuples: dict[str, int]) -> list[int]:
                 isinstance(arg.value, gast.Tuple)
                 and not any(isinstance(elt, gast.Starred) for elt in arg.value.elts)
                 or isinstance(arg.value, gast.Name)
-                and arg.value.id in tuples
+                and arg.value.id in tuples()
             )
         ]
     return []

@@ -69,7 +69,7 @@ class ForwardMode:
         self.parsed = parsed
         kept_updates, tree = tree, plain_updates(tree, request_jvp.returns)
         self.active = active_variables(tree, wrt, request_jvp.writes)
-        self.floats = (tree, list(floats))  # for `floating`, asked only by array writes
+        self.float_args = list(floats)  # for `floating`, asked only by array writes
         lists = list_names(tree) & self.active
         if lists:  # filled beside their tangent lists
             tree = clone(tree)
@@ -181,7 +181,7 @@ class ForwardMode:
     @functools.cached_property
     def floating(self) -> set[str]:
         """The arrays a write surely keeps tangents in (``analysis/floating.py``)."""
-        return floating_names(*self.floats)
+        return floating_names(self.tree, self.float_args)
 
     def assignment(self, stmt: gast.Assign) -> list[gast.stmt]:
         target, value = stmt.targets[0], stmt.value

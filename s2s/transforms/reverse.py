@@ -83,7 +83,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         self.returns = request_vjp.returns  # and those they may hand back
         kept_updates, tree = tree, plain_updates(tree, self.returns)
         active = active_variables(tree, wrt, self.writes)
-        self.floats = (tree, list(floats))  # for `floating`, asked only by array writes
+        self.float_args = list(floats)  # for `floating`, asked only by array writes
         self.lists = list_names(tree) & active
         if self.lists:  # (the rewrite adds only integers, which carry no derivative)
             tree = read_from_end(parsed, tree, self.lists)
@@ -398,7 +398,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     @functools.cached_property
     def floating(self) -> set[str]:
         """The arrays a write surely keeps derivatives in (``analysis/floating.py``)."""
-        return floating_names(*self.floats)
+        return floating_names(self.tree, self.float_args)
 
     def subscript_store(self, target: gast.Subscript, value: gast.AST, site: Site):
         """``(forward, reverse)``: the statements the write ``target = value`` adds before
@@ -427,8 +427,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         """What gives ``base``'s dtype in the reverse sweep, and the forward statements that
         keep it: ``base`` itself where it is bound once; else a zero of its dtype, taken at
         the write (the name may hold an array of another dtype by the reverse sweep)."""
-        params = {a.id for a in self.tree.args.args}
-        if self.defs.defs[base] + (base in params) == 1:
+        if self.defs.defs[base] + (base in self.defs.params) == 1:
             return load(base), []
         kind = self.namer.fresh(f"_{base}_kind")
         return load(kind), [assign(kind, call("_s2s.dtype_zero", load(base)))]
