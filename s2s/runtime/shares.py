@@ -353,35 +353,12 @@ def _stored_share(g, index):
     if not any(isinstance(t.dtype, types.Integer) for t in arrays):
         return lambda g, index: save(g[index])  # (positions cannot repeat)
     if len(parts) == 1 and index.ndim == 1:  # y[idx] = v: one pass, no array of positions
-
-        def last_written(g, index):
-            part = g[index]  # a copy: advanced indexing
-            seen = np.zeros(g.shape[0], np.bool_)
-            for k in range(index.shape[0] - 1, -1, -1):
-                at = index[k] if index[k] >= 0 else index[k] + g.shape[0]
-                if seen[at]:
-                    part[k] = 0
-                seen[at] = True
-            return part
-
-        return last_written
+        return lambda g, index: _last_kept(g[index], index, g.shape[0])
     numbers = [isinstance(t, types.Integer) for t in parts]
     if len(arrays) == 1 and arrays[0].ndim == 1 and sum(numbers) == len(parts) - 1:
         # y[i, idx] = v, integers around one index array: the positions repeat where it does
         axis = numbers.index(False)
-
-        def last_written_along(g, index):
-            part = g[index]  # a copy: one entry per entry of the index array
-            along = index[axis]
-            seen = np.zeros(g.shape[axis], np.bool_)
-            for k in range(along.shape[0] - 1, -1, -1):
-                at = along[k] if along[k] >= 0 else along[k] + g.shape[axis]
-                if seen[at]:
-                    part[k] = 0
-                seen[at] = True
-            return part
-
-        return last_written_along
+        return lambda g, index: _last_kept(g[index], index[axis], g.shape[axis])
 
     def last_written_anywhere(g, index):
         part = np.ascontiguousarray(g[index])
@@ -429,6 +406,19 @@ def _kept_by(a, g):
     if isinstance(g, types.Array):
         return lambda a, g: np.zeros(g.shape)
     return lambda a, g: 0.0
+
+
+@register_jitable
+def _last_kept(part, along, extent):
+    """``part`` (a copy, one entry per entry of the index array ``along`` into an axis of
+    ``extent``) with zeros where a later entry of ``along`` names the same position."""
+    seen = np.zeros(extent, np.bool_)
+    for k in range(along.shape[0] - 1, -1, -1):
+        at = along[k] if along[k] >= 0 else along[k] + extent
+        if seen[at]:
+            part[k] = 0
+        seen[at] = True
+    return part
 
 
 def _nb_view_index(index) -> bool:
