@@ -342,6 +342,11 @@ def passes_a_function(x):
     return _apply_twice(_halved, x) + _apply_twice(f=_halved, v=x)
 
 
+def passes_library_functions(x):
+    # Functions called through a parameter are specialised; a constant is an argument.
+    return _apply_twice(xp.tanh, x) + _apply_twice(f=exp, v=x) + _scaled(math.pi, x)
+
+
 def split_unequally(x):
     return np.sum(np.split(x, 4)[0])
 

@@ -7,6 +7,7 @@ import copy
 import importlib.util
 import inspect
 import linecache
+import math
 import os
 import sys
 import traceback
@@ -284,6 +285,17 @@ def test_a_helper_given_a_function_is_specialised_to_it():
     assert "return _halved(_halved(v))" in text
     assert "def _apply_twice(" not in text  # no call reaches it any more
     assert s2s.grad(fc.passes_a_function)(2.0) == 0.5
+
+
+def test_a_helper_given_a_library_function_is_specialised_to_it():
+    text = s2s.show(fc.passes_library_functions, "parse")
+    assert "_apply_twice_tanh(x) + _apply_twice_exp(v=x) + _scaled(math.pi, x)" in text
+    assert "return np.tanh(np.tanh(v))" in text
+    assert "return math.exp(math.exp(v))" in text
+    x = 0.3
+    expected = (1 - math.tanh(x) ** 2) * (1 - math.tanh(math.tanh(x)) ** 2)
+    expected += math.exp(math.exp(x)) * math.exp(x) + math.pi
+    assert s2s.grad(fc.passes_library_functions)(x) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])

@@ -360,3 +360,26 @@ def integrator_taking_functions(y0, rate):
     return y * _ode_repeated(_ode_forcing, y0, rate, 3) + _ode_rk4_step(
         f=_ode_forcing, y=y, h=0.05, rate=rate
     )
+
+
+def _trapezoid(g, a, b, n):
+    h = (b - a) / n
+    total = 0.5 * (g(a) + g(b))
+    for i in range(1, n):
+        total += g(a + i * h)
+    return total * h
+
+
+def _two_trapezoids(g, a, b):
+    return _trapezoid(g, a, b, 6) + _trapezoid(g=g, a=a, b=0.5 * b, n=4)
+
+
+@case(scalar(-1.0, 1.0), scalar(0.2, 1.5), tags={"helper", "loop", "math", "program"})
+def quadrature_of_library_functions(a, b):
+    # NumPy and math functions passed as values, under any import style, and passed on.
+    return (
+        _trapezoid(math.cos, a, b, 5) * b
+        + _two_trapezoids(np.tanh, a, b)
+        + _trapezoid(exp, 0.0, a * b, 3)
+        + _two_trapezoids(sin, b, 1.0)
+    )
