@@ -230,3 +230,16 @@ def sorts_an_array_that_carries_derivatives(x):
     h = x * 2.0
     h.sort()
     return np.sum(h * np.arange(3.0))
+
+
+def _value_and_pair(x):
+    return np.sum(x), (x[0] * 2.0, x[1])
+
+
+def unpacks_a_nested_result(x):
+    t = _value_and_pair(x)  # error
+    return _scale_pair(t)
+
+
+def _scale_pair(t):
+    return t[0] * t[1][0]

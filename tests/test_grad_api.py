@@ -210,6 +210,22 @@ def test_vjp_of_a_tuple_output(jit):
     assert gy == pytest.approx(np.dot(u, X) + 0.5)
 
 
+def nested_output(x, y):
+    return 2.0 * x, (np.sum(x * x) * y, (y * y, x[0]))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_vjp_of_a_nested_tuple_output(jit):
+    out, vjp_fn = s2s.vjp(nested_output, X, 2.0, jit=jit)
+    np.testing.assert_allclose(out[0], 2.0 * X)
+    assert out[1][0] == pytest.approx(2.0 * np.sum(X * X))
+    assert out[1][1] == (pytest.approx(4.0), X[0])
+    u = np.array([1.0, 2.0, 3.0])
+    gx, gy = vjp_fn((u, (0.5, (0.25, 4.0))))
+    np.testing.assert_allclose(gx, 2.0 * u + 0.5 * 2.0 * 2.0 * X + np.array([4.0, 0.0, 0.0]))
+    assert gy == pytest.approx(0.5 * np.sum(X * X) + 0.25 * 2.0 * 2.0)
+
+
 def clipped_sum(x, lo, shape, name, axis):
     """Arguments that are not numbers: ``None`` bounds and axes, a tuple shape, a string."""
     y = np.clip(np.reshape(x, shape), lo, 0.5)

@@ -337,3 +337,11 @@ def test_writes_into_fresh_arrays_and_copies_are_differentiated():
     x = X.copy()
     expected = 2 * x * np.array([4.0, 1.0, 1.0]) + 2 * x * np.array([0.0, 9.0, 1.0])
     np.testing.assert_allclose(s2s.grad(fresh)(x), expected)
+
+
+@JIT
+def test_a_nested_result_of_a_helper_is_named_and_located(jit):
+    with pytest.raises(s2s.DifferentiationError, match="tuple inside the tuple") as info:
+        s2s.grad(cases.unpacks_a_nested_result, jit=jit)(X)
+    assert_points_at(info.value, cases.unpacks_a_nested_result)
+    assert "`_value_and_pair`" in str(info.value)

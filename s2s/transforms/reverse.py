@@ -32,6 +32,7 @@ from ..analysis.definitions import (
     Definitions,
     analyse,
     names_read,
+    statements,
     written_by_call,
     written_into,
 )
@@ -316,6 +317,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             # An integer or an integer array (whose repeated entries must all add up).
             return [gast.Expr(call("_s2s.scatter_add", load(self.adj(base.id)), index, g))]
         if isinstance(value, gast.Call) and call_name(value) in self.helper_names():
+            self.refuse_nested_results(call_name(value), names, stmt)
             return self.helper_shares(value, g, site)
         if self.lists and isinstance(value, gast.Call):
             if call_name(value) == "_s2s.list_total" and value.args[0].id in self.lists:
@@ -436,6 +438,28 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     def helper_names(self) -> set[str]:
         return self.request_vjp.helpers
 
+    def refuse_nested_results(self, helper: str, names: list[str], stmt: gast.stmt) -> None:
+        """Refuse a helper's result that is itself a tuple (``return a, (b, c)``) bound to a
+        name that carries a derivative: its adjoint would be a tuple, which reverse mode does
+        not build."""
+        tree = self.request_vjp.program.units[helper].tree
+        nested = {
+            k
+            for node in statements(tree)
+            if isinstance(node, gast.Return) and isinstance(node.value, gast.Tuple)
+            for k, element in enumerate(node.value.elts)
+            if isinstance(element, gast.Tuple)
+        }
+        if len(names) == 1 and nested:
+            nested = {0}  # the whole result, a tuple holding tuples
+        if any(k < len(names) and names[k] in self.active for k in nested):
+            raise DifferentiationError(
+                f"a tuple inside the tuple that `{helper}` returns is not supported by reverse "
+                "mode where it carries derivatives",
+                self.parsed.location(stmt),
+                hint=f"return the values of `{helper}` as one flat tuple",
+            )
+
     def helper_shares(self, value: gast.Call, g, site) -> list[gast.stmt]:
         """``_adjoints = helper_vjp(args..., g)[1]``, then one share per active argument."""
         helper = call_name(value)
@@ -465,15 +489,26 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         checks, seeded = seeds(outputs)
         seeding = []
         for k, expr in seeded:
-            out = outputs[k]
-            if isinstance(out, gast.Name):
-                seeding += self.contribute(out.id, expr)
+            seeding += self.seeding(outputs[k], expr)
         forward, reverse = self.block(body)
         prologue = [self.zero(p) for p in self.defs.params if self.accumulating(p)]
         tapes = [assign(t, gast.List([], gast.Load())) for t in sorted(set(self.tapes))]
         head, tail = prologue + tapes + self.stacks() + forward, checks + seeding + reverse
         self.assign_first_shares(head, tail)
         return head + tail, outputs
+
+    def seeding(self, output: gast.AST, seed: gast.AST) -> list[gast.stmt]:
+        """``seed`` passed to an output: a name, or a tuple (nested too) of names and
+        constants, each element getting its part of ``seed``."""
+        if isinstance(output, gast.Name):
+            return self.contribute(output.id, seed)
+        if not isinstance(output, gast.Tuple):
+            return []  # a constant: nothing to pass on
+        return [
+            stmt
+            for k, element in enumerate(output.elts)
+            for stmt in self.seeding(element, gast.Subscript(seed, const(k), gast.Load()))
+        ]
 
     def rule_for(self, value: gast.AST, stmt: gast.stmt) -> tuple[VJPRule | None, list, dict]:
         """The rule, positional operands and keyword operands of a right-hand side."""
