@@ -20,6 +20,7 @@ from ..gastparse import parse
 from ..gastutil import assign, call, const, load, located, placed_at
 from ..program import Program, Unit
 from .effects import inline_effects
+from .flat_results import flat_results
 from .helpers import HelperRequests
 from .outputs import TUPLE_RESULTS, output_structure
 from .reverse import ReverseMode
@@ -37,7 +38,8 @@ class Request:
 
 
 def lowered(program: Program) -> Program:
-    """Control flow lowered to flags, tuple variables split into their elements."""
+    """Control flow lowered to flags, tuple variables split into their elements, helpers'
+    nested results flattened."""
 
     def tuple_length(node: gast.Call) -> int | None:
         name = call_name(node)
@@ -50,7 +52,10 @@ def lowered(program: Program) -> Program:
         )
         return len(structure) if structure else None
 
-    return program.map(lambda unit: scalarize_tuples(lower_control_flow(unit.tree), tuple_length))
+    program = program.map(
+        lambda unit: scalarize_tuples(lower_control_flow(unit.tree), tuple_length)
+    )
+    return flat_results(program)
 
 
 def reverse_program(program: Program, request: Request) -> Program:

@@ -383,3 +383,29 @@ def quadrature_of_library_functions(a, b):
         + _trapezoid(exp, 0.0, a * b, 3)
         + _two_trapezoids(sin, b, 1.0)
     )
+
+
+def _moments(v):
+    return np.sum(v), (np.sum(v * v), v[0] * v[-1])
+
+
+def _largest_and_next(v):
+    k = 0
+    for i in range(v.shape[0]):
+        if v[i] > v[k]:
+            k = i
+    return v[k], (k, (k + 1) % v.shape[0])
+
+
+def _passed_on(v):
+    return _moments(v * v)
+
+
+@case(array(5), tags={"helper", "tuple"})
+def nested_helper_results(x):
+    # Helpers returning tuples inside tuples: unpacked, indexed, with integers, passed on.
+    s, (q, e) = _moments(x)
+    m = _moments(x * 2.0)
+    top, (i, j) = _largest_and_next(x)
+    p = _passed_on(x)
+    return s * q - e + m[1][0] * 0.1 + top * x[j] + x[i] + p[1][1] * p[0]
