@@ -131,7 +131,7 @@ def derivative_program(fn: Any, request: Request) -> Program:
     try:
         return reverse_program(program, request)
     except DifferentiationError:
-        if not _is_generated(program) or request.has_aux or request.kind == "vjp":
+        if not is_generated(program) or request.has_aux or request.kind == "vjp":
             raise
     from .transforms.jacobians import jacfwd_program
     from .transforms.jvp import forward_program
@@ -147,7 +147,7 @@ def derivative_program(fn: Any, request: Request) -> Program:
     )
 
 
-def _is_generated(program: Program) -> bool:
+def is_generated(program: Program) -> bool:
     """Whether the program holds derivative code s2s generated (calls to its runtime)."""
     import gast
 

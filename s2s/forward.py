@@ -13,6 +13,7 @@ from .ad import (
     _argnums,
     _check_differentiable,
     _is_number,
+    is_generated,
     normalized_program,
     zero_tangent,
 )
@@ -257,9 +258,20 @@ def jacrev(
     def build():
         primal = normalized_program(fn)
         _check_one_output(primal, "jacrev")
-        vjp = reverse_program(primal, Request("vjp", nums, False, True))
-        vjp.units[primal.entry] = primal.entry_unit
         name = f"{primal.entry}_jacrev"
+        try:
+            vjp = reverse_program(primal, Request("vjp", nums, False, True))
+        except DifferentiationError:
+            if not is_generated(primal):
+                raise
+            # Derivative code (`jacrev(grad(f))`): the same Jacobian, by forward mode over it,
+            # as `grad(grad(f))` computes its own.
+            by_columns = _grouped(sparsity, as_tuple, column_groups)
+            program = forward_program(primal, nums)
+            return jacfwd_program(
+                program, _signature(primal), nums, name, as_tuple, groups=by_columns
+            )
+        vjp.units[primal.entry] = primal.entry_unit
         return jacrev_program(
             vjp, primal.entry, _signature(primal), nums, name, as_tuple, groups=groups
         )

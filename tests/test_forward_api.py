@@ -431,6 +431,20 @@ def test_hessian_compiled_matches_python_and_jit_of_hessian():
     np.testing.assert_allclose(s2s.hessian(rosen)(y), _rosen_hessian(y))
 
 
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_jacobians_of_a_gradient_are_its_hessian(jit):
+    y = np.array([-1.2, 1.0, 1.0, 0.5])
+    expected = _rosen_hessian(y)
+    np.testing.assert_allclose(s2s.jacrev(s2s.grad(rosen), jit=jit)(y), expected)
+    np.testing.assert_allclose(s2s.jacfwd(s2s.grad(rosen), jit=jit)(y), expected)
+    tridiagonal = np.abs(np.subtract.outer(np.arange(4), np.arange(4))) <= 1
+    by_pattern = s2s.jacrev(s2s.grad(rosen), sparsity=tridiagonal, jit=jit)(y)
+    np.testing.assert_allclose(by_pattern, expected)
+    x = np.array([0.3, -0.7, 1.1])
+    across = s2s.jacrev(s2s.grad(tilt, argnums=1), argnums=0, jit=jit)(x, 0.5)
+    np.testing.assert_allclose(across, s2s.jacfwd(s2s.grad(tilt, argnums=1), jit=jit)(x, 0.5))
+
+
 def test_hessian_takes_one_argnum():
     with pytest.raises(s2s.DifferentiationError, match="one argument number"):
         s2s.hessian(tilt, argnums=(0, 1))
