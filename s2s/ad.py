@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import warnings
 from collections.abc import Callable, Sequence
@@ -13,6 +14,7 @@ from . import pipeline
 from .compile import generate
 from .errors import DifferentiationError
 from .program import Program
+from .transforms.tuple_arguments import split_tuple_arguments
 from .transforms.vjp import Request, reverse_program
 
 
@@ -104,9 +106,10 @@ def _keeping_imaginary_parts(fn: Callable) -> Callable:
 
 
 class _Derivative(Transformed):
-    def __init__(self, fn, request: Request, jit: bool):
-        super().__init__(fn, lambda: derivative_program(fn, request), jit, request.kind)
+    def __init__(self, fn, request: Request, jit: bool, sizes: dict[int, int] | None = None):
+        super().__init__(fn, lambda: derivative_program(fn, request, sizes), jit, request.kind)
         self.request = request
+        self._for_tuples: dict[tuple, _Derivative] = {}  # by the tuple arguments' sizes
 
     def __call__(self, *args):
         for k in self.request.argnums:
@@ -114,20 +117,82 @@ class _Derivative(Transformed):
             kind = type(value)
             # The common cases cost one type check; anything else gets the full check.
             if not (kind is float or kind is np.ndarray and value.dtype.kind == "f"):
+                if kind is tuple:
+                    return self._with_tuples(args)
                 _check_differentiable(self._fn, args, k)
         try:
             return self.function(*args)
         except Exception as exc:
             raise self.annotated(exc) from None
 
+    def _with_tuples(self, args: tuple) -> Any:
+        """A call passing tuples of floats and float arrays (``grad(loss)((W, b), x)``): the
+        derivative of the function taking their entries as arguments, its gradients
+        regrouped into tuples."""
+        request, count = self.request, len(args)
+        sizes = {}
+        for k in request.argnums:
+            if type(args[k] if -count <= k < count else None) is not tuple:
+                _check_differentiable(self._fn, args, k)
+                continue
+            for j in range(len(args[k])):
+                _check_differentiable(self._fn, args[k], j, f"entry {j} of argument {k}")
+            if not args[k]:
+                raise DifferentiationError(f"argument {k} is an empty tuple")
+            sizes[k % count] = len(args[k])
+        key = tuple(sorted(sizes.items()))
+        flat = self._for_tuples.get(key)
+        if flat is None:
+            flat = self._for_tuples[key] = _Derivative(
+                self._fn, _flat_request(request, sizes, count), self._jit, sizes
+            )
+        entries = [v for k, a in enumerate(args) for v in (a if k in sizes else (a,))]
+        try:
+            result = flat.function(*entries)
+        except Exception as exc:
+            raise flat.annotated(exc) from None
+        return _regrouped(result, request, sizes, count)
 
-def derivative_program(fn: Any, request: Request) -> Program:
+
+def _flat_request(request: Request, sizes: dict[int, int], count: int) -> Request:
+    """``request`` for the function taking the entries of the tuple arguments ``sizes``."""
+    starts, position = {}, 0
+    for k in range(count):
+        starts[k] = position
+        position += sizes.get(k, 1)
+    argnums = []
+    for k in request.argnums:
+        first = starts[k % count]
+        argnums += range(first, first + sizes.get(k % count, 1))
+    return dataclasses.replace(request, argnums=tuple(argnums), tuple_result=True)
+
+
+def _regrouped(result: Any, request: Request, sizes: dict[int, int], count: int) -> Any:
+    """The flat request's result with its gradients gathered back into ``request``'s."""
+    flat = result[1] if request.kind == "value_and_grad" else result
+    if request.has_aux and request.kind == "grad":
+        flat = result[0]
+    gradients, taken = [], 0
+    for k in request.argnums:
+        size = sizes.get(k % count)
+        gradients.append(flat[taken] if size is None else tuple(flat[taken : taken + size]))
+        taken += size or 1
+    grads = tuple(gradients) if request.tuple_result else gradients[0]
+    if request.kind == "value_and_grad":
+        return result[0], grads
+    return (grads, result[1]) if request.has_aux else grads
+
+
+def derivative_program(fn: Any, request: Request, sizes: dict[int, int] | None = None) -> Program:
     """Reverse mode of ``fn``; for derivative code (``grad(grad(f))``), forward mode over it.
+    ``sizes``: the arguments passed as tuples, by position, and their lengths.
 
     The code s2s generates for a gradient keeps tapes for its reverse sweep; its own gradient
     is computed one input direction at a time in forward mode, as ``hessian`` does.
     """
     program = normalized_program(fn)
+    if sizes:
+        program = split_tuple_arguments(program, sizes)
     try:
         return reverse_program(program, request)
     except DifferentiationError:
@@ -172,23 +237,24 @@ def _argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
     raise TypeError(f"argnums must be an int or a non-empty tuple of ints, not {argnums!r}")
 
 
-def _check_differentiable(fn: Callable, args: tuple, k: int) -> None:
+def _check_differentiable(fn: Callable, args: tuple, k: int, what: str | None = None) -> None:
     if k >= len(args) or k < -len(args):
         raise DifferentiationError(
             f"argnums={k} is out of range for a call with {len(args)} argument(s)"
         )
     value = args[k]
+    what = what or f"argument {k}"
     dtype = getattr(value, "dtype", None)
     kind = np.dtype(dtype).kind if dtype is not None else None
     if isinstance(value, (bool, int, np.integer, np.bool_)) or kind in ("i", "u", "b"):
         raise DifferentiationError(
-            f"argument {k} of {getattr(fn, '__name__', 'the function')} is an integer "
+            f"{what} of {getattr(fn, '__name__', 'the function')} is an integer "
             f"({type(value).__name__}); only float arguments can be differentiated",
             hint="pass a float (e.g. 3.0) or exclude it from argnums",
         )
     if not isinstance(value, (float, np.floating, np.ndarray)) and kind not in ("f",):
         raise DifferentiationError(
-            f"argument {k} of {getattr(fn, '__name__', 'the function')} is a "
+            f"{what} of {getattr(fn, '__name__', 'the function')} is a "
             f"{type(value).__name__}; s2s differentiates floats and float arrays"
         )
 
@@ -200,7 +266,9 @@ def grad(
 
     ``fn`` may use loops, branches, ``while``, ``break``, in-place writes to arrays it
     allocates, helper functions, ``math`` and NumPy. The result has the shape and dtype of the
-    argument; with a tuple ``argnums``, a tuple of gradients. ``has_aux=True``: ``fn`` returns
+    argument; with a tuple ``argnums``, a tuple of gradients. An argument passed as a tuple of
+    floats and float arrays (``grad(loss)((W, b), x)``), which ``fn`` reads by constant
+    indices, gets a tuple of gradients. ``has_aux=True``: ``fn`` returns
     ``(value, aux)`` and the gradient function returns ``(gradient, aux)``.
     ``jit=False`` runs the generated Python instead of compiling it (for debugging).
 

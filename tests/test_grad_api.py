@@ -668,3 +668,64 @@ def test_counters_of_prange_loops_are_integers():
     x = np.array([0.71, 0.33, 1.14])
     expected = [np.floor(30.0 * v) + sum(range(1, i + 2)) for i, v in enumerate(x)]
     np.testing.assert_allclose(s2s.grad(arange_in_a_prange_loop)(x), expected)
+
+
+def tuple_loss(params, x, scale):
+    W, b = params
+    h = np.tanh(W @ x + b)
+    return scale * np.sum(h * h)
+
+
+def tuple_loss_with_aux(params, x):
+    h = np.tanh(params[0] @ x + params[-1])
+    return np.sum(h * h), h[0]
+
+
+def counts_its_entries(params, x):
+    return len(params) * np.sum(params[0] * x)
+
+
+TUPLE_W = np.array([[0.5, -1.0, 0.25], [1.5, 0.0, -0.5]])
+TUPLE_B = np.array([0.1, -0.2])
+
+
+def _tuple_loss_gradients(scale):
+    """The gradients of ``tuple_loss`` by hand: h = tanh(W x + b), d/dz of sum(h^2)."""
+    h = np.tanh(TUPLE_W @ X + TUPLE_B)
+    dz = scale * 2.0 * h * (1.0 - h * h)
+    return np.outer(dz, X), dz, TUPLE_W.T @ dz
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_grad_of_a_tuple_argument_is_a_tuple(jit):
+    gW, gb, gx = _tuple_loss_gradients(2.0)
+    params = (TUPLE_W, TUPLE_B)
+    grads = s2s.grad(tuple_loss, jit=jit)(params, X, 2.0)
+    assert type(grads) is tuple and len(grads) == 2
+    np.testing.assert_allclose(grads[0], gW)
+    np.testing.assert_allclose(grads[1], gb)
+    gp, gx_ = s2s.grad(tuple_loss, argnums=(0, 1), jit=jit)(params, X, 2.0)
+    np.testing.assert_allclose(gp[1], gb)
+    np.testing.assert_allclose(gx_, gx)
+    value, (gp, gs) = s2s.value_and_grad(tuple_loss, argnums=(0, 2), jit=jit)(params, X, 2.0)
+    assert value == pytest.approx(tuple_loss(params, X, 2.0))
+    np.testing.assert_allclose(gp[0], gW)
+    assert gs == pytest.approx(tuple_loss(params, X, 1.0))
+    (gp, aux) = s2s.grad(tuple_loss_with_aux, has_aux=True, jit=jit)(params, X)
+    np.testing.assert_allclose(gp[0], gW / 2.0)
+    np.testing.assert_allclose(gp[1], gb / 2.0)
+    assert aux == pytest.approx(np.tanh(TUPLE_W @ X + TUPLE_B)[0])
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_tuple_arguments_that_cannot_be_differentiated_are_refused(jit):
+    params = (TUPLE_W, TUPLE_B)
+    with pytest.raises(s2s.DifferentiationError, match="other than by a constant index") as info:
+        s2s.grad(counts_its_entries, jit=jit)((X, X), X)
+    assert info.value.location.function == "counts_its_entries"
+    with pytest.raises(s2s.DifferentiationError, match="entry 1 of argument 0 .* an integer"):
+        s2s.grad(tuple_loss, jit=jit)((TUPLE_W, np.arange(2)), X, 2.0)
+    with pytest.raises(s2s.DifferentiationError, match="entry 0 of argument 0 .* a tuple"):
+        s2s.grad(tuple_loss, jit=jit)((params, TUPLE_B), X, 2.0)
+    with pytest.raises(s2s.DifferentiationError, match="empty tuple"):
+        s2s.grad(tuple_loss, jit=jit)((), X, 2.0)
