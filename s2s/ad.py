@@ -129,9 +129,19 @@ class _Derivative(Transformed):
         """A call passing tuples of floats and float arrays (``grad(loss)((W, b), x)``): the
         derivative of the function taking their entries as arguments, its gradients
         regrouped into tuples."""
-        request, count = self.request, len(args)
-        sizes = {}
-        for k in request.argnums:
+        sizes = self.tuple_sizes(args)
+        flat = self.for_tuples(sizes, len(args))
+        try:
+            result = flat.function(*entries_of(args, sizes))
+        except Exception as exc:
+            raise flat.annotated(exc) from None
+        return regrouped(result, self.request, sizes, len(args))
+
+    def tuple_sizes(self, args: tuple) -> dict[int, int]:
+        """The positions of the tuples among the arguments to differentiate, and their
+        lengths; each argument to differentiate checked."""
+        count, sizes = len(args), {}
+        for k in self.request.argnums:
             if type(args[k] if -count <= k < count else None) is not tuple:
                 _check_differentiable(self._fn, args, k)
                 continue
@@ -140,18 +150,20 @@ class _Derivative(Transformed):
             if not args[k]:
                 raise DifferentiationError(f"argument {k} is an empty tuple")
             sizes[k % count] = len(args[k])
+        return sizes
+
+    def for_tuples(self, sizes: dict[int, int], count: int) -> _Derivative:
+        """This derivative for the function taking the entries of the tuples ``sizes``."""
         key = tuple(sorted(sizes.items()))
-        flat = self._for_tuples.get(key)
-        if flat is None:
-            flat = self._for_tuples[key] = _Derivative(
-                self._fn, _flat_request(request, sizes, count), self._jit, sizes
-            )
-        entries = [v for k, a in enumerate(args) for v in (a if k in sizes else (a,))]
-        try:
-            result = flat.function(*entries)
-        except Exception as exc:
-            raise flat.annotated(exc) from None
-        return _regrouped(result, request, sizes, count)
+        if key not in self._for_tuples:
+            request = _flat_request(self.request, sizes, count)
+            self._for_tuples[key] = _Derivative(self._fn, request, self._jit, sizes)
+        return self._for_tuples[key]
+
+
+def entries_of(args: tuple, sizes: dict[int, int]) -> list:
+    """``args`` with the tuples at the positions ``sizes`` spread into their entries."""
+    return [v for k, a in enumerate(args) for v in (a if k in sizes else (a,))]
 
 
 def _flat_request(request: Request, sizes: dict[int, int], count: int) -> Request:
@@ -167,7 +179,7 @@ def _flat_request(request: Request, sizes: dict[int, int], count: int) -> Reques
     return dataclasses.replace(request, argnums=tuple(argnums), tuple_result=True)
 
 
-def _regrouped(result: Any, request: Request, sizes: dict[int, int], count: int) -> Any:
+def regrouped(result: Any, request: Request, sizes: dict[int, int], count: int) -> Any:
     """The flat request's result with its gradients gathered back into ``request``'s."""
     flat = result[1] if request.kind == "value_and_grad" else result
     if request.has_aux and request.kind == "grad":

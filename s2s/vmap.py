@@ -8,7 +8,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from .ad import Transformed, normalized_program
+from .ad import Transformed, _Derivative, entries_of, normalized_program, regrouped
 from .compile import generate
 from .errors import BatchingError
 from .program import UNKNOWN_DEFAULT, Program
@@ -138,6 +138,10 @@ class _Batched(Transformed):
     def __call__(self, *args):
         if len(args) < self._parameters():  # the rest take their defaults, unbatched
             return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
+        if isinstance(self._fn, _Derivative) and any(type(a) is tuple for a in args):
+            sizes = self._fn.tuple_sizes(args)
+            if sizes:
+                return self._with_tuples(args, sizes)
         size = self.batch_size(args)
         try:
             # Elements that write into one shared argument run one after another.
@@ -147,6 +151,35 @@ class _Batched(Transformed):
             return self.function(*args)
         except Exception as exc:
             raise self.annotated(exc) from None
+
+    def _with_tuples(self, args: tuple, sizes: dict[int, int]) -> Any:
+        """``vmap(grad(loss), in_axes=(None, 0))((W, b), xs)``: the batched derivative of the
+        function taking the tuple's entries, its gradients regrouped into tuples."""
+        axes = self._per_argument(len(args))
+        batched = [k for k in sizes if axes[k] is not None]
+        if batched:
+            raise BatchingError(
+                f"{self._argument(batched[0])} is a tuple to differentiate, batched "
+                f"(in_axes={axes[batched[0]]}): s2s batches the arrays of tuples left unbatched",
+                hint="pass None in in_axes for it, or its entries as arguments of their own",
+            )
+        if not isinstance(self._out_axes, int):
+            raise BatchingError(
+                f"out_axes={self._out_axes!r} with a tuple to differentiate: give one int"
+            )
+        key = ("tuples", tuple(sorted(sizes.items())))
+        if key not in self.__dict__:
+            flat_axes = [a for k, axis in enumerate(axes) for a in [axis] * sizes.get(k, 1)]
+            self.__dict__[key] = _Batched(
+                self._fn.for_tuples(sizes, len(args)),
+                tuple(flat_axes),
+                self._out_axes,
+                self._axis_size,
+                self._jit,
+                self._mode,
+            )
+        result = self.__dict__[key](*entries_of(args, sizes))
+        return regrouped(result, self._fn.request, sizes, len(args))
 
     @staticmethod
     def _runs_in_parallel(size: int) -> bool:

@@ -441,3 +441,27 @@ def test_jacobians_take_the_defaults_too():
     np.testing.assert_allclose(s2s.hessian(scaled_norm)(x), 4.0 * np.eye(3))
     np.testing.assert_allclose(s2s.jacrev(scaled_norm)(x), 4.0 * x)
     np.testing.assert_allclose(s2s.jacfwd(scaled_norm)(x), 4.0 * x)
+
+
+def tuple_params_loss(params, x, y):
+    W, b = params
+    return (np.sum(np.tanh(W @ x) * b) - y) ** 2
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_per_example_gradients_of_tuple_parameters(jit):
+    rng = np.random.default_rng(5)
+    params = (rng.standard_normal((3, 4)), rng.standard_normal(3))
+    xs, ys = rng.standard_normal((6, 4)), rng.standard_normal(6)
+    grad = s2s.grad(tuple_params_loss, jit=jit)
+    gW, gb = s2s.vmap(grad, in_axes=(None, 0, 0), jit=jit)(params, xs, ys)
+    one_by_one = [grad(params, xs[k], ys[k]) for k in range(6)]
+    np.testing.assert_allclose(gW, np.stack([g[0] for g in one_by_one]))
+    np.testing.assert_allclose(gb, np.stack([g[1] for g in one_by_one]))
+    values, (gW, gb) = s2s.vmap(
+        s2s.value_and_grad(tuple_params_loss, jit=jit), in_axes=(None, 0, 0), jit=jit
+    )(params, xs, ys)
+    np.testing.assert_allclose(values, [tuple_params_loss(params, xs[k], ys[k]) for k in range(6)])
+    np.testing.assert_allclose(gb, np.stack([g[1] for g in one_by_one]))
+    with pytest.raises(s2s.BatchingError, match="is a tuple to differentiate, batched"):
+        s2s.vmap(grad, in_axes=(0, 0, 0), jit=jit)(params, xs, ys)
