@@ -184,15 +184,21 @@ def regrouped(result: Any, request: Request, sizes: dict[int, int], count: int) 
     flat = result[1] if request.kind == "value_and_grad" else result
     if request.has_aux and request.kind == "grad":
         flat = result[0]
-    gradients, taken = [], 0
-    for k in request.argnums:
-        size = sizes.get(k % count)
-        gradients.append(flat[taken] if size is None else tuple(flat[taken : taken + size]))
-        taken += size or 1
+    gradients = _gathered(flat, request.argnums, sizes, count)
     grads = tuple(gradients) if request.tuple_result else gradients[0]
     if request.kind == "value_and_grad":
         return result[0], grads
     return (grads, result[1]) if request.has_aux else grads
+
+
+def _gathered(flat: tuple, argnums: tuple[int, ...], sizes: dict[int, int], count: int) -> list:
+    """One gradient per argument of ``argnums`` from the flat ones, a tuple for a tuple."""
+    gradients, taken = [], 0
+    for k in argnums:
+        size = sizes.get(k % count)
+        gradients.append(flat[taken] if size is None else tuple(flat[taken : taken + size]))
+        taken += size or 1
+    return gradients
 
 
 def derivative_program(fn: Any, request: Request, sizes: dict[int, int] | None = None) -> Program:
@@ -309,18 +315,38 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` is one adjoint per primal, a tuple.
 
     ``cotangent`` has the structure of the output: an array of its shape, or a tuple for a
-    tuple output.
+    tuple output. A primal that is a tuple of floats and float arrays, read by constant
+    indices, gets a tuple of adjoints (as in :func:`grad`).
     """
-    request = Request("vjp", tuple(range(len(primals))), False, True, floats=False)
+    count = len(primals)
+    request = Request("vjp", tuple(range(count)), False, True, floats=False)
     derivative = _Derivative(fn, request, jit)
-    value, _ = derivative.function(*primals, _zero_cotangent_of(fn, primals, jit))
+    # Tuples of floats and float arrays (parameters): differentiated entry by entry.
+    sizes = {k: len(p) for k, p in enumerate(primals) if _of_floats(p)}
+    if sizes:
+        derivative = derivative.for_tuples(sizes, count)
+    entries = entries_of(primals, sizes)
+    value, _ = derivative.function(*entries, _zero_cotangent_of(fn, primals, jit))
 
     def vjp_fn(cotangent):
         _check_cotangent(value, cotangent)
-        return derivative.function(*primals, cotangent)[1]
+        adjoints = derivative.function(*entries, cotangent)[1]
+        return tuple(_gathered(adjoints, request.argnums, sizes, count))
 
     vjp_fn.__s2s_program__ = derivative.__s2s_program__
     return value, vjp_fn
+
+
+def _of_floats(value: Any) -> bool:
+    """Whether ``value`` is a non-empty tuple of floats and float arrays."""
+    return (
+        type(value) is tuple
+        and len(value) > 0
+        and all(
+            isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f"
+            for v in value
+        )
+    )
 
 
 def _zero_cotangent_of(fn, primals, jit):

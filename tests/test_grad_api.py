@@ -729,3 +729,15 @@ def test_tuple_arguments_that_cannot_be_differentiated_are_refused(jit):
         s2s.grad(tuple_loss, jit=jit)((params, TUPLE_B), X, 2.0)
     with pytest.raises(s2s.DifferentiationError, match="empty tuple"):
         s2s.grad(tuple_loss, jit=jit)((), X, 2.0)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_vjp_of_a_tuple_of_parameters_is_a_tuple(jit):
+    gW, gb, gx = _tuple_loss_gradients(2.0)
+    value, vjp_fn = s2s.vjp(tuple_loss, (TUPLE_W, TUPLE_B), X, 2.0, jit=jit)
+    assert value == pytest.approx(tuple_loss((TUPLE_W, TUPLE_B), X, 2.0))
+    (gW_, gb_), gx_, gscale = vjp_fn(0.5)
+    np.testing.assert_allclose(gW_, 0.5 * gW)
+    np.testing.assert_allclose(gb_, 0.5 * gb)
+    np.testing.assert_allclose(gx_, 0.5 * gx)
+    assert gscale == pytest.approx(0.5 * tuple_loss((TUPLE_W, TUPLE_B), X, 1.0))
