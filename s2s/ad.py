@@ -14,7 +14,13 @@ from . import pipeline
 from .compile import generate
 from .errors import DifferentiationError
 from .program import Program
-from .transforms.tuple_arguments import split_tuple_arguments
+from .transforms.tuple_arguments import (
+    leaf_count,
+    leaves,
+    rebuilt,
+    split_tuple_arguments,
+    structure_of,
+)
 from .transforms.vjp import Request, reverse_program
 
 
@@ -106,10 +112,10 @@ def _keeping_imaginary_parts(fn: Callable) -> Callable:
 
 
 class _Derivative(Transformed):
-    def __init__(self, fn, request: Request, jit: bool, sizes: dict[int, int] | None = None):
-        super().__init__(fn, lambda: derivative_program(fn, request, sizes), jit, request.kind)
+    def __init__(self, fn, request: Request, jit: bool, structures: dict | None = None):
+        super().__init__(fn, lambda: derivative_program(fn, request, structures), jit, request.kind)
         self.request = request
-        self._for_tuples: dict[tuple, _Derivative] = {}  # by the tuple arguments' sizes
+        self._for_tuples: dict[tuple, _Derivative] = {}  # by the tuple arguments' structures
 
     def __call__(self, *args):
         for k in self.request.argnums:
@@ -127,90 +133,105 @@ class _Derivative(Transformed):
 
     def _with_tuples(self, args: tuple) -> Any:
         """A call passing tuples of floats and float arrays (``grad(loss)((W, b), x)``): the
-        derivative of the function taking their entries as arguments, its gradients
-        regrouped into tuples."""
-        sizes = self.tuple_sizes(args)
-        flat = self.for_tuples(sizes, len(args))
+        derivative of the function taking their leaves as arguments, its gradients regrouped
+        into tuples."""
+        structures = self.tuple_structures(args)
+        flat = self.for_tuples(structures, len(args))
         try:
-            result = flat.function(*entries_of(args, sizes))
+            result = flat.function(*entries_of(args, structures))
         except Exception as exc:
             raise flat.annotated(exc) from None
-        return regrouped(result, self.request, sizes, len(args))
+        return regrouped(result, self.request, structures, len(args))
 
-    def tuple_sizes(self, args: tuple) -> dict[int, int]:
+    def tuple_structures(self, args: tuple) -> dict[int, tuple]:
         """The positions of the tuples among the arguments to differentiate, and their
-        lengths; each argument to differentiate checked."""
-        count, sizes = len(args), {}
+        structures; each argument to differentiate checked."""
+        count, structures = len(args), {}
         for k in self.request.argnums:
-            if type(args[k] if -count <= k < count else None) is not tuple:
+            value = args[k] if -count <= k < count else None
+            if type(value) is not tuple:
                 _check_differentiable(self._fn, args, k)
                 continue
-            for j in range(len(args[k])):
-                _check_differentiable(self._fn, args[k], j, f"entry {j} of argument {k}")
-            if not args[k]:
-                raise DifferentiationError(f"argument {k} is an empty tuple")
-            sizes[k % count] = len(args[k])
-        return sizes
+            structure = structure_of(value)
+            if structure is None:
+                _check_tuple(self._fn, value, f"argument {k}")
+            structures[k % count] = structure
+        return structures
 
-    def for_tuples(self, sizes: dict[int, int], count: int) -> _Derivative:
-        """This derivative for the function taking the entries of the tuples ``sizes``."""
-        key = tuple(sorted(sizes.items()))
+    def for_tuples(self, structures: dict[int, tuple], count: int) -> _Derivative:
+        """This derivative for the function taking the leaves of the tuples ``structures``."""
+        key = tuple(sorted(structures.items()))
         if key not in self._for_tuples:
-            request = _flat_request(self.request, sizes, count)
-            self._for_tuples[key] = _Derivative(self._fn, request, self._jit, sizes)
+            request = _flat_request(self.request, structures, count)
+            self._for_tuples[key] = _Derivative(self._fn, request, self._jit, structures)
         return self._for_tuples[key]
 
 
-def entries_of(args: tuple, sizes: dict[int, int]) -> list:
-    """``args`` with the tuples at the positions ``sizes`` spread into their entries."""
-    return [v for k, a in enumerate(args) for v in (a if k in sizes else (a,))]
+def _check_tuple(fn: Callable, value: tuple, what: str) -> None:
+    """Raise the error for the first entry of ``value`` that is neither a float, a float
+    array nor such a tuple."""
+    if not value:
+        raise DifferentiationError(f"{what} is an empty tuple")
+    for j, entry in enumerate(value):
+        if type(entry) is tuple:
+            _check_tuple(fn, entry, f"entry {j} of {what}")
+        else:
+            _check_differentiable(fn, value, j, f"entry {j} of {what}")
 
 
-def _flat_request(request: Request, sizes: dict[int, int], count: int) -> Request:
-    """``request`` for the function taking the entries of the tuple arguments ``sizes``."""
+def entries_of(args: tuple, structures: dict[int, tuple]) -> list:
+    """``args`` with the tuples at the positions ``structures`` spread into their leaves."""
+    return [v for k, a in enumerate(args) for v in leaves(a, structures.get(k))]
+
+
+def _flat_request(request: Request, structures: dict[int, tuple], count: int) -> Request:
+    """``request`` for the function taking the leaves of the tuple arguments."""
     starts, position = {}, 0
     for k in range(count):
         starts[k] = position
-        position += sizes.get(k, 1)
+        position += leaf_count(structures.get(k))
     argnums = []
     for k in request.argnums:
         first = starts[k % count]
-        argnums += range(first, first + sizes.get(k % count, 1))
+        argnums += range(first, first + leaf_count(structures.get(k % count)))
     return dataclasses.replace(request, argnums=tuple(argnums), tuple_result=True)
 
 
-def regrouped(result: Any, request: Request, sizes: dict[int, int], count: int) -> Any:
+def regrouped(result: Any, request: Request, structures: dict[int, tuple], count: int) -> Any:
     """The flat request's result with its gradients gathered back into ``request``'s."""
     flat = result[1] if request.kind == "value_and_grad" else result
     if request.has_aux and request.kind == "grad":
         flat = result[0]
-    gradients = _gathered(flat, request.argnums, sizes, count)
+    gradients = _gathered(flat, request.argnums, structures, count)
     grads = tuple(gradients) if request.tuple_result else gradients[0]
     if request.kind == "value_and_grad":
         return result[0], grads
     return (grads, result[1]) if request.has_aux else grads
 
 
-def _gathered(flat: tuple, argnums: tuple[int, ...], sizes: dict[int, int], count: int) -> list:
-    """One gradient per argument of ``argnums`` from the flat ones, a tuple for a tuple."""
+def _gathered(flat: tuple, argnums: tuple[int, ...], structures: dict, count: int) -> list:
+    """One gradient per argument of ``argnums`` from the flat ones, tuples for tuples."""
     gradients, taken = [], 0
     for k in argnums:
-        size = sizes.get(k % count)
-        gradients.append(flat[taken] if size is None else tuple(flat[taken : taken + size]))
-        taken += size or 1
+        structure = structures.get(k % count)
+        size = leaf_count(structure)
+        gradients.append(rebuilt(list(flat[taken : taken + size]), structure))
+        taken += size
     return gradients
 
 
-def derivative_program(fn: Any, request: Request, sizes: dict[int, int] | None = None) -> Program:
+def derivative_program(
+    fn: Any, request: Request, structures: dict[int, tuple] | None = None
+) -> Program:
     """Reverse mode of ``fn``; for derivative code (``grad(grad(f))``), forward mode over it.
-    ``sizes``: the arguments passed as tuples, by position, and their lengths.
+    ``structures``: the arguments passed as tuples, by position, and their structures.
 
     The code s2s generates for a gradient keeps tapes for its reverse sweep; its own gradient
     is computed one input direction at a time in forward mode, as ``hessian`` does.
     """
     program = normalized_program(fn)
-    if sizes:
-        program = split_tuple_arguments(program, sizes)
+    if structures:
+        program = split_tuple_arguments(program, structures)
     try:
         return reverse_program(program, request)
     except DifferentiationError:
@@ -284,9 +305,9 @@ def grad(
 
     ``fn`` may use loops, branches, ``while``, ``break``, in-place writes to arrays it
     allocates, helper functions, ``math`` and NumPy. The result has the shape and dtype of the
-    argument; with a tuple ``argnums``, a tuple of gradients. An argument passed as a tuple of
-    floats and float arrays (``grad(loss)((W, b), x)``), which ``fn`` reads by constant
-    indices, gets a tuple of gradients. ``has_aux=True``: ``fn`` returns
+    argument; with a tuple ``argnums``, a tuple of gradients. An argument passed as a tuple
+    (of tuples) of floats and float arrays (``grad(loss)((W, b), x)``), which ``fn`` reads by
+    constant indices, gets gradients of the same structure. ``has_aux=True``: ``fn`` returns
     ``(value, aux)`` and the gradient function returns ``(gradient, aux)``.
     ``jit=False`` runs the generated Python instead of compiling it (for debugging).
 
@@ -315,38 +336,28 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     """``(fn(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` is one adjoint per primal, a tuple.
 
     ``cotangent`` has the structure of the output: an array of its shape, or a tuple for a
-    tuple output. A primal that is a tuple of floats and float arrays, read by constant
-    indices, gets a tuple of adjoints (as in :func:`grad`).
+    tuple output. A primal that is a tuple (of tuples) of floats and float arrays, read by
+    constant indices, gets adjoints of the same structure (as in :func:`grad`).
     """
     count = len(primals)
     request = Request("vjp", tuple(range(count)), False, True, floats=False)
     derivative = _Derivative(fn, request, jit)
-    # Tuples of floats and float arrays (parameters): differentiated entry by entry.
-    sizes = {k: len(p) for k, p in enumerate(primals) if _of_floats(p)}
-    if sizes:
-        derivative = derivative.for_tuples(sizes, count)
-    entries = entries_of(primals, sizes)
+    # Tuples of floats and float arrays (parameters): differentiated leaf by leaf.
+    structures = {
+        k: structure for k, p in enumerate(primals) if (structure := structure_of(p)) is not None
+    }
+    if structures:
+        derivative = derivative.for_tuples(structures, count)
+    entries = entries_of(primals, structures)
     value, _ = derivative.function(*entries, _zero_cotangent_of(fn, primals, jit))
 
     def vjp_fn(cotangent):
         _check_cotangent(value, cotangent)
         adjoints = derivative.function(*entries, cotangent)[1]
-        return tuple(_gathered(adjoints, request.argnums, sizes, count))
+        return tuple(_gathered(adjoints, request.argnums, structures, count))
 
     vjp_fn.__s2s_program__ = derivative.__s2s_program__
     return value, vjp_fn
-
-
-def _of_floats(value: Any) -> bool:
-    """Whether ``value`` is a non-empty tuple of floats and float arrays."""
-    return (
-        type(value) is tuple
-        and len(value) > 0
-        and all(
-            isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f"
-            for v in value
-        )
-    )
 
 
 def _zero_cotangent_of(fn, primals, jit):

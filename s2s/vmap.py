@@ -19,6 +19,7 @@ from .transforms.batch import (
     shared_writes,
     shared_writes_error,
 )
+from .transforms.tuple_arguments import leaf_count
 
 
 def _axes(value: Any, what: str) -> int | None | tuple:
@@ -139,9 +140,9 @@ class _Batched(Transformed):
         if len(args) < self._parameters():  # the rest take their defaults, unbatched
             return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
         if isinstance(self._fn, _Derivative) and any(type(a) is tuple for a in args):
-            sizes = self._fn.tuple_sizes(args)
-            if sizes:
-                return self._with_tuples(args, sizes)
+            structures = self._fn.tuple_structures(args)
+            if structures:
+                return self._with_tuples(args, structures)
         size = self.batch_size(args)
         try:
             # Elements that write into one shared argument run one after another.
@@ -152,11 +153,11 @@ class _Batched(Transformed):
         except Exception as exc:
             raise self.annotated(exc) from None
 
-    def _with_tuples(self, args: tuple, sizes: dict[int, int]) -> Any:
+    def _with_tuples(self, args: tuple, structures: dict[int, tuple]) -> Any:
         """``vmap(grad(loss), in_axes=(None, 0))((W, b), xs)``: the batched derivative of the
         function taking the tuple's entries, its gradients regrouped into tuples."""
         axes = self._per_argument(len(args))
-        batched = [k for k in sizes if axes[k] is not None]
+        batched = [k for k in structures if axes[k] is not None]
         if batched:
             raise BatchingError(
                 f"{self._argument(batched[0])} is a tuple to differentiate, batched "
@@ -167,19 +168,21 @@ class _Batched(Transformed):
             raise BatchingError(
                 f"out_axes={self._out_axes!r} with a tuple to differentiate: give one int"
             )
-        key = ("tuples", tuple(sorted(sizes.items())))
+        key = ("tuples", tuple(sorted(structures.items())))
         if key not in self.__dict__:
-            flat_axes = [a for k, axis in enumerate(axes) for a in [axis] * sizes.get(k, 1)]
+            flat_axes = [
+                a for k, axis in enumerate(axes) for a in [axis] * leaf_count(structures.get(k))
+            ]
             self.__dict__[key] = _Batched(
-                self._fn.for_tuples(sizes, len(args)),
+                self._fn.for_tuples(structures, len(args)),
                 tuple(flat_axes),
                 self._out_axes,
                 self._axis_size,
                 self._jit,
                 self._mode,
             )
-        result = self.__dict__[key](*entries_of(args, sizes))
-        return regrouped(result, self._fn.request, sizes, len(args))
+        result = self.__dict__[key](*entries_of(args, structures))
+        return regrouped(result, self._fn.request, structures, len(args))
 
     @staticmethod
     def _runs_in_parallel(size: int) -> bool:

@@ -725,8 +725,11 @@ def test_tuple_arguments_that_cannot_be_differentiated_are_refused(jit):
     assert info.value.location.function == "counts_its_entries"
     with pytest.raises(s2s.DifferentiationError, match="entry 1 of argument 0 .* an integer"):
         s2s.grad(tuple_loss, jit=jit)((TUPLE_W, np.arange(2)), X, 2.0)
-    with pytest.raises(s2s.DifferentiationError, match="entry 0 of argument 0 .* a tuple"):
-        s2s.grad(tuple_loss, jit=jit)((params, TUPLE_B), X, 2.0)
+    with pytest.raises(s2s.DifferentiationError, match="`W` is a tuple of 2") as info:
+        s2s.grad(tuple_loss, jit=jit)((params, TUPLE_B), X, 2.0)  # W, b = ((W, b), b)
+    assert info.value.location.function == "tuple_loss"
+    with pytest.raises(s2s.DifferentiationError, match="entry 1 of entry 0 .* a str"):
+        s2s.grad(tuple_loss, jit=jit)(((TUPLE_W, "b"), TUPLE_B), X, 2.0)
     with pytest.raises(s2s.DifferentiationError, match="empty tuple"):
         s2s.grad(tuple_loss, jit=jit)((), X, 2.0)
 
@@ -741,3 +744,30 @@ def test_vjp_of_a_tuple_of_parameters_is_a_tuple(jit):
     np.testing.assert_allclose(gb_, 0.5 * gb)
     np.testing.assert_allclose(gx_, 0.5 * gx)
     assert gscale == pytest.approx(0.5 * tuple_loss((TUPLE_W, TUPLE_B), X, 1.0))
+
+
+def two_layer_loss(params, x):
+    (W1, b1), (W2, b2) = params
+    h = np.tanh(W1 @ x + b1)
+    return np.sum((W2 @ h + b2) ** 2)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_grad_of_nested_tuples_of_parameters_has_their_structure(jit):
+    rng = np.random.default_rng(3)
+    params = (
+        (rng.standard_normal((4, 3)), rng.standard_normal(4)),
+        (rng.standard_normal((2, 4)), rng.standard_normal(2)),
+    )
+    (gW1, gb1), (gW2, gb2) = s2s.grad(two_layer_loss, jit=jit)(params, X)
+    (W1, b1), (W2, b2) = params
+    h = np.tanh(W1 @ X + b1)
+    r = 2.0 * (W2 @ h + b2)  # d loss / d output
+    dz = (W2.T @ r) * (1.0 - h * h)
+    np.testing.assert_allclose(gb2, r)
+    np.testing.assert_allclose(gW2, np.outer(r, h))
+    np.testing.assert_allclose(gb1, dz)
+    np.testing.assert_allclose(gW1, np.outer(dz, X))
+    (_, (gW2_, _)), gx = s2s.vjp(two_layer_loss, params, X, jit=jit)[1](1.0)
+    np.testing.assert_allclose(gW2_, gW2)
+    np.testing.assert_allclose(gx, W1.T @ dz)

@@ -1,32 +1,83 @@
 """Tuple arguments differentiated entry by entry: ``f(params, x)`` as ``f(params_0, params_1, x)``.
 
-A JAX user passes parameters as a tuple, ``grad(loss)((W, b), x)``, and unpacks them in the
-function (``W, b = params``, which the normal form writes ``W = params[0]``). For a call with
-such a tuple, the entry takes one parameter per entry instead, and reads them where it read
-``params[0]``: every transformation then sees plain arguments. The tuple must be read only by
-constant indices; anything else (``len(params)``, passing it on whole) is refused.
+A JAX user passes parameters as a tuple, ``grad(loss)((W, b), x)``, or a tuple of them,
+``((W1, b1), (W2, b2))``, and unpacks them in the function (``W, b = params``, which the normal
+form writes ``W = params[0]``). For a call with such tuples, the entry takes one parameter per
+leaf instead, and reads them where it read ``params[0]`` (``params[1][0]`` through the name the
+normal form binds to ``params[1]``): every transformation then sees plain arguments. The tuples
+must be read only by constant indices; anything else (``len(params)``, passing one on whole) is
+refused.
 """
 
 from __future__ import annotations
 
+from typing import Any, Union
+
 import gast
+import numpy as np
 
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
 from ..gastutil import Transformer, clone, load, walk
 from ..program import Program, Unit
 
+# The structure of a tuple argument: a tuple holding None for each leaf (a float or a float
+# array) and a structure for each tuple inside.
+Structure = tuple
+Names = tuple  # the same, holding the leaves' parameter names
+_Part = Union[str, Names]  # noqa: UP007
 
-def split_tuple_arguments(program: Program, sizes: dict[int, int]) -> Program:
-    """``program`` whose entry takes the entries of its arguments ``sizes`` (position -> the
-    tuple's length) as arguments of their own, in their place."""
+
+def structure_of(value: Any) -> Structure | None:
+    """``value``'s structure if it is a non-empty tuple whose leaves are all floats and float
+    arrays, else None."""
+    if type(value) is not tuple or not value:
+        return None
+    parts = []
+    for entry in value:
+        if isinstance(entry, (float, np.floating)) or (
+            isinstance(entry, np.ndarray) and entry.dtype.kind == "f"
+        ):
+            parts.append(None)
+        else:
+            inner = structure_of(entry)
+            if inner is None:
+                return None
+            parts.append(inner)
+    return tuple(parts)
+
+
+def leaf_count(structure: Structure | None) -> int:
+    return 1 if structure is None else sum(leaf_count(s) for s in structure)
+
+
+def leaves(value: Any, structure: Structure | None) -> list:
+    """The leaves of ``value``, depth first."""
+    if structure is None:
+        return [value]
+    return [leaf for v, s in zip(value, structure) for leaf in leaves(v, s)]
+
+
+def rebuilt(flat: list, structure: Structure | None) -> Any:
+    """``flat``'s values in ``structure`` (the inverse of ``leaves``)."""
+    items = iter(flat)
+
+    def build(s):
+        return next(items) if s is None else tuple(build(p) for p in s)
+
+    return build(structure)
+
+
+def split_tuple_arguments(program: Program, structures: dict[int, Structure]) -> Program:
+    """``program`` whose entry takes the leaves of its arguments ``structures`` (position ->
+    the tuple's structure) as arguments of their own, in their place."""
     entry = program.entry_unit
     tree = clone(entry.tree)
     args = tree.args
     names = [a.id for a in args.args]
     namer = Namer(names_in(tree))
-    parts: dict[str, list[str]] = {}
-    for k, size in sorted(sizes.items()):
+    parts: dict[str, Names] = {}
+    for k, structure in sorted(structures.items()):
         name = names[k]
         if k >= len(names) - len(args.defaults) or args.vararg is not None:
             raise DifferentiationError(
@@ -34,59 +85,95 @@ def split_tuple_arguments(program: Program, sizes: dict[int, int]) -> Program:
                 "parameters without defaults, in a function without *args",
                 entry.parsed.location(tree),
             )
-        parts[name] = [namer.fresh(f"{name}_{j}") for j in range(size)]
-    constants = _constant_names(tree)
-    _check_indexed_only(entry, tree, parts, constants)
+        parts[name] = _names(name, structure, namer)
+    reads = _Reads(tree, parts)
+    reads.check(entry)
     flat = []
     for arg in args.args:
-        if arg.id in parts:
-            flat += [
-                gast.copy_location(gast.Name(p, gast.Param(), None, None), arg)
-                for p in parts[arg.id]
-            ]
-        else:
+        if arg.id not in parts:
             flat.append(arg)
+            continue
+        for leaf in _flat(parts[arg.id]):
+            flat.append(gast.copy_location(gast.Name(leaf, gast.Param(), None, None), arg))
     args.args = flat
-    tree.body = [_Entries(parts, constants).visit(stmt) for stmt in tree.body]
+    rewrite = _Leaves(reads)
+    tree.body = [new for stmt in tree.body if (new := rewrite.visit(stmt)) is not None]
     units = {**program.units, program.entry: Unit(entry.parsed, tree)}
     return Program(program.entry, units, dict(program.bindings), dict(program.custom_vjps))
 
 
-def _check_indexed_only(entry: Unit, tree: gast.FunctionDef, parts: dict, constants: dict) -> None:
-    """Refuse a read of a tuple argument other than ``t[j]`` for a constant ``j`` in range,
-    and any binding of its name."""
-    indexed: set[int] = set()
-    for node in walk(tree):
-        if isinstance(node, gast.Subscript) and _entry_of(node, parts, constants) is not None:
-            indexed.add(id(node.value))
-        elif isinstance(node, gast.Name) and node.id in parts and id(node) not in indexed:
-            if isinstance(node.ctx, gast.Param):
-                continue
-            size = len(parts[node.id])
-            raise DifferentiationError(
-                f"argument `{node.id}` is a tuple of {size}, and "
-                f"{entry.parsed.fn.__name__} uses it other than by a constant index "
-                f"(`{node.id}[0]`, or `a, b = {node.id}`): s2s differentiates it entry by entry",
-                entry.parsed.location(node),
-                hint=f"unpack it first, {', '.join(f'v{j}' for j in range(size))} = {node.id}",
-            )
+def _names(stem: str, structure: Structure, namer: Namer) -> Names:
+    return tuple(
+        namer.fresh(f"{stem}_{j}") if s is None else _names(f"{stem}_{j}", s, namer)
+        for j, s in enumerate(structure)
+    )
 
 
-def _entry_of(node: gast.Subscript, parts: dict, constants: dict) -> str | None:
-    """The name ``t[j]`` reads, for a tuple argument ``t`` and a constant ``j`` in range
-    (``constants``: names bound once to an integer, as the normal form binds ``-1``)."""
-    base, index = node.value, node.slice
-    if not (isinstance(base, gast.Name) and base.id in parts and isinstance(node.ctx, gast.Load)):
-        return None
-    j = constants.get(index.id) if isinstance(index, gast.Name) else _constant_int(index)
-    names = parts[base.id]
-    return names[j] if j is not None and -len(names) <= j < len(names) else None
+def _flat(names: Names) -> list[str]:
+    return [leaf for part in names for leaf in ([part] if isinstance(part, str) else _flat(part))]
 
 
-def _constant_int(node: gast.AST) -> int | None:
+class _Reads:
+    """Where the tuples are read: ``t[j]`` for a constant ``j``; a tuple inside bound to a name
+    once (``_t1 = t[1]``, an alias read the same way)."""
+
+    def __init__(self, tree: gast.FunctionDef, parts: dict[str, Names]):
+        self.tree = tree
+        self.tuples: dict[str, Names] = dict(parts)  # the arguments, then the aliases
+        self.constants = _constant_names(tree)
+        self.aliases: set[int] = set()  # the assignments binding them
+        bound: dict[str, int] = {}
+        for node in walk(tree):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                bound[node.id] = bound.get(node.id, 0) + 1
+        for node in walk(tree):  # in order: the normal form binds an alias before reading it
+            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+                part = self.entry(node.value) if isinstance(node.value, gast.Subscript) else None
+                target = node.targets[0].id
+                if isinstance(part, tuple) and bound[target] == 1 and target not in parts:
+                    self.tuples[target] = part
+                    self.aliases.add(id(node))
+
+    def entry(self, node: gast.Subscript) -> _Part | None:
+        """What ``t[j]`` reads: a leaf's name, or the names of a tuple inside; None if ``node``
+        is no such read."""
+        base, index = node.value, node.slice
+        if not (isinstance(base, gast.Name) and base.id in self.tuples):
+            return None
+        if not isinstance(node.ctx, gast.Load):
+            return None
+        j = self.constants.get(index.id) if isinstance(index, gast.Name) else _constant(index)
+        names = self.tuples[base.id]
+        return names[j] if j is not None and -len(names) <= j < len(names) else None
+
+    def check(self, entry: Unit) -> None:
+        """Refuse a use of a tuple other than a read of a leaf or an alias's binding."""
+        arguments = {a.id for a in entry.tree.args.args}
+        allowed: set[int] = set()
+        for node in walk(self.tree):
+            if isinstance(node, gast.Assign) and id(node) in self.aliases:
+                allowed.add(id(node.value.value))
+            elif isinstance(node, gast.Subscript) and isinstance(self.entry(node), str):
+                allowed.add(id(node.value))
+            elif isinstance(node, gast.Name) and node.id in self.tuples:
+                if isinstance(node.ctx, gast.Param) or id(node) in allowed:
+                    continue
+                if isinstance(node.ctx, gast.Store) and node.id not in arguments:
+                    continue  # an alias's own binding
+                size = len(self.tuples[node.id])
+                raise DifferentiationError(
+                    f"`{node.id}` is a tuple of {size}, and {entry.parsed.fn.__name__} uses it "
+                    f"other than by a constant index (`{node.id}[0]`, or `a, b = {node.id}`): "
+                    "s2s differentiates a tuple argument entry by entry",
+                    entry.parsed.location(node),
+                    hint=f"unpack it first, {', '.join(f'v{j}' for j in range(size))} = {node.id}",
+                )
+
+
+def _constant(node: gast.AST) -> int | None:
     """``2`` for ``2``, ``-1`` for ``-1``; None for anything else."""
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        inner = _constant_int(node.operand)
+        inner = _constant(node.operand)
         return None if inner is None else -inner
     return node.value if isinstance(node, gast.Constant) and type(node.value) is int else None
 
@@ -100,22 +187,27 @@ def _constant_names(tree: gast.FunctionDef) -> dict[str, int]:
     constants = {}
     for node in walk(tree):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            name, value = node.targets[0].id, _constant_int(node.value)
+            name, value = node.targets[0].id, _constant(node.value)
             if value is not None and len(bound[name]) == 1:
                 constants[name] = value
     return constants
 
 
-class _Entries(Transformer):
-    """``t[j]`` read as ``t_j``."""
+class _Leaves(Transformer):
+    """``t[j]`` read as ``t_j``; the bindings of aliases dropped."""
 
-    def __init__(self, parts: dict[str, list[str]], constants: dict[str, int]):
-        self.parts = parts
-        self.constants = constants
+    def __init__(self, reads: _Reads):
+        self.reads = reads
+
+    def visit_Assign(self, node: gast.Assign):
+        if id(node) in self.reads.aliases:
+            return None
+        self.generic_visit(node)
+        return node
 
     def visit_Subscript(self, node: gast.Subscript):
-        name = _entry_of(node, self.parts, self.constants)
-        if name is not None:
+        name = self.reads.entry(node)
+        if isinstance(name, str):
             return gast.copy_location(load(name), node)
         self.generic_visit(node)
         return node
