@@ -4,15 +4,21 @@ A chained index writes through the view ``A[i]``, which derivatives refuse (a wr
 second name of ``A``'s memory). Where ``A`` is surely an array (each of its bindings makes a
 new one: ``np.zeros``, ``np.empty_like``, ``x.copy()``...) and ``i`` surely an integer (a
 constant, or the counter of a ``range`` loop that nothing else binds), ``A[i]`` is a view of
-row ``i`` and ``A[i][j]`` is ``A[i, j]``: the one index says the same. Any other chain stays
-as written: an index array gathers a copy, a slice shifts the positions, and a list of arrays
-takes no tuple index.
+row ``i`` and ``A[i][j]`` is ``A[i, j]``: the one index says the same. A slice without a step
+shifts the positions: ``A[2:][j]`` is ``A[2 + j]`` for a ``j`` surely not negative (a constant,
+or the counter of a ``range`` that starts at zero or above), ``A[1:-1][:2]`` is ``A[1:3]``, and
+``A[1:-1][-1]`` is ``A[-2]``; where the result would hang on ``A``'s length (``A[:4][-1]``,
+``A[-3:][0]``) or on the sign of an index, the chain stays as written. So does any other: an
+index array gathers a copy, ``...`` and ``None`` move the axes, and a list of arrays takes no
+tuple index.
 
 A row named first (``row = A[i]``, then ``row[j] = v``) is the same view: where ``A`` surely
 has two dimensions or more (a new array of such a shape, bound once) and ``row`` is bound
 once, written through and used only after, in the same block (a loop's body, for a counter
 ``i``), ``row`` is replaced by ``A[i]`` and its writes merged as above. A loop ``for row in A``
-written through is first ``for k in range(A.shape[0]): row = A[k]``.
+written through is first ``for k in range(A.shape[0]): row = A[k]``. A part named first
+(``inner = u[1:-1]``, ``block = A[1:3, 1:3]``, of a new array bound once) is replaced alike,
+where each write through it merges into one index of ``A``.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ def merged_chains(tree: gast.FunctionDef) -> gast.FunctionDef:
     if not arrays:
         return tree
     _inline_rows(tree, arrays, counters)
-    return _Merge(arrays, counters).visit(tree)
+    return _Merge(arrays, counters, _from_zero(tree, counters)).visit(tree)
 
 
 def _inline_rows(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> None:
@@ -100,17 +106,23 @@ def _facts(tree: gast.FunctionDef, arrays: set[str]) -> tuple[Counter, Counter, 
 
 def _inline_one_row(tree: gast.FunctionDef, arrays: set[str], counters: set[str]) -> bool:
     bound, uses, planar = _facts(tree, arrays)
-    if not planar:
+    once = {a for a in arrays if bound[a] == 1}
+    if not once:
         return False
+    merge = _Merge(arrays, counters, _from_zero(tree, counters))
     for block, loop in _blocks(tree):
         for k, stmt in enumerate(block):
-            row = _row(stmt, planar, counters, loop, bound)
+            view = _row(stmt, planar, counters, loop, bound) or _part(
+                stmt, once, counters, loop, bound
+            )
             rest = block[k + 1 :]
-            if row is None or _uses_in(rest, row[0]) != uses[row[0]] or _rebinds(rest, row[1]):
+            if view is None or _uses_in(rest, view[0]) != uses[view[0]]:
                 continue
-            if not _written_through(rest, row[0]):
-                continue  # a row only read is a view like any other
-            block[k:] = _replaced(rest, *row)
+            if _rebinds(rest, view[1]) or not _written_through(rest, view[0]):
+                continue  # (a view only read is like any other)
+            if any(merge.composed(view[1].slice, j) is None for j in _written(rest, view[0])):
+                continue  # a write through it that no one index of the array says
+            block[k:] = _replaced(rest, *view)
             return True
     return False
 
@@ -162,10 +174,38 @@ def _row(stmt, planar: set[str], counters: set[str], loop, bound: Counter):
     index = view.slice
     if isinstance(index, gast.Constant) and type(index.value) is int:
         return row, view
-    counted = isinstance(index, gast.Name) and index.id in counters
-    if counted and loop is not None and getattr(loop.target, "id", None) == index.id:
+    if _counted(index, counters, loop):
         return row, view
     return None
+
+
+def _counted(index: gast.AST, counters: set[str], loop) -> bool:
+    """Whether ``index`` is the counter of ``loop``."""
+    counted = isinstance(index, gast.Name) and index.id in counters
+    return counted and loop is not None and getattr(loop.target, "id", None) == index.id
+
+
+def _part(stmt, once: set[str], counters: set[str], loop, bound: Counter):
+    """``(part, A[lo:hi])`` where ``stmt`` is ``part = A[lo:hi]`` (or ``A[i, 1:3]``...),
+    ``part`` bound once, ``A`` a new array bound once, and each index a slice without a step,
+    a constant or the counter of ``loop``; else None."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    part, view = stmt.targets[0].id, stmt.value
+    if bound[part] != 1 or not isinstance(view, gast.Subscript):
+        return None
+    if not (isinstance(view.value, gast.Name) and view.value.id in once):
+        return None
+    items = _items(view.slice)
+    if not any(isinstance(item, gast.Slice) for item in items):
+        return None
+    for item in items:
+        if isinstance(item, gast.Slice):
+            if not _unit_step(item):
+                return None
+        elif not (_int_constant(item) is not None or _counted(item, counters, loop)):
+            return None
+    return part, view
 
 
 def _uses_in(stmts: list[gast.stmt], name: str) -> int:
@@ -189,6 +229,18 @@ def _written_through(stmts: list[gast.stmt], name: str) -> bool:
         if isinstance(target, gast.Name) and target.id == name:
             return True
     return False
+
+
+def _written(stmts: list[gast.stmt], name: str) -> list[gast.AST]:
+    """The indices of the writes ``name[j] = v`` (and ``name[j] += v``) in ``stmts``."""
+    return [
+        node.slice
+        for node in (n for s in stmts for n in gast.walk(s))
+        if isinstance(node, gast.Subscript)
+        and isinstance(node.ctx, gast.Store)
+        and isinstance(node.value, gast.Name)
+        and node.value.id == name
+    ]
 
 
 def _rebinds(stmts: list[gast.stmt], view: gast.Subscript) -> bool:
@@ -240,26 +292,159 @@ def _is_range(iterated: gast.AST) -> bool:
     )
 
 
+def _from_zero(tree: gast.FunctionDef, counters: set[str]) -> set[str]:
+    """The ``counters`` no loop counts below zero: ``range(n)``, ``range(2, n)``..."""
+    negative = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            args = node.iter.args if isinstance(node.iter, gast.Call) else []
+            start = _int_constant(args[0]) if len(args) > 1 else 0
+            step = _int_constant(args[2]) if len(args) > 2 else 1
+            if start is None or start < 0 or step is None or step < 1:
+                negative.add(node.target.id)
+    return counters - negative
+
+
+def _items(index: gast.AST) -> list[gast.AST]:
+    return list(index.elts) if isinstance(index, gast.Tuple) else [index]
+
+
+def _int_constant(node: gast.AST | None) -> int | None:
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        value = _int_constant(node.operand)
+        return -value if value is not None else None
+    return None
+
+
+def _unit_step(index: gast.Slice) -> bool:
+    return index.step is None or _int_constant(index.step) == 1
+
+
+def _whole(index: gast.AST) -> bool:
+    """Whether ``index`` is ``:``."""
+    if not isinstance(index, gast.Slice):
+        return False
+    return index.lower is None and index.upper is None and _unit_step(index)
+
+
+def _plus(a: gast.AST, b: gast.AST) -> gast.AST:
+    """``a + b``, folded where both are constants or one is zero."""
+    x, y = _int_constant(a), _int_constant(b)
+    if x is not None and y is not None:
+        return gast.Constant(x + y, None)
+    if x == 0 or y == 0:
+        return clone(b if x == 0 else a)
+    return gast.BinOp(clone(a), gast.Add(), clone(b))
+
+
 class _Merge(Transformer):
-    def __init__(self, arrays: set[str], counters: set[str]):
+    """Each write ``A[j][k] = v`` into an array of ``arrays`` that is one index of it, as it."""
+
+    def __init__(self, arrays: set[str], counters: set[str], from_zero: set[str] = frozenset()):
         self.arrays = arrays
         self.counters = counters
+        self.from_zero = from_zero
 
     def visit_Subscript(self, node: gast.Subscript) -> gast.AST:
         self.generic_visit(node)
         if not isinstance(node.ctx, gast.Store):
             return node
-        parts = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+        indices = [node.slice]
         base = node.value
-        while isinstance(base, gast.Subscript) and self._integer(base.slice):
-            parts = [base.slice, *parts]  # A[i][j][k]: each index but the last an integer
+        while isinstance(base, gast.Subscript):
+            indices.insert(0, base.slice)
             base = base.value
-        if base is node.value or not (isinstance(base, gast.Name) and base.id in self.arrays):
+        if len(indices) < 2 or not (isinstance(base, gast.Name) and base.id in self.arrays):
             return node
-        merged = gast.Subscript(base, gast.Tuple(parts, gast.Load()), gast.Store())
+        index = indices[0]
+        for inner in indices[1:]:
+            index = self.composed(index, inner)
+            if index is None:
+                return node
+        merged = gast.Subscript(base, index, gast.Store())
         return gast.copy_location(merged, node)
 
+    def composed(self, outer: gast.AST, inner: gast.AST) -> gast.AST | None:
+        """The one index ``j`` with ``A[j]`` the place ``A[outer][inner]`` is (for every
+        ``A``, in bounds), or None. ``outer``'s parts are integers (kept: they drop their
+        axis), or slices without a step, which ``inner``'s parts index in turn."""
+        picks = _items(inner)
+        parts = []
+        for part in _items(outer):
+            if self._integer(part):
+                parts.append(clone(part))
+                continue
+            if not (isinstance(part, gast.Slice) and _unit_step(part)):
+                return None  # an index array gathers a copy; `...` and `None` move the axes
+            if not picks:
+                parts.append(clone(part))
+                continue
+            pick = picks.pop(0)
+            if isinstance(pick, gast.Constant) and pick.value in (None, Ellipsis):
+                return None
+            on_axis = self._on_axis(part, pick)
+            if on_axis is None:
+                return None
+            parts.append(on_axis)
+        parts += [clone(pick) for pick in picks]  # the axes after those `outer` names
+        return parts[0] if len(parts) == 1 else gast.Tuple(parts, gast.Load())
+
+    def _on_axis(self, part: gast.Slice, pick: gast.AST) -> gast.AST | None:
+        """The index into one axis of ``A`` that ``pick`` is into the axis ``part`` of it."""
+        if _whole(part) or _whole(pick):
+            return clone(pick if _whole(part) else part)
+        lower = part.lower if part.lower is not None else gast.Constant(0, None)
+        upper = _int_constant(part.upper) if part.upper is not None else None
+        if not self._nonnegative(lower):
+            return None  # `A[-3:]` of an array shorter than 3 starts at 0
+        if isinstance(pick, gast.Slice):
+            return self._sliced(part, lower, upper, pick)
+        k = _int_constant(pick)
+        if k is not None and k < 0:  # from the end of the part (`A[:2]` may end before 2)
+            if part.upper is None:
+                return gast.Constant(k, None)
+            return gast.Constant(upper + k, None) if upper is not None and upper < 0 else None
+        return _plus(lower, pick) if self._nonnegative(pick) else None
+
+    def _sliced(self, part, lower, upper, pick: gast.Slice) -> gast.Slice | None:
+        """``A[part][pick]`` as one slice; where ``pick`` reaches past ``part``, both stop
+        where ``part`` does."""
+        start = pick.lower if pick.lower is not None else gast.Constant(0, None)
+        stop = _int_constant(pick.upper) if pick.upper is not None else None
+        if not (_unit_step(pick) and self._nonnegative(start)):
+            return None
+        if pick.upper is None:
+            end = clone(part.upper) if part.upper is not None else None
+        elif stop is None:
+            return None
+        elif stop >= 0 and part.upper is None:
+            end = _plus(lower, pick.upper)
+        elif stop >= 0 and upper is not None and upper >= 0 and _int_constant(lower) is not None:
+            end = gast.Constant(min(_int_constant(lower) + stop, upper), None)
+        elif stop < 0 and part.upper is None:
+            end = gast.Constant(stop, None)
+        elif stop < 0 and upper is not None and upper < 0:
+            end = gast.Constant(upper + stop, None)
+        else:
+            return None
+        first = _plus(lower, start)
+        first = None if _int_constant(first) == 0 else first
+        return gast.Slice(first, end, None)
+
     def _integer(self, index: gast.AST) -> bool:
-        if isinstance(index, gast.Constant):
-            return type(index.value) is int
+        if _int_constant(index) is not None:
+            return True
         return isinstance(index, gast.Name) and index.id in self.counters
+
+    def _nonnegative(self, index: gast.AST) -> bool:
+        """Whether ``index`` is surely an integer of at least zero."""
+        k = _int_constant(index)
+        if k is not None:
+            return k >= 0
+        if isinstance(index, gast.Name):
+            return index.id in self.from_zero
+        if isinstance(index, gast.BinOp) and isinstance(index.op, (gast.Add, gast.Mult)):
+            return self._nonnegative(index.left) and self._nonnegative(index.right)
+        return False

@@ -151,6 +151,25 @@ def rows_named_then_written(x):
     return np.sum(a * a)
 
 
+@case(array(6), tags={"loop", "inplace", "slice"})
+def parts_named_then_written(x):
+    u = np.zeros(6)
+    inner = u[1:-1]
+    inner[:] = x[1:-1] * x[0]
+    for _ in range(3):
+        inner += 0.1 * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+    tail = u[2:]
+    for i in range(3):
+        tail[i + 1] = tail[i] * x[i]
+    tail[-1] += x[5]
+    a = np.zeros((4, 4))
+    block = a[1:3, 1:]
+    block[:, 0] = x[:2] * x[2:4]
+    block[1, 1:] = inner[:2]
+    a[2:][0][:2] += u[:2]  # a[2, :2]
+    return np.sum(u * u) + np.sum(a * a) + np.sum(block)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
