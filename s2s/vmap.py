@@ -19,17 +19,50 @@ from .transforms.batch import (
     shared_writes,
     shared_writes_error,
 )
-from .transforms.tuple_arguments import leaf_count
+from .transforms.tuple_arguments import leaf_count, split_tuple_arguments, structure_of
 
 
-def _axes(value: Any, what: str) -> int | None | tuple:
-    if value is None or isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+def _axes(value: Any, what: str, nested: bool = False) -> int | None | tuple:
+    """``value`` checked: an int, None, or a tuple of them (``nested``: of them and of such
+    tuples, one for each tuple argument)."""
+    if _is_axis(value):
         return None if value is None else int(value)
     if isinstance(value, (tuple, list)) and all(
-        v is None or isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value
+        _is_axis(v) or nested and isinstance(v, (tuple, list)) for v in value
     ):
-        return tuple(None if v is None else int(v) for v in value)
-    raise BatchingError(f"{what} must be an int, None or a tuple of them, not {value!r}")
+        return tuple(
+            None if v is None else int(v) if _is_axis(v) else _axes(v, what, nested) for v in value
+        )
+    tuples = " (for a tuple argument, of such tuples)" if nested else ""
+    raise BatchingError(f"{what} must be an int, None or a tuple of them{tuples}, not {value!r}")
+
+
+def _is_axis(value: Any) -> bool:
+    return value is None or isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _leaf_axes(axis: int | None | tuple, structure: tuple | None, argument: str) -> list:
+    """The axis of each leaf of an argument of ``structure`` with the in_axes entry ``axis``."""
+    if not isinstance(axis, tuple):
+        return [axis] * leaf_count(structure)
+    if structure is None or len(axis) != len(structure):
+        held = "not a tuple" if structure is None else f"a tuple of {len(structure)}"
+        raise BatchingError(
+            f"in_axes gives {axis!r} for {argument}, which is {held}: give an int or None, "
+            "or a tuple with one entry for each entry of the tuple"
+        )
+    return [a for part, inner in zip(axis, structure) for a in _leaf_axes(part, inner, argument)]
+
+
+class _Spread(Transformed):
+    """``fn`` taking the entries of its tuple arguments ``structures`` (position -> the
+    tuple's structure) as arguments of their own."""
+
+    def __init__(self, fn: Callable, structures: dict[int, tuple], jit: bool):
+        def build() -> Program:
+            return split_tuple_arguments(normalized_program(fn), structures, BatchingError)
+
+        super().__init__(fn, build, jit, "spread")
 
 
 class _Batched(Transformed):
@@ -39,6 +72,7 @@ class _Batched(Transformed):
         self._axis_size = axis_size
         self._arity = None
         self._names: list[str] = []
+        self._labels: list[str] = []  # how errors name the arguments, where not as above
         self._defaults: list = []  # the values of the last parameters' defaults
         self._normalized: Program | None = None
 
@@ -48,6 +82,8 @@ class _Batched(Transformed):
 
     def _batched_program(self, parallel: bool) -> Program:
         axes = self._per_argument(self._parameters())
+        for k, axis in enumerate(axes):
+            _leaf_axes(axis, None, self._argument(k))  # a tuple of axes for no tuple: refused
         program = self._normalized or normalized_program(self._fn)
         self._normalized = None
         self._shared = shared_writes(program, axes)
@@ -116,6 +152,8 @@ class _Batched(Transformed):
         return (axes,) * count
 
     def _argument(self, k: int) -> str:
+        if k < len(self._labels):
+            return self._labels[k]
         return f"argument {k} (`{self._names[k]}`)" if k < len(self._names) else f"argument {k}"
 
     @property
@@ -139,8 +177,10 @@ class _Batched(Transformed):
     def __call__(self, *args):
         if len(args) < self._parameters():  # the rest take their defaults, unbatched
             return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
-        if isinstance(self._fn, _Derivative) and any(type(a) is tuple for a in args):
-            structures = self._fn.tuple_structures(args)
+        if any(type(a) is tuple for a in args):
+            structures = self._batched_tuples(args)
+            if isinstance(self._fn, _Derivative):
+                structures.update(self._fn.tuple_structures(args))
             if structures:
                 return self._with_tuples(args, structures)
         size = self.batch_size(args)
@@ -153,36 +193,57 @@ class _Batched(Transformed):
         except Exception as exc:
             raise self.annotated(exc) from None
 
+    def _batched_tuples(self, args: tuple) -> dict[int, tuple]:
+        """The positions of the batched tuples among ``args``, and their structures."""
+        self._parameters()
+        structures = {}
+        for k, (arg, axis) in enumerate(zip(args, self._per_argument(len(args)))):
+            if axis is None or type(arg) is not tuple:
+                continue  # (a tuple of axes for no tuple is refused with the program)
+            structure = structure_of(arg, of_floats=False)
+            if structure is None:
+                raise BatchingError(
+                    f"{self._argument(k)} is a tuple, batched (in_axes={axis}), that holds "
+                    "other values than arrays, numbers and such tuples",
+                    hint="pass None in in_axes for it, or its entries as arguments of their own",
+                )
+            structures[k] = structure
+        return structures
+
     def _with_tuples(self, args: tuple, structures: dict[int, tuple]) -> Any:
-        """``vmap(grad(loss), in_axes=(None, 0))((W, b), xs)``: the batched derivative of the
-        function taking the tuple's entries, its gradients regrouped into tuples."""
-        axes = self._per_argument(len(args))
-        batched = [k for k in structures if axes[k] is not None]
-        if batched:
+        """``vmap(f)((W, b), xs)``: the function taking the tuples' entries, batched, each
+        entry along its tuple's axis; for a derivative (``vmap(grad(loss))``), its gradients
+        regrouped into tuples."""
+        derivative = isinstance(self._fn, _Derivative)
+        if derivative and not isinstance(self._out_axes, int):
             raise BatchingError(
-                f"{self._argument(batched[0])} is a tuple to differentiate, batched "
-                f"(in_axes={axes[batched[0]]}): s2s batches the arrays of tuples left unbatched",
-                hint="pass None in in_axes for it, or its entries as arguments of their own",
-            )
-        if not isinstance(self._out_axes, int):
-            raise BatchingError(
-                f"out_axes={self._out_axes!r} with a tuple to differentiate: give one int"
+                f"out_axes={self._out_axes!r} for gradients of a tuple argument: give one int"
             )
         key = ("tuples", tuple(sorted(structures.items())))
         if key not in self.__dict__:
+            axes = self._per_argument(len(args))
             flat_axes = [
-                a for k, axis in enumerate(axes) for a in [axis] * leaf_count(structures.get(k))
+                leaf
+                for k, axis in enumerate(axes)
+                for leaf in _leaf_axes(axis, structures.get(k), self._argument(k))
             ]
-            self.__dict__[key] = _Batched(
-                self._fn.for_tuples(structures, len(args)),
+            spread = self.__dict__[key] = _Batched(
+                self._fn.for_tuples(structures, len(args))
+                if derivative
+                else _Spread(self._fn, structures, self._jit),
                 tuple(flat_axes),
                 self._out_axes,
                 self._axis_size,
                 self._jit,
                 self._mode,
             )
+            spread._labels = [
+                label
+                for k in range(len(args))
+                for label in _entry_labels(self._argument(k), structures.get(k))
+            ]
         result = self.__dict__[key](*entries_of(args, structures))
-        return regrouped(result, self._fn.request, structures, len(args))
+        return regrouped(result, self._fn.request, structures, len(args)) if derivative else result
 
     @staticmethod
     def _runs_in_parallel(size: int) -> bool:
@@ -239,7 +300,9 @@ def vmap(
     """Batch ``fn`` over an axis of its arguments: the result stacks ``fn`` over the slices.
 
     ``in_axes``: the batch axis of each argument (an int for all, or a tuple with one int or
-    ``None`` per argument; ``None`` broadcasts the argument to every element). ``out_axes``:
+    ``None`` per argument; ``None`` broadcasts the argument to every element). An argument may
+    be a tuple of arrays and numbers (or of such tuples), as ``(W, b)``: its entry of ``in_axes``
+    is one axis for all its entries, or a tuple with one for each. ``out_axes``:
     where the batch axis goes in each output. Unlike a tracing ``vmap``, each element may take
     its own branch and loop a different number of times. ``parallel``: run the batch loop on
     all cores (``None``: when the batch is large enough and Numba has more than one thread,
@@ -255,10 +318,22 @@ def vmap(
     >>> s2s.vmap(steps)(np.array([0.5, 3.0, 100.0]))
     array([0, 2, 7])
     """
-    in_axes = _axes(in_axes, "in_axes")
+    in_axes = _axes(in_axes, "in_axes", nested=True)
     out_axes = _axes(out_axes, "out_axes")
     if out_axes is None or isinstance(out_axes, tuple) and None in out_axes:
         raise BatchingError("out_axes must be ints: every output is batched")
     if axis_size is not None and (not isinstance(axis_size, int) or axis_size < 1):
         raise BatchingError(f"axis_size must be a positive int, not {axis_size!r}")
     return _Batched(fn, in_axes, out_axes, axis_size, jit, parallel)
+
+
+def _entry_labels(argument: str, structure: tuple | None) -> list[str]:
+    """How errors name the leaves of an argument of ``structure``: ``entry 1 of argument 0
+    (`params`)``, ``entry 0 of entry 1 of ...``."""
+    if structure is None:
+        return [argument]
+    return [
+        label
+        for j, inner in enumerate(structure)
+        for label in _entry_labels(f"entry {j} of {argument}", inner)
+    ]

@@ -463,5 +463,93 @@ def test_per_example_gradients_of_tuple_parameters(jit):
     )(params, xs, ys)
     np.testing.assert_allclose(values, [tuple_params_loss(params, xs[k], ys[k]) for k in range(6)])
     np.testing.assert_allclose(gb, np.stack([g[1] for g in one_by_one]))
-    with pytest.raises(s2s.BatchingError, match="is a tuple to differentiate, batched"):
-        s2s.vmap(grad, in_axes=(0, 0, 0), jit=jit)(params, xs, ys)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_gradients_of_batched_tuples_of_parameters(jit):
+    """One network per element (an ensemble), or its weights batched and its biases shared."""
+    rng = np.random.default_rng(6)
+    Ws, bs = rng.standard_normal((5, 3, 4)), rng.standard_normal((5, 3))
+    xs, ys = rng.standard_normal((5, 4)), rng.standard_normal(5)
+    grad = s2s.grad(tuple_params_loss, jit=jit)
+    gW, gb = s2s.vmap(grad, jit=jit)((Ws, bs), xs, ys)
+    one_by_one = [grad((Ws[k], bs[k]), xs[k], ys[k]) for k in range(5)]
+    np.testing.assert_allclose(gW, np.stack([g[0] for g in one_by_one]))
+    np.testing.assert_allclose(gb, np.stack([g[1] for g in one_by_one]))
+    gW, gb = s2s.vmap(grad, in_axes=((0, None), 0, 0), out_axes=1, jit=jit)((Ws, bs[0]), xs, ys)
+    one_by_one = [grad((Ws[k], bs[0]), xs[k], ys[k]) for k in range(5)]
+    np.testing.assert_allclose(gW, np.stack([g[0] for g in one_by_one], axis=1))
+    np.testing.assert_allclose(gb, np.stack([g[1] for g in one_by_one], axis=1))
+
+
+def data_loss(w, batch):
+    x, y = batch
+    return (np.dot(w, x) - y) ** 2
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_per_example_gradients_of_a_batch_passed_as_a_tuple(jit):
+    rng = np.random.default_rng(7)
+    w, xs, ys = rng.standard_normal(3), rng.standard_normal((6, 3)), rng.standard_normal(6)
+    per_example = s2s.vmap(s2s.grad(data_loss, jit=jit), in_axes=(None, 0), jit=jit)
+    expected = [2.0 * (np.dot(w, xs[k]) - ys[k]) * xs[k] for k in range(6)]
+    np.testing.assert_allclose(per_example(w, (xs, ys)), expected)
+    labels = np.arange(6)  # an integer entry, batched like the rest
+    np.testing.assert_allclose(
+        per_example(w, (xs, labels)),
+        [2.0 * (np.dot(w, xs[k]) - labels[k]) * xs[k] for k in range(6)],
+    )
+
+
+def nested_tuple_model(params, x):
+    (a, b), c = params
+    return np.sum(a * x) * b + c, b * c
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_tuple_arguments_are_batched_entry_by_entry(jit):
+    rng = np.random.default_rng(8)
+    A, b, x = rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal(3)
+    c = 0.5
+    for in_axes, params in [
+        ((((0, 0), None), None), ((A, b), c)),
+        ((0, None), ((A, b), np.full(4, c))),
+        ((((0, None), None), None), ((A, b[0]), c)),
+    ]:
+        batched = s2s.vmap(nested_tuple_model, in_axes=in_axes, out_axes=(0, 0), jit=jit)
+        flat_axes = [0, 0 if np.ndim(params[0][1]) else None, 0 if np.ndim(params[1]) else None]
+        leaves = [params[0][0], params[0][1], params[1]]
+        expected = _stack(lambda a, b_, c_: nested_tuple_model(((a, b_), c_), x), leaves, flat_axes)
+        for got, want in zip(batched(params, x), expected):
+            np.testing.assert_allclose(got, want)
+
+
+def tuple_params_score(params, x):
+    W, b = params
+    return np.sum(np.tanh(W @ x) * b)
+
+
+@pytest.mark.parametrize(
+    ("in_axes", "params", "message"),
+    [
+        (((0, None), (0, 0)), "fitting", r"gives \(0, 0\) for argument 1 \(`x`\), which is not a"),
+        (((0, None, 0), 0), "fitting", "which is a tuple of 2: give an int or None"),
+        (0, "with a list", "holds other values than arrays, numbers and such tuples"),
+        (0, "of two sizes", r"entry 0 of argument 0 \(`params`\) has 5 elements along"),
+    ],
+)
+def test_tuple_arguments_that_cannot_be_batched_are_refused(in_axes, params, message):
+    Ws, bs, xs = np.ones((5, 3, 4)), np.ones((5, 3)), np.ones((5, 4))
+    params = {"fitting": (Ws, bs), "with a list": (Ws, [1.0]), "of two sizes": (Ws, bs[:4])}[params]
+    with pytest.raises(s2s.BatchingError, match=message):
+        s2s.vmap(tuple_params_score, in_axes=in_axes, jit=False)(params, xs)
+
+
+def counted_loss(params, x):
+    return len(params) * np.sum(x)
+
+
+def test_a_batched_tuple_used_whole_is_named_and_located():
+    with pytest.raises(s2s.BatchingError, match="uses it other than by a constant index") as info:
+        s2s.vmap(counted_loss, jit=False)((np.ones((2, 3)), np.ones(2)), np.ones((2, 3)))
+    assert "len(params)" in str(info.value) and "test_vmap_api.py" in str(info.value)

@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from ..codegen.naming import Namer, names_in
-from ..errors import DifferentiationError
+from ..errors import BatchingError, DifferentiationError, S2SError
 from ..gastutil import Transformer, clone, load, walk
 from ..program import Program, Unit
 
@@ -28,23 +28,28 @@ Names = tuple  # the same, holding the leaves' parameter names
 _Part = Union[str, Names]  # noqa: UP007
 
 
-def structure_of(value: Any) -> Structure | None:
+def structure_of(value: Any, of_floats: bool = True) -> Structure | None:
     """``value``'s structure if it is a non-empty tuple whose leaves are all floats and float
-    arrays, else None."""
+    arrays (with ``of_floats`` false: numbers and arrays of any kind), else None."""
     if type(value) is not tuple or not value:
         return None
     parts = []
     for entry in value:
-        if isinstance(entry, (float, np.floating)) or (
-            isinstance(entry, np.ndarray) and entry.dtype.kind == "f"
-        ):
+        if _is_leaf(entry, of_floats):
             parts.append(None)
         else:
-            inner = structure_of(entry)
+            inner = structure_of(entry, of_floats)
             if inner is None:
                 return None
             parts.append(inner)
     return tuple(parts)
+
+
+def _is_leaf(entry: Any, of_floats: bool) -> bool:
+    if of_floats:
+        floating = isinstance(entry, np.ndarray) and entry.dtype.kind == "f"
+        return floating or isinstance(entry, (float, np.floating))
+    return isinstance(entry, (np.ndarray, np.generic, int, float, complex))
 
 
 def leaf_count(structure: Structure | None) -> int:
@@ -68,9 +73,13 @@ def rebuilt(flat: list, structure: Structure | None) -> Any:
     return build(structure)
 
 
-def split_tuple_arguments(program: Program, structures: dict[int, Structure]) -> Program:
+def split_tuple_arguments(
+    program: Program, structures: dict[int, Structure], error: type[S2SError] = DifferentiationError
+) -> Program:
     """``program`` whose entry takes the leaves of its arguments ``structures`` (position ->
-    the tuple's structure) as arguments of their own, in their place."""
+    the tuple's structure) as arguments of their own, in their place. A use of a tuple that
+    cannot be read so raises ``error`` (for ``vmap``: ``BatchingError``)."""
+    doing = "batches" if error is BatchingError else "differentiates"
     entry = program.entry_unit
     tree = clone(entry.tree)
     args = tree.args
@@ -80,14 +89,14 @@ def split_tuple_arguments(program: Program, structures: dict[int, Structure]) ->
     for k, structure in sorted(structures.items()):
         name = names[k]
         if k >= len(names) - len(args.defaults) or args.vararg is not None:
-            raise DifferentiationError(
-                f"argument `{name}` is a tuple; s2s takes tuples to differentiate only for "
-                "parameters without defaults, in a function without *args",
+            raise error(
+                f"argument `{name}` is a tuple; s2s {doing} tuples only for parameters "
+                "without defaults, in a function without *args",
                 entry.parsed.location(tree),
             )
         parts[name] = _names(name, structure, namer)
     reads = _Reads(tree, parts)
-    reads.check(entry)
+    reads.check(entry, error, doing)
     flat = []
     for arg in args.args:
         if arg.id not in parts:
@@ -146,7 +155,7 @@ class _Reads:
         names = self.tuples[base.id]
         return names[j] if j is not None and -len(names) <= j < len(names) else None
 
-    def check(self, entry: Unit) -> None:
+    def check(self, entry: Unit, error: type[S2SError], doing: str) -> None:
         """Refuse a use of a tuple other than a read of a leaf or an alias's binding."""
         arguments = {a.id for a in entry.tree.args.args}
         allowed: set[int] = set()
@@ -161,10 +170,10 @@ class _Reads:
                 if isinstance(node.ctx, gast.Store) and node.id not in arguments:
                     continue  # an alias's own binding
                 size = len(self.tuples[node.id])
-                raise DifferentiationError(
+                raise error(
                     f"`{node.id}` is a tuple of {size}, and {entry.parsed.fn.__name__} uses it "
                     f"other than by a constant index (`{node.id}[0]`, or `a, b = {node.id}`): "
-                    "s2s differentiates a tuple argument entry by entry",
+                    f"s2s {doing} a tuple argument entry by entry",
                     entry.parsed.location(node),
                     hint=f"unpack it first, {', '.join(f'v{j}' for j in range(size))} = {node.id}",
                 )
