@@ -771,3 +771,74 @@ def test_grad_of_nested_tuples_of_parameters_has_their_structure(jit):
     (_, (gW2_, _)), gx = s2s.vjp(two_layer_loss, params, X, jit=jit)[1](1.0)
     np.testing.assert_allclose(gW2_, gW2)
     np.testing.assert_allclose(gx, W1.T @ dz)
+
+
+def dense(layer, x):
+    W, b = layer
+    return W @ x + b
+
+
+def through_helpers(params, x):
+    first, second = params
+    h = np.tanh(dense(first, x))
+    return np.sum(dense(second, h) ** 2) + first[1][0] * np.sum(layer_norms(params))
+
+
+def layer_norms(params):
+    return np.array([np.sum(params[0][0] ** 2), np.sum(params[1][0] ** 2)])
+
+
+def returns_its_tuple(params):
+    return params
+
+
+def passes_by_keyword(params, x):
+    return np.sum(dense(layer=params, x=x))
+
+
+def passes_back(params, x):
+    return np.sum(returns_its_tuple(params)[0] @ x)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_a_tuple_passed_to_helpers_is_differentiated_in_them(jit):
+    """``dense(first, x)``: the helper gets a version taking the tuple's entries."""
+    rng = np.random.default_rng(4)
+    params = (
+        (rng.standard_normal((4, 3)), rng.standard_normal(4)),
+        (rng.standard_normal((2, 4)), rng.standard_normal(2)),
+    )
+    grads = s2s.grad(through_helpers, jit=jit)(params, X)
+    (W1, b1), (W2, b2) = params
+
+    def flat(W1, b1, W2, b2):
+        return through_helpers(((W1, b1), (W2, b2)), X)
+
+    leaves = [W1, b1, W2, b2]
+    for k, gradient in enumerate([grads[0][0], grads[0][1], grads[1][0], grads[1][1]]):
+        expected = np.zeros_like(leaves[k])
+        for index in np.ndindex(leaves[k].shape):
+            step = np.zeros_like(leaves[k])
+            step[index] = 1e-6
+            up = [v + step if j == k else v for j, v in enumerate(leaves)]
+            down = [v - step if j == k else v for j, v in enumerate(leaves)]
+            expected[index] = (flat(*up) - flat(*down)) / 2e-6
+        np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-8)
+    per_example = s2s.vmap(s2s.grad(through_helpers, jit=jit), in_axes=(None, 0), jit=jit)
+    xs = rng.standard_normal((3, 3))
+    np.testing.assert_allclose(
+        per_example(params, xs)[1][0][2], s2s.grad(through_helpers, jit=jit)(params, xs[2])[1][0]
+    )
+    assert "dense_of_leaves" in s2s.show(
+        s2s.grad(through_helpers).for_tuples({0: ((None, None), (None, None))}, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("fn", "where"), [(passes_by_keyword, "passes_by_keyword"), (passes_back, "returns_its_tuple")]
+)
+def test_a_tuple_passed_on_otherwise_is_refused_where_it_is_used(fn, where):
+    params = (TUPLE_W, TUPLE_B)
+    with pytest.raises(s2s.DifferentiationError, match="or as a helper's argument") as info:
+        s2s.grad(fn, jit=False)(params, X)
+    assert info.value.location.function == where

@@ -4,9 +4,10 @@ A JAX user passes parameters as a tuple, ``grad(loss)((W, b), x)``, or a tuple o
 ``((W1, b1), (W2, b2))``, and unpacks them in the function (``W, b = params``, which the normal
 form writes ``W = params[0]``). For a call with such tuples, the entry takes one parameter per
 leaf instead, and reads them where it read ``params[0]`` (``params[1][0]`` through the name the
-normal form binds to ``params[1]``): every transformation then sees plain arguments. The tuples
-must be read only by constant indices; anything else (``len(params)``, passing one on whole) is
-refused.
+normal form binds to ``params[1]``): every transformation then sees plain arguments. A helper
+the tuple is passed to whole (``predict(params, x)``) gets a version of its own that takes the
+leaves alike (``predict_of_leaves(params_0, params_1, x)``). Any other use of a tuple than
+these and reads by constant indices (``len(params)``, returning it) is refused.
 """
 
 from __future__ import annotations
@@ -77,38 +78,115 @@ def split_tuple_arguments(
     program: Program, structures: dict[int, Structure], error: type[S2SError] = DifferentiationError
 ) -> Program:
     """``program`` whose entry takes the leaves of its arguments ``structures`` (position ->
-    the tuple's structure) as arguments of their own, in their place. A use of a tuple that
-    cannot be read so raises ``error`` (for ``vmap``: ``BatchingError``)."""
-    doing = "batches" if error is BatchingError else "differentiates"
+    the tuple's structure) as arguments of their own, in their place; a helper it passes such
+    a tuple to whole (``predict(params, x)``) is split alike, as a new helper. A use of a tuple
+    that cannot be read so raises ``error`` (for ``vmap``: ``BatchingError``)."""
+    splitter = _Splitter(program, error)
     entry = program.entry_unit
-    tree = clone(entry.tree)
-    args = tree.args
-    names = [a.id for a in args.args]
-    namer = Namer(names_in(tree))
-    parts: dict[str, Names] = {}
-    for k, structure in sorted(structures.items()):
-        name = names[k]
-        if k >= len(names) - len(args.defaults) or args.vararg is not None:
-            raise error(
-                f"argument `{name}` is a tuple; s2s {doing} tuples only for parameters "
-                "without defaults, in a function without *args",
-                entry.parsed.location(tree),
-            )
-        parts[name] = _names(name, structure, namer)
-    reads = _Reads(tree, parts)
-    reads.check(entry, error, doing)
-    flat = []
-    for arg in args.args:
-        if arg.id not in parts:
-            flat.append(arg)
-            continue
-        for leaf in _flat(parts[arg.id]):
-            flat.append(gast.copy_location(gast.Name(leaf, gast.Param(), None, None), arg))
-    args.args = flat
-    rewrite = _Leaves(reads)
-    tree.body = [new for stmt in tree.body if (new := rewrite.visit(stmt)) is not None]
-    units = {**program.units, program.entry: Unit(entry.parsed, tree)}
+    units = dict(program.units)
+    units[program.entry] = Unit(entry.parsed, splitter.split(program.entry, structures))
+    if splitter.made:  # the helpers' versions in, those no longer called out
+        units.update(splitter.made)
+        kept = _reached(units, program.entry, program.custom_vjps)
+        units = {name: unit for name, unit in units.items() if name in kept}
     return Program(program.entry, units, dict(program.bindings), dict(program.custom_vjps))
+
+
+def _reached(units: dict[str, Unit], entry: str, custom_vjps: dict) -> set[str]:
+    """The functions ``entry`` calls, and those they call... (with their custom rules)."""
+    reached, todo = set(), [entry]
+    while todo:
+        name = todo.pop()
+        if name in reached or name not in units:
+            continue
+        reached.add(name)
+        todo += [n.id for n in walk(units[name].tree) if isinstance(n, gast.Name)]
+        todo += list(custom_vjps.get(name, ()))
+    return reached
+
+
+class _Splitter:
+    """Splits the tuple parameters of the program's functions, each function and structure
+    once (the helpers' new versions in ``made``)."""
+
+    def __init__(self, program: Program, error: type[S2SError]):
+        self.program = program
+        self.error = error
+        self.doing = "batches" if error is BatchingError else "differentiates"
+        taken = set(program.units) | set(program.bindings)
+        self.namer = Namer(taken | {n for unit in program for n in names_in(unit.tree)})
+        self.versions: dict[tuple, str] = {}  # (helper, structures) -> its version's name
+        self.made: dict[str, Unit] = {}
+
+    def split(self, name: str, structures: dict[int, Structure]) -> gast.FunctionDef:
+        unit = self.program.units[name]
+        tree = clone(unit.tree)
+        args = tree.args
+        names = [a.id for a in args.args]
+        namer = Namer(names_in(tree))
+        parts: dict[str, Names] = {}
+        for k, structure in sorted(structures.items()):
+            param = names[k] if k < len(names) else "*args"
+            if k >= len(names) - len(args.defaults) or args.vararg is not None:
+                raise self.error(
+                    f"argument `{param}` is a tuple; s2s {self.doing} tuples only for "
+                    "parameters without defaults, in a function without *args",
+                    unit.parsed.location(tree),
+                )
+            parts[param] = _names(param, structure, namer)
+        reads = _Reads(tree, parts)
+        passed = self._passed_whole(tree, reads)
+        reads.check(unit, self.error, self.doing, {id(arg) for _, arg, _ in passed})
+        self._call_versions(passed, reads)
+        flat = []
+        for arg in args.args:
+            if arg.id not in parts:
+                flat.append(arg)
+                continue
+            for leaf in _flat(parts[arg.id]):
+                flat.append(gast.copy_location(gast.Name(leaf, gast.Param(), None, None), arg))
+        args.args = flat
+        rewrite = _Leaves(reads)
+        tree.body = [new for stmt in tree.body if (new := rewrite.visit(stmt)) is not None]
+        return tree
+
+    def _passed_whole(self, tree: gast.FunctionDef, reads: _Reads) -> list:
+        """``(call, argument, position)`` for each tuple passed whole to a helper."""
+        helpers = set(self.program.units) - set(self.program.custom_vjps)
+        return [
+            (node, arg, j)
+            for node in walk(tree)
+            if isinstance(node, gast.Call)
+            and isinstance(node.func, gast.Name)
+            and node.func.id in helpers
+            for j, arg in enumerate(node.args)
+            if isinstance(arg, gast.Name) and arg.id in reads.tuples
+        ]
+
+    def _call_versions(self, passed: list, reads: _Reads) -> None:
+        """Each call passing tuples whole calls the helper's version taking their leaves."""
+        by_call: dict[int, tuple] = {}
+        for call, arg, j in passed:
+            by_call.setdefault(id(call), (call, {}))[1][j] = reads.tuples[arg.id]
+        for call, passing in by_call.values():
+            helper = call.func.id
+            structures = {j: _structure(names) for j, names in passing.items()}
+            key = (helper, tuple(sorted(structures.items())))
+            if key not in self.versions:
+                version = self.versions[key] = self.namer.fresh(f"{helper}_of_leaves")
+                tree = self.split(helper, structures)
+                tree.name = version
+                self.made[version] = Unit(self.program.units[helper].parsed, tree)
+            call.func = gast.copy_location(load(self.versions[key]), call.func)
+            call.args = [
+                leaf
+                for j, arg in enumerate(call.args)
+                for leaf in ([load(n) for n in _flat(passing[j])] if j in passing else [arg])
+            ]
+
+
+def _structure(names: Names) -> Structure:
+    return tuple(None if isinstance(part, str) else _structure(part) for part in names)
 
 
 def _names(stem: str, structure: Structure, namer: Namer) -> Names:
@@ -155,10 +233,11 @@ class _Reads:
         names = self.tuples[base.id]
         return names[j] if j is not None and -len(names) <= j < len(names) else None
 
-    def check(self, entry: Unit, error: type[S2SError], doing: str) -> None:
-        """Refuse a use of a tuple other than a read of a leaf or an alias's binding."""
+    def check(self, entry: Unit, error: type[S2SError], doing: str, passed: set[int]) -> None:
+        """Refuse a use of a tuple other than a read of a leaf, an alias's binding, or being
+        ``passed`` whole to a helper."""
         arguments = {a.id for a in entry.tree.args.args}
-        allowed: set[int] = set()
+        allowed: set[int] = set(passed)
         for node in walk(self.tree):
             if isinstance(node, gast.Assign) and id(node) in self.aliases:
                 allowed.add(id(node.value.value))
@@ -172,8 +251,8 @@ class _Reads:
                 size = len(self.tuples[node.id])
                 raise error(
                     f"`{node.id}` is a tuple of {size}, and {entry.parsed.fn.__name__} uses it "
-                    f"other than by a constant index (`{node.id}[0]`, or `a, b = {node.id}`): "
-                    f"s2s {doing} a tuple argument entry by entry",
+                    f"other than by a constant index (`{node.id}[0]`, or `a, b = {node.id}`) or "
+                    f"as a helper's argument: s2s {doing} a tuple argument entry by entry",
                     entry.parsed.location(node),
                     hint=f"unpack it first, {', '.join(f'v{j}' for j in range(size))} = {node.id}",
                 )
