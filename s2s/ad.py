@@ -141,22 +141,16 @@ class _Derivative(Transformed):
             result = flat.function(*entries_of(args, structures))
         except Exception as exc:
             raise flat.annotated(exc) from None
-        return regrouped(result, self.request, structures, len(args))
+        return self.regrouped(result, structures, len(args))
 
     def tuple_structures(self, args: tuple) -> dict[int, tuple]:
         """The positions of the tuples among the arguments to differentiate, and their
         structures; each argument to differentiate checked."""
-        count, structures = len(args), {}
-        for k in self.request.argnums:
-            value = args[k] if -count <= k < count else None
-            if type(value) is not tuple:
-                _check_differentiable(self._fn, args, k)
-                continue
-            structure = structure_of(value)
-            if structure is None:
-                _check_tuple(self._fn, value, f"argument {k}")
-            structures[k % count] = structure
-        return structures
+        return tuple_structures(self._fn, args, self.request.argnums)
+
+    def regrouped(self, result: Any, structures: dict[int, tuple], count: int) -> Any:
+        """The result of ``for_tuples(structures, count)`` with its gradients in tuples."""
+        return regrouped(result, self.request, structures, count)
 
     def for_tuples(self, structures: dict[int, tuple], count: int) -> _Derivative:
         """This derivative for the function taking the leaves of the tuples ``structures``."""
@@ -165,6 +159,36 @@ class _Derivative(Transformed):
             request = _flat_request(self.request, structures, count)
             self._for_tuples[key] = _Derivative(self._fn, request, self._jit, structures)
         return self._for_tuples[key]
+
+
+class Spread(Transformed):
+    """``fn`` taking the leaves of its tuple arguments ``structures`` (position -> the
+    tuple's structure) as arguments of their own: what transformations of a call with
+    tuples transform. A use of a tuple that cannot be spread raises ``error``."""
+
+    def __init__(
+        self, fn: Callable, structures: dict[int, tuple], jit: bool, error=DifferentiationError
+    ):
+        def build() -> Program:
+            return split_tuple_arguments(normalized_program(fn), structures, error)
+
+        super().__init__(fn, build, jit, "spread")
+
+
+def tuple_structures(fn: Callable, args: tuple, argnums: Sequence[int]) -> dict[int, tuple]:
+    """The positions of the tuples among the arguments ``argnums`` of a call of ``fn`` with
+    ``args``, and their structures; each argument of ``argnums`` checked."""
+    count, structures = len(args), {}
+    for k in argnums:
+        value = args[k] if -count <= k < count else None
+        if type(value) is not tuple:
+            _check_differentiable(fn, args, k)
+            continue
+        structure = structure_of(value)
+        if structure is None:
+            _check_tuple(fn, value, f"argument {k}")
+        structures[k % count] = structure
+    return structures
 
 
 def _check_tuple(fn: Callable, value: tuple, what: str) -> None:
@@ -186,15 +210,22 @@ def entries_of(args: tuple, structures: dict[int, tuple]) -> list:
 
 def _flat_request(request: Request, structures: dict[int, tuple], count: int) -> Request:
     """``request`` for the function taking the leaves of the tuple arguments."""
+    argnums = flat_argnums(request.argnums, structures, count)
+    return dataclasses.replace(request, argnums=argnums, tuple_result=True)
+
+
+def flat_argnums(argnums: Sequence[int], structures: dict[int, tuple], count: int) -> tuple:
+    """The positions, among the leaves of ``count`` arguments (the tuples ``structures``
+    spread), of the leaves of the arguments ``argnums``."""
     starts, position = {}, 0
     for k in range(count):
         starts[k] = position
         position += leaf_count(structures.get(k))
-    argnums = []
-    for k in request.argnums:
+    flat: list[int] = []
+    for k in argnums:
         first = starts[k % count]
-        argnums += range(first, first + leaf_count(structures.get(k % count)))
-    return dataclasses.replace(request, argnums=tuple(argnums), tuple_result=True)
+        flat += range(first, first + leaf_count(structures.get(k % count)))
+    return tuple(flat)
 
 
 def regrouped(result: Any, request: Request, structures: dict[int, tuple], count: int) -> Any:
@@ -202,14 +233,14 @@ def regrouped(result: Any, request: Request, structures: dict[int, tuple], count
     flat = result[1] if request.kind == "value_and_grad" else result
     if request.has_aux and request.kind == "grad":
         flat = result[0]
-    gradients = _gathered(flat, request.argnums, structures, count)
+    gradients = gathered(flat, request.argnums, structures, count)
     grads = tuple(gradients) if request.tuple_result else gradients[0]
     if request.kind == "value_and_grad":
         return result[0], grads
     return (grads, result[1]) if request.has_aux else grads
 
 
-def _gathered(flat: tuple, argnums: tuple[int, ...], structures: dict, count: int) -> list:
+def gathered(flat: tuple, argnums: tuple[int, ...], structures: dict, count: int) -> list:
     """One gradient per argument of ``argnums`` from the flat ones, tuples for tuples."""
     gradients, taken = [], 0
     for k in argnums:
@@ -354,7 +385,7 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     def vjp_fn(cotangent):
         _check_cotangent(value, cotangent)
         adjoints = derivative.function(*entries, cotangent)[1]
-        return tuple(_gathered(adjoints, request.argnums, structures, count))
+        return tuple(gathered(adjoints, request.argnums, structures, count))
 
     vjp_fn.__s2s_program__ = derivative.__s2s_program__
     return value, vjp_fn

@@ -9,12 +9,17 @@ import gast
 import numpy as np
 
 from .ad import (
+    Spread,
     Transformed,
     _argnums,
     _check_differentiable,
     _is_number,
+    entries_of,
+    flat_argnums,
+    gathered,
     is_generated,
     normalized_program,
+    tuple_structures,
     zero_tangent,
 )
 from .errors import DifferentiationError
@@ -173,18 +178,53 @@ def _checked_tangent(p: Any, t: Any, where: str) -> Any:
 
 
 class _Jacobian(Transformed):
-    def __init__(self, fn, build, jit, label, argnums, groups: Groups | None = None):
+    def __init__(self, fn, build, jit, label, argnums, as_tuple, groups: Groups | None = None):
         super().__init__(fn, build, jit, label)
         self.kind = label  # "jacfwd", "jacrev" or "hessian"
         self.argnums = argnums
+        self.as_tuple = as_tuple
         self.groups = groups  # of a sparsity pattern
+        self._for_tuples: dict[tuple, _Jacobian] = {}  # by the tuple arguments' structures
 
     def __call__(self, *args):
+        count = len(args)
         for k in self.argnums:
+            if -count <= k < count and type(args[k]) is tuple:
+                structures = self.tuple_structures(args)
+                flat = self.for_tuples(structures, count)(*entries_of(args, structures))
+                return self.regrouped(flat, structures, count)
             _check_differentiable(self._fn, args, k)
         if self.groups is not None:
             _check_pattern(self.groups.shape, self.kind, args, self.argnums[0])
         return self.function(*args)
+
+    def tuple_structures(self, args: tuple) -> dict[int, tuple]:
+        """The positions of the tuples among the arguments to differentiate, and their
+        structures; each argument to differentiate checked."""
+        return tuple_structures(self._fn, args, self.argnums)
+
+    def for_tuples(self, structures: dict[int, tuple], count: int) -> _Jacobian:
+        """This Jacobian for the function taking the leaves of the tuples ``structures``
+        (``jacrev(f)((W, b), x)``): one Jacobian per leaf."""
+        if self.kind == "hessian" or self.groups is not None:
+            what = "hessian" if self.kind == "hessian" else f"{self.kind} with a sparsity pattern"
+            raise DifferentiationError(
+                f"{what} takes a float or a float array as argument {min(structures)}, not a tuple",
+                hint="pass the tuple's entries as arguments of their own",
+            )
+        key = tuple(sorted(structures.items()))
+        if key not in self._for_tuples:
+            make = jacfwd if self.kind == "jacfwd" else jacrev
+            argnums = flat_argnums(self.argnums, structures, count)
+            self._for_tuples[key] = make(
+                Spread(self._fn, structures, self._jit), argnums, jit=self._jit
+            )
+        return self._for_tuples[key]
+
+    def regrouped(self, flat: tuple, structures: dict[int, tuple], count: int) -> Any:
+        """The leaves' Jacobians in tuples of the structures of their arguments."""
+        jacobians = gathered(flat, self.argnums, structures, count)
+        return tuple(jacobians) if self.as_tuple else jacobians[0]
 
 
 def _check_pattern(shape: tuple[int, int], kind: str, args: tuple, k: int) -> None:
@@ -237,7 +277,7 @@ def jacfwd(
         name = f"{primal.entry}_jacfwd"
         return jacfwd_program(program, _signature(primal), nums, name, as_tuple, groups=groups)
 
-    return _Jacobian(fn, build, jit, "jacfwd", nums, groups)
+    return _Jacobian(fn, build, jit, "jacfwd", nums, as_tuple, groups)
 
 
 def jacrev(
@@ -276,7 +316,7 @@ def jacrev(
             vjp, primal.entry, _signature(primal), nums, name, as_tuple, groups=groups
         )
 
-    return _Jacobian(fn, build, jit, "jacrev", nums, groups)
+    return _Jacobian(fn, build, jit, "jacrev", nums, as_tuple, groups)
 
 
 def hessian(
@@ -314,7 +354,7 @@ def hessian(
         name = f"{primal.entry}_hessian"
         return jacfwd_program(program, _signature(primal), nums, name, False, groups=groups)
 
-    return _Jacobian(fn, build, jit, "hessian", nums, groups)
+    return _Jacobian(fn, build, jit, "hessian", nums, False, groups)
 
 
 def _check_one_output(primal: Program, kind: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from .ad import Transformed, _Derivative, entries_of, normalized_program, regrouped
+from .ad import Spread, Transformed, entries_of, normalized_program
 from .compile import generate
 from .errors import BatchingError
 from .program import UNKNOWN_DEFAULT, Program
@@ -19,7 +19,7 @@ from .transforms.batch import (
     shared_writes,
     shared_writes_error,
 )
-from .transforms.tuple_arguments import leaf_count, split_tuple_arguments, structure_of
+from .transforms.tuple_arguments import leaf_count, structure_of
 
 
 def _axes(value: Any, what: str, nested: bool = False) -> int | None | tuple:
@@ -52,17 +52,6 @@ def _leaf_axes(axis: int | None | tuple, structure: tuple | None, argument: str)
             "or a tuple with one entry for each entry of the tuple"
         )
     return [a for part, inner in zip(axis, structure) for a in _leaf_axes(part, inner, argument)]
-
-
-class _Spread(Transformed):
-    """``fn`` taking the entries of its tuple arguments ``structures`` (position -> the
-    tuple's structure) as arguments of their own."""
-
-    def __init__(self, fn: Callable, structures: dict[int, tuple], jit: bool):
-        def build() -> Program:
-            return split_tuple_arguments(normalized_program(fn), structures, BatchingError)
-
-        super().__init__(fn, build, jit, "spread")
 
 
 class _Batched(Transformed):
@@ -179,7 +168,7 @@ class _Batched(Transformed):
             return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
         if any(type(a) is tuple for a in args):
             structures = self._batched_tuples(args)
-            if isinstance(self._fn, _Derivative):
+            if hasattr(self._fn, "for_tuples"):  # a derivative: its tuples to differentiate
                 structures.update(self._fn.tuple_structures(args))
             if structures:
                 return self._with_tuples(args, structures)
@@ -214,7 +203,7 @@ class _Batched(Transformed):
         """``vmap(f)((W, b), xs)``: the function taking the tuples' entries, batched, each
         entry along its tuple's axis; for a derivative (``vmap(grad(loss))``), its gradients
         regrouped into tuples."""
-        derivative = isinstance(self._fn, _Derivative)
+        derivative = hasattr(self._fn, "for_tuples")
         if derivative and not isinstance(self._out_axes, int):
             raise BatchingError(
                 f"out_axes={self._out_axes!r} for gradients of a tuple argument: give one int"
@@ -230,7 +219,7 @@ class _Batched(Transformed):
             spread = self.__dict__[key] = _Batched(
                 self._fn.for_tuples(structures, len(args))
                 if derivative
-                else _Spread(self._fn, structures, self._jit),
+                else Spread(self._fn, structures, self._jit, BatchingError),
                 tuple(flat_axes),
                 self._out_axes,
                 self._axis_size,
@@ -243,7 +232,7 @@ class _Batched(Transformed):
                 for label in _entry_labels(self._argument(k), structures.get(k))
             ]
         result = self.__dict__[key](*entries_of(args, structures))
-        return regrouped(result, self._fn.request, structures, len(args)) if derivative else result
+        return self._fn.regrouped(result, structures, len(args)) if derivative else result
 
     @staticmethod
     def _runs_in_parallel(size: int) -> bool:

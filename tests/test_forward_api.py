@@ -503,3 +503,51 @@ def test_show_jacfwd_and_jacrev():
     assert rev.startswith("def smooth_jacrev(x, w):")
     assert "for _k in range(_s2s.size(_out)):" in rev
     assert "_s2s.basis(_out, _k)" in rev
+
+
+def tuple_model(params, x):
+    (W, b), scale = params
+    return np.tanh(W @ x + b) * scale
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_jacobians_in_tuples_of_parameters_have_their_structure(jit):
+    rng = np.random.default_rng(9)
+    W, b, x = rng.standard_normal((2, 3)), rng.standard_normal(2), rng.standard_normal(3)
+    params = ((W, b), 1.5)
+    by_forward = s2s.jacfwd(tuple_model, jit=jit)(params, x)
+    (JW, Jb), Jscale = s2s.jacrev(tuple_model, jit=jit)(params, x)
+    leaves = [W, b, 1.5]
+    for k, (forward, reverse) in enumerate(
+        [(by_forward[0][0], JW), (by_forward[0][1], Jb), (by_forward[1], Jscale)]
+    ):
+        expected = np.zeros((2,) + np.shape(leaves[k]))
+        for index in np.ndindex(np.shape(leaves[k])):
+            step = np.zeros(np.shape(leaves[k]))
+            step[index] = 1e-6
+            up = [v + step if j == k else v for j, v in enumerate(leaves)]
+            down = [v - step if j == k else v for j, v in enumerate(leaves)]
+            difference = tuple_model(((up[0], up[1]), float(up[2])), x) - tuple_model(
+                ((down[0], down[1]), float(down[2])), x
+            )
+            expected[(slice(None),) + index] = difference / 2e-6
+        np.testing.assert_allclose(forward, expected, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(reverse, expected, rtol=1e-6, atol=1e-9)
+    (_, Jx) = s2s.jacrev(tuple_model, argnums=(0, 1), jit=jit)(params, x)
+    np.testing.assert_allclose(Jx, s2s.jacfwd(tuple_model, argnums=1, jit=jit)(params, x))
+    xs = rng.standard_normal((4, 3))
+    per_row = s2s.vmap(s2s.jacrev(tuple_model, jit=jit), in_axes=(None, 0), jit=jit)(params, xs)
+    np.testing.assert_allclose(
+        per_row[0][1][2], s2s.jacrev(tuple_model, jit=jit)(params, xs[2])[0][1]
+    )
+
+
+def test_hessian_of_a_tuple_is_refused():
+    params = ((np.ones((2, 3)), np.ones(2)), 1.5)
+    scalar = s2s.hessian(summed_tuple_model)
+    with pytest.raises(s2s.DifferentiationError, match="hessian takes a float or a float array"):
+        scalar(params, np.ones(3))
+
+
+def summed_tuple_model(params, x):
+    return np.sum(tuple_model(params, x))
