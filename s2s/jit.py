@@ -49,7 +49,10 @@ def jit(
     >>> sum_of_squares(np.arange(4.0))
     14.0
 
-    Returns the Numba dispatcher itself, so calls cost what a Numba call costs.
+    Returns the Numba dispatcher itself, so calls cost what a Numba call costs (and other
+    Numba code can call it). It takes what the generated code takes: arrays and numbers. A
+    transformation called with a tuple of parameters (``s2s.grad(loss)((W, b), x)``) compiles
+    a version of its own for each structure of tuple; call it directly for those.
 
     ``cache=True`` keeps the compiled code in the cache directory (``$S2S_CACHE_DIR``) for the
     next process. The runtime helpers that generated code calls are kept there whatever
