@@ -2,9 +2,9 @@
 
 A program is a function ``f(x, s)`` of an array ``x`` (length 5) and a float ``s`` that mixes
 what the corpus has one at a time: scalar, array and matrix arithmetic, NumPy and ``math`` calls,
-arrays created and written in place (elements, slices, ``y *= ...``, by a helper), ``for``
-loops with recurrences, data-dependent ``if``s inside and outside loops, ``while`` loops, and
-reductions.
+arrays created and written in place (elements, slices, parts named first, ``y *= ...``, by a
+helper), ``for`` loops with recurrences, data-dependent ``if``s inside and outside loops,
+``while`` loops, and reductions.
 Every value is bounded (``tanh``, ``sin``, ``x / (1 + x * x)``, ``exp(-x * x)``), so that
 derivatives can be compared with central differences, and every variable reaches the result.
 """
@@ -50,6 +50,7 @@ class _Builder:
         self.scalars = ["s"]
         self.arrays = ["x"]
         self.owned: list[str] = []  # arrays the program made: it may write into them
+        self.zeroed: list[str] = []  # those of them made by np.zeros
         self.matrices: list[str] = []  # n x n, made by the program
         self.lines: list[str] = ["n = x.shape[0]"]
         self.count = 0
@@ -152,6 +153,8 @@ class _Builder:
             kinds.append("alias")
         if self.matrices:
             kinds += ["matrix write", "row"]
+        if self.zeroed:
+            kinds.append("part")
         getattr(self, "_" + self.pick(kinds).replace(" ", "_"))()
 
     def _new_scalar(self):
@@ -163,6 +166,7 @@ class _Builder:
         name = self.fresh("y")
         if self.chance(0.3):
             self.lines.append(f"{name} = np.zeros(n)")
+            self.zeroed.append(name)
         else:
             self.lines.append(f"{name} = {self.array()}")
         self.arrays.append(name)
@@ -300,6 +304,26 @@ class _Builder:
         name = self.fresh("r")
         self.lines.append(f"{name} = {self.pick(self.matrices)}[{self.pick(['0', 'n - 1'])}]")
         self.arrays.append(name)
+
+    def _part(self):  # a part of an array the program made, named, then written through
+        name, target = self.fresh("p"), self.pick(self.zeroed)
+        self.lines.append(f"{name} = {target}{self.pick(['[1:]', '[:-1]', '[1:-1]', '[2:]'])}")
+        write = self.pick(["first", "last", "whole", "update", "loop"])
+        if write == "first":
+            self.lines.append(f"{name}[0] = {self.scalar()}")
+        elif write == "last":
+            self.lines.append(f"{name}[-1] += {self.scalar()}")
+        elif write == "whole":
+            self.lines.append(f"{name}[:] = {name} * {self.scalar(1)}")
+        elif write == "update":
+            self.lines.append(f"{name} += np.sin({self.pick(self.arrays)}[:{name}.shape[0]])")
+        else:
+            self.lines += [
+                f"for i in range({name}.shape[0] - 1):",
+                f"    {name}[i + 1] = {name}[i] * {self.scalar(1, 'i')}",
+            ]
+        # (shorter than n: not among the arrays read at any index; it reaches the result
+        # through its array)
 
     def _fill(self):  # a helper that writes into an array the program made
         target, source = self.pick(self.owned), self.pick(self.arrays)

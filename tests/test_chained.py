@@ -124,6 +124,20 @@ def test_a_part_named_first_is_written_as_one_index_of_the_array():
     assert "inner" not in out and "tail" not in out and "block" not in out
 
 
+def test_an_array_updated_in_place_keeps_its_parts():
+    out = merged(
+        """
+        def f(x):
+            a = np.zeros(6)
+            tail = a[2:]
+            a *= x[0]
+            tail[0] = x[1]
+            return a
+        """
+    )
+    assert "a[2] = x[1]" in out and "tail" not in out
+
+
 def test_a_part_written_through_otherwise_stays_as_written():
     source = "def f(x, i):\n    b = np.zeros(6)\n    v = b[2:]\n    v[i] = x\n"
     assert merged(source) == astor.to_source(gast.gast_to_ast(gast.parse(source).body[0]))

@@ -244,12 +244,17 @@ def _written(stmts: list[gast.stmt], name: str) -> list[gast.AST]:
 
 
 def _rebinds(stmts: list[gast.stmt], view: gast.Subscript) -> bool:
-    """Whether ``stmts`` bind the array or the index of ``view`` again (a nested loop)."""
+    """Whether ``stmts`` bind the array or the index of ``view`` again (a nested loop); the
+    array's own ``A *= s`` writes in place."""
     names = {n.id for n in gast.walk(view) if isinstance(n, gast.Name)}
+    nodes = [n for s in stmts for n in gast.walk(s)]
+    in_place = {id(n.target) for n in nodes if isinstance(n, gast.AugAssign)}
     return any(
-        isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load) and n.id in names
-        for s in stmts
-        for n in gast.walk(s)
+        isinstance(n, gast.Name)
+        and not isinstance(n.ctx, gast.Load)
+        and n.id in names
+        and not (id(n) in in_place and n.id == view.value.id)
+        for n in nodes
     )
 
 
@@ -259,7 +264,9 @@ def _arrays_and_counters(tree: gast.FunctionDef) -> tuple[set[str], set[str]]:
     makes: dict[str, bool] = {a.id: False for a in tree.args.args}
     counts: dict[str, bool] = {a.id: False for a in tree.args.args}
     for node in gast.walk(tree):
-        if isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            counts[node.target.id] = False  # (an array's `y *= s` writes in place)
+        elif isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
             targets = node.targets if isinstance(node, gast.Assign) else [node.target]
             for target in targets:
                 made = isinstance(target, gast.Name) and isinstance(node, gast.Assign)

@@ -170,6 +170,18 @@ def parts_named_then_written(x):
     return np.sum(u * u) + np.sum(a * a) + np.sum(block)
 
 
+@case(array(5), tags={"inplace", "slice"})
+def parts_of_an_array_updated_in_place(x):
+    u = np.zeros(5)
+    head = u[:3]
+    head[:] = x[:3] * x[3]
+    u *= x[4]  # in place: `head` still sees it
+    head[1] += u[0] + x[0]
+    tail = u[3:]
+    tail[0] = head[2] * x[1]
+    return np.sum(u * u) + np.sum(head)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
