@@ -752,13 +752,18 @@ def two_layer_loss(params, x):
     return np.sum((W2 @ h + b2) ** 2)
 
 
-@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
-def test_grad_of_nested_tuples_of_parameters_has_their_structure(jit):
-    rng = np.random.default_rng(3)
-    params = (
+def two_layers(seed: int) -> tuple:
+    """``((W1, b1), (W2, b2))`` for a network of 3 inputs, 4 hidden units and 2 outputs."""
+    rng = np.random.default_rng(seed)
+    return (
         (rng.standard_normal((4, 3)), rng.standard_normal(4)),
         (rng.standard_normal((2, 4)), rng.standard_normal(2)),
     )
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_grad_of_nested_tuples_of_parameters_has_their_structure(jit):
+    params = two_layers(3)
     (gW1, gb1), (gW2, gb2) = s2s.grad(two_layer_loss, jit=jit)(params, X)
     (W1, b1), (W2, b2) = params
     h = np.tanh(W1 @ X + b1)
@@ -803,11 +808,7 @@ def passes_back(params, x):
 @pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
 def test_a_tuple_passed_to_helpers_is_differentiated_in_them(jit):
     """``dense(first, x)``: the helper gets a version taking the tuple's entries."""
-    rng = np.random.default_rng(4)
-    params = (
-        (rng.standard_normal((4, 3)), rng.standard_normal(4)),
-        (rng.standard_normal((2, 4)), rng.standard_normal(2)),
-    )
+    params = two_layers(4)
     grads = s2s.grad(through_helpers, jit=jit)(params, X)
     (W1, b1), (W2, b2) = params
 
@@ -825,7 +826,7 @@ def test_a_tuple_passed_to_helpers_is_differentiated_in_them(jit):
             expected[index] = (flat(*up) - flat(*down)) / 2e-6
         np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-8)
     per_example = s2s.vmap(s2s.grad(through_helpers, jit=jit), in_axes=(None, 0), jit=jit)
-    xs = rng.standard_normal((3, 3))
+    xs = np.random.default_rng(5).standard_normal((3, 3))
     np.testing.assert_allclose(
         per_example(params, xs)[1][0][2], s2s.grad(through_helpers, jit=jit)(params, xs[2])[1][0]
     )

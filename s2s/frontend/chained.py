@@ -161,22 +161,29 @@ def _blocks(tree: gast.FunctionDef):
             yield node.orelse, None
 
 
+def _view_of(stmt, arrays: set[str], bound: Counter) -> tuple[str, gast.Subscript] | None:
+    """``(name, A[...])`` where ``stmt`` is ``name = A[...]``, ``name`` bound once and ``A``
+    one of ``arrays``; else None."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    name, view = stmt.targets[0].id, stmt.value
+    if bound[name] != 1 or not isinstance(view, gast.Subscript):
+        return None
+    if not (isinstance(view.value, gast.Name) and view.value.id in arrays):
+        return None
+    return name, view
+
+
 def _row(stmt, planar: set[str], counters: set[str], loop, bound: Counter):
     """``(row, A[i])`` where ``stmt`` is ``row = A[i]``, ``row`` bound once, ``A`` planar and
     ``i`` a constant or the counter of ``loop``; else None."""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+    row = _view_of(stmt, planar, bound)
+    if row is None:
         return None
-    row, view = stmt.targets[0].id, stmt.value
-    if bound[row] != 1 or not isinstance(view, gast.Subscript):
-        return None
-    if not (isinstance(view.value, gast.Name) and view.value.id in planar):
-        return None
-    index = view.slice
+    index = row[1].slice
     if isinstance(index, gast.Constant) and type(index.value) is int:
-        return row, view
-    if _counted(index, counters, loop):
-        return row, view
-    return None
+        return row
+    return row if _counted(index, counters, loop) else None
 
 
 def _counted(index: gast.AST, counters: set[str], loop) -> bool:
@@ -189,14 +196,10 @@ def _part(stmt, once: set[str], counters: set[str], loop, bound: Counter):
     """``(part, A[lo:hi])`` where ``stmt`` is ``part = A[lo:hi]`` (or ``A[i, 1:3]``...),
     ``part`` bound once, ``A`` a new array bound once, and each index a slice without a step,
     a constant or the counter of ``loop``; else None."""
-    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+    part = _view_of(stmt, once, bound)
+    if part is None:
         return None
-    part, view = stmt.targets[0].id, stmt.value
-    if bound[part] != 1 or not isinstance(view, gast.Subscript):
-        return None
-    if not (isinstance(view.value, gast.Name) and view.value.id in once):
-        return None
-    items = _items(view.slice)
+    items = _items(part[1].slice)
     if not any(isinstance(item, gast.Slice) for item in items):
         return None
     for item in items:
@@ -205,7 +208,7 @@ def _part(stmt, once: set[str], counters: set[str], loop, bound: Counter):
                 return None
         elif not (_int_constant(item) is not None or _counted(item, counters, loop)):
             return None
-    return part, view
+    return part
 
 
 def _uses_in(stmts: list[gast.stmt], name: str) -> int:
