@@ -843,3 +843,37 @@ def test_a_tuple_passed_on_otherwise_is_refused_where_it_is_used(fn, where):
     with pytest.raises(s2s.DifferentiationError, match="or as a helper's argument") as info:
         s2s.grad(fn, jit=False)(params, X)
     assert info.value.location.function == where
+
+
+def unpacks_a_point(point, scale):
+    x, y = point
+    return (x * x + y) * scale
+
+
+def unpacks_parameters(params, x):
+    W, b = params
+    return np.sum(W @ x + b)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_unpacking_an_argument_of_another_length_raises_as_python_does(jit):
+    """The normal form reads ``x, y = point`` as ``x = point[0]; y = point[1]``: a third entry
+    would be dropped without the check Python makes."""
+    with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+        unpacks_a_point(np.ones(3), 2.0)  # Python's own
+    runs = [
+        (s2s.grad(unpacks_a_point, jit=jit), 2.0),
+        (s2s.grad(unpacks_a_point, argnums=1, jit=jit), 2.0),
+        (s2s.vmap(unpacks_a_point, in_axes=(None, 0), jit=jit), np.ones(2)),
+    ]
+    if jit:
+        runs.append((s2s.jit(unpacks_a_point), 2.0))
+    for run, scale in runs:
+        with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+            run(np.ones(3), scale)
+    np.testing.assert_allclose(
+        s2s.grad(unpacks_a_point, jit=jit)(np.array([3.0, 1.0]), 2.0), [12, 2]
+    )
+    with pytest.raises(s2s.DifferentiationError, match="a tuple of 3, unpacked into 2") as info:
+        s2s.grad(unpacks_parameters, jit=jit)((TUPLE_W, TUPLE_B, TUPLE_B), X)
+    assert info.value.location.function == "unpacks_parameters"

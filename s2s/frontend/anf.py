@@ -292,6 +292,10 @@ class _ANF:
             self.emit(assign(targets, self.call(value)), node)
         else:
             whole = self.atom(value)
+            if isinstance(whole, gast.Name) and whole.id in self.parameters:
+                # (a caller's tuple or array: its length is not the code's to know)
+                check = call("_s2s.require_length", load(whole.id), const(len(names)))
+                self.emit(gast.Expr(check), node)
             for k, name in enumerate(names):
                 self.emit(assign(store(name), gast.Subscript(whole, const(k), gast.Load())), node)
 

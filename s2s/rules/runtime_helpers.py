@@ -16,6 +16,7 @@ nondifferentiable(
     "_s2s.cleared_like",
     "_s2s.updated_alone",
     "_s2s.require_real",
+    "_s2s.require_length",
     "_s2s.ones_like",
     "_s2s.grad_seed",
     "_s2s.in_range",
@@ -68,7 +69,8 @@ WRITES_FIRST = frozenset(
 READ_ONLY = frozenset(
     "_s2s." + name
     for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
-    jacobian_like jacobian_result tape_alloc element_like grad_seed require_real unit_tangent
+    jacobian_like jacobian_result tape_alloc element_like grad_seed require_real require_length
+    unit_tangent
     accumulate
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b
     inner_adjoint_a inner_adjoint_b flip log_adjoint cholesky_adjoint

@@ -22,6 +22,7 @@ __all__ = [
     "fitted",
     "updated_alone",
     "require_real",
+    "require_length",
     "ones_like",
     "save",
     "grad_seed",
@@ -182,6 +183,40 @@ def _require_real(x, name):
     if _nb_complex(x):  # refused as Numba types the call, which locates it
         raise TypingError(_complex_message(getattr(name, "literal_value", "this function")))
     return lambda x, name: None
+
+
+# -- require_length: before `a, b = v` for a parameter `v`, which the normal form indexes ------
+def require_length(x, n):
+    """Nothing if ``x`` has ``n`` entries; Python's error for unpacking it into ``n`` names
+    otherwise (the normal form reads ``a, b = v`` as ``a = v[0]; b = v[1]``)."""
+    if len(x) != n:
+        raise ValueError(_unpacking_message(n, len(x)))
+
+
+def _unpacking_message(n: int, got: int | None) -> str:
+    """Python's words (``got``: None where compiled code cannot say)."""
+    if got is None:
+        return f"the wrong number of values to unpack (expected {n})"
+    if got < n:
+        return f"not enough values to unpack (expected {n}, got {got})"
+    return f"too many values to unpack (expected {n})"
+
+
+@overload(require_length, prefer_literal=True)
+def _require_length(x, n):
+    count = getattr(n, "literal_value", None)
+    if isinstance(x, types.BaseTuple) and count is not None:  # its length is its type's
+        if len(x) == count:
+            return lambda x, n: None
+        message = _unpacking_message(count, len(x))
+    else:
+        message = _unpacking_message(count, None) if count is not None else "wrong length"
+
+    def checked(x, n):
+        if len(x) != n:
+            raise ValueError(message)
+
+    return checked
 
 
 def ones_like(x):

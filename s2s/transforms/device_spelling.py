@@ -42,6 +42,7 @@ SPELLINGS = {
     "_s2s.abs_slope": "_s2s.sign(a)",
     "_s2s.abs_slope_tangent": "0.0 * a",
     "_s2s.require_real": "None",
+    "_s2s.require_length": "None",
     "_s2s.stored_share": "a[b]",
     "np.add": "a + b",
     "np.subtract": "a - b",

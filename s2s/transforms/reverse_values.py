@@ -442,7 +442,7 @@ _COSTLY_MATH = frozenset(
 
 _PURE_BUILTINS = frozenset(
     "abs bool complex float int len max min print range round _s2s.updated_alone "
-    "_s2s.require_real".split()
+    "_s2s.require_real _s2s.require_length".split()
 )
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..codegen.naming import Namer, names_in
 from ..errors import BatchingError, DifferentiationError, S2SError
-from ..gastutil import Transformer, clone, load, walk
+from ..gastutil import Transformer, attr_path, clone, load, walk
 from ..program import Program, Unit
 
 # The structure of a tuple argument: a tuple holding None for each leaf (a float or a float
@@ -209,6 +209,7 @@ class _Reads:
         self.tuples: dict[str, Names] = dict(parts)  # the arguments, then the aliases
         self.constants = _constant_names(tree)
         self.aliases: set[int] = set()  # the assignments binding them
+        self.length_checks: set[int] = set()  # `_s2s.require_length(t, n)`, checked here
         bound: dict[str, int] = {}
         for node in walk(tree):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
@@ -239,7 +240,18 @@ class _Reads:
         arguments = {a.id for a in entry.tree.args.args}
         allowed: set[int] = set(passed)
         for node in walk(self.tree):
-            if isinstance(node, gast.Assign) and id(node) in self.aliases:
+            checked = _length_checked(node)
+            if checked is not None and checked[0] in self.tuples:  # `a, b = params`
+                name, count = checked
+                size = len(self.tuples[name])
+                if count != size:
+                    raise error(
+                        f"`{name}` is a tuple of {size}, unpacked into {count} names",
+                        entry.parsed.location(node),
+                    )
+                allowed.add(id(node.value.args[0]))
+                self.length_checks.add(id(node))
+            elif isinstance(node, gast.Assign) and id(node) in self.aliases:
                 allowed.add(id(node.value.value))
             elif isinstance(node, gast.Subscript) and isinstance(self.entry(node), str):
                 allowed.add(id(node.value))
@@ -281,11 +293,31 @@ def _constant_names(tree: gast.FunctionDef) -> dict[str, int]:
     return constants
 
 
+def _length_checked(node: gast.AST) -> tuple[str, int] | None:
+    """``(name, n)`` where ``node`` is the normal form's ``_s2s.require_length(name, n)``."""
+    if not (isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)):
+        return None
+    check = node.value
+    if attr_path(check.func) != "_s2s.require_length" or len(check.args) != 2:
+        return None
+    name, count = check.args
+    if isinstance(name, gast.Name) and _constant(count) is not None:
+        return name.id, _constant(count)
+    return None
+
+
 class _Leaves(Transformer):
-    """``t[j]`` read as ``t_j``; the bindings of aliases dropped."""
+    """``t[j]`` read as ``t_j``; the bindings of aliases and the checks of their lengths
+    dropped."""
 
     def __init__(self, reads: _Reads):
         self.reads = reads
+
+    def visit_Expr(self, node: gast.Expr):
+        if id(node) in self.reads.length_checks:
+            return None
+        self.generic_visit(node)
+        return node
 
     def visit_Assign(self, node: gast.Assign):
         if id(node) in self.reads.aliases:

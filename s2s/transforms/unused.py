@@ -40,6 +40,7 @@ _SHAPE_ONLY = {
     "_s2s.grad_seed": (0,),
     "_s2s.updated_alone": (0,),
     "_s2s.require_real": (0,),
+    "_s2s.require_length": (0,),
     "np.zeros_like": (0,),
     "np.empty_like": (0,),
     "np.ones_like": (0,),
@@ -51,7 +52,9 @@ _SHAPE_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "size"})
 _MODULES = frozenset({"np", "math", "_s2s"})
 # Checks of what the user asked for, which stay whatever is dropped: the Hessian of a function
 # with an array output must still say that it needs a scalar one.
-_CHECKS = frozenset({"_s2s.grad_seed", "_s2s.updated_alone", "_s2s.require_real"})
+_CHECKS = frozenset(
+    {"_s2s.grad_seed", "_s2s.updated_alone", "_s2s.require_real", "_s2s.require_length"}
+)
 
 
 def returning_only(fn: gast.FunctionDef, keep: int) -> gast.FunctionDef | None:

@@ -182,6 +182,13 @@ def parts_of_an_array_updated_in_place(x):
     return np.sum(u * u) + np.sum(head)
 
 
+@case(array(2), array(3), tags={"index"})
+def unpacked_parameters(p, q):
+    x, y = p  # checked to hold two entries, as Python does
+    a, b, c = q
+    return x * a + y * b * c + math.sin(x * c)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
