@@ -867,3 +867,36 @@ def test_scatter_add_into_a_view_matches_numpy():
     _s2s.scatter_add(python, slice(1, None, None), share[0, :-1])
     np.testing.assert_array_equal(python, expected)
     np.testing.assert_array_equal(_scatter_add_view(np.zeros(4), share), expected)
+
+
+@numba.njit
+def _scatter_add_part(total, part, index, share):
+    _s2s.scatter_add_part(total, part, index, share)
+    return total
+
+
+@pytest.mark.parametrize(
+    "part, index, share",
+    [
+        (2, 1, 1.5),  # a row, an entry
+        (slice(1, None, None), 2, np.array([1.0, 2.0, 3.0])),  # a slice's row
+        (slice(None, None, -2), slice(None, 2, None), np.ones((2, 3))),  # a step
+        ((1, slice(None, None, None)), 0, 2.5),  # a tuple part
+        (np.array([3, 0, 3]), 2, np.array([1.0, 2.0, 4.0])),  # a gathered copy, row 3 twice
+        (np.array([3, 0, 3]), np.array([0, 2]), np.ones((2, 3))),
+        (np.array([True, False, True, False]), 1, np.array([5.0, 6.0, 7.0])),
+    ],
+    ids=["row", "slice", "step", "tuple", "gather", "gather-twice", "mask"],
+)
+def test_scatter_add_part_adds_where_the_chained_read_took(part, index, share):
+    """``total[part][index] += share`` as if written into a NumPy array the read's shape:
+    the share of each entry of ``x[part][index]`` reaches the entry of ``x`` it came from."""
+    shape = (4, 3)
+    taken = np.arange(12).reshape(shape)[part][index]  # which entries of x were read
+    expected = np.zeros(12)
+    np.add.at(expected, np.ravel(taken), np.broadcast_to(share, np.shape(taken)).ravel())
+    python = np.zeros(shape)
+    _s2s.scatter_add_part(python, part, index, share)
+    np.testing.assert_array_equal(python.ravel(), expected)
+    compiled = _scatter_add_part(np.zeros(shape), part, index, share)
+    np.testing.assert_array_equal(compiled.ravel(), expected)

@@ -44,6 +44,7 @@ nondifferentiable(
 # name -> (position of the array written, positions of the arguments it is linear in)
 IN_PLACE = {
     "_s2s.scatter_add": (0, (2,)),
+    "_s2s.scatter_add_part": (0, (3,)),
     "_s2s.set_column": (0, (2,)),
     "_s2s.set_row": (0, (2,)),
     "_s2s.set_group": (0, (2,)),

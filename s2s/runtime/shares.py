@@ -20,6 +20,7 @@ __all__ = [
     "accumulate_into",
     "subtract_into",
     "scatter_add",
+    "scatter_add_part",
     "stored_share",
     "kept_by",
     "dtype_zero",
@@ -324,6 +325,44 @@ def _scatter_add(total, index, share):
         total[index] += share
 
     return plain
+
+
+# -- scatter_add_part: the adjoint of reading x[part][index] -----------------------------------
+def scatter_add_part(total, part, index, share):
+    """``total[part][index] += share``: the share of a chained read ``x[part][index]`` (as in
+    ``X[i][0]``) added into ``x``'s adjoint ``total`` through the view ``total[part]``, with no
+    adjoint of the part itself. Where ``part`` is not basic indexing (an index array), its part
+    is a copy: the share is added into a gathered part, then that part into ``total``."""
+    if _basic(part) or not isinstance(total, np.ndarray):  # (a list's entry: its own array)
+        scatter_add(total[part], index, share)
+    else:
+        gathered = np.zeros_like(total[part])
+        scatter_add(gathered, index, share)
+        scatter_add(total, part, gathered)
+
+
+def _basic(part) -> bool:
+    parts = part if isinstance(part, tuple) else (part,)
+    return all(p is None or isinstance(p, (int, np.integer, slice, type(Ellipsis))) for p in parts)
+
+
+@overload(scatter_add_part)
+def _scatter_add_part(total, part, index, share):
+    parts = part.types if isinstance(part, types.BaseTuple) else (part,)
+    basic = (types.Integer, types.SliceType, types.NoneType, types.EllipsisType)
+    if all(isinstance(p, basic) for p in parts) or not isinstance(total, types.Array):
+
+        def through_view(total, part, index, share):
+            scatter_add(total[part], index, share)
+
+        return through_view
+
+    def through_copy(total, part, index, share):
+        gathered = np.zeros_like(total[part])
+        scatter_add(gathered, index, share)
+        scatter_add(total, part, gathered)
+
+    return through_copy
 
 
 # -- stored_share: the adjoint of the value written by x[index] = v -----------------------------

@@ -57,7 +57,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .real_checks import calls_real_only, real_checks
-from .reverse_adjoints import Adjoints
+from .reverse_adjoints import Adjoints, parts_read_once
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
 from .reverse_values import SavedValues, Site
@@ -116,6 +116,10 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.init_adjoints()
         reject_writes_through_views(parsed, kept_updates, self.active, self.returns)
+        # `_t1 = X[i]` read once, by `_t2 = _t1[0]` next: `X[i][0]`'s share goes straight into
+        # `bX` (`scatter_add_part`); the part has no adjoint to fill, add in and clear.
+        self.parts_read = parts_read_once(self.tree, self.defs, self.active - self.lists)
+        self.active -= set(self.parts_read)
         for name in sorted(self.defs.written & set(self.defs.params) & self.active):
             if _written_only_once_rebound(tree, name, self.writes, self.returns):
                 continue  # `u = u + d`, then `u[0] = 0.0`: the argument's array is never written
@@ -288,6 +292,15 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         rev += self.shares(names, value, g, stmt, site)
         return primal, rev + resets(not set(names) & self.viewed_by(rev))
 
+    def part_read_share(self, part: str, index: gast.AST, g, site) -> list[gast.stmt]:
+        """The share of ``part[index]`` where ``part`` is ``x[at]``, read once (see
+        ``parts_read_once``): added into ``bx`` at ``[at][index]``."""
+        array, at = self.parts_read[part]
+        if array not in self.active:
+            return []
+        at, index = (_as_value(self.ref_atom(i, site)) for i in (at, index))
+        return [gast.Expr(call("_s2s.scatter_add_part", load(self.adj(array)), at, index, g))]
+
     def is_running_update(self, names: list[str], value: gast.AST) -> bool:
         """Whether the statement is ``s = s + t`` or ``s = s - t`` for an accumulating ``s``."""
         return (
@@ -304,6 +317,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         """Statements adding the shares of ``value``'s operands to their adjoints."""
         if isinstance(value, gast.Subscript):
             base = value.value
+            if isinstance(base, gast.Name) and base.id in self.parts_read:
+                return self.part_read_share(base.id, value.slice, g, site)
             if not (isinstance(base, gast.Name) and base.id in self.active):
                 return []
             index = self.ref_atom(value.slice, site)

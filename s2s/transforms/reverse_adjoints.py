@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import targets_of
+from ..analysis.definitions import Definitions, statements, targets_of
 from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, located, name_nodes
 from ..rules import ACCUMULATE_INTO
@@ -394,3 +394,41 @@ def _reduced(helper: str, share: gast.AST, *args: gast.AST) -> gast.AST:
     if _is_negation(share):
         return gast.UnaryOp(gast.USub(), call(helper, share.operand, *args))
     return call(helper, share, *args)
+
+
+def parts_read_once(
+    tree: gast.FunctionDef, defs: Definitions, active: set[str]
+) -> dict[str, tuple[str, gast.AST]]:
+    """The parts ``t = x[at]`` of arrays ``x`` carrying derivatives that are read once, by
+    ``u = t[index]`` right after (a chained read ``x[at][index]``, in normal form): ``t`` ->
+    ``(x, at)``. Their shares can go into ``bx`` at ``[at][index]`` directly: the adjoint of
+    ``t`` would be a whole part, added into ``bx`` and cleared for each entry read."""
+    found: dict[str, tuple[str, gast.AST]] = {}
+    for stmt in statements(tree):
+        for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            for first, then in zip(block or (), (block or ())[1:]):
+                part = _part_read_once(first, then, defs, active)
+                if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
+                    found[part[0]] = part[1:]
+    return found
+
+
+def _part_read_once(first: gast.stmt, then: gast.stmt, defs: Definitions, active: set[str]):
+    """``(t, x, at)`` where ``first`` is ``t = x[at]`` and ``then``, ``u = t[index]``, is the
+    one read of ``t``; else None."""
+    if not (_assigns_a_name(first) and _assigns_a_name(then)):
+        return None
+    part, read = first.targets[0].id, then.value
+    taken = first.value
+    if not (isinstance(taken, gast.Subscript) and isinstance(taken.value, gast.Name)):
+        return None
+    array = taken.value.id
+    if not (isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name)):
+        return None
+    if read.value.id != part or array not in active or array == part:
+        return None
+    if defs.defs[part] != 1 or defs.uses[part] != 1 or part in defs.params:
+        return None
+    if then.targets[0].id == array:  # `x = x[i][0]`: the share lands in the adjoint it resets
+        return None
+    return part, array, taken.slice

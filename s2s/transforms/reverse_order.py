@@ -34,6 +34,8 @@ _PURE_HELPERS = frozenset(
 )
 _ACCUMULATE = {"_s2s.accumulate_into", "_s2s.subtract_into"}  # x = f(x, share)
 _CLEAR = {"_s2s.cleared", "_s2s.zeros_like"}  # x = f(x): zero again
+# Additions at an index, by their number of arguments: `(x, k, share)`, `(x, part, k, share)`.
+_SCATTERS = {"_s2s.scatter_add": 3, "_s2s.scatter_add_part": 4}
 
 
 def iterations_commute(
@@ -167,7 +169,7 @@ def _written_array(stmt: gast.stmt) -> str | None:
 
 def _slot_arrays(body: list[gast.stmt], index: str | None) -> set[str]:
     """The names that ``body`` mentions only as arrays indexed first by ``index``: ``a[i]``,
-    ``a[i, j]``, ``_s2s.scatter_add(a, i, ...)``."""
+    ``a[i, j]``, ``_s2s.scatter_add(a, i, ...)``, ``_s2s.scatter_add_part(a, i, ...)``."""
     if index is None:
         return set()
     at_slot: set[int] = set()
@@ -175,8 +177,8 @@ def _slot_arrays(body: list[gast.stmt], index: str | None) -> set[str]:
     for node in walk(gast.Module(body, [])):
         if isinstance(node, gast.Subscript) and _first_is(node.slice, index):
             at_slot.add(id(node.value))
-        elif isinstance(node, gast.Call) and call_name(node) == "_s2s.scatter_add":
-            if len(node.args) == 3 and _first_is(node.args[1], index):
+        elif isinstance(node, gast.Call) and call_name(node) in _SCATTERS:
+            if len(node.args) >= 3 and _first_is(node.args[1], index):
                 at_slot.add(id(node.args[0]))
         elif isinstance(node, gast.Name):
             mentions.setdefault(node.id, []).append(node)
@@ -196,10 +198,10 @@ def _first_is(index: gast.AST, name: str) -> bool:
 def _addition(stmt: gast.stmt) -> tuple[str, list[gast.AST]] | None:
     """``(x, parts read)`` where ``stmt`` adds into ``x`` (a name or an entry of the array it
     names): ``x += e``, ``x[k] += e``, ``x = x + e`` (or ``- e``), ``x[k] = x[k] + e``,
-    ``x = accumulate_into(x, e)``, ``scatter_add(x, k, e)``."""
+    ``x = accumulate_into(x, e)``, ``scatter_add(x, k, e)``, ``scatter_add_part(x, p, k, e)``."""
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         call = stmt.value
-        if call_name(call) == "_s2s.scatter_add" and len(call.args) == 3 and not call.keywords:
+        if _SCATTERS.get(call_name(call)) == len(call.args) and not call.keywords:
             if isinstance(call.args[0], gast.Name):
                 return call.args[0].id, call.args[1:]
         return None

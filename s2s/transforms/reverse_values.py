@@ -93,9 +93,11 @@ class SavedValues:
             return False
         if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
             return False
-        if isinstance(value, gast.Subscript):
+        if isinstance(value, gast.Subscript):  # of an array nothing writes to, or a part of it
             base = value.value
-            if not isinstance(base, gast.Name) or not self.stable(base.id):
+            if not isinstance(base, gast.Name):
+                return False
+            if not (self.stable(base.id) or self._recomputable_part(base.id, after, depth)):
                 return False
         unchanged = None  # (looked for only if some operand needs it)
         for operand in self.operand_names(value):
@@ -106,6 +108,12 @@ class SavedValues:
             if operand not in unchanged:
                 return False
         return True
+
+    def _recomputable_part(self, name: str, after: bool, depth: int) -> bool:
+        """Whether ``name`` is a part of an array (``X[i]``) cheap to take again: ``X[i][0]``
+        is recomputed, not ``(x * c)[i]``, which would compute all of ``x * c``."""
+        value = self.defs.single_values.get(name)
+        return isinstance(value, gast.Subscript) and self._recomputable(name, after, depth + 1)
 
     def _unchanged_since_definition(self, name: str, after: bool) -> set[str]:
         """Operands of ``name``'s definition that nothing changed between it and here."""

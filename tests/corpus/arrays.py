@@ -189,6 +189,34 @@ def unpacked_parameters(p, q):
     return x * a + y * b * c + math.sin(x * c)
 
 
+@case(array(4, 3), array(3), tags={"index", "slice", "fancy_index", "loop", "nested"})
+def chained_reads(X, w):
+    """Reads through a part (``X[i][0]``), each one's share added into ``X``'s adjoint."""
+    e = 0.0
+    for i in range(X.shape[0]):
+        for j in range(i + 1, X.shape[0]):
+            d = X[i][0] - X[j][0]
+            e += d * d * w[1] + X[i][1] * X[j][2]
+    B = X * w
+    for j in range(3):
+        e += B[1:][j][j] * X[2][j] + B[2, :][j] ** 2  # a slice, then a row and a tuple part
+    picked = np.array([3, 0, 3])
+    e += np.sum(X[picked][1] * w) + X[picked][2][0]  # gathered copies; row 3 twice
+    C = np.reshape(X, (2, 2, 3))
+    return e + C[1][0][2] * C[0][1][1]
+
+
+@case(array(5), tags={"loop", "slice", "inplace", "recurrence"})
+def part_read_while_written(x):
+    """Each ``u[2:][i]`` reads what the iteration before wrote; ``u`` is rebound after."""
+    u = np.zeros(8)
+    u[:3] = x[:3]
+    for i in range(5):
+        u[3 + i] = u[2:][i] * x[i]
+    u = u * 2.0
+    return np.sum(u * u)
+
+
 @case(array(4), tags={"index"})
 def one_entry_items(x):
     first = np.sum(x[:1] * x[1]).item()
