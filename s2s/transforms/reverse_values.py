@@ -46,6 +46,8 @@ class SavedValues:
             return True
         if name in self.lists:  # appended to: an entry counted from the end moves
             return False
+        if self.defs.defs[name] == 0 and name not in self.defs.params:
+            return True  # a global or a closure's constant, frozen into the compiled code
         return self.defs.defined_once_outside_loops(name)
 
     def ref(self, name: str, site: Site, after: bool = False) -> gast.AST:
@@ -61,6 +63,11 @@ class SavedValues:
         if self.stable(name) and not (after and name in self.defs.mutated):
             return load(name)
         expr = self.recompute(name, site, after)
+        if expr is not None and any(isinstance(n, gast.Call) for n in walk(expr)):
+            # (`math.sqrt(...)`: computed once for the block's uses, after what it reads)
+            held = self.value_name()
+            site.restore.insert(0, assign(held, expr))
+            expr = load(held)
         if expr is None:
             expr = self.save(name, site, after)
         (self.pending_refs if pre_version else shared)[name] = expr
@@ -81,17 +88,18 @@ class SavedValues:
         for operand in self.operand_names(value):
             if self.stable(operand):
                 replaced[operand] = load(operand)
-            else:
-                replaced[operand] = self.recompute(operand, site, after) or self.ref(
-                    operand, site, after
-                )
+            else:  # (recomputed too, or saved: one value per block, as for every use)
+                replaced[operand] = self.ref(operand, site, after)
         return substituted(value, lambda n: clone(replaced[n.id]) if n.id in replaced else None)
 
     def _recomputable(self, name: str, after: bool, depth: int) -> bool:
         value = self.defs.single_values.get(name)
         if depth > 3 or value is None or name in self.defs.mutated:
             return False
-        if not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
+        if isinstance(value, gast.Call):
+            if call_name(value) not in _CHEAP_MATH:
+                return False
+        elif not isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)):
             return False
         if isinstance(value, gast.Subscript):  # of an array nothing writes to, or a part of it
             base = value.value
@@ -447,6 +455,10 @@ _COSTLY_MATH = frozenset(
     for f in "exp expm1 log log1p log2 log10 sin cos tan asin acos atan atan2 sinh cosh tanh "
     "asinh acosh atanh pow hypot erf erfc gamma lgamma".split()
 )
+
+# ``math`` functions of a number about as cheap as a division: computed again where the
+# reverse sweep needs them, rather than kept on a tape (a store, a load, and memory).
+_CHEAP_MATH = frozenset({"math.sqrt", "math.fabs", "math.floor", "math.ceil"})
 
 _PURE_BUILTINS = frozenset(
     "abs bool complex float int len max min print range round _s2s.updated_alone "
