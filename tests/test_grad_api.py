@@ -7,6 +7,7 @@ import math
 import numba
 import numpy as np
 import pytest
+from corpus import programs
 
 import s2s
 
@@ -402,20 +403,11 @@ def test_first_share_of_a_product_is_its_adjoint_not_added_into_zeros(jit):
     np.testing.assert_allclose(s2s.grad(dot_loss, jit=jit)(w, x), -x / (1.0 + math.exp(z)))
 
 
-def pair_energy(X, m):
-    e = 0.0
-    for i in range(X.shape[0]):
-        for j in range(i + 1, X.shape[0]):
-            dx = X[i][0] - X[j][0]
-            dy = X[i][1] - X[j][1]
-            e -= m[i] * m[j] / np.sqrt(dx * dx + dy * dy + 0.01)
-    return e
-
-
 @pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
 def test_a_chained_read_adds_its_share_into_the_array_adjoint_directly(jit):
     # Not an adjoint of the row X[i] to add into bX and clear for each of its entries read:
     # that costs a whole row per entry (140x the function for a 300-body energy).
+    pair_energy = programs.pair_energy
     source = s2s.show(s2s.grad(pair_energy))
     assert source.count("_s2s.scatter_add_part(bX, ") == 4
     assert "cleared" not in source.replace("be = _s2s.cleared(be)", "")
@@ -425,7 +417,7 @@ def test_a_chained_read_adds_its_share_into_the_array_adjoint_directly(jit):
     for i in range(3):
         for j in range(i + 1, 3):
             d = X[i] - X[j]
-            share = m[i] * m[j] * d / (d @ d + 0.01) ** 1.5
+            share = m[i] * m[j] * d / (d @ d + programs.SOFTENING) ** 1.5
             expected[i] += share
             expected[j] -= share
     np.testing.assert_allclose(s2s.grad(pair_energy, jit=jit)(X, m), expected, rtol=1e-12)

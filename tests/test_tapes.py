@@ -2,12 +2,10 @@
 iteration of the loops a value changes along (the gradients themselves are checked on the
 same functions by the corpus tests)."""
 
-import math
 import re
 
-import numpy as np
 import pytest
-from corpus import control, helpers
+from corpus import control, helpers, programs
 
 import s2s
 
@@ -100,37 +98,14 @@ def test_cheap_values_are_not_computed_once():
     assert "else:" not in source.split("_seed")[0]
 
 
-SOFTENING = 0.01
-
-
-def pair_energy(X, m):
-    e = 0.0
-    for i in range(X.shape[0]):
-        for j in range(i + 1, X.shape[0]):
-            dx = X[i][0] - X[j][0]
-            dy = X[i][1] - X[j][1]
-            e -= m[i] * m[j] / math.sqrt(dx * dx + dy * dy + SOFTENING)
-    return e
-
-
 def test_a_square_root_is_computed_again_not_kept_on_a_tape():
     # Every value the reverse sweep reads is at hand again: the positions, the masses, the
     # loop indices, and the global SOFTENING (frozen into the compiled code: never taped).
     # A tape here costs more than the square root: a store, a load and a page of memory each
     # 512 pairs.
-    source = s2s.show(s2s.grad(pair_energy))
+    source = s2s.show(s2s.grad(programs.pair_energy))
     assert "append" not in source and "pop()" not in source, source
     reverse = source.partition("_s2s.grad_seed")[2]
     roots = re.findall(r"(_v\d+) = math\.sqrt\(", reverse)
     assert len(roots) == 1, source  # once per reverse iteration, for all of its uses
     assert reverse.count("math.sqrt(") == 1
-    X, m = np.array([[0.0, 1.0], [0.5, -0.3], [1.2, 0.4]]), np.array([1.0, 2.0, 0.5])
-    expected = np.zeros_like(X)
-    for i in range(3):
-        for j in range(i + 1, 3):
-            d = X[i] - X[j]
-            share = m[i] * m[j] * d / (d @ d + SOFTENING) ** 1.5
-            expected[i] += share
-            expected[j] -= share
-    for jit in (False, True):
-        np.testing.assert_allclose(s2s.grad(pair_energy, jit=jit)(X, m), expected, rtol=1e-12)

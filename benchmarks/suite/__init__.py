@@ -15,7 +15,17 @@ from typing import Any
 
 import numpy as np
 
-NAMES = ("ode", "rnn", "gmm", "mlp", "per_example", "hessian", "overhead", "transform")
+NAMES = (
+    "ode",
+    "rnn",
+    "gmm",
+    "mlp",
+    "per_example",
+    "hessian",
+    "overhead",
+    "nbody",
+    "transform",
+)
 
 
 @dataclasses.dataclass

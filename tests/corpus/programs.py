@@ -140,6 +140,25 @@ def gmm_nll_vectorised(x, mu, log_sigma, logit_w):
     return -np.sum(zmax + np.log(np.sum(np.exp(z - zmax), axis=1)))
 
 
+SOFTENING = 0.01
+
+
+@case(
+    array(5, 2, low=-2.0, high=2.0),
+    array(5, low=0.5, high=1.5),
+    tags={"program", "loop", "nested", "index", "global", "math"},
+)
+def pair_energy(X, m):
+    """A softened pair potential, as Numba users write it: coordinates read through rows."""
+    e = 0.0
+    for i in range(X.shape[0]):
+        for j in range(i + 1, X.shape[0]):
+            dx = X[i][0] - X[j][0]
+            dy = X[i][1] - X[j][1]
+            e -= m[i] * m[j] / math.sqrt(dx * dx + dy * dy + SOFTENING)
+    return e
+
+
 @case(array(3), array(6, 3), fixed(LABELS), tags={"program", "linalg", "blas", "ufunc"})
 def logistic_regression_loss(w, x, y):
     z = x @ w
