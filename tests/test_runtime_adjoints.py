@@ -870,6 +870,23 @@ def test_scatter_add_into_a_view_matches_numpy():
 
 
 @numba.njit
+def _scatter_add_rows(total, share):
+    _s2s.scatter_add(total, 1, share[0])  # a row: added into as a view
+    _s2s.scatter_add(total, (2, 0), share[1])  # two integers on three axes: a row too
+    _s2s.scatter_add(total, (0, 1, 2), 5.0)  # an entry
+    return total
+
+
+def test_scatter_add_into_a_row_matches_numpy():
+    share = np.arange(1.0, 7.0).reshape(2, 3)
+    expected = np.zeros((3, 2, 3))
+    expected[1] += share[0]
+    expected[2, 0] += share[1]
+    expected[0, 1, 2] += 5.0
+    np.testing.assert_array_equal(_scatter_add_rows(np.zeros((3, 2, 3)), share), expected)
+
+
+@numba.njit
 def _scatter_add_part(total, part, index, share):
     _s2s.scatter_add_part(total, part, index, share)
     return total

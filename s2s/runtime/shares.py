@@ -313,7 +313,7 @@ def _scatter_add(total, index, share):
 
         return impl_scalar
 
-    if _nb_view_index(index) and isinstance(share, types.Array):
+    if _nb_view_index(index, total) and isinstance(share, types.Array):
 
         def view(total, index, share):
             part = total[index]
@@ -460,8 +460,13 @@ def _last_kept(part, along, extent):
     return part
 
 
-def _nb_view_index(index) -> bool:
-    """Whether ``index`` (a Numba type) takes a view: basic indexing with a slice or None."""
+def _nb_view_index(index, total) -> bool:
+    """Whether ``total[index]`` (Numba types) is a view: basic indexing with a slice or None,
+    or integers fewer than ``total``'s dimensions (a row of a matrix)."""
     parts = index.types if isinstance(index, types.BaseTuple) else (index,)
     basic = all(isinstance(t, (types.Integer, types.SliceType, types.NoneType)) for t in parts)
-    return basic and any(isinstance(t, (types.SliceType, types.NoneType)) for t in parts)
+    if not basic:
+        return False
+    if any(isinstance(t, (types.SliceType, types.NoneType)) for t in parts):
+        return True
+    return isinstance(total, types.Array) and len(parts) < total.ndim

@@ -57,7 +57,7 @@ from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
 from .operations import operation
 from .real_checks import calls_real_only, real_checks
-from .reverse_adjoints import Adjoints, parts_read_once
+from .reverse_adjoints import Adjoints, parts_read_by_entry
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
 from .reverse_values import SavedValues, Site
@@ -116,9 +116,11 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         self.request_vjp = request_vjp  # helper name -> name of its generated vjp
         self.init_adjoints()
         reject_writes_through_views(parsed, kept_updates, self.active, self.returns)
-        # `_t1 = X[i]` read once, by `_t2 = _t1[0]` next: `X[i][0]`'s share goes straight into
-        # `bX` (`scatter_add_part`); the part has no adjoint to fill, add in and clear.
-        self.parts_read = parts_read_once(self.tree, self.defs, self.active - self.lists)
+        # `_t1 = X[i]` read only by entries (`_t2 = _t1[0]`): each entry's share goes straight
+        # into `bX` (`scatter_add_part`); the part has no adjoint to fill, add in and clear.
+        self.parts_read = parts_read_by_entry(
+            self.tree, self.defs, self.active - self.lists, self.changed
+        )
         self.active -= set(self.parts_read)
         for name in sorted(self.defs.written & set(self.defs.params) & self.active):
             if _written_only_once_rebound(tree, name, self.writes, self.returns):
@@ -293,8 +295,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         return primal, rev + resets(not set(names) & self.viewed_by(rev))
 
     def part_read_share(self, part: str, index: gast.AST, g, site) -> list[gast.stmt]:
-        """The share of ``part[index]`` where ``part`` is ``x[at]``, read once (see
-        ``parts_read_once``): added into ``bx`` at ``[at][index]``."""
+        """The share of ``part[index]`` where ``part`` is ``x[at]``, read only by entry (see
+        ``parts_read_by_entry``): added into ``bx`` at ``[at][index]``."""
         array, at = self.parts_read[part]
         if array not in self.active:
             return []

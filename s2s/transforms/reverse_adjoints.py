@@ -396,39 +396,57 @@ def _reduced(helper: str, share: gast.AST, *args: gast.AST) -> gast.AST:
     return call(helper, share, *args)
 
 
-def parts_read_once(
-    tree: gast.FunctionDef, defs: Definitions, active: set[str]
+def parts_read_by_entry(
+    tree: gast.FunctionDef, defs: Definitions, active: set[str], changed
 ) -> dict[str, tuple[str, gast.AST]]:
-    """The parts ``t = x[at]`` of arrays ``x`` carrying derivatives that are read once, by
-    ``u = t[index]`` right after (a chained read ``x[at][index]``, in normal form): ``t`` ->
-    ``(x, at)``. Their shares can go into ``bx`` at ``[at][index]`` directly: the adjoint of
-    ``t`` would be a whole part, added into ``bx`` and cleared for each entry read."""
+    """The parts ``t = x[at]`` of arrays ``x`` carrying derivatives whose every use is a read
+    of an entry, ``u = t[index]``, later in the same block or in blocks nested in it, with
+    nothing between that rebinds ``x`` or a name of ``at``, or writes into ``x``: ``t`` ->
+    ``(x, at)``. That covers the normal form of a chained read ``x[i][0]`` and a row named
+    first (``xj = X[j]``, then ``xj[0]``, ``xj[1]``). Each read's share can go into ``bx`` at
+    ``[at][index]`` directly: the adjoint of ``t`` would be a whole part, added into ``bx``
+    and cleared for every definition. ``changed(stmt)``: the names a statement binds or
+    writes into."""
     found: dict[str, tuple[str, gast.AST]] = {}
     for stmt in statements(tree):
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
-            for first, then in zip(block or (), (block or ())[1:]):
-                part = _part_read_once(first, then, defs, active)
+            for d in range(len(block or ())):
+                part = _part_read_by_entry(block, d, defs, active, changed)
                 if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
                     found[part[0]] = part[1:]
     return found
 
 
-def _part_read_once(first: gast.stmt, then: gast.stmt, defs: Definitions, active: set[str]):
-    """``(t, x, at)`` where ``first`` is ``t = x[at]`` and ``then``, ``u = t[index]``, is the
-    one read of ``t``; else None."""
-    if not (_assigns_a_name(first) and _assigns_a_name(then)):
+def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], changed):
+    """``(t, x, at)`` where ``block[d]`` is ``t = x[at]``, a part read only by entry (see
+    ``parts_read_by_entry``); else None."""
+    first = block[d]
+    if not (_assigns_a_name(first) and isinstance(first.value, gast.Subscript)):
         return None
-    part, read = first.targets[0].id, then.value
-    taken = first.value
-    if not (isinstance(taken, gast.Subscript) and isinstance(taken.value, gast.Name)):
+    part, taken = first.targets[0].id, first.value
+    if not isinstance(taken.value, gast.Name):
         return None
     array = taken.value.id
-    if not (isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name)):
+    if array not in active or array == part or part in defs.params or defs.defs[part] != 1:
         return None
-    if read.value.id != part or array not in active or array == part:
-        return None
-    if defs.defs[part] != 1 or defs.uses[part] != 1 or part in defs.params:
-        return None
-    if then.targets[0].id == array:  # `x = x[i][0]`: the share lands in the adjoint it resets
-        return None
-    return part, array, taken.slice
+    kept = {array} | {n.id for n in name_nodes(taken.slice)}  # what must not change meanwhile
+    reads = 0
+    for stmt in block[d + 1 :]:
+        if reads == defs.uses[part]:
+            break
+        if changed(stmt) & kept:
+            return None
+        for node in statements(stmt):
+            if _assigns_a_name(node) and _reads_entry_of(node.value, part):
+                reads += 1
+    return (part, array, taken.slice) if reads == defs.uses[part] else None
+
+
+def _reads_entry_of(value: gast.AST, part: str) -> bool:
+    """Whether ``value`` is ``part[index]``, with ``part`` not in the index."""
+    return (
+        isinstance(value, gast.Subscript)
+        and isinstance(value.value, gast.Name)
+        and value.value.id == part
+        and all(n.id != part for n in name_nodes(value.slice))
+    )

@@ -206,6 +206,31 @@ def chained_reads(X, w):
     return e + C[1][0][2] * C[0][1][1]
 
 
+@case(array(4, 3), array(4), tags={"index", "loop", "nested", "if", "inplace"})
+def rows_read_by_entry(X, w):
+    """Rows named, then read entry by entry: in the loop inside, in a branch, after an index
+    is rebound, before a write (each share into the adjoint where the entry came from)."""
+    e = 0.0
+    for i in range(X.shape[0]):
+        xi = X[i]
+        for j in range(i + 1, X.shape[0]):
+            xj = X[j]
+            d = xi[0] - xj[0]
+            e += d * d * w[j] + xi[1] * xj[2]
+            if w[i] > 0.0:
+                e += xj[1] * xi[2]
+    k = 1
+    row = X[k]
+    a = row[0] * w[0]
+    k = 2  # `row` is still X[1]
+    e += a * row[2] + X[k][1]
+    B = X * 2.0
+    top = B[0]
+    b = top[1] * top[2]
+    B[0, 1] = 3.0 * b  # written after the row's last read
+    return e + b * B[0, 1] + np.sum(B)
+
+
 @case(array(5), tags={"loop", "slice", "inplace", "recurrence"})
 def part_read_while_written(x):
     """Each ``u[2:][i]`` reads what the iteration before wrote; ``u`` is rebound after."""
