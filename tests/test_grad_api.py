@@ -887,6 +887,41 @@ def unpacks_parameters(params, x):
     return np.sum(W @ x + b)
 
 
+def unpacks_rows(m):
+    total = 0.0
+    for a, b in m:
+        total += a * math.cos(b)
+    return total
+
+
+def unpacks_a_row(m, i):
+    a, b = m[i]
+    return a * b
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_unpacking_a_row_of_another_length_raises_as_python_does(jit):
+    """``for a, b in m`` and ``a, b = m[i]`` for a matrix of three columns: Python and Numba
+    raise; the normal form's reads of the first two entries would not."""
+    m = np.array([[0.5, 1.0, 2.0], [1.5, -1.0, 0.5]])
+    for fn, args in ((unpacks_rows, (m,)), (unpacks_a_row, (m, 1))):
+        with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+            fn(*args)  # Python's own
+        runs = [s2s.grad(fn, jit=jit)]
+        if jit:
+            runs.append(s2s.jit(fn))
+        for run in runs:
+            with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+                run(*args)
+        # Two columns: the check passes, and the rows still have no adjoint of their own.
+        source = s2s.show(s2s.grad(fn))
+        assert "_s2s.require_length(" in source and "_s2s.scatter_add_part(bm, " in source
+    np.testing.assert_allclose(
+        s2s.grad(unpacks_rows, jit=jit)(m[:, :2]),
+        np.stack([np.cos(m[:, 1]), -m[:, 0] * np.sin(m[:, 1])], axis=1),
+    )
+
+
 @pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
 def test_unpacking_an_argument_of_another_length_raises_as_python_does(jit):
     """The normal form reads ``x, y = point`` as ``x = point[0]; y = point[1]``: a third entry

@@ -292,8 +292,11 @@ class _ANF:
             self.emit(assign(targets, self.call(value)), node)
         else:
             whole = self.atom(value)
-            if isinstance(whole, gast.Name) and whole.id in self.parameters:
-                # (a caller's tuple or array: its length is not the code's to know)
+            if isinstance(value, gast.Subscript) or (
+                isinstance(whole, gast.Name) and whole.id in self.parameters
+            ):
+                # (a caller's tuple or array, or a row of one: its length is not the code's
+                # to know; `for a, b in m` unpacks `m[k]`)
                 check = call("_s2s.require_length", load(whole.id), const(len(names)))
                 self.emit(gast.Expr(check), node)
             for k, name in enumerate(names):

@@ -439,7 +439,19 @@ def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], chan
         for node in statements(stmt):
             if _assigns_a_name(node) and _reads_entry_of(node.value, part):
                 reads += 1
+            elif _checks_length_of(node, part):  # (`a, b = x[i]`: its length only)
+                reads += 1
     return (part, array, taken.slice) if reads == defs.uses[part] else None
+
+
+def _checks_length_of(stmt: gast.stmt, part: str) -> bool:
+    """Whether ``stmt`` is ``_s2s.require_length(part, n)``, before unpacking ``part``."""
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return False
+    check = stmt.value
+    return call_name(check) == "_s2s.require_length" and [
+        a.id for a in check.args[:1] if isinstance(a, gast.Name)
+    ] == [part]
 
 
 def _reads_entry_of(value: gast.AST, part: str) -> bool:
