@@ -95,8 +95,9 @@ class _Builder:
             f"helper({a}, {b})",
         ]
         if self.matrices:
-            where = f"{index}, n - 1 - {index}" if index is not None else "0, n - 1"
-            forms.append(f"{self.pick(self.matrices)}[{where}]")
+            row, col = (index, f"n - 1 - {index}") if index is not None else ("0", "n - 1")
+            forms.append(f"{self.pick(self.matrices)}[{row}, {col}]")
+            forms.append(f"{self.pick(self.matrices)}[{row}][{col}]")  # the row, then its entry
         if index is None:
             array = self.pick(self.arrays)
             forms += [
