@@ -109,3 +109,12 @@ def test_a_square_root_is_computed_again_not_kept_on_a_tape():
     roots = re.findall(r"(_v\d+) = math\.sqrt\(", reverse)
     assert len(roots) == 1, source  # once per reverse iteration, for all of its uses
     assert reverse.count("math.sqrt(") == 1
+
+
+def test_a_value_read_for_its_shape_alone_is_not_computed_again():
+    # `np.sum(row * row)` in a loop: the sum's adjoint needs `row * row` for its shape only,
+    # which the product's last value gives; computed again it was one more array per row.
+    source = s2s.show(s2s.grad(control.for_over_rows))
+    reverse = source.partition("_s2s.grad_seed")[2]
+    assert re.search(r"_s2s\.sum_adjoint\(\w+, (_t\d+), None\)", reverse), source
+    assert " * m[_i1], None)" not in reverse

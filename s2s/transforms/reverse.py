@@ -55,6 +55,7 @@ from ..gastutil import (
 )
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
+from ..rules.runtime_helpers import SHAPE_ONLY
 from .operations import operation
 from .real_checks import calls_real_only, real_checks
 from .reverse_adjoints import Adjoints, parts_read_by_entry
@@ -378,9 +379,15 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
     def instantiate(self, template, bound, g, result, site, extra=None) -> gast.AST:
         """The rule's expression with ``g``, ``y`` and the parameters filled in."""
 
+        shape_only = self.shape_only_names(template)
+
         def fill(node: gast.Name) -> gast.AST | None:
             if node.id == "g":
                 return clone(g)
+            if id(node) in shape_only and node.id in bound:
+                operand = bound[node.id]
+                if isinstance(operand, gast.Name) and self.same_shape_throughout(operand.id):
+                    return load(operand.id)  # its shape: any of its values gives it
             if node.id == "y" and isinstance(result, tuple):
                 return gast.Tuple([self.ref(n, site, after=True) for n in result], gast.Load())
             if node.id == "y" and result is not None:
@@ -392,6 +399,28 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             return None
 
         return substituted(template, fill)
+
+    @staticmethod
+    def shape_only_names(template: gast.AST) -> set[int]:
+        """The names in a rule's template passed where a helper reads only their shape and
+        type (``x`` in ``_s2s.sum_adjoint(g, x, axis)``)."""
+        found: set[int] = set()
+        if not isinstance(template, gast.AST):  # (a rule without this template)
+            return found
+        for node in walk(template):
+            if isinstance(node, gast.Call) and call_name(node) in SHAPE_ONLY:
+                k = SHAPE_ONLY[call_name(node)]
+                if k < len(node.args) and isinstance(node.args[k], gast.Name):
+                    found.add(id(node.args[k]))
+        return found
+
+    def same_shape_throughout(self, name: str) -> bool:
+        """Whether every value ``name`` holds has one shape and type: bound at one place, in
+        no way that changes its shape (then the reverse sweep may read its last value for
+        its shape rather than keep or compute again the value a statement saw)."""
+        if name in self.defs.params:
+            return False  # (read as it is anyway: an argument is stable)
+        return self.defs.defs[name] == 1 and name not in self.shape_varying | self.lists
 
     def sequence_shares(self, rule, param, sequence, bound, g, result, site):
         """Shares for a tuple or list of operands (``np.array([a, b])``, ``np.concatenate``)."""
