@@ -19,10 +19,10 @@ import gast
 
 from ..codegen.printer import to_source
 from ..errors import DifferentiationError
-from ..gastutil import bound_arguments, has_slice, name_nodes, walk
+from ..gastutil import bound_arguments, has_slice, name_nodes, own_nodes, walk
 from ..rules.runtime_helpers import SHAPE_ONLY
 from .activity import call_name
-from .definitions import statements
+from .definitions import statements, written_into
 from .order import Order
 
 _TEMPORARY = re.compile(r"_t\d+$")  # the normal form's: not worth naming in a message
@@ -472,3 +472,78 @@ def _spelled(tree: gast.FunctionDef, name: str) -> str:
             if isinstance(target, gast.Name) and target.id == name:
                 return to_source(gast.Expr(node.value)).strip()
     return name
+
+
+def reject_writes_into_arguments(parsed, tree: gast.FunctionDef, written, writes, returns) -> None:
+    """Refuse, at its first write, each argument among ``written`` (those carrying derivatives
+    whose arrays the function writes into) unless ``_written_only_once_rebound``: derivative
+    code never writes into its caller's arrays."""
+    for name in sorted(written):
+        if _written_only_once_rebound(tree, name, writes, returns):
+            continue  # `u = u + d`, then `u[0] = 0.0`: the argument's array is never written
+        raise DifferentiationError(
+            f"in-place write to the argument '{name}' cannot be differentiated",
+            parsed.location(_first_write(tree, name, writes, returns)),
+            hint=f"write into a copy: {name} = {name}.copy()",
+        )
+
+
+def _written_only_once_rebound(tree: gast.FunctionDef, name: str, writes, returns) -> bool:
+    """Whether every write into ``name``'s array comes where ``name`` has surely been rebound
+    to an array of its own: after ``name = ...`` earlier in the same block or in a block
+    around it (a loop's body counts from its start, as its first iteration runs it). Then the
+    argument's array is never written, as in stencil code that updates and then sets a
+    boundary (``u = u + d``, ``u[0] = 0.0``). Not where ``name`` may view another array, or
+    a write through another name may reach its array."""
+    viewed = views(tree, True, returns)
+    others = seeing({name}, viewed) - {name}
+    if name in viewed or any(written_into(n, writes) & others for n in walk(tree)):
+        return False
+
+    def rebound_first(block: list[gast.stmt], rebound: bool) -> bool:
+        for stmt in block:
+            if not rebound and any(name in written_into(n, writes) for n in own_nodes(stmt)):
+                return False
+            for field in ("body", "orelse"):
+                nested = getattr(stmt, field, None)
+                if nested and not rebound_first(nested, rebound):
+                    return False
+            if (
+                isinstance(stmt, gast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id == name
+                and _fresh(stmt.value)
+            ):
+                rebound = True
+        return True
+
+    return rebound_first(tree.body, False)
+
+
+# NumPy functions that may hand back a view of their argument rather than a new array
+_VIEWING = frozenset(
+    """np.reshape np.ravel np.transpose np.squeeze np.expand_dims np.broadcast_to np.atleast_1d
+    np.atleast_2d np.atleast_3d np.asarray np.ascontiguousarray np.asfortranarray np.diag
+    np.flip np.fliplr np.flipud np.rot90 np.swapaxes np.real np.imag""".split()
+)
+
+
+def _fresh(value: gast.AST) -> bool:
+    """Whether ``value`` surely makes a new array: arithmetic, or a NumPy function that does
+    not return views (not a subscript, a name, or a helper, which may hand back an argument)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(value, gast.Call):
+        name = call_name(value)
+        return name.startswith("np.") and name not in _VIEWING
+    return False
+
+
+def _first_write(tree: gast.FunctionDef, name: str, writes, returns) -> gast.AST:
+    """The first statement that writes into ``name``'s array, by any name or call."""
+    names = seeing({name}, views(tree, True, returns))
+    for node in walk(tree):
+        if written_into(node, writes) & names:
+            return node
+    return tree

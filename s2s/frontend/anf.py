@@ -297,8 +297,7 @@ class _ANF:
             ):
                 # (a caller's tuple or array, or a row of one: its length is not the code's
                 # to know; `for a, b in m` unpacks `m[k]`)
-                check = call("_s2s.require_length", load(whole.id), const(len(names)))
-                self.emit(gast.Expr(check), node)
+                self.emit(length_check(whole.id, len(names)), node)
             for k, name in enumerate(names):
                 self.emit(assign(store(name), gast.Subscript(whole, const(k), gast.Load())), node)
 
@@ -597,3 +596,21 @@ def to_anf(
     normaliser = _ANF(parsed, tree, returns)
     body = normaliser.block(tree.body)
     return located(gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree)
+
+
+def length_check(name: str, count: int) -> gast.Expr:
+    """``_s2s.require_length(name, count)``, before ``name`` is unpacked into ``count`` names."""
+    return gast.Expr(call("_s2s.require_length", load(name), const(count)))
+
+
+def length_checked(stmt: gast.AST) -> tuple[str, int] | None:
+    """``(name, count)`` where ``stmt`` is a ``length_check``; else None."""
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return None
+    check = stmt.value
+    if attr_path(check.func) != "_s2s.require_length" or len(check.args) != 2:
+        return None
+    name, count = check.args
+    if isinstance(name, gast.Name) and isinstance(count, gast.Constant):
+        return name.id, count.value
+    return None

@@ -27,14 +27,16 @@ from ..analysis.activity import (
     integer_number,
     value_is_differentiable,
 )
-from ..analysis.aliases import reject_writes_through_views, seeing, views
+from ..analysis.aliases import (
+    reject_writes_into_arguments,
+    reject_writes_through_views,
+)
 from ..analysis.definitions import (
     Definitions,
     analyse,
     names_read,
     statements,
     written_by_call,
-    written_into,
 )
 from ..analysis.floating import floating_names
 from ..codegen.naming import Namer
@@ -49,18 +51,16 @@ from ..gastutil import (
     has_slice,
     load,
     name_nodes,
-    own_nodes,
     substituted,
-    walk,
 )
 from ..rules import VJP_RULES, ZERO_GRADIENT
 from ..rules.registry import VJPRule
-from ..rules.runtime_helpers import SHAPE_ONLY
 from .operations import operation
 from .real_checks import calls_real_only, real_checks
-from .reverse_adjoints import Adjoints, parts_read_by_entry
+from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
+from .reverse_parts import Parts, as_value, parts_read_by_entry
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
 
@@ -68,7 +68,7 @@ _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`h = a * b` for `np.multiply(a, b, out=h)`)"
 
 
-class ReverseMode(Loops, Lists, Adjoints, SavedValues):
+class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(
@@ -123,14 +123,8 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             self.tree, self.defs, self.active - self.lists, self.changed
         )
         self.active -= set(self.parts_read)
-        for name in sorted(self.defs.written & set(self.defs.params) & self.active):
-            if _written_only_once_rebound(tree, name, self.writes, self.returns):
-                continue  # `u = u + d`, then `u[0] = 0.0`: the argument's array is never written
-            raise DifferentiationError(
-                f"in-place write to the argument '{name}' cannot be differentiated",
-                parsed.location(_first_write(tree, name, self.writes, self.returns)),
-                hint=f"write into a copy: {name} = {name}.copy()",
-            )
+        written = self.defs.written & set(self.defs.params) & self.active
+        reject_writes_into_arguments(parsed, tree, written, self.writes, self.returns)
 
     def changed(self, stmt: gast.stmt) -> set[str]:
         """``changed_by(stmt)``, computed once per statement."""
@@ -295,15 +289,6 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         rev += self.shares(names, value, g, stmt, site)
         return primal, rev + resets(not set(names) & self.viewed_by(rev))
 
-    def part_read_share(self, part: str, index: gast.AST, g, site) -> list[gast.stmt]:
-        """The share of ``part[index]`` where ``part`` is ``x[at]``, read only by entry (see
-        ``parts_read_by_entry``): added into ``bx`` at ``[at][index]``."""
-        array, at = self.parts_read[part]
-        if array not in self.active:
-            return []
-        at, index = (_as_value(self.ref_atom(i, site)) for i in (at, index))
-        return [gast.Expr(call("_s2s.scatter_add_part", load(self.adj(array)), at, index, g))]
-
     def is_running_update(self, names: list[str], value: gast.AST) -> bool:
         """Whether the statement is ``s = s + t`` or ``s = s - t`` for an accumulating ``s``."""
         return (
@@ -328,7 +313,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
             if base.id in self.lists:
                 return self.list_read_share(base.id, index, g)
             if has_slice(index):  # `x[None, :]`, `x[i, 1:]`: added into as a view
-                index = _as_value(index)
+                index = as_value(index)
             elif isinstance(index, (gast.Tuple, gast.Slice)):
                 part = gast.Subscript(load(self.adj(base.id)), index, gast.Store())
                 return [gast.AugAssign(part, gast.Add(), g)]
@@ -400,28 +385,6 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
 
         return substituted(template, fill)
 
-    @staticmethod
-    def shape_only_names(template: gast.AST) -> set[int]:
-        """The names in a rule's template passed where a helper reads only their shape and
-        type (``x`` in ``_s2s.sum_adjoint(g, x, axis)``)."""
-        found: set[int] = set()
-        if not isinstance(template, gast.AST):  # (a rule without this template)
-            return found
-        for node in walk(template):
-            if isinstance(node, gast.Call) and call_name(node) in SHAPE_ONLY:
-                k = SHAPE_ONLY[call_name(node)]
-                if k < len(node.args) and isinstance(node.args[k], gast.Name):
-                    found.add(id(node.args[k]))
-        return found
-
-    def same_shape_throughout(self, name: str) -> bool:
-        """Whether every value ``name`` holds has one shape and type: bound at one place, in
-        no way that changes its shape (then the reverse sweep may read its last value for
-        its shape rather than keep or compute again the value a statement saw)."""
-        if name in self.defs.params:
-            return False  # (read as it is anyway: an argument is stable)
-        return self.defs.defs[name] == 1 and name not in self.shape_varying | self.lists
-
     def sequence_shares(self, rule, param, sequence, bound, g, result, site):
         """Shares for a tuple or list of operands (``np.array([a, b])``, ``np.concatenate``)."""
         out = []
@@ -460,7 +423,7 @@ class ReverseMode(Loops, Lists, Adjoints, SavedValues):
         if isinstance(value, gast.Name) and value.id in self.active:
             loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
             if _maybe_array(target.slice, self.defs, loops):  # the last write of a position
-                share = call("_s2s.stored_share", load(self.adj(base)), _as_value(clone(index)))
+                share = call("_s2s.stored_share", load(self.adj(base)), as_value(clone(index)))
             else:
                 share = call("_s2s.save", part)
             if base not in self.floating:  # zero where `base` holds integers
@@ -583,79 +546,3 @@ def _maybe_array(index: gast.AST, defs: Definitions, counters: set[str]) -> bool
         isinstance(p, gast.Name) and not integer_number(p, defs.single_values, counters)
         for p in parts
     )
-
-
-def _as_value(index: gast.AST) -> gast.AST:
-    """A subscript's index as a value to pass on: slices as ``slice(lower, upper, step)``."""
-
-    def part(p: gast.AST) -> gast.AST:
-        if not isinstance(p, gast.Slice):
-            return p
-        return call(
-            "slice", *(b if b is not None else const(None) for b in (p.lower, p.upper, p.step))
-        )
-
-    if isinstance(index, gast.Tuple):
-        return gast.Tuple([part(p) for p in index.elts], gast.Load())
-    return part(index)
-
-
-def _written_only_once_rebound(tree: gast.FunctionDef, name: str, writes, returns) -> bool:
-    """Whether every write into ``name``'s array comes where ``name`` has surely been rebound
-    to an array of its own: after ``name = ...`` earlier in the same block or in a block
-    around it (a loop's body counts from its start, as its first iteration runs it). Then the
-    argument's array is never written, as in stencil code that updates and then sets a
-    boundary (``u = u + d``, ``u[0] = 0.0``). Not where ``name`` may view another array, or
-    a write through another name may reach its array."""
-    viewed = views(tree, True, returns)
-    others = seeing({name}, viewed) - {name}
-    if name in viewed or any(written_into(n, writes) & others for n in walk(tree)):
-        return False
-
-    def rebound_first(block: list[gast.stmt], rebound: bool) -> bool:
-        for stmt in block:
-            if not rebound and any(name in written_into(n, writes) for n in own_nodes(stmt)):
-                return False
-            for field in ("body", "orelse"):
-                nested = getattr(stmt, field, None)
-                if nested and not rebound_first(nested, rebound):
-                    return False
-            if (
-                isinstance(stmt, gast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)
-                and stmt.targets[0].id == name
-                and _fresh(stmt.value)
-            ):
-                rebound = True
-        return True
-
-    return rebound_first(tree.body, False)
-
-
-# NumPy functions that may hand back a view of their argument rather than a new array
-_VIEWING = frozenset(
-    """np.reshape np.ravel np.transpose np.squeeze np.expand_dims np.broadcast_to np.atleast_1d
-    np.atleast_2d np.atleast_3d np.asarray np.ascontiguousarray np.asfortranarray np.diag
-    np.flip np.fliplr np.flipud np.rot90 np.swapaxes np.real np.imag""".split()
-)
-
-
-def _fresh(value: gast.AST) -> bool:
-    """Whether ``value`` surely makes a new array: arithmetic, or a NumPy function that does
-    not return views (not a subscript, a name, or a helper, which may hand back an argument)."""
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        return True
-    if isinstance(value, gast.Call):
-        name = call_name(value)
-        return name.startswith("np.") and name not in _VIEWING
-    return False
-
-
-def _first_write(tree: gast.FunctionDef, name: str, writes, returns) -> gast.AST:
-    """The first statement that writes into ``name``'s array, by any name or call."""
-    names = seeing({name}, views(tree, True, returns))
-    for node in walk(tree):
-        if written_into(node, writes) & names:
-            return node
-    return tree

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.activity import call_name
-from ..analysis.definitions import Definitions, statements, targets_of
+from ..analysis.definitions import targets_of
 from ..analysis.shapes import shape_varying
 from ..gastutil import assign, call, children, load, located, name_nodes
 from ..rules import ACCUMULATE_INTO
@@ -394,71 +394,3 @@ def _reduced(helper: str, share: gast.AST, *args: gast.AST) -> gast.AST:
     if _is_negation(share):
         return gast.UnaryOp(gast.USub(), call(helper, share.operand, *args))
     return call(helper, share, *args)
-
-
-def parts_read_by_entry(
-    tree: gast.FunctionDef, defs: Definitions, active: set[str], changed
-) -> dict[str, tuple[str, gast.AST]]:
-    """The parts ``t = x[at]`` of arrays ``x`` carrying derivatives whose every use is a read
-    of an entry, ``u = t[index]``, later in the same block or in blocks nested in it, with
-    nothing between that rebinds ``x`` or a name of ``at``, or writes into ``x``: ``t`` ->
-    ``(x, at)``. That covers the normal form of a chained read ``x[i][0]`` and a row named
-    first (``xj = X[j]``, then ``xj[0]``, ``xj[1]``). Each read's share can go into ``bx`` at
-    ``[at][index]`` directly: the adjoint of ``t`` would be a whole part, added into ``bx``
-    and cleared for every definition. ``changed(stmt)``: the names a statement binds or
-    writes into."""
-    found: dict[str, tuple[str, gast.AST]] = {}
-    for stmt in statements(tree):
-        for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
-            for d in range(len(block or ())):
-                part = _part_read_by_entry(block, d, defs, active, changed)
-                if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
-                    found[part[0]] = part[1:]
-    return found
-
-
-def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], changed):
-    """``(t, x, at)`` where ``block[d]`` is ``t = x[at]``, a part read only by entry (see
-    ``parts_read_by_entry``); else None."""
-    first = block[d]
-    if not (_assigns_a_name(first) and isinstance(first.value, gast.Subscript)):
-        return None
-    part, taken = first.targets[0].id, first.value
-    if not isinstance(taken.value, gast.Name):
-        return None
-    array = taken.value.id
-    if array not in active or array == part or part in defs.params or defs.defs[part] != 1:
-        return None
-    kept = {array} | {n.id for n in name_nodes(taken.slice)}  # what must not change meanwhile
-    reads = 0
-    for stmt in block[d + 1 :]:
-        if reads == defs.uses[part]:
-            break
-        if changed(stmt) & kept:
-            return None
-        for node in statements(stmt):
-            if _assigns_a_name(node) and _reads_entry_of(node.value, part):
-                reads += 1
-            elif _checks_length_of(node, part):  # (`a, b = x[i]`: its length only)
-                reads += 1
-    return (part, array, taken.slice) if reads == defs.uses[part] else None
-
-
-def _checks_length_of(stmt: gast.stmt, part: str) -> bool:
-    """Whether ``stmt`` is ``_s2s.require_length(part, n)``, before unpacking ``part``."""
-    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
-        return False
-    check = stmt.value
-    return call_name(check) == "_s2s.require_length" and [
-        a.id for a in check.args[:1] if isinstance(a, gast.Name)
-    ] == [part]
-
-
-def _reads_entry_of(value: gast.AST, part: str) -> bool:
-    """Whether ``value`` is ``part[index]``, with ``part`` not in the index."""
-    return (
-        isinstance(value, gast.Subscript)
-        and isinstance(value.value, gast.Name)
-        and value.value.id == part
-        and all(n.id != part for n in name_nodes(value.slice))
-    )

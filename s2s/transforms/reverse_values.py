@@ -18,6 +18,7 @@ from ..analysis.activity import call_name
 from ..analysis.aliases import seeing, views
 from ..analysis.definitions import written_by_call
 from ..gastutil import assign, call, clone, const, load, name_nodes, substituted, walk
+from ..rules.runtime_helpers import SHAPE_ONLY
 
 
 @dataclasses.dataclass
@@ -122,6 +123,28 @@ class SavedValues:
         is recomputed, not ``(x * c)[i]``, which would compute all of ``x * c``."""
         value = self.defs.single_values.get(name)
         return isinstance(value, gast.Subscript) and self._recomputable(name, after, depth + 1)
+
+    @staticmethod
+    def shape_only_names(template: gast.AST) -> set[int]:
+        """The names in a rule's template passed where a helper reads only their shape and
+        type (``x`` in ``_s2s.sum_adjoint(g, x, axis)``)."""
+        found: set[int] = set()
+        if not isinstance(template, gast.AST):  # (a rule without this template)
+            return found
+        for node in walk(template):
+            if isinstance(node, gast.Call) and call_name(node) in SHAPE_ONLY:
+                k = SHAPE_ONLY[call_name(node)]
+                if k < len(node.args) and isinstance(node.args[k], gast.Name):
+                    found.add(id(node.args[k]))
+        return found
+
+    def same_shape_throughout(self, name: str) -> bool:
+        """Whether every value ``name`` holds has one shape and type: bound at one place, in
+        no way that changes its shape (then the reverse sweep may read its last value for
+        its shape rather than keep or compute again the value a statement saw)."""
+        if name in self.defs.params:
+            return False  # (read as it is anyway: an argument is stable)
+        return self.defs.defs[name] == 1 and name not in self.shape_varying | self.lists
 
     def _unchanged_since_definition(self, name: str, after: bool) -> set[str]:
         """Operands of ``name``'s definition that nothing changed between it and here."""

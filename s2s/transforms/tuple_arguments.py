@@ -19,7 +19,8 @@ import numpy as np
 
 from ..codegen.naming import Namer, names_in
 from ..errors import BatchingError, DifferentiationError, S2SError
-from ..gastutil import Transformer, attr_path, clone, load, walk
+from ..frontend.anf import length_checked
+from ..gastutil import Transformer, clone, load, walk
 from ..program import Program, Unit
 
 # The structure of a tuple argument: a tuple holding None for each leaf (a float or a float
@@ -240,7 +241,7 @@ class _Reads:
         arguments = {a.id for a in entry.tree.args.args}
         allowed: set[int] = set(passed)
         for node in walk(self.tree):
-            checked = _length_checked(node)
+            checked = length_checked(node)
             if checked is not None and checked[0] in self.tuples:  # `a, b = params`
                 name, count = checked
                 size = len(self.tuples[name])
@@ -291,19 +292,6 @@ def _constant_names(tree: gast.FunctionDef) -> dict[str, int]:
             if value is not None and len(bound[name]) == 1:
                 constants[name] = value
     return constants
-
-
-def _length_checked(node: gast.AST) -> tuple[str, int] | None:
-    """``(name, n)`` where ``node`` is the normal form's ``_s2s.require_length(name, n)``."""
-    if not (isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)):
-        return None
-    check = node.value
-    if attr_path(check.func) != "_s2s.require_length" or len(check.args) != 2:
-        return None
-    name, count = check.args
-    if isinstance(name, gast.Name) and _constant(count) is not None:
-        return name.id, _constant(count)
-    return None
 
 
 class _Leaves(Transformer):

@@ -1,0 +1,106 @@
+"""Parts of arrays read by entry, in reverse mode: ``X[i][0]``, or a row named first and
+read entry by entry (``xj = X[j]``, then ``xj[0]``, ``xj[1]``).
+
+The normal form reads ``X[i][0]`` as ``_t1 = X[i]; _t2 = _t1[0]``. Given an adjoint of its
+own, the part would be filled, added into ``bX`` and cleared for every definition: a whole
+row's work for each entry read. A part read only by entry has none: each read's share goes
+into ``bX`` at ``[i][0]`` (``_s2s.scatter_add_part``, which adds through the view ``bX[i]``,
+or through a gathered copy where ``i`` is an index array).
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..analysis.definitions import Definitions, statements
+from ..frontend.anf import length_checked
+from ..gastutil import call, const, load, name_nodes
+from .reverse_adjoints import _assigns_a_name
+
+
+class Parts:
+    """The part of :class:`~s2s.transforms.reverse.ReverseMode` that routes the shares of
+    entries read through parts. Expects ``parts_read`` (``parts_read_by_entry``), ``active``,
+    ``adj`` and ``ref_atom`` on the instance."""
+
+    def part_read_share(self, part: str, index: gast.AST, g, site) -> list[gast.stmt]:
+        """The share of ``part[index]`` where ``part`` is ``x[at]``, read only by entry (see
+        ``parts_read_by_entry``): added into ``bx`` at ``[at][index]``."""
+        array, at = self.parts_read[part]
+        if array not in self.active:
+            return []
+        at, index = (as_value(self.ref_atom(i, site)) for i in (at, index))
+        return [gast.Expr(call("_s2s.scatter_add_part", load(self.adj(array)), at, index, g))]
+
+
+def parts_read_by_entry(
+    tree: gast.FunctionDef, defs: Definitions, active: set[str], changed
+) -> dict[str, tuple[str, gast.AST]]:
+    """The parts ``t = x[at]`` of arrays ``x`` carrying derivatives whose every use is a read
+    of an entry, ``u = t[index]``, later in the same block or in blocks nested in it, with
+    nothing between that rebinds ``x`` or a name of ``at``, or writes into ``x``: ``t`` ->
+    ``(x, at)``. That covers the normal form of a chained read ``x[i][0]`` and a row named
+    first (``xj = X[j]``, then ``xj[0]``, ``xj[1]``). Each read's share can go into ``bx`` at
+    ``[at][index]`` directly: the adjoint of ``t`` would be a whole part, added into ``bx``
+    and cleared for every definition. ``changed(stmt)``: the names a statement binds or
+    writes into."""
+    found: dict[str, tuple[str, gast.AST]] = {}
+    for stmt in statements(tree):
+        for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            for d in range(len(block or ())):
+                part = _part_read_by_entry(block, d, defs, active, changed)
+                if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
+                    found[part[0]] = part[1:]
+    return found
+
+
+def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], changed):
+    """``(t, x, at)`` where ``block[d]`` is ``t = x[at]``, a part read only by entry (see
+    ``parts_read_by_entry``); else None."""
+    first = block[d]
+    if not (_assigns_a_name(first) and isinstance(first.value, gast.Subscript)):
+        return None
+    part, taken = first.targets[0].id, first.value
+    if not isinstance(taken.value, gast.Name):
+        return None
+    array = taken.value.id
+    if array not in active or array == part or part in defs.params or defs.defs[part] != 1:
+        return None
+    kept = {array} | {n.id for n in name_nodes(taken.slice)}  # what must not change meanwhile
+    reads = 0
+    for stmt in block[d + 1 :]:
+        if reads == defs.uses[part]:
+            break
+        if changed(stmt) & kept:
+            return None
+        for node in statements(stmt):
+            if _assigns_a_name(node) and _reads_entry_of(node.value, part):
+                reads += 1
+            elif (length_checked(node) or ("",))[0] == part:  # (`a, b = x[i]`: its length)
+                reads += 1
+    return (part, array, taken.slice) if reads == defs.uses[part] else None
+
+
+def _reads_entry_of(value: gast.AST, part: str) -> bool:
+    """Whether ``value`` is ``part[index]``, with ``part`` not in the index."""
+    return (
+        isinstance(value, gast.Subscript)
+        and isinstance(value.value, gast.Name)
+        and value.value.id == part
+        and all(n.id != part for n in name_nodes(value.slice))
+    )
+
+
+def as_value(index: gast.AST) -> gast.AST:
+    """A subscript's index as a value to pass on: slices as ``slice(lower, upper, step)``."""
+
+    def part(p: gast.AST) -> gast.AST:
+        if not isinstance(p, gast.Slice):
+            return p
+        return call(
+            "slice", *(b if b is not None else const(None) for b in (p.lower, p.upper, p.step))
+        )
+
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple([part(p) for p in index.elts], gast.Load())
+    return part(index)
