@@ -2,6 +2,7 @@
 ``has_aux``, the structure, shape and dtype of what they return, ``jit=False`` against
 ``jit=True``, composing with ``s2s.jit`` and with ``s2s.grad`` itself, and ``s2s.show``."""
 
+import inspect
 import math
 
 import numba
@@ -944,3 +945,115 @@ def test_unpacking_an_argument_of_another_length_raises_as_python_does(jit):
     with pytest.raises(s2s.DifferentiationError, match="a tuple of 3, unpacked into 2") as info:
         s2s.grad(unpacks_parameters, jit=jit)((TUPLE_W, TUPLE_B, TUPLE_B), X)
     assert info.value.location.function == "unpacks_parameters"
+
+
+def unpacks_a_local_array(x):
+    v = x * 2.0
+    a, b = v
+    return a * b
+
+
+def unpacks_a_shape(x):
+    rows, cols = x.shape
+    return rows * cols * np.sum(x)
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_unpacking_a_local_array_or_a_shape_checks_its_length(jit):
+    """An array the function made, and ``x.shape``, are indexed by the normal form too: a
+    third entry (a third axis) raises as in Python rather than being dropped."""
+    cases = ((unpacks_a_local_array, np.ones(3)), (unpacks_a_shape, np.ones((2, 2, 2))))
+    for fn, bad in cases:
+        with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+            fn(bad)  # Python's own
+        runs = [s2s.grad(fn, jit=jit), s2s.vmap(fn, jit=jit)]
+        if jit:
+            runs.append(s2s.jit(fn))
+        for run in runs:
+            with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+                run(bad[None] if run is runs[1] else bad)
+    x = np.array([1.5, -0.5])
+    np.testing.assert_allclose(s2s.grad(unpacks_a_local_array, jit=jit)(x), 4 * x[::-1])
+    m = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(s2s.grad(unpacks_a_shape, jit=jit)(m), np.full((2, 3), 6.0))
+    np.testing.assert_allclose(s2s.vmap(unpacks_a_shape, jit=jit)(m[None]), [6 * 15.0])
+
+
+def unpacks_three_into_two(x):
+    a, b = x, 2 * x, 3 * x
+    return a * b
+
+
+def unpacks_a_local_tuple_into_three(x):
+    t = (x, 2 * x)
+    a, b, c = t
+    return a * b * c
+
+
+def nested_unpacking_too_short(x):
+    a, (b, c) = x, (2 * x,)
+    return a * b * c
+
+
+@pytest.mark.parametrize(
+    "fn, words",
+    [
+        (unpacks_three_into_two, "unpacking 3 values into 2 names: too many values"),
+        (unpacks_a_local_tuple_into_three, "unpacking 2 values into 3 names: not enough"),
+        (nested_unpacking_too_short, "unpacking 1 values into 2 names: not enough"),
+    ],
+)
+def test_unpacking_a_tuple_of_another_length_is_refused_where_it_is_written(fn, words):
+    """Tuples whose length the code shows are checked when s2s reads the function (Numba
+    refuses them when it compiles), at the user's line."""
+    with pytest.raises(ValueError, match="values to unpack"):
+        fn(1.5)  # Python's own
+    for transform in (s2s.jit, s2s.grad, s2s.vmap, lambda f: s2s.jacfwd(f)):
+        with pytest.raises(s2s.UnsupportedSyntaxError, match=words) as info:
+            s2s.show(transform(fn))
+        assert info.value.location.function == fn.__name__
+        last = fn.__code__.co_firstlineno + len(inspect.getsourcelines(fn)[0]) - 1
+        assert info.value.location.lineno == last - 1  # the unpacking, before the `return`
+
+
+def swaps_a_tuple(x):
+    t = (x, 2 * x)
+    for _ in range(3):
+        t = (t[1], t[0] + x)
+    a, b = t
+    return a * b
+
+
+def test_unpacking_a_tuple_of_known_length_checks_nothing_when_it_runs():
+    """A tuple built from displays of one length (``t = (t[1], t[0] + x)`` in a loop) is split
+    into a name per entry, and its unpacking needs no check."""
+    for transform in (s2s.grad, s2s.jacfwd, s2s.vmap):
+        assert "require_length" not in s2s.show(transform(swaps_a_tuple))
+    # (x, 2x) -> (2x, 2x) -> (2x, 3x) -> (3x, 3x): d(9 x^2)/dx
+    assert s2s.grad(swaps_a_tuple)(1.5) == pytest.approx(18 * 1.5)
+
+
+def _sum_and_first_three(x):
+    return np.sum(x), (x[0], x[1], x[2])
+
+
+def unpacks_a_nested_result_into_two(x):
+    s, (a, b) = _sum_and_first_three(x)
+    return s * a * b
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["python", "numba"])
+def test_unpacking_a_helpers_nested_result_of_another_length_raises(jit):
+    """Reverse mode binds each entry of a helper's nested result to a name of its own; an
+    unpacking of the wrong length still raises, as in Python, rather than dropping one."""
+    x = np.arange(1.0, 4.0)
+    with pytest.raises(ValueError, match="too many values to unpack \\(expected 2\\)"):
+        unpacks_a_nested_result_into_two(x)  # Python's own
+    runs = [s2s.grad(unpacks_a_nested_result_into_two, jit=jit)]
+    runs.append(s2s.jacfwd(unpacks_a_nested_result_into_two, jit=jit))
+    if jit:
+        runs.append(s2s.jit(unpacks_a_nested_result_into_two))
+    for run in runs:
+        with pytest.raises(ValueError, match="too many values to unpack \\(expected 2\\)"):
+            run(x)
+    assert "raise ValueError(" in s2s.show(s2s.grad(unpacks_a_nested_result_into_two))

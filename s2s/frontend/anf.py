@@ -35,6 +35,7 @@ from ..gastutil import (
     substituted,
     walk,
 )
+from ..runtime.core import unpacking_message
 from .source import ParsedFunction
 
 _MODULE_ROOTS = ("np", "math", "_s2s")
@@ -64,6 +65,29 @@ class _ANF:
     def parameters(self) -> set[str]:
         args = self.tree.args
         return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+
+    @functools.cached_property
+    def tuple_lengths(self) -> dict[str, int]:
+        """The local names bound only to tuple displays of one length (no starred items):
+        unpacking one is checked here, not when the code runs."""
+        bindings: dict[str, int] = {}
+        displays: dict[str, list[int]] = {}
+        for node in walk(self.tree):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                bindings[node.id] = bindings.get(node.id, 0) + 1
+            elif (
+                isinstance(node, gast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], gast.Name)
+                and isinstance(node.value, gast.Tuple)
+                and _display_length(node.value) is not None
+            ):
+                displays.setdefault(node.targets[0].id, []).append(len(node.value.elts))
+        return {
+            name: lengths[0]
+            for name, lengths in displays.items()
+            if len(set(lengths)) == 1 and bindings[name] == len(lengths)
+        }
 
     @functools.cached_property
     def sharing(self) -> SharingAt:
@@ -259,6 +283,14 @@ class _ANF:
             )
 
     def unpack(self, target: gast.Tuple, value: gast.AST, node: gast.AST) -> None:
+        mismatch = _length_mismatch(target, value, self.tuple_lengths)
+        if mismatch is not None:  # (Numba refuses it when it compiles; Python when it runs)
+            names, values = mismatch
+            raise UnsupportedSyntaxError(
+                f"unpacking {values} values into {names} names: "
+                + unpacking_message(names, values),
+                self.parsed.location(node),
+            )
         pairs = _paired(target, value)
         if pairs is not None:
             # Evaluate the whole right-hand side before binding: `a, b = b, a` swaps. Then
@@ -292,11 +324,11 @@ class _ANF:
             self.emit(assign(targets, self.call(value)), node)
         else:
             whole = self.atom(value)
-            if isinstance(value, gast.Subscript) or (
-                isinstance(whole, gast.Name) and whole.id in self.parameters
-            ):
-                # (a caller's tuple or array, or a row of one: its length is not the code's
-                # to know; `for a, b in m` unpacks `m[k]`)
+            known = isinstance(value, gast.Name) and value.id in self.tuple_lengths
+            if isinstance(whole, gast.Name) and not known:
+                # (an array, a caller's tuple, a row, `x.shape`: the normal form indexes it,
+                # so its length is checked first, as Python's unpacking does; `for a, b in m`
+                # unpacks `m[k]`)
                 self.emit(length_check(whole.id, len(names)), node)
             for k, name in enumerate(names):
                 self.emit(assign(store(name), gast.Subscript(whole, const(k), gast.Load())), node)
@@ -547,6 +579,41 @@ def _paired(target: gast.AST, value: gast.AST) -> list[tuple[gast.AST, gast.AST]
     return pairs
 
 
+def _display_length(node: gast.AST) -> int | None:
+    """How many values a tuple or list display holds (None with a starred item, or for
+    anything else)."""
+    if not isinstance(node, (gast.Tuple, gast.List)):
+        return None
+    if any(isinstance(e, gast.Starred) for e in node.elts):
+        return None
+    return len(node.elts)
+
+
+def _length_mismatch(
+    target: gast.AST, value: gast.AST, tuple_lengths: dict[str, int]
+) -> tuple[int, int] | None:
+    """``(names, values)`` for the first unpacking in ``target = value`` (nested ones too)
+    whose number of values is known here and differs from its number of names."""
+    if any(isinstance(e, gast.Starred) for e in target.elts):
+        return None
+    if isinstance(value, gast.Name):
+        values = tuple_lengths.get(value.id)
+    else:
+        values = _display_length(value)
+    if values is None:
+        return None
+    if values != len(target.elts):
+        return len(target.elts), values
+    if isinstance(value, gast.Name):
+        return None
+    for elt, part in zip(target.elts, value.elts):
+        if isinstance(elt, (gast.Tuple, gast.List)):
+            found = _length_mismatch(elt, part, tuple_lengths)
+            if found is not None:
+                return found
+    return None
+
+
 def _renamed(node: gast.AST, renamed: dict[str, str]) -> gast.AST:
     """A copy of ``node`` with the names in ``renamed`` renamed (loads and stores alike)."""
 
@@ -601,6 +668,16 @@ def to_anf(
 def length_check(name: str, count: int) -> gast.Expr:
     """``_s2s.require_length(name, count)``, before ``name`` is unpacked into ``count`` names."""
     return gast.Expr(call("_s2s.require_length", load(name), const(count)))
+
+
+def display_checked(check: gast.Expr, display: gast.Tuple) -> gast.stmt | None:
+    """A ``length_check`` of a tuple now written out as ``display``: nothing where their
+    lengths agree, else the error Python raises there."""
+    count = length_checked(check)[1]
+    if count == len(display.elts):
+        return None
+    error = call("ValueError", const(unpacking_message(count, len(display.elts))))
+    return located(gast.Raise(error, None), check)
 
 
 def length_checked(stmt: gast.AST) -> tuple[str, int] | None:

@@ -13,6 +13,7 @@ import gast
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..gastutil import Transformer, assign, load, store, walk
+from .anf import display_checked, length_checked
 
 
 def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
@@ -35,9 +36,12 @@ def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
             rejected.update(e.id for e in node.targets[0].elts)
     if not lengths:
         return {}
-    indexed: set[int] = set()
+    indexed: set[int] = set()  # names read by a constant index, or only for their length
     for node in walk(tree):
-        if (
+        checked = length_checked(node)
+        if checked is not None:
+            indexed.add(id(node.value.args[0]))
+        elif (
             isinstance(node, gast.Subscript)
             and isinstance(node.value, gast.Name)
             and isinstance(node.slice, gast.Constant)
@@ -89,6 +93,14 @@ class _Replace(Transformer):
             ]
         self.generic_visit(node)
         return node
+
+    def visit_Expr(self, node: gast.Expr):
+        checked = length_checked(node)
+        if checked is None or checked[0] not in self.parts:
+            self.generic_visit(node)
+            return node
+        parts = gast.Tuple([load(n) for n in self.parts[checked[0]]], gast.Load())
+        return display_checked(node, parts)
 
     def visit_Subscript(self, node: gast.Subscript):
         if isinstance(node.value, gast.Name) and node.value.id in self.parts:

@@ -190,10 +190,10 @@ def require_length(x, n):
     """Nothing if ``x`` has ``n`` entries; Python's error for unpacking it into ``n`` names
     otherwise (the normal form reads ``a, b = v`` as ``a = v[0]; b = v[1]``)."""
     if len(x) != n:
-        raise ValueError(_unpacking_message(n, len(x)))
+        raise ValueError(unpacking_message(n, len(x)))
 
 
-def _unpacking_message(n: int, got: int | None) -> str:
+def unpacking_message(n: int, got: int | None) -> str:
     """Python's words (``got``: None where compiled code cannot say)."""
     if got is None:
         return f"the wrong number of values to unpack (expected {n})"
@@ -208,9 +208,9 @@ def _require_length(x, n):
     if isinstance(x, types.BaseTuple) and count is not None:  # its length is its type's
         if len(x) == count:
             return lambda x, n: None
-        message = _unpacking_message(count, len(x))
+        message = unpacking_message(count, len(x))
     else:
-        message = _unpacking_message(count, None) if count is not None else "wrong length"
+        message = unpacking_message(count, None) if count is not None else "wrong length"
 
     def checked(x, n):
         if len(x) != n:

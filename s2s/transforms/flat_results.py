@@ -18,6 +18,7 @@ import gast
 from ..analysis.activity import call_name
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
+from ..frontend.anf import display_checked, length_checked
 from ..gastutil import Transformer, clone, load, store, walk
 from ..program import Program
 from .outputs import output_structure
@@ -173,6 +174,8 @@ class _Uses:
             elif isinstance(node, gast.Assign) and _names(node.targets[0], node.value):
                 self.copied.setdefault(node.value.id, []).append(node.targets[0].id)
                 seen.add(id(node.value))
+            elif length_checked(node) is not None:  # `_s2s.require_length(t, 2)`
+                seen.add(id(node.value.args[0]))
             elif isinstance(node, gast.Return) and node.value is not None:
                 value = node.value
                 for part in value.elts if isinstance(value, gast.Tuple) else [value]:
@@ -275,6 +278,13 @@ class _Sites(Transformer):
             return node
         if isinstance(target, gast.Name) and target.id in self.displays and _names(target, value):
             return None  # a copy of a tuple: its reads read the leaves
+        self.generic_visit(node)
+        return node
+
+    def visit_Expr(self, node: gast.Expr):
+        checked = length_checked(node)
+        if checked is not None and checked[0] in self.displays:
+            return display_checked(node, clone(self.displays[checked[0]]))
         self.generic_visit(node)
         return node
 

@@ -10,8 +10,9 @@ up to the entries it had when read. A read ``L[i]`` is therefore rewritten, befo
 analyses, to count from the end (``L[_s2s.from_end(i, len(L))]``), and adds its adjoint into
 the stack's entry at that same place; ``np.array(L)`` (spelled ``_s2s.array_of(L)``, see
 ``arrays_of_lists``) adds its adjoint's rows into the last entries (``_s2s.stack_add``), and
-``sum(L)``, which keeps the list's length for it, its adjoint into each of them. Any other use
-of such a list is refused, naming it.
+``sum(L)``, which keeps the list's length for it, its adjoint into each of them. Unpacking a
+list checks its length first (``_s2s.require_length``), which reads nothing else. Any other
+use of such a list is refused, naming it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..analysis.activity import call_name
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
+from ..frontend.anf import length_checked
 from ..gastutil import assign, call, clone, load, located, walk
 from .reverse_values import Site
 
@@ -127,6 +129,8 @@ def _check_uses(parsed, stmt: gast.stmt, lists: set[str]) -> None:
 
 def _allowed(stmt: gast.stmt, lists: set[str]) -> bool:
     value = getattr(stmt, "value", None)
+    if length_checked(stmt) is not None:  # `_s2s.require_length(L, n)`: reads its length
+        return True
     if isinstance(stmt, gast.Expr):  # `L.append(v)`, of a number or an array
         entry = value.args[0] if _appended_to(value) in lists else None
         return isinstance(entry, _ENTRIES) and not (
