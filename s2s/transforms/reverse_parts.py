@@ -10,11 +10,13 @@ or through a gathered copy where ``i`` is an index array).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import gast
 
 from ..analysis.definitions import Definitions, statements
 from ..frontend.anf import length_checked
-from ..gastutil import call, const, load, name_nodes
+from ..gastutil import call, const, load, name_nodes, walk
 from .reverse_adjoints import _assigns_a_name
 
 
@@ -44,10 +46,20 @@ def parts_read_by_entry(
     ``[at][index]`` directly: the adjoint of ``t`` would be a whole part, added into ``bx``
     and cleared for every definition. ``changed(stmt)``: the names a statement binds or
     writes into."""
+    indexed: Counter[str] = Counter()  # how often each name is indexed or length-checked
+    for node in walk(tree):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
+            indexed[node.value.id] += 1
+        elif length_checked(node) is not None:
+            indexed[node.value.args[0].id] += 1
     found: dict[str, tuple[str, gast.AST]] = {}
     for stmt in statements(tree):
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
             for d in range(len(block or ())):
+                if not _assigns_a_name(block[d]):
+                    continue
+                if indexed[block[d].targets[0].id] < defs.uses[block[d].targets[0].id]:
+                    continue  # (some use is not a read of an entry)
                 part = _part_read_by_entry(block, d, defs, active, changed)
                 if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
                     found[part[0]] = part[1:]

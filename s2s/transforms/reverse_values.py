@@ -20,6 +20,9 @@ from ..analysis.definitions import written_by_call
 from ..gastutil import assign, call, clone, const, load, name_nodes, substituted, walk
 from ..rules.runtime_helpers import SHAPE_ONLY
 
+# id(template) -> (template, its names read for their shape alone): see ``shape_only_names``
+_SHAPE_ONLY_NAMES: dict[int, tuple[gast.AST, set[int]]] = {}
+
 
 @dataclasses.dataclass
 class Site:
@@ -127,9 +130,15 @@ class SavedValues:
     @staticmethod
     def shape_only_names(template: gast.AST) -> set[int]:
         """The names in a rule's template passed where a helper reads only their shape and
-        type (``x`` in ``_s2s.sum_adjoint(g, x, axis)``)."""
+        type (``x`` in ``_s2s.sum_adjoint(g, x, axis)``). Templates live as long as their
+        rules: each is looked at once."""
+        known = _SHAPE_ONLY_NAMES.get(id(template))
+        if known is not None and known[0] is template:
+            return known[1]
         found: set[int] = set()
-        if not isinstance(template, gast.AST):  # (a rule without this template)
+        if isinstance(template, gast.AST):  # (not for a rule without this template)
+            _SHAPE_ONLY_NAMES[id(template)] = (template, found)
+        else:
             return found
         for node in walk(template):
             if isinstance(node, gast.Call) and call_name(node) in SHAPE_ONLY:
