@@ -146,7 +146,7 @@ class _Builder:
     # -- statements --------------------------------------------------------------------------
     def statement(self) -> None:
         kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
-        kinds += ["pair", "for each", "settle", "pieces"]
+        kinds += ["pair", "for each", "settle", "pieces", "unpack"]
         if self.owned:
             kinds += ["element write", "array update", "slice write", "while", "fill"]
         kinds.append("new matrix")
@@ -333,6 +333,18 @@ class _Builder:
     def _pair(self):
         a, b = self.fresh("a"), self.fresh("a")
         self.lines.append(f"{a}, {b} = pair({self.scalar(1)}, {self.scalar(1)})")
+        self.scalars += [a, b]
+
+    def _unpack(self):  # entries named by unpacking an array, a row, or a tuple made first
+        a, b = self.fresh("a"), self.fresh("a")
+        source = self.pick(["array", "row", "tuple"] if self.matrices else ["array", "tuple"])
+        if source == "array":
+            self.lines.append(f"{a}, {b} = {self.pick(self.arrays)}[{self.pick(['1:3', ':2'])}]")
+        elif source == "row":
+            self.lines.append(f"{a}, {b} = {self.pick(self.matrices)}[n - 1][:2]")
+        else:
+            pair = self.fresh("t")
+            self.lines += [f"{pair} = ({self.scalar(1)}, {self.scalar(1)})", f"{a}, {b} = {pair}"]
         self.scalars += [a, b]
 
     def _for_each(self):

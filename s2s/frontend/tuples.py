@@ -12,7 +12,7 @@ import gast
 
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
-from ..gastutil import Transformer, assign, load, store, walk
+from ..gastutil import Transformer, assign, clone, load, store, walk
 from .anf import display_checked, length_checked
 
 
@@ -121,7 +121,9 @@ def scalarize_tuples(tree: gast.FunctionDef, tuple_length=lambda call: None) -> 
         name: [namer.fresh(f"{name}_{k}") for k in range(size)]
         for name, size in sorted(candidates.items())
     }
-    return _Replace(parts).visit(tree)
+    # (on a copy: the replacement rewrites statements in place, and other programs, such as
+    # the primal function a Jacobian calls, may hold the same ones)
+    return _Replace(parts).visit(clone(tree))
 
 
 def tuple_names(tree: gast.FunctionDef) -> dict[str, int]:

@@ -44,6 +44,17 @@ def fancy_index_read(a):
     return a[idx] * np.array([1.0, 2.0, 3.0, 4.0])
 
 
+@case(array(5), output="array", tags={"tuple"})
+def tuple_unpacked_for_an_array(a):
+    # A local tuple is split into names for reverse mode (with the early return lowered);
+    # jacrev also calls the function as written, whose statements that split leaves alone.
+    scale = (a[0], 2.0)
+    first, second = scale
+    if a[1] > 1.5:
+        return a * second
+    return np.tanh(a[::-1] * first) * second + a * first
+
+
 @case(array(4, 3), tags={"fancy_index", "reduction"})
 def fancy_index_rows(m):
     rows = np.array([2, 0])
