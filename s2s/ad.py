@@ -13,6 +13,7 @@ import numpy as np
 from . import pipeline
 from .compile import generate
 from .errors import DifferentiationError
+from .gastutil import clone
 from .program import Program
 from .transforms.tuple_arguments import (
     leaf_count,
@@ -28,7 +29,10 @@ def normalized_program(fn: Any) -> Program:
     """``fn``'s program in A-normal form: plain functions and s2s transformations alike."""
     own = getattr(fn, "__s2s_program__", None)
     if own is not None:
-        return pipeline.normalize(own() if callable(own) else own)
+        program = own() if callable(own) else own
+        # A copy: normalising rewrites some statements in place (`.T` as `np.transpose`),
+        # and these belong to the transformation ``fn``, which prints and compiles them.
+        return pipeline.normalize(program.map(lambda unit: clone(unit.tree)))
     return pipeline.frontend(fn, "normalize")
 
 

@@ -453,3 +453,29 @@ def test_a_function_whose_file_grew_after_it_is_read(tmp_path):
     module = _import_from(path)
     path.write_text(EDITED_MODULE + "\n\ndef later(x):\n    return x\n")
     assert s2s.grad(module.g, jit=False)(2.0, 3.0) == pytest.approx(9.0)
+
+
+def test_transforming_a_transformation_leaves_its_code_alone():
+    """A transformation of another reads the other's program: none of its passes may rewrite
+    what the other holds, so the other's source is the same whatever was built from it."""
+    from corpus.arrays import tuple_unpacked_for_an_array
+    from corpus.helpers import helper_calls_helper, nested_helper_results
+    from corpus.linalg import trace_op
+    from corpus.programs import pair_energy
+
+    inner = [
+        s2s.grad(trace_op),  # (its adjoint reads `b.T`, which normalising spells again)
+        s2s.grad(pair_energy),
+        s2s.grad(helper_calls_helper),
+        s2s.grad(nested_helper_results),
+        s2s.jacrev(tuple_unpacked_for_an_array),
+        s2s.vmap(s2s.grad(helper_calls_helper)),
+    ]
+    for fn in inner:
+        before = {stage: s2s.show(fn, stage) for stage in ("normalize", "final")}
+        for outer in (s2s.grad, s2s.jacfwd, s2s.hessian, s2s.vmap, s2s.jit):
+            try:
+                s2s.show(outer(fn))
+            except s2s.S2SError:
+                pass  # (not every pair composes: a Hessian of an array function)
+            assert {stage: s2s.show(fn, stage) for stage in before} == before, outer
