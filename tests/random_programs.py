@@ -93,6 +93,8 @@ class _Builder:
             f"math.sqrt(1.0 + {a} * {a})",
             f"{a} ** 2",
             f"helper({a}, {b})",
+            f"abs({a}) * 0.5",
+            f"min({a}, {b})",
         ]
         if self.matrices:
             row, col = (index, f"n - 1 - {index}") if index is not None else ("0", "n - 1")
@@ -132,6 +134,8 @@ class _Builder:
                 f"{a}.copy()",
                 f"np.where({a} > 0.0, {a}, {b} * 0.5)",
                 f"helper({a}, {b})",
+                f"np.sort({a}) * {self.scalar(1)}",
+                f"{a}[np.arange(n)[::-1]] * {b}",
             ]
         )
 
@@ -146,7 +150,7 @@ class _Builder:
     # -- statements --------------------------------------------------------------------------
     def statement(self) -> None:
         kinds = ["new scalar", "new array", "loop", "if", "scalar update", "swap", "early return"]
-        kinds += ["pair", "for each", "settle", "pieces", "unpack"]
+        kinds += ["pair", "for each", "settle", "pieces", "unpack", "list", "zipped"]
         if self.owned:
             kinds += ["element write", "array update", "slice write", "while", "fill"]
         kinds.append("new matrix")
@@ -346,6 +350,27 @@ class _Builder:
             pair = self.fresh("t")
             self.lines += [f"{pair} = ({self.scalar(1)}, {self.scalar(1)})", f"{a}, {b} = {pair}"]
         self.scalars += [a, b]
+
+    def _list(self):  # entries appended in a loop, then summed or made an array
+        entries = self.fresh("l")
+        self.lines += [f"{entries} = []", "for i in range(n):"]
+        self.lines.append(f"    {entries}.append({self.scalar(2, 'i')})")
+        if self.chance(0.5):
+            name = self.fresh("a")
+            self.lines.append(f"{name} = sum({entries}) * 0.2")
+            self.scalars.append(name)
+        else:
+            name = self.fresh("y")
+            self.lines.append(f"{name} = np.array({entries})")
+            self.arrays.append(name)
+
+    def _zipped(self):  # items of two arrays side by side, with their place
+        name = self.pick(self.scalars)
+        a, b = self.pick(self.arrays), self.pick(self.arrays)
+        self.lines += [
+            f"for i, (u, w) in enumerate(zip({a}, {b})):",
+            f"    {name} = 0.5 * {name} + np.tanh(u * w + i * 0.1)",
+        ]
 
     def _for_each(self):
         name, array = self.pick(self.scalars), self.pick(self.arrays)
