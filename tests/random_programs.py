@@ -73,7 +73,10 @@ class _Builder:
             return self.pick(self.scalars)
         if kind == "constant":
             return self.pick(_CONSTANTS)
-        where = index if index is not None and self.chance(0.7) else self.pick(["0", "n - 1"])
+        if index is not None and self.chance(0.7):
+            where = self.pick([index, index, f"({index} + 1) % n", f"n - 1 - {index}"])
+        else:
+            where = self.pick(["0", "n - 1", "-1"])
         return f"{self.pick(self.arrays)}[{where}]"
 
     def scalar(self, depth: int = 2, index: str | None = None) -> str:
@@ -107,6 +110,7 @@ class _Builder:
                 f"np.dot({array}, {self.pick(self.arrays)}) * 0.1",
                 f"np.max({array})",
                 f"np.mean(np.sin({array}))",
+                f"np.sum({array}[{array} > 0.0]) * 0.3",
             ]
         return self.pick(forms)
 
@@ -135,6 +139,8 @@ class _Builder:
                 f"np.where({a} > 0.0, {a}, {b} * 0.5)",
                 f"helper({a}, {b})",
                 f"np.sort({a}) * {self.scalar(1)}",
+                f"np.maximum({a}, {b} * 0.5)",
+                f"np.clip({a}, -0.5, 0.8)",
                 f"{a}[np.arange(n)[::-1]] * {b}",
             ]
         )
@@ -221,7 +227,8 @@ class _Builder:
     def _slice_write(self):
         target = self.pick(self.owned)
         source = self.pick([a for a in self.arrays if a != target] or ["x"])
-        self.lines.append(f"{target}[1:] = {source}[:-1] * {self.scalar(1)}")
+        op = self.pick(["=", "+="])
+        self.lines.append(f"{target}[1:] {op} {source}[:-1] * {self.scalar(1)}")
 
     def _loop(self):
         recurrence = self.owned and self.chance(0.5)
