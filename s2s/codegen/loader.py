@@ -19,15 +19,34 @@ from typing import Any
 
 from ..cachedir import cache_dir, runtime_fingerprint
 from ..errors import SourceLocation
+from ..frontend.resolve import is_vectorized
 from ..program import Program
 from .printer import printed_tree
 
 
 def _fingerprint(value: Any) -> bytes:
+    if is_vectorized(value):
+        return _ufunc_fingerprint(value)
     try:
         return pickle.dumps(value, protocol=4)
     except Exception:
         return repr(value).encode()
+
+
+def _ufunc_fingerprint(ufunc: Any) -> bytes:
+    """A ``@numba.vectorize`` ufunc by its kernel's code and, if it was given signatures, its
+    loops: not by what it has compiled since (a dynamic one gains a loop per new type), and
+    anew when the kernel is edited (the compiled module holds its code)."""
+    kernel = ufunc._dispatcher.py_func
+    loops = list(ufunc.types) if getattr(ufunc, "_frozen", True) else []
+    return f"{kernel.__module__}.{kernel.__qualname__} {loops} {_code(kernel.__code__)}".encode()
+
+
+def _code(code: types.CodeType) -> str:
+    """What a function's code does, as text the same in every process (``marshal`` of code
+    may differ with reference counts; a nested code object's repr holds its address)."""
+    consts = [_code(c) if isinstance(c, types.CodeType) else repr(c) for c in code.co_consts]
+    return repr((code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars))
 
 
 def module_name(source: str, constants: dict[str, Any], stem: str) -> str:

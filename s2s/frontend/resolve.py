@@ -244,7 +244,7 @@ class _ProgramBuilder:
             return gast.copy_location(
                 gast.Name(self.add_function(value), gast.Load(), None, None), node
             )
-        if isinstance(value, _CONSTANT_TYPES) or _is_constant_tuple(value):
+        if isinstance(value, _CONSTANT_TYPES) or _is_constant_tuple(value) or is_vectorized(value):
             return gast.copy_location(
                 gast.Name(self.bind(name, value), gast.Load(), None, None), node
             )
@@ -305,6 +305,12 @@ class _ProgramBuilder:
 
 def _is_function(value: Any) -> bool:
     return isinstance(value, custom_vjp) or is_function(value)
+
+
+def is_vectorized(value: Any) -> bool:
+    """A ufunc ``@numba.vectorize`` made: bound by name, and compiled by Numba as it is (its
+    derivatives are rules registered under that name)."""
+    return type(value).__name__ == "DUFunc" and type(value).__module__.startswith("numba.")
 
 
 def _is_exception_type(value: Any) -> bool:

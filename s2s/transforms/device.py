@@ -17,6 +17,7 @@ from .. import pipeline
 from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
+from ..frontend.resolve import is_vectorized
 from ..gastparse import parse
 from ..gastutil import placed_at, walk
 from ..program import Program, Unit
@@ -124,6 +125,7 @@ def check_element_arrays(program: Program, arg_ranks: list[int]) -> None:
 
 def check_device(program: Program) -> None:
     """Reject what a GPU thread cannot run, naming the construct and the user's line."""
+    ufuncs = {name for name, value in program.bindings.items() if is_vectorized(value)}
     for unit in program:
         for node in walk(unit.tree):
             what = None
@@ -131,6 +133,13 @@ def check_device(program: Program) -> None:
                 what = f"`{call_name(node)}` (allocating an array)"
             elif isinstance(node, gast.List):
                 what = "lists"
+            elif isinstance(node, gast.Call) and call_name(node) in ufuncs:
+                raise S2SError(
+                    f"`{call_name(node)}` is a @numba.vectorize ufunc compiled for the CPU: "
+                    "GPU threads cannot call it",
+                    unit.parsed.location(node),
+                    hint="write its kernel as a plain function of numbers, and call that",
+                )
             if what:
                 raise S2SError(
                     f"{what} cannot run on the GPU: each GPU thread runs one batch element "
