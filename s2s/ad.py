@@ -287,13 +287,19 @@ def derivative_program(
 
 
 def is_generated(program: Program) -> bool:
-    """Whether the program holds derivative code s2s generated (calls to its runtime)."""
+    """Whether the program holds derivative code s2s generated (calls to its runtime other
+    than those the normal form writes into a user's code)."""
     import gast
 
+    from .frontend import NORMAL_FORM_HELPERS
     from .gastutil import attr_path, walk
 
+    def generated(node: gast.AST) -> bool:
+        name = attr_path(node.func) or ""
+        return name.startswith("_s2s.") and name not in NORMAL_FORM_HELPERS
+
     return any(
-        isinstance(node, gast.Call) and (attr_path(node.func) or "").startswith("_s2s.")
+        isinstance(node, gast.Call) and generated(node)
         for unit in program
         for node in walk(unit.tree)
     )

@@ -1057,3 +1057,28 @@ def test_unpacking_a_helpers_nested_result_of_another_length_raises(jit):
         with pytest.raises(ValueError, match="too many values to unpack \\(expected 2\\)"):
             run(x)
     assert "raise ValueError(" in s2s.show(s2s.grad(unpacks_a_nested_result_into_two))
+
+
+def unpacks_a_parameter_then_a_tuple_of_that_name(t, x):
+    a, b = t
+    t = (x, 2.0 * x)
+    c, d = t
+    return a * b + c * d
+
+
+def test_a_parameter_rebound_to_a_tuple_is_still_checked_where_the_caller_gave_it():
+    """``t`` holds a tuple of two once rebound, but the caller's value first: that unpacking
+    is checked when the code runs."""
+    with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+        unpacks_a_parameter_then_a_tuple_of_that_name(np.ones(3), 1.5)
+    with pytest.raises(ValueError, match="values to unpack \\(expected 2"):
+        s2s.jit(unpacks_a_parameter_then_a_tuple_of_that_name)(np.ones(3), 1.5)
+    assert s2s.jit(unpacks_a_parameter_then_a_tuple_of_that_name)(np.ones(2), 1.5) == 5.5
+
+
+def test_the_normal_forms_checks_leave_reverse_modes_own_error():
+    """A length check is the runtime's code in the user's function, not derivative code: when
+    reverse mode refuses the function, its error is the one reported (forward mode over
+    reverse is for code s2s generated)."""
+    with pytest.raises(s2s.DifferentiationError, match="not supported by reverse mode"):
+        s2s.grad(unpacks_a_parameter_then_a_tuple_of_that_name, argnums=1)(np.ones(2), 1.5)

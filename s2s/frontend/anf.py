@@ -86,7 +86,9 @@ class _ANF:
         return {
             name: lengths[0]
             for name, lengths in displays.items()
-            if len(set(lengths)) == 1 and bindings[name] == len(lengths)
+            if len(set(lengths)) == 1
+            and bindings[name] == len(lengths)
+            and name not in self.parameters  # (bound by the caller too)
         }
 
     @functools.cached_property
