@@ -4,7 +4,7 @@ A program is a function ``f(x, s)`` of an array ``x`` (length 5) and a float ``s
 what the corpus has one at a time: scalar, array and matrix arithmetic, NumPy and ``math`` calls,
 arrays created and written in place (elements, slices, parts named first, ``y *= ...``, by a
 helper), ``for`` loops with recurrences, data-dependent ``if``s inside and outside loops,
-``while`` loops, and reductions.
+``while`` loops, reductions, and a ``@numba.vectorize`` ufunc with rules of its own.
 Every value is bounded (``tanh``, ``sin``, ``x / (1 + x * x)``, ``exp(-x * x)``), so that
 derivatives can be compared with central differences, and every variable reaches the result.
 """
@@ -18,10 +18,18 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+import s2s
+
 SIZE = 5
 _HEADER = """import math
 
+import numba
 import numpy as np
+
+
+@numba.vectorize(["float64(float64, float64)"])
+def bump(v, w):
+    return math.exp(-v * v) * w
 
 
 def helper(v, w):
@@ -39,6 +47,17 @@ def blend(out, v, w):
 
 """
 _CONSTANTS = ("0.5", "1.5", "-0.3", "2.0")
+# The derivatives of the ufunc `bump` the programs call, registered under its name.
+s2s.defvjp(
+    "bump", "v, w", broadcast=True, v="-2.0 * g * v * np.exp(-v * v) * w", w="g * np.exp(-v * v)"
+)
+s2s.defjvp(
+    "bump",
+    "v, w",
+    broadcast=True,
+    v="-2.0 * dv * v * np.exp(-v * v) * w",
+    w="dw * np.exp(-v * v)",
+)
 
 
 class _Builder:
@@ -98,6 +117,7 @@ class _Builder:
             f"helper({a}, {b})",
             f"abs({a}) * 0.5",
             f"min({a}, {b})",
+            f"bump({a}, {b})",
         ]
         if self.matrices:
             row, col = (index, f"n - 1 - {index}") if index is not None else ("0", "n - 1")
@@ -141,6 +161,7 @@ class _Builder:
                 f"np.sort({a}) * {self.scalar(1)}",
                 f"np.maximum({a}, {b} * 0.5)",
                 f"np.clip({a}, -0.5, 0.8)",
+                f"bump({a}, {b}) + bump({b}, 0.5)",
                 f"{a}[np.arange(n)[::-1]] * {b}",
             ]
         )
