@@ -35,8 +35,8 @@ from ..gastutil import (
     substituted,
     walk,
 )
-from ..runtime.core import unpacking_message
 from .source import ParsedFunction
+from .unpacking import length_check, length_mismatch, mismatch_words, paired, tuple_names
 
 _MODULE_ROOTS = ("np", "math", "_s2s")
 _LIST = "_list"  # the names of the lists that comprehensions build
@@ -68,28 +68,8 @@ class _ANF:
 
     @functools.cached_property
     def tuple_lengths(self) -> dict[str, int]:
-        """The local names bound only to tuple displays of one length (no starred items):
-        unpacking one is checked here, not when the code runs."""
-        bindings: dict[str, int] = {}
-        displays: dict[str, list[int]] = {}
-        for node in walk(self.tree):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                bindings[node.id] = bindings.get(node.id, 0) + 1
-            elif (
-                isinstance(node, gast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], gast.Name)
-                and isinstance(node.value, gast.Tuple)
-                and _display_length(node.value) is not None
-            ):
-                displays.setdefault(node.targets[0].id, []).append(len(node.value.elts))
-        return {
-            name: lengths[0]
-            for name, lengths in displays.items()
-            if len(set(lengths)) == 1
-            and bindings[name] == len(lengths)
-            and name not in self.parameters  # (bound by the caller too)
-        }
+        """The names bound only to tuple displays of one length (``unpacking.tuple_names``)."""
+        return tuple_names(self.tree)
 
     @functools.cached_property
     def sharing(self) -> SharingAt:
@@ -285,15 +265,10 @@ class _ANF:
             )
 
     def unpack(self, target: gast.Tuple, value: gast.AST, node: gast.AST) -> None:
-        mismatch = _length_mismatch(target, value, self.tuple_lengths)
+        mismatch = length_mismatch(target, value, self.tuple_lengths)
         if mismatch is not None:  # (Numba refuses it when it compiles; Python when it runs)
-            names, values = mismatch
-            raise UnsupportedSyntaxError(
-                f"unpacking {values} values into {names} names: "
-                + unpacking_message(names, values),
-                self.parsed.location(node),
-            )
-        pairs = _paired(target, value)
+            raise UnsupportedSyntaxError(mismatch_words(*mismatch), self.parsed.location(node))
+        pairs = paired(target, value)
         if pairs is not None:
             # Evaluate the whole right-hand side before binding: `a, b = b, a` swaps. Then
             # bind left to right, as Python does (`i, x[i] = ...` writes at the new `i`).
@@ -567,55 +542,6 @@ class _ANF:
     stmt_Break = stmt_Continue = stmt_Pass
 
 
-def _paired(target: gast.AST, value: gast.AST) -> list[tuple[gast.AST, gast.AST]] | None:
-    """The targets and values of ``target = value`` side by side, where both are tuple (or
-    list) literals of one length, nested ones paired likewise: ``(a, (b, c)) = (1, (2, 3))``
-    is ``a = 1``, ``b = 2``, ``c = 3``."""
-    kinds = (gast.Tuple, gast.List)
-    if not (isinstance(value, kinds) and len(value.elts) == len(target.elts)):
-        return None
-    pairs = []
-    for elt, part in zip(target.elts, value.elts):
-        inner = _paired(elt, part) if isinstance(elt, kinds) else None
-        pairs.extend(inner if inner is not None else [(elt, part)])
-    return pairs
-
-
-def _display_length(node: gast.AST) -> int | None:
-    """How many values a tuple or list display holds (None with a starred item, or for
-    anything else)."""
-    if not isinstance(node, (gast.Tuple, gast.List)):
-        return None
-    if any(isinstance(e, gast.Starred) for e in node.elts):
-        return None
-    return len(node.elts)
-
-
-def _length_mismatch(
-    target: gast.AST, value: gast.AST, tuple_lengths: dict[str, int]
-) -> tuple[int, int] | None:
-    """``(names, values)`` for the first unpacking in ``target = value`` (nested ones too)
-    whose number of values is known here and differs from its number of names."""
-    if any(isinstance(e, gast.Starred) for e in target.elts):
-        return None
-    if isinstance(value, gast.Name):
-        values = tuple_lengths.get(value.id)
-    else:
-        values = _display_length(value)
-    if values is None:
-        return None
-    if values != len(target.elts):
-        return len(target.elts), values
-    if isinstance(value, gast.Name):
-        return None
-    for elt, part in zip(target.elts, value.elts):
-        if isinstance(elt, (gast.Tuple, gast.List)):
-            found = _length_mismatch(elt, part, tuple_lengths)
-            if found is not None:
-                return found
-    return None
-
-
 def _renamed(node: gast.AST, renamed: dict[str, str]) -> gast.AST:
     """A copy of ``node`` with the names in ``renamed`` renamed (loads and stores alike)."""
 
@@ -665,31 +591,3 @@ def to_anf(
     normaliser = _ANF(parsed, tree, returns)
     body = normaliser.block(tree.body)
     return located(gast.FunctionDef(tree.name, tree.args, body, [], None, None, []), tree)
-
-
-def length_check(name: str, count: int) -> gast.Expr:
-    """``_s2s.require_length(name, count)``, before ``name`` is unpacked into ``count`` names."""
-    return gast.Expr(call("_s2s.require_length", load(name), const(count)))
-
-
-def display_checked(check: gast.Expr, display: gast.Tuple) -> gast.stmt | None:
-    """A ``length_check`` of a tuple now written out as ``display``: nothing where their
-    lengths agree, else the error Python raises there."""
-    count = length_checked(check)[1]
-    if count == len(display.elts):
-        return None
-    error = call("ValueError", const(unpacking_message(count, len(display.elts))))
-    return located(gast.Raise(error, None), check)
-
-
-def length_checked(stmt: gast.AST) -> tuple[str, int] | None:
-    """``(name, count)`` where ``stmt`` is a ``length_check``; else None."""
-    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
-        return None
-    check = stmt.value
-    if attr_path(check.func) != "_s2s.require_length" or len(check.args) != 2:
-        return None
-    name, count = check.args
-    if isinstance(name, gast.Name) and isinstance(count, gast.Constant):
-        return name.id, count.value
-    return None

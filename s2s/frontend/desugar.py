@@ -19,7 +19,7 @@ import gast
 
 from ..gastutil import Transformer, assign, attr_path, call, clone, const, load, placed_at, store
 from .resolve import CMATH_FUNCTIONS
-from .tuples import tuple_names
+from .unpacking import tuple_names
 
 # method name -> numpy function taking the array as first argument
 ARRAY_METHODS = {
@@ -101,7 +101,8 @@ class _Desugar(Transformer):
 
     @functools.cached_property
     def tuples(self) -> dict[str, int]:
-        """The names bound once to a tuple display, and its length (asked by ``f(*t)``)."""
+        """The names bound only to tuple displays of one length, and that length (asked by
+        ``f(*t)``)."""
         return tuple_names(self.tree)
 
     def unpacked(self, arg: gast.AST) -> list[gast.AST]:

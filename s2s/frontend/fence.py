@@ -10,7 +10,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..gastutil import walk
 from .source import ParsedFunction
-from .tuples import tuple_names
+from .unpacking import tuple_names
 
 # node type -> (what it is called, how to fix it)
 _REJECTED: dict[type, tuple[str, str]] = {
@@ -84,7 +84,7 @@ _LAMBDA = ("lambda expressions other than `name = lambda ...`", "define the help
 def _unpacked_items(node: gast.AST, tuples: Callable[[], dict[str, int]]) -> list[int]:
     """The ids of the starred items of ``node`` that s2s takes: those of a tuple display,
     which are joined to it, and a call's arguments unpacked from a tuple display or from a
-    name of ``tuples()`` (bound once to one)."""
+    name of ``tuples()`` (bound only to such displays)."""
     if isinstance(node, gast.Tuple) and isinstance(node.ctx, gast.Load):
         return [id(elt) for elt in node.elts if isinstance(elt, gast.Starred)]
     if isinstance(node, gast.Call):

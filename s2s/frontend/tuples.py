@@ -13,7 +13,7 @@ import gast
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..gastutil import Transformer, assign, clone, load, store, walk
-from .anf import display_checked, length_checked
+from .unpacking import display_checked, length_checked
 
 
 def _candidates(tree: gast.FunctionDef, tuple_length) -> dict[str, int]:
@@ -99,8 +99,7 @@ class _Replace(Transformer):
         if checked is None or checked[0] not in self.parts:
             self.generic_visit(node)
             return node
-        parts = gast.Tuple([load(n) for n in self.parts[checked[0]]], gast.Load())
-        return display_checked(node, parts)
+        return display_checked(node, len(self.parts[checked[0]]))
 
     def visit_Subscript(self, node: gast.Subscript):
         if isinstance(node.value, gast.Name) and node.value.id in self.parts:
@@ -124,20 +123,3 @@ def scalarize_tuples(tree: gast.FunctionDef, tuple_length=lambda call: None) -> 
     # (on a copy: the replacement rewrites statements in place, and other programs, such as
     # the primal function a Jacobian calls, may hold the same ones)
     return _Replace(parts).visit(clone(tree))
-
-
-def tuple_names(tree: gast.FunctionDef) -> dict[str, int]:
-    """The names bound once in ``tree``, to a tuple display (``t = (a, b)``, no starred
-    items), with its length: a call may unpack them (``f(*t)`` is ``f(t[0], t[1])``)."""
-    bound: dict[str, int] = {a.id: 1 for a in tree.args.args}
-    lengths: dict[str, int] = {}
-    for node in gast.walk(tree):
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            bound[node.id] = bound.get(node.id, 0) + 1
-        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            value = node.value
-            if isinstance(value, gast.Tuple) and not any(
-                isinstance(e, gast.Starred) for e in value.elts
-            ):
-                lengths[node.targets[0].id] = len(value.elts)
-    return {name: n for name, n in lengths.items() if bound.get(name) == 1}

@@ -18,7 +18,7 @@ import gast
 from ..analysis.activity import call_name
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
-from ..frontend.anf import display_checked, length_checked
+from ..frontend.unpacking import display_checked, length_checked
 from ..gastutil import Transformer, clone, load, store, walk
 from ..program import Program
 from .outputs import output_structure
@@ -284,7 +284,7 @@ class _Sites(Transformer):
     def visit_Expr(self, node: gast.Expr):
         checked = length_checked(node)
         if checked is not None and checked[0] in self.displays:
-            return display_checked(node, clone(self.displays[checked[0]]))
+            return display_checked(node, len(self.displays[checked[0]].elts))
         self.generic_visit(node)
         return node
 

@@ -23,7 +23,7 @@ from ..analysis.activity import call_name
 from ..analysis.definitions import statements
 from ..codegen.naming import Namer, names_in
 from ..errors import DifferentiationError
-from ..frontend.anf import length_checked
+from ..frontend.unpacking import length_checked
 from ..gastutil import assign, call, clone, load, located, walk
 from .reverse_values import Site
 

@@ -15,7 +15,7 @@ from collections import Counter
 import gast
 
 from ..analysis.definitions import Definitions, statements
-from ..frontend.anf import length_checked
+from ..frontend.unpacking import length_checked
 from ..gastutil import call, const, load, name_nodes, walk
 from .reverse_adjoints import _assigns_a_name
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..codegen.naming import Namer, names_in
 from ..errors import BatchingError, DifferentiationError, S2SError
-from ..frontend.anf import length_checked
+from ..frontend.unpacking import length_checked
 from ..gastutil import Transformer, clone, load, walk
 from ..program import Program, Unit
 
