@@ -56,23 +56,22 @@ def parts_read_by_entry(
     for stmt in statements(tree):
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
             for d in range(len(block or ())):
-                if not _assigns_a_name(block[d]):
-                    continue
-                if indexed[block[d].targets[0].id] < defs.uses[block[d].targets[0].id]:
-                    continue  # (some use is not a read of an entry)
-                part = _part_read_by_entry(block, d, defs, active, changed)
+                part = _part_read_by_entry(block, d, defs, active, changed, indexed)
                 if part is not None and part[1] not in found:  # (`x[i][j][k]`: `x[i]` only)
                     found[part[0]] = part[1:]
     return found
 
 
-def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], changed):
+def _part_read_by_entry(block, d: int, defs: Definitions, active: set[str], changed, indexed):
     """``(t, x, at)`` where ``block[d]`` is ``t = x[at]``, a part read only by entry (see
-    ``parts_read_by_entry``); else None."""
+    ``parts_read_by_entry``); else None. ``indexed``: how often each name is indexed or
+    length-checked in the function, which bounds its reads by entry."""
     first = block[d]
     if not (_assigns_a_name(first) and isinstance(first.value, gast.Subscript)):
         return None
     part, taken = first.targets[0].id, first.value
+    if indexed[part] < defs.uses[part]:
+        return None  # (some use is not a read of an entry: no need to look for them)
     if not isinstance(taken.value, gast.Name):
         return None
     array = taken.value.id
