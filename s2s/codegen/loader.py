@@ -19,7 +19,7 @@ from typing import Any
 
 from ..cachedir import cache_dir, runtime_fingerprint
 from ..errors import SourceLocation
-from ..frontend.resolve import is_vectorized
+from ..frontend.source import is_vectorized
 from ..program import Program
 from .printer import printed_tree
 

@@ -25,7 +25,13 @@ from ..errors import NameResolutionError
 from ..gastutil import Transformer, clone, placed_at, walk
 from ..program import Program, Unit
 from .closures import lift_nested_functions
-from .source import ParsedFunction, is_function, original_function, parse_function
+from .source import (
+    ParsedFunction,
+    is_function,
+    is_vectorized,
+    original_function,
+    parse_function,
+)
 from .specialize import functions_passed_specialized
 
 BUILTINS = frozenset(
@@ -305,12 +311,6 @@ class _ProgramBuilder:
 
 def _is_function(value: Any) -> bool:
     return isinstance(value, custom_vjp) or is_function(value)
-
-
-def is_vectorized(value: Any) -> bool:
-    """A ufunc ``@numba.vectorize`` made: bound by name, and compiled by Numba as it is (its
-    derivatives are rules registered under that name)."""
-    return type(value).__name__ == "DUFunc" and type(value).__module__.startswith("numba.")
 
 
 def _is_exception_type(value: Any) -> bool:

@@ -51,6 +51,12 @@ def original_function(fn: Any) -> Callable:
     raise TypeError(f"s2s transforms Python functions, not {type(fn).__name__} objects")
 
 
+def is_vectorized(value: Any) -> bool:
+    """A ufunc ``@numba.vectorize`` made: bound by name, and compiled by Numba as it is (its
+    derivatives are rules registered under that name)."""
+    return type(value).__name__ == "DUFunc" and type(value).__module__.startswith("numba.")
+
+
 def is_function(value: Any) -> bool:
     """Whether s2s can read ``value`` as a Python function (plain, jitted or transformed)."""
     try:

@@ -17,7 +17,7 @@ from .. import pipeline
 from ..analysis.activity import call_name
 from ..analysis.ranks import array_operations
 from ..errors import S2SError
-from ..frontend.resolve import is_vectorized
+from ..frontend.source import is_vectorized
 from ..gastparse import parse
 from ..gastutil import placed_at, walk
 from ..program import Program, Unit
