@@ -479,3 +479,16 @@ def test_transforming_a_transformation_leaves_its_code_alone():
             except s2s.S2SError:
                 pass  # (not every pair composes: a Hessian of an array function)
             assert {stage: s2s.show(fn, stage) for stage in before} == before, outer
+
+
+def test_the_runtime_helpers_the_normal_form_writes_are_listed_as_such():
+    """``is_generated`` tells a user's code from s2s's by calls to the runtime other than
+    ``NORMAL_FORM_HELPERS``: every helper a frontend pass writes must be among them."""
+    import re
+
+    from s2s.frontend import NORMAL_FORM_HELPERS
+
+    written = set()
+    for path in (Path(s2s.__file__).parent / "frontend").glob("*.py"):
+        written.update(re.findall(r"\"(_s2s\.[a-z_]+)", path.read_text()))
+    assert written and written <= NORMAL_FORM_HELPERS, written - NORMAL_FORM_HELPERS
