@@ -11,7 +11,7 @@ import gast
 
 import s2s.frontend.resolve
 import s2s.transforms.reverse
-from s2s.gastutil import located, target_names, walk
+from s2s.gastutil import located, statements_located, target_names, walk
 
 SAMPLE = textwrap.dedent(
     """
@@ -57,6 +57,16 @@ def test_located_positions_only_what_has_no_position():
     located(new, like)
     assert new.lineno == 3 and new.targets[0].lineno == 3
     assert tree.value.lineno == 1  # already positioned: kept, and not walked
+
+
+def test_statements_located_positions_statements_not_their_expressions():
+    like = gast.parse("\n\nq = 2\n").body[0]
+    inner = gast.Assign([gast.Name("z", gast.Store(), None, None)], gast.Constant(1, None), None)
+    test = gast.Name("c", gast.Load(), None, None)
+    branch = gast.If(test, [inner], [])
+    assert statements_located([branch], like) == [branch]
+    assert branch.lineno == 3 and inner.lineno == 3
+    assert getattr(test, "lineno", None) is None and getattr(inner.value, "lineno", None) is None
 
 
 def test_target_names_of_an_assignment():

@@ -1,4 +1,4 @@
-"""A function whose derivative fails at run time (for the traceback test; lines matter)."""
+"""Functions whose derivatives fail at run time, or whose lines are looked up (lines matter)."""
 
 import numpy as np
 
@@ -8,3 +8,8 @@ def out_of_bounds(x):
     for i in range(4):
         y[i] = x[i] * 2.0  # fails when i == 3
     return np.sum(y)
+
+
+def sine_then_product(x):
+    s = np.sin(x)
+    return s * x

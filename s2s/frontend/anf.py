@@ -60,6 +60,9 @@ class _ANF:
         self.namer = Namer(names_in(tree) | {"np", "math", "_s2s"})
         self.out: list[gast.stmt] = []
         self.tree = tree
+        # The statement being normalised: where what it emits is, when the expression it comes
+        # from has no position of its own (in code a transformation generated).
+        self.current: gast.stmt = tree
 
     @functools.cached_property
     def parameters(self) -> set[str]:
@@ -110,6 +113,8 @@ class _ANF:
         return self.atom(node)
 
     def emit(self, stmt: gast.stmt, like: gast.AST) -> None:
+        if getattr(like, "lineno", None) is None:
+            like = self.current
         self.out.append(located(stmt, like))
 
     def assign_to(self, target: gast.AST, node: gast.AST) -> None:
@@ -235,7 +240,13 @@ class _ANF:
                 f"`{type(node).__name__}` statements are not supported by s2s",
                 self.parsed.location(node),
             )
-        method(node)
+        outer = self.current
+        if getattr(node, "lineno", None) is not None:
+            self.current = node
+        try:
+            method(node)
+        finally:
+            self.current = outer
 
     def stmt_Assign(self, node: gast.Assign) -> None:
         if len(node.targets) > 1:

@@ -20,7 +20,17 @@ from ..analysis.floating import floating_names
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction
-from ..gastutil import assign, call, clone, const, load, located, substituted, walk
+from ..gastutil import (
+    assign,
+    call,
+    clone,
+    const,
+    load,
+    located,
+    statements_located,
+    substituted,
+    walk,
+)
 from ..rules import JVP_RULES, ZERO_GRADIENT
 from ..rules.registry import FIRST_ORDER, JVPRule
 from ..rules.runtime_helpers import IN_PLACE
@@ -105,7 +115,7 @@ class ForwardMode:
         out: list[gast.stmt] = []
         for k, stmt in enumerate(stmts):
             checks = real_checks(stmts, k, self.active) if self.checks_real else []
-            out.extend(located(s, stmt) for s in checks + self.statement(stmt))
+            out.extend(statements_located(checks + self.statement(stmt), stmt))
         return out
 
     def statement(self, stmt: gast.stmt) -> list[gast.stmt]:

@@ -51,6 +51,7 @@ from ..gastutil import (
     has_slice,
     load,
     name_nodes,
+    statements_located,
     substituted,
 )
 from ..rules import VJP_RULES, ZERO_GRADIENT
@@ -192,7 +193,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
             self.current_defs, self.pending_refs = outer
         rev = site.restore[::-1] + rev
         forward = site.before + primal + site.after
-        return all_located(forward, stmt), all_located(rev, stmt)
+        return statements_located(forward, stmt), statements_located(rev, stmt)
 
     def dispatch(self, stmt: gast.stmt, site: Site):
         if isinstance(stmt, gast.Assign):
