@@ -428,7 +428,7 @@ def rebuilt(node: gast.AST, change) -> gast.AST:
 
 def clone(node):
     """A deep copy of a gast tree (much faster than ``copy.deepcopy`` on these small nodes).
-    Load and store contexts, which nothing changes, are shared."""
+    Load and store contexts and operators, which nothing changes, are shared."""
     kind = type(node)
     if kind is list:
         return [clone(n) for n in node]
@@ -439,10 +439,10 @@ def clone(node):
 
 def _copied(node: gast.AST, kind: type, copy_child, *args) -> gast.AST:
     """A copy of ``node`` (of class ``kind``) whose child nodes are ``copy_child(child, *args)``;
-    its other fields and its position are shared."""
+    its other fields, its operator and its position are shared."""
     new = kind.__new__(kind)
     fields = new.__dict__ = dict(node.__dict__)
-    for field in _CHILD_FIELDS.get(kind) or child_fields(kind):
+    for field in _WALKED_FIELDS.get(kind) or walked_fields(kind):
         value = fields.get(field)
         if value is not None:
             fields[field] = copy_child(value, *args)

@@ -37,6 +37,7 @@ from ..gastutil import (
     placed_at,
     substituted,
     target_names,
+    walk,
 )
 
 # Calls that make a new array (desugaring has made `x.copy()` `np.copy(x)`).
@@ -266,7 +267,7 @@ def _arrays_and_counters(tree: gast.FunctionDef) -> tuple[set[str], set[str]]:
     counters of ``range`` loops."""
     makes: dict[str, bool] = {a.id: False for a in tree.args.args}
     counts: dict[str, bool] = {a.id: False for a in tree.args.args}
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
             counts[node.target.id] = False  # (an array's `y *= s` writes in place)
         elif isinstance(node, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
@@ -305,7 +306,7 @@ def _is_range(iterated: gast.AST) -> bool:
 def _from_zero(tree: gast.FunctionDef, counters: set[str]) -> set[str]:
     """The ``counters`` no loop counts below zero: ``range(n)``, ``range(2, n)``..."""
     negative = set()
-    for node in gast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             args = node.iter.args if isinstance(node.iter, gast.Call) else []
             start = _int_constant(args[0]) if len(args) > 1 else 0
