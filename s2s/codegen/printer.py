@@ -26,7 +26,28 @@ import s2s.runtime as _s2s
 
 def to_source(tree: gast.AST) -> str:
     """Python source for a gast tree (a function or a statement)."""
-    return astor.to_source(to_ast(tree), pretty_source=_join)
+    return _printed(to_ast(tree))
+
+
+class _SourceGenerator(astor.code_gen.SourceGenerator):
+    """astor's printer, finding each node class's method once: astor looks it up by name for
+    every node, an eighth of its time on a long function."""
+
+    _methods: dict[type, Callable] = {}
+
+    def visit(self, node):
+        kind = type(node)
+        method = self._methods.get(kind)
+        if method is None:
+            method = self._methods[kind] = getattr(
+                astor.code_gen.SourceGenerator, f"visit_{kind.__name__}"
+            )
+        return method(self, node)
+
+
+def _printed(tree: ast.AST) -> str:
+    """astor's source for an ``ast`` tree, one statement per line."""
+    return astor.to_source(tree, pretty_source=_join, source_generator_class=_SourceGenerator)
 
 
 def _along_an_axis(call: gast.Call) -> bool:
@@ -80,10 +101,13 @@ _CONVERTERS: dict = {}
 
 
 def _field(value, runtime):
-    if isinstance(value, list):
-        return [to_ast(item, runtime) for item in value]
+    kind = type(value)
+    if kind is gast.Name:  # half the nodes of generated code
+        return ast.Name(value.id, _CONTEXTS[type(value.ctx)])
+    if kind is list:
+        return [_field(item, runtime) for item in value]
     if isinstance(value, gast.AST):
-        return (_CONVERTERS.get(type(value)) or _converter(type(value)))(value, runtime)
+        return (_CONVERTERS.get(kind) or _converter(kind))(value, runtime)
     return value
 
 
@@ -238,9 +262,7 @@ def _arguments(node: gast.arguments) -> ast.arguments:
 def program_source(program: Program, final: bool = True) -> str:
     """The functions of ``program``, entry first, as one block of source (``final``: as
     compiled, see ``printed_tree``)."""
-    return "\n\n".join(
-        astor.to_source(printed_tree(unit.tree, final), pretty_source=_join) for unit in program
-    )
+    return "\n\n".join(_printed(printed_tree(unit.tree, final)) for unit in program)
 
 
 def module_source(program: Program) -> str:
