@@ -193,7 +193,8 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
             self.current_defs, self.pending_refs = outer
         rev = site.restore[::-1] + rev
         forward = site.before + primal + site.after
-        return statements_located(forward, stmt), statements_located(rev, stmt)
+        statements_located(forward + rev, stmt)
+        return forward, rev
 
     def dispatch(self, stmt: gast.stmt, site: Site):
         if isinstance(stmt, gast.Assign):
