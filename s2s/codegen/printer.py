@@ -86,12 +86,7 @@ def to_ast(node, runtime: Mapping[str, Callable[[gast.Call], bool]] = MappingPro
     gast's own converter walks every node through a generic visitor; generated functions run
     to thousands of lines, so this one makes one converter per node class, on first use.
     """
-    if isinstance(node, list):
-        return [to_ast(item, runtime) for item in node]
-    if not isinstance(node, gast.AST):
-        return node
-    convert = _CONVERTERS.get(type(node)) or _converter(type(node))
-    return convert(node, runtime)
+    return _field(node, runtime)
 
 
 _CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
@@ -101,8 +96,9 @@ _CONVERTERS: dict = {}
 
 
 def _field(value, runtime):
+    """``to_ast`` of a node, a list of them, or a plain value (kept as it is)."""
     kind = type(value)
-    if kind is gast.Name:  # half the nodes of generated code
+    if kind is gast.Name:  # half the nodes of generated code: no converter of their own
         return ast.Name(value.id, _CONTEXTS[type(value.ctx)])
     if kind is list:
         return [_field(item, runtime) for item in value]
@@ -122,9 +118,7 @@ def _converter(kind: type):
     elif kind is gast.Attribute:
 
         def convert(node, runtime):
-            value = node.value
-            value = (_CONVERTERS.get(type(value)) or _converter(type(value)))(value, runtime)
-            return ast.Attribute(value, node.attr, _CONTEXTS[type(node.ctx)])
+            return ast.Attribute(_field(node.value, runtime), node.attr, _CONTEXTS[type(node.ctx)])
 
     elif kind is gast.Assign:
 
@@ -133,11 +127,6 @@ def _converter(kind: type):
             for attr in _POSITION:
                 setattr(new, attr, getattr(node, attr, None))
             return new
-
-    elif kind is gast.Name:
-
-        def convert(node, runtime):
-            return ast.Name(node.id, _CONTEXTS[type(node.ctx)])
 
     elif kind is gast.Constant:
 
