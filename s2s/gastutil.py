@@ -365,6 +365,11 @@ def target_names(target: gast.AST) -> list[str]:
     return []
 
 
+def stored_names(node: gast.AST) -> set[str]:
+    """The names stored to anywhere under ``node`` (assigned, loop targets, unpacked into)."""
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
 def bound_arguments(params, node: gast.Call) -> dict[str, gast.AST]:
     """A call's arguments by the names of the parameters ``params`` they go to."""
     bound = dict(zip(params, node.args))

@@ -96,7 +96,7 @@ def canonical_path(value: Any) -> str | None:
         if name == "s2s.runtime":
             return RUNTIME_ALIAS
         return None
-    if value is _PRANGE:  # Numba's parallel range: a loop like ``range``'s (see frontend/anf.py)
+    if value is _PRANGE:  # Numba's parallel range, a loop like ``range``'s (anf_loops.py)
         return f"{RUNTIME_ALIAS}.prange"
     if _PATHS is None:
         _PATHS = _module_paths()

@@ -14,14 +14,14 @@ from __future__ import annotations
 import gast
 
 from ..codegen.naming import Namer, names_in
-from ..gastutil import assign, clone, located, substituted, walk
+from ..gastutil import assign, clone, located, stored_names, substituted
 
 
 def inlined(call: gast.Call, callee: gast.FunctionDef, caller: gast.FunctionDef) -> list[gast.stmt]:
     """The statements that do what the statement ``call`` (in ``caller``) does, for a
     ``callee`` that has no ``return``, positioned at the call."""
     params = [a.id for a in callee.args.args]
-    stored = _stored(callee)
+    stored = stored_names(callee)
     outer = names_in(caller)
     namer = Namer(outer | names_in(callee))
     renamed = {name: namer.fresh(name) for name in sorted(set(params) | stored) if name in outer}
@@ -40,7 +40,3 @@ def inlined(call: gast.Call, callee: gast.FunctionDef, caller: gast.FunctionDef)
 
     body = bound + [substituted(stmt, rename) for stmt in callee.body]
     return [located(stmt, call) for stmt in body]
-
-
-def _stored(tree: gast.FunctionDef) -> set[str]:
-    return {n.id for n in walk(tree) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
