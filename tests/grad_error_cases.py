@@ -67,6 +67,17 @@ def tuple_output(x):
     return np.sum(x), x * 2.0
 
 
+def complex_output(x):
+    total = 0.0
+    for k in range(x.shape[0]):
+        total = total + x[k] * 1j
+    return total
+
+
+def complex_zero_d_output(x):
+    return np.asarray(np.sum(x) * (1.0 + 2.0j))
+
+
 def two_args(x, y):
     return np.sum(x * y)
 

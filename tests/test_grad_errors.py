@@ -151,6 +151,17 @@ def test_array_output_of_value_and_grad_asks_for_a_scalar(jit):
         s2s.value_and_grad(cases.vector_output, jit=jit)(X)
 
 
+@JIT
+@pytest.mark.parametrize(
+    "fn", [cases.complex_output, cases.complex_zero_d_output], ids=["number", "0-d array"]
+)
+def test_complex_output_asks_for_a_real_one(fn, jit):
+    # as in JAX: the gradient of a complex output is not defined (not that of its real part)
+    for derivative in (s2s.grad, s2s.value_and_grad, s2s.hessian):
+        with pytest.raises((TypeError, s2s.S2SError), match=r"real output.*\(np\.real\)"):
+            derivative(fn, jit=jit)(X)
+
+
 def test_tuple_output_without_has_aux_asks_for_a_scalar():
     with pytest.raises((TypeError, s2s.S2SError), match="scalar"):
         s2s.grad(cases.tuple_output, jit=False)(X)

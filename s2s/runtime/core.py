@@ -293,21 +293,36 @@ _NOT_SCALAR = (
 )
 
 
+_NOT_REAL = (
+    "grad requires a function with a real output, but it returns a complex value; "
+    "differentiate its real part (np.real), its imaginary part (np.imag) or its modulus "
+    "(abs), or use vjp"
+)
+
+
 def grad_seed(y):
-    """1.0, the adjoint that starts ``grad``, once ``y`` is checked to be a scalar."""
+    """1.0, the adjoint that starts ``grad``, once ``y`` is checked to be a real scalar (as in
+    JAX: the gradient of a complex output is not defined)."""
     if _is_array(y) and y.ndim > 0 or isinstance(y, tuple):
         raise TypeError(_NOT_SCALAR)
+    if np.iscomplexobj(y):
+        raise TypeError(_NOT_REAL)
     return 1.0
 
 
 @overload(grad_seed)
 def _grad_seed(y):
-    if isinstance(y, (types.Number, types.Boolean)) or isinstance(y, types.Array) and y.ndim == 0:
-        return lambda y: 1.0
+    scalar = isinstance(y, (types.Number, types.Boolean))
+    if scalar or isinstance(y, types.Array) and y.ndim == 0:
+        if not isinstance(y.dtype if isinstance(y, types.Array) else y, types.Complex):
+            return lambda y: 1.0
+        message = _NOT_REAL
+    else:
+        message = _NOT_SCALAR
 
     def fail(y):
-        if len(y) >= 0:  # always: a raise the typer cannot see through keeps the float type
-            raise TypeError(_NOT_SCALAR)
+        if y is not None:  # always: a raise the typer cannot see through keeps the float type
+            raise TypeError(message)
         return 1.0
 
     return fail
