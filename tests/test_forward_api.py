@@ -367,6 +367,29 @@ def test_jacobian_of_a_tuple_output_is_an_error_at_the_users_function(jac):
     assert "np.concatenate" in str(info.value)
 
 
+def phasors(x):
+    return np.exp(1j * x) * x[0]
+
+
+def phasor(w):
+    return w * (1.0 - 2.0j)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_jacobians_of_complex_outputs_come_from_forward_mode(jit):
+    # as in JAX: jacfwd's columns are complex tangents; jacrev's rows would keep the real part
+    x = np.array([0.3, -1.2, 0.7])
+    expected = np.diag(1j * np.exp(1j * x) * x[0])
+    expected[:, 0] += np.exp(1j * x)
+    jacobian = s2s.jacfwd(phasors, jit=jit)(x)
+    assert jacobian.dtype == np.complex128
+    np.testing.assert_allclose(jacobian, expected, rtol=1e-12)
+    assert s2s.jacfwd(phasor, jit=jit)(0.5) == 1.0 - 2.0j
+    for fn, arg in ((phasors, x), (phasor, 0.5)):
+        with pytest.raises(TypeError, match="jacrev requires a function with a real output"):
+            s2s.jacrev(fn, jit=jit)(arg)
+
+
 def test_jacfwd_compiled_matches_python():
     W = np.arange(6.0).reshape(2, 3) / 10.0
     v = np.array([1.0, -1.0, 0.5])

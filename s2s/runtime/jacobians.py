@@ -16,6 +16,7 @@ __all__ = [
     "size",
     "basis",
     "jacobian_like",
+    "real_rows",
     "set_column",
     "set_row",
     "jacobian_result",
@@ -62,18 +63,48 @@ def _basis(x, k):
 
 def jacobian_like(out, x):
     """Zeros of shape ``out.shape + x.shape``, as a 2-D view ``(out.size, x.size)`` and the
-    full array."""
-    full = np.zeros(np.shape(out) + np.shape(x))
+    full array: complex where ``out`` (a column's tangent) is, float64 otherwise."""
+    dtype = np.complex128 if np.iscomplexobj(out) else np.float64
+    full = np.zeros(np.shape(out) + np.shape(x), dtype)
     return full.reshape(size(out), size(x)), full
 
 
 @overload(jacobian_like)
 def _jacobian_like(out, x):
+    of = out.dtype if isinstance(out, types.Array) else out
+    dtype = np.complex128 if isinstance(of, types.Complex) else np.float64
+
     def impl(out, x):
-        full = np.zeros(np.shape(out) + np.shape(x))
+        full = np.zeros(np.shape(out) + np.shape(x), dtype)
         return full.reshape((size(out), size(x))), full
 
     return impl
+
+
+_COMPLEX_ROWS = (
+    "jacrev requires a function with a real output, but it returns complex values: the rows "
+    "it computes, adjoints of real inputs, would keep their real parts only; use jacfwd, or "
+    "take the output's real and imaginary parts (np.real, np.imag)"
+)
+
+
+def real_rows(out):
+    """Nothing for a real output; for a complex one, ``jacrev``'s error (as in JAX)."""
+    if np.iscomplexobj(out):
+        raise TypeError(_COMPLEX_ROWS)
+
+
+@overload(real_rows)
+def _real_rows(out):
+    of = out.dtype if isinstance(out, types.Array) else out
+    if not isinstance(of, types.Complex):
+        return lambda out: None
+
+    def fail(out):
+        if out is not None:  # always: a raise the typer cannot see through
+            raise TypeError(_COMPLEX_ROWS)
+
+    return fail
 
 
 _SIZE = "s2s: a derivative has another size than its row or column of the Jacobian"
@@ -194,8 +225,9 @@ def _set_group(flat, g, values, entries, starts, reached):
 
 
 def jacobian_result(full):
-    """The Jacobian: a float when both the input and the output are scalars."""
-    return float(full[()]) if full.ndim == 0 else full
+    """The Jacobian: a number (float, or complex) when both the input and the output are
+    scalars."""
+    return full[()].item() if full.ndim == 0 else full
 
 
 @overload(jacobian_result)

@@ -112,6 +112,7 @@ def jacrev_program(
     lines = [
         f"def {name}({args}):",
         f"    _out = {primal}({args})",
+        "    _s2s.real_rows(_out)",
         f"    for _k in range({passes.count('_out')}):",
         f"        _adjoints = {vjp.entry}({args}, {passes.seed('_out')}){picked}",
     ]

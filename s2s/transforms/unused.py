@@ -38,6 +38,7 @@ _SHAPE_ONLY = {
     "_s2s.basis": (0,),
     "_s2s.jacobian_like": (0, 1),
     "_s2s.grad_seed": (0,),
+    "_s2s.real_rows": (0,),
     "_s2s.updated_alone": (0,),
     "_s2s.require_real": (0,),
     "_s2s.require_length": (0,),
@@ -53,7 +54,13 @@ _MODULES = frozenset({"np", "math", "_s2s"})
 # Checks of what the user asked for, which stay whatever is dropped: the Hessian of a function
 # with an array output must still say that it needs a scalar one.
 _CHECKS = frozenset(
-    {"_s2s.grad_seed", "_s2s.updated_alone", "_s2s.require_real", "_s2s.require_length"}
+    {
+        "_s2s.grad_seed",
+        "_s2s.real_rows",
+        "_s2s.updated_alone",
+        "_s2s.require_real",
+        "_s2s.require_length",
+    }
 )
 
 
