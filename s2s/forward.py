@@ -194,6 +194,14 @@ class _Jacobian(Transformed):
                 flat = self.for_tuples(structures, count)(*entries_of(args, structures))
                 return self.regrouped(flat, structures, count)
             _check_differentiable(self._fn, args, k)
+            if self.kind != "jacrev" and np.iscomplexobj(args[k]):
+                raise DifferentiationError(
+                    f"{self.kind} takes real arguments, as in JAX: argument {k} of "
+                    f"{getattr(self._fn, '__name__', 'the function')} is complex, and forward "
+                    "mode along its real directions would leave out the imaginary ones",
+                    hint="use grad, jacrev or vjp (complex arguments get conjugate gradients, "
+                    "as in JAX), or pass real and imaginary parts as arguments of their own",
+                )
         if self.groups is not None:
             _check_pattern(self.groups.shape, self.kind, args, self.argnums[0])
         return self.function(*args)

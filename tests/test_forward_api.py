@@ -390,6 +390,23 @@ def test_jacobians_of_complex_outputs_come_from_forward_mode(jit):
             s2s.jacrev(fn, jit=jit)(arg)
 
 
+def squared_moduli(z):
+    return np.abs(z) ** 2
+
+
+def test_jacobians_of_complex_arguments_come_from_reverse_mode():
+    # as in JAX: reverse mode gives complex arguments conjugate gradients; forward mode along
+    # their real directions alone would miss the imaginary ones, so jacfwd and hessian refuse
+    z = np.array([1.0 + 2.0j, 0.5 - 1.0j])
+    for jit in (True, False):
+        jacobian = s2s.jacrev(squared_moduli, jit=jit)(z)
+        np.testing.assert_allclose(jacobian, np.diag(2.0 * z.conj()))
+    for transform in (s2s.jacfwd, s2s.hessian):
+        with pytest.raises(s2s.DifferentiationError, match="takes real arguments") as info:
+            transform(squared_moduli, jit=False)(z)
+        assert "argument 0 of squared_moduli is complex" in str(info.value)
+
+
 def test_jacfwd_compiled_matches_python():
     W = np.arange(6.0).reshape(2, 3) / 10.0
     v = np.array([1.0, -1.0, 0.5])

@@ -63,16 +63,17 @@ def _basis(x, k):
 
 def jacobian_like(out, x):
     """Zeros of shape ``out.shape + x.shape``, as a 2-D view ``(out.size, x.size)`` and the
-    full array: complex where ``out`` (a column's tangent) is, float64 otherwise."""
-    dtype = np.complex128 if np.iscomplexobj(out) else np.float64
+    full array: complex where ``out`` (a column's tangent) or ``x`` (whose adjoints are the
+    rows) is, float64 otherwise."""
+    dtype = np.complex128 if np.iscomplexobj(out) or np.iscomplexobj(x) else np.float64
     full = np.zeros(np.shape(out) + np.shape(x), dtype)
     return full.reshape(size(out), size(x)), full
 
 
 @overload(jacobian_like)
 def _jacobian_like(out, x):
-    of = out.dtype if isinstance(out, types.Array) else out
-    dtype = np.complex128 if isinstance(of, types.Complex) else np.float64
+    kinds = [v.dtype if isinstance(v, types.Array) else v for v in (out, x)]
+    dtype = np.complex128 if any(isinstance(k, types.Complex) for k in kinds) else np.float64
 
     def impl(out, x):
         full = np.zeros(np.shape(out) + np.shape(x), dtype)
