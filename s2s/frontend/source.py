@@ -67,9 +67,12 @@ def is_function(value: Any) -> bool:
 
 
 def parse_function(fn: Callable) -> ParsedFunction:
-    """Parse ``fn``'s source with gast, without its decorators."""
+    """Parse ``fn``'s source with gast, without its decorators; a lambda becomes a ``def``
+    returning its expression."""
     fn = original_function(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    if fn.__code__.co_name == "<lambda>":
+        return _parse_lambda(fn, filename)
     found = _function_block(fn, filename)
     if found is not None:
         lines, first_line, python_tree = found
@@ -85,12 +88,6 @@ def parse_function(fn: Callable) -> ParsedFunction:
         module = parse(textwrap.dedent("".join(lines)))
     indent = _indent(lines[0])
     tree = module.body[0]
-    if isinstance(tree, gast.Assign) and isinstance(tree.value, gast.Lambda):
-        raise UnsupportedSyntaxError(
-            "lambda functions are not supported by s2s",
-            SourceLocation(filename, first_line, indent, fn.__name__),
-            hint="define the function with `def`",
-        )
     if isinstance(tree, gast.AsyncFunctionDef):
         raise UnsupportedSyntaxError(
             "async functions are not supported by s2s",
@@ -105,6 +102,11 @@ def parse_function(fn: Callable) -> ParsedFunction:
     _check_source_is_the_code(fn, tree, filename, first_line, len(lines), indent)
     tree.decorator_list = []
     _drop_annotations(tree)
+    return ParsedFunction(fn, tree, filename, first_line - 1, indent, _namespace(fn))
+
+
+def _namespace(fn: Callable) -> dict[str, Any]:
+    """What the free names of ``fn`` mean: its closure's cells over its globals."""
     namespace = dict(fn.__globals__)
     if fn.__closure__:
         for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
@@ -112,7 +114,109 @@ def parse_function(fn: Callable) -> ParsedFunction:
                 namespace[name] = cell.cell_contents
             except ValueError:  # an empty cell: the name is not bound yet
                 pass
-    return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)
+    return namespace
+
+
+# The name a lambda's ``def`` takes, unless an assignment names it (``f = lambda x: ...``).
+LAMBDA_NAME = "lambda_fn"
+
+
+def _parse_lambda(fn: Callable, filename: str) -> ParsedFunction:
+    """``fn``, a lambda, as ``def name(params): return expression``, found in its file's tree
+    (a line may hold several lambdas: the one whose expression holds all of ``fn``'s code),
+    its nodes at their places in the file."""
+    linecache.checkcache(filename)
+    source = "".join(linecache.getlines(filename, fn.__globals__))
+    line = fn.__code__.co_firstlineno
+    where = SourceLocation(filename, line, 0, fn.__name__)
+    try:
+        module = ast.parse(source) if source else None
+    except SyntaxError:
+        module = None
+    if module is None:
+        raise UnsupportedSyntaxError(
+            f"s2s cannot read the source of the lambda on line {line} of {filename}",
+            where,
+            hint="define the function in a file (not in an interactive session or via exec)",
+        )
+    found = _the_lambda(fn, module)
+    if found is None:
+        raise UnsupportedSyntaxError(
+            "s2s cannot tell this lambda from the other code on its line (or its file "
+            "changed after it was defined)",
+            where,
+            hint="define the function with `def`",
+        )
+    node, name = found
+    body = [ast.copy_location(ast.Return(node.body), node.body)]
+    python_tree = ast.copy_location(
+        ast.FunctionDef(name=name, args=node.args, body=body, decorator_list=[]), node
+    )
+    python_tree.end_lineno, python_tree.end_col_offset = node.end_lineno, node.end_col_offset
+    tree = from_ast(ast.Module([python_tree], [])).body[0]
+    _drop_annotations(tree)
+    return ParsedFunction(fn, tree, filename, 0, 0, _namespace(fn))
+
+
+def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | None:
+    """The lambda of ``module`` that compiled to ``fn``, and the name of its ``def``: the
+    innermost lambda on ``fn``'s first line with ``fn``'s parameters whose expression spans
+    every position of ``fn``'s code; None if there is none, or two."""
+    code = fn.__code__
+    params = _parameters(code)
+    # (line, column, end line, end column) of each instruction; the first and the last have
+    # an empty span at the line's start
+    positions = [
+        (line, col, end_line, end_col)
+        for line, end_line, col, end_col in code.co_positions()
+        if None not in (line, end_line, col, end_col) and (line, col) != (end_line, end_col)
+    ]
+    named: dict[int, str] = {}
+    candidates = []
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                named[id(node.value)] = node.targets[0].id
+        if not isinstance(node, ast.Lambda) or node.lineno != code.co_firstlineno:
+            continue
+        args = node.args
+        listed = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if tuple(a.arg for a in listed if a is not None) != params:
+            continue
+        body = node.body
+        start, end = (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
+        if all(start <= p[:2] and p[2:] <= end for p in positions):
+            candidates.append(node)
+    innermost = [
+        node
+        for node in candidates
+        if not any(other is not node and _inside(other, node) for other in candidates)
+    ]
+    if len(innermost) != 1:
+        return None
+    node = innermost[0]
+    return node, named.get(id(node), LAMBDA_NAME)
+
+
+def _parameters(code) -> tuple[str, ...]:
+    """The names of a code object's parameters, in order."""
+    total = code.co_argcount + code.co_kwonlyargcount
+    total += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    return code.co_varnames[:total]
+
+
+def _inside(inner: ast.Lambda, outer: ast.Lambda) -> bool:
+    """Whether ``inner`` lies within ``outer``'s expression."""
+    body = outer.body
+    start, end = (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
+    return (
+        start <= (inner.lineno, inner.col_offset)
+        and (
+            inner.end_lineno,
+            inner.end_col_offset,
+        )
+        <= end
+    )
 
 
 def _check_source_is_the_code(
@@ -126,13 +230,11 @@ def _check_source_is_the_code(
     args = tree.args
     named = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
     params = tuple(a.id for a in named if a is not None)
-    total = code.co_argcount + code.co_kwonlyargcount
-    total += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
     lines = [line for _, _, line in code.co_lines() if line is not None]
     last = first_line + count - 1
     if (
         tree.name == code.co_name
-        and params == code.co_varnames[:total]
+        and params == _parameters(code)
         and all(first_line <= line <= last for line in lines)
         and (not lines or _last_compiled_line(tree.body) + first_line - 1 <= max(lines))
     ):
