@@ -165,10 +165,12 @@ def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | No
     code = fn.__code__
     params = _parameters(code)
     # (line, column, end line, end column) of each instruction; the first and the last have
-    # an empty span at the line's start
+    # an empty span at the line's start (Python 3.10 has none: lambdas of one line that take
+    # the same parameters cannot be told apart there)
+    spans = code.co_positions() if hasattr(code, "co_positions") else ()
     positions = [
         (line, col, end_line, end_col)
-        for line, end_line, col, end_col in code.co_positions()
+        for line, end_line, col, end_col in spans
         if None not in (line, end_line, col, end_col) and (line, col) != (end_line, end_col)
     ]
     named: dict[int, str] = {}
