@@ -230,9 +230,6 @@ def keyword_only_parameter(x, *, scale=2.0):  # reject
     return x * scale
 
 
-lambda_function = lambda x: x * 2.0  # reject
-
-
 def helper_with_try(x):
     try:  # reject
         return math.sqrt(x)

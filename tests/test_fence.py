@@ -35,7 +35,6 @@ CASES = [
     ("nested_function_defined_twice", "nested functions defined twice", "scale"),
     ("nested_functions_with_one_name_in_two_scopes", "in two scopes", "def"),
     ("nested_class", "class definitions", "class"),
-    ("lambda_function", "lambda functions", "lambda_function"),
     ("dict_literal", "dict literals", "{"),
     ("set_literal", "set literals", "{"),
     ("dict_comprehension", "dict comprehensions", "{"),
