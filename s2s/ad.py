@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -73,11 +74,28 @@ class Transformed:
     def __s2s_generated__(self) -> Callable:
         return self._generated.py_func
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.positional(args, kwargs)
         try:
             return self.function(*args)
         except Exception as exc:
             raise self.annotated(exc) from None
+
+    def positional(self, args: tuple, kwargs: dict) -> tuple:
+        """The arguments of a call with keywords, by position (the generated function takes
+        them so): each keyword argument at its parameter's place, and the parameters left out
+        before one at their defaults; Python's error for arguments that do not fit."""
+        from .frontend.source import original_function
+
+        signature = inspect.signature(original_function(self.__s2s_original__))
+        try:
+            given = signature.bind(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise TypeError(f"{self.__name__}: {exc}") from None
+        parameters = list(signature.parameters.values())
+        last = max(k for k, p in enumerate(parameters) if p.name in given)
+        return tuple(given.get(p.name, p.default) for p in parameters[: last + 1])
 
     def annotated(self, exc: BaseException) -> BaseException:
         """``exc`` with notes pointing from generated lines back to the user's code."""
@@ -121,7 +139,9 @@ class _Derivative(Transformed):
         self.request = request
         self._for_tuples: dict[tuple, _Derivative] = {}  # by the tuple arguments' structures
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.positional(args, kwargs)
         for k in self.request.argnums:
             value = args[k] if -len(args) <= k < len(args) else None
             kind = type(value)

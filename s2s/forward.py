@@ -186,7 +186,9 @@ class _Jacobian(Transformed):
         self.groups = groups  # of a sparsity pattern
         self._for_tuples: dict[tuple, _Jacobian] = {}  # by the tuple arguments' structures
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.positional(args, kwargs)
         count = len(args)
         for k in self.argnums:
             if -count <= k < count and type(args[k]) is tuple:

@@ -163,7 +163,9 @@ class _Batched(Transformed):
             self._parallel_compiled = generated.compile(parallel=True)
         return self._parallel_compiled
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.positional(args, kwargs)
         if len(args) < self._parameters():  # the rest take their defaults, unbatched
             return self._omitting(len(args))(*args, *self._defaults[len(args) - self._arity :])
         if any(type(a) is tuple for a in args):
