@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import inspect
 import linecache
 import textwrap
@@ -129,10 +130,7 @@ def _parse_lambda(fn: Callable, filename: str) -> ParsedFunction:
     source = "".join(linecache.getlines(filename, fn.__globals__))
     line = fn.__code__.co_firstlineno
     where = SourceLocation(filename, line, 0, fn.__name__)
-    try:
-        module = ast.parse(source) if source else None
-    except SyntaxError:
-        module = None
+    module = _parsed_file(source) if source else None
     if module is None:
         raise UnsupportedSyntaxError(
             f"s2s cannot read the source of the lambda on line {line} of {filename}",
@@ -158,6 +156,16 @@ def _parse_lambda(fn: Callable, filename: str) -> ParsedFunction:
     return ParsedFunction(fn, tree, filename, 0, 0, _namespace(fn))
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed_file(source: str) -> ast.Module | None:
+    """A file's tree, parsed once for all the lambdas in it (and not changed by them); None
+    if it does not parse."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
 def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | None:
     """The lambda of ``module`` that compiled to ``fn``, and the name of its ``def``: the
     innermost lambda on ``fn``'s first line with ``fn``'s parameters whose expression spans
@@ -175,7 +183,7 @@ def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | No
     ]
     named: dict[int, str] = {}
     candidates = []
-    for node in ast.walk(module):
+    for node in _spanning(module, code.co_firstlineno):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
             if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 named[id(node.value)] = node.targets[0].id
@@ -198,6 +206,19 @@ def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | No
         return None
     node = innermost[0]
     return node, named.get(id(node), LAMBDA_NAME)
+
+
+def _spanning(module: ast.Module, line: int):
+    """The nodes of ``module`` whose lines include ``line`` (a file's tree is large: its
+    other statements are not visited)."""
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            start = getattr(child, "lineno", None)
+            if start is None or start <= line <= child.end_lineno:
+                stack.append(child)
 
 
 def _parameters(code) -> tuple[str, ...]:
