@@ -117,8 +117,8 @@ class _LazyJit:
             self._dispatcher = _compile(self._fn, self._options)
         return self._dispatcher
 
-    def __call__(self, *args):
-        return self.dispatcher(*args)
+    def __call__(self, *args, **kwargs):
+        return self.dispatcher(*args, **kwargs)
 
     def __s2s_program__(self) -> Program:
         return program_of(self._fn)

@@ -57,3 +57,15 @@ def test_arguments_that_do_not_fit_get_pythons_error_with_the_transformation():
         grad(X, width=1.0)
     with pytest.raises(TypeError, match=r"grad\(weighted\): multiple values .*'scale'"):
         grad(X, 1.0, scale=1.0)
+
+
+def scaled_square(x, scale=2.0):
+    return x * x * scale
+
+
+def test_keyword_arguments_of_compiled_batched_functions_on_the_gpu():
+    # (under Numba's CUDA simulator where there is no GPU)
+    kernel = s2s.jit(s2s.vmap(scaled_square, in_axes=(0, None)), target="cuda")
+    xs = np.array([0.5, 1.0, -2.0])
+    np.testing.assert_allclose(kernel(xs, scale=3.0), 3.0 * xs * xs)
+    np.testing.assert_allclose(s2s.jit(s2s.grad(scaled_square))(1.5, scale=3.0), 9.0)

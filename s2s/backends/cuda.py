@@ -135,7 +135,9 @@ class CudaFunction:
             self._layouts[key] = leaves
         return self._layouts[key]
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self.batched.positional(args, kwargs)
         cuda = cuda_module()
         n = self.batched.batch_size(args)
         on_device = any(_is_device_array(a) for a in args)
