@@ -393,15 +393,17 @@ def value_and_grad(
     return _Derivative(fn, Request("value_and_grad", nums, has_aux, as_tuple), jit)
 
 
-def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
+def vjp(fn: Callable, *primals: Any, has_aux: bool = False, jit: bool = True) -> tuple:
     """``(fn(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` is one adjoint per primal, a tuple.
 
     ``cotangent`` has the structure of the output: an array of its shape, or a tuple for a
     tuple output. A primal that is a tuple (of tuples) of floats and float arrays, read by
     constant indices, gets adjoints of the same structure (as in :func:`grad`).
+    ``has_aux=True``: ``fn`` returns ``(output, aux)``, and ``vjp`` returns ``(output, vjp_fn,
+    aux)``, as JAX's does; the cotangent is the output's alone.
     """
     count = len(primals)
-    request = Request("vjp", tuple(range(count)), False, True, floats=False)
+    request = Request("vjp", tuple(range(count)), has_aux, True, floats=False)
     derivative = _Derivative(fn, request, jit)
     # Tuples of floats and float arrays (parameters): differentiated leaf by leaf.
     structures = {
@@ -410,7 +412,9 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
     if structures:
         derivative = derivative.for_tuples(structures, count)
     entries = entries_of(primals, structures)
-    value, _ = derivative.function(*entries, _zero_cotangent_of(fn, primals, jit))
+    value, _ = derivative.function(*entries, _zero_cotangent_of(fn, primals, jit, has_aux))
+    if has_aux:
+        value, aux = value
 
     def vjp_fn(cotangent):
         _check_cotangent(value, cotangent)
@@ -418,13 +422,19 @@ def vjp(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
         return tuple(gathered(adjoints, request.argnums, structures, count))
 
     vjp_fn.__s2s_program__ = derivative.__s2s_program__
-    return value, vjp_fn
+    return (value, vjp_fn, aux) if has_aux else (value, vjp_fn)
 
 
-def _zero_cotangent_of(fn, primals, jit):
+def _zero_cotangent_of(fn, primals, jit, has_aux=False):
     from .jit import jit as compile_jit
 
     out = (compile_jit(fn) if jit else fn)(*primals)
+    if has_aux:
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise DifferentiationError(
+                "has_aux=True needs the function to return a pair (output, aux)"
+            )
+        out = out[0]
     return zero_tangent(out)
 
 

@@ -255,6 +255,37 @@ def test_vjp_of_a_scalar_and_an_array():
     np.testing.assert_allclose(gx, np.full(3, 3.5))
 
 
+def sines_and_count(x, w):
+    return np.sin(x) * w, np.sum(x > 0.0)
+
+
+def pair_and_length(x, w):
+    return (x * w, x + w), x.shape[0]
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_vjp_with_aux_carries_it_out_unseeded(jit):
+    x = np.array([0.5, -1.0, 2.0])
+    out, vjp_fn, aux = s2s.vjp(sines_and_count, x, 0.5, has_aux=True, jit=jit)
+    np.testing.assert_allclose(out, np.sin(x) * 0.5)
+    assert aux == 2
+    dx, dw = vjp_fn(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(dx, np.cos(x) * 0.5 * [1.0, 2.0, 3.0])
+    assert dw == pytest.approx(np.sin(x) @ [1.0, 2.0, 3.0])
+    # a tuple output: the cotangent is a tuple, the aux is not part of it
+    out, vjp_fn, aux = s2s.vjp(pair_and_length, x, 0.5, has_aux=True, jit=jit)
+    assert aux == 3
+    dx, dw = vjp_fn((np.ones(3), np.ones(3)))
+    np.testing.assert_allclose(dx, [1.5, 1.5, 1.5])
+    assert dw == pytest.approx(x.sum() + 3.0)
+    with pytest.raises(s2s.DifferentiationError, match="has_aux=True needs"):
+        s2s.vjp(smooth_only, x, 0.5, has_aux=True, jit=jit)
+
+
+def smooth_only(x, w):
+    return np.sin(x) * w
+
+
 def test_vjp_returns_one_adjoint_per_primal_even_for_one_primal():
     _, vjp_fn = s2s.vjp(scalar_square, 3.0, jit=False)
     result = vjp_fn(1.0)

@@ -83,7 +83,7 @@ def reverse_program(program: Program, request: Request) -> Program:
                 entry.parsed.location(entry.tree),
             )
         if request.kind == "vjp":
-            if len(outputs) == 1:
+            if len(outputs) == 1 or request.has_aux:  # (aux: carried out, not seeded)
                 return [], [(0, load(seed_name))]
             return [], [
                 (k, gast.Subscript(load(seed_name), const(k), gast.Load()))
