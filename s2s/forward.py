@@ -39,13 +39,21 @@ def jvp_program(fn: Any) -> Program:
     return forward_program(normalized_program(fn))
 
 
-def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: bool = True):
+def jvp(
+    fn: Callable,
+    primals: Sequence[Any],
+    tangents: Sequence[Any],
+    *,
+    has_aux: bool = False,
+    jit: bool = True,
+):
     """``(fn(*primals), tangent_out)``: the Jacobian of ``fn`` at ``primals`` times ``tangents``.
 
     One tangent per primal, of the same shape (and a float dtype); a tuple's tangent is a
     tuple of tangents, and the tangent of a primal that is not a number or an array (``None``
     for an axis, a string) is None. The output tangent has the structure of the output (a
-    tuple for a tuple output).
+    tuple for a tuple output). ``has_aux=True``: ``fn`` returns ``(output, aux)``, and ``jvp``
+    returns ``(output, tangent_out, aux)``, as JAX's does.
 
     >>> import s2s
     >>> def f(x, y):
@@ -59,7 +67,21 @@ def jvp(fn: Callable, primals: Sequence[Any], tangents: Sequence[Any], *, jit: b
     tangents = _check_tangents(primals, tangents)
     derivative = _cached_jvp(fn, jit)
     primals, tangents = _with_defaults(derivative, primals, tangents)
-    return derivative(*primals, *tangents)
+    out, tangent = derivative(*primals, *tangents)
+    if not has_aux:
+        return out, tangent
+    _check_pair(out, fn)
+    return out[0], tangent[0], out[1]
+
+
+def _check_pair(out: Any, fn: Callable) -> None:
+    """``has_aux=True``: ``out`` must be ``(output, aux)``."""
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise DifferentiationError(
+            f"has_aux=True needs the function to return a pair (output, aux), but "
+            f"{getattr(fn, '__name__', 'it')} returns {type(out).__name__}"
+            + (f" of {len(out)}" if isinstance(out, tuple) else "")
+        )
 
 
 _JVPS: dict[tuple[int, bool], Transformed] = {}
@@ -99,20 +121,25 @@ def jvp_transform(fn: Callable, *, jit: bool = False) -> Transformed:
     return _cached_jvp(fn, jit)
 
 
-def linearize(fn: Callable, *primals: Any, jit: bool = True) -> tuple[Any, Callable]:
-    """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product."""
+def linearize(fn: Callable, *primals: Any, has_aux: bool = False, jit: bool = True) -> tuple:
+    """``(fn(*primals), f_jvp)`` with ``f_jvp(*tangents)`` the Jacobian-vector product;
+    ``has_aux=True``: ``fn`` returns ``(output, aux)``, and ``linearize`` returns ``(output,
+    f_jvp, aux)``, as JAX's does."""
     derivative = _cached_jvp(fn, jit)
     given = primals
     primals, zeros = _with_defaults(
         derivative, given, _check_tangents(given, map(zero_tangent, given))
     )
     out, _ = derivative(*primals, *zeros)
+    if has_aux:
+        _check_pair(out, fn)
 
     def f_jvp(*tangents):
         full, tangents = _with_defaults(derivative, given, _check_tangents(given, tangents))
-        return derivative(*full, *tangents)[1]
+        tangent = derivative(*full, *tangents)[1]
+        return tangent[0] if has_aux else tangent
 
-    return out, f_jvp
+    return (out[0], f_jvp, out[1]) if has_aux else (out, f_jvp)
 
 
 def _as_tangent(primal: Any, tangent: Any) -> Any:

@@ -294,6 +294,24 @@ def test_jvp_through_the_modulus_of_complex_values_is_real(jit):
     assert np.isrealobj(tangent) and tangent == pytest.approx(expected)
 
 
+def sines_and_count(x, w):
+    return np.sin(x) * w, np.sum(x > 0.0)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_jvp_and_linearize_with_aux_carry_it_out(jit):
+    x, t = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    out, tangent, aux = s2s.jvp(sines_and_count, (x, 0.5), (t, 1.0), has_aux=True, jit=jit)
+    np.testing.assert_allclose(out, np.sin(x) * 0.5)
+    np.testing.assert_allclose(tangent, np.cos(x) * t * 0.5 + np.sin(x))
+    assert aux == 2
+    out, f_jvp, aux = s2s.linearize(sines_and_count, x, 0.5, has_aux=True, jit=jit)
+    assert aux == 2
+    np.testing.assert_allclose(f_jvp(t, 1.0), tangent)
+    with pytest.raises(s2s.DifferentiationError, match=r"a pair \(output, aux\), but smooth"):
+        s2s.jvp(smooth, (X4, 0.5), (X4, 0.0), has_aux=True, jit=jit)
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 
