@@ -22,12 +22,14 @@ from .ad import (
     tuple_structures,
     zero_tangent,
 )
+from .codegen.naming import Namer
 from .errors import DifferentiationError
-from .program import UNKNOWN_DEFAULT, Program
+from .program import UNKNOWN_DEFAULT, Program, Unit
 from .sparsity import Groups, as_pattern, column_groups, row_groups, symmetric_groups
 from .transforms.jacobians import jacfwd_program, jacrev_program
 from .transforms.jvp import forward_program
 from .transforms.outputs import output_structure
+from .transforms.unused import returning_only
 from .transforms.vjp import Request, reverse_program
 
 
@@ -205,12 +207,23 @@ def _checked_tangent(p: Any, t: Any, where: str) -> Any:
 
 
 class _Jacobian(Transformed):
-    def __init__(self, fn, build, jit, label, argnums, as_tuple, groups: Groups | None = None):
+    def __init__(
+        self,
+        fn,
+        build,
+        jit,
+        label,
+        argnums,
+        as_tuple,
+        groups: Groups | None = None,
+        has_aux: bool = False,
+    ):
         super().__init__(fn, build, jit, label)
         self.kind = label  # "jacfwd", "jacrev" or "hessian"
         self.argnums = argnums
         self.as_tuple = as_tuple
         self.groups = groups  # of a sparsity pattern
+        self.has_aux = has_aux  # (the program returns (jacobian, aux))
         self._for_tuples: dict[tuple, _Jacobian] = {}  # by the tuple arguments' structures
 
     def __call__(self, *args, **kwargs):
@@ -221,6 +234,9 @@ class _Jacobian(Transformed):
             if -count <= k < count and type(args[k]) is tuple:
                 structures = self.tuple_structures(args)
                 flat = self.for_tuples(structures, count)(*entries_of(args, structures))
+                if self.has_aux:
+                    flat, aux = flat
+                    return self.regrouped(flat, structures, count), aux
                 return self.regrouped(flat, structures, count)
             _check_differentiable(self._fn, args, k)
             if self.kind != "jacrev" and np.iscomplexobj(args[k]):
@@ -254,7 +270,10 @@ class _Jacobian(Transformed):
             make = jacfwd if self.kind == "jacfwd" else jacrev
             argnums = flat_argnums(self.argnums, structures, count)
             self._for_tuples[key] = make(
-                Spread(self._fn, structures, self._jit), argnums, jit=self._jit
+                Spread(self._fn, structures, self._jit),
+                argnums,
+                has_aux=self.has_aux,
+                jit=self._jit,
             )
         return self._for_tuples[key]
 
@@ -280,6 +299,7 @@ def jacfwd(
     fn: Callable,
     argnums: int | Sequence[int] = 0,
     *,
+    has_aux: bool = False,
     sparsity: Any = None,
     jit: bool = True,
 ) -> Callable:
@@ -293,6 +313,10 @@ def jacfwd(
     leaves out (beyond rounding, or a NaN) raises ``ValueError`` where no column of its group
     may reach that row, and is otherwise added into another entry of the row, so check a new
     pattern once against the dense Jacobian.
+
+    ``has_aux=True``: ``fn`` returns ``(output, aux)``, and the Jacobian (of the output) comes
+    with the aux, ``(jacobian, aux)``, as from JAX's; so for :func:`jacrev` and
+    :func:`hessian`.
 
     >>> import numpy as np, s2s
     >>> def f(x):
@@ -309,18 +333,23 @@ def jacfwd(
 
     def build():
         primal = normalized_program(fn)
+        name, aux = f"{primal.entry}_jacfwd", primal.entry if has_aux else None
+        if has_aux:
+            primal = _output_alone(primal, "jacfwd")
         _check_one_output(primal, "jacfwd")
         program = forward_program(primal, nums)
-        name = f"{primal.entry}_jacfwd"
-        return jacfwd_program(program, _signature(primal), nums, name, as_tuple, groups=groups)
+        return jacfwd_program(
+            program, _signature(primal), nums, name, as_tuple, groups=groups, aux=aux
+        )
 
-    return _Jacobian(fn, build, jit, "jacfwd", nums, as_tuple, groups)
+    return _Jacobian(fn, build, jit, "jacfwd", nums, as_tuple, groups, has_aux)
 
 
 def jacrev(
     fn: Callable,
     argnums: int | Sequence[int] = 0,
     *,
+    has_aux: bool = False,
     sparsity: Any = None,
     jit: bool = True,
 ) -> Callable:
@@ -334,8 +363,10 @@ def jacrev(
 
     def build():
         primal = normalized_program(fn)
+        name, aux = f"{primal.entry}_jacrev", primal.entry if has_aux else None
+        if has_aux:
+            primal = _output_alone(primal, "jacrev")
         _check_one_output(primal, "jacrev")
-        name = f"{primal.entry}_jacrev"
         try:
             vjp = reverse_program(primal, Request("vjp", nums, False, True))
         except DifferentiationError:
@@ -346,20 +377,21 @@ def jacrev(
             by_columns = _grouped(sparsity, as_tuple, column_groups)
             program = forward_program(primal, nums)
             return jacfwd_program(
-                program, _signature(primal), nums, name, as_tuple, groups=by_columns
+                program, _signature(primal), nums, name, as_tuple, groups=by_columns, aux=aux
             )
         vjp.units[primal.entry] = primal.entry_unit
         return jacrev_program(
-            vjp, primal.entry, _signature(primal), nums, name, as_tuple, groups=groups
+            vjp, primal.entry, _signature(primal), nums, name, as_tuple, groups=groups, aux=aux
         )
 
-    return _Jacobian(fn, build, jit, "jacrev", nums, as_tuple, groups)
+    return _Jacobian(fn, build, jit, "jacrev", nums, as_tuple, groups, has_aux)
 
 
 def hessian(
     fn: Callable,
     argnums: int | Sequence[int] = 0,
     *,
+    has_aux: bool = False,
     sparsity: Any = None,
     jit: bool = True,
 ) -> Callable:
@@ -384,14 +416,38 @@ def hessian(
 
     def build():
         primal = normalized_program(fn)
+        name, aux = f"{primal.entry}_hessian", primal.entry if has_aux else None
+        if has_aux:
+            primal = _output_alone(primal, "hessian")
         gradient = reverse_program(primal, Request("grad", nums, False, False))
         from . import pipeline
 
         program = forward_program(pipeline.normalize(gradient), nums)
-        name = f"{primal.entry}_hessian"
-        return jacfwd_program(program, _signature(primal), nums, name, False, groups=groups)
+        return jacfwd_program(
+            program, _signature(primal), nums, name, False, groups=groups, aux=aux
+        )
 
-    return _Jacobian(fn, build, jit, "hessian", nums, False, groups)
+    return _Jacobian(fn, build, jit, "hessian", nums, False, groups, has_aux)
+
+
+def _output_alone(primal: Program, kind: str) -> Program:
+    """``primal``, whose function ``f`` returns ``(output, aux)`` (``has_aux=True``), with a
+    new entry ``f_output`` returning the output alone, without what only the aux needed: the
+    function differentiated. ``f`` stays beside it, called once for the aux."""
+    entry = primal.entry_unit
+    structure = output_structure(primal, primal.entry)
+    alone = returning_only(entry.tree, 0)
+    if alone is None or not isinstance(structure, tuple) or len(structure) != 2:
+        raise DifferentiationError(
+            f"{kind} with has_aux=True needs the function to return a pair (output, aux), "
+            f"and {entry.parsed.fn.__name__} does not (at its end, in one return)",
+            entry.parsed.location(entry.tree),
+        )
+    taken = set(primal.units) | set(primal.bindings)
+    name = Namer(taken | {"np", "math", "_s2s"}).fresh(f"{primal.entry}_output")
+    alone.name = name
+    units = {name: Unit(entry.parsed, alone), **primal.units}
+    return Program(name, units, primal.bindings, primal.custom_vjps)
 
 
 def _check_one_output(primal: Program, kind: str) -> None:

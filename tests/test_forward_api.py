@@ -312,6 +312,42 @@ def test_jvp_and_linearize_with_aux_carry_it_out(jit):
         s2s.jvp(smooth, (X4, 0.5), (X4, 0.0), has_aux=True, jit=jit)
 
 
+def cubes_and_size(x):
+    return np.sum(x**3), x.shape[0]
+
+
+def layer_and_peak(params, v):
+    W, b = params
+    out = np.tanh(W @ v + b)
+    return out, np.max(out)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["numba", "python"])
+def test_jacobians_with_aux_are_of_the_output_alone(jit):
+    x = np.array([0.5, -1.0, 2.0])
+    for jac in (s2s.jacfwd, s2s.jacrev):
+        jacobian, aux = jac(sines_and_count, argnums=(0, 1), has_aux=True, jit=jit)(x, 0.5)
+        np.testing.assert_allclose(jacobian[0], np.diag(np.cos(x) * 0.5))
+        np.testing.assert_allclose(jacobian[1], np.sin(x))
+        assert aux == 2
+    hessian, aux = s2s.hessian(cubes_and_size, has_aux=True, jit=jit)(x)
+    np.testing.assert_allclose(hessian, np.diag(6.0 * x))
+    assert aux == 3
+    # tuples of parameters: the Jacobians of the leaves, and the aux of the call
+    W, b = np.eye(3), np.zeros(3)
+    (jW, jb), peak = s2s.jacrev(layer_and_peak, has_aux=True, jit=jit)((W, b), x)
+    np.testing.assert_allclose(jb, np.diag(1.0 - np.tanh(x) ** 2))
+    assert jW.shape == (3, 3, 3) and peak == pytest.approx(np.tanh(2.0))
+    with pytest.raises(s2s.DifferentiationError, match="has_aux=True needs .* smooth does not"):
+        s2s.jacfwd(smooth, has_aux=True, jit=jit)(X4, 0.5)
+    # the Jacobian's program returns the pair: batched and compiled again, it keeps the aux
+    rows = np.stack([x, -x])
+    batched = s2s.vmap(s2s.jacfwd(sines_and_count, has_aux=True), in_axes=(0, None))
+    jacobians, counts = batched(rows, 0.5)
+    np.testing.assert_allclose(jacobians[1], np.diag(np.cos(-x) * 0.5))
+    np.testing.assert_array_equal(counts, [2, 1])
+
+
 # -- linearize ----------------------------------------------------------------------------------
 
 

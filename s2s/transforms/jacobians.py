@@ -36,11 +36,13 @@ def jacfwd_program(
     gradient: bool = False,
     with_value: bool = False,
     groups: Groups | None = None,
+    aux: str | None = None,
 ) -> Program:
     """``name(params...)``: the Jacobian of the jvp program's function (with tangents for
     ``argnums``), one column at a time. ``gradient``: check the output is a scalar;
     ``with_value``: return ``(value, jacobian)``; ``groups``: one pass per group of columns
-    (for a single argument). ``signature``: the function's parameters."""
+    (for a single argument); ``aux``: return ``(jacobian, aux)``, the aux the second output of
+    the program's function ``aux``. ``signature``: the function's parameters."""
     params = [a.id for a in signature.args]
     entry = jvp.entry_unit
     namer = Namer(set(jvp.units) | set(jvp.bindings) | set(params) | {"np", "math", "_s2s"})
@@ -79,7 +81,7 @@ def jacfwd_program(
         ]
         results.append(f"_s2s.jacobian_result(_jac{k})")
     packed = _pack(results, as_tuple)
-    lines.append(f"    return {'(_out, ' + packed + ')' if with_value else packed}")
+    lines += _returned(packed, aux, params, with_value)
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, signature))
     return Program(name, {name: unit, **units}, bindings, dict(jvp.custom_vjps))
 
@@ -92,10 +94,11 @@ def jacrev_program(
     name: str,
     as_tuple: bool,
     groups: Groups | None = None,
+    aux: str | None = None,
 ) -> Program:
     """``name(params...)``: the Jacobian of the vjp program's function, one row at a time
-    (``groups``: one pass per group of rows, for a single argument). ``signature``: the
-    function's parameters."""
+    (``groups``: one pass per group of rows, for a single argument; ``aux`` as for
+    ``jacfwd_program``). ``signature``: the function's parameters."""
     params = [a.id for a in signature.args]
     entry = vjp.entry_unit
     namer = Namer(set(vjp.units) | set(vjp.bindings) | set(params) | {"np", "math", "_s2s"})
@@ -130,7 +133,7 @@ def jacrev_program(
         f"        _flat{j}, _jac{j} = _s2s.jacobian_like(_out, {params[k]})"
         for j, k in enumerate(argnums)
     ]
-    lines.append(f"    return {_pack(results, as_tuple)}")
+    lines += _returned(_pack(results, as_tuple), aux, params)
     unit = Unit(entry.parsed, _parse("\n".join(lines) + "\n", entry, signature))
     return Program(name, {name: unit, **units}, bindings, dict(vjp.custom_vjps))
 
@@ -160,6 +163,14 @@ class _Passes:
             return f"{self.dense_put}({flat}, _k, {derivative})"
         entries, starts, reached = (self.names[f] for f in ("entries", "starts", "reached"))
         return f"_s2s.set_group({flat}, _k, {derivative}, {entries}, {starts}, {reached})"
+
+
+def _returned(packed: str, aux: str | None, params: list[str], with_value: bool = False):
+    """The lines that return the Jacobian ``packed``: with the value before it, or the aux
+    (the second output of the function ``aux``) after it."""
+    if aux is not None:
+        return [f"    _aux = {aux}({', '.join(params)})[1]", f"    return {packed}, _aux"]
+    return [f"    return {'(_out, ' + packed + ')' if with_value else packed}"]
 
 
 def _pack(results: list[str], as_tuple: bool) -> str:
