@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import inspect
 import linecache
+import math
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -103,7 +104,9 @@ def parse_function(fn: Callable) -> ParsedFunction:
     _check_source_is_the_code(fn, tree, filename, first_line, len(lines), indent)
     tree.decorator_list = []
     _drop_annotations(tree)
-    return ParsedFunction(fn, tree, filename, first_line - 1, indent, _namespace(fn))
+    namespace = _namespace(fn)
+    _defaults_as_bound(fn, tree, namespace)
+    return ParsedFunction(fn, tree, filename, first_line - 1, indent, namespace)
 
 
 def _namespace(fn: Callable) -> dict[str, Any]:
@@ -116,6 +119,39 @@ def _namespace(fn: Callable) -> dict[str, Any]:
             except ValueError:  # an empty cell: the name is not bound yet
                 pass
     return namespace
+
+
+_PLAIN_CONSTANTS = (bool, int, str, type(None))
+
+
+def _defaults_as_bound(fn: Callable, tree: gast.FunctionDef, namespace: dict[str, Any]) -> None:
+    """Each default of ``tree`` made the value Python bound when it defined ``fn``
+    (``fn.__defaults__``), not its expression read again: ``c=k`` means what ``k`` was then,
+    though ``k`` may have been rebound since, or be a local of the code around. A number, a
+    string or None is written in place; a name that no longer means its value is read
+    through a name of ``namespace`` bound to it; other expressions stay."""
+    values = fn.__defaults__ or ()
+    nodes = tree.args.defaults
+    if len(values) != len(nodes):
+        return  # (the source is not the code: found and reported elsewhere)
+    params = [a.id for a in tree.args.args][len(tree.args.args) - len(nodes) :]
+    taken = set(namespace) | {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}
+    bound = []
+    for param, node, value in zip(params, nodes, values):
+        plain = type(value) in _PLAIN_CONSTANTS or type(value) is float and math.isfinite(value)
+        if plain:
+            bound.append(gast.copy_location(gast.Constant(value, None), node))
+        elif not isinstance(node, gast.Name) or namespace.get(node.id, node) is value:
+            bound.append(node)  # (an expression the fence judges; a name meaning the value)
+        else:
+            name, k = f"{param}_default", 0
+            while name in taken:
+                k += 1
+                name = f"{param}_default_{k}"
+            taken.add(name)
+            namespace[name] = value
+            bound.append(gast.copy_location(gast.Name(name, gast.Load(), None, None), node))
+    tree.args.defaults = bound
 
 
 # The name a lambda's ``def`` takes, unless an assignment names it (``f = lambda x: ...``).
@@ -153,7 +189,9 @@ def _parse_lambda(fn: Callable, filename: str) -> ParsedFunction:
     python_tree.end_lineno, python_tree.end_col_offset = node.end_lineno, node.end_col_offset
     tree = from_ast(ast.Module([python_tree], [])).body[0]
     _drop_annotations(tree)
-    return ParsedFunction(fn, tree, filename, 0, 0, _namespace(fn))
+    namespace = _namespace(fn)
+    _defaults_as_bound(fn, tree, namespace)
+    return ParsedFunction(fn, tree, filename, 0, 0, namespace)
 
 
 @functools.lru_cache(maxsize=8)
