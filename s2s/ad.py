@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import inspect
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -45,7 +44,9 @@ class Transformed:
         self._fn = fn
         self._build = build
         self._jit = jit
-        self.__name__ = f"{label}({getattr(fn, '__name__', 'f')})"
+        inner = getattr(fn, "func", None) if isinstance(fn, functools.partial) else None
+        named = getattr(fn, "__name__", None) or f"partial({getattr(inner, '__name__', 'f')})"
+        self.__name__ = f"{label}({named})"
         self.__doc__ = getattr(fn, "__doc__", None)
         functools.update_wrapper(self, fn, assigned=("__module__",), updated=())
 
@@ -86,9 +87,9 @@ class Transformed:
         """The arguments of a call with keywords, by position (the generated function takes
         them so): each keyword argument at its parameter's place, and the parameters left out
         before one at their defaults; Python's error for arguments that do not fit."""
-        from .frontend.source import original_function
+        from .frontend.source import call_signature, original_function
 
-        signature = inspect.signature(original_function(self.__s2s_original__))
+        signature = call_signature(original_function(self.__s2s_original__))
         try:
             given = signature.bind(*args, **kwargs).arguments
         except TypeError as exc:

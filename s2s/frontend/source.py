@@ -43,13 +43,16 @@ class ParsedFunction:
 
 
 def original_function(fn: Any) -> Callable:
-    """The plain Python function behind a Numba dispatcher or an s2s wrapper."""
+    """The plain Python function behind a Numba dispatcher or an s2s wrapper (a
+    ``functools.partial`` of one stays a partial, of that function)."""
     for attr in ("__s2s_generated__", "py_func"):
         inner = getattr(fn, attr, None)
         if callable(inner):
             return original_function(inner)
     if inspect.isfunction(fn):
         return fn
+    if isinstance(fn, functools.partial):
+        return functools.partial(original_function(fn.func), *fn.args, **fn.keywords)
     raise TypeError(f"s2s transforms Python functions, not {type(fn).__name__} objects")
 
 
@@ -72,6 +75,8 @@ def parse_function(fn: Callable) -> ParsedFunction:
     """Parse ``fn``'s source with gast, without its decorators; a lambda becomes a ``def``
     returning its expression."""
     fn = original_function(fn)
+    if isinstance(fn, functools.partial):
+        return _parse_partial(fn)
     filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
     if fn.__code__.co_name == "<lambda>":
         return _parse_lambda(fn, filename)
@@ -152,6 +157,74 @@ def _defaults_as_bound(fn: Callable, tree: gast.FunctionDef, namespace: dict[str
             namespace[name] = value
             bound.append(gast.copy_location(gast.Name(name, gast.Load(), None, None), node))
     tree.args.defaults = bound
+
+
+def call_signature(fn: Callable) -> inspect.Signature:
+    """The parameters a call of ``fn`` (from ``original_function``) binds, as s2s's code for
+    it takes them: a partial's are those it leaves, keyword-bound ones not among them."""
+    if not isinstance(fn, functools.partial):
+        return inspect.signature(fn)
+    parameters = list(inspect.signature(fn.func).parameters.values())[len(fn.args) :]
+    return inspect.Signature([p for p in parameters if p.name not in fn.keywords])
+
+
+def _parse_partial(bound: functools.partial) -> ParsedFunction:
+    """``functools.partial(f, *args, **keywords)`` as the ``def`` of the parameters it leaves
+    that calls ``f`` with the values bound (names of its namespace), placed at ``f``'s
+    ``def``: ``def f_partial(x, c): return f(w_bound, x, c=c, data=data_bound)`` for
+    ``partial(f, w, data=...)`` of ``f(w, x, data, c)``."""
+    fn = bound.func
+    inner = parse_function(fn)
+    params = inner.tree.args.args
+    names = [a.id for a in params]
+    if len(bound.args) > len(names) or set(bound.keywords) - set(names):
+        raise TypeError(f"the arguments that functools.partial binds do not fit {fn.__name__}")
+    namespace = dict(inner.namespace)
+    taken = set(namespace) | set(names)
+
+    def bind(base: str, value: Any) -> gast.Name:
+        name, k = base, 0
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        taken.add(name)
+        namespace[name] = value
+        return gast.Name(name, gast.Load(), None, None)
+
+    target = bind(fn.__name__, fn)
+    args = [bind(f"{names[k]}_bound", v) for k, v in enumerate(bound.args)]
+    left = [n for n in names[len(bound.args) :] if n not in bound.keywords]
+    # by position up to the first parameter bound by keyword (a tuple of parameters passes
+    # whole to a helper by position only), by keyword after it
+    first = min((names.index(k) for k in bound.keywords), default=len(names))
+    args += [gast.Name(n, gast.Load(), None, None) for n in left if names.index(n) < first]
+    later = [n for n in left if names.index(n) > first]
+    keywords = [gast.keyword(n, gast.Name(n, gast.Load(), None, None)) for n in later]
+    keywords += [gast.keyword(k, bind(f"{k}_bound", v)) for k, v in bound.keywords.items()]
+    defaults = dict(
+        zip(names[len(names) - len(inner.tree.args.defaults) :], inner.tree.args.defaults)
+    )
+    kept = [n for n in left if n in defaults]
+    if kept != left[len(left) - len(kept) :]:
+        raise TypeError(
+            f"functools.partial of {fn.__name__} leaves a parameter without a default after "
+            "one with a default: s2s takes the parameters it leaves by position"
+        )
+    signature = gast.arguments(
+        [gast.Name(n, gast.Param(), None, None) for n in left],
+        [],
+        None,
+        [],
+        [],
+        None,
+        [defaults[n] for n in kept],
+    )
+    body = [gast.Return(gast.Call(target, args, keywords))]
+    tree = gast.FunctionDef(f"{fn.__name__}_partial", signature, body, [], None, None, [])
+    for node in gast.walk(tree):  # (at the def of f)
+        if "lineno" in node._attributes:
+            gast.copy_location(node, inner.tree)
+    return dataclasses.replace(inner, tree=tree, namespace=namespace)
 
 
 # The name a lambda's ``def`` takes, unless an assignment names it (``f = lambda x: ...``).
