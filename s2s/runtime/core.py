@@ -313,12 +313,12 @@ def grad_seed(y):
 @overload(grad_seed)
 def _grad_seed(y):
     scalar = isinstance(y, (types.Number, types.Boolean))
-    if scalar or isinstance(y, types.Array) and y.ndim == 0:
-        if not isinstance(y.dtype if isinstance(y, types.Array) else y, types.Complex):
-            return lambda y: 1.0
+    if not (scalar or isinstance(y, types.Array) and y.ndim == 0):
+        message = _NOT_SCALAR
+    elif _nb_complex(y):
         message = _NOT_REAL
     else:
-        message = _NOT_SCALAR
+        return lambda y: 1.0
 
     def fail(y):
         if y is not None:  # always: a raise the typer cannot see through keeps the float type

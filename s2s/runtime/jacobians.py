@@ -9,7 +9,7 @@ import numpy as np
 from numba import types
 
 from ._cache import overload, register_jitable
-from ._common import _is_array
+from ._common import _is_array, _nb_any_complex, _nb_complex
 from .batching import copy_into
 
 __all__ = [
@@ -72,8 +72,7 @@ def jacobian_like(out, x):
 
 @overload(jacobian_like)
 def _jacobian_like(out, x):
-    kinds = [v.dtype if isinstance(v, types.Array) else v for v in (out, x)]
-    dtype = np.complex128 if any(isinstance(k, types.Complex) for k in kinds) else np.float64
+    dtype = np.complex128 if _nb_any_complex(out, x) else np.float64
 
     def impl(out, x):
         full = np.zeros(np.shape(out) + np.shape(x), dtype)
@@ -97,8 +96,7 @@ def real_rows(out):
 
 @overload(real_rows)
 def _real_rows(out):
-    of = out.dtype if isinstance(out, types.Array) else out
-    if not isinstance(of, types.Complex):
+    if not _nb_complex(out):
         return lambda out: None
 
     def fail(out):
