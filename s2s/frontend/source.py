@@ -14,6 +14,7 @@ from typing import Any
 
 import gast
 
+from ..codegen.naming import Namer, names_in
 from ..errors import SourceLocation, UnsupportedSyntaxError
 from ..gastparse import from_ast, parse
 
@@ -140,7 +141,7 @@ def _defaults_as_bound(fn: Callable, tree: gast.FunctionDef, namespace: dict[str
     if len(values) != len(nodes):
         return  # (the source is not the code: found and reported elsewhere)
     params = [a.id for a in tree.args.args][len(tree.args.args) - len(nodes) :]
-    taken = set(namespace) | {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)}
+    namer = Namer(set(namespace) | names_in(tree))
     bound = []
     for param, node, value in zip(params, nodes, values):
         plain = type(value) in _PLAIN_CONSTANTS or type(value) is float and math.isfinite(value)
@@ -149,14 +150,16 @@ def _defaults_as_bound(fn: Callable, tree: gast.FunctionDef, namespace: dict[str
         elif not isinstance(node, gast.Name) or namespace.get(node.id, node) is value:
             bound.append(node)  # (an expression the fence judges; a name meaning the value)
         else:
-            name, k = f"{param}_default", 0
-            while name in taken:
-                k += 1
-                name = f"{param}_default_{k}"
-            taken.add(name)
-            namespace[name] = value
-            bound.append(gast.copy_location(gast.Name(name, gast.Load(), None, None), node))
+            bound.append(_bound_name(namer, namespace, f"{param}_default", value, node))
     tree.args.defaults = bound
+
+
+def _bound_name(namer: Namer, namespace: dict, base: str, value: Any, at=None) -> gast.Name:
+    """A fresh name of ``namespace`` (from ``base``) bound to ``value``, read at ``at``."""
+    name = namer.fresh(base)
+    namespace[name] = value
+    read = gast.Name(name, gast.Load(), None, None)
+    return read if at is None else gast.copy_location(read, at)
 
 
 def call_signature(fn: Callable) -> inspect.Signature:
@@ -180,16 +183,10 @@ def _parse_partial(bound: functools.partial) -> ParsedFunction:
     if len(bound.args) > len(names) or set(bound.keywords) - set(names):
         raise TypeError(f"the arguments that functools.partial binds do not fit {fn.__name__}")
     namespace = dict(inner.namespace)
-    taken = set(namespace) | set(names)
+    namer = Namer(set(namespace) | set(names))
 
     def bind(base: str, value: Any) -> gast.Name:
-        name, k = base, 0
-        while name in taken:
-            k += 1
-            name = f"{base}_{k}"
-        taken.add(name)
-        namespace[name] = value
-        return gast.Name(name, gast.Load(), None, None)
+        return _bound_name(namer, namespace, base, value)
 
     target = bind(fn.__name__, fn)
     args = [bind(f"{names[k]}_bound", v) for k, v in enumerate(bound.args)]
@@ -304,8 +301,7 @@ def _the_lambda(fn: Callable, module: ast.Module) -> tuple[ast.Lambda, str] | No
         listed = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         if tuple(a.arg for a in listed if a is not None) != params:
             continue
-        body = node.body
-        start, end = (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
+        start, end = _expression_span(node)
         if all(start <= p[:2] and p[2:] <= end for p in positions):
             candidates.append(node)
     innermost = [
@@ -339,18 +335,17 @@ def _parameters(code) -> tuple[str, ...]:
     return code.co_varnames[:total]
 
 
+def _expression_span(node: ast.Lambda) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where a lambda's expression starts and ends: (line, column) pairs."""
+    body = node.body
+    return (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
+
+
 def _inside(inner: ast.Lambda, outer: ast.Lambda) -> bool:
     """Whether ``inner`` lies within ``outer``'s expression."""
-    body = outer.body
-    start, end = (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
-    return (
-        start <= (inner.lineno, inner.col_offset)
-        and (
-            inner.end_lineno,
-            inner.end_col_offset,
-        )
-        <= end
-    )
+    start, end = _expression_span(outer)
+    first, last = (inner.lineno, inner.col_offset), (inner.end_lineno, inner.end_col_offset)
+    return start <= first and last <= end
 
 
 def _check_source_is_the_code(
