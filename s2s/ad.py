@@ -44,8 +44,9 @@ class Transformed:
         self._fn = fn
         self._build = build
         self._jit = jit
-        inner = getattr(fn, "func", None) if isinstance(fn, functools.partial) else None
-        named = getattr(fn, "__name__", None) or f"partial({getattr(inner, '__name__', 'f')})"
+        named = getattr(fn, "__name__", "f")
+        if isinstance(fn, functools.partial):
+            named = f"partial({getattr(fn.func, '__name__', 'f')})"
         self.__name__ = f"{label}({named})"
         self.__doc__ = getattr(fn, "__doc__", None)
         functools.update_wrapper(self, fn, assigned=("__module__",), updated=())
@@ -87,16 +88,20 @@ class Transformed:
         """The arguments of a call with keywords, by position (the generated function takes
         them so): each keyword argument at its parameter's place, and the parameters left out
         before one at their defaults; Python's error for arguments that do not fit."""
-        from .frontend.source import call_signature, original_function
-
-        signature = call_signature(original_function(self.__s2s_original__))
         try:
-            given = signature.bind(*args, **kwargs).arguments
+            given = self._signature.bind(*args, **kwargs).arguments
         except TypeError as exc:
             raise TypeError(f"{self.__name__}: {exc}") from None
-        parameters = list(signature.parameters.values())
+        parameters = list(self._signature.parameters.values())
         last = max(k for k, p in enumerate(parameters) if p.name in given)
         return tuple(given.get(p.name, p.default) for p in parameters[: last + 1])
+
+    @functools.cached_property
+    def _signature(self):
+        """The parameters a call binds (``positional``), found once."""
+        from .frontend.source import call_signature, original_function
+
+        return call_signature(original_function(self.__s2s_original__))
 
     def annotated(self, exc: BaseException) -> BaseException:
         """``exc`` with notes pointing from generated lines back to the user's code."""
@@ -413,13 +418,14 @@ def vjp(fn: Callable, *primals: Any, has_aux: bool = False, jit: bool = True) ->
     if structures:
         derivative = derivative.for_tuples(structures, count)
     entries = entries_of(primals, structures)
-    value, _ = derivative.function(*entries, _zero_cotangent_of(fn, primals, jit, has_aux))
+    function = derivative.function  # (built first: reverse mode checks the outputs' shape)
+    value, _ = function(*entries, _zero_cotangent_of(fn, primals, jit, has_aux))
     if has_aux:
         value, aux = value
 
     def vjp_fn(cotangent):
         _check_cotangent(value, cotangent)
-        adjoints = derivative.function(*entries, cotangent)[1]
+        adjoints = function(*entries, cotangent)[1]
         return tuple(gathered(adjoints, request.argnums, structures, count))
 
     vjp_fn.__s2s_program__ = derivative.__s2s_program__
@@ -430,13 +436,8 @@ def _zero_cotangent_of(fn, primals, jit, has_aux=False):
     from .jit import jit as compile_jit
 
     out = (compile_jit(fn) if jit else fn)(*primals)
-    if has_aux:
-        if not isinstance(out, tuple) or len(out) != 2:
-            raise DifferentiationError(
-                "has_aux=True needs the function to return a pair (output, aux)"
-            )
-        out = out[0]
-    return zero_tangent(out)
+    # (with has_aux, reverse mode has checked that the function returns a pair)
+    return zero_tangent(out[0] if has_aux else out)
 
 
 def zero_tangent(primal: Any) -> Any:
