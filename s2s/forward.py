@@ -332,10 +332,7 @@ def jacfwd(
     groups = _grouped(sparsity, as_tuple, column_groups)
 
     def build():
-        primal = normalized_program(fn)
-        name, aux = f"{primal.entry}_jacfwd", primal.entry if has_aux else None
-        if has_aux:
-            primal = _output_alone(primal, "jacfwd")
+        primal, name, aux = _differentiated(fn, "jacfwd", has_aux)
         _check_one_output(primal, "jacfwd")
         program = forward_program(primal, nums)
         return jacfwd_program(
@@ -362,10 +359,7 @@ def jacrev(
     groups = _grouped(sparsity, as_tuple, row_groups)
 
     def build():
-        primal = normalized_program(fn)
-        name, aux = f"{primal.entry}_jacrev", primal.entry if has_aux else None
-        if has_aux:
-            primal = _output_alone(primal, "jacrev")
+        primal, name, aux = _differentiated(fn, "jacrev", has_aux)
         _check_one_output(primal, "jacrev")
         try:
             vjp = reverse_program(primal, Request("vjp", nums, False, True))
@@ -415,10 +409,7 @@ def hessian(
     groups = _grouped(sparsity, False, symmetric_groups)
 
     def build():
-        primal = normalized_program(fn)
-        name, aux = f"{primal.entry}_hessian", primal.entry if has_aux else None
-        if has_aux:
-            primal = _output_alone(primal, "hessian")
+        primal, name, aux = _differentiated(fn, "hessian", has_aux)
         gradient = reverse_program(primal, Request("grad", nums, False, False))
         from . import pipeline
 
@@ -428,6 +419,16 @@ def hessian(
         )
 
     return _Jacobian(fn, build, jit, "hessian", nums, False, groups, has_aux)
+
+
+def _differentiated(fn: Callable, kind: str, has_aux: bool) -> tuple[Program, str, str | None]:
+    """What a Jacobian of ``fn`` differentiates (the output alone, with ``has_aux``), the
+    Jacobian's name, and the function its code calls for the aux (None without)."""
+    primal = normalized_program(fn)
+    name = f"{primal.entry}_{kind}"
+    if not has_aux:
+        return primal, name, None
+    return _output_alone(primal, kind), name, primal.entry
 
 
 def _output_alone(primal: Program, kind: str) -> Program:
