@@ -239,6 +239,8 @@ class _Jacobian(Transformed):
                     return self.regrouped(flat, structures, count), aux
                 return self.regrouped(flat, structures, count)
             _check_differentiable(self._fn, args, k)
+            # (said here with the argument's name; the program's own `_s2s.real_columns`
+            # refuses it too where the Jacobian is transformed again, batched or compiled)
             if self.kind != "jacrev" and np.iscomplexobj(args[k]):
                 raise DifferentiationError(
                     f"{self.kind} takes real arguments, as in JAX: argument {k} of "

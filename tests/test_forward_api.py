@@ -461,6 +461,15 @@ def test_jacobians_of_complex_arguments_come_from_reverse_mode():
         assert "argument 0 of squared_moduli is complex" in str(info.value)
 
 
+def test_a_forward_jacobian_transformed_again_still_refuses_complex_arguments():
+    # the refusal is the Jacobian program's own: batched or compiled, it is not bypassed
+    zs = np.array([[1.0 + 2.0j, 0.5 - 1.0j], [1.0 + 0.0j, 2.0 + 1.0j]])
+    with pytest.raises(TypeError, match="jacfwd and hessian take real arguments"):
+        s2s.vmap(s2s.jacfwd(squared_moduli))(zs)
+    with pytest.raises(TypeError, match="jacfwd and hessian take real arguments"):
+        s2s.jit(s2s.hessian(lambda z: np.sum(squared_moduli(z))))(zs[0])
+
+
 def test_jacfwd_compiled_matches_python():
     W = np.arange(6.0).reshape(2, 3) / 10.0
     v = np.array([1.0, -1.0, 0.5])

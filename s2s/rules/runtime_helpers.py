@@ -20,6 +20,7 @@ nondifferentiable(
     "_s2s.ones_like",
     "_s2s.grad_seed",
     "_s2s.real_rows",
+    "_s2s.real_columns",
     "_s2s.in_range",
     "_s2s.extent",
     "_s2s.rows",
@@ -71,8 +72,8 @@ WRITES_FIRST = frozenset(
 READ_ONLY = frozenset(
     "_s2s." + name
     for name in """zeros_like ones_like unbroadcast cast_like save size basis group_seed
-    jacobian_like jacobian_result tape_alloc element_like grad_seed real_rows require_real
-    require_length
+    jacobian_like jacobian_result tape_alloc element_like grad_seed real_rows real_columns
+    require_real require_length
     unit_tangent
     accumulate
     spread sum_adjoint mean_adjoint extremum_adjoint matmul_adjoint_a matmul_adjoint_b

@@ -17,6 +17,7 @@ __all__ = [
     "basis",
     "jacobian_like",
     "real_rows",
+    "real_columns",
     "set_column",
     "set_row",
     "jacobian_result",
@@ -86,6 +87,11 @@ _COMPLEX_ROWS = (
     "it computes, adjoints of real inputs, would keep their real parts only; use jacfwd, or "
     "take the output's real and imaginary parts (np.real, np.imag)"
 )
+_COMPLEX_COLUMNS = (
+    "jacfwd and hessian take real arguments, as in JAX: forward mode along the real "
+    "directions of a complex one would leave out the imaginary ones; use grad, jacrev or vjp "
+    "(complex arguments get conjugate gradients), or pass real and imaginary parts apart"
+)
 
 
 def real_rows(out):
@@ -94,16 +100,31 @@ def real_rows(out):
         raise TypeError(_COMPLEX_ROWS)
 
 
-@overload(real_rows)
-def _real_rows(out):
-    if not _nb_complex(out):
-        return lambda out: None
+def real_columns(x):
+    """Nothing for a real argument; for a complex one, the error of a Jacobian by forward
+    mode, whose columns are the argument's real directions only (as in JAX)."""
+    if np.iscomplexobj(x):
+        raise TypeError(_COMPLEX_COLUMNS)
 
-    def fail(out):
-        if out is not None:  # always: a raise the typer cannot see through
-            raise TypeError(_COMPLEX_ROWS)
 
-    return fail
+def _refusing_complex(message: str):
+    """The overload of a check that ``x`` is real: nothing, or a raise of ``message``."""
+
+    def overloaded(x):
+        if not _nb_complex(x):
+            return lambda x: None
+
+        def fail(x):
+            if x is not None:  # always: a raise the typer cannot see through
+                raise TypeError(message)
+
+        return fail
+
+    return overloaded
+
+
+overload(real_rows)(_refusing_complex(_COMPLEX_ROWS))
+overload(real_columns)(_refusing_complex(_COMPLEX_COLUMNS))
 
 
 _SIZE = "s2s: a derivative has another size than its row or column of the Jacobian"

@@ -57,6 +57,8 @@ def jacfwd_program(
         units[jvp.entry] = Unit(entry.parsed, tangent_only)
     outputs = "_tangent" if tangent_only is not None else "_out, _tangent"
     lines = [f"def {name}({', '.join(params)}):"]
+    # columns along real directions only: a complex argument is refused (`real_rows`: jacrev)
+    lines += [f"    _s2s.real_columns({params[k]})" for k in argnums]
     results = []
     for k in argnums:
         x = params[k]

@@ -39,6 +39,7 @@ _SHAPE_ONLY = {
     "_s2s.jacobian_like": (0, 1),
     "_s2s.grad_seed": (0,),
     "_s2s.real_rows": (0,),
+    "_s2s.real_columns": (0,),
     "_s2s.updated_alone": (0,),
     "_s2s.require_real": (0,),
     "_s2s.require_length": (0,),
@@ -57,6 +58,7 @@ _CHECKS = frozenset(
     {
         "_s2s.grad_seed",
         "_s2s.real_rows",
+        "_s2s.real_columns",
         "_s2s.updated_alone",
         "_s2s.require_real",
         "_s2s.require_length",
