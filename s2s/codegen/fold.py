@@ -55,6 +55,12 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     # all their reads or none: `b_t1` in one line and `b_t3` in the next reads as two values.
     copies = {name for name in survey.copies if stores.get(name) == 1 and loads.get(name, 0) > 1}
     foldable.update((name, loads[name]) for name in copies)
+    # The name such a fold repeats keeps its own line: its value folded into it would be
+    # computed at every read (`b_t2 = b_t1 * 0.5 / r` twice, through `b_t3 = b_t2`).
+    for name, reads in list(foldable.items()):
+        source = survey.sources.get(name)
+        if reads > 1 and foldable.get(source) == 1:
+            del foldable[source]
     if not foldable:
         return fn
     partly = _Partly(copies)
@@ -103,6 +109,7 @@ class _Survey:
         self.stores: dict[str, int] = {}
         self.negations: set[str] = set()
         self.copies: set[str] = set()
+        self.sources: dict[str, str] = {}  # the name each negation or copy reads
         self.in_arithmetic: dict[str, int] = {}
         self.statements: dict[int, tuple[dict[str, int], _Scan | None]] = {}
         self._temporary: dict[str, bool] = {}  # whether a name is a temporary's, by name
@@ -143,8 +150,10 @@ class _Survey:
         kind = type(stmt.value)  # (most values are neither)
         if kind is gast.UnaryOp and _negates_a_name(stmt):
             self.negations.add(stmt.targets[0].id)
+            self.sources[stmt.targets[0].id] = stmt.value.operand.id
         elif kind is gast.Name and _copies_a_name(stmt):
             self.copies.add(stmt.targets[0].id)
+            self.sources[stmt.targets[0].id] = stmt.value.id
 
     def _store(self, name: str) -> None:
         is_temporary = self._temporary.get(name)
