@@ -118,3 +118,10 @@ def test_a_value_read_for_its_shape_alone_is_not_computed_again():
     reverse = source.partition("_s2s.grad_seed")[2]
     assert re.search(r"_s2s\.sum_adjoint\(\w+, (_t\d+), None\)", reverse), source
     assert " * m[_i1], None)" not in reverse
+
+
+def test_a_trip_count_the_same_on_every_outer_iteration_has_no_tape():
+    # `for d in range(3)` inside a triangular nest: only the value it sums is kept.
+    source = s2s.show(s2s.grad(control.triangular_with_fixed_inner))
+    assert len(re.findall(r"\.append\(", source)) == 1, source
+    assert re.search(r"for d in range\(_n\d+\)", source), source

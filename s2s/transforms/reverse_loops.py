@@ -48,6 +48,7 @@ class Loops:
             "reverse": k,
             "used": False,
             "rectangular": self.rectangular(stmt),
+            "invariant": self.invariant_bounds(stmt),
             "kept": kept,
         }
         self.loop_depth += 1
@@ -73,8 +74,8 @@ class Loops:
         if not body_rev:
             return ([count] + allocations if allocations else []) + primal, []
         primal = [count] + allocations + primal + _after_some_trips(trips, declared)
-        # In a rectangular nest the trip count is the same on every outer iteration.
-        n = load(trips) if loop["rectangular"] else self.counter(trips, site)
+        # Bounds the same on every outer iteration give the same trip count on each.
+        n = load(trips) if loop["invariant"] else self.counter(trips, site)
         backwards = call("range", gast.BinOp(n, gast.Sub(), const(1)), const(-1), const(-1))
         own = self.own_names(loop)
         index_of_its_own = index if kept else None
@@ -119,6 +120,16 @@ class Loops:
             or not parent["rectangular"]
             or self.position[-1][0] is not parent["body"]
         ):
+            return False
+        bounds = {n for a in stmt.iter.args for n in names_read(a)}
+        return all(self.same_along(name, loop) for name in bounds for loop in self.loops)
+
+    def invariant_bounds(self, stmt: gast.For) -> bool:
+        """Whether the bounds of this ``range`` loop are the same on every iteration of the
+        ``for`` loops around it (``range(3)`` in the triangular ``for j in range(i + 1, n)``):
+        then so is its trip count, which the reverse sweep reads from the forward sweep's last
+        iteration rather than from a tape."""
+        if None in self.loops:  # inside a `while` loop
             return False
         bounds = {n for a in stmt.iter.args for n in names_read(a)}
         return all(self.same_along(name, loop) for name in bounds for loop in self.loops)

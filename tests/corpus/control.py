@@ -339,6 +339,22 @@ def nested_triangular_state(a):
     return s
 
 
+@case(array(4, 3, low=0.5, high=2.0), tags={"loop", "nested", "index"})
+def triangular_with_fixed_inner(X):
+    """A loop of fixed bounds inside a triangular one: its trip count is the same on every
+    iteration, so the reverse sweep needs no tape of it (the value it sums still has one)."""
+    e = 0.0
+    for i in range(X.shape[0]):
+        for j in range(i + 1, X.shape[0]):
+            r2 = 1.0
+            for d in range(3):
+                t = X[i, d] - X[j, d]
+                r2 += t * t
+            inv = 1.0 / (r2 * r2)
+            e += inv * inv - inv
+    return e
+
+
 @case(array(3, 5), tags={"loop", "nested", "index", "math"})
 def nested_three_deep(m):
     s = 0.0
