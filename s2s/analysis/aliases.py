@@ -8,7 +8,8 @@ writes by the name written into, so a write into shared memory would be lost on 
 reject it where the sharing is sure (``views_written``), and guard it where the name may as
 well be a number (``transforms/updates.py``). A name shares if any of its bindings does
 (flow-insensitive), except that ``SharingAt`` counts only the bindings that may run before a
-statement.
+statement, and a write into an array the name has just been bound to (``_Owned``) changes no
+other name's.
 """
 
 from __future__ import annotations
@@ -214,6 +215,7 @@ def views_written(
     sure = _sure_bindings(tree)
     viewers = _both_ways(_transitive(_merged(sure)))
     stale = _StaleReads(tree, sure) if {w[1] for w in writes} & set(viewers) else None
+    owned = None
     written = []
     for node, name, in_place in writes:
         if in_place:
@@ -222,8 +224,57 @@ def views_written(
             others = set(possible.get(name, ()))
             others |= {v for v in viewers.get(name, set()) - others if stale.after(node, name, v)}
         if others:
-            written.append((node, name, others))
+            if owned is None:
+                owned = _Owned(tree, returns)
+            if not owned.at(node, name):
+                written.append((node, name, others))
     return written
+
+
+class _Owned:
+    """Writes into an array no other name sees: the name written into was bound to a new
+    array (``un = 2.0 * u - up``) earlier in the write's block, and nothing in between binds
+    it again or binds another name to its memory that is read after the write (the normal
+    form's ``_t1 = un[1:-1]`` of ``un[1:-1] += d`` is read before). Names that share with it
+    elsewhere (``u = un`` at the end of a loop's body) hold other arrays then."""
+
+    def __init__(self, tree: gast.FunctionDef, returns: Returns | None):
+        self.order = Order(tree)
+        self.bindings: dict[int, list[tuple[str, set[str]]]] = {}  # statement -> (name, viewed)
+        for node, target, viewed in _bindings(tree, True, returns):
+            self.bindings.setdefault(id(node), []).append((target, viewed))
+        self.reads: dict[str, list[gast.Name]] = {}
+        for node in name_nodes(tree):
+            if isinstance(node.ctx, gast.Load):
+                self.reads.setdefault(node.id, []).append(node)
+
+    def at(self, write: gast.stmt, name: str) -> bool:
+        block, k = self.order.place(write)
+        for j in range(k - 1, -1, -1):
+            stmt = block[j]
+            if (
+                isinstance(stmt, gast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id == name
+            ):
+                return _fresh(stmt.value)
+            for node in statements(stmt):
+                for target, viewed in self.bindings.get(id(node), ()):
+                    if target == name:
+                        return False
+                    if name in viewed and not self._read_within(target, block, j, k):
+                        return False
+        return False
+
+    def _read_within(self, view: str, block: list[gast.stmt], bound: int, write: int) -> bool:
+        """Whether every read of ``view`` is in ``block`` after its binding there (place
+        ``bound``) and before the write (place ``write``)."""
+        for read in self.reads.get(view, ()):
+            where, k = self.order.place(read)
+            if where is not block or not bound < k < write:
+                return False
+        return True
 
 
 def element_writes(

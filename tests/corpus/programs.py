@@ -24,6 +24,20 @@ def _oscillator_rhs(y, p):
     return out
 
 
+@case(array(8), scalar(0.05, 0.2), integer(4), tags={"program", "loop", "slice", "inplace"})
+def leapfrog_wave(u0, c, steps):
+    """The 1-D wave equation, three time levels rotated by name: each step writes into the
+    array it has just made, which the names of the other levels never hold at that point."""
+    u = u0.copy()
+    up = u0.copy()
+    for _ in range(steps):
+        un = 2.0 * u - up
+        un[1:-1] += c * (u[2:] - 2.0 * u[1:-1] + u[:-2])
+        up = u
+        u = un
+    return np.sum(u * u)
+
+
 @case(scalar(), scalar(0.5, 1.5), integer(50), tags={"program", "loop", "math", "int_arg"})
 def euler_scalar_ode(y0, k, n):
     dt = 1.0 / n
