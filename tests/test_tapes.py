@@ -20,7 +20,8 @@ def tape_dimensions(fn) -> list[int]:
 
 def test_a_value_the_same_along_a_loop_has_no_place_for_it():
     # h[j] in `for t: for i: for j:` is the same for every i: t * j places, not t * i * j.
-    assert tape_dimensions(control.matvec_recurrence) == [2, 2, 2, 2]
+    # (The two reads of `h[i]` in `h[i] * h[i]` share the third tape.)
+    assert tape_dimensions(control.matvec_recurrence) == [2, 2, 2]
     source = s2s.show(s2s.grad(control.matvec_recurrence))
     assert "if i == 0:" in source
 
@@ -125,3 +126,16 @@ def test_a_trip_count_the_same_on_every_outer_iteration_has_no_tape():
     source = s2s.show(s2s.grad(control.triangular_with_fixed_inner))
     assert len(re.findall(r"\.append\(", source)) == 1, source
     assert re.search(r"for d in range\(_n\d+\)", source), source
+
+
+def test_equal_reads_of_an_element_share_one_tape():
+    # `x[i] * x[i] * x[i]`: three reads of one value, before the loop after writes into `x`.
+    source = s2s.show(s2s.grad(programs.anharmonic_verlet))
+    assert len(re.findall(r"_s2s\.tape_alloc\(", source)) == 2, source  # one per force loop
+
+
+def test_the_shape_of_an_array_the_loop_writes_into_keeps_the_nest_rectangular():
+    # `for i in range(x.shape[0])` inside `for _`, which writes into `x`: writes keep shapes.
+    source = s2s.show(s2s.grad(programs.anharmonic_verlet))
+    assert " = []" not in source, source
+    assert tape_dimensions(programs.anharmonic_verlet) == [2, 2]

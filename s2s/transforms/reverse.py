@@ -112,6 +112,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
         self._changes: dict[int, tuple[gast.stmt, set[str], set[str]]] = {}
         self.block_places: dict[int, tuple[list[gast.stmt], dict[int, int]]] = {}
         self.block_refs: list[dict[str, gast.AST]] = [{}]
+        self.block_reads: list[dict[tuple, tuple[str, gast.AST, int]]] = [{}]  # see `equal_read`
         self.position: list[tuple[list[gast.stmt], int]] = [([], 0)]
         self.current_defs: set[str] = set()
         self.pending_refs: dict[str, gast.AST] = {}
@@ -163,6 +164,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
         forward: list[gast.stmt] = []
         reverse: list[gast.stmt] = []
         self.block_refs.append({})
+        self.block_reads.append({})
         self.position.append((stmts, len(stmts)))
         for k in range(len(stmts) - 1, -1, -1):
             self.position[-1] = (stmts, k)
@@ -176,6 +178,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
             reverse[:0] = self.refit_each_iteration(stmts, forward)
         self.position.pop()
         self.block_refs.pop()
+        self.block_reads.pop()
         return forward, reverse
 
     def statement(self, stmt: gast.stmt) -> tuple[list[gast.stmt], list[gast.stmt]]:

@@ -39,7 +39,8 @@ class SavedValues:
 
     Expects ``tree``, ``tree_names``, ``writes``, ``returns``, ``defs``, ``namer``,
     ``loop_depth``, ``loops``, ``restored``, ``tapes``, ``copy_saved``, ``block_refs``,
-    ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None), ``mentions``,
+    ``block_reads``, ``position``, ``current_defs``, ``pending_refs``, ``viewed_memory`` (None),
+    ``mentions``,
     ``recalled`` and ``sunk`` (definitions computed once, temporaries moved with them, by id),
     and ``operands`` (empty: see ``operand_names``) on the instance.
     """
@@ -72,10 +73,48 @@ class SavedValues:
             held = self.value_name()
             site.restore.insert(0, assign(held, expr))
             expr = load(held)
+        if expr is None and not pre_version:
+            expr = self.equal_read(name)
         if expr is None:
             expr = self.save(name, site, after)
+            if not pre_version:
+                self.remember_read(name, expr)
         (self.pending_refs if pre_version else shared)[name] = expr
         return clone(expr)
+
+    def remember_read(self, name: str, kept: gast.AST) -> None:
+        """Note that ``name``, a read of an array element (``_t3 = x[i]``), is kept as
+        ``kept`` at this statement, for the equal reads of this block (``equal_read``)."""
+        key = _read_key(self.defs.single_values.get(name))
+        if key is not None:
+            self.block_reads[-1].setdefault(key, (name, kept, self.position[-1][1]))
+
+    def equal_read(self, name: str) -> gast.AST | None:
+        """What keeps an equal read of the same element in this block, if one is kept:
+        ``x[i] * x[i] * x[i]`` reads ``x[i]`` three times, each a temporary of its own, and
+        one tape holds them all. Equal when, from the first read to the last statement that
+        keeps either (the element may be a row, which sees later writes), nothing rebinds
+        the array or the index, or writes into the array or memory it shares."""
+        value = self.defs.single_values.get(name)
+        key = _read_key(value)
+        found = None if key is None else self.block_reads[-1].get(key)
+        if found is None:
+            return None
+        other, kept, kept_at = found
+        stmts, here = self.position[-1]
+        places = [
+            self.place_in_block(stmts, self.defs.single_stmts[n], len(stmts)) for n in (name, other)
+        ]
+        if None in places:
+            return None
+        operands = set(self.operand_names(value))
+        memory = seeing({value.value.id}, self.memory_views())
+        first, last = min(places), max(*places, here, kept_at)
+        for k in range(first + 1, last + 1):
+            written, changed = self.changes(stmts[k])
+            if changed & operands or written & memory:
+                return None
+        return clone(kept)
 
     def recompute(self, name: str, site: Site, after: bool = False) -> gast.AST | None:
         """A cheap expression that recomputes ``name`` in the reverse sweep, if there is one.
@@ -372,10 +411,17 @@ class SavedValues:
             return not any(name in self.changed(s) for o in inner for s in o["body"])
         stmts, here = self.position[-1]
         definition = self.defs.single_stmts.get(name)
-        if depth > 3 or definition is None or not pure(definition.value):
+        if depth > 3 or definition is None:
+            return False
+        shaped = _shape_read(definition.value)
+        if shaped is None and not pure(definition.value):
             return False
         at = self.place_in_block(stmts, definition, here if before is None else before)
-        return at is not None and all(
+        if at is None:
+            return False
+        if shaped is not None:  # writes into an array keep its shape: rebinding it may not
+            return shaped not in self.bound_names(loop) and shaped not in self.lists
+        return all(
             self.same_along(operand, loop, at, depth + 1)
             for operand in self.operand_names(definition.value)
         )
@@ -514,3 +560,41 @@ def pure(node: gast.AST) -> bool:
 
 def _operand_names(value: gast.AST) -> list[str]:
     return [n.id for n in name_nodes(value) if n.id not in ("np", "math", "_s2s")]
+
+
+def _shape_read(value: gast.AST) -> str | None:
+    """The array whose shape ``value`` reads (``x.shape``, ``x.shape[0]``, ``x.ndim``,
+    ``x.size``, ``len(x)``), if it reads nothing else."""
+    if type(value) is gast.Subscript and type(value.slice) is gast.Constant:
+        value = value.value
+        if not (type(value) is gast.Attribute and value.attr == "shape"):
+            return None
+    if type(value) is gast.Attribute and value.attr in ("shape", "ndim", "size"):
+        return value.value.id if type(value.value) is gast.Name else None
+    if (
+        type(value) is gast.Call
+        and type(value.func) is gast.Name
+        and value.func.id == "len"
+        and len(value.args) == 1
+        and type(value.args[0]) is gast.Name
+    ):
+        return value.args[0].id
+    return None
+
+
+def _read_key(value: gast.AST | None) -> tuple | None:
+    """``x[i]``, ``x[i, 2]``: the array's name and the index's names and constants, as a key
+    equal for equal reads; None for any other value."""
+    if type(value) is not gast.Subscript or type(value.value) is not gast.Name:
+        return None
+    index = value.slice
+    parts = index.elts if type(index) is gast.Tuple else [index]
+    key = [value.value.id]
+    for part in parts:
+        if type(part) is gast.Name:
+            key.append(part.id)
+        elif type(part) is gast.Constant and type(part.value) is int:
+            key.append((part.value,))
+        else:
+            return None
+    return tuple(key)

@@ -325,6 +325,25 @@ def leapfrog(q0, p0, k):
     return 0.5 * p * p + 0.5 * k * q * q + q
 
 
+@case(array(5), array(5), tags={"program", "loop", "index", "inplace"})
+def anharmonic_verlet(x0, v0):
+    """Velocity Verlet for uncoupled anharmonic oscillators, positions and velocities updated
+    in place: the force reads ``x[i]`` three times, all one value, before ``x`` is written."""
+    x = x0.copy()
+    v = v0.copy()
+    f = np.zeros(x.shape[0])
+    dt = 0.05
+    for _ in range(6):
+        for i in range(x.shape[0]):
+            f[i] = -x[i] - 0.1 * x[i] * x[i] * x[i]
+        for i in range(x.shape[0]):
+            v[i] += 0.5 * dt * f[i]
+            x[i] += dt * v[i]
+        for i in range(x.shape[0]):
+            v[i] += 0.5 * dt * (-x[i] - 0.1 * x[i] * x[i] * x[i])
+    return np.sum(x * x) + np.sum(v * v)
+
+
 @case(scalar(), scalar(), scalar(0.5, 1.5), output="tuple", tags={"program", "loop", "tuple"})
 def leapfrog_state(q0, p0, k):
     q, p = q0, p0
