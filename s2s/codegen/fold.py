@@ -55,12 +55,13 @@ def fold_temporaries(fn: gast.FunctionDef) -> gast.FunctionDef:
     # all their reads or none: `b_t1` in one line and `b_t3` in the next reads as two values.
     copies = {name for name in survey.copies if stores.get(name) == 1 and loads.get(name, 0) > 1}
     foldable.update((name, loads[name]) for name in copies)
-    # The name such a fold repeats keeps its own line: its value folded into it would be
-    # computed at every read (`b_t2 = b_t1 * 0.5 / r` twice, through `b_t3 = b_t2`).
+    # Such a fold repeats its name, not the value folded into it: a copy or negation of a
+    # single-use temporary keeps its line, the value folded into it (`b_t3 = b_t1 * 0.5 / r`
+    # once, not at both reads of `b_t3 = b_t2`).
     for name, reads in list(foldable.items()):
         source = survey.sources.get(name)
-        if reads > 1 and foldable.get(source) == 1:
-            del foldable[source]
+        if reads > 1 and foldable.get(source) == 1 and survey.folds_a_value(source):
+            del foldable[name]
     if not foldable:
         return fn
     partly = _Partly(copies)
@@ -110,6 +111,7 @@ class _Survey:
         self.negations: set[str] = set()
         self.copies: set[str] = set()
         self.sources: dict[str, str] = {}  # the name each negation or copy reads
+        self.values: dict[str, tuple[gast.AST, _Scan]] = {}  # a name's value, if assigned once
         self.in_arithmetic: dict[str, int] = {}
         self.statements: dict[int, tuple[dict[str, int], _Scan | None]] = {}
         self._temporary: dict[str, bool] = {}  # whether a name is a temporary's, by name
@@ -132,6 +134,8 @@ class _Survey:
                     else:
                         self._visit(target, header)
                 scan = self._visit(stmt.value, header, _Scan())
+                if len(stmt.targets) == 1 and type(stmt.targets[0]) is gast.Name:
+                    self.values[stmt.targets[0].id] = (stmt.value, scan)
             elif kind is gast.If:
                 scan = self._visit(stmt.test, header, _Scan())
             elif kind is gast.For:
@@ -145,6 +149,17 @@ class _Survey:
                 self._block(stmt.body)
                 self._block(stmt.orelse)
             self.statements[id(stmt)] = (header, scan)
+
+    def folds_a_value(self, name: str) -> bool:
+        """Whether ``name``'s value, if it is folded, is an expression to compute, not a name
+        or a constant: pure, and arithmetic alone for an adjoint or tangent (see ``_block``)."""
+        value, scan = self.values.get(name, (None, None))
+        return (
+            scan is not None
+            and not isinstance(value, (gast.Name, gast.Constant))
+            and scan.pure
+            and (name.startswith("_t") or not scan.calls)
+        )
 
     def _assignment(self, stmt: gast.Assign) -> None:
         kind = type(stmt.value)  # (most values are neither)
