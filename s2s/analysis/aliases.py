@@ -252,12 +252,7 @@ class _Owned:
         block, k = self.order.place(write)
         for j in range(k - 1, -1, -1):
             stmt = block[j]
-            if (
-                isinstance(stmt, gast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)
-                and stmt.targets[0].id == name
-            ):
+            if _assigns(stmt, name):
                 return _fresh(stmt.value)
             for node in statements(stmt):
                 for target, viewed in self.bindings.get(id(node), ()):
@@ -559,13 +554,7 @@ def _written_only_once_rebound(tree: gast.FunctionDef, name: str, writes, return
                 nested = getattr(stmt, field, None)
                 if nested and not rebound_first(nested, rebound):
                     return False
-            if (
-                isinstance(stmt, gast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], gast.Name)
-                and stmt.targets[0].id == name
-                and _fresh(stmt.value)
-            ):
+            if _assigns(stmt, name) and _fresh(stmt.value):
                 rebound = True
         return True
 
@@ -578,6 +567,16 @@ _VIEWING = frozenset(
     np.atleast_2d np.atleast_3d np.asarray np.ascontiguousarray np.asfortranarray np.diag
     np.flip np.fliplr np.flipud np.rot90 np.swapaxes np.real np.imag""".split()
 )
+
+
+def _assigns(stmt: gast.stmt, name: str) -> bool:
+    """Whether ``stmt`` is ``name = value``."""
+    return (
+        isinstance(stmt, gast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and stmt.targets[0].id == name
+    )
 
 
 def _fresh(value: gast.AST) -> bool:
