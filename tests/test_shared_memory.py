@@ -195,3 +195,45 @@ def test_write_into_an_array_whose_element_another_name_reads_later(jit):
     check_grads(write_after_taking_an_element, (np.linspace(0.1, 1.0, 3), 0.7), jit=jit)
     with pytest.raises(ValueError, match="writes into an array that another name also sees"):
         s2s.grad(write_after_taking_an_element, jit=jit)(np.ones((2, 3)), 0.7)
+
+
+# Buffers that trade names (`u, v = v, u`) are differentiated where they surely hold two
+# different arrays (the corpus's `heat_double_buffer` and `relaxation_swap_through_a_name`);
+# not where they may hold one.
+def swap_arguments(u, v):
+    for _ in range(2):
+        for i in range(u.shape[0]):
+            v[i] = 2.0 * u[i]
+        u, v = v, u
+    return np.sum(u)
+
+
+def swap_with_another_name_on_one(u0):
+    u = u0 * 1.0
+    v = np.zeros(u0.shape[0])
+    w = u
+    for _ in range(2):
+        for i in range(u.shape[0]):
+            v[i] = 2.0 * u[i]
+        u, v = v, u
+    return np.sum(u) + np.sum(w)
+
+
+def swap_with_one_bound_to_the_other(u0):
+    u = u0 * 1.0
+    v = u
+    for _ in range(2):
+        for i in range(u.shape[0]):
+            v[i] = 2.0 * u[i]
+        u, v = v, u
+    return np.sum(u)
+
+
+@pytest.mark.parametrize(
+    "fn", [swap_arguments, swap_with_another_name_on_one, swap_with_one_bound_to_the_other]
+)
+def test_swapped_buffers_that_may_be_one_array_are_refused(fn):
+    # `swap_arguments(x, x)` writes into the array it reads; `w` sees the writes into `v`.
+    args = (np.ones(3), np.ones(3))[: fn.__code__.co_argcount]
+    with pytest.raises(s2s.DifferentiationError, match="may share its memory"):
+        s2s.grad(fn)(*args)

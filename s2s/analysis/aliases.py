@@ -8,8 +8,9 @@ writes by the name written into, so a write into shared memory would be lost on 
 reject it where the sharing is sure (``views_written``), and guard it where the name may as
 well be a number (``transforms/updates.py``). A name shares if any of its bindings does
 (flow-insensitive), except that ``SharingAt`` counts only the bindings that may run before a
-statement, and a write into an array the name has just been bound to (``_Owned``) changes no
-other name's.
+statement, and a write into an array the name has just been bound to (``_Owned``), or into one
+of two arrays that only ever trade names (``u, v = v, u``: ``_swapped``), changes no other
+name's.
 """
 
 from __future__ import annotations
@@ -216,6 +217,7 @@ def views_written(
     viewers = _both_ways(_transitive(_merged(sure)))
     stale = _StaleReads(tree, sure) if {w[1] for w in writes} & set(viewers) else None
     owned = None
+    swapped = _swapped(tree)
     written = []
     for node, name, in_place in writes:
         if in_place:
@@ -223,12 +225,117 @@ def views_written(
         else:
             others = set(possible.get(name, ()))
             others |= {v for v in viewers.get(name, set()) - others if stale.after(node, name, v)}
+        if others and name in swapped:
+            others = others - swapped[name]
         if others:
             if owned is None:
                 owned = _Owned(tree, returns)
             if not owned.at(node, name):
                 written.append((node, name, others))
     return written
+
+
+def _swapped(tree: gast.FunctionDef) -> dict[str, set[str]]:
+    """Arrays that trade names: ``u, v = v, u`` (in the normal form ``_t1 = v; _t2 = u;
+    u = _t1; v = _t2``) or ``t = u; u = v; v = t``, where ``u`` and ``v`` are no arguments,
+    are otherwise bound only to new arrays (``u = u0.copy()``, ``v = np.empty_like(u)``), no
+    other name is bound to either, and the swap's own names are read by the swap alone. The
+    two then always hold different arrays: a write into one changes nothing the other
+    holds. (Reads for a shape alone, ``_s2s.zeros_like(t)`` in derivative code, are no
+    reads.) Each name -> the names it shares with only through the swap (the other, and
+    the swap's own names)."""
+    bindings: dict[str, list[gast.AST]] = {}
+    reads: dict[str, int] = {}
+    shapes = _read_for_shape(tree)  # (derivative code reads a name for its shape too)
+    for n in name_nodes(tree):
+        if isinstance(n.ctx, gast.Load) and id(n) not in shapes:
+            reads[n.id] = reads.get(n.id, 0) + 1
+    for node in statements(tree):
+        if isinstance(node, (gast.Assign, gast.For, gast.AugAssign)):
+            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+            for target in targets:
+                for n in name_nodes(target):
+                    if isinstance(n.ctx, gast.Store):
+                        bindings.setdefault(n.id, []).append(node)
+    params = {a.id for a in tree.args.args}
+    found: dict[str, set[str]] = {}
+    for block in _blocks(tree):
+        # (values derivative code keeps, `_v1 = _s2s.save(u)`, may come between)
+        block = [stmt for stmt in block if not _keeps_a_value(stmt)]
+        copies = [_copied_name(stmt) for stmt in block]
+        for k in range(len(block)):
+            swap = _swap_at(copies, k)
+            if swap is None:
+                continue
+            a, b, own = swap
+            stmts = {id(stmt) for stmt in block[k : k + len(own) + 2]}
+            if all(reads.get(t, 0) == 1 and len(bindings.get(t, ())) == 1 for t in own) and all(
+                n not in params
+                and len(bindings.get(n, ())) > 1
+                and all(id(node) in stmts or _fresh(node.value) for node in bindings[n])
+                for n in (a, b)
+            ):
+                found[a] = {b, *own}
+                found[b] = {a, *own}
+    if found:  # no other name may hold them
+        own_names = set().union(*found.values()) - found.keys()
+        for _, target, viewed in _bindings(tree, False):
+            if target in own_names:
+                continue
+            if target in found and not viewed <= found[target]:
+                return {}
+            if target not in found and viewed & found.keys() and not _TEMPORARY.match(target):
+                return {}
+    return found
+
+
+def _swap_at(copies: list[tuple[str, str] | None], k: int) -> tuple[str, str, list[str]] | None:
+    """The two names a swap starting at statement ``k`` trades, and its own names: the
+    normal form's ``t1 = b; t2 = a; a = t1; b = t2``, or ``t = a; a = b; b = t``."""
+    four = copies[k : k + 4]
+    if len(four) == 4 and None not in four:
+        (t1, b), (t2, a), (a2, s1), (b2, s2) = four
+        if (a2, b2, s1, s2) == (a, b, t1, t2) and len({a, b, t1, t2}) == 4:
+            return a, b, [t1, t2]
+    three = copies[k : k + 3]
+    if len(three) == 3 and None not in three:
+        (t, a), (a2, b), (b2, s) = three
+        if (a2, b2, s) == (a, b, t) and len({a, b, t}) == 3:
+            return a, b, [t]
+    return None
+
+
+def _keeps_a_value(stmt: gast.stmt) -> bool:
+    """``_v1 = _s2s.save(u)``: a copy that derivative code keeps for the reverse sweep."""
+    return (
+        isinstance(stmt, gast.Assign)
+        and isinstance(stmt.targets[0], gast.Name)
+        and re.match(r"_v\d+$", stmt.targets[0].id) is not None
+        and isinstance(stmt.value, gast.Call)
+        and call_name(stmt.value) == "_s2s.save"
+    )
+
+
+def _copied_name(stmt: gast.stmt) -> tuple[str, str] | None:
+    """``(a, b)`` for ``a = b``."""
+    if (
+        isinstance(stmt, gast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and isinstance(stmt.value, gast.Name)
+    ):
+        return stmt.targets[0].id, stmt.value.id
+    return None
+
+
+def _blocks(tree: gast.FunctionDef):
+    """Every block of statements in ``tree``."""
+    yield tree.body
+    for node in statements(tree):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if node is not tree and isinstance(block, list) and block:
+                yield block
 
 
 class _Owned:

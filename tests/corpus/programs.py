@@ -38,6 +38,36 @@ def leapfrog_wave(u0, c, steps):
     return np.sum(u * u)
 
 
+@case(array(8), scalar(0.05, 0.3), tags={"program", "loop", "index", "inplace"})
+def heat_double_buffer(u0, k):
+    """Explicit diffusion into a second buffer, the two swapped by name after each step, as
+    stencil code for Numba is written: the writes go into the array the other name left."""
+    u = u0.copy()
+    v = np.empty_like(u)
+    n = u.shape[0]
+    for _ in range(5):
+        v[0] = u[0]
+        v[n - 1] = u[n - 1]
+        for i in range(1, n - 1):
+            v[i] = u[i] + k * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        u, v = v, u
+    return np.sum(u * u)
+
+
+@case(array(6), tags={"program", "loop", "index", "inplace", "math"})
+def relaxation_swap_through_a_name(u0):
+    """A nonlinear relaxation whose buffers trade places through a third name."""
+    u = u0 * 1.0
+    v = np.zeros(u.shape[0])
+    for _ in range(4):
+        for i in range(1, u.shape[0] - 1):
+            v[i] = 0.5 * (u[i - 1] + u[i + 1]) + 0.1 * math.sin(u[i])
+        t = u
+        u = v
+        v = t
+    return np.sum(u * u) + u[2]
+
+
 @case(scalar(), scalar(0.5, 1.5), integer(50), tags={"program", "loop", "math", "int_arg"})
 def euler_scalar_ode(y0, k, n):
     dt = 1.0 / n
