@@ -237,3 +237,19 @@ def test_swapped_buffers_that_may_be_one_array_are_refused(fn):
     args = (np.ones(3), np.ones(3))[: fn.__code__.co_argcount]
     with pytest.raises(s2s.DifferentiationError, match="may share its memory"):
         s2s.grad(fn)(*args)
+
+
+def swap_with_rows_of_a_matrix(m):
+    v = np.zeros(m.shape[1])
+    s = 0.0
+    for u in m:
+        for i in range(u.shape[0]):
+            v[i] = 2.0 * u[i]
+        u, v = v, u
+        s += np.sum(u)
+    return s
+
+
+def test_a_swapped_name_that_a_loop_binds_to_rows_is_refused():
+    with pytest.raises(s2s.DifferentiationError, match="may share its memory"):
+        s2s.grad(swap_with_rows_of_a_matrix)(np.ones((2, 3)))

@@ -272,7 +272,7 @@ def _swapped(tree: gast.FunctionDef) -> dict[str, set[str]]:
             if all(reads.get(t, 0) == 1 and len(bindings.get(t, ())) == 1 for t in own) and all(
                 n not in params
                 and len(bindings.get(n, ())) > 1
-                and all(id(node) in stmts or _fresh(node.value) for node in bindings[n])
+                and all(id(node) in stmts or _keeps_apart(node) for node in bindings[n])
                 for n in (a, b)
             ):
                 found[a] = {b, *own}
@@ -303,6 +303,14 @@ def _swap_at(copies: list[tuple[str, str] | None], k: int) -> tuple[str, str, li
         if (a2, b2, s) == (a, b, t) and len({a, b, t}) == 3:
             return a, b, [t]
     return None
+
+
+def _keeps_apart(binding: gast.stmt) -> bool:
+    """Whether a binding of a swapped name leaves it an array no other name holds: a new
+    array, or ``u += d`` (in place, the same array); not a loop's target."""
+    if isinstance(binding, gast.AugAssign):
+        return True
+    return isinstance(binding, gast.Assign) and _fresh(binding.value)
 
 
 def _keeps_a_value(stmt: gast.stmt) -> bool:
