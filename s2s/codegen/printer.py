@@ -12,6 +12,7 @@ import gast
 from ..gastutil import is_negation
 from ..program import Program
 from .fold import fold_temporaries
+from .moves import moved_adjoints
 from .numbers import on_numbers
 
 MODULE_HEADER = '''\
@@ -70,7 +71,7 @@ def printed_tree(tree: gast.FunctionDef, final: bool = True) -> ast.FunctionDef:
     into expressions, and calls the runtime's versions of ``RUNTIME_VERSIONS``."""
     if not final:
         return to_ast(tree)
-    return to_ast(fold_temporaries(on_numbers(tree)), RUNTIME_VERSIONS)
+    return to_ast(fold_temporaries(moved_adjoints(on_numbers(tree))), RUNTIME_VERSIONS)
 
 
 def _join(chunks: list[str]) -> str:

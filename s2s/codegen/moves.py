@@ -1,0 +1,229 @@
+"""Hand adjoint arrays on by name where the reverse sweep of a copy would make new ones.
+
+Reversing ``u, v = v, u`` (``t = u; u = v; v = t``) moves each adjoint to the other name, but
+the sweep writes that out as copies into zeros, each a new array on every step::
+
+    b_t2 = bv                      b_t2 = bv
+    bv = _s2s.zeros_like(bv)       b_t1 = bu
+    b_t1 = _s2s.save(bu)     ->    bu = b_t2
+    bu = _s2s.cleared(bu)          bv = b_t1
+    bu = bu + b_t2
+    bv = bv + b_t1
+
+Three rewrites, within one block of the final code, give the right-hand side:
+
+* ``bx = bx + b_t2`` where ``bx`` has just been made zeros and ``b_t2`` is read nowhere else
+  becomes ``bx = b_t2``: the same values, and nothing reads ``b_t2`` to see it shared;
+* zeros made for ``bx`` (``_s2s.zeros_like``) that nothing reads before ``bx`` is bound again
+  are not made;
+* ``b_t1 = _s2s.save(bx)`` followed by ``bx = _s2s.cleared(bx)``, then ``bx`` bound again, keeps
+  ``bx``'s array itself in ``b_t1``, where no other name ever holds that array: nothing writes
+  into it any more, so the copy and the clearing are not needed.
+
+Only adjoints (names starting with ``b``) are touched, and only statements of one block with
+no other mention of the adjoint in between.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..analysis.definitions import statements
+from ..gastutil import assign, attr_path, load, located, name_nodes
+
+
+def moved_adjoints(fn: gast.FunctionDef) -> gast.FunctionDef:
+    """``fn`` with the copies of adjoint arrays above written as moves (a copy of ``fn``, its
+    statements shared, if any is)."""
+    mentions: dict[str, int] = {}
+    held: dict[str, int] = {}  # how many bindings may give another name a name's array
+    for node in name_nodes(fn):
+        mentions[node.id] = mentions.get(node.id, 0) + 1
+    for stmt in statements(fn):
+        if isinstance(stmt, gast.Assign):
+            for name in _held_by(stmt.value):
+                held[name] = held.get(name, 0) + 1
+    rewritten = _Rewrite(mentions, held)
+    body = rewritten.block(fn.body)
+    if not rewritten.changed:
+        return fn
+    return gast.FunctionDef(
+        fn.name, fn.args, body, fn.decorator_list, fn.returns, fn.type_comment, []
+    )
+
+
+class _Rewrite:
+    def __init__(self, mentions: dict[str, int], held: dict[str, int]):
+        self.mentions = mentions
+        self.held = held
+        self.changed = False
+
+    def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
+        out = [self.nested(stmt) for stmt in stmts]
+        for k, stmt in enumerate(out):
+            moved = self.sum_into_zeros(out, k, stmt)
+            if moved is not None:
+                out[k] = moved
+                self.changed = True
+        for k in range(len(out)):
+            stmt = out[k]
+            if stmt is None:
+                continue
+            if _assigns_call(stmt, "_s2s.zeros_like") and self.bound_again(out, k, stmt):
+                out[k] = None
+                self.changed = True
+            elif _assigns_call(stmt, "_s2s.save"):
+                self.save_as_move(out, k, stmt)
+        return [stmt for stmt in out if stmt is not None]
+
+    def nested(self, stmt: gast.stmt) -> gast.stmt:
+        if not isinstance(stmt, (gast.For, gast.While, gast.If)):
+            return stmt
+        body, orelse = self.block(stmt.body), self.block(stmt.orelse)
+        if body == stmt.body and orelse == stmt.orelse:
+            return stmt
+        copy = type(stmt).__new__(type(stmt))
+        copy.__dict__ = {**stmt.__dict__, "body": body, "orelse": orelse}
+        return copy
+
+    def sum_into_zeros(self, out: list, k: int, stmt: gast.stmt) -> gast.stmt | None:
+        """``bx = b_t2`` for ``bx = bx + b_t2`` where ``bx`` was last made zeros, if
+        ``b_t2`` is an adjoint read here only."""
+        if not (
+            isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.BinOp)
+            and isinstance(stmt.value.op, gast.Add)
+            and isinstance(stmt.value.left, gast.Name)
+            and isinstance(stmt.value.right, gast.Name)
+        ):
+            return None
+        name, share = stmt.targets[0].id, stmt.value.right.id
+        if stmt.value.left.id != name or not (_adjoint(name) and _adjoint(share)):
+            return None
+        if self.mentions.get(share) != 2:  # its binding, and this read
+            return None
+        previous = _previous_mention(out, k, name)
+        if not (_makes_zeros(previous, name, "_s2s.zeros_like") or _makes_zeros(previous, name)):
+            return None
+        binding = _previous_mention(out, k, share)
+        if binding is None or not self.exclusive(out, out.index(binding), binding, share):
+            return None
+        return located(assign(name, load(share)), stmt)
+
+    def exclusive(self, out: list, j: int, binding: gast.stmt, name: str) -> bool:
+        """Whether ``binding`` gives ``name`` another adjoint's array that no other name holds
+        from then on: a copy of it (``_s2s.save(bu)``), or the array itself, which this
+        binding alone hands on and that adjoint is bound again before it is mentioned
+        (``b_t2 = bv``, then ``bv = _s2s.zeros_like(bv)``). (Not arithmetic: a real share
+        may go into a complex adjoint's zeros, whose sum is complex.)"""
+        if not (isinstance(binding, gast.Assign) and _rebinds(binding, name)):
+            return False
+        value = binding.value
+        if isinstance(value, gast.Call):
+            return (
+                attr_path(value.func) == "_s2s.save"
+                and len(value.args) == 1
+                and isinstance(value.args[0], gast.Name)
+                and _adjoint(value.args[0].id)
+            )
+        if not (isinstance(value, gast.Name) and _adjoint(value.id)):
+            return False
+        source = value.id
+        if self.held.get(source) != 1:
+            return False
+        following = _next_mention(out, j, source)
+        return following is not None and (
+            _rebinds(following, source) or _makes_zeros(following, source, "_s2s.zeros_like")
+        )
+
+    def bound_again(self, out: list, k: int, stmt: gast.Assign) -> bool:
+        """Whether the next mention of the adjoint ``stmt`` binds, in this block, binds it
+        again without reading it."""
+        name = stmt.targets[0].id
+        if not _adjoint(name):
+            return False
+        following = _next_mention(out, k, name)
+        return following is not None and _rebinds(following, name)
+
+    def save_as_move(self, out: list, k: int, stmt: gast.Assign) -> None:
+        """``b_t1 = bx`` for ``b_t1 = _s2s.save(bx)``, then ``bx`` cleared and bound again."""
+        value = stmt.value
+        if len(value.args) != 1 or not isinstance(value.args[0], gast.Name):
+            return
+        name = value.args[0].id
+        if not _adjoint(name) or self.held.get(name):
+            return
+        clear = _next_mention(out, k, name)
+        if not _makes_zeros(clear, name):
+            return
+        at = out.index(clear)
+        following = _next_mention(out, at, name)
+        if following is None or not _rebinds(following, name):
+            return
+        out[k] = located(assign(stmt.targets[0].id, load(name)), stmt)
+        out[at] = None
+        self.changed = True
+
+
+def _adjoint(name: str) -> bool:
+    return name.startswith("b")
+
+
+def _held_by(value: gast.AST) -> set[str]:
+    """Names whose arrays a value bound to a name may be: the name itself, a part of it
+    (``bx[i]``, ``bx.T``), or any of these in a tuple."""
+    if isinstance(value, gast.Name):
+        return {value.id}
+    if isinstance(value, (gast.Subscript, gast.Attribute)):
+        return _held_by(value.value)
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return set().union(*(_held_by(item) for item in value.elts))
+    if isinstance(value, gast.IfExp):
+        return _held_by(value.body) | _held_by(value.orelse)
+    return set()
+
+
+def _assigns_call(stmt: gast.stmt | None, helper: str) -> bool:
+    """``name = helper(...)``."""
+    return (
+        isinstance(stmt, gast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and isinstance(stmt.value, gast.Call)
+        and attr_path(stmt.value.func) == helper
+    )
+
+
+def _makes_zeros(stmt: gast.stmt | None, name: str, helper: str = "_s2s.cleared") -> bool:
+    """``name = helper(...)``: ``_s2s.cleared(name)`` (zeros in place), ``_s2s.zeros_like``."""
+    return _assigns_call(stmt, helper) and stmt.targets[0].id == name
+
+
+def _mentions(stmt: gast.stmt, name: str) -> bool:
+    return any(node.id == name for node in name_nodes(stmt))
+
+
+def _previous_mention(out: list, k: int, name: str) -> gast.stmt | None:
+    for j in range(k - 1, -1, -1):
+        if out[j] is not None and _mentions(out[j], name):
+            return out[j]
+    return None
+
+
+def _next_mention(out: list, k: int, name: str) -> gast.stmt | None:
+    for j in range(k + 1, len(out)):
+        if out[j] is not None and _mentions(out[j], name):
+            return out[j]
+    return None
+
+
+def _rebinds(stmt: gast.stmt, name: str) -> bool:
+    """``name = value`` with a value that does not read ``name``."""
+    return (
+        isinstance(stmt, gast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and stmt.targets[0].id == name
+        and not _mentions(gast.Expr(stmt.value), name)
+    )
