@@ -356,6 +356,16 @@ _POSITIONED = frozenset(
 )
 
 
+def assigns_name(stmt: gast.AST, name: str) -> bool:
+    """Whether ``stmt`` is ``name = value``."""
+    return (
+        isinstance(stmt, gast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], gast.Name)
+        and stmt.targets[0].id == name
+    )
+
+
 def target_names(target: gast.AST) -> list[str]:
     """The names an assignment target binds (``a``, ``a, (b, c)``; none for ``x[i]``)."""
     if isinstance(target, gast.Name):

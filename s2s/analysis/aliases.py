@@ -21,7 +21,7 @@ import gast
 
 from ..codegen.printer import to_source
 from ..errors import DifferentiationError
-from ..gastutil import bound_arguments, has_slice, name_nodes, own_nodes, walk
+from ..gastutil import assigns_name, bound_arguments, has_slice, name_nodes, own_nodes, walk
 from ..rules.runtime_helpers import SHAPE_ONLY
 from .activity import call_name
 from .definitions import statements, written_into
@@ -367,7 +367,7 @@ class _Owned:
         block, k = self.order.place(write)
         for j in range(k - 1, -1, -1):
             stmt = block[j]
-            if _assigns(stmt, name):
+            if assigns_name(stmt, name):
                 return _fresh(stmt.value)
             for node in statements(stmt):
                 for target, viewed in self.bindings.get(id(node), ()):
@@ -669,7 +669,7 @@ def _written_only_once_rebound(tree: gast.FunctionDef, name: str, writes, return
                 nested = getattr(stmt, field, None)
                 if nested and not rebound_first(nested, rebound):
                     return False
-            if _assigns(stmt, name) and _fresh(stmt.value):
+            if assigns_name(stmt, name) and _fresh(stmt.value):
                 rebound = True
         return True
 
@@ -682,16 +682,6 @@ _VIEWING = frozenset(
     np.atleast_2d np.atleast_3d np.asarray np.ascontiguousarray np.asfortranarray np.diag
     np.flip np.fliplr np.flipud np.rot90 np.swapaxes np.real np.imag""".split()
 )
-
-
-def _assigns(stmt: gast.stmt, name: str) -> bool:
-    """Whether ``stmt`` is ``name = value``."""
-    return (
-        isinstance(stmt, gast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], gast.Name)
-        and stmt.targets[0].id == name
-    )
 
 
 def _fresh(value: gast.AST) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import gast
 
 from ..analysis.definitions import statements
-from ..gastutil import assign, attr_path, load, located, name_nodes
+from ..gastutil import assign, assigns_name, attr_path, load, located, name_nodes
 
 
 def moved_adjoints(fn: gast.FunctionDef) -> gast.FunctionDef:
@@ -220,10 +220,4 @@ def _next_mention(out: list, k: int, name: str) -> gast.stmt | None:
 
 def _rebinds(stmt: gast.stmt, name: str) -> bool:
     """``name = value`` with a value that does not read ``name``."""
-    return (
-        isinstance(stmt, gast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], gast.Name)
-        and stmt.targets[0].id == name
-        and not _mentions(gast.Expr(stmt.value), name)
-    )
+    return assigns_name(stmt, name) and not _mentions(gast.Expr(stmt.value), name)
