@@ -26,30 +26,89 @@ no other mention of the adjoint in between.
 
 from __future__ import annotations
 
+import bisect
+
 import gast
 
-from ..analysis.definitions import statements
 from ..gastutil import assign, assigns_name, attr_path, load, located, name_nodes
 
 
 def moved_adjoints(fn: gast.FunctionDef) -> gast.FunctionDef:
     """``fn`` with the copies of adjoint arrays above written as moves (a copy of ``fn``, its
     statements shared, if any is)."""
-    mentions: dict[str, int] = {}
-    held: dict[str, int] = {}  # how many bindings may give another name a name's array
-    for node in name_nodes(fn):
-        mentions[node.id] = mentions.get(node.id, 0) + 1
-    for stmt in statements(fn):
-        if isinstance(stmt, gast.Assign):
-            for name in _held_by(stmt.value):
-                held[name] = held.get(name, 0) + 1
-    rewritten = _Rewrite(mentions, held)
-    body = rewritten.block(fn.body)
+    survey = _Survey()
+    survey.names(name_nodes(fn.args))
+    rewritten = _Rewrite(survey.mentions, survey.held)
+    body = rewritten.block(survey.block(fn.body))
     if not rewritten.changed:
         return fn
     return gast.FunctionDef(
         fn.name, fn.args, body, fn.decorator_list, fn.returns, fn.type_comment, []
     )
+
+
+class _Block:
+    """A block's statements (None for one dropped), the blocks of its compound statements (by
+    place), and where each name is mentioned in them, for the statement mentioning a name
+    before or after a place."""
+
+    def __init__(self, stmts: list[gast.stmt]):
+        self.stmts: list[gast.stmt | None] = list(stmts)
+        self.nested: dict[int, tuple[_Block, _Block]] = {}
+        self.places: dict[str, list[int]] = {}
+
+    def previous(self, k: int, name: str) -> tuple[int, gast.stmt | None]:
+        places = self.places.get(name, ())
+        for j in reversed(places[: bisect.bisect_left(places, k)]):
+            if self.stmts[j] is not None:
+                return j, self.stmts[j]
+        return -1, None
+
+    def next(self, k: int, name: str) -> tuple[int, gast.stmt | None]:
+        places = self.places.get(name, ())
+        for j in places[bisect.bisect_right(places, k) :]:
+            if self.stmts[j] is not None:
+                return j, self.stmts[j]
+        return len(self.stmts), None
+
+
+class _Survey:
+    """One walk over a function: its blocks, how often each adjoint is mentioned, and how many
+    bindings may give another name each name's array (``t = bx``, ``r = bx[i]``)."""
+
+    def __init__(self):
+        self.mentions: dict[str, int] = {}
+        self.held: dict[str, int] = {}
+
+    def block(self, stmts: list[gast.stmt]) -> _Block:
+        block = _Block(stmts)
+        for k, stmt in enumerate(stmts):
+            for name in self.statement(block, k, stmt):
+                block.places.setdefault(name, []).append(k)
+        return block
+
+    def statement(self, block: _Block, k: int, stmt: gast.stmt) -> set[str]:
+        """The names ``stmt`` mentions, its blocks surveyed."""
+        if isinstance(stmt, (gast.For, gast.While, gast.If)):
+            body, orelse = self.block(stmt.body), self.block(stmt.orelse)
+            block.nested[k] = (body, orelse)
+            parts = [getattr(stmt, field, None) for field in ("target", "iter", "test")]
+            names = set(body.places) | set(orelse.places)
+            return names | self.names([n for part in parts if part for n in name_nodes(part)])
+        if isinstance(stmt, gast.Assign):
+            for name in _held_by(stmt.value):
+                self.held[name] = self.held.get(name, 0) + 1
+        return self.names(name_nodes(stmt))
+
+    def names(self, nodes: list[gast.Name]) -> set[str]:
+        """The adjoints among ``nodes``, each mention counted (no other name is looked up)."""
+        mentions, found = self.mentions, set()
+        for node in nodes:
+            name = node.id
+            if _adjoint(name):
+                mentions[name] = mentions.get(name, 0) + 1
+                found.add(name)
+        return found
 
 
 class _Rewrite:
@@ -58,35 +117,35 @@ class _Rewrite:
         self.held = held
         self.changed = False
 
-    def block(self, stmts: list[gast.stmt]) -> list[gast.stmt]:
-        out = [self.nested(stmt) for stmt in stmts]
+    def block(self, block: _Block) -> list[gast.stmt]:
+        """The statements of ``block`` rewritten."""
+        out = block.stmts
+        for k, (body, orelse) in block.nested.items():
+            out[k] = self.compound(out[k], self.block(body), self.block(orelse))
         for k, stmt in enumerate(out):
-            moved = self.sum_into_zeros(out, k, stmt)
+            moved = self.sum_into_zeros(block, k, stmt)
             if moved is not None:
                 out[k] = moved
                 self.changed = True
-        for k in range(len(out)):
-            stmt = out[k]
+        for k, stmt in enumerate(out):
             if stmt is None:
                 continue
-            if _assigns_call(stmt, "_s2s.zeros_like") and self.bound_again(out, k, stmt):
+            if _assigns_call(stmt, "_s2s.zeros_like") and self.bound_again(block, k, stmt):
                 out[k] = None
                 self.changed = True
             elif _assigns_call(stmt, "_s2s.save"):
-                self.save_as_move(out, k, stmt)
+                self.save_as_move(block, k, stmt)
         return [stmt for stmt in out if stmt is not None]
 
-    def nested(self, stmt: gast.stmt) -> gast.stmt:
-        if not isinstance(stmt, (gast.For, gast.While, gast.If)):
-            return stmt
-        body, orelse = self.block(stmt.body), self.block(stmt.orelse)
+    @staticmethod
+    def compound(stmt: gast.stmt, body: list[gast.stmt], orelse: list[gast.stmt]) -> gast.stmt:
         if body == stmt.body and orelse == stmt.orelse:
             return stmt
         copy = type(stmt).__new__(type(stmt))
         copy.__dict__ = {**stmt.__dict__, "body": body, "orelse": orelse}
         return copy
 
-    def sum_into_zeros(self, out: list, k: int, stmt: gast.stmt) -> gast.stmt | None:
+    def sum_into_zeros(self, block: _Block, k: int, stmt: gast.stmt) -> gast.stmt | None:
         """``bx = b_t2`` for ``bx = bx + b_t2`` where ``bx`` was last made zeros, if
         ``b_t2`` is an adjoint read here only."""
         if not (
@@ -103,21 +162,21 @@ class _Rewrite:
             return None
         if self.mentions.get(share) != 2:  # its binding, and this read
             return None
-        previous = _previous_mention(out, k, name)
+        _, previous = block.previous(k, name)
         if not (_makes_zeros(previous, name, "_s2s.zeros_like") or _makes_zeros(previous, name)):
             return None
-        binding = _previous_mention(out, k, share)
-        if binding is None or not self.exclusive(out, out.index(binding), binding, share):
+        j, binding = block.previous(k, share)
+        if binding is None or not self.exclusive(block, j, binding, share):
             return None
         return located(assign(name, load(share)), stmt)
 
-    def exclusive(self, out: list, j: int, binding: gast.stmt, name: str) -> bool:
+    def exclusive(self, block: _Block, j: int, binding: gast.stmt, name: str) -> bool:
         """Whether ``binding`` gives ``name`` another adjoint's array that no other name holds
         from then on: a copy of it (``_s2s.save(bu)``), or the array itself, which this
         binding alone hands on and that adjoint is bound again before it is mentioned
         (``b_t2 = bv``, then ``bv = _s2s.zeros_like(bv)``). (Not arithmetic: a real share
         may go into a complex adjoint's zeros, whose sum is complex.)"""
-        if not (isinstance(binding, gast.Assign) and _rebinds(binding, name)):
+        if not _rebinds(binding, name):
             return False
         value = binding.value
         if isinstance(value, gast.Call):
@@ -132,21 +191,16 @@ class _Rewrite:
         source = value.id
         if self.held.get(source) != 1:
             return False
-        following = _next_mention(out, j, source)
-        return following is not None and (
-            _rebinds(following, source) or _makes_zeros(following, source, "_s2s.zeros_like")
-        )
+        _, following = block.next(j, source)
+        return _rebinds(following, source) or _makes_zeros(following, source, "_s2s.zeros_like")
 
-    def bound_again(self, out: list, k: int, stmt: gast.Assign) -> bool:
+    def bound_again(self, block: _Block, k: int, stmt: gast.Assign) -> bool:
         """Whether the next mention of the adjoint ``stmt`` binds, in this block, binds it
         again without reading it."""
         name = stmt.targets[0].id
-        if not _adjoint(name):
-            return False
-        following = _next_mention(out, k, name)
-        return following is not None and _rebinds(following, name)
+        return _adjoint(name) and _rebinds(block.next(k, name)[1], name)
 
-    def save_as_move(self, out: list, k: int, stmt: gast.Assign) -> None:
+    def save_as_move(self, block: _Block, k: int, stmt: gast.Assign) -> None:
         """``b_t1 = bx`` for ``b_t1 = _s2s.save(bx)``, then ``bx`` cleared and bound again."""
         value = stmt.value
         if len(value.args) != 1 or not isinstance(value.args[0], gast.Name):
@@ -154,15 +208,11 @@ class _Rewrite:
         name = value.args[0].id
         if not _adjoint(name) or self.held.get(name):
             return
-        clear = _next_mention(out, k, name)
-        if not _makes_zeros(clear, name):
+        at, clear = block.next(k, name)
+        if not (_makes_zeros(clear, name) and _rebinds(block.next(at, name)[1], name)):
             return
-        at = out.index(clear)
-        following = _next_mention(out, at, name)
-        if following is None or not _rebinds(following, name):
-            return
-        out[k] = located(assign(stmt.targets[0].id, load(name)), stmt)
-        out[at] = None
+        block.stmts[k] = located(assign(stmt.targets[0].id, load(name)), stmt)
+        block.stmts[at] = None
         self.changed = True
 
 
@@ -200,24 +250,6 @@ def _makes_zeros(stmt: gast.stmt | None, name: str, helper: str = "_s2s.cleared"
     return _assigns_call(stmt, helper) and stmt.targets[0].id == name
 
 
-def _mentions(stmt: gast.stmt, name: str) -> bool:
-    return any(node.id == name for node in name_nodes(stmt))
-
-
-def _previous_mention(out: list, k: int, name: str) -> gast.stmt | None:
-    for j in range(k - 1, -1, -1):
-        if out[j] is not None and _mentions(out[j], name):
-            return out[j]
-    return None
-
-
-def _next_mention(out: list, k: int, name: str) -> gast.stmt | None:
-    for j in range(k + 1, len(out)):
-        if out[j] is not None and _mentions(out[j], name):
-            return out[j]
-    return None
-
-
-def _rebinds(stmt: gast.stmt, name: str) -> bool:
+def _rebinds(stmt: gast.stmt | None, name: str) -> bool:
     """``name = value`` with a value that does not read ``name``."""
-    return assigns_name(stmt, name) and not _mentions(gast.Expr(stmt.value), name)
+    return assigns_name(stmt, name) and all(node.id != name for node in name_nodes(stmt.value))
