@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import gast
 
 from ..analysis.activity import active_variables, call_name, value_is_differentiable
-from ..analysis.aliases import reject_writes_through_views
 from ..analysis.definitions import Writes, written_by_call
 from ..analysis.floating import floating_names
+from ..analysis.shared_writes import reject_writes_through_views
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction

@@ -27,10 +27,6 @@ from ..analysis.activity import (
     integer_number,
     value_is_differentiable,
 )
-from ..analysis.aliases import (
-    reject_writes_into_arguments,
-    reject_writes_through_views,
-)
 from ..analysis.definitions import (
     Definitions,
     analyse,
@@ -39,6 +35,10 @@ from ..analysis.definitions import (
     written_by_call,
 )
 from ..analysis.floating import floating_names
+from ..analysis.shared_writes import (
+    reject_writes_into_arguments,
+    reject_writes_through_views,
+)
 from ..codegen.naming import Namer
 from ..errors import DifferentiationError
 from ..frontend.source import ParsedFunction

@@ -9,15 +9,16 @@ names took (``a = x[0]``). ``_s2s.updated_alone(x, k)`` after it makes any other
 error rather than a wrong derivative; so does the same guard after a write into an array whose
 elements another name took and reads afterwards (``r = m[0]; m[0, 1] = s; ... r``: a number,
 or a row that saw the write). (Where the sharing is sure, a slice or a transpose, they refuse
-the update outright: ``analysis.aliases``.)
+the update outright: ``analysis.shared_writes``.)
 """
 
 from __future__ import annotations
 
 import gast
 
-from ..analysis.aliases import Returns, SharingAt, element_writes
+from ..analysis.aliases import Returns, SharingAt
 from ..analysis.definitions import statements
+from ..analysis.shared_writes import element_writes
 from ..gastutil import assign, call, const, load, located, rebuilt
 
 _BODIES = ("body", "orelse")
