@@ -39,6 +39,7 @@ class Loops:
         # The reverse sweep recomputes the index, unless the body assigns it too.
         kept = not any(index in self.changed(s) for s in stmt.body)
         simple = len(args) == 1 and kept  # `i` is also the iteration number
+        invariant = self.invariant_bounds(stmt)
         k = index if simple else self.namer.numbered("_r")
         loop = {
             "stmt": stmt,
@@ -47,8 +48,8 @@ class Loops:
             "counter": index if simple else self.namer.numbered("_k"),
             "reverse": k,
             "used": False,
-            "rectangular": self.rectangular(stmt),
-            "invariant": self.invariant_bounds(stmt),
+            "invariant": invariant,
+            "rectangular": invariant and self.at_top_of_a_rectangular_nest(),
             "kept": kept,
         }
         self.loop_depth += 1
@@ -106,33 +107,27 @@ class Loops:
         fresh = {a for a, owner in owners.items() if 0 < self.mentions[owner] == inside[owner]}
         return fresh, set(owners)
 
-    def rectangular(self, stmt: gast.For) -> bool:
-        """Whether this loop and those around it form a rectangular nest of ``range`` loops,
-        each at the top of its parent's body, whose bounds are the same on every iteration of
-        the enclosing loops (``range(a.shape[0])`` too, though the normal form computes
-        ``a.shape[0]`` inside them): then every iteration of the nest has a fixed place in
-        one preallocated tape."""
-        if not self.loops:
-            return True
-        parent = self.loops[-1]
-        if (
-            parent is None
-            or not parent["rectangular"]
-            or self.position[-1][0] is not parent["body"]
-        ):
-            return False
-        bounds = {n for a in stmt.iter.args for n in names_read(a)}
-        return all(self.same_along(name, loop) for name in bounds for loop in self.loops)
-
     def invariant_bounds(self, stmt: gast.For) -> bool:
         """Whether the bounds of this ``range`` loop are the same on every iteration of the
-        ``for`` loops around it (``range(3)`` in the triangular ``for j in range(i + 1, n)``):
-        then so is its trip count, which the reverse sweep reads from the forward sweep's last
-        iteration rather than from a tape."""
+        ``for`` loops around it (``range(3)`` in the triangular ``for j in range(i + 1, n)``;
+        ``range(a.shape[0])`` too, though the normal form computes ``a.shape[0]`` inside
+        them): then so is its trip count, which the reverse sweep reads from the forward
+        sweep's last iteration rather than from a tape."""
         if None in self.loops:  # inside a `while` loop
             return False
         bounds = {n for a in stmt.iter.args for n in names_read(a)}
         return all(self.same_along(name, loop) for name in bounds for loop in self.loops)
+
+    def at_top_of_a_rectangular_nest(self) -> bool:
+        """Whether a loop of invariant bounds here makes, with those around it, a rectangular
+        nest: each at the top of its parent's body, the parent's nest rectangular. Then every
+        iteration of the nest has a fixed place in one preallocated tape."""
+        if not self.loops:
+            return True
+        parent = self.loops[-1]
+        return (
+            parent is not None and parent["rectangular"] and self.position[-1][0] is parent["body"]
+        )
 
     def while_loop(self, stmt: gast.While, site: Site):
         trips = self.namer.numbered("_n")
