@@ -152,13 +152,12 @@ class _Survey:
 
     def folds_a_value(self, name: str) -> bool:
         """Whether ``name``'s value, if it is folded, is an expression to compute, not a name
-        or a constant: pure, and arithmetic alone for an adjoint or tangent (see ``_block``)."""
+        or a constant, that ``_folds_as_value``."""
         value, scan = self.values.get(name, (None, None))
         return (
             scan is not None
             and not isinstance(value, (gast.Name, gast.Constant))
-            and scan.pure
-            and (name.startswith("_t") or not scan.calls)
+            and _folds_as_value(name, scan)
         )
 
     def _assignment(self, stmt: gast.Assign) -> None:
@@ -314,13 +313,18 @@ def _block(
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             stmt = _with_bodies(stmt, foldable, partly, survey)
         if folds:
-            # Adjoints and tangents fold only as arithmetic: helper calls keep lines of their
-            # own, where they stay readable.
-            if scan.pure and (target.id.startswith("_t") or not scan.calls):
+            if _folds_as_value(target.id, scan):
                 pending[target.id] = (len(out), stmt.value, scan, foldable[target.id])
         out.append(stmt)
     partly.dropped(pending, list(pending), foldable)  # reads left outside this block
     return [s for s in out if s is not None]
+
+
+def _folds_as_value(name: str, scan: _Scan) -> bool:
+    """Whether the value of a temporary ``name`` (its ``scan``) may be folded into its reads:
+    pure; and arithmetic alone for an adjoint or tangent, as helper calls keep lines of their
+    own, where they stay readable."""
+    return scan.pure and (name.startswith("_t") or not scan.calls)
 
 
 def _changes(stmt: gast.stmt, scan: _Scan | None, survey: _Survey) -> set[str] | None:
