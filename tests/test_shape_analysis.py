@@ -104,3 +104,35 @@ def test_elements_of_an_array_sized_by_values_keep_their_shape():
             return loss
         """
     )
+
+
+def test_slices_of_arrays_rotated_by_name_keep_their_shapes():
+    # Three time levels trade names each step; no slice is ever bound back into them, and
+    # `_t1 = -1`, bound in the loop, is always -1.
+    assert not varying(
+        """
+        def f(u0, c):
+            u = u0 * 1.0
+            up = u0 * 1.0
+            for _ in range(5):
+                un = 2.0 * u - up
+                _t1 = -1
+                inner = c * (u[2:] - 2.0 * u[1:_t1] + u[:-2])
+                up = u
+                u = un
+            return u
+        """
+    )
+
+
+def test_a_slice_bound_back_through_another_name_shrinks_the_array():
+    assert varying(
+        """
+        def f(x, w):
+            a = x * w
+            for _ in range(3):
+                b = a[1:]
+                a = b * w
+            return a
+        """
+    ) == {"a", "b"}

@@ -139,3 +139,15 @@ def test_the_shape_of_an_array_the_loop_writes_into_keeps_the_nest_rectangular()
     source = s2s.show(s2s.grad(programs.anharmonic_verlet))
     assert " = []" not in source, source
     assert tape_dimensions(programs.anharmonic_verlet) == [2, 2]
+
+
+def test_an_array_rotated_by_name_keeps_its_shape_so_its_last_values_give_shapes():
+    # `un = 2.0 * u - up; un[1:-1] += ...; up = u; u = un`: the slices of `u` have one shape,
+    # so the reverse sweep takes the stencil's shapes from its last values, not from values
+    # computed again out of the tapes (four arrays per step) or kept on tapes of their own.
+    source = s2s.show(s2s.grad(programs.leapfrog_wave, argnums=(0, 1)))
+    reverse = source.partition("_s2s.grad_seed")[2]
+    witnesses = re.findall(r"_s2s\.unbroadcast\((?:[^()]|\([^()]*\))*, ([^)]*)\)", reverse)
+    assert witnesses and all(re.fullmatch(r"_t\d+", w) for w in witnesses), witnesses
+    # (`bc` needs the values of `u`'s three slices; the part `un[1:-1]` only its shape)
+    assert len(re.findall(r"_s2s\.tape_alloc\(", source)) == 3, source

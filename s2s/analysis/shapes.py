@@ -104,10 +104,39 @@ def shape_varying(defs: Definitions) -> set[str]:
             values.setdefault(node.target.id, []).append(node.value)
             sites[node.target.id] += 1
     fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
+    fixed |= _constants(values, fixed)
     lists = {n for n, vs in values.items() if any(isinstance(v, gast.List) for v in vs)}
-    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed, lists))
-    set_by_values = _closure(values, set(values), _ShapeRule(None, lists))
+    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed, lists, values))
+    set_by_values = _closure(values, set(values), _ShapeRule(None, lists, values))
     return per_iteration | {n for n in set_by_values if sites[n] > 1}
+
+
+def _constants(values: dict[str, list[gast.AST]], fixed: set[str]) -> set[str]:
+    """Names bound at one place, in a loop or not, to arithmetic of numbers and ``fixed``
+    names (``_t11 = -1``, ``m = n - 1``): their values never change."""
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, bound in values.items():
+            if name in fixed or name in found or len(bound) != 1:
+                continue
+            if _arithmetic_of(bound[0], fixed | found):
+                found.add(name)
+                grew = True
+    return found
+
+
+def _arithmetic_of(node: gast.AST, names: set[str]) -> bool:
+    if isinstance(node, gast.Constant):
+        return True
+    if isinstance(node, gast.Name):
+        return node.id in names
+    if isinstance(node, gast.UnaryOp):
+        return _arithmetic_of(node.operand, names)
+    if isinstance(node, gast.BinOp):
+        return _arithmetic_of(node.left, names) and _arithmetic_of(node.right, names)
+    return False
 
 
 def _sets_a_shape(node: gast.Slice | gast.Call) -> bool:
@@ -130,7 +159,7 @@ def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> s
     work = sorted(candidates)
     while work:
         name = work.pop()
-        if name in found or not any(rule.may_vary(v, found) for v in values.get(name, ())):
+        if name in found or not rule.binding_may_vary(name, found):
             continue
         found.add(name)
         work.extend(sorted(readers.get(name, set()) - found))
@@ -139,13 +168,54 @@ def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> s
 
 class _ShapeRule:
     """Whether an expression's shape may vary. With ``fixed`` names (bound once, outside
-    loops): between evaluations, so slices and array constructors vary only when their
-    bounds or sizes read other names. Without: at all, so any bounded slice or
-    constructor does."""
+    loops, or to arithmetic of numbers): between evaluations, so slices and array
+    constructors vary only when their bounds or sizes read other names, or a slice is bound
+    back into the array it slices. Without: at all, so any bounded slice or constructor
+    does."""
 
-    def __init__(self, fixed: set[str] | None, lists: set[str]):
+    def __init__(self, fixed: set[str] | None, lists: set[str], values: dict[str, list[gast.AST]]):
         self.fixed = fixed
         self.lists = lists  # names bound to lists, whose entries may each have a shape
+        self.values = values  # every name: the values bound to it
+        self.binding = ""  # the name whose values are being looked at
+        self._readers: dict[str, set[str]] | None = None
+        self._downstream: dict[str, set[str]] = {}
+
+    def binding_may_vary(self, name: str, varying: set[str]) -> bool:
+        """Whether a value bound to ``name`` may vary, given the ``varying`` names."""
+        self.binding = name
+        return any(self.may_vary(v, varying) for v in self.values.get(name, ()))
+
+    def _feeds(self, source: str, name: str) -> bool:
+        """Whether ``source``'s values reach ``name`` through bindings (``t = s[1:]``, then
+        ``s = t * w``): then a slice of ``name`` bound to ``source`` shrinks it again and
+        again."""
+        if self._readers is None:
+            self._readers = {}
+            for reader, bound in self.values.items():
+                for value in bound:
+                    for node in name_nodes(value):
+                        self._readers.setdefault(node.id, set()).add(reader)
+        reached = self._downstream.get(source)
+        if reached is None:
+            reached, work = {source}, [source]
+            while work:
+                for reader in self._readers.get(work.pop(), ()):
+                    if reader not in reached:
+                        reached.add(reader)
+                        work.append(reader)
+            self._downstream[source] = reached
+        return name in reached
+
+    def _sliced_from_itself(self, array: gast.AST) -> bool:
+        """Whether a slice of ``array`` may be bound, through other names, back into the
+        names ``array`` reads (only then does a slice of an array rebound in a loop change
+        shape from one iteration to the next, its bounds being fixed)."""
+        if self.fixed is None:
+            return True
+        return any(
+            n.id not in self.fixed and self._feeds(self.binding, n.id) for n in name_nodes(array)
+        )
 
     def _reads_changing(self, node: gast.AST) -> bool:
         if self.fixed is None:
@@ -171,7 +241,7 @@ class _ShapeRule:
             if self.may_vary(node.value, varying):
                 return True
             if bounds and (
-                self._reads_changing(node.value) or any(map(self._reads_changing, bounds))
+                self._sliced_from_itself(node.value) or any(map(self._reads_changing, bounds))
             ):
                 return True  # a slice of an array rebound (`a = a[1:]`), or with changing bounds
             return self._index_may_vary(node.slice, varying)

@@ -186,8 +186,9 @@ class _Owned:
     """Writes into an array no other name sees: the name written into was bound to a new
     array (``un = 2.0 * u - up``) earlier in the write's block, and nothing in between binds
     it again or binds another name to its memory that is read after the write (the normal
-    form's ``_t1 = un[1:-1]`` of ``un[1:-1] += d`` is read before). Names that share with it
-    elsewhere (``u = un`` at the end of a loop's body) hold other arrays then."""
+    form's ``_t1 = un[1:-1]`` of ``un[1:-1] += d`` is read before, or for its shape alone).
+    Names that share with it elsewhere (``u = un`` at the end of a loop's body) hold other
+    arrays then."""
 
     def __init__(self, tree: gast.FunctionDef, returns: Returns | None):
         self.order = Order(tree)
@@ -195,8 +196,9 @@ class _Owned:
         for node, target, viewed in name_bindings(tree, True, returns):
             self.bindings.setdefault(id(node), []).append((target, viewed))
         self.reads: dict[str, list[gast.Name]] = {}
+        shapes = _read_for_shape(tree)  # (no write changes a shape)
         for node in name_nodes(tree):
-            if isinstance(node.ctx, gast.Load):
+            if isinstance(node.ctx, gast.Load) and id(node) not in shapes:
                 self.reads.setdefault(node.id, []).append(node)
 
     def at(self, write: gast.stmt, name: str) -> bool:

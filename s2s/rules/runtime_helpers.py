@@ -124,6 +124,7 @@ SHAPE_ONLY = {
     "_s2s.fitted": 1,
     "_s2s.cleared_like": 1,
     "_s2s.kept_by": 0,
+    "_s2s.tape_alloc": 0,  # (its values' type: an array of numbers, or a list of arrays)
 }
 # A tape of known length: its tangent is another tape of the same kind.
 defjvp("_s2s.tape_alloc", "like, n", tangent="_s2s.tape_alloc(like, n)")
