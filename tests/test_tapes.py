@@ -5,7 +5,7 @@ same functions by the corpus tests)."""
 import re
 
 import pytest
-from corpus import control, helpers, programs
+from corpus import arrays, control, helpers, programs
 
 import s2s
 
@@ -151,3 +151,29 @@ def test_an_array_rotated_by_name_keeps_its_shape_so_its_last_values_give_shapes
     assert witnesses and all(re.fullmatch(r"_t\d+", w) for w in witnesses), witnesses
     # (`bc` needs the values of `u`'s three slices; the part `un[1:-1]` only its shape)
     assert len(re.findall(r"_s2s\.tape_alloc\(", source)) == 3, source
+
+
+@pytest.mark.parametrize(
+    "fn, multiplied",
+    [
+        (arrays.ones_like_augmented, 1),
+        (arrays.slice_augmented_write, 1),
+        (programs.leapfrog_wave, 0),
+    ],
+)
+def test_the_adjoint_of_a_part_updated_in_place_passes_through(fn, multiplied):
+    # `y[i] += e`: `by[i]` is what it was; the write clears nothing, the read adds nothing back.
+    # (Only `y[i] *= e` does both.)
+    source = s2s.show(s2s.grad(fn, argnums=0))
+    reverse = source.partition("_s2s.grad_seed")[2]
+    assert len(re.findall(r"_s2s\.scatter_add\(b(?:y|un), ", reverse)) == multiplied, source
+    assert len(re.findall(r"\n\s+b(?:y|un)\[[^\]]*\] = 0\.0", reverse)) == multiplied, source
+
+
+def test_a_part_update_that_is_no_sum_or_may_repeat_positions_clears_and_adds_back():
+    # `y[i] = e - y[i]` negates the part's adjoint; `y[idx] += e` with `idx` an index array
+    # keeps only the last of repeated positions (both checked numerically by the corpus).
+    for fn in (arrays.part_subtracted_from, arrays.fancy_index_update_repeated):
+        reverse = s2s.show(s2s.grad(fn)).partition("_s2s.grad_seed")[2]
+        assert re.search(r"_s2s\.scatter_add\(by, ", reverse), reverse
+        assert re.search(r"\n\s+by\[\w+\] = 0\.0", reverse), reverse

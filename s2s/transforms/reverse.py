@@ -61,7 +61,7 @@ from .real_checks import calls_real_only, real_checks
 from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
-from .reverse_parts import Parts, as_value, parts_read_by_entry
+from .reverse_parts import Parts, as_value, part_added_to, parts_read_by_entry
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
 
@@ -105,6 +105,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
         self.tapes: list[str] = []
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
+        self.passed_through: set[str] = set()  # reads of parts `x[s] += e` updates (see below)
         self.recalled: dict[int, gast.If] = {}  # definitions computed once, then read from tapes
         # Temporaries moved into those branches, and where the branch is in their block.
         self.sunk: dict[int, tuple[gast.If, int]] = {}
@@ -362,6 +363,8 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
                 continue
             if not (isinstance(operand, gast.Name) and operand.id in self.active):
                 continue
+            if operand.id in self.passed_through:
+                continue  # `x[s]` read by `x[s] += e`: its adjoint stays where it is
             share = self.instantiate(template, bound, g, result, site)
             out += self.contribute(operand.id, share, rule.broadcast, site)
         return out
@@ -425,8 +428,16 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
         index = self.ref_atom(target.slice, site)
         part = gast.Subscript(load(self.adj(base)), index, gast.Load())
         kind, rev = [], []
+        loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
+        update = part_added_to(*self.position[-1], self.defs)
+        if update and base in self.floating and not _maybe_array(target.slice, self.defs, loops):
+            # `x[s] += e`: `bx[s]` passes through; `e` gets its share, the read none.
+            read, added = update
+            self.passed_through.add(read)
+            if added not in self.active:
+                return [], []
+            return [], self.contribute(value.id, call("_s2s.save", part), True, site)
         if isinstance(value, gast.Name) and value.id in self.active:
-            loops = {loop["stmt"].target.id for loop in self.loops if loop is not None}
             if _maybe_array(target.slice, self.defs, loops):  # the last write of a position
                 share = call("_s2s.stored_share", load(self.adj(base)), as_value(clone(index)))
             else:

@@ -1,5 +1,5 @@
 """Parts of arrays read by entry, in reverse mode: ``X[i][0]``, or a row named first and
-read entry by entry (``xj = X[j]``, then ``xj[0]``, ``xj[1]``).
+read entry by entry (``xj = X[j]``, then ``xj[0]``, ``xj[1]``); and parts updated in place.
 
 The normal form reads ``X[i][0]`` as ``_t1 = X[i]; _t2 = _t1[0]``. Given an adjoint of its
 own, the part would be filled, added into ``bX`` and cleared for every definition: a whole
@@ -100,6 +100,42 @@ def _reads_entry_of(value: gast.AST, part: str) -> bool:
         and value.value.id == part
         and all(n.id != part for n in name_nodes(value.slice))
     )
+
+
+def part_added_to(stmts: list[gast.stmt], k: int, defs: Definitions) -> tuple[str, str] | None:
+    """``(t, e)`` where ``stmts[k]`` ends the normal form of ``x[s] += e`` (or ``-=``):
+    ``t = x[s]; u = t + e; x[s] = u``, the three in a row, ``t`` and ``u`` temporaries read
+    once. The adjoint of ``x[s]`` then passes through the update unchanged: the write need
+    not clear it, nor the read add it back. None for any other statement."""
+    if k < 2:
+        return None
+    read, update, write = stmts[k - 2 : k + 1]
+    if not (_assigns_a_name(read) and _assigns_a_name(update)):
+        return None
+    part, total, taken, value = read.targets[0].id, update.targets[0].id, read.value, update.value
+    if not (
+        isinstance(taken, gast.Subscript)
+        and isinstance(taken.value, gast.Name)
+        and _is_name(write.value, total)
+        and write.targets[0].value.id == taken.value.id
+        and gast.dump(write.targets[0].slice) == gast.dump(taken.slice)
+        and all(defs.defs[n] == 1 and defs.uses[n] == 1 for n in (part, total))
+        and part not in defs.params
+        and total not in {n.id for n in name_nodes(taken.slice)}
+        and isinstance(value, gast.BinOp)
+    ):
+        return None
+    if _is_name(value.left, part) and isinstance(value.op, (gast.Add, gast.Sub)):
+        added = value.right
+    elif _is_name(value.right, part) and isinstance(value.op, gast.Add):
+        added = value.left
+    else:
+        return None
+    return (part, added.id) if isinstance(added, gast.Name) and added.id != part else None
+
+
+def _is_name(node: gast.AST, name: str) -> bool:
+    return isinstance(node, gast.Name) and node.id == name
 
 
 def as_value(index: gast.AST) -> gast.AST:

@@ -74,6 +74,25 @@ def fancy_index_write(a):
     return y
 
 
+@case(array(3), tags={"fancy_index", "inplace"})
+def fancy_index_update_repeated(a):
+    """``y[idx] += v`` with a position repeated in ``idx``: it is written once, with its
+    last value, so the first value added there carries no derivative."""
+    y = np.ones(6) * a[0]
+    idx = np.array([0, 2, 2])
+    y[idx] += a * a
+    return np.sum(y * y)
+
+
+@case(array(4), tags={"loop", "inplace"})
+def part_subtracted_from(x):
+    """``y[i] = e - y[i]``: no update in place, the part's adjoint changes sign."""
+    y = x * 2.0
+    for i in range(1, x.shape[0]):
+        y[i] = x[i - 1] * x[i] - y[i]
+    return np.sum(y * y)
+
+
 @case(array(5), output="array", tags={"loop", "inplace"})
 def zeros_fill_loop(x):
     y = np.zeros(x.shape[0])
