@@ -177,3 +177,12 @@ def test_a_part_update_that_is_no_sum_or_may_repeat_positions_clears_and_adds_ba
         reverse = s2s.show(s2s.grad(fn)).partition("_s2s.grad_seed")[2]
         assert re.search(r"_s2s\.scatter_add\(by, ", reverse), reverse
         assert re.search(r"\n\s+by\[\w+\] = 0\.0", reverse), reverse
+
+
+@pytest.mark.parametrize("fn", [programs.reflecting_walls, programs.gauss_seidel_sweeps])
+def test_a_value_read_in_a_branch_of_a_counted_nest_has_its_place_on_a_tape(fn):
+    # Some iterations take the branch; each has its place, which the reverse sweep reads
+    # where it takes the same branch (not a list, pushed and popped).
+    source = s2s.show(s2s.grad(fn))
+    assert " = []" not in source, source
+    assert ".pop()" not in source, source

@@ -249,16 +249,21 @@ class SavedValues:
             where.append(assign(saved, value))
             return load(saved)
         nest = self.counted_nest()
+        in_branch = bool(nest) and self.position[-1][0] is not nest[-1]["body"]
+        if in_branch and self.type_proxy(name, nest[-1]) is None:
+            nest = []  # (allocated on a first iteration, which may not take the branch)
         if nest:
             # `for` loops over ranges, a statement every iteration runs: a tape of known
             # length, filled at the iteration's place in the nest (allocated at place 0). A
             # value the same along some of the loops (``h[j]`` in ``for i`` of ``W[i, j] *
-            # h[j]``) has a place in the others only, filled on their first iteration.
+            # h[j]``) has a place in the others only, filled on their first iteration. In a
+            # branch of the body, which some iterations take, each has its place: the reverse
+            # sweep takes the same branches.
             tape = self.namer.numbered("_tape")
             for loop in nest:
                 loop["used"] = True
             same = self.defined_same_along if after else self.same_along
-            along = [loop for loop in nest if not same(name, loop)]
+            along = [loop for loop in nest if in_branch or not same(name, loop)]
             only_first = tuple(loop["counter"] for loop in nest if loop not in along)
             read = gast.Subscript(load(tape), _unsigned(_place(along, "reverse")), gast.Load())
             if only_first and self.recall(name, tape, along, only_first, after):
@@ -283,7 +288,8 @@ class SavedValues:
                     first = gast.If(_first(along), [clone(allocated)], [])
                     placed = on_first(only_first, [first, put])
             where += placed
-            nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
+            if not in_branch:  # (filled at the end of the body: see `taped_at_end`)
+                nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
             site.restore.append(assign(saved, read))
             return load(saved)
         tape = self.namer.numbered("_tape")
@@ -461,9 +467,10 @@ class SavedValues:
     def counted_nest(self) -> list[dict]:
         """The loops whose iterations index a preallocated tape here, outermost first, if
         there are: a rectangular nest of ``for`` loops over ranges (see ``rectangular``), with
-        the statement at the top of the innermost body."""
+        the statement in the innermost body, at its top or in its branches (which run at
+        most once per iteration)."""
         loop = self.loops[-1] if self.loops else None
-        if loop is None or not loop["rectangular"] or self.position[-1][0] is not loop["body"]:
+        if loop is None or not loop["rectangular"]:
             return []
         return list(self.loops)
 

@@ -476,3 +476,36 @@ def portfolio_risk(returns, weights):
     asset's (its own return's variance, a 0-d array)."""
     w = weights / np.sum(weights)
     return w @ np.cov(returns) @ w - 0.1 * np.cov(returns[0])
+
+
+@case(array(5), array(5), scalar(0.05, 0.1), tags={"program", "loop", "if", "inplace"})
+def reflecting_walls(x0, v0, dt):
+    """Particles between walls at 0 and 1, reflected in place: a value the reverse sweep
+    needs, read in a branch that only some iterations take."""
+    x = x0.copy()
+    v = v0.copy()
+    for _ in range(8):
+        for i in range(x.shape[0]):
+            x[i] += dt * v[i]
+            if x[i] > 1.0:
+                x[i] = 2.0 - x[i]
+                v[i] = -v[i]
+            elif x[i] < 0.0:
+                x[i] = -x[i]
+                v[i] = -v[i]
+    return np.sum(x * v)
+
+
+@case(spd(4), array(4), tags={"program", "loop", "if", "inplace", "linalg"})
+def gauss_seidel_sweeps(A, b):
+    """Gauss-Seidel sweeps for ``A x = b``, skipping the diagonal by a branch."""
+    n = b.shape[0]
+    x = np.zeros(n)
+    for _ in range(6):
+        for i in range(n):
+            s = b[i]
+            for j in range(n):
+                if j != i:
+                    s -= A[i, j] * x[j]
+            x[i] = s / A[i, i]
+    return np.sum(x * x)
