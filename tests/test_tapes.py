@@ -186,3 +186,12 @@ def test_a_value_read_in_a_branch_of_a_counted_nest_has_its_place_on_a_tape(fn):
     source = s2s.show(s2s.grad(fn))
     assert " = []" not in source, source
     assert ".pop()" not in source, source
+
+
+def test_a_tape_of_neighbours_is_allocated_before_the_loop_that_reads_them():
+    # `u[i - 1]`, `u[i + 1]`: the index is computed in the loop, an integer there as 0 is
+    # before it; allocated inside on the first iteration, the tape is a variable that loop may
+    # change, which costs Numba's code in every iteration.
+    source = s2s.show(s2s.grad(programs.heat_double_buffer, argnums=(0, 1)))
+    assert len(re.findall(r"_s2s\.tape_alloc\(_s2s\.element_like\(u, ", source)) == 3, source
+    assert not re.search(r"_s2s\.tape_alloc\(_v\d+, ", source), source

@@ -14,7 +14,7 @@ from collections import Counter
 
 import gast
 
-from ..analysis.activity import call_name
+from ..analysis.activity import call_name, integer_number
 from ..analysis.aliases import seeing, views
 from ..analysis.definitions import written_by_call
 from ..gastutil import assign, call, clone, const, load, name_nodes, substituted, walk
@@ -374,14 +374,33 @@ class SavedValues:
             return None  # the body assigns the loop's index
         counter = loop["stmt"].target.id
         # Defined before the loop: read in it, and not rebound there (writes into an array
-        # do not change the type of its elements).
+        # do not change the type of its elements). An index computed in the loop from
+        # integers (`j + 1`) is an integer there, as 0 is before it.
         bound = self.bound_names(loop)
+        counters = {loop["stmt"].target.id for loop in self.loops if loop is not None}
+        integers = {
+            a.id
+            for a in index
+            if isinstance(a, gast.Name)
+            and a.id != counter
+            and a.id in bound
+            and integer_number(a, self.defs.single_values, counters)
+        }
         names = [value.value.id] + [a.id for a in index if isinstance(a, gast.Name)]
-        if any(n != counter and (n in bound or n not in self.tree_names) for n in names):
+        if any(
+            n != counter and n not in integers and (n in bound or n not in self.tree_names)
+            for n in names
+        ):
             return None
         args = loop["stmt"].iter.args
         start = const(0) if len(args) == 1 else args[0]
-        index = substituted(value.slice, lambda n: clone(start) if n.id == counter else None)
+
+        def before_the_loop(n: gast.Name) -> gast.AST | None:
+            if n.id == counter:
+                return clone(start)
+            return const(0) if n.id in integers else None
+
+        index = substituted(value.slice, before_the_loop)
         return call("_s2s.element_like", load(value.value.id), index)
 
     def defined_same_along(self, name: str, loop: dict) -> bool:
