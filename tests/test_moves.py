@@ -72,3 +72,53 @@ def test_zeros_read_before_they_are_replaced_stay():
         """
     )
     assert lines[0] == "bz = _s2s.zeros_like(z)"
+
+
+ROTATION = """
+def f(u0, g):
+    if _n1 > 0:
+        bun = _s2s.zeros_like(u0)
+        bup = _s2s.zeros_like(u0)
+        bu = _s2s.zeros_like(u0)
+    bu = bu + g * 1.0
+    for _ in range(_n1 - 1, -1, -1):
+        bun = bun + bu
+        bu = _s2s.cleared(bu)
+        bu = bu + bup
+        bup = _s2s.cleared(bup)
+        bup = _s2s.subtract_into(bup, bun)
+        bun = _s2s.zeros_like(bun)
+        bu = _s2s.accumulate_into(bu, g * 2.0)
+    return bu, bup
+"""
+
+
+def loop_body(source: str) -> list[str]:
+    lines = body(source)
+    start = next(k for k, line in enumerate(lines) if line.startswith("for "))
+    return lines[start + 1 : start + 4]
+
+
+def test_the_reverse_of_a_rotation_hands_the_adjoints_on_around_the_loop():
+    # `up = u; u = un` reversed: each iteration starts with `bun` zeros (made before the
+    # loop, and at the end of each iteration), which take `bu` as it is, `bu` then `bup`.
+    assert loop_body(ROTATION) == ["bun = bu", "bu = bup", "bup = _s2s.zeros_like(bup)"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # `bun` is not zeros where an iteration ends
+        ("        bun = _s2s.zeros_like(bun)\n", ""),
+        # nor before the loop
+        ("        bun = _s2s.zeros_like(u0)", "        bun = g * 1.0"),
+        # the zeros are made where another count is positive
+        ("    if _n1 > 0:", "    if _n2 > 0:"),
+        # another name holds `bu`'s array: it would see the move
+        ("    for _ in", "    bw = bu\n    for _ in"),
+    ],
+    ids=["not-zeros-at-the-end", "not-zeros-before", "another-count", "adjoint-held"],
+)
+def test_a_rotation_keeps_its_copies_where_an_iteration_may_not_start_from_zeros(old, new):
+    assert old in ROTATION
+    assert loop_body(ROTATION.replace(old, new))[0] == "bun = bun + bu"

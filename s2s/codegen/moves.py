@@ -13,7 +13,12 @@ the sweep writes that out as copies into zeros, each a new array on every step::
 Three rewrites, within one block of the final code, give the right-hand side:
 
 * ``bx = bx + b_t2`` where ``bx`` has just been made zeros and ``b_t2`` is read nowhere else
-  becomes ``bx = b_t2``: the same values, and nothing reads ``b_t2`` to see it shared;
+  becomes ``bx = b_t2``: the same values, and nothing reads ``b_t2`` to see it shared; so does
+  ``bx = bx + bu`` where ``bu`` is cleared next (no other name holds an array the sweep clears
+  in place), ``bu`` getting new zeros instead. In a loop's body, an adjoint the body first adds
+  into and last makes zeros, made zeros before the loop too, holds zeros where each iteration
+  starts: reversing a rotation (``up = u; u = un``) hands ``bu`` to ``bun`` and ``bup`` to
+  ``bu`` on every step;
 * zeros made for ``bx`` (``_s2s.zeros_like``) that nothing reads before ``bx`` is bound again
   are not made;
 * ``b_t1 = _s2s.save(bx)`` followed by ``bx = _s2s.cleared(bx)``, then ``bx`` bound again, keeps
@@ -30,7 +35,7 @@ import bisect
 
 import gast
 
-from ..gastutil import assign, assigns_name, attr_path, load, located, name_nodes
+from ..gastutil import assign, assigns_name, attr_path, call, load, located, name_nodes
 
 
 def moved_adjoints(fn: gast.FunctionDef) -> gast.FunctionDef:
@@ -56,6 +61,7 @@ class _Block:
         self.stmts: list[gast.stmt | None] = list(stmts)
         self.nested: dict[int, tuple[_Block, _Block]] = {}
         self.places: dict[str, list[int]] = {}
+        self.zeros_on_entry: set[str] = set()  # (a loop's body: see `_Rewrite.loop_entry`)
 
     def previous(self, k: int, name: str) -> tuple[int, gast.stmt | None]:
         places = self.places.get(name, ())
@@ -121,6 +127,8 @@ class _Rewrite:
         """The statements of ``block`` rewritten."""
         out = block.stmts
         for k, (body, orelse) in block.nested.items():
+            if isinstance(out[k], gast.For):
+                body.zeros_on_entry = self.loop_entry(block, k, body)
             out[k] = self.compound(out[k], self.block(body), self.block(orelse))
         for k, stmt in enumerate(out):
             moved = self.sum_into_zeros(block, k, stmt)
@@ -145,9 +153,29 @@ class _Rewrite:
         copy.__dict__ = {**stmt.__dict__, "body": body, "orelse": orelse}
         return copy
 
+    def loop_entry(self, block: _Block, k: int, body: _Block) -> set[str]:
+        """The adjoints that hold zeros no other name holds wherever an iteration of the loop
+        ``block.stmts[k]`` starts: made zeros last before the loop (or in ``if _n1 > 0:`` for
+        a loop over ``range(_n1 ...)``), and at the end of its body, where the body first
+        adds into them."""
+        loop = block.stmts[k]
+        found = set()
+        for name, places in body.places.items():
+            first, last = body.stmts[places[0]], body.stmts[places[-1]]
+            if not (_adds_into(first, name) and _makes_zeros(last, name, "_s2s.zeros_like")):
+                continue
+            j, before = block.previous(k, name)
+            if isinstance(before, gast.If) and _runs_the_loop(before, loop):
+                nested = block.nested[j][0]
+                before = nested.previous(len(nested.stmts), name)[1]
+            if _makes_zeros(before, name, "_s2s.zeros_like") or _makes_zeros(before, name):
+                found.add(name)
+        return found
+
     def sum_into_zeros(self, block: _Block, k: int, stmt: gast.stmt) -> gast.stmt | None:
         """``bx = b_t2`` for ``bx = bx + b_t2`` where ``bx`` was last made zeros, if
-        ``b_t2`` is an adjoint read here only."""
+        ``b_t2`` is an adjoint read here only; ``bx = bu`` for ``bx = bx + bu`` where ``bu``
+        is cleared next, and is then made new zeros instead."""
         if not (
             isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Name)
@@ -160,10 +188,18 @@ class _Rewrite:
         name, share = stmt.targets[0].id, stmt.value.right.id
         if stmt.value.left.id != name or not (_adjoint(name) and _adjoint(share)):
             return None
-        if self.mentions.get(share) != 2:  # its binding, and this read
-            return None
         _, previous = block.previous(k, name)
-        if not (_makes_zeros(previous, name, "_s2s.zeros_like") or _makes_zeros(previous, name)):
+        if previous is None and name in block.zeros_on_entry:
+            pass  # the zeros the loop's last iteration, or the code before it, made
+        elif not (_makes_zeros(previous, name, "_s2s.zeros_like") or _makes_zeros(previous, name)):
+            return None
+        at, clear = block.next(k, share)
+        if _makes_zeros(clear, share) and not self.held.get(share):
+            # `bu`'s array goes to `bx` as it is, and `bu` gets new zeros: where the sweep
+            # clears an adjoint in place, no other name holds its array.
+            block.stmts[at] = located(assign(share, call("_s2s.zeros_like", load(share))), clear)
+            return located(assign(name, load(share)), stmt)
+        if self.mentions.get(share) != 2:  # its binding, and this read
             return None
         j, binding = block.previous(k, share)
         if binding is None or not self.exclusive(block, j, binding, share):
@@ -248,6 +284,35 @@ def _assigns_call(stmt: gast.stmt | None, helper: str) -> bool:
 def _makes_zeros(stmt: gast.stmt | None, name: str, helper: str = "_s2s.cleared") -> bool:
     """``name = helper(...)``: ``_s2s.cleared(name)`` (zeros in place), ``_s2s.zeros_like``."""
     return _assigns_call(stmt, helper) and stmt.targets[0].id == name
+
+
+def _adds_into(stmt: gast.stmt | None, name: str) -> bool:
+    """``name = name + share``."""
+    return (
+        assigns_name(stmt, name)
+        and isinstance(stmt.value, gast.BinOp)
+        and isinstance(stmt.value.op, gast.Add)
+        and isinstance(stmt.value.left, gast.Name)
+        and stmt.value.left.id == name
+    )
+
+
+def _runs_the_loop(branch: gast.If, loop: gast.For) -> bool:
+    """Whether ``branch`` is ``if _n1 > 0:`` (no else) for a ``loop`` over a range that
+    reads ``_n1``: where the loop runs an iteration, the branch ran."""
+    test = branch.test
+    if branch.orelse or not (
+        isinstance(test, gast.Compare)
+        and isinstance(test.left, gast.Name)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], gast.Gt)
+        and isinstance(test.comparators[0], gast.Constant)
+        and test.comparators[0].value == 0
+    ):
+        return False
+    return attr_path(loop.iter.func) == "range" and test.left.id in {
+        n.id for n in name_nodes(loop.iter)
+    }
 
 
 def _rebinds(stmt: gast.stmt | None, name: str) -> bool:
