@@ -62,6 +62,7 @@ from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
 from .reverse_parts import Parts, as_value, part_added_to, parts_read_by_entry
+from .reverse_tapes import Tapes
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
 
@@ -69,7 +70,7 @@ _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`h = a * b` for `np.multiply(a, b, out=h)`)"
 
 
-class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues):
+class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues, Tapes):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(

@@ -15,7 +15,8 @@ import gast
 from ..analysis.definitions import names_read
 from ..gastutil import assign, call, clone, const, load, located, store
 from .reverse_order import iterations_commute
-from .reverse_values import Site, on_first
+from .reverse_tapes import on_first
+from .reverse_values import Site
 
 
 class Loops:

@@ -25,7 +25,7 @@ import gast
 
 from ..analysis.activity import call_name
 from ..gastutil import walk
-from .reverse_values import pure
+from .reverse_tapes import pure
 
 # Helpers of the reverse sweep that compute a value and write into nothing.
 _PURE_HELPERS = frozenset(
