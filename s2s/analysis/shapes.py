@@ -106,25 +106,28 @@ def shape_varying(defs: Definitions) -> set[str]:
     fixed = {n for n in defs.defs if defs.defs[n] == 1 and n not in defs.in_loop_defs}
     fixed |= _constants(values, fixed)
     lists = {n for n, vs in values.items() if any(isinstance(v, gast.List) for v in vs)}
-    per_iteration = _closure(values, defs.in_loop_defs, _ShapeRule(fixed, lists, values))
-    set_by_values = _closure(values, set(values), _ShapeRule(None, lists, values))
+    readers: dict[str, set[str]] = {}  # each name: the names bound to values that read it
+    for reader, bound in values.items():
+        for value in bound:
+            for node in name_nodes(value):
+                readers.setdefault(node.id, set()).add(reader)
+    per_iteration = _closure(defs.in_loop_defs, _ShapeRule(fixed, lists, values, readers), readers)
+    set_by_values = _closure(set(values), _ShapeRule(None, lists, values, readers), readers)
     return per_iteration | {n for n in set_by_values if sites[n] > 1}
 
 
 def _constants(values: dict[str, list[gast.AST]], fixed: set[str]) -> set[str]:
     """Names bound at one place, in a loop or not, to arithmetic of numbers and ``fixed``
     names (``_t11 = -1``, ``m = n - 1``): their values never change."""
-    found: set[str] = set()
+    known = set(fixed)
     grew = True
     while grew:
         grew = False
         for name, bound in values.items():
-            if name in fixed or name in found or len(bound) != 1:
-                continue
-            if _arithmetic_of(bound[0], fixed | found):
-                found.add(name)
+            if name not in known and len(bound) == 1 and _arithmetic_of(bound[0], known):
+                known.add(name)
                 grew = True
-    return found
+    return known - fixed
 
 
 def _arithmetic_of(node: gast.AST, names: set[str]) -> bool:
@@ -147,14 +150,9 @@ def _sets_a_shape(node: gast.Slice | gast.Call) -> bool:
     return call_name(node) in SHAPE_FROM_VALUES
 
 
-def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> set[str]:
+def _closure(candidates: set[str], rule, readers: dict[str, set[str]]) -> set[str]:
     """The least set of ``candidates`` some of whose values ``rule`` finds may vary, given
     that set (a worklist: a name is looked at again only when a name it reads joins)."""
-    readers: dict[str, set[str]] = {}
-    for name in candidates:
-        for value in values.get(name, ()):
-            for node in name_nodes(value):
-                readers.setdefault(node.id, set()).add(name)
     found: set[str] = set()
     work = sorted(candidates)
     while work:
@@ -162,7 +160,7 @@ def _closure(values: dict[str, list[gast.AST]], candidates: set[str], rule) -> s
         if name in found or not rule.binding_may_vary(name, found):
             continue
         found.add(name)
-        work.extend(sorted(readers.get(name, set()) - found))
+        work.extend(sorted((readers.get(name, set()) & candidates) - found))
     return found
 
 
@@ -173,12 +171,18 @@ class _ShapeRule:
     back into the array it slices. Without: at all, so any bounded slice or constructor
     does."""
 
-    def __init__(self, fixed: set[str] | None, lists: set[str], values: dict[str, list[gast.AST]]):
+    def __init__(
+        self,
+        fixed: set[str] | None,
+        lists: set[str],
+        values: dict[str, list[gast.AST]],
+        readers: dict[str, set[str]],
+    ):
         self.fixed = fixed
         self.lists = lists  # names bound to lists, whose entries may each have a shape
         self.values = values  # every name: the values bound to it
+        self.readers = readers  # every name: the names bound to values that read it
         self.binding = ""  # the name whose values are being looked at
-        self._readers: dict[str, set[str]] | None = None
         self._downstream: dict[str, set[str]] = {}
 
     def binding_may_vary(self, name: str, varying: set[str]) -> bool:
@@ -190,17 +194,11 @@ class _ShapeRule:
         """Whether ``source``'s values reach ``name`` through bindings (``t = s[1:]``, then
         ``s = t * w``): then a slice of ``name`` bound to ``source`` shrinks it again and
         again."""
-        if self._readers is None:
-            self._readers = {}
-            for reader, bound in self.values.items():
-                for value in bound:
-                    for node in name_nodes(value):
-                        self._readers.setdefault(node.id, set()).add(reader)
         reached = self._downstream.get(source)
         if reached is None:
             reached, work = {source}, [source]
             while work:
-                for reader in self._readers.get(work.pop(), ()):
+                for reader in self.readers.get(work.pop(), ()):
                     if reader not in reached:
                         reached.add(reader)
                         work.append(reader)

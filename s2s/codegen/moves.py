@@ -168,7 +168,7 @@ class _Rewrite:
             if isinstance(before, gast.If) and _runs_the_loop(before, loop):
                 nested = block.nested[j][0]
                 before = nested.previous(len(nested.stmts), name)[1]
-            if _makes_zeros(before, name, "_s2s.zeros_like") or _makes_zeros(before, name):
+            if _zeros(before, name):
                 found.add(name)
         return found
 
@@ -189,9 +189,8 @@ class _Rewrite:
         if stmt.value.left.id != name or not (_adjoint(name) and _adjoint(share)):
             return None
         _, previous = block.previous(k, name)
-        if previous is None and name in block.zeros_on_entry:
-            pass  # the zeros the loop's last iteration, or the code before it, made
-        elif not (_makes_zeros(previous, name, "_s2s.zeros_like") or _makes_zeros(previous, name)):
+        # (no previous mention: the zeros the loop's last iteration, or the code before it, made)
+        if not (_zeros(previous, name) or previous is None and name in block.zeros_on_entry):
             return None
         at, clear = block.next(k, share)
         if _makes_zeros(clear, share) and not self.held.get(share):
@@ -284,6 +283,11 @@ def _assigns_call(stmt: gast.stmt | None, helper: str) -> bool:
 def _makes_zeros(stmt: gast.stmt | None, name: str, helper: str = "_s2s.cleared") -> bool:
     """``name = helper(...)``: ``_s2s.cleared(name)`` (zeros in place), ``_s2s.zeros_like``."""
     return _assigns_call(stmt, helper) and stmt.targets[0].id == name
+
+
+def _zeros(stmt: gast.stmt | None, name: str) -> bool:
+    """``name`` made zeros: new ones, or its own array cleared."""
+    return _makes_zeros(stmt, name, "_s2s.zeros_like") or _makes_zeros(stmt, name)
 
 
 def _adds_into(stmt: gast.stmt | None, name: str) -> bool:
