@@ -140,6 +140,16 @@ def nb_subtract_into(total, share):
 
 
 @numba.njit
+def nb_accumulate_into(total, share):
+    return _s2s.accumulate_into(total, share)
+
+
+@numba.njit
+def nb_cleared(x):
+    return _s2s.cleared(x)
+
+
+@numba.njit
 def nb_cumsum_adjoint(g, x, axis):
     return _s2s.cumsum_adjoint(g, x, axis)
 
@@ -530,6 +540,36 @@ def test_subtract_into_is_accumulate_into_of_the_negation(total, share):
         np.testing.assert_array_equal(out, expected)
         if isinstance(total, np.ndarray):
             np.testing.assert_array_equal(into, expected)
+
+
+@pytest.mark.parametrize(
+    "total, share",
+    [
+        (np.ones(3), np.arange(3.0)),  # vectors: added element by element
+        (np.ones(1), np.arange(3.0)),  # summed to the one entry
+        (np.ones((2, 3)), np.arange(6.0).reshape(2, 3)),
+        (np.ones((1, 3)), np.arange(6.0).reshape(2, 3)),
+    ],
+)
+def test_accumulate_and_subtract_into_add_in_place(total, share):
+    added = _s2s.accumulate(total, share)
+    subtracted = _s2s.accumulate(total, -share)
+    for into, compiled, expected in [
+        (total.copy(), nb_accumulate_into, added),
+        (total.copy(), nb_subtract_into, subtracted),
+    ]:
+        out = compiled(into, share)
+        np.testing.assert_array_equal(out, expected)
+        np.testing.assert_array_equal(into, expected)  # the adjoint itself, not a copy
+
+
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+def test_cleared_fills_an_array_with_zeros_in_place(shape):
+    x = np.arange(1.0, 1.0 + math.prod(shape)).reshape(shape)
+    out = nb_cleared(x)
+    np.testing.assert_array_equal(x, np.zeros(shape))
+    assert out.shape == shape
+    assert nb_cleared(2.5) == 0.0
 
 
 @pytest.mark.parametrize("shape, axis", AXES)

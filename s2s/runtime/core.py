@@ -79,12 +79,27 @@ def cleared(x):
     return np.float32(0.0) if isinstance(x, np.float32) else 0.0
 
 
-@register_jitable
 def fill_zeros(x):
     """Zeros into array ``x``, in place (C-ordered)."""
-    flat = x.reshape(-1)
-    for k in range(flat.size):
-        flat[k] = 0
+    x[...] = 0
+
+
+@overload(fill_zeros)
+def _fill_zeros(x):
+    if x.ndim == 1:
+
+        def fill_vector(x):  # no reshaped view to count
+            for k in range(x.shape[0]):
+                x[k] = 0
+
+        return fill_vector
+
+    def fill(x):
+        flat = x.reshape(-1)
+        for k in range(flat.size):
+            flat[k] = 0
+
+    return fill
 
 
 @overload(cleared)

@@ -218,6 +218,18 @@ def _accumulate_into(total, share):
 
             return spread
         if isinstance(share, types.Array) and share.ndim == total.ndim and share.layout == "C":
+            if total.ndim == 1:
+
+                def added_vector(total, share):  # the commonest: no reshaped views to count
+                    n = total.shape[0]
+                    if share.shape[0] != n:
+                        _add_unbroadcast(total, share)
+                        return total
+                    for k in range(n):
+                        total[k] += share[k]
+                    return total
+
+                return added_vector
 
             def added(total, share):
                 if share.shape != total.shape:
@@ -264,6 +276,17 @@ def _subtract_into(total, share):
         return lambda total, share: subtract_into(total, np.real(share))
     if isinstance(total, types.Array):
         if isinstance(share, types.Array) and share.ndim == total.ndim and share.layout == "C":
+            if total.ndim == 1:
+
+                def subtracted_vector(total, share):
+                    n = total.shape[0]
+                    if share.shape[0] != n:
+                        return accumulate_into(total, -share)
+                    for k in range(n):
+                        total[k] -= share[k]
+                    return total
+
+                return subtracted_vector
 
             def subtracted(total, share):
                 if share.shape != total.shape:
