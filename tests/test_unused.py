@@ -2,6 +2,7 @@
 functions written out: what goes, what must stay (a view's writes, a tape's pops, a value's
 every assignment, calls of the user's functions), and the Jacobians that use it."""
 
+import math
 import textwrap
 
 import gast
@@ -215,6 +216,35 @@ def test_jacrev_passes_return_the_adjoints_alone():
     forward = s2s.jacfwd(running_mean, argnums=(0, 1), jit=False)(x, 0.7)
     for reverse, expected in zip(jacobian(x, 0.7), forward):
         np.testing.assert_allclose(reverse, expected, rtol=1e-13)
+
+
+def _rotated(v, angle):
+    c, s = math.cos(angle), math.sin(angle)
+    return np.array([c * v[0] - s * v[1], s * v[0] + c * v[1]])
+
+
+def rotated_twice(x, angle):
+    y = _rotated(_rotated(x, angle), 2.0 * angle)
+    return y[0] * y[1]
+
+
+def test_a_helpers_vjp_returns_its_adjoints_alone_without_its_value():
+    """The caller has the helper's value from its forward sweep: the vjp does not build it."""
+    x, angle = np.array([0.3, -1.2]), 0.4
+    source = s2s.show(s2s.grad(rotated_twice, argnums=(0, 1), jit=False))
+    assert "_adjoints1 = _rotated_vjp(" in source and ")[1]" not in source
+    vjp = source[source.index("def _rotated_vjp(") :]
+    assert "np.array(" not in vjp
+    assert vjp.rstrip().endswith("return bv, bangle")
+    bx, bangle = s2s.grad(rotated_twice, argnums=(0, 1))(x, angle)
+    step = 1e-6
+    central = [
+        (rotated_twice(x + step * e, angle) - rotated_twice(x - step * e, angle)) / (2 * step)
+        for e in np.eye(2)
+    ]
+    np.testing.assert_allclose(bx, central, rtol=1e-6)
+    central = (rotated_twice(x, angle + step) - rotated_twice(x, angle - step)) / (2 * step)
+    np.testing.assert_allclose(bangle, central, rtol=1e-6)
 
 
 def test_checks_stay_though_their_results_go():

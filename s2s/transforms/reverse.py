@@ -487,14 +487,14 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues, Tapes):
             )
 
     def helper_shares(self, value: gast.Call, g, site) -> list[gast.stmt]:
-        """``_adjoints = helper_vjp(args..., g)[1]``, then one share per active argument."""
+        """``_adjoints = helper_vjp(args..., g)``, then one share per active argument."""
         helper = call_name(value)
         ordered = self.request_vjp.bind(helper, value)
         refs = [self.ref_atom(a, site) for a in ordered]
         adjoints = self.namer.numbered("_adjoints")
         self.alias_roots[adjoints] = self.alias_roots_of(g)  # a helper may hand `g` back
         vjp_call = call(self.request_vjp(helper), *refs, g)
-        out = [assign(adjoints, gast.Subscript(vjp_call, const(1), gast.Load()))]
+        out = [assign(adjoints, vjp_call)]
         for k, arg in enumerate(ordered):
             if isinstance(arg, gast.Name) and arg.id in self.active:
                 out += self.contribute(

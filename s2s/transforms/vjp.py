@@ -2,7 +2,8 @@
 
 The entry becomes one function whose signature and result depend on what is asked for
 (``grad``, ``value_and_grad``, ``vjp``); every helper it calls with values that carry
-derivatives gets ``helper_vjp(args..., b_out) -> (out, (b_arg, ...))``, generated once.
+derivatives gets ``helper_vjp(args..., b_out) -> (b_arg, ...)``, generated once: the caller
+has the helper's value from its forward sweep, so the vjp computes only what the adjoints need.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .flat_results import flat_results
 from .helpers import HelperRequests
 from .outputs import TUPLE_RESULTS, output_structure
 from .reverse import ReverseMode
+from .unused import pruned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,7 +156,9 @@ def _result(request: Request, outputs, grads) -> gast.AST:
 
 
 def _helper_vjp(unit: Unit, helpers: HelperRequests) -> Unit:
-    """``helper_vjp(args..., b_out) -> (out, (b_arg, ...))`` over every argument."""
+    """``helper_vjp(args..., b_out) -> (b_arg, ...)`` over every argument, without what only
+    the helper's value needed (the caller computed it in its forward sweep; a helper that
+    writes into its arguments is inlined or refused, and has none)."""
     params = [a.id for a in unit.tree.args.args]
     mode = ReverseMode(unit.parsed, unit.tree, params, helpers)
     seed_name = mode.namer.fresh("b_out")
@@ -170,8 +174,7 @@ def _helper_vjp(unit: Unit, helpers: HelperRequests) -> Unit:
     grads = [
         load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p)) for p in params
     ]
-    value = outputs[0] if len(outputs) == 1 else _tuple(outputs)
-    body.append(gast.Return(_tuple([value, _tuple(grads)])))
+    body = pruned(body + [gast.Return(_tuple(grads))])
     args = gast.arguments(  # no defaults: callers pass every argument
         list(unit.tree.args.args) + [gast.Name(seed_name, gast.Param(), None, None)],
         [],
@@ -194,7 +197,7 @@ def _custom_vjp(program: Program, helper: str, helpers: HelperRequests) -> Unit:
     name = helpers.generated[helper]
     source = (
         f"def {name}({params}, b_out):\n"
-        f"    out, residuals = {fwd}({params})\n"
-        f"    return out, {bwd}(residuals, b_out)\n"
+        f"    _, residuals = {fwd}({params})\n"
+        f"    return {bwd}(residuals, b_out)\n"
     )
     return Unit(unit.parsed, placed_at(parse(source).body[0], unit.tree))
