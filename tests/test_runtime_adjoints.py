@@ -547,8 +547,11 @@ def test_subtract_into_is_accumulate_into_of_the_negation(total, share):
     [
         (np.ones(3), np.arange(3.0)),  # vectors: added element by element
         (np.ones(1), np.arange(3.0)),  # summed to the one entry
+        (np.ones(3), np.array([2.0])),  # the one entry added to each, as NumPy's `+=`
         (np.ones((2, 3)), np.arange(6.0).reshape(2, 3)),
         (np.ones((1, 3)), np.arange(6.0).reshape(2, 3)),
+        (np.ones((2, 3)), np.array([[2.0], [5.0]])),
+        (np.ones((1, 3)), np.array([[2.0], [5.0]])),  # summed along one axis, spread along one
     ],
 )
 def test_accumulate_and_subtract_into_add_in_place(total, share):

@@ -89,6 +89,18 @@ def _add_unbroadcast_nb(out, g):
 
 @register_jitable
 def _add_unbroadcast_any(out, g):
+    """``out += g`` summed over the axes along which ``out``'s shape was broadcast to ``g``'s,
+    and spread along those along which ``g``'s was broadcast to ``out``'s (as NumPy's
+    ``out += unbroadcast(g, out)``: ``(3,) += (1,)`` adds the one entry to each)."""
+    shape = np.broadcast_shapes(out.shape, g.shape)
+    if shape == g.shape:
+        _add_summed(out, g)
+    else:
+        _add_summed(out, np.broadcast_to(g, shape))
+
+
+@register_jitable
+def _add_summed(out, g):
     """``out += g`` summed over the axes along which ``out``'s shape was broadcast to ``g``'s.
 
     Written as loops over ``np.ndindex``: Numba compiles this several times faster than the
