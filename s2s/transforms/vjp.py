@@ -170,7 +170,7 @@ def _helper_vjp(unit: Unit, helpers: HelperRequests) -> Unit:
             (k, gast.Subscript(load(seed_name), const(k), gast.Load())) for k in range(len(outputs))
         ]
 
-    body, outputs = mode.function(seeds)
+    body, _ = mode.function(seeds)  # (the outputs: the caller has the helper's value)
     grads = [
         load(mode.adj(p)) if p in mode.active else call("_s2s.zeros_like", load(p)) for p in params
     ]
