@@ -4,13 +4,15 @@ The generated function runs a *forward sweep* (the primal statements, plus what 
 will need) and then a *reverse sweep* (the adjoint statements in reverse order). Adjoints are
 named after their variables (``bx`` for ``x``). A value the reverse sweep needs is used
 directly when nothing overwrites it later; otherwise it is kept at the point of use: in a
-variable (``_v1 = x``) outside loops, on a per-site tape (``_tape1.append(x)`` / ``.pop()``)
-inside loops. Branches keep their conditions, loops their trip counts; ``for`` loops over
-``range`` recompute their index in the reverse sweep instead of storing it.
+variable (``_v1 = x``) outside loops, on a per-site tape inside loops (an array filled at the
+iteration's place, or a list: ``_tape1.append(x)`` / ``.pop()``). Branches keep their
+conditions, loops their trip counts; ``for`` loops over ``range`` recompute their index in the
+reverse sweep instead of storing it.
 
 How adjoints are declared, receive their shares and are cleared is in ``reverse_adjoints``;
 what the reverse sweep reads of the forward sweep's values, in ``reverse_values``; how loops
-are run back, in ``reverse_loops``.
+are run back, in ``reverse_loops``; where values go in loops, in ``reverse_tapes`` and
+``reverse_running``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from .reverse_adjoints import Adjoints
 from .reverse_lists import Lists, _appended_to, list_names, read_from_end
 from .reverse_loops import Loops
 from .reverse_parts import Parts, as_value, part_added_to, parts_read_by_entry
+from .reverse_running import RunningTapes
 from .reverse_tapes import Tapes
 from .reverse_values import SavedValues, Site
 from .updates import plain_updates
@@ -70,7 +73,7 @@ _EFFECT_HINT = "return the result instead of writing it into an argument"
 _IN_PLACE_HINT = "make a new array (`h = a * b` for `np.multiply(a, b, out=h)`)"
 
 
-class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues, Tapes):
+class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues, Tapes, RunningTapes):
     """Builds the forward and reverse sweeps of one function."""
 
     def __init__(
@@ -104,6 +107,7 @@ class ReverseMode(Loops, Lists, Parts, Adjoints, SavedValues, Tapes):
         self.loop_depth = 0
         self.restored: list[str] = []  # loop indices the reverse sweep recomputes
         self.tapes: list[str] = []
+        self.trip_counts: set[str] = set()  # the names of loops' trip counts
         self.loops: list[dict | None] = []  # enclosing loops, innermost last
         self.value_names: set[str] = set()  # the `_v` names of values kept for the reverse sweep
         self.passed_through: set[str] = set()  # reads of parts `x[s] += e` updates (see below)

@@ -52,7 +52,9 @@ class Loops:
             "invariant": invariant,
             "rectangular": invariant and self.at_top_of_a_rectangular_nest(),
             "kept": kept,
+            "in_body": self.in_parent_body(),  # (for `reverse_running`)
         }
+        self.trip_counts.add(trips)
         self.loop_depth += 1
         self.restored.append(index if kept else None)
         self.loops.append(loop)
@@ -72,6 +74,8 @@ class Loops:
             step_counter = gast.BinOp(load(loop["counter"]), gast.Add(), const(1))
             body_fwd = body_fwd + [assign(loop["counter"], step_counter)]
         primal = before + [gast.For(stmt.target, iterator, body_fwd, [], None)]
+        if not self.loops:  # tapes at running places in its nest: counted and allocated
+            primal = self.running_setup(loop) + primal
         allocations = loop.get("allocations", [])  # tapes filled in the loop (their length: count)
         if not body_rev:
             return ([count] + allocations if allocations else []) + primal, []
@@ -123,15 +127,19 @@ class Loops:
         """Whether a loop of invariant bounds here makes, with those around it, a rectangular
         nest: each at the top of its parent's body, the parent's nest rectangular. Then every
         iteration of the nest has a fixed place in one preallocated tape."""
+        return not self.loops or self.in_parent_body() and self.loops[-1]["rectangular"]
+
+    def in_parent_body(self) -> bool:
+        """Whether a loop here sits directly in the body of the loop around it (in no
+        branch of it), if there is one."""
         if not self.loops:
             return True
         parent = self.loops[-1]
-        return (
-            parent is not None and parent["rectangular"] and self.position[-1][0] is parent["body"]
-        )
+        return parent is not None and self.position[-1][0] is parent["body"]
 
     def while_loop(self, stmt: gast.While, site: Site):
         trips = self.namer.numbered("_n")
+        self.trip_counts.add(trips)
         self.loop_depth += 1
         self.loops.append(None)  # no preallocated tapes: the trip count is not known ahead
         body_fwd, body_rev = self.block(stmt.body)

@@ -1,8 +1,9 @@
 """Where the reverse sweep keeps values inside loops: preallocated tapes, with a place per
 iteration of a counted nest of ``for`` loops (allocated before the innermost loop where a
 value's type can be told there), a place per iteration of only the loops a value changes
-along, a costly value the same along loops computed once and read back from its tape; lists
-(``append`` and ``pop``) elsewhere.
+along, a costly value the same along loops computed once and read back from its tape; in
+other nests that count their iterations ahead, arrays at a running place (``reverse_running``);
+lists (``append`` and ``pop``) elsewhere.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class Tapes:
                 nest[-1].setdefault("tapes", []).append((alloc, placed, put, only_first))
             site.restore.append(assign(saved, read))
             return load(saved)
+        counted = self.running_nest()
+        if counted is not None:  # (a nest that counts its iterations ahead: `reverse_running`)
+            return self.taped_running(name, value, saved, where, site, counted)
         tape = self.namer.numbered("_tape")
         self.tapes.append(tape)
         where.append(gast.Expr(call(gast.Attribute(load(tape), "append", gast.Load()), value)))

@@ -307,7 +307,8 @@ def loop_tuple_output(a):
 
 
 # Nested loops whose values the reverse sweep keeps: rectangular nests fill one preallocated
-# tape at each iteration's place; other nests (bounds that change, triangles) use lists.
+# tape at each iteration's place; other nests whose lengths can be counted ahead (triangles),
+# arrays at a running place; the rest (bounds that change in the nest), lists.
 @case(array(3, 4), tags={"loop", "nested", "index", "inplace", "recurrence", "math"})
 def nested_state_update(a):
     h = np.zeros(a.shape[1])
@@ -330,12 +331,51 @@ def nested_growing_bound(a):
     return s
 
 
+@case(array(5), tags={"loop", "nested", "index", "while", "data_dependent", "math"})
+def while_around_a_triangle(a):
+    s = 0.5
+    while s < 2.0:
+        for i in range(a.shape[0]):
+            for j in range(i):
+                s += 0.1 * math.exp(a[i] * a[j] * s) / (1.0 + s)
+    return s
+
+
 @case(array(5), tags={"loop", "nested", "index", "math"})
 def nested_triangular_state(a):
     s = 0.1
     for i in range(a.shape[0]):
         for j in range(i):
             s = s * 0.9 + math.cos(s * a[j])
+    return s
+
+
+@case(array(6), tags={"loop", "nested", "index", "if", "data_dependent", "math"})
+def triangular_with_a_branch(a):
+    """Values kept in one branch of a triangular nest: only the pairs that take it keep one."""
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(i + 1, a.shape[0]):
+            d = a[i] - a[j]
+            if d > 0.0:
+                s += math.exp(-d) * a[j] * a[i]
+            else:
+                s -= d * d * a[j]
+    return s
+
+
+@case(array(7), tags={"loop", "nested", "index", "math"})
+def ragged_inner_loops(a):
+    """Inner loops whose lengths are computed from the outer index (``i % 3 + 1``), one of
+    them inside a rectangular loop, the other after it."""
+    s = 0.0
+    for i in range(a.shape[0]):
+        m = i % 3 + 1
+        for r in range(2):
+            for k in range(m):
+                s = s * 0.5 + math.sin(s + a[(i + k) % a.shape[0]] * (r + 1))
+        for k in range(i % 2, m):
+            s += math.cos(a[k] * s)
     return s
 
 

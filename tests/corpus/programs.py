@@ -509,3 +509,28 @@ def gauss_seidel_sweeps(A, b):
                     s -= A[i, j] * x[j]
             x[i] = s / A[i, i]
     return np.sum(x * x)
+
+
+@case(spd(5), array(5), tags={"program", "loop", "nested", "index", "math", "inplace", "linalg"})
+def cholesky_solve_by_loops(A, b):
+    """A Cholesky factorisation and a forward substitution written out: triangular nests,
+    one loop after other statements of its parent's body, entries of ``L`` read as it fills."""
+    n = A.shape[0]
+    L = np.zeros((n, n))
+    for j in range(n):
+        s = A[j, j]
+        for k in range(j):
+            s -= L[j, k] * L[j, k]
+        L[j, j] = math.sqrt(s)
+        for i in range(j + 1, n):
+            t = A[i, j]
+            for k in range(j):
+                t -= L[i, k] * L[j, k]
+            L[i, j] = t / L[j, j]
+    y = np.zeros(n)
+    for i in range(n):
+        t = b[i]
+        for k in range(i):
+            t -= L[i, k] * y[k]
+        y[i] = t / L[i, i]
+    return np.dot(y, y)
