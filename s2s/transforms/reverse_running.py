@@ -36,7 +36,7 @@ import gast
 
 from ..analysis.activity import integer_number
 from ..gastutil import assign, call, const, load, store, substituted
-from .reverse_tapes import _shape_read, pure
+from .reverse_tapes import _shape_read, arithmetic_like, pure
 from .reverse_values import Site
 
 
@@ -148,14 +148,19 @@ class RunningTapes:
         site.restore.append(assign(place, gast.BinOp(load(place), gast.Sub(), const(1))))
         return load(saved)
 
-    def _proxy_before(self, name: str, nest: list[dict]) -> gast.AST | None:
+    def _proxy_before(self, name: str, nest: list[dict], depth: int = 0) -> gast.AST | None:
         """An expression of ``name``'s type to evaluate before the nest: 0 for a trip count,
         ``_s2s.element_like(L, (0, 0))`` for an element read from an array the nest never
-        rebinds (``L[j, k]``) at integer places; None for anything else."""
+        rebinds (``L[j, k]``) at integer places, sums and products of those; None for
+        anything else."""
         if name in self.trip_counts:
             return const(0)
         definition = self.defs.single_stmts.get(name)
         value = None if definition is None else definition.value
+        if depth < 8:
+            like = arithmetic_like(value, lambda n: self._proxy_before(n, nest, depth + 1))
+            if like is not None:
+                return like
         if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
             return None
         array = value.value.id

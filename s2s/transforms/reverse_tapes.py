@@ -145,13 +145,19 @@ class Tapes:
                 self.sunk[id(definition)] = branch, end
         return primal
 
-    def type_proxy(self, name: str, loop: dict) -> gast.AST | None:
+    def type_proxy(self, name: str, loop: dict, depth: int = 0) -> gast.AST | None:
         """An expression of ``name``'s type to evaluate before ``loop``, the innermost of a
         counted nest, where ``name`` is an element read there from names the loop does not
         change (``h[j]``: ``_s2s.element_like(h, 0)``, the loop's index at its start; no
-        element is read). None for anything else."""
+        element is read), or sums and products of such elements and constants
+        (``u[i - 1, j] + u[i + 1, j]``: the same arithmetic of their proxies, zeros, which
+        divides nothing). None for anything else."""
         definition = self.defs.single_stmts.get(name)
         value = None if definition is None else definition.value
+        if depth < 8:
+            like = arithmetic_like(value, lambda n: self.type_proxy(n, loop, depth + 1))
+            if like is not None:
+                return like
         if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
             return None
         index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
@@ -273,6 +279,30 @@ class Tapes:
         if loop is None or not loop["rectangular"]:
             return []
         return list(self.loops)
+
+
+def arithmetic_like(value: gast.AST | None, proxy) -> gast.AST | None:
+    """``value``, a sum, difference, product or negation of names and constants, with each
+    name replaced by ``proxy(name)`` (None where any has none): an expression of the same
+    type, evaluated on values that stand for the names'."""
+    if type(value) is gast.UnaryOp and type(value.op) is gast.USub:
+        operands = [value.operand]
+    elif type(value) is gast.BinOp and type(value.op) in (gast.Add, gast.Sub, gast.Mult):
+        operands = [value.left, value.right]
+    else:
+        return None
+    replaced = []
+    for operand in operands:
+        if type(operand) is gast.Constant:
+            replaced.append(clone(operand))
+            continue
+        like = proxy(operand.id) if type(operand) is gast.Name else None
+        if like is None:
+            return None
+        replaced.append(like)
+    if type(value) is gast.UnaryOp:
+        return gast.UnaryOp(value.op, replaced[0])
+    return gast.BinOp(replaced[0], value.op, replaced[1])
 
 
 def _place(nest: list[dict], counter: str) -> gast.AST:

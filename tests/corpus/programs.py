@@ -534,3 +534,21 @@ def cholesky_solve_by_loops(A, b):
             t -= L[i, k] * y[k]
         y[i] = t / L[i, i]
     return np.dot(y, y)
+
+
+@case(
+    array(5, 5), scalar(0.2, 0.8), tags={"program", "loop", "nested", "index", "inplace", "tuple"}
+)
+def jacobi_2d_swapped(u0, w):
+    """Weighted Jacobi sweeps of a grid into a second buffer, the two swapped by name: the sum
+    of each cell's neighbours is kept, read from an array the next sweep writes into."""
+    u = u0.copy()
+    new = u0.copy()
+    n, m = u.shape
+    for _ in range(3):
+        for i in range(1, n - 1):
+            for j in range(1, m - 1):
+                around = u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1]
+                new[i, j] = (1 - w) * u[i, j] + w * 0.25 * around
+        u, new = new, u
+    return np.sum(u**2)
