@@ -36,7 +36,7 @@ import gast
 
 from ..analysis.activity import integer_number
 from ..gastutil import assign, call, const, load, store, substituted
-from .reverse_tapes import _shape_read, arithmetic_like, pure
+from .reverse_tapes import _shape_read, arithmetic_like, element_read, pure
 from .reverse_values import Site
 
 
@@ -155,14 +155,10 @@ class RunningTapes:
         anything else."""
         if name in self.trip_counts:
             return const(0)
-        definition = self.defs.single_stmts.get(name)
-        value = None if definition is None else definition.value
-        if depth < 8:
-            like = arithmetic_like(value, lambda n: self._proxy_before(n, nest, depth + 1))
-            if like is not None:
-                return like
-        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
-            return None
+        value = self.defs.single_values.get(name)
+        like = arithmetic_like(value, lambda n: self._proxy_before(n, nest, depth + 1), depth)
+        if like is not None or not element_read(value):
+            return like
         array = value.value.id
         if (
             array not in self.tree_names

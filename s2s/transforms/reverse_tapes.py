@@ -152,14 +152,10 @@ class Tapes:
         element is read), or sums and products of such elements and constants
         (``u[i - 1, j] + u[i + 1, j]``: the same arithmetic of their proxies, zeros, which
         divides nothing). None for anything else."""
-        definition = self.defs.single_stmts.get(name)
-        value = None if definition is None else definition.value
-        if depth < 8:
-            like = arithmetic_like(value, lambda n: self.type_proxy(n, loop, depth + 1))
-            if like is not None:
-                return like
-        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
-            return None
+        value = self.defs.single_values.get(name)
+        like = arithmetic_like(value, lambda n: self.type_proxy(n, loop, depth + 1), depth)
+        if like is not None or not element_read(value):
+            return like
         index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
         if not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in index):
             return None  # a slice (a view: its tape is a list), or computed in the loop
@@ -281,10 +277,17 @@ class Tapes:
         return list(self.loops)
 
 
-def arithmetic_like(value: gast.AST | None, proxy) -> gast.AST | None:
+def element_read(value: gast.AST | None) -> bool:
+    """Whether ``value`` reads from a named array or list (``x[i]``, ``x[i, 0]``, ``x[a:b]``)."""
+    return type(value) is gast.Subscript and type(value.value) is gast.Name
+
+
+def arithmetic_like(value: gast.AST | None, proxy, depth: int = 0) -> gast.AST | None:
     """``value``, a sum, difference, product or negation of names and constants, with each
-    name replaced by ``proxy(name)`` (None where any has none): an expression of the same
-    type, evaluated on values that stand for the names'."""
+    name replaced by ``proxy(name)`` (None where any has none, or nested 8 deep): an
+    expression of the same type, evaluated on values that stand for the names'."""
+    if depth >= 8:
+        return None
     if type(value) is gast.UnaryOp and type(value.op) is gast.USub:
         operands = [value.operand]
     elif type(value) is gast.BinOp and type(value.op) in (gast.Add, gast.Sub, gast.Mult):
