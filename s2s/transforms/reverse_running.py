@@ -34,9 +34,8 @@ from __future__ import annotations
 
 import gast
 
-from ..analysis.activity import integer_number
 from ..gastutil import assign, call, const, load, store, substituted
-from .reverse_tapes import _shape_read, arithmetic_like, element_read, pure
+from .reverse_tapes import _shape_read, pure
 from .reverse_values import Site
 
 
@@ -44,9 +43,9 @@ class RunningTapes:
     """The part of :class:`~s2s.transforms.reverse.ReverseMode` that keeps values on tapes
     at a running place.
 
-    Expects ``defs``, ``namer``, ``loops``, ``tree_names``, ``lists``, ``trip_counts``,
-    ``bound_names``, ``loop_facts``, ``place_in_block`` and ``operand_names`` on the
-    instance; ``running_setup`` is called with each top-level loop when it is built.
+    Expects ``defs``, ``namer``, ``loops``, ``trip_counts``, ``bound_names``, ``loop_facts``,
+    ``type_proxy``, ``place_in_block`` and ``operand_names`` on the instance;
+    ``running_setup`` is called with each top-level loop when it is built.
     """
 
     def running_nest(self) -> tuple[list[dict], dict[int, dict[int, gast.stmt]]] | None:
@@ -134,11 +133,13 @@ class RunningTapes:
                 "tapes": [],
             }
         tape, place = self.namer.numbered("_tape"), self.namer.numbered("_p")
-        like = self._proxy_before(name, nest)
+        # Allocated before the nest like the value (a trip count is an integer, an element
+        # read is `_s2s.element_like(L, (0, 0))`), else at its first place.
+        like = const(0) if name in self.trip_counts else self.type_proxy(name, nest[0])
         made_like = like if like is not None else load(name)
         allocated = assign(tape, call("_s2s.tape_alloc", made_like, load(entry["count"])))
         entry["tapes"].append((place, allocated if like is not None else None))
-        if like is None:  # allocated at the first place, like the value
+        if like is None:
             first = gast.Compare(load(place), [gast.Eq()], [const(0)])
             where.append(gast.If(first, [allocated], []))
         where.append(gast.Expr(call("_s2s.tape_put", load(tape), load(place), value)))
@@ -148,35 +149,6 @@ class RunningTapes:
         site.restore.append(assign(place, gast.BinOp(load(place), gast.Sub(), const(1))))
         return load(saved)
 
-    def _proxy_before(self, name: str, nest: list[dict], depth: int = 0) -> gast.AST | None:
-        """An expression of ``name``'s type to evaluate before the nest: 0 for a trip count,
-        ``_s2s.element_like(L, (0, 0))`` for an element read from an array the nest never
-        rebinds (``L[j, k]``) at integer places, sums and products of those; None for
-        anything else."""
-        if name in self.trip_counts:
-            return const(0)
-        value = self.defs.single_values.get(name)
-        like = arithmetic_like(value, lambda n: self._proxy_before(n, nest, depth + 1), depth)
-        if like is not None or not element_read(value):
-            return like
-        array = value.value.id
-        if (
-            array not in self.tree_names
-            or array in self.bound_names(nest[0])
-            or array in self.lists
-        ):
-            return None
-        index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
-        counters = {loop["stmt"].target.id for loop in self.loops if loop is not None}
-        for atom in index:
-            if isinstance(atom, gast.Name):
-                if not integer_number(atom, self.defs.single_values, counters):
-                    return None
-            elif not isinstance(atom, gast.Constant):
-                return None
-        zeroed = substituted(value.slice, lambda n: const(0))
-        return call("_s2s.element_like", load(array), zeroed)
-
     def running_setup(self, top: dict) -> list[gast.stmt]:
         """What goes before ``top``, a top-level loop whose nest keeps values at running
         places: each count, then the tapes allocated and their places set to 0. The count's
@@ -185,15 +157,13 @@ class RunningTapes:
         entries = top.get("running")
         if not entries:
             return []
-        renamed: dict[str, str] = {}
-        for entry in entries.values():
-            for loop in entry["nest"][:-1]:
-                renamed.setdefault(loop["stmt"].target.id, "")
-            for found in entry["definitions"].values():
-                for definition in found.values():
-                    renamed.setdefault(definition.targets[0].id, "")
-        for name in renamed:
-            renamed[name] = self.namer.numbered("_c")
+        names = [
+            name
+            for entry in entries.values()
+            for name in [loop["stmt"].target.id for loop in entry["nest"][:-1]]
+            + [d.targets[0].id for found in entry["definitions"].values() for d in found.values()]
+        ]
+        renamed = {name: self.namer.numbered("_c") for name in dict.fromkeys(names)}
 
         def copy(node: gast.AST) -> gast.AST:
             return substituted(

@@ -153,8 +153,8 @@ class Tapes:
         (``u[i - 1, j] + u[i + 1, j]``: the same arithmetic of their proxies, zeros, which
         divides nothing). None for anything else."""
         value = self.defs.single_values.get(name)
-        like = arithmetic_like(value, lambda n: self.type_proxy(n, loop, depth + 1), depth)
-        if like is not None or not element_read(value):
+        like = _arithmetic_like(value, lambda n: self.type_proxy(n, loop, depth + 1), depth)
+        if like is not None or not _element_read(value):
             return like
         index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
         if not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in index):
@@ -277,12 +277,12 @@ class Tapes:
         return list(self.loops)
 
 
-def element_read(value: gast.AST | None) -> bool:
+def _element_read(value: gast.AST | None) -> bool:
     """Whether ``value`` reads from a named array or list (``x[i]``, ``x[i, 0]``, ``x[a:b]``)."""
     return type(value) is gast.Subscript and type(value.value) is gast.Name
 
 
-def arithmetic_like(value: gast.AST | None, proxy, depth: int = 0) -> gast.AST | None:
+def _arithmetic_like(value: gast.AST | None, proxy, depth: int = 0) -> gast.AST | None:
     """``value``, a sum, difference, product or negation of names and constants, with each
     name replaced by ``proxy(name)`` (None where any has none, or nested 8 deep): an
     expression of the same type, evaluated on values that stand for the names'."""
